@@ -1,0 +1,190 @@
+"""One article file's text to an `Article`: front matter, checks, Markdown body.
+
+Pure: the caller reads the file. Every mistake becomes a Problem with its line.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from . import dates, yamlfile
+from .config import Config, TaxonomyConfig
+from .markup import Renderer, summarize
+from .model import Article, Name, PhotoRef
+from .names import normalize
+from .problems import Problem, error, warning
+from .slugs import clean_slug, slugify
+
+FIELDS = {"title", "date", "updated", "slug", "draft", "summary", "photos"}
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """(front matter, body, line the body starts on); ValueError (with a line) if malformed."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise _FrontMatterError(1, "missing front matter: the file must start with a line '---'")
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    raise _FrontMatterError(1, "front matter is not closed: no second '---' line")
+
+
+class _FrontMatterError(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[Article | None, list[Problem]]:
+    """Parse one article; `source` is its path relative to the archive root."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    problems: list[Problem] = []
+    if not text.strip():
+        return None, [error(source, 1, "the file is empty (an article needs front matter and a body)")]
+    try:
+        front, body, body_line = split_front_matter(text)
+    except _FrontMatterError as exc:
+        return None, [error(source, exc.line, str(exc))]
+    if "\t" in front:
+        line = 2 + front[: front.index("\t")].count("\n")
+        return None, [error(source, line, "front matter contains a tab: indent YAML with spaces")]
+    try:
+        doc = yamlfile.load(front, first_line=2)
+    except yamlfile.YamlError as exc:
+        return None, [error(source, exc.line, exc.message)]
+    data = doc.data
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [error(source, 2, "front matter must be a mapping of fields (title: …, date: …)")]
+
+    def err(message: str, *path: object) -> None:
+        problems.append(error(source, doc.line(*path), message))
+
+    title = _text(data.get("title"))
+    if not title:
+        err("missing 'title'" if "title" not in data else "'title' must be text", "title")
+
+    date = _date(data, "date", config, err, required=True)
+    updated = _date(data, "updated", config, err, required=False)
+
+    stem = PurePosixPath(source).stem
+    slug = clean_slug(stem) or slugify(stem)
+    if "slug" in data:
+        given = clean_slug(str(data["slug"]))
+        if given is None:
+            err(f"slug '{data['slug']}' must be lower-case ASCII letters, digits and hyphens", "slug")
+        else:
+            slug = given
+
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        err("'draft' must be true or false", "draft")
+        draft = False
+
+    terms: dict[str, tuple[Name, ...]] = {}
+    for tax in config.taxonomies:
+        if tax.key in data:
+            terms[tax.key] = names_for(tax, data[tax.key], config, lambda m, *p, k=tax.key: err(m, k, *p))
+
+    photos = _photos(data.get("photos"), err, doc)
+
+    known = FIELDS | {t.key for t in config.taxonomies}
+    for key in data:
+        if key not in known:
+            problems.append(warning(source, doc.line(key), f"unknown field '{key}' (ignored)"))
+
+    if not body.strip():
+        problems.append(warning(source, body_line, "the article has no body text"))
+    body_html, links = renderer.render(body)
+    summary = _text(data.get("summary")) or summarize(body_html, config.summary_length)
+    link_lines = tuple((target, _line_of(body, target, body_line)) for target in links)
+
+    if any(p.severity == "error" for p in problems) or date is None:
+        return None, problems
+    return Article(
+        source=source, slug=slug, title=title, date=date, updated=updated,
+        body_html=body_html, summary=summary, terms=terms, photos=photos,
+        draft=draft, links=link_lines,
+    ), problems
+
+
+def names_for(tax: TaxonomyConfig, value: Any, config: Config, err) -> tuple[Name, ...]:
+    """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names."""
+    items = value if isinstance(value, list) else [value]
+    registry = config.registries.get(tax.key)
+    result: list[Name] = []
+    for i, item in enumerate(items):
+        path = (i,) if isinstance(value, list) else ()
+        role = ""
+        if isinstance(item, dict):
+            role = normalize(item.get("role") or "")
+            item = item.get("name")
+            if item is None:
+                err(f"each {tax.key} needs a 'name'", *path)
+                continue
+        if not isinstance(item, str) or not normalize(item):
+            err(f"'{tax.key}' must be a name, a list of names, or a list of {{name, role}}", *path)
+            continue
+        name = normalize(item)
+        if registry is not None:
+            entry = registry.lookup(name)
+            if entry is None:
+                hint = registry.suggest(name)
+                tip = f" — did you mean '{hint}'?" if hint else f" (add it to {registry.path})"
+                err(f"unknown {tax.key} '{name}' not in {registry.path}{tip}", *path)
+                continue
+            name = entry.name
+        if name not in (n.name for n in result):
+            result.append(Name(name, role))
+    return tuple(result)
+
+
+def _photos(value: Any, err, doc: yamlfile.YamlDoc) -> tuple[PhotoRef, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    refs: list[PhotoRef] = []
+    for i, item in enumerate(items):
+        caption = credit = ""
+        if isinstance(item, dict):
+            caption, credit = _text(item.get("caption")), _text(item.get("credit"))
+            item = item.get("file")
+        if not isinstance(item, str) or not item.strip():
+            err("each photo needs a 'file' (a path under photos/)", "photos", i)
+            continue
+        file = item.strip().replace("\\", "/")
+        parts = PurePosixPath(file).parts
+        if file.startswith("/") or ".." in parts or ":" in file.split("/")[0]:
+            err(f"photo '{file}' must be a path inside photos/ (no '..', not absolute)", "photos", i)
+            continue
+        refs.append(PhotoRef(file=str(PurePosixPath(file)), caption=caption, credit=credit,
+                             line=doc.line("photos", i)))
+    return tuple(refs)
+
+
+def _date(data: dict, key: str, config: Config, err, required: bool) -> datetime | None:
+    if key not in data or data[key] is None:
+        if required:
+            err(f"missing '{key}'", key)
+        return None
+    try:
+        return dates.parse(data[key], config.tz)
+    except ValueError as exc:
+        err(str(exc), key)
+        return None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, (str, int, float)):
+        return normalize(value)
+    return ""
+
+
+def _line_of(body: str, needle: str, body_line: int) -> int:
+    index = body.find(needle)
+    return body_line + body[:index].count("\n") if index >= 0 else body_line

@@ -1,0 +1,243 @@
+"""Site settings (site.yaml) and the taxonomies it configures."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import registry, yamlfile
+from .problems import Problem, error
+
+DEFAULT_TAXONOMIES = (
+    {"key": "street", "title": "街道", "path": "streets", "registry": "streets.yaml"},
+    {"key": "reporter", "title": "记者", "path": "reporters", "registry": "reporters.yaml",
+     "credits": True},
+    {"key": "tags", "title": "标签", "path": "tags"},
+)
+
+
+@dataclass(frozen=True)
+class TaxonomyConfig:
+    key: str            # the front-matter field: street, reporter, tags …
+    title: str          # shown to readers: 街道
+    path: str           # URL folder: streets
+    registry: str = ""  # registry file; empty: any name makes a term
+    credits: bool = False  # photo credits name members of this taxonomy (photographers)
+    feeds: bool = True
+
+
+@dataclass(frozen=True)
+class ImageConfig:
+    widths: tuple[int, ...] = (480, 960, 1600)
+    formats: tuple[str, ...] = ("webp", "jpeg")
+    quality: tuple[tuple[str, int], ...] = (("jpeg", 82), ("webp", 80), ("avif", 60))
+    max_pixels: int = 100_000_000
+    background: str = "#ffffff"
+
+    def quality_for(self, fmt: str) -> int:
+        return dict(self.quality).get(fmt, 80)
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    output: Path
+    title: str = "新闻档案"
+    description: str = ""
+    base_url: str = ""
+    language: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    organization: str = ""
+    page_size: int = 10
+    photo_page_size: int = 24
+    feed_size: int = 20
+    summary_length: int = 120
+    images: ImageConfig = ImageConfig()
+    taxonomies: tuple[TaxonomyConfig, ...] = ()
+    registries: dict[str, registry.Registry] = field(default_factory=dict, compare=False)
+    raw_html: str = "sanitize"
+    publish_originals: bool = False
+    drafts: bool = False
+    future: bool = False
+    file_urls: bool = False
+    serve: bool = False
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def photos_dir(self) -> Path:
+        return self.root / "photos"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".cache"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def taxonomy(self, key: str) -> TaxonomyConfig | None:
+        return next((t for t in self.taxonomies if t.key == key), None)
+
+    def with_options(self, **options: Any) -> Config:
+        return replace(self, **options)
+
+
+def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]:
+    """Read site.yaml (optional) and the registries it names."""
+    root = root.resolve()
+    problems: list[Problem] = []
+    data: dict[str, Any] = {}
+    doc = yamlfile.YamlDoc({})
+    site_file = root / "site.yaml"
+    if site_file.exists():
+        try:
+            doc = yamlfile.load(site_file.read_text(encoding="utf-8-sig"))
+            data = doc.data or {}
+        except yamlfile.YamlError as exc:
+            problems.append(error("site.yaml", exc.line, exc.message))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(error("site.yaml", 0, f"cannot read: {exc}"))
+        if not isinstance(data, dict):
+            problems.append(error("site.yaml", 1, "site.yaml must be a mapping of settings"))
+            data = {}
+
+    def get(key: str, kind: type, default: Any) -> Any:
+        value = data.get(key, default)
+        if value is None:
+            return default
+        if kind is int and isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        if kind is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        if kind is bool and isinstance(value, bool):
+            return value
+        problems.append(error("site.yaml", doc.line(key), f"'{key}' must be {_kind_name(kind)}"))
+        return default
+
+    timezone = get("timezone", str, "Asia/Shanghai")
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.append(error("site.yaml", doc.line("timezone"), f"unknown timezone '{timezone}'"))
+        timezone = "Asia/Shanghai"
+
+    base_url = get("base_url", str, "").strip()
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+
+    markdown = data.get("markdown") or {}
+    raw_html = str(markdown.get("raw_html", "sanitize")) if isinstance(markdown, dict) else "sanitize"
+
+    images, image_problems = _images(data.get("images") or {}, doc)
+    problems += image_problems
+    taxonomies, tax_problems = _taxonomies(data.get("taxonomies"), doc)
+    problems += tax_problems
+
+    registries: dict[str, registry.Registry] = {}
+    for tax in taxonomies:
+        if tax.registry:
+            file = root / tax.registry
+            if file.exists():
+                reg, reg_problems = registry.load(file, tax.registry)
+                problems += reg_problems
+                registries[tax.key] = reg
+    config = Config(
+        root=root,
+        output=(output or root / "site").resolve(),
+        title=get("title", str, Config.title),
+        description=get("description", str, ""),
+        base_url=base_url,
+        language=get("language", str, "zh-CN"),
+        timezone=timezone,
+        organization=get("organization", str, ""),
+        page_size=get("page_size", int, 10),
+        photo_page_size=get("photo_page_size", int, 24),
+        feed_size=get("feed_size", int, 20),
+        summary_length=get("summary_length", int, 120),
+        images=images,
+        taxonomies=taxonomies,
+        registries=registries,
+        raw_html="allow" if raw_html == "allow" else "sanitize",
+        publish_originals=get("publish_originals", bool, False),
+    )
+    return config, problems
+
+
+def _kind_name(kind: type) -> str:
+    return {int: "a positive whole number", str: "text", bool: "true or false"}[kind]
+
+
+def _images(data: Any, doc: yamlfile.YamlDoc) -> tuple[ImageConfig, list[Problem]]:
+    problems: list[Problem] = []
+    default = ImageConfig()
+    if not isinstance(data, dict):
+        return default, [error("site.yaml", doc.line("images"), "'images' must be a mapping")]
+    widths = data.get("widths", list(default.widths))
+    if not (isinstance(widths, list) and widths
+            and all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 10000 for w in widths)):
+        problems.append(error("site.yaml", doc.line("images", "widths"),
+                              "'images.widths' must be a list of pixel widths (16–10000)"))
+        widths = list(default.widths)
+    formats = data.get("formats", list(default.formats))
+    known = {"jpeg", "webp", "avif"}
+    if not (isinstance(formats, list) and formats and all(f in known for f in formats)):
+        problems.append(error("site.yaml", doc.line("images", "formats"),
+                              "'images.formats' must list some of: jpeg, webp, avif"))
+        formats = list(default.formats)
+    if "jpeg" not in formats:
+        formats = [*formats, "jpeg"]  # the <img> fallback every browser can show
+    quality = dict(default.quality)
+    given = data.get("quality") or {}
+    if isinstance(given, dict):
+        for fmt, q in given.items():
+            if fmt in known and isinstance(q, int) and 1 <= q <= 100:
+                quality[fmt] = q
+            else:
+                problems.append(error("site.yaml", doc.line("images", "quality", fmt),
+                                      f"bad image quality '{fmt}: {q}' (a format and 1–100)"))
+    max_pixels = data.get("max_pixels", default.max_pixels)
+    if not isinstance(max_pixels, int) or max_pixels <= 0:
+        problems.append(error("site.yaml", doc.line("images", "max_pixels"), "'max_pixels' must be a number"))
+        max_pixels = default.max_pixels
+    background = str(data.get("background", default.background))
+    order = {"avif": 0, "webp": 1, "jpeg": 2}  # best first: <picture> offers them in this order
+    return ImageConfig(
+        widths=tuple(sorted(set(widths))),
+        formats=tuple(sorted(set(formats), key=order.__getitem__)),
+        quality=tuple(sorted(quality.items())),
+        max_pixels=max_pixels,
+        background=background,
+    ), problems
+
+
+def _taxonomies(data: Any, doc: yamlfile.YamlDoc) -> tuple[tuple[TaxonomyConfig, ...], list[Problem]]:
+    if data is None:
+        data = list(DEFAULT_TAXONOMIES)
+    if not isinstance(data, list):
+        return (), [error("site.yaml", doc.line("taxonomies"), "'taxonomies' must be a list")]
+    problems: list[Problem] = []
+    result: list[TaxonomyConfig] = []
+    reserved = {"title", "date", "photos", "summary", "slug", "draft", "updated"}
+    for i, item in enumerate(data):
+        line = doc.line("taxonomies", i)
+        if not isinstance(item, dict) or not item.get("key") or not item.get("path"):
+            problems.append(error("site.yaml", line, "each taxonomy needs 'key' and 'path'"))
+            continue
+        key = str(item["key"])
+        if key in reserved:
+            problems.append(error("site.yaml", line, f"taxonomy key '{key}' is a reserved front-matter field"))
+            continue
+        result.append(TaxonomyConfig(
+            key=key,
+            title=str(item.get("title") or key),
+            path=str(item["path"]).strip("/"),
+            registry=str(item.get("registry") or ""),
+            credits=bool(item.get("credits", key == "reporter")),
+            feeds=bool(item.get("feeds", True)),
+        ))
+    return tuple(result), problems

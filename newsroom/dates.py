@@ -1,0 +1,36 @@
+"""Front-matter dates: a bare date or time is in the site's timezone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+_DATE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+def parse(value: object, tz: ZoneInfo) -> datetime:
+    """An aware datetime, or ValueError with a message an editor understands."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tz)
+    if not isinstance(value, str):
+        raise ValueError(f"date '{value}' is not a date (write it as 2022-02-21 or 2022-02-21T09:30:00+08:00)")
+    text = value.strip()
+    m = _DATE.fullmatch(text)
+    if not m:
+        raise ValueError(f"date '{text}' is not a date (write it as 2022-02-21 or 2022-02-21T09:30:00+08:00)")
+    y, mo, d, hh, mm, ss, offset = m.groups()
+    try:
+        day = date(int(y), int(mo), int(d))
+        moment = time(int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError:
+        raise ValueError(f"date '{text}' is not a valid date") from None
+    if offset:
+        iso = f"{day.isoformat()}T{moment.isoformat()}{'+00:00' if offset == 'Z' else offset}"
+        return datetime.fromisoformat(iso).astimezone(tz)
+    return datetime.combine(day, moment, tz)

@@ -1,0 +1,238 @@
+"""The archive: every index the pages need, computed once from the parsed content.
+
+Pure: articles, photos and settings in; an `Archive` and cross-file problems out.
+Taxonomies (streets, reporters, tags …) are all one mechanism, driven by site.yaml.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .config import Config, TaxonomyConfig
+from .model import Article, Credit, Photo
+from .photos import resolve_credit
+from .problems import Problem, error, warning
+from .slugs import slugify
+
+
+@dataclass(frozen=True)
+class Term:
+    taxonomy: str
+    name: str
+    slug: str
+    description: str = ""
+    role: str = ""
+    articles: tuple[str, ...] = ()   # article ids, newest first
+    photos: tuple[str, ...] = ()     # photo ids, newest first
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    config: TaxonomyConfig
+    terms: tuple[Term, ...]
+
+    @property
+    def key(self) -> str:
+        return self.config.key
+
+    def term(self, name: str) -> Term | None:
+        return next((t for t in self.terms if t.name == name), None)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A photo as one article shows it (the article's caption/credit win)."""
+
+    photo: str
+    caption: str
+    credit: Credit | None
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    articles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(len(m.articles) for m in self.months)
+
+
+@dataclass(frozen=True)
+class Archive:
+    articles: tuple[Article, ...]                 # newest first
+    photos: tuple[Photo, ...]                     # newest first
+    taxonomies: tuple[Taxonomy, ...]
+    years: tuple[Year, ...]                       # newest first
+    figures: dict[str, tuple[Figure, ...]] = field(default_factory=dict)
+    photo_users: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    article_by_id: dict[str, Article] = field(default_factory=dict)
+    photo_by_id: dict[str, Photo] = field(default_factory=dict)
+    article_by_source: dict[str, str] = field(default_factory=dict)   # .md path -> article id
+
+    def taxonomy(self, key: str) -> Taxonomy | None:
+        return next((t for t in self.taxonomies if t.key == key), None)
+
+    def term(self, key: str, name: str) -> Term | None:
+        tax = self.taxonomy(key)
+        return tax.term(name) if tax else None
+
+    def neighbours(self, items: tuple, item_id: str) -> tuple[object | None, object | None]:
+        """(newer, older) neighbours of an item in a newest-first list."""
+        ids = [i.id for i in items]
+        i = ids.index(item_id)
+        return (items[i - 1] if i > 0 else None, items[i + 1] if i + 1 < len(items) else None)
+
+
+def is_published(article: Article, config: Config, now: datetime) -> bool:
+    if article.draft and not config.drafts:
+        return False
+    return config.future or article.date <= now
+
+
+def build(articles: list[Article], photos: list[Photo], config: Config, now: datetime) -> tuple[Archive, list[Problem]]:
+    problems: list[Problem] = _duplicates(articles, photos)
+    for article in articles:
+        if article.date > now and not article.draft:
+            note = "" if config.future else " (left out until then; --future includes it)"
+            problems.append(warning(article.source, 0, f"dated in the future: scheduled for "
+                                    f"{article.date:%Y-%m-%d %H:%M}{note}"))
+    published = sorted((a for a in articles if is_published(a, config, now)),
+                       key=lambda a: (a.date, a.slug), reverse=True)
+    photo_by_id = {p.id: p for p in photos}
+    all_sources = {a.source for a in articles}
+
+    published_ids = {a.id for a in published}
+    figures: dict[str, tuple[Figure, ...]] = {}
+    users: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        article_figures = []
+        for ref in article.photos:
+            photo = photo_by_id.get(ref.file)
+            if photo is None:
+                problems.append(error(article.source, ref.line, f"photo '{ref.file}' not found in photos/"))
+                continue
+            credit = photo.credit
+            if ref.credit:
+                credit = resolve_credit(ref.credit, config,
+                                        lambda m, a=article, r=ref: problems.append(error(a.source, r.line, m)))
+            article_figures.append(Figure(photo.id, ref.caption or photo.caption, credit))
+            if article.id in published_ids:
+                users[photo.id].append(article.id)
+        figures[article.id] = tuple(article_figures)
+        for target, line in article.links:
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), target))
+            if resolved not in all_sources:
+                problems.append(error(article.source, line, f"link to '{target}': no such article file"))
+
+    # A photo collects the streets (and other terms) of the articles that use it.
+    by_article = {a.id: a for a in published}
+    photo_terms: dict[str, dict[str, list[str]]] = {}
+    for photo in photos:
+        terms: dict[str, list[str]] = {}
+        for tax in config.taxonomies:
+            if tax.credits:
+                names = [photo.credit.name] if photo.credit and photo.credit.name else []
+            else:
+                names = [n.name for n in photo.names(tax.key)]
+                for user in users.get(photo.id, []):
+                    names += [n.name for n in by_article[user].names(tax.key)]
+            terms[tax.key] = list(dict.fromkeys(names))
+        photo_terms[photo.id] = terms
+
+    def photo_date(p: Photo) -> datetime | None:
+        if p.date:
+            return p.date
+        dates = [by_article[u].date for u in users.get(p.id, [])]
+        return min(dates) if dates else None
+
+    epoch = datetime.min.replace(tzinfo=config.tz)
+    sorted_photos = sorted(photos, key=lambda p: (photo_date(p) or epoch, p.file), reverse=True)
+
+    taxonomies = tuple(
+        _taxonomy(tax, published, sorted_photos, photo_terms, config) for tax in config.taxonomies
+    )
+    archive = Archive(
+        articles=tuple(published),
+        photos=tuple(sorted_photos),
+        taxonomies=taxonomies,
+        years=_years(published),
+        figures=figures,
+        photo_users={k: tuple(v) for k, v in users.items()},
+        article_by_id={a.id: a for a in published},
+        photo_by_id=photo_by_id,
+        article_by_source={a.source: a.id for a in published},
+    )
+    return archive, problems
+
+
+def _taxonomy(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],
+              photo_terms: dict[str, dict[str, list[str]]], config: Config) -> Taxonomy:
+    registry = config.registries.get(tax.key)
+    by_name: dict[str, list[str]] = defaultdict(list)
+    roles: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        for name in article.names(tax.key):
+            by_name[name.name].append(article.id)
+            if name.role:
+                roles[name.name].append(name.role)
+    photos_by_name: dict[str, list[str]] = defaultdict(list)
+    for photo in photos:
+        for name in photo_terms[photo.id][tax.key]:
+            photos_by_name[name].append(photo.id)
+    names = set(by_name) | set(photos_by_name)
+    terms = []
+    used_slugs: set[str] = set()
+    for name in sorted(names, key=lambda n: (_entry_slug(registry, n), n)):
+        entry = registry.lookup(name) if registry else None
+        slug = entry.slug if entry else slugify(name)
+        base, n = slug, 2
+        while slug in used_slugs:  # homophones share a pinyin slug; keep both pages
+            slug, n = f"{base}-{n}", n + 1
+        used_slugs.add(slug)
+        role = (entry.role if entry else "") or (max(set(roles[name]), key=roles[name].count) if roles[name] else "")
+        terms.append(Term(
+            taxonomy=tax.key, name=name, slug=slug,
+            description=entry.description if entry else "", role=role,
+            articles=tuple(by_name.get(name, ())), photos=tuple(photos_by_name.get(name, ())),
+        ))
+    return Taxonomy(tax, tuple(terms))
+
+
+def _entry_slug(registry, name: str) -> str:
+    entry = registry.lookup(name) if registry else None
+    return entry.slug if entry else slugify(name)
+
+
+def _years(articles: list[Article]) -> tuple[Year, ...]:
+    months: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for article in articles:
+        months[(article.date.year, article.date.month)].append(article.id)
+    years: dict[int, list[Month]] = defaultdict(list)
+    for (year, month), ids in sorted(months.items(), reverse=True):
+        years[year].append(Month(year, month, tuple(ids)))
+    return tuple(Year(y, tuple(ms)) for y, ms in sorted(years.items(), reverse=True))
+
+
+def _duplicates(articles: list[Article], photos: list[Photo]) -> list[Problem]:
+    problems = []
+    for items, what in ((articles, "article"), (photos, "photo")):
+        first: dict[str, str] = {}
+        for item in sorted(items, key=lambda i: i.source):
+            if item.slug in first:
+                fix = "set a different 'slug:'" if what == "article" else "rename one of them"
+                problems.append(error(item.source, 0, f"{what} slug '{item.slug}' is already used by "
+                                      f"{first[item.slug]} ({fix})"))
+            else:
+                first[item.slug] = item.source
+    return problems

@@ -1,0 +1,92 @@
+"""Markdown bodies to HTML: rendering, sanitising raw HTML, summaries, article links."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+
+# Links to another article's .md file become this placeholder, resolved per page (urls.py).
+ARTICLE_LINK = "newsroom-article:"
+
+_EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
+
+_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "section", "sup", "sub", "mark"}
+_ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+}
+
+
+class _LinkCollector(Treeprocessor):
+    """Rewrites relative links to .md files so they can be resolved to article URLs."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.links: list[str] = []
+
+    def run(self, root: ET.Element) -> None:
+        for a in root.iter("a"):
+            href = a.get("href", "")
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+                continue
+            target = unquote(parts.path)
+            self.links.append(target)
+            fragment = f"#{parts.fragment}" if parts.fragment else ""
+            a.set("href", f"{ARTICLE_LINK}{target}{fragment}")
+
+
+class Renderer:
+    """One reusable Markdown converter (building one is slow; resetting is cheap)."""
+
+    def __init__(self, raw_html: str = "sanitize") -> None:
+        self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+        self._links = _LinkCollector(self._md)
+        self._md.treeprocessors.register(self._links, "newsroom-links", 1)
+        self._sanitize = raw_html != "allow"
+
+    def render(self, text: str) -> tuple[str, list[str]]:
+        """HTML for a Markdown body, and the .md files it links to (as written)."""
+        self._md.reset()
+        self._links.links = []
+        body = self._md.convert(text)
+        if self._sanitize:
+            body = nh3.clean(
+                body,
+                tags=_ALLOWED_TAGS,
+                attributes=_ALLOWED_ATTRIBUTES,
+                url_schemes={"http", "https", "mailto", "tel", ARTICLE_LINK.rstrip(":")},
+                link_rel=None,
+            )
+        return body, list(self._links.links)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(r"</(?:p|li|h\d|td|th|tr|blockquote|pre|div)>|<br\s*/?>", re.I)
+_FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>', re.S)
+
+
+def plain_text(body_html: str) -> str:
+    """Readable text of an HTML body, for summaries and search."""
+    # Inline tags vanish without a trace: Chinese text has no spaces to keep apart.
+    text = _TAG.sub("", _BLOCK_END.sub(" ", _FOOTNOTES.sub("", body_html)))
+    return " ".join(html.unescape(text).split())
+
+
+def summarize(body_html: str, length: int) -> str:
+    """The first paragraph's text, cut by characters (Chinese has no spaces to cut at)."""
+    m = re.search(r"<p>(.*?)</p>", body_html, re.S)
+    text = plain_text(m.group(1) if m else body_html)
+    if len(text) <= length:
+        return text
+    return text[:length].rstrip("，,、；;：: ") + "…"

@@ -1,0 +1,80 @@
+"""The parsed content: plain frozen dataclasses, picklable, shared by every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Name:
+    """A term as an article names it: 张鹏, with the role this article gives (首席记者)."""
+
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    """An article's use of a photo; caption/credit here override the photo's own."""
+
+    file: str
+    caption: str = ""
+    credit: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Who made a photo: a registered photographer (linked) or a courtesy line (text)."""
+
+    text: str                 # as shown: 张鹏 / 龙城街道供图
+    name: str = ""            # canonical photographer name when registered, else ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str               # path relative to the archive root, for messages
+    slug: str
+    title: str
+    date: datetime            # aware, in the site's timezone
+    body_html: str
+    summary: str
+    terms: dict[str, tuple[Name, ...]] = field(default_factory=dict)
+    photos: tuple[PhotoRef, ...] = ()
+    updated: datetime | None = None
+    draft: bool = False
+    links: tuple[tuple[str, int], ...] = ()   # Markdown links to other .md files, with their line
+
+    @property
+    def id(self) -> str:
+        return self.source
+
+    def names(self, key: str) -> tuple[Name, ...]:
+        return self.terms.get(key, ())
+
+
+@dataclass(frozen=True)
+class Photo:
+    file: str                 # path relative to photos/: 2022/02/night-testing.jpg
+    source: str               # path relative to the archive root, for messages
+    slug: str
+    caption: str
+    credit: Credit | None
+    width: int                # as displayed (EXIF orientation applied)
+    height: int
+    digest: str               # hash of the source bytes
+    date: datetime | None = None
+    terms: dict[str, tuple[Name, ...]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.file
+
+    @property
+    def title(self) -> str:
+        return self.caption or self.file.rsplit("/", 1)[-1]
+
+    def names(self, key: str) -> tuple[Name, ...]:
+        return self.terms.get(key, ())

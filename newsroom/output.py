@@ -1,0 +1,153 @@
+"""Writing the site: atomically, and only what changed.
+
+The new tree is assembled in a staging folder beside the output (unchanged files are
+hard-linked from the current site, so their modification times stay) and swapped in
+only once complete. A build that fails or is killed leaves the published site as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MARKER = ".newsroom-site.json"   # tells a folder made by a build: its manifest of file digests
+
+
+class OutputError(Exception):
+    """The output folder cannot be used (not made by a build, or unwritable)."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: tuple[str, ...]
+    unchanged: int
+    removed: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+def manifest(site_dir: Path) -> dict[str, str]:
+    try:
+        data = json.loads((site_dir / MARKER).read_text(encoding="utf-8"))
+        return data.get("files", {}) if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def check_target(site_dir: Path) -> None:
+    """Refuse to replace a non-empty folder that no build made."""
+    if site_dir.exists() and not site_dir.is_dir():
+        raise OutputError(f"{site_dir} is a file, not a folder")
+    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / MARKER).exists():
+        raise OutputError(f"{site_dir} is not empty and was not made by a build "
+                          f"(no {MARKER}); refusing to replace it")
+
+
+def write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteResult:
+    """Publish `files` (site-relative path, bytes or a file to link) as the whole of `site_dir`."""
+    site_dir = site_dir.resolve()
+    recover(site_dir)
+    check_target(site_dir)
+    old = manifest(site_dir)
+    staging = site_dir.parent / f".{site_dir.name}.staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    new: dict[str, str] = {}
+    written: list[str] = []
+    try:
+        for path, content in files:
+            _check_path(path)
+            if path in new:
+                raise OutputError(f"two files would be written to {path}")
+            digest = _digest(content)
+            new[path] = digest
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if old.get(path) == digest and _link(site_dir / path, target):
+                continue
+            if isinstance(content, Path):
+                if not _link(content, target):
+                    shutil.copyfile(content, target)
+            else:
+                target.write_bytes(content)
+            written.append(path)
+        removed = tuple(sorted(set(old) - set(new)))
+        if not written and not removed and site_dir.is_dir():
+            shutil.rmtree(staging)
+            return WriteResult((), len(new), ())
+        (staging / MARKER).write_text(json.dumps({"files": dict(sorted(new.items()))}, indent=0),
+                                      encoding="utf-8")
+        _swap(staging, site_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return WriteResult(tuple(sorted(written)), len(new) - len(written), removed)
+
+
+def recover(site_dir: Path) -> None:
+    """Undo what a build killed mid-swap left: restore the old site, drop stale staging."""
+    parent = site_dir.parent
+    if not parent.is_dir():
+        return
+    for leftover in parent.glob(f".{site_dir.name}.staging-*"):
+        if not site_dir.exists() and leftover.name.endswith(".old") and (leftover / MARKER).exists():
+            leftover.rename(site_dir)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    if not site_dir.exists():
+        staging.rename(site_dir)
+        return
+    if _exchange(staging, site_dir):
+        shutil.rmtree(staging)   # now holds the previous site
+        return
+    # No atomic exchange here: two renames, and recover() undoes a kill between them.
+    backup = staging.with_name(staging.name + ".old")
+    site_dir.rename(backup)
+    staging.rename(site_dir)
+    shutil.rmtree(backup)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _link(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
+
+
+def _digest(content: bytes | Path) -> str:
+    if isinstance(content, Path):
+        # Linked files are content-addressed renditions (immutable): name and size identify them.
+        st = content.stat()
+        return f"file:{content.name}:{st.st_size}"
+    return hashlib.sha256(content).hexdigest()
+
+
+def _check_path(path: str) -> None:
+    parts = PurePosixPath(path).parts
+    if not parts or path.startswith("/") or ".." in parts or path == MARKER:
+        raise OutputError(f"refusing to write outside the site: {path!r}")

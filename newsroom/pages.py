@@ -1,0 +1,175 @@
+"""Every page of the site, planned from the archive: (path, template, context).
+
+Pure: no templates are rendered here. Lists are paginated by one helper; every
+taxonomy (streets, reporters, tags …) gets its pages from the same code.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from . import urls
+from .config import Config
+from .index import Archive, Taxonomy, Term
+from .model import Article, Photo
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str                    # site-relative: '2022/02/21/volunteers/' or 'feed.xml'
+    template: str
+    context: dict[str, Any]
+
+    @property
+    def file(self) -> str:
+        return urls.output_file(self.path)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a paginated list, with links to every page of it."""
+
+    number: int
+    count: int
+    base: str
+    total: int                   # items in the whole list
+
+    def path(self, number: int) -> str:
+        return urls.paged(self.base, number)
+
+    @property
+    def newer(self) -> str | None:
+        return self.path(self.number - 1) if self.number > 1 else None
+
+    @property
+    def older(self) -> str | None:
+        return self.path(self.number + 1) if self.number < self.count else None
+
+    def window(self, size: int = 2) -> list[int | None]:
+        """Page numbers to show: first, last, and `size` around the current one; None is a gap."""
+        shown = sorted({1, self.count, *range(max(1, self.number - size), min(self.count, self.number + size) + 1)})
+        result: list[int | None] = []
+        for n in shown:
+            if result and n - (result[-1] or 0) > 1:
+                result.append(None)
+            result.append(n)
+        return result
+
+
+def paginate(items: tuple | list, size: int, base: str) -> list[tuple[Pager, tuple]]:
+    """Split a list into pages: [(pager, items on that page)]; an empty list still has page 1."""
+    count = max(1, math.ceil(len(items) / size))
+    return [(Pager(n, count, base, len(items)), tuple(items[(n - 1) * size: n * size]))
+            for n in range(1, count + 1)]
+
+
+def plan(archive: Archive, config: Config) -> list[Page]:
+    pages: list[Page] = []
+    articles = archive.articles
+    pages += _list_pages(articles, config.page_size, urls.HOME, "home.html", {"title": config.title})
+    for i, article in enumerate(articles):
+        pages.append(Page(urls.article(article), "article.html", {
+            "article": article,
+            "title": article.title,
+            "newer": articles[i - 1] if i > 0 else None,
+            "older": articles[i + 1] if i + 1 < len(articles) else None,
+            "related": related(archive, article, 5),
+        }))
+    for tax in archive.taxonomies:
+        pages += taxonomy_pages(archive, tax, config)
+    pages.append(Page(urls.ARCHIVE, "archive.html", {"title": "往期", "years": archive.years}))
+    for year in archive.years:
+        ids = [i for m in year.months for i in m.articles]
+        items = tuple(archive.article_by_id[i] for i in ids)
+        pages += _list_pages(items, config.page_size, urls.year(year), "year.html",
+                             {"title": f"{year.year}年", "year": year})
+        for month in year.months:
+            items = tuple(archive.article_by_id[i] for i in month.articles)
+            pages += _list_pages(items, config.page_size, urls.month(month), "month.html",
+                                 {"title": f"{month.year}年{month.month}月", "year": year, "month": month})
+    photos = archive.photos
+    terms_of: dict[str, list[tuple[Taxonomy, list[Term]]]] = {}
+    for tax in archive.taxonomies:
+        by_photo: dict[str, list[Term]] = {}
+        for term in tax.terms:
+            for photo_id in term.photos:
+                by_photo.setdefault(photo_id, []).append(term)
+        for photo in photos:
+            terms_of.setdefault(photo.id, []).append((tax, by_photo.get(photo.id, [])))
+    for pager, items in paginate(photos, config.photo_page_size, urls.PHOTOS):
+        pages.append(Page(pager.path(pager.number), "photos.html",
+                          {"title": "图片", "pager": pager, "photos": items}))
+    for i, photo in enumerate(photos):
+        pages.append(Page(urls.photo(photo), "photo.html", {
+            "photo": photo,
+            "title": photo.title,
+            "photo_terms": terms_of.get(photo.id, []),
+            "articles": tuple(archive.article_by_id[a] for a in archive.photo_users.get(photo.id, ())),
+            "newer": photos[i - 1] if i > 0 else None,
+            "older": photos[i + 1] if i + 1 < len(photos) else None,
+        }))
+    pages.append(Page(urls.SEARCH, "search.html", {"title": "搜索"}))
+    pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "找不到页面"}))
+    pages.append(Page(urls.FEED, "feed.xml", {"title": config.title, "articles": articles[: config.feed_size],
+                                              "feed_path": urls.FEED, "home_path": urls.HOME}))
+    pages.append(Page(urls.SITEMAP, "sitemap.xml", {"paths": _sitemap_paths(pages)}))
+    return pages
+
+
+def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page]:
+    linker_path = f"{tax.config.path}/"
+    pages = [Page(linker_path, "taxonomy.html", {"title": tax.config.title, "taxonomy": tax})]
+    for term in tax.terms:
+        base = f"{tax.config.path}/{term.slug}/"
+        items = tuple(archive.article_by_id[i] for i in term.articles)
+        photos = tuple(archive.photo_by_id[i] for i in term.photos)
+        extra = {"title": term.name, "taxonomy": tax, "term": term, "photos": photos,
+                 "people": _co_terms(archive, term, "reporter")}
+        pages += _list_pages(items, config.page_size, base, "term.html", extra)
+        if tax.config.feeds:
+            pages.append(Page(f"{base}feed.xml", "feed.xml", {
+                "title": f"{term.name} — {config.title}", "articles": items[: config.feed_size],
+                "feed_path": f"{base}feed.xml", "home_path": base}))
+    return pages
+
+
+def related(archive: Archive, article: Article, limit: int) -> tuple[Article, ...]:
+    """Newest articles sharing a street or a reporter (any taxonomy with a registry)."""
+    ids: set[str] = set()
+    for tax in archive.taxonomies:
+        for name in article.names(tax.key):
+            term = tax.term(name.name)
+            if term:
+                ids.update(term.articles)
+    ids.discard(article.id)
+    chosen = sorted((archive.article_by_id[i] for i in ids), key=lambda a: (a.date, a.slug), reverse=True)
+    return tuple(chosen[:limit])
+
+
+def _co_terms(archive: Archive, term: Term, key: str) -> tuple[Term, ...]:
+    """Terms of another taxonomy that share articles with this one (a street's reporters)."""
+    tax = archive.taxonomy(key)
+    if tax is None or term.taxonomy == key:
+        return ()
+    names: dict[str, int] = {}
+    for article_id in term.articles:
+        for name in archive.article_by_id[article_id].names(key):
+            names[name.name] = names.get(name.name, 0) + 1
+    terms = [t for t in (tax.term(n) for n in names) if t]
+    return tuple(sorted(terms, key=lambda t: (-names[t.name], t.slug)))
+
+
+def _list_pages(items: tuple, size: int, base: str, template: str, extra: dict[str, Any]) -> list[Page]:
+    return [Page(pager.path(pager.number), template, {**extra, "pager": pager, "articles": chunk})
+            for pager, chunk in paginate(items, size, base)]
+
+
+def _sitemap_paths(pages: list[Page]) -> tuple[str, ...]:
+    return tuple(sorted(p.path for p in pages if p.template.endswith(".html")
+                        and p.template not in ("404.html",)))
+
+
+def photo_of(archive: Archive, figure_photo: str) -> Photo:
+    return archive.photo_by_id[figure_photo]

@@ -1,0 +1,128 @@
+"""One photo file to a `Photo`: its sidecar caption/credit, size, and content digest."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import PurePosixPath
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+
+from . import dates, embedded, yamlfile
+from .articles import names_for
+from .config import Config
+from .model import Credit, Photo
+from .names import normalize
+from .problems import Problem, error, warning
+from .slugs import slugify
+
+EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif"}
+COURTESY_MARKS = ("供图", "提供", "图片来源", "来源", "courtesy")
+SIDECAR_FIELDS = {"caption", "credit", "date", "title", "alt"}
+
+
+def photo_slug(file: str) -> str:
+    """'2022/02/night-testing.jpg' -> '2022-02-night-testing'."""
+    path = PurePosixPath(file)
+    return "-".join(slugify(part) for part in (*path.parent.parts, path.stem))
+
+
+def parse(file: str, data: bytes, sidecar: str | None, config: Config) -> tuple[Photo | None, list[Problem]]:
+    """A photo from its bytes and its sidecar's text (None if it has none)."""
+    source = f"photos/{file}"
+    problems: list[Problem] = []
+    info, reason = _image_info(data, config.images.max_pixels)
+    if info is None:
+        return None, [error(source, 0, reason)]
+    width, height, meta = info
+
+    fields: dict[str, Any] = {}
+    doc = yamlfile.YamlDoc({})
+    side_source = str(PurePosixPath(source).with_suffix(".yaml"))
+    if sidecar is not None:
+        try:
+            doc = yamlfile.load(sidecar.lstrip("\ufeff"))
+            fields = doc.data or {}
+        except yamlfile.YamlError as exc:
+            problems.append(error(side_source, exc.line, exc.message))
+        if not isinstance(fields, dict):
+            problems.append(error(side_source, 1, "a photo sidecar must be a mapping (caption: …, credit: …)"))
+            fields = {}
+
+    def err(message: str, *path: object) -> None:
+        problems.append(error(side_source, doc.line(*path), message))
+
+    caption = normalize(fields.get("caption") or meta.get("caption") or "")
+    credit_value = fields.get("credit") or meta.get("credit") or ""
+    credit = resolve_credit(credit_value, config, lambda m: err(m, "credit"))
+    if not caption:
+        problems.append(warning(source, 0, "photo has no caption (add a sidecar .yaml with 'caption:')"))
+    if credit is None and not credit_value:
+        problems.append(warning(source, 0, "photo has no credit (add 'credit:' to its sidecar)"))
+
+    date = None
+    if fields.get("date") is not None:
+        try:
+            date = dates.parse(fields["date"], config.tz)
+        except ValueError as exc:
+            err(str(exc), "date")
+    terms = {}
+    for tax in config.taxonomies:
+        if tax.key in fields and not tax.credits:
+            terms[tax.key] = names_for(tax, fields[tax.key], config, lambda m, *p, k=tax.key: err(m, k, *p))
+    known = SIDECAR_FIELDS | {t.key for t in config.taxonomies}
+    for key in fields:
+        if key not in known:
+            problems.append(warning(side_source, doc.line(key), f"unknown field '{key}' (ignored)"))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return Photo(
+        file=file, source=source, slug=photo_slug(file), caption=caption, credit=credit,
+        width=width, height=height, digest=hashlib.sha256(data).hexdigest(), date=date, terms=terms,
+    ), problems
+
+
+def resolve_credit(value: Any, config: Config, err) -> Credit | None:
+    """A registered photographer (linked to their page) or a courtesy line (plain text)."""
+    role = ""
+    if isinstance(value, dict):
+        role = normalize(value.get("role") or "")
+        value = value.get("name") or ""
+    text = normalize(value) if isinstance(value, (str, int)) else ""
+    if not text:
+        return None
+    if any(mark in text.lower() for mark in COURTESY_MARKS):
+        return Credit(text=text)
+    tax = next((t for t in config.taxonomies if t.credits), None)
+    registry = config.registries.get(tax.key) if tax else None
+    if registry is None:
+        return Credit(text=text)
+    entry = registry.lookup(text)
+    if entry is None:
+        hint = registry.suggest(text)
+        tip = f" — did you mean '{hint}'?" if hint else f" (add them to {registry.path}, or write a courtesy line such as 'XX供图')"
+        err(f"unknown photographer '{text}' not in {registry.path}{tip}")
+        return None
+    return Credit(text=entry.name, name=entry.name, role=role or entry.role)
+
+
+def _image_info(data: bytes, max_pixels: int) -> tuple[tuple[int, int, dict] | None, str]:
+    """(displayed width, height, embedded caption/credit), or None and why it is unusable."""
+    if not data:
+        return None, "the photo file is empty (0 bytes)"
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            width, height = img.size
+            if width * height > max_pixels:
+                return None, (f"the photo is {width}×{height} pixels, over the limit of {max_pixels:,} "
+                              "(images.max_pixels in site.yaml)")
+            orientation = img.getexif().get(0x0112, 1) if hasattr(img, "getexif") else 1
+            if orientation in (5, 6, 7, 8):
+                width, height = height, width
+            meta = embedded.caption_and_credit(img)
+    except UnidentifiedImageError:
+        return None, "not an image Pillow can read (is the file corrupt, or named with the wrong extension?)"
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        return None, f"cannot read the photo: {exc}"
+    return (width, height, meta), ""

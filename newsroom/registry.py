@@ -1,0 +1,102 @@
+"""Registries (streets.yaml, reporters.yaml): the canonical names a taxonomy accepts.
+
+A name not in the registry is an error with a "did you mean" hint, so a typo never
+silently creates a new page. Aliases resolve to the canonical entry.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlfile
+from .names import compact, normalize
+from .problems import Problem, error
+from .slugs import clean_slug, slugify
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    slug: str
+    description: str = ""
+    role: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Registry:
+    path: str
+    entries: tuple[Entry, ...] = ()
+    _by_key: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
+
+    def lookup(self, name: str) -> Entry | None:
+        return self._by_key.get(compact(name))
+
+    def suggest(self, name: str) -> str | None:
+        """The closest canonical name, for a "did you mean" hint."""
+        key = compact(name)
+        candidates = {compact(a): e.name for e in self.entries for a in (e.name, *e.aliases)}
+        # A name that contains a known one (or is contained by it) is the likeliest typo.
+        for cand, canonical in candidates.items():
+            if cand and key and (cand in key or key in cand):
+                return canonical
+        close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.5)
+        return candidates[close[0]] if close else None
+
+
+def build(path: str, entries: list[Entry]) -> Registry:
+    by_key: dict[str, Entry] = {}
+    for entry in entries:
+        for name in (entry.name, *entry.aliases):
+            by_key.setdefault(compact(name), entry)
+    return Registry(path, tuple(entries), by_key)
+
+
+def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
+    """Read a registry file: a YAML list of {name, slug, description, role, aliases}."""
+    problems: list[Problem] = []
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+        doc = yamlfile.load(text)
+    except OSError as exc:
+        return build(shown_as, []), [error(shown_as, 0, f"cannot read registry: {exc.strerror}")]
+    except UnicodeDecodeError:
+        return build(shown_as, []), [error(shown_as, 0, "registry is not UTF-8 text")]
+    except yamlfile.YamlError as exc:
+        return build(shown_as, []), [error(shown_as, exc.line, exc.message)]
+    items = doc.data or []
+    if isinstance(items, dict):  # also accept {name: {slug: …}} mappings
+        items = [{"name": k, **(v if isinstance(v, dict) else {})} for k, v in items.items()]
+    if not isinstance(items, list):
+        return build(shown_as, []), [error(shown_as, 1, "a registry must be a list of entries")]
+    entries: list[Entry] = []
+    seen_names: dict[str, int] = {}
+    seen_slugs: dict[str, int] = {}
+    for i, item in enumerate(items):
+        line = doc.line(i)
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict) or not normalize(item.get("name") or ""):
+            problems.append(error(shown_as, line, "each entry needs a 'name'"))
+            continue
+        name = normalize(item["name"])
+        raw_slug = item.get("slug")
+        slug = clean_slug(raw_slug) if raw_slug is not None else slugify(name)
+        if slug is None:
+            problems.append(error(shown_as, doc.line(i, "slug"),
+                                  f"slug '{raw_slug}' must be lower-case ASCII letters, digits and hyphens"))
+            slug = slugify(str(raw_slug))
+        aliases = item.get("aliases") or []
+        if not isinstance(aliases, list):
+            aliases = [aliases]
+        entry = Entry(name=name, slug=slug, description=str(item.get("description") or ""),
+                      role=normalize(item.get("role") or ""),
+                      aliases=tuple(normalize(a) for a in aliases if normalize(a)))
+        for label, value, seen in (("name", compact(name), seen_names), ("slug", slug, seen_slugs)):
+            if value in seen:
+                problems.append(error(shown_as, line, f"duplicate {label} '{value}' (first on line {seen[value]})"))
+            seen[value] = line
+        entries.append(entry)
+    return build(shown_as, entries), problems

@@ -1,0 +1,105 @@
+"""Pages to bytes through Jinja2 (autoescape on, StrictUndefined: a template typo fails loudly)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import images, urls
+from .config import Config
+from .index import Archive
+from .markup import ARTICLE_LINK
+from .model import Article, Photo
+from .pages import Page
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_ARTICLE_HREF = re.compile(r'href="' + re.escape(ARTICLE_LINK) + r'([^"#]*)(#[^"]*)?"')
+RELOAD_SCRIPT = "<script src=\"/__newsroom/reload.js\"></script>"
+
+
+def template_dirs(config: Config) -> list[Path]:
+    own = config.root / "templates"
+    return [d for d in (own, DEFAULT_TEMPLATES) if d.is_dir()]
+
+
+def environment(config: Config, archive: Archive) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    linker = urls.Linker({t.key: t.config.path for t in archive.taxonomies})
+
+    @jinja2.pass_context
+    def url(ctx: Any, target: Any, number: int = 1) -> str:
+        path = linker.path(target)
+        if number > 1:
+            path = urls.paged(path, number)
+        return urls.relative(ctx["page_path"], path, config.file_urls)
+
+    def abs_url(target: Any) -> str:
+        return urls.absolute(config.base_url, linker.path(target))
+
+    @jinja2.pass_context
+    def body(ctx: Any, article: Article) -> Markup:
+        def resolve(m: re.Match) -> str:
+            source = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), m.group(1)))
+            target = archive.article_by_id.get(archive.article_by_source.get(source, ""))
+            if target is None:
+                return 'href="#"'
+            return f'href="{urls.relative(ctx["page_path"], urls.article(target) + (m.group(2) or ""), config.file_urls)}"'
+        return Markup(_ARTICLE_HREF.sub(resolve, article.body_html))
+
+    def figures(article: Article) -> list[tuple[Any, Photo]]:
+        return [(f, archive.photo_by_id[f.photo]) for f in archive.figures.get(article.id, ())]
+
+    env.globals.update(
+        site=config,
+        archive=archive,
+        url=url,
+        abs_url=abs_url,
+        body=body,
+        figures=figures,
+        term_for=archive.term,
+        photo_by_id=archive.photo_by_id.get,
+        srcset=lambda photo: images.srcset(photo, config.images),
+        media=urls.media,
+        ext=images.EXTENSIONS,
+        static=lambda: urls.STATIC,
+    )
+    env.filters["zh_date"] = zh_date
+    # HTML carried as text inside XML (Atom <content type="html">) must be escaped once more.
+    env.filters["as_text"] = _as_text
+    env.filters["iso"] = lambda d: d.isoformat() if d else ""
+    return env
+
+
+def render(env: jinja2.Environment, page: Page, serve: bool = False) -> bytes:
+    html = env.get_template(page.template).render(page.context, page_path=page.path)
+    if serve and page.template.endswith(".html"):
+        html = html.replace("</body>", f"{RELOAD_SCRIPT}\n</body>", 1)
+    return html.encode("utf-8")
+
+
+def _as_text(value: object) -> Markup:
+    import html
+
+    return Markup(html.escape(str(value), quote=False))
+
+
+def zh_date(value: datetime | None, with_time: bool = False) -> str:
+    if value is None:
+        return ""
+    text = f"{value.year}年{value.month}月{value.day}日"
+    if with_time and (value.hour or value.minute):
+        text += f" {value:%H:%M}"
+    return text

@@ -1,0 +1,32 @@
+"""ASCII slugs for URLs: pinyin for Chinese, lower-case words joined by hyphens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pypinyin import lazy_pinyin
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, fallback: str = "item") -> str:
+    """An ASCII slug for any text: '坂田街道' -> 'ban-tian-jie-dao', 'Hello World' -> 'hello-world'.
+
+    Never raises and never returns an empty string: text with nothing to keep gives `fallback`.
+    """
+    text = unicodedata.normalize("NFKC", str(text))
+    # pypinyin passes non-Chinese runs through unchanged; each syllable becomes a word.
+    words = lazy_pinyin(text, errors="default")
+    ascii_text = " ".join(words)
+    ascii_text = unicodedata.normalize("NFKD", ascii_text).encode("ascii", "ignore").decode()
+    slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
+    return slug or fallback
+
+
+def clean_slug(text: str) -> str | None:
+    """A slug given by an editor, if it is already valid ASCII; else None."""
+    text = str(text).strip()
+    if re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)*", text):
+        return text
+    return None

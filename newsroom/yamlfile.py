@@ -1,0 +1,93 @@
+"""Safe YAML loading that keeps line numbers and leaves dates as text.
+
+Dates stay strings so that `2022-13-45` is reported by our date parser with its line,
+instead of failing the whole document inside PyYAML. Only plain data is built: YAML
+tags that construct objects (`!!python/object`) are errors, as in `yaml.safe_load`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# Drop the timestamp resolver: dates are parsed (and their errors located) by dates.py.
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class YamlDoc:
+    """Parsed data plus the 1-based line of every key and list item, by path."""
+
+    data: Any
+    lines: dict[tuple, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line(self, *path: object) -> int:
+        """The line of the value at `path`, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.first_line
+
+
+class YamlError(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def load(text: str, first_line: int = 1) -> YamlDoc:
+    """Parse one YAML document; `first_line` is the file line the text starts on.
+
+    Raises YamlError (with the file line) for invalid YAML or unsafe tags.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDoc(None, {}, first_line)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "could not determine a constructor" in str(problem) or "constructor" in str(exc):
+            problem = f"YAML tag not allowed here ({problem.split('for the tag')[-1].strip()})"
+        return _raise(line, f"invalid YAML: {problem}")
+    except yaml.YAMLError as exc:
+        return _raise(first_line, f"invalid YAML: {exc}")
+    except (ValueError, TypeError, RecursionError) as exc:
+        return _raise(first_line, f"invalid YAML: {exc}")
+    finally:
+        loader.dispose()
+    lines: dict[tuple, int] = {}
+    _collect_lines(node, (), lines, first_line)
+    return YamlDoc(data, lines, first_line)
+
+
+def _raise(line: int, message: str):
+    raise YamlError(line, message)
+
+
+def _collect_lines(node: yaml.Node, path: tuple, lines: dict, first_line: int) -> None:
+    lines[path] = first_line + node.start_mark.line
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                _collect_lines(value_node, path + (key_node.value,), lines, first_line)
+                lines[path + (key_node.value,)] = first_line + key_node.start_mark.line
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _collect_lines(item, path + (i,), lines, first_line)
