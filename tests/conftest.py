@@ -21,3 +21,21 @@ def sample_root(tmp_path: Path) -> Path:
     for name in ("site.yaml", "streets.yaml", "reporters.yaml"):
         shutil.copy(REPO / name, root / name)
     return root
+
+
+def copy_site(name: str, dest: Path) -> Path:
+    """A private copy of the fixture site tests/sites/NAME (builds write a cache inside it)."""
+    root = dest / name
+    shutil.copytree(SITES / name, root, ignore=shutil.ignore_patterns("site", ".cache", "*.py"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def basic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/sites/basic built once per test module; returns the output folder."""
+    from newsroom.cli import main
+
+    root = copy_site("basic", tmp_path_factory.mktemp("basic"))
+    out = root.parent / "out"
+    assert main(["--root", str(root), "--output", str(out), "-q"]) == 0
+    return out
