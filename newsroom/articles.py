@@ -72,7 +72,9 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
 
     stem = PurePosixPath(source).stem
     slug = clean_slug(stem) or slugify(stem)
+    slug_line = 1
     if "slug" in data:
+        slug_line = doc.line("slug")
         given = clean_slug(str(data["slug"]))
         if given is None:
             err(f"slug '{data['slug']}' must be lower-case ASCII letters, digits and hyphens", "slug")
@@ -107,7 +109,7 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     return Article(
         source=source, slug=slug, title=title, date=date, updated=updated,
         body_html=body_html, summary=summary, terms=terms, photos=photos,
-        draft=draft, links=link_lines,
+        draft=draft, links=link_lines, slug_line=slug_line,
     ), problems
 
 

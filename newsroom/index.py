@@ -231,7 +231,9 @@ def _duplicates(articles: list[Article], photos: list[Photo]) -> list[Problem]:
         for item in sorted(items, key=lambda i: i.source):
             if item.slug in first:
                 fix = "set a different 'slug:'" if what == "article" else "rename one of them"
-                problems.append(error(item.source, 0, f"{what} slug '{item.slug}' is already used by "
+                # An article points at its 'slug:' line; a photo file has no lines.
+                line = getattr(item, "slug_line", 0)
+                problems.append(error(item.source, line, f"{what} slug '{item.slug}' is already used by "
                                       f"{first[item.slug]} ({fix})"))
             else:
                 first[item.slug] = item.source

@@ -46,6 +46,7 @@ class Article:
     updated: datetime | None = None
     draft: bool = False
     links: tuple[tuple[str, int], ...] = ()   # Markdown links to other .md files, with their line
+    slug_line: int = 1        # the 'slug:' line, or 1 when the slug is the file name
 
     @property
     def id(self) -> str:
