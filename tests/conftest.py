@@ -14,13 +14,27 @@ SITES = Path(__file__).resolve().parent / "sites"
 @pytest.fixture
 def sample_root(tmp_path: Path) -> Path:
     """A private copy of the repository's sample archive (content, photos, registries)."""
-    root = tmp_path / "archive"
+    return copy_sample(tmp_path)
+
+
+def copy_sample(dest: Path) -> Path:
+    root = dest / "archive"
     root.mkdir()
     for name in ("content", "photos", "templates"):
         shutil.copytree(REPO / name, root / name)
     for name in ("site.yaml", "streets.yaml", "reporters.yaml"):
         shutil.copy(REPO / name, root / name)
     return root
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive built once per test module; returns its site/ folder."""
+    from newsroom.cli import main
+
+    root = copy_sample(tmp_path_factory.mktemp("sample"))
+    assert main(["--root", str(root), "-q"]) == 0
+    return root / "site"
 
 
 def copy_site(name: str, dest: Path) -> Path:

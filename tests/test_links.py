@@ -1,0 +1,124 @@
+"""Every link in the built sample archive is relative and leads to a file of the site,
+so the archive works on any static host, at the root or under any sub-path."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import urllib.request
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from html_dom import load, parse, resolve, urls
+
+BASE_URL = "https://news.example.org/"   # the sample's site.yaml: only canonical links may use it
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def ids(file: Path, cache: dict[Path, set[str]]) -> set[str]:
+    if file not in cache:
+        cache[file] = {el.get("id") for el in load(file).iter() if el.get("id")}
+    return cache[file]
+
+
+def test_every_href_src_and_srcset_is_relative_and_resolves(sample_site: Path) -> None:
+    pages = html_pages(sample_site)
+    assert len(pages) > 40
+    anchors: dict[Path, set[str]] = {}
+    checked = 0
+    for page in pages:
+        doc = load(page)
+        canonical = {el.get("href") for el in doc.find_all("link", rel="canonical")}
+        for attr, url in urls(doc):
+            parts = urlsplit(url)
+            if parts.scheme:
+                # Off-site links are fine; a link to this very site must not be absolute.
+                assert url in canonical or not url.startswith(BASE_URL), f"{page}: {attr} {url}"
+                continue
+            assert url, f"{page}: empty {attr}"
+            target = resolve(sample_site, page, url)
+            assert target.is_file(), f"{page}: {attr} {url!r} -> missing {target}"
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in ids(target, anchors), f"{page}: no #{parts.fragment} in {target}"
+            checked += 1
+    assert checked > 1000
+
+
+def test_stylesheet_urls_resolve(sample_site: Path) -> None:
+    for css in sample_site.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
+            if not url.startswith(("data:", "#")):
+                assert (css.parent / url).resolve().is_file(), f"{css}: url({url})"
+
+
+def test_every_page_is_linked_from_somewhere(sample_site: Path) -> None:
+    linked: set[Path] = set()
+    for page in html_pages(sample_site):
+        for _, url in urls(load(page)):
+            if not urlsplit(url).scheme:
+                linked.add(resolve(sample_site, page, url))
+    orphans = [p for p in html_pages(sample_site) if p.resolve() not in linked and p.name != "404.html"]
+    assert orphans == []
+
+
+# --- served over HTTP under a sub-path ---------------------------------------------------
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served_under_subpath(sample_site: Path, tmp_path: Path) -> Iterator[str]:
+    """The site copied to /archive/2022/ of a real HTTP server on 127.0.0.1."""
+    www = tmp_path / "www"
+    shutil.copytree(sample_site, www / "archive" / "2022")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(www)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/archive/2022/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_a_reader_can_reach_every_page_under_a_subpath(served_under_subpath: str, sample_site: Path) -> None:
+    start = served_under_subpath
+    seen: set[str] = set()
+    queue = [start]
+    fetched_media = 0
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                body = response.read()
+                kind = response.headers.get_content_type()
+        except HTTPError as exc:
+            pytest.fail(f"{url}: HTTP {exc.code}")
+        assert url.startswith(start), url
+        if kind != "text/html":
+            fetched_media += url.endswith((".jpg", ".webp"))
+            continue
+        for _, link in urls(parse(body.decode("utf-8"))):
+            absolute = urljoin(url, link).split("#")[0]
+            if urlsplit(absolute).netloc == urlsplit(start).netloc and absolute not in seen:
+                queue.append(absolute)
+    pages = {p.relative_to(sample_site).as_posix() for p in html_pages(sample_site)} - {"404.html"}
+    reached = {urlsplit(u).path[len(urlsplit(start).path):] for u in seen}
+    reached = {p + "index.html" if p == "" or p.endswith("/") else p for p in reached}
+    assert pages <= reached
+    assert fetched_media > 0
