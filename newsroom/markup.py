@@ -50,7 +50,9 @@ class Renderer:
     """One reusable Markdown converter (building one is slow; resetting is cheap)."""
 
     def __init__(self, raw_html: str = "sanitize") -> None:
-        self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+        # align="…" rather than style="text-align: …": the sanitiser keeps the attribute, not styles.
+        self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html",
+                                     extension_configs={"tables": {"use_align_attribute": True}})
         self._links = _LinkCollector(self._md)
         self._md.treeprocessors.register(self._links, "newsroom-links", 1)
         self._sanitize = raw_html != "allow"
