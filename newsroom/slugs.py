@@ -19,6 +19,8 @@ def slugify(text: str, fallback: str = "item") -> str:
     # pypinyin passes non-Chinese runs through unchanged; each syllable becomes a word.
     words = lazy_pinyin(text, errors="default")
     ascii_text = " ".join(words)
+    # Punctuation and symbols separate words ('02·17' -> '02-17'); only letters lose accents below.
+    ascii_text = "".join(" " if unicodedata.category(ch)[0] in "PSZ" else ch for ch in ascii_text)
     ascii_text = unicodedata.normalize("NFKD", ascii_text).encode("ascii", "ignore").decode()
     slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
     return slug or fallback

@@ -1,0 +1,60 @@
+"""ASCII slugs: a registry's slug when it gives one, else pinyin (pypinyin)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SITES
+
+from newsroom import config as config_mod
+from newsroom.photos import photo_slug
+from newsroom.slugs import clean_slug, slugify
+
+
+@pytest.mark.parametrize("text, slug", [
+    ("坂田街道", "ban-tian-jie-dao"),
+    ("张鹏", "zhang-peng"),
+    ("何小娟", "he-xiao-juan"),
+    ("疫情防控", "yi-qing-fang-kong"),
+    ("Hello World", "hello-world"),
+    ("02·17疫情", "02-17-yi-qing"),
+    ("Café 咖啡", "cafe-ka-fei"),
+    ("  空格　全角 ", "kong-ge-quan-jiao"),
+    ("ＡＢＣ１２", "abc12"),          # full-width letters and digits
+])
+def test_slugify_gives_pinyin_and_ascii(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+@pytest.mark.parametrize("text", ["！？。", "", "🙂"])
+def test_slugify_never_returns_empty(text: str) -> None:
+    assert slugify(text) == "item"
+    assert slugify(text, fallback="x") == "x"
+
+
+@pytest.mark.parametrize("text", ["坂田街道", "Hello World", "a/b", "x y", "Café"])
+def test_slugs_are_url_safe_ascii(text: str) -> None:
+    slug = slugify(text)
+    assert slug.isascii() and clean_slug(slug) == slug
+
+
+@pytest.mark.parametrize("given, result", [
+    ("volunteers", "volunteers"), ("party-volunteers-2", "party-volunteers-2"), (" ok ", "ok"),
+    ("Capital", None), ("with space", None), ("坂田", None), ("-edge", None), ("a--b", None),
+])
+def test_clean_slug_accepts_only_ready_slugs(given: str, result: str | None) -> None:
+    assert clean_slug(given) == result
+
+
+def test_registry_slug_wins_over_pinyin_and_pinyin_is_the_fallback() -> None:
+    cfg, problems = config_mod.load(SITES / "basic")
+    assert problems == []
+    streets = cfg.registries["street"]
+    assert streets.lookup("坂田街道").slug == "bantian"        # given in streets.yaml
+    assert streets.lookup("坂田").slug == "bantian"            # through an alias
+    assert streets.lookup("南湾街道").slug == "nan-wan-jie-dao"  # no slug given: pinyin
+    assert cfg.registries["reporter"].lookup("王丰").slug == "wang-feng"
+
+
+def test_photo_slug_joins_folders_and_name() -> None:
+    assert photo_slug("2022/02/night-testing.jpg") == "2022-02-night-testing"
+    assert photo_slug("街景/坂田.jpg") == "jie-jing-ban-tian"
