@@ -122,3 +122,21 @@ def test_a_reader_can_reach_every_page_under_a_subpath(served_under_subpath: str
     reached = {p + "index.html" if p == "" or p.endswith("/") else p for p in reached}
     assert pages <= reached
     assert fetched_media > 0
+
+
+def test_file_urls_build_links_name_their_files(tmp_path: Path) -> None:
+    """With --file-urls every page link names index.html, so the site can be read from disk."""
+    from conftest import copy_site
+
+    from newsroom.cli import main
+
+    root = copy_site("basic", tmp_path)
+    assert main(["--root", str(root), "--file-urls", "-q"]) == 0
+    site = root / "site"
+    for page in html_pages(site):
+        for attr, url in urls(load(page)):
+            path = urlsplit(url).path
+            if urlsplit(url).scheme or not path:
+                continue
+            assert not path.endswith("/") and path != ".", f"{page}: {attr} {url!r} names a folder"
+            assert resolve(site, page, url).is_file(), f"{page}: {attr} {url!r}"
