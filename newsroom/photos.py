@@ -28,8 +28,10 @@ def photo_slug(file: str) -> str:
     return "-".join(slugify(part) for part in (*path.parent.parts, path.stem))
 
 
-def parse(file: str, data: bytes, sidecar: str | None, config: Config) -> tuple[Photo | None, list[Problem]]:
-    """A photo from its bytes and its sidecar's text (None if it has none)."""
+def parse(file: str, data: bytes, sidecar: str | None, config: Config,
+          sidecar_source: str = "") -> tuple[Photo | None, list[Problem]]:
+    """A photo from its bytes and its sidecar's text (None if it has none); `sidecar_source`
+    names the sidecar in messages (default: photos/NAME.yaml)."""
     source = f"photos/{file}"
     problems: list[Problem] = []
     info, reason = _image_info(data, config.images.max_pixels)
@@ -39,7 +41,7 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config) -> tuple[
 
     fields: dict[str, Any] = {}
     doc = yamlfile.YamlDoc({})
-    side_source = str(PurePosixPath(source).with_suffix(".yaml"))
+    side_source = sidecar_source or str(PurePosixPath(source).with_suffix(".yaml"))
     if sidecar is not None:
         try:
             doc = yamlfile.load(sidecar.lstrip("\ufeff"))
