@@ -68,14 +68,14 @@ def read_photo(path: Path, config: Config) -> tuple[Photo | None, list[Problem]]
     # NAME.yaml, or NAME.yml (which the orphan check also counts as this photo's sidecar).
     sidecar_path = next((p for p in (path.with_suffix(".yaml"), path.with_suffix(".yml")) if p.exists()),
                         path.with_suffix(".yaml"))
+    side_name = sidecar_path.relative_to(config.root).as_posix()
     sidecar = None
     if sidecar_path.exists():
-        side_name = sidecar_path.relative_to(config.root).as_posix()
         side_text, problem = decode(sidecar_path.read_bytes(), side_name)
         if side_text is None:
             return None, [problem]
         sidecar = side_text
-    return photos.parse(file, data, sidecar, config, sidecar_path.relative_to(config.root).as_posix())
+    return photos.parse(file, data, sidecar, config, side_name)
 
 
 def decode(raw: bytes, source: str) -> tuple[str | None, Problem | None]:
