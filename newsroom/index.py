@@ -117,11 +117,17 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     users: dict[str, list[str]] = defaultdict(list)
     for article in articles:
         article_figures = []
+        listed: set[str] = set()
         for ref in article.photos:
             photo = photo_by_id.get(ref.file)
             if photo is None:
                 problems.append(error(article.source, ref.line, f"photo '{ref.file}' not found in photos/"))
                 continue
+            if ref.file in listed:
+                # Shown once: a second listing would repeat the figure and the photo page's 刊登于 entry.
+                problems.append(warning(article.source, ref.line, f"photo '{ref.file}' is listed twice (shown once)"))
+                continue
+            listed.add(ref.file)
             credit = photo.credit
             if ref.credit:
                 credit = resolve_credit(ref.credit, config,

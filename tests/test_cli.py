@@ -53,3 +53,11 @@ def test_repository_layout() -> None:
     for module in ("config", "content", "index", "urls", "pages", "images", "render", "output", "cli"):
         assert (REPO / "newsroom" / f"{module}.py").is_file(), module
     assert "site/" in (REPO / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_an_empty_archive_builds(tmp_path: Path) -> None:
+    done = run("--root", str(tmp_path), "-j", "1")
+    assert done.returncode == 0, done.stderr
+    for page in ("index.html", "archive/index.html", "photos/index.html", "404.html", "streets/index.html"):
+        assert (tmp_path / "site" / page).is_file(), page
+    assert "暂无文章" in (tmp_path / "site/index.html").read_text(encoding="utf-8")

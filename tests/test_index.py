@@ -137,3 +137,11 @@ def test_unknown_photo_and_duplicate_slug_are_errors() -> None:
         "(set a different 'slug:')",
         "content/articles/z.md:5: error: photo 'missing.jpg' not found in photos/",
     ]
+
+
+def test_a_photo_listed_twice_is_shown_once_with_a_warning() -> None:
+    twice = art("t", "title: T\ndate: 2022-02-04\nphotos:\n  - p1.jpg\n  - {file: p1.jpg, caption: 又一次}")
+    archive, problems = index.build([twice], PHOTOS, CFG, NOW)
+    assert [str(p) for p in problems] == ["content/articles/t.md:6: warning: photo 'p1.jpg' is listed twice (shown once)"]
+    assert [f.photo for f in archive.figures[twice.id]] == ["p1.jpg"]
+    assert archive.photo_users["p1.jpg"] == (twice.id,)
