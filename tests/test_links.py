@@ -140,3 +140,14 @@ def test_file_urls_build_links_name_their_files(tmp_path: Path) -> None:
                 continue
             assert not path.endswith("/") and path != ".", f"{page}: {attr} {url!r} names a folder"
             assert resolve(site, page, url).is_file(), f"{page}: {attr} {url!r}"
+
+
+def test_every_page_is_chinese_with_one_stylesheet(sample_site: Path) -> None:
+    for page in html_pages(sample_site):
+        doc = load(page)
+        assert doc.find("html").get("lang") == "zh-CN", page
+        sheets = doc.find_all("link", rel="stylesheet")
+        assert len(sheets) == 1, page
+        assert resolve(sample_site, page, sheets[0].get("href")).name == "style.css"
+        nav = [a.text for a in doc.find("header", cls="masthead").find("nav").find_all("a")]
+        assert nav == ["首页", "街道", "记者", "图片", "往期"], page
