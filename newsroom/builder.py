@@ -57,6 +57,12 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
         result.timings[name] = moment - since
         return moment
 
+    if options.write:
+        refused = output.check_output(config.output, config.root)
+        if refused:  # before anything (even the image cache) is written
+            result.problems.append(error(str(config.output), 0, refused))
+            return _finish(result, started)
+
     t = time.perf_counter()
     articles, photos, found = content.read_all(config)
     result.problems += found

@@ -1,8 +1,15 @@
-"""Writing the site: atomically, and only what changed.
+"""Writing the site: atomically, only what changed, and never over something else.
 
-The new tree is assembled in a staging folder beside the output (unchanged files are
-hard-linked from the current site, so their modification times stay) and swapped in
-only once complete. A build that fails or is killed leaves the published site as it was.
+The new tree is assembled in a staging folder beside the output, `.NAME.staging-PID`
+(unchanged files are hard-linked from the current site, so their modification times
+stay), and swapped in with one atomic rename only once complete. A build that fails or
+is killed leaves the published site as it was; the next build removes what it left.
+
+Why beside and not inside: the swap must replace the output folder itself in one step
+(renameat2 RENAME_EXCHANGE, or rename), which needs both folders on one file system and
+neither inside the other. The staging folder is the only thing a build writes outside
+the output folder, it carries the marker from its first moment, and only folders with
+that name and marker (or still empty) are ever removed by `recover`.
 """
 
 from __future__ import annotations
@@ -46,10 +53,45 @@ def manifest(site_dir: Path) -> dict[str, str]:
 def check_target(site_dir: Path) -> None:
     """Refuse to replace a non-empty folder that no build made."""
     if site_dir.exists() and not site_dir.is_dir():
-        raise OutputError(f"{site_dir} is a file, not a folder")
-    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / MARKER).exists():
-        raise OutputError(f"{site_dir} is not empty and was not made by a build "
-                          f"(no {MARKER}); refusing to replace it")
+        raise OutputError("refusing to write the site here: it is a file, not a folder")
+    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / MARKER).is_file():
+        raise OutputError(f"refusing to write the site here: the folder is not empty and was not made "
+                          f"by a build (it has no {MARKER}); choose an empty or new folder with --output")
+
+
+def check_output(site_dir: Path, root: Path, home: Path | None = None) -> str | None:
+    """Why the site must not be written to `site_dir` (None: it may); checked before anything is written.
+
+    The output folder is replaced wholesale, so it must not be, or contain, anything an
+    editor keeps: the archive, its sources, the home folder, the file system root.
+    """
+    out, root = site_dir.resolve(), root.resolve()
+    home = (home or Path.home()).resolve()
+    why = ""
+    sources = {"content": root / "content", "photos": root / "photos", "templates": root / "templates",
+               ".cache": root / ".cache"}
+    if out == Path(out.anchor):
+        why = "it is the root of the file system"
+    elif out == home:
+        why = "it is your home folder"
+    elif out == root:
+        why = "it is the archive folder itself"
+    elif root.is_relative_to(out):
+        why = f"it contains the archive folder {root}"
+    else:
+        for name, folder in sources.items():
+            if out.is_relative_to(folder):
+                why = f"it is {'inside ' if out != folder else ''}the archive's {name}/ folder"
+                break
+    if not why and home.is_relative_to(out):
+        why = "it contains your home folder"
+    if why:
+        return f"refusing to write the site here: {why}; choose an empty or new folder with --output"
+    try:
+        check_target(out)
+    except OutputError as exc:
+        return str(exc)
+    return None
 
 
 def write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteResult:
@@ -62,6 +104,8 @@ def write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRes
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    # Marked at once: recover() then knows this folder is ours even if we are killed now.
+    (staging / MARKER).write_text(json.dumps({"staging": True}), encoding="utf-8")
     new: dict[str, str] = {}
     written: list[str] = []
     try:
@@ -99,9 +143,14 @@ def recover(site_dir: Path) -> None:
     parent = site_dir.parent
     if not parent.is_dir():
         return
-    for leftover in parent.glob(f".{site_dir.name}.staging-*"):
-        if not site_dir.exists() and leftover.name.endswith(".old") and (leftover / MARKER).exists():
-            leftover.rename(site_dir)
+    for leftover in sorted(parent.glob(f".{site_dir.name}.staging-*")):
+        if not leftover.is_dir() or leftover.is_symlink():
+            continue
+        made_by_build = (leftover / MARKER).is_file() or not any(leftover.iterdir())
+        if not made_by_build:
+            continue   # not ours after all: leave it alone
+        if not site_dir.exists() and leftover.name.endswith(".old"):
+            leftover.rename(site_dir)   # killed between the two renames of _swap's fallback
         else:
             shutil.rmtree(leftover, ignore_errors=True)
 
