@@ -117,6 +117,8 @@ def duplicate_paths(planned: list[pages.Page], archive: index.Archive) -> list[P
     for page in planned:
         if page.file in seen:
             a, b = _source(seen[page.file]), _source(page)
+            if a and b and seen[page.file].template == page.template:
+                continue  # two articles (or photos) with one slug: index.build reported it already
             problems.append(error(b or a or page.file, 0, f"output URL /{page.path} is also made by "
                                   f"{a or 'a ' + seen[page.file].template + ' page'}"))
         else:
