@@ -16,8 +16,9 @@ ARTICLE_LINK = "newsroom-article:"
 
 _EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
 
-_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "section", "sup", "sub", "mark"}
+_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "section", "sup", "sub", "mark", "iframe"}
 _ALLOWED_ATTRIBUTES = {
+    "iframe": {"src", "width", "height", "title", "allow", "allowfullscreen", "loading", "referrerpolicy"},
     "*": {"id", "class", "title", "lang"},
     "a": {"href", "hreflang"},
     "img": {"src", "alt", "width", "height"},
@@ -46,14 +47,36 @@ class _LinkCollector(Treeprocessor):
             a.set("href", f"{ARTICLE_LINK}{target}{fragment}")
 
 
+# Video players an editor may embed by default (markdown.embed_hosts in site.yaml replaces it).
+EMBED_HOSTS = ("www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com",
+               "player.bilibili.com", "v.qq.com")
+_IFRAME_WITHOUT_SRC = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
+
+
+def embed_allowed(src: str, hosts: tuple[str, ...] | frozenset[str]) -> bool:
+    """An https:// URL on one of `hosts` (or a sub-domain of one)."""
+    try:
+        parts = urlsplit(src.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    return parts.scheme == "https" and any(host == h or host.endswith("." + h) for h in hosts)
+
+
 class Renderer:
     """One reusable Markdown converter (building one is slow; resetting is cheap)."""
 
-    def __init__(self, raw_html: str = "sanitize") -> None:
+    def __init__(self, raw_html: str = "sanitize", embed_hosts: tuple[str, ...] = EMBED_HOSTS) -> None:
         self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
         self._links = _LinkCollector(self._md)
         self._md.treeprocessors.register(self._links, "newsroom-links", 1)
         self._sanitize = raw_html != "allow"
+        self._hosts = frozenset(h.lower().strip(".") for h in embed_hosts)
+
+    def _attribute(self, tag: str, attr: str, value: str) -> str | None:
+        if tag == "iframe" and attr == "src" and not embed_allowed(value, self._hosts):
+            return None  # the iframe, left without a source, is removed below
+        return value
 
     def render(self, text: str) -> tuple[str, list[str]]:
         """HTML for a Markdown body, and the .md files it links to (as written)."""
@@ -67,7 +90,9 @@ class Renderer:
                 attributes=_ALLOWED_ATTRIBUTES,
                 url_schemes={"http", "https", "mailto", "tel", ARTICLE_LINK.rstrip(":")},
                 link_rel=None,
+                attribute_filter=self._attribute,
             )
+            body = _IFRAME_WITHOUT_SRC.sub("", body)
         return body, list(self._links.links)
 
 
