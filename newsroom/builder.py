@@ -205,6 +205,12 @@ def _files(planned: list[pages.Page], env, media: dict[str, Path], config: Confi
         yield path, data
     for name, file in sorted(media.items()):
         yield f"media/{name}", file
+    if config.publish_originals:
+        # Opt-in only: originals keep their EXIF (camera, GPS …). Bytes, not links, so an
+        # edited original of the same size is still republished.
+        for page in planned:
+            if page.context.get("original"):
+                yield page.context["original"], (config.photos_dir / page.context["photo"].file).read_bytes()
 
 
 def static_files(config: Config) -> list[tuple[str, bytes]]:
