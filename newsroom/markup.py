@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import markdown
 import nh3
@@ -28,6 +28,14 @@ _ALLOWED_ATTRIBUTES = {
 }
 
 
+def _valid_url(url: str) -> str:
+    """A link as written, with what HTML forbids in URLs (spaces, quotes, <>) percent-encoded."""
+    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~") if _URL_UNSAFE.search(url.strip()) else url.strip()
+
+
+_URL_UNSAFE = re.compile(r'[\s"<>\\^`{|}]')
+
+
 class _LinkCollector(Treeprocessor):
     """Rewrites relative links to .md files so they can be resolved to article URLs."""
 
@@ -36,10 +44,14 @@ class _LinkCollector(Treeprocessor):
         self.links: list[str] = []
 
     def run(self, root: ET.Element) -> None:
+        for img in root.iter("img"):
+            if img.get("src"):
+                img.set("src", _valid_url(img.get("src", "")))
         for a in root.iter("a"):
             href = a.get("href", "")
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+                a.set("href", _valid_url(href))
                 continue
             target = unquote(parts.path)
             self.links.append(target)
