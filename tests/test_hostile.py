@@ -241,3 +241,10 @@ def test_two_photos_with_one_url(tmp_path, capsys):
     assert status == 1
     assert "photos/x/a.png: error: photo slug 'x-a' is already used by photos/x/a.jpg (rename one of them)" in lines
     assert sum(": error: " in line for line in lines) == 1   # one mistake, one message
+
+
+def test_control_character_in_front_matter(tmp_path, capsys):
+    """Found by tests/test_properties.py: PyYAML refused it before our error handling began."""
+    fails_with(tmp_path, capsys, {A: GOOD.replace("title: 标题", "title: 标\x08题")},
+               f"{A}:2: error: invalid YAML: the control character U+0008 is not allowed "
+               "(remove it or write it as an escape in double quotes)")
