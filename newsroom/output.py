@@ -20,9 +20,15 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: builds are not serialised
+    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".newsroom-site.json"   # tells a folder made by a build: its manifest of file digests
 
@@ -97,13 +103,23 @@ def check_output(site_dir: Path, root: Path, home: Path | None = None) -> str | 
 def write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteResult:
     """Publish `files` (site-relative path, bytes or a file to link) as the whole of `site_dir`."""
     site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(site_dir.parent):
+        try:
+            return _write(files, site_dir)
+        except OSError as exc:   # disk full, permissions, a file where a folder must go …
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise OutputError(f"cannot write the site: {exc.strerror or exc}{where}") from exc
+
+
+def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteResult:
     recover(site_dir)
     check_target(site_dir)
     old = manifest(site_dir)
     staging = site_dir.parent / f".{site_dir.name}.staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    staging.mkdir()
     # Marked at once: recover() then knows this folder is ours even if we are killed now.
     (staging / MARKER).write_text(json.dumps({"staging": True}), encoding="utf-8")
     new: dict[str, str] = {}
@@ -117,7 +133,7 @@ def write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRes
             new[path] = digest
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            if old.get(path) == digest and _link(site_dir / path, target):
+            if old.get(path) == digest and _same_size(site_dir / path, content) and _link(site_dir / path, target):
                 continue
             if isinstance(content, Path):
                 if not _link(content, target):
@@ -136,6 +152,30 @@ def write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRes
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return WriteResult(tuple(sorted(written)), len(new) - len(written), removed)
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One build at a time publishes into `folder`: a second waits (else it would remove the
+    first one's staging folder as a leftover). The lock goes with the process, even on SIGKILL."""
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _same_size(published: Path, content: bytes | Path) -> bool:
+    """A cheap guard against a published file edited by hand since (the manifest cannot tell)."""
+    try:
+        size = published.stat().st_size
+    except OSError:
+        return False
+    return size == (content.stat().st_size if isinstance(content, Path) else len(content))
 
 
 def recover(site_dir: Path) -> None:

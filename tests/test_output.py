@@ -130,31 +130,59 @@ def test_failed_build_leaves_site_unchanged(sample: Path, capsys) -> None:
     assert [p.name for p in sample.iterdir() if "staging" in p.name] == []
 
 
+def start_build(root: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "-q", "-j", "1"],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
 def test_killed_build_leaves_previous_site_and_next_build_recovers(tmp_path: Path) -> None:
     root = make_archive(tmp_path / "big", 200, photos=False)
     assert build(root) == 0
     site = root / "site"
     before = snapshot(site)
     make_archive(root, 200, edition="（修订版）")      # every page changes
-    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "-q", "-j", "1"],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    try:
-        while not list(root.glob(".site.staging-*")):
-            assert proc.poll() is None, "the build finished before its staging folder was seen"
-            assert time.monotonic() < deadline
-            time.sleep(0.002)
-        time.sleep(0.2)          # let it write a part of the new tree
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-    assert list(root.glob(".site.staging-*")), "killed before it wrote anything: the test proves nothing"
-    assert snapshot(site) == before                        # complete and byte-identical
+    for delay in (0.0, 0.15, 0.5):                    # killed early, half-way, late
+        proc = start_build(root)
+        deadline = time.monotonic() + 60
+        try:
+            while not list(root.glob(".site.staging-*")):
+                assert proc.poll() is None, "the build finished before its staging folder was seen"
+                assert time.monotonic() < deadline
+                time.sleep(0.002)
+            time.sleep(delay)          # let it write a part of the new tree
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            proc.wait()
+        assert proc.returncode == -signal.SIGKILL, f"finished before the kill after {delay} s"
+        assert list(root.glob(".site.staging-*")), "killed before it wrote anything: the test proves nothing"
+        assert snapshot(site) == before                    # complete and byte-identical
     assert build(root) == 0                                # the next build recovers
     assert not list(root.glob(".site.staging-*"))
     assert "（修订版）" in (site / "index.html").read_text(encoding="utf-8")
     assert set(output.manifest(site)) == set(snapshot(site)) - {output.MARKER}
+
+
+def test_two_builds_at_once_both_publish_a_whole_site(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "big", 120, photos=False)
+    first, second = start_build(root), start_build(root)
+    assert first.wait(120) == 0 and second.wait(120) == 0, first.stderr.read() + second.stderr.read()
+    assert set(output.manifest(root / "site")) == set(snapshot(root / "site")) - {output.MARKER}
+    assert len(snapshot(root / "site")) > 200
+    assert not list(root.glob(".site.staging-*"))
+
+
+def test_a_file_edited_in_the_site_is_restored(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    output.write([("index.html", b"<p>published</p>")], site)
+    (site / "index.html").write_bytes(b"<p>defaced by hand</p>")
+    output.write([("index.html", b"<p>published</p>")], site)
+    assert (site / "index.html").read_bytes() == b"<p>published</p>"
+
+
+def test_write_errors_are_output_errors(tmp_path: Path) -> None:
+    with pytest.raises(output.OutputError, match="cannot write the site: "):
+        output.write([("a", b"file"), ("a/index.html", b"page")], tmp_path / "site")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_recover_after_kill_between_two_renames(tmp_path: Path) -> None:
