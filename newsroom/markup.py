@@ -22,8 +22,10 @@ _ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang"},
     "a": {"href", "hreflang"},
     "img": {"src", "alt", "width", "height"},
-    "th": {"align", "colspan", "rowspan"},
-    "td": {"align", "colspan", "rowspan"},
+    # Table alignment: Markdown writes style="text-align: …" (align="…" is obsolete HTML);
+    # of styles only text-align is kept (filter_style_properties below).
+    "th": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},
     "ol": {"start"},
 }
 
@@ -103,6 +105,7 @@ class Renderer:
                 url_schemes={"http", "https", "mailto", "tel", ARTICLE_LINK.rstrip(":")},
                 link_rel=None,
                 attribute_filter=self._attribute,
+                filter_style_properties={"text-align"},
             )
             body = _IFRAME_WITHOUT_SRC.sub("", body)
         return body, list(self._links.links)

@@ -155,3 +155,10 @@ def test_embed_hosts_from_site_yaml(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "site.yaml:1: error: 'markdown.raw_html' must be sanitize or allow, not 'yes-please'" in err
     assert "site.yaml:1: error: 'markdown.embed_hosts' must be a list of host names (www.youtube.com …)" in err
+
+
+def test_table_alignment_survives_as_valid_html() -> None:
+    """Alignment is kept as style="text-align" (align="…" is obsolete HTML); no other style gets through."""
+    html, _ = Renderer().render('| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n<p style="position:fixed;text-align:right">x</p>')
+    assert '<th style="text-align:center">a</th>' in html and '<td style="text-align:right">2</td>' in html
+    assert "align=" not in html.replace("text-align", "") and "position" not in html
