@@ -72,7 +72,10 @@ def check_output(site_dir: Path, root: Path, home: Path | None = None) -> str | 
     editor keeps: the archive, its sources, the home folder, the file system root.
     """
     out, root = site_dir.resolve(), root.resolve()
-    home = (home or Path.home()).resolve()
+    try:
+        home = (home or Path.home()).resolve()
+    except (RuntimeError, KeyError):   # no home folder known: nothing to protect there
+        home = Path(root.anchor) / ".no-home"
     why = ""
     sources = {"content": root / "content", "photos": root / "photos", "templates": root / "templates",
                ".cache": root / ".cache"}
