@@ -57,6 +57,12 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
         result.timings[name] = moment - since
         return moment
 
+    if options.write:
+        refused = output.check_output(config.output, config.root)
+        if refused:  # before anything (even the image cache) is written
+            result.problems.append(error(str(config.output), 0, refused))
+            return _finish(result, started)
+
     t = time.perf_counter()
     articles, photos, found = content.read_all(config)
     result.problems += found
@@ -111,6 +117,8 @@ def duplicate_paths(planned: list[pages.Page], archive: index.Archive) -> list[P
     for page in planned:
         if page.file in seen:
             a, b = _source(seen[page.file]), _source(page)
+            if a and b and seen[page.file].template == page.template:
+                continue  # two articles (or photos) with one slug: index.build reported it already
             problems.append(error(b or a or page.file, 0, f"output URL /{page.path} is also made by "
                                   f"{a or 'a ' + seen[page.file].template + ' page'}"))
         else:
@@ -197,6 +205,12 @@ def _files(planned: list[pages.Page], env, media: dict[str, Path], config: Confi
         yield path, data
     for name, file in sorted(media.items()):
         yield f"media/{name}", file
+    if config.publish_originals:
+        # Opt-in only: originals keep their EXIF (camera, GPS …). Bytes, not links, so an
+        # edited original of the same size is still republished.
+        for page in planned:
+            if page.context.get("original"):
+                yield page.context["original"], (config.photos_dir / page.context["photo"].file).read_bytes()
 
 
 def static_files(config: Config) -> list[tuple[str, bytes]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import registry, yamlfile
+from .markup import EMBED_HOSTS
 from .problems import Problem, error
 
 DEFAULT_TAXONOMIES = (
@@ -58,6 +59,7 @@ class Config:
     taxonomies: tuple[TaxonomyConfig, ...] = ()
     registries: dict[str, registry.Registry] = field(default_factory=dict, compare=False)
     raw_html: str = "sanitize"
+    embed_hosts: tuple[str, ...] = EMBED_HOSTS
     publish_originals: bool = False
     drafts: bool = False
     future: bool = False
@@ -132,6 +134,14 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
 
     markdown = data.get("markdown") or {}
     raw_html = str(markdown.get("raw_html", "sanitize")) if isinstance(markdown, dict) else "sanitize"
+    if raw_html not in ("sanitize", "allow"):
+        problems.append(error("site.yaml", doc.line("markdown", "raw_html"),
+                              f"'markdown.raw_html' must be sanitize or allow, not '{raw_html}'"))
+    embed_hosts = markdown.get("embed_hosts", list(EMBED_HOSTS)) if isinstance(markdown, dict) else []
+    if not isinstance(embed_hosts, list) or not all(isinstance(h, str) and h.strip() for h in embed_hosts):
+        problems.append(error("site.yaml", doc.line("markdown", "embed_hosts"),
+                              "'markdown.embed_hosts' must be a list of host names (www.youtube.com …)"))
+        embed_hosts = list(EMBED_HOSTS)
 
     images, image_problems = _images(data.get("images") or {}, doc)
     problems += image_problems
@@ -163,6 +173,7 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
         taxonomies=taxonomies,
         registries=registries,
         raw_html="allow" if raw_html == "allow" else "sanitize",
+        embed_hosts=tuple(h.strip().lower() for h in embed_hosts),
         publish_originals=get("publish_originals", bool, False),
     )
     return config, problems

@@ -24,7 +24,7 @@ def photo_files(config: Config) -> list[Path]:
 
 
 def read_all(config: Config) -> tuple[list[Article], list[Photo], list[Problem]]:
-    renderer = Renderer(config.raw_html)
+    renderer = Renderer(config.raw_html, config.embed_hosts)
     problems: list[Problem] = []
     found_articles: list[Article] = []
     for path in article_files(config):

@@ -19,7 +19,7 @@ from .config import ImageConfig
 from .model import Photo
 from .problems import Problem, error
 
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2   # 2: renditions no longer keep a JPEG comment
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
@@ -128,7 +128,9 @@ def _load(data: bytes, job: RenditionJob) -> Image.Image:
         img.draft(img.mode if img.mode in ("RGB", "L") else None,
                   (max(1, round(img.width * scale)), max(1, round(img.height * scale))))
     img = ImageOps.exif_transpose(img)
-    return _to_srgb(img, job.background)
+    img = _to_srgb(img, job.background)
+    img.info = {}   # privacy: Pillow re-saves some of it (a JPEG comment); publish pixels only
+    return img
 
 
 def _to_srgb(img: Image.Image, background: str) -> Image.Image:

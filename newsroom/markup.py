@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import markdown
 import nh3
@@ -16,15 +16,26 @@ ARTICLE_LINK = "newsroom-article:"
 
 _EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
 
-_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "section", "sup", "sub", "mark"}
+_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "section", "sup", "sub", "mark", "iframe"}
 _ALLOWED_ATTRIBUTES = {
+    "iframe": {"src", "width", "height", "title", "allow", "allowfullscreen", "loading", "referrerpolicy"},
     "*": {"id", "class", "title", "lang"},
     "a": {"href", "hreflang"},
     "img": {"src", "alt", "width", "height"},
-    "th": {"align", "colspan", "rowspan"},
-    "td": {"align", "colspan", "rowspan"},
+    # Table alignment: Markdown writes style="text-align: …" (align="…" is obsolete HTML);
+    # of styles only text-align is kept (filter_style_properties below).
+    "th": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},
     "ol": {"start"},
 }
+
+
+def _valid_url(url: str) -> str:
+    """A link as written, with what HTML forbids in URLs (spaces, quotes, <>) percent-encoded."""
+    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~") if _URL_UNSAFE.search(url.strip()) else url.strip()
+
+
+_URL_UNSAFE = re.compile(r'[\s"<>\\^`{|}]')
 
 
 class _LinkCollector(Treeprocessor):
@@ -35,10 +46,14 @@ class _LinkCollector(Treeprocessor):
         self.links: list[str] = []
 
     def run(self, root: ET.Element) -> None:
+        for img in root.iter("img"):
+            if img.get("src"):
+                img.set("src", _valid_url(img.get("src", "")))
         for a in root.iter("a"):
             href = a.get("href", "")
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+                a.set("href", _valid_url(href))
                 continue
             target = unquote(parts.path)
             self.links.append(target)
@@ -46,16 +61,36 @@ class _LinkCollector(Treeprocessor):
             a.set("href", f"{ARTICLE_LINK}{target}{fragment}")
 
 
+# Video players an editor may embed by default (markdown.embed_hosts in site.yaml replaces it).
+EMBED_HOSTS = ("www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com",
+               "player.bilibili.com", "v.qq.com")
+_IFRAME_WITHOUT_SRC = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
+
+
+def embed_allowed(src: str, hosts: tuple[str, ...] | frozenset[str]) -> bool:
+    """An https:// URL on one of `hosts` (or a sub-domain of one)."""
+    try:
+        parts = urlsplit(src.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    return parts.scheme == "https" and any(host == h or host.endswith("." + h) for h in hosts)
+
+
 class Renderer:
     """One reusable Markdown converter (building one is slow; resetting is cheap)."""
 
-    def __init__(self, raw_html: str = "sanitize") -> None:
-        # align="…" rather than style="text-align: …": the sanitiser keeps the attribute, not styles.
-        self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html",
-                                     extension_configs={"tables": {"use_align_attribute": True}})
+    def __init__(self, raw_html: str = "sanitize", embed_hosts: tuple[str, ...] = EMBED_HOSTS) -> None:
+        self._md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
         self._links = _LinkCollector(self._md)
         self._md.treeprocessors.register(self._links, "newsroom-links", 1)
         self._sanitize = raw_html != "allow"
+        self._hosts = frozenset(h.lower().strip(".") for h in embed_hosts)
+
+    def _attribute(self, tag: str, attr: str, value: str) -> str | None:
+        if tag == "iframe" and attr == "src" and not embed_allowed(value, self._hosts):
+            return None  # the iframe, left without a source, is removed below
+        return value
 
     def render(self, text: str) -> tuple[str, list[str]]:
         """HTML for a Markdown body, and the .md files it links to (as written)."""
@@ -69,7 +104,10 @@ class Renderer:
                 attributes=_ALLOWED_ATTRIBUTES,
                 url_schemes={"http", "https", "mailto", "tel", ARTICLE_LINK.rstrip(":")},
                 link_rel=None,
+                attribute_filter=self._attribute,
+                filter_style_properties={"text-align"},
             )
+            body = _IFRAME_WITHOUT_SRC.sub("", body)
         return body, list(self._links.links)
 
 

@@ -1,8 +1,15 @@
-"""Writing the site: atomically, and only what changed.
+"""Writing the site: atomically, only what changed, and never over something else.
 
-The new tree is assembled in a staging folder beside the output (unchanged files are
-hard-linked from the current site, so their modification times stay) and swapped in
-only once complete. A build that fails or is killed leaves the published site as it was.
+The new tree is assembled in a staging folder beside the output, `.NAME.staging-PID`
+(unchanged files are hard-linked from the current site, so their modification times
+stay), and swapped in with one atomic rename only once complete. A build that fails or
+is killed leaves the published site as it was; the next build removes what it left.
+
+Why beside and not inside: the swap must replace the output folder itself in one step
+(renameat2 RENAME_EXCHANGE, or rename), which needs both folders on one file system and
+neither inside the other. The staging folder is the only thing a build writes outside
+the output folder, it carries the marker from its first moment, and only folders with
+that name and marker (or still empty) are ever removed by `recover`.
 """
 
 from __future__ import annotations
@@ -13,9 +20,15 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: builds are not serialised
+    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".newsroom-site.json"   # tells a folder made by a build: its manifest of file digests
 
@@ -46,22 +59,72 @@ def manifest(site_dir: Path) -> dict[str, str]:
 def check_target(site_dir: Path) -> None:
     """Refuse to replace a non-empty folder that no build made."""
     if site_dir.exists() and not site_dir.is_dir():
-        raise OutputError(f"{site_dir} is a file, not a folder")
-    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / MARKER).exists():
-        raise OutputError(f"{site_dir} is not empty and was not made by a build "
-                          f"(no {MARKER}); refusing to replace it")
+        raise OutputError("refusing to write the site here: it is a file, not a folder")
+    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / MARKER).is_file():
+        raise OutputError(f"refusing to write the site here: the folder is not empty and was not made "
+                          f"by a build (it has no {MARKER}); choose an empty or new folder with --output")
+
+
+def check_output(site_dir: Path, root: Path, home: Path | None = None) -> str | None:
+    """Why the site must not be written to `site_dir` (None: it may); checked before anything is written.
+
+    The output folder is replaced wholesale, so it must not be, or contain, anything an
+    editor keeps: the archive, its sources, the home folder, the file system root.
+    """
+    out, root = site_dir.resolve(), root.resolve()
+    try:
+        home = (home or Path.home()).resolve()
+    except (RuntimeError, KeyError):   # no home folder known: nothing to protect there
+        home = Path(root.anchor) / ".no-home"
+    why = ""
+    sources = {"content": root / "content", "photos": root / "photos", "templates": root / "templates",
+               ".cache": root / ".cache"}
+    if out == Path(out.anchor):
+        why = "it is the root of the file system"
+    elif out == home:
+        why = "it is your home folder"
+    elif out == root:
+        why = "it is the archive folder itself"
+    elif root.is_relative_to(out):
+        why = f"it contains the archive folder {root}"
+    else:
+        for name, folder in sources.items():
+            if out.is_relative_to(folder):
+                why = f"it is {'inside ' if out != folder else ''}the archive's {name}/ folder"
+                break
+    if not why and home.is_relative_to(out):
+        why = "it contains your home folder"
+    if why:
+        return f"refusing to write the site here: {why}; choose an empty or new folder with --output"
+    try:
+        check_target(out)
+    except OutputError as exc:
+        return str(exc)
+    return None
 
 
 def write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteResult:
     """Publish `files` (site-relative path, bytes or a file to link) as the whole of `site_dir`."""
     site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(site_dir.parent):
+        try:
+            return _write(files, site_dir)
+        except OSError as exc:   # disk full, permissions, a file where a folder must go …
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise OutputError(f"cannot write the site: {exc.strerror or exc}{where}") from exc
+
+
+def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteResult:
     recover(site_dir)
     check_target(site_dir)
     old = manifest(site_dir)
     staging = site_dir.parent / f".{site_dir.name}.staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    staging.mkdir()
+    # Marked at once: recover() then knows this folder is ours even if we are killed now.
+    (staging / MARKER).write_text(json.dumps({"staging": True}), encoding="utf-8")
     new: dict[str, str] = {}
     written: list[str] = []
     try:
@@ -73,7 +136,7 @@ def write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRes
             new[path] = digest
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            if old.get(path) == digest and _link(site_dir / path, target):
+            if old.get(path) == digest and _same_size(site_dir / path, content) and _link(site_dir / path, target):
                 continue
             if isinstance(content, Path):
                 if not _link(content, target):
@@ -94,14 +157,43 @@ def write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRes
     return WriteResult(tuple(sorted(written)), len(new) - len(written), removed)
 
 
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One build at a time publishes into `folder`: a second waits (else it would remove the
+    first one's staging folder as a leftover). The lock goes with the process, even on SIGKILL."""
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _same_size(published: Path, content: bytes | Path) -> bool:
+    """A cheap guard against a published file edited by hand since (the manifest cannot tell)."""
+    try:
+        size = published.stat().st_size
+    except OSError:
+        return False
+    return size == (content.stat().st_size if isinstance(content, Path) else len(content))
+
+
 def recover(site_dir: Path) -> None:
     """Undo what a build killed mid-swap left: restore the old site, drop stale staging."""
     parent = site_dir.parent
     if not parent.is_dir():
         return
-    for leftover in parent.glob(f".{site_dir.name}.staging-*"):
-        if not site_dir.exists() and leftover.name.endswith(".old") and (leftover / MARKER).exists():
-            leftover.rename(site_dir)
+    for leftover in sorted(parent.glob(f".{site_dir.name}.staging-*")):
+        if not leftover.is_dir() or leftover.is_symlink():
+            continue
+        made_by_build = (leftover / MARKER).is_file() or not any(leftover.iterdir())
+        if not made_by_build:
+            continue   # not ours after all: leave it alone
+        if not site_dir.exists() and leftover.name.endswith(".old"):
+            leftover.rename(site_dir)   # killed between the two renames of _swap's fallback
         else:
             shutil.rmtree(leftover, ignore_errors=True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from . import urls
@@ -109,6 +110,7 @@ def plan(archive: Archive, config: Config) -> list[Page]:
             "articles": tuple(archive.article_by_id[a] for a in archive.photo_users.get(photo.id, ())),
             "newer": photos[i - 1] if i > 0 else None,
             "older": photos[i + 1] if i + 1 < len(photos) else None,
+            "original": original(photo) if config.publish_originals else None,
         }))
     pages.append(Page(urls.SEARCH, "search.html", {"title": "搜索"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "找不到页面"}))
@@ -116,6 +118,11 @@ def plan(archive: Archive, config: Config) -> list[Page]:
                                               "feed_path": urls.FEED, "home_path": urls.HOME}))
     pages.append(Page(urls.SITEMAP, "sitemap.xml", {"paths": _sitemap_paths(pages)}))
     return pages
+
+
+def original(photo: Photo) -> str:
+    """Where `publish_originals: true` puts a photo's source file: ASCII, like every URL."""
+    return f"originals/{photo.slug}{PurePosixPath(photo.file).suffix.lower()}"
 
 
 def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page]:

@@ -55,6 +55,9 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
     def err(message: str, *path: object) -> None:
         problems.append(error(side_source, doc.line(*path), message))
 
+    if fields.get("caption") is not None and not isinstance(fields["caption"], (str, int, float)):
+        err("'caption' must be text", "caption")
+        fields.pop("caption")
     caption = normalize(fields.get("caption") or meta.get("caption") or "")
     credit_value = fields.get("credit") or meta.get("credit") or ""
     credit = resolve_credit(credit_value, config, lambda m: err(m, "credit"))

@@ -95,6 +95,8 @@ def relative(from_path: str, to_path: str, file_urls: bool = False) -> str:
     link = posixpath.relpath(target, base or ".")
     if to_path.endswith("/") or to_path == "":
         link = "./" if link == "." else link + "/"
+    if ":" in link.split("/", 1)[0]:
+        link = "./" + link   # 'a:b/' would read as a URL scheme
     if fragment:
         link += "#" + fragment
     return link

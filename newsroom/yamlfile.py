@@ -53,7 +53,13 @@ def load(text: str, first_line: int = 1) -> YamlDoc:
 
     Raises YamlError (with the file line) for invalid YAML or unsafe tags.
     """
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)   # checks every character first: a control character fails here
+    except yaml.reader.ReaderError as exc:
+        line = first_line + text[: exc.position].count("\n")
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return _raise(line, f"invalid YAML: the control character U+{char:04X} is not allowed "
+                            "(remove it or write it as an escape in double quotes)")
     try:
         node = loader.get_single_node()
         if node is None:

@@ -1,0 +1,245 @@
+"""Publishing: atomic, complete, never over a folder a build did not make."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from archive_gen import make_archive
+
+from newsroom import output
+from newsroom.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+pytest_plugins = ["sample_plugin"]   # the `sample` fixture: the sample archive with its renditions made
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (hidden ones too) and a hash of its bytes."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def stats(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))}
+
+
+def build(root: Path, *args: str) -> int:
+    return main(["--root", str(root), "-q", "-j", "1", *args])
+
+
+# -- 2. refuse to destroy ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("target", "reason"), [
+    (".", "it is the archive folder itself"),
+    ("content", "it is the archive's content/ folder"),
+    ("photos", "it is the archive's photos/ folder"),
+    ("photos/2022", "it is inside the archive's photos/ folder"),
+    ("templates", "it is the archive's templates/ folder"),
+    ("..", "it contains the archive folder"),
+])
+def test_refuses_archive_folders(sample_root: Path, capsys, target: str, reason: str) -> None:
+    out = (sample_root / target).resolve()
+    before = snapshot(sample_root.parent)
+    assert build(sample_root, "--output", str(out)) == 1
+    err = capsys.readouterr().err
+    assert f"{out}: error: refusing to write the site here: {reason}" in err
+    assert "build failed: the site was not changed" in err
+    assert snapshot(sample_root.parent) == before   # not even the image cache was written
+    assert not (sample_root / ".cache").exists()
+
+
+def test_refuses_file_system_root(sample_root: Path, capsys) -> None:
+    assert build(sample_root, "--output", "/") == 1
+    assert "/: error: refusing to write the site here: it is the root of the file system" in capsys.readouterr().err
+    assert not (sample_root / ".cache").exists()
+
+
+def test_refuses_home_folder(sample_root: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    assert build(sample_root, "--output", str(home)) == 1
+    assert f"{home}: error: refusing to write the site here: it is your home folder" in capsys.readouterr().err
+    assert list(home.iterdir()) == []
+    assert output.check_output(tmp_path, sample_root, home) is not None   # a parent of home too
+
+
+def test_refuses_non_empty_folder_without_marker(sample_root: Path, tmp_path: Path, capsys) -> None:
+    mine = tmp_path / "my-documents"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("years of work")
+    assert build(sample_root, "--output", str(mine)) == 1
+    err = capsys.readouterr().err
+    assert (f"{mine}: error: refusing to write the site here: the folder is not empty and was not made "
+            f"by a build (it has no .newsroom-site.json)") in err
+    assert snapshot(mine) == {"thesis.txt": hashlib.sha256(b"years of work").hexdigest()}
+
+
+def test_refuses_a_file(sample_root: Path, tmp_path: Path, capsys) -> None:
+    file = tmp_path / "notes.txt"
+    file.write_text("keep")
+    assert build(sample_root, "--output", str(file)) == 1
+    assert "it is a file, not a folder" in capsys.readouterr().err
+    assert file.read_text() == "keep"
+
+
+def test_empty_or_new_or_built_folders_are_fine(sample: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert build(sample, "--output", str(empty)) == 0
+    assert (empty / output.MARKER).is_file()
+    assert build(sample, "--output", str(empty)) == 0          # made by a build: replaced
+    assert build(sample, "--output", str(tmp_path / "new" / "site")) == 0
+
+
+# -- 1. atomic publish ---------------------------------------------------------------------
+
+def test_stale_files_removed_and_nothing_written_beside(sample: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public" / "site"
+    assert build(sample, "--output", str(out)) == 0
+    page = out / "2022/02/21/party-volunteers/index.html"
+    assert page.is_file()
+    (sample / "content/articles/2022/02/party-volunteers.md").unlink()
+    assert build(sample, "--output", str(out)) == 0
+    assert not page.exists() and not page.parent.exists()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["site"]   # no staging left beside it
+    manifest = output.manifest(out)
+    assert set(manifest) == set(snapshot(out)) - {output.MARKER}
+
+
+def test_failed_build_leaves_site_unchanged(sample: Path, capsys) -> None:
+    assert build(sample) == 0
+    site = sample / "site"
+    before = snapshot(site)
+    # A template bug surfaces half-way through rendering, after the staging folder is filled.
+    photo = sample / "templates/photo.html"
+    photo.write_text(photo.read_text().replace("{{ photo.caption or photo.file }}", "{{ photo.nothing }}"))
+    (sample / "content/articles/2022/02/extra.md").write_text(
+        "---\ntitle: 新文章\ndate: 2022-02-22\n---\n正文。\n", encoding="utf-8")
+    assert build(sample) == 1
+    assert "templates/photo.html:9: error: template error" in capsys.readouterr().err
+    assert snapshot(site) == before
+    assert [p.name for p in sample.iterdir() if "staging" in p.name] == []
+
+
+def start_build(root: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "-q", "-j", "1"],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def files_in(folder: Path) -> int:
+    return sum(len(names) for _, _, names in os.walk(folder))
+
+
+def test_killed_build_leaves_previous_site_and_next_build_recovers(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "big", 200, photos=False)
+    assert build(root) == 0
+    site = root / "site"
+    before = snapshot(site)
+    make_archive(root, 200, edition="（修订版）", photos=False)      # every page changes
+    # Killed when the new tree is begun, a third written, two thirds written: by progress, not
+    # by the clock, so a faster machine (or engine) still gets killed in the middle.
+    for share in (0, 1 / 3, 2 / 3):
+        proc = start_build(root)
+        deadline = time.monotonic() + 60
+        try:
+            while True:
+                staging = list(root.glob(".site.staging-*"))
+                if staging and files_in(staging[0]) >= share * len(before):
+                    break
+                assert proc.poll() is None, f"the build finished before {share:.0%} of its files were seen"
+                assert time.monotonic() < deadline
+                time.sleep(0.001)
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            proc.wait()
+        assert proc.returncode == -signal.SIGKILL
+        assert list(root.glob(".site.staging-*")), "killed before it wrote anything: the test proves nothing"
+        assert snapshot(site) == before                    # complete and byte-identical
+    assert build(root) == 0                                # the next build recovers
+    assert not list(root.glob(".site.staging-*"))
+    assert "（修订版）" in (site / "index.html").read_text(encoding="utf-8")
+    assert set(output.manifest(site)) == set(snapshot(site)) - {output.MARKER}
+
+
+def test_two_builds_at_once_both_publish_a_whole_site(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "big", 120, photos=False)
+    first, second = start_build(root), start_build(root)
+    assert first.wait(120) == 0 and second.wait(120) == 0, first.stderr.read() + second.stderr.read()
+    assert set(output.manifest(root / "site")) == set(snapshot(root / "site")) - {output.MARKER}
+    assert len(snapshot(root / "site")) > 200
+    assert not list(root.glob(".site.staging-*"))
+
+
+def test_a_file_edited_in_the_site_is_restored(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    output.write([("index.html", b"<p>published</p>")], site)
+    (site / "index.html").write_bytes(b"<p>defaced by hand</p>")
+    output.write([("index.html", b"<p>published</p>")], site)
+    assert (site / "index.html").read_bytes() == b"<p>published</p>"
+
+
+def test_write_errors_are_output_errors(tmp_path: Path) -> None:
+    with pytest.raises(output.OutputError, match="cannot write the site: "):
+        output.write([("a", b"file"), ("a/index.html", b"page")], tmp_path / "site")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_recover_after_kill_between_two_renames(tmp_path: Path) -> None:
+    """Without renameat2 the swap is two renames; a kill between them leaves only the backup."""
+    site = tmp_path / "site"
+    output.write([("index.html", b"old")], site)
+    backup = tmp_path / ".site.staging-123.old"
+    site.rename(backup)
+    half = tmp_path / ".site.staging-123"
+    half.mkdir()
+    (half / output.MARKER).write_text("{}")
+    output.recover(site)
+    assert (site / "index.html").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_recover_leaves_folders_no_build_made(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    stranger = tmp_path / ".site.staging-mine"
+    stranger.mkdir()
+    (stranger / "precious.txt").write_text("keep")
+    output.write([("index.html", b"x")], site)
+    assert (stranger / "precious.txt").read_text() == "keep"
+
+
+def test_fallback_swap_without_renameat2(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    site = tmp_path / "site"
+    output.write([("a.html", b"1"), ("b.html", b"2")], site)
+    result = output.write([("a.html", b"1"), ("c.html", b"3")], site)
+    assert result.written == ("c.html",) and result.removed == ("b.html",)
+    assert snapshot(site) == {**{k: v for k, v in snapshot(site).items() if k == output.MARKER},
+                              "a.html": hashlib.sha256(b"1").hexdigest(), "c.html": hashlib.sha256(b"3").hexdigest()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("path", ["../evil.html", "/etc/passwd", "a/../../b", output.MARKER])
+def test_never_writes_outside_the_site(tmp_path: Path, path: str) -> None:
+    with pytest.raises(output.OutputError):
+        output.write([(path, b"x")], tmp_path / "site")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_unchanged_rebuild_touches_nothing(sample: Path) -> None:
+    assert build(sample) == 0
+    site = sample / "site"
+    before, dir_inode = stats(site), site.stat().st_ino
+    time.sleep(0.01)
+    assert build(sample) == 0
+    assert stats(site) == before and site.stat().st_ino == dir_inode
+
+
