@@ -22,7 +22,7 @@ class BuildResult:
     articles: int = 0
     photos: int = 0
     pages: int = 0
-    renditions_made: int = 0
+    renditions_made: int = 0      # rendition files (one per photo, width and format) made now
     renditions_reused: int = 0
     written: int = 0
     removed: int = 0
@@ -31,7 +31,7 @@ class BuildResult:
 
     def summary(self) -> str:
         return (f"{self.articles} articles, {self.photos} photos, {self.pages} pages, "
-                f"renditions: {self.renditions_made} made, {self.renditions_reused} reused, "
+                f"{self.renditions_made + self.renditions_reused} renditions ({self.renditions_made} new), "
                 f"{self.written} files written in {self.seconds:.2f} s")
 
 

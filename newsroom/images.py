@@ -27,11 +27,12 @@ from .problems import Problem, error
 
 # Bump whenever the pixels or bytes a job produces change (decoder, filters, encoder settings):
 # every key changes with it, so old renditions are never served for the new recipe.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3   # 3: draft to the covering scale, sRGB, no metadata, tuned encoders
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
 # What a newsroom's photos really come as. Naming them stops Pillow from trying its other
 # plugins on a bad file (some, like EPS, would start external programs).
-SOURCE_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP", "AVIF", "HEIF")
+# (Multi-picture MPO JPEGs from some cameras open through the JPEG plugin.)
+SOURCE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP", "AVIF", "HEIF")
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
     5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
@@ -154,7 +155,9 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            return Image.open(io.BytesIO(data), formats=SOURCE_FORMATS)
+            Image.init()
+            known = [f for f in SOURCE_FORMATS if f in Image.OPEN]   # HEIF once pillow-heif is in
+            return Image.open(io.BytesIO(data), formats=known)
     except Image.DecompressionBombError as exc:
         raise TooLarge(f"the photo is over the limit of {max_pixels:,} pixels "
                        "(images.max_pixels in site.yaml)") from exc
