@@ -154,7 +154,9 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # Pillow's warnings (bomb size, corrupt EXIF …) would reach the terminal naming no
+            # photo; what matters is reported as a Problem instead.
+            warnings.simplefilter("ignore")
             Image.init()
             known = [f for f in SOURCE_FORMATS if f in Image.OPEN]   # HEIF once pillow-heif is in
             return Image.open(io.BytesIO(data), formats=known)
@@ -189,7 +191,9 @@ def exif_of(img: Image.Image) -> Image.Exif:
     if img.format == "PNG" and "exif" not in img.info:
         return Image.Exif()
     try:
-        return img.getexif()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # Pillow warns about corrupt EXIF; it just has no EXIF
+            return img.getexif()
     except Exception:  # noqa: BLE001 - a broken EXIF block must not make the photo unusable
         return Image.Exif()
 
@@ -215,7 +219,9 @@ def render(job: RenditionJob) -> Rendition | Problem:
     """
     try:
         data = job.data if job.data is not None else Path(job.source).read_bytes()
-        img = decode(data, max(job.widths), job.max_pixels, job.background)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            img = decode(data, max(job.widths), job.max_pixels, job.background)
         tagged = img.info.pop("icc_profile", None) is not None
         img.info = {}  # nothing of the source's metadata (EXIF, GPS, XMP …) may reach an encoder
         quality = dict(job.quality)

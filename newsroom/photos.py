@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -115,7 +116,8 @@ def _image_info(data: bytes, max_pixels: int) -> tuple[tuple[int, int, dict] | N
     if not data:
         return None, "the photo file is empty (0 bytes)"
     try:
-        with images.open_image(data, max_pixels) as img:
+        with warnings.catch_warnings(), images.open_image(data, max_pixels) as img:
+            warnings.simplefilter("ignore")   # about broken metadata, naming no file: not useful
             width, height = images.displayed_size(img)
             meta = embedded.caption_and_credit(img)
     except images.TooLarge as exc:
