@@ -223,19 +223,18 @@ def render(job: RenditionJob) -> Rendition | Problem:
         data = job.data if job.data is not None else Path(job.source).read_bytes()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            img = decode(data, max(job.widths), job.max_pixels, job.background)
+            img, (width0, height0) = decode(data, max(job.widths), job.max_pixels, job.background)
         tagged = img.info.pop("icc_profile", None) is not None
         img.info = {}  # nothing of the source's metadata (EXIF, GPS, XMP …) may reach an encoder
         quality = dict(job.quality)
         files: list[tuple[str, bytes]] = []
-        width0, height0 = img.size
         current = img
         for width in sorted(job.widths, reverse=True):
-            # Heights from the full image's aspect, so cascaded rounding never drifts.
+            # Heights from the full photo's aspect, so cascaded rounding never drifts.
             height = max(1, round(height0 * width / width0))
             if (width, height) != current.size:
-                # Each width from the next larger one: a 960 from the 1600 costs a third of a
-                # 960 from the 2000 px draft, and LANCZOS keeps it as sharp.
+                # Each width from the next larger one (fewer source pixels to filter than
+                # going back to the draft each time); LANCZOS keeps every step sharp.
                 current = current.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
             for fmt in job.formats:
                 encoded = encode(current, fmt, quality.get(fmt, 80), SRGB_ICC if tagged else None)
@@ -254,33 +253,40 @@ def render(job: RenditionJob) -> Rendition | Problem:
         return error(job.photo, 0, f"cannot decode the photo (truncated or corrupt?): {exc}")
 
 
-def decode(data: bytes, width: int, max_pixels: int, background: str) -> Image.Image:
-    """Upright 8-bit sRGB pixels at least `width` wide (or the full size if smaller).
+def decode(data: bytes, width: int, max_pixels: int, background: str) -> tuple[Image.Image, tuple[int, int]]:
+    """Upright 8-bit RGB sRGB pixels, `width` wide (never wider than the photo), and the
+    photo's full upright size (for the aspect ratio of every smaller width).
 
     `info['icc_profile']` is set when the source was colour-managed (now converted to sRGB).
     """
     img = open_image(data, max_pixels)
     turn = orientation(img)
     icc = img.info.get("icc_profile") or None
-    if img.format in ("JPEG", "MPO"):
+    full_width, full_height = (img.height, img.width) if turn >= 5 else img.size
+    width = min(width, full_width)
+    height = max(1, round(full_height * width / full_width))
+    if img.format in ("JPEG", "MPO") and width < full_width:
         # libjpeg decodes at 1/2, 1/4 or 1/8 scale in the DCT itself, several times faster
         # than a full decode: ask for the smallest scale that still covers the widest rendition.
-        upright_width = img.height if turn >= 5 else img.width
-        if width < upright_width:
-            scale = width / upright_width
-            img.draft("RGB" if img.mode == "RGB" else None,
-                      (math.ceil(img.width * scale), math.ceil(img.height * scale)))
+        scale = width / full_width
+        img.draft("RGB" if img.mode == "RGB" else None,
+                  (math.ceil(img.width * scale), math.ceil(img.height * scale)))
     img.load()  # raises here for truncated or corrupt data (Pillow refuses truncated files)
     if turn in _TRANSPOSE:
         img = img.transpose(_TRANSPOSE[turn])
+    img = eight_bit(img)
+    if img.size != (width, height):
+        img = img.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # Colour conversion after the first resize: on a 4000×3000 photo that is a 1600 px image
+    # instead of the 2000 px draft, a third fewer pixels through the ICC transform.
     img = to_srgb(img, icc, background)
     if icc:
         img.info["icc_profile"] = SRGB_ICC
-    return img
+    return img, (full_width, full_height)
 
 
-def to_srgb(img: Image.Image, icc: bytes | None, background: str) -> Image.Image:
-    """Any mode and profile -> RGB in sRGB, transparency flattened onto `background`."""
+def eight_bit(img: Image.Image) -> Image.Image:
+    """Any mode -> 8-bit L, RGB, RGBA or CMYK (what resizing, profiles and encoders take)."""
     if img.mode.startswith("I;16") or img.mode == "I":
         # 16-bit grey: scale to 8 bits (a plain convert('L') would clip everything above 255).
         wide = img.convert("I")
@@ -292,10 +298,15 @@ def to_srgb(img: Image.Image, icc: bytes | None, background: str) -> Image.Image
         img = img.convert("L")
     if img.mode in ("P", "PA", "1") or "transparency" in img.info:
         img = img.convert("RGBA" if _has_alpha(img) else "RGB")
-    if img.mode in ("LA", "La"):
+    if img.mode in ("LA", "La", "RGBa"):
         img = img.convert("RGBA")
-    if img.mode == "RGBa":
-        img = img.convert("RGBA")
+    if img.mode not in ("L", "RGB", "RGBA", "CMYK"):
+        img = img.convert("RGB")   # YCbCr, LAB, HSV …: Pillow knows the way to RGB
+    return img
+
+
+def to_srgb(img: Image.Image, icc: bytes | None, background: str) -> Image.Image:
+    """An eight_bit() image and its profile -> RGB in sRGB, transparency flattened onto `background`."""
     if icc:
         img = _apply_profile(img, icc)
     if img.mode == "RGBA":
