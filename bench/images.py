@@ -1,6 +1,6 @@
 """The image stage next to a bare Pillow loop, on the same camera-sized JPEGs, in one run.
 
-    python bench/images.py [--photos 12] [--rounds 2] [--study]
+    python bench/images.py [--photos 12] [--rounds 2] [--formats webp,jpeg] [--study]
 
 Makes N camera-like 4000×3000 JPEGs once (kept in $NEWSROOM_BENCH_CACHE or
 ~/.cache/newsroom-bench, outside git), then times, interleaved round by round so a busy
@@ -93,7 +93,8 @@ def camera_jpeg(seed: int, size: tuple[int, int] = SIZE) -> bytes:
     return out.getvalue()
 
 
-def bare_loop(paths: list[Path], out: Path, ours: bool = False) -> dict[str, float]:
+def bare_loop(paths: list[Path], out: Path, ours: bool = False,
+              formats: tuple[str, ...] = FORMATS) -> dict[str, float]:
     """Seconds for the plainest fast Pillow loop doing the same resizes and saves.
 
     With Pillow's default encoder settings, or (`ours`) with the image stage's, which leaves
@@ -111,13 +112,13 @@ def bare_loop(paths: list[Path], out: Path, ours: bool = False) -> dict[str, flo
             img = im
             for width in sorted(WIDTHS, reverse=True):
                 img = img.resize((width, round(h0 * width / w0)), Image.Resampling.LANCZOS)
-                for fmt in FORMATS:
+                for fmt in formats:
                     img.save(out / f"{path.stem}-{width}.{images.EXTENSIONS[fmt]}", fmt.upper(),
                              quality=QUALITY[fmt], **options.get(fmt, {}))
     return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
 
 
-def archive(paths: list[Path], root: Path) -> Path:
+def archive(paths: list[Path], root: Path, formats: tuple[str, ...] = FORMATS) -> Path:
     """A photo-only archive of `paths` (hard links where possible), with the bench's settings."""
     photos = root / "photos"
     photos.mkdir(parents=True, exist_ok=True)
@@ -128,7 +129,7 @@ def archive(paths: list[Path], root: Path) -> Path:
             shutil.copyfile(path, photos / path.name)
     quality = ", ".join(f"{k}: {v}" for k, v in QUALITY.items())
     (root / "site.yaml").write_text(
-        f"images:\n  widths: [{', '.join(map(str, WIDTHS))}]\n  formats: [{', '.join(FORMATS)}]\n"
+        f"images:\n  widths: [{', '.join(map(str, WIDTHS))}]\n  formats: [{', '.join(formats)}]\n"
         f"  quality: {{{quality}}}\n", encoding="utf-8")
     return root
 
@@ -153,28 +154,28 @@ def stage(root: Path, jobs: int) -> dict[str, float]:
             "cpu": time.process_time() - cpu}
 
 
-def bare_loop_2(paths: list[Path], out: Path) -> dict[str, float]:
+def bare_loop_2(paths: list[Path], out: Path, formats: tuple[str, ...] = FORMATS) -> dict[str, float]:
     """The bare loop (our encoder args) split over two processes: what two cores give right now.
 
     On a shared machine the --jobs 2 speed-up means little alone; next to this one it does.
     """
     started = time.perf_counter()
     with ProcessPoolExecutor(2) as pool:
-        list(pool.map(bare_loop, [paths[0::2], paths[1::2]], [out, out], [True, True]))
+        list(pool.map(bare_loop, [paths[0::2], paths[1::2]], [out, out], [True, True], [formats, formats]))
     return {"seconds": time.perf_counter() - started}
 
 
 def measure(count: int = 12, rounds: int = 2, folder: Path | None = None,
-            size: tuple[int, int] = SIZE) -> dict:
+            size: tuple[int, int] = SIZE, formats: tuple[str, ...] = FORMATS) -> dict:
     """The figures: seconds (best round), photos per second, and the ratios, as a dict."""
     paths = corpus(count, size)
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-images-", dir=folder) as tmp:
-        root = archive(paths, Path(tmp) / "archive")
+        root = archive(paths, Path(tmp) / "archive", formats)
         best: dict[str, dict[str, float]] = {}
         for _ in range(rounds):
-            runs = {"bare": bare_loop(paths, Path(tmp) / "bare"),
-                    "bare_same": bare_loop(paths, Path(tmp) / "bare", ours=True),
-                    "bare_2": bare_loop_2(paths, Path(tmp) / "bare"),
+            runs = {"bare": bare_loop(paths, Path(tmp) / "bare", formats=formats),
+                    "bare_same": bare_loop(paths, Path(tmp) / "bare", ours=True, formats=formats),
+                    "bare_2": bare_loop_2(paths, Path(tmp) / "bare", formats),
                     "jobs1": stage(root, 1), "jobs2": stage(root, 2)}
             for name, figures in runs.items():
                 old = best.setdefault(name, figures)
@@ -183,7 +184,7 @@ def measure(count: int = 12, rounds: int = 2, folder: Path | None = None,
     for figures in best.values():
         figures["photos_per_second"] = count / figures["seconds"]
     return {
-        "photos": count, "size": size, "widths": WIDTHS, "formats": FORMATS, "rounds": rounds, **best,
+        "photos": count, "size": size, "widths": WIDTHS, "formats": formats, "rounds": rounds, **best,
         "ratio_jobs1_to_bare": best["jobs1"]["seconds"] / best["bare"]["seconds"],
         "ratio_jobs1_to_bare_same": best["jobs1"]["seconds"] / best["bare_same"]["seconds"],
         "cpu_ratio_jobs1_to_bare": best["jobs1"]["cpu"] / best["bare"]["cpu"],
@@ -249,9 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python bench/images.py", description=__doc__.split("\n")[0])
     p.add_argument("--photos", type=int, default=12, help="how many 4000×3000 JPEGs (default 12)")
     p.add_argument("--rounds", type=int, default=2, help="interleaved rounds; the best is kept (default 2)")
+    p.add_argument("--formats", default=",".join(FORMATS), help="output formats (default webp,jpeg)")
     p.add_argument("--study", action="store_true", help="also time the encoder settings considered")
     args = p.parse_args(argv)
-    figures = measure(args.photos, args.rounds)
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    figures = measure(args.photos, args.rounds, formats=formats)
     print(report(figures))
     if args.study:
         print("encoder settings on the same pixels (all widths of every photo), CPU seconds:")
