@@ -242,3 +242,13 @@ def test_jobs_2_and_jobs_1_give_identical_sites(tmp_path: Path, photos) -> None:
     files = sorted(p.relative_to(one / "site") for p in (one / "site/media").iterdir())
     assert files == sorted(p.relative_to(two / "site") for p in (two / "site/media").iterdir())
     assert all((one / "site" / f).read_bytes() == (two / "site" / f).read_bytes() for f in files)
+
+
+def test_avif_requested_without_pillow_support_is_a_located_error(tmp_path: Path, photos, monkeypatch) -> None:
+    root = archive(tmp_path / "a", photos, SITE_YAML + "  formats: [avif, webp]\n")
+    monkeypatch.setattr(config, "_avif_supported", lambda: False)   # as on a Pillow built without libavif
+    cfg, problems = config.load(root)
+    assert [str(p) for p in problems] == [
+        "site.yaml:6: error: this Pillow cannot write AVIF (features.check('avif') is false); "
+        "remove avif from 'images.formats' or install a Pillow with AVIF"]
+    assert cfg.images.formats == ("webp", "jpeg")

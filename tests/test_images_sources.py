@@ -59,6 +59,18 @@ def test_every_exif_orientation_comes_out_upright(orientation: int) -> None:
         assert "exif" not in img.info and img.getexif().get(0x0112) is None
 
 
+@pytest.mark.parametrize("orientation", [6, 8])
+def test_orientation_with_libjpeg_scaling(orientation: int) -> None:
+    # 800×600 shown, stored 600×800: for 100 px libjpeg decodes at 1/8, sized by the *shown* width.
+    upright = quadrants((800, 600))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    data = save(upright.transpose(INVERSE[orientation]), "JPEG", quality=95, exif=exif)
+    for name, img in rendered(data, widths=(100, 50)).items():
+        assert img.size in ((100, 75), (50, 38)), name
+        assert near(colours(img)[0], RED) and near(colours(img)[1], GREEN) and near(colours(img)[2], BLUE), name
+
+
 def test_every_width_in_every_format_from_one_decode() -> None:
     # 400 px wide: the 1/4 scale (100 px) would not cover 150 px, so libjpeg decodes at 1/2.
     data = save(quadrants((400, 300)), "JPEG", quality=90)
