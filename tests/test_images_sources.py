@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+import textwrap
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageCms, features
@@ -202,6 +206,25 @@ def test_heic_via_pillow_heif() -> None:
     assert info is not None and info[:2] == (120, 80), reason
     for name, img in rendered(data, widths=(60,)).items():
         assert img.size == (60, 40) and near(colours(img)[0], RED), name
+
+
+def test_heic_opener_is_registered_on_demand(tmp_path: Path) -> None:
+    # In a fresh interpreter nothing has registered pillow-heif: the first HEIC photo does it.
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    (tmp_path / "a.heic").write_bytes(save(quadrants((120, 80)), "HEIF", quality=90))
+    script = textwrap.dedent(f"""
+        import sys
+        from newsroom import images
+        from newsroom.photos import _image_info
+        data = open({str(tmp_path / "a.heic")!r}, "rb").read()
+        assert "pillow_heif" not in sys.modules
+        print(_image_info(data, 10**8)[0][:2], type(images.render(images.RenditionJob(
+            "p", "", "k", (60,), ("jpeg",), (("jpeg", 80),), "#fff", 10**8, data))).__name__)
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent, timeout=60)
+    assert run.stdout.strip() == "(120, 80) Rendition", run.stderr
 
 
 @pytest.mark.skipif(not features.check("avif"), reason="this Pillow has no AVIF")
