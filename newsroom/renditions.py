@@ -171,11 +171,12 @@ def attribute(problems: list[Problem], articles: Iterable[Article]) -> list[Prob
     """
     used = users(articles)
     broken = {p.path for p in problems if p.severity == ERROR and p.path in used}
+    # (article, the start of the index's message for that photo; a hint may follow it)
     hidden = {(place.rsplit(":", 1)[0], f"photo '{photo.removeprefix('photos/')}' not found in photos/")
               for photo in broken for place in used[photo]}
     result = []
     for p in problems:
-        if (p.path, p.message) in hidden:
+        if any(p.path == path and p.message.startswith(start) for path, start in hidden):
             continue
         if p.path in broken and p.severity == ERROR and " — used by " not in p.message:
             p = Problem(p.path, p.line, p.severity, f"{p.message} — used by {', '.join(used[p.path])}")
