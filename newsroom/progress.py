@@ -34,7 +34,8 @@ class Bar:
         if done < total and now - self._drawn < 0.1:
             return   # redraw at most ten times a second: the terminal is not free either
         self._drawn = now
-        self.stream.write("\r" + line(done, total, now - self.started, self.label))
+        # \x1b[K clears what a longer previous line left behind
+        self.stream.write("\r" + line(done, total, now - self.started, self.label) + "\x1b[K")
         self.stream.flush()
         self._shown = True
 
