@@ -242,3 +242,23 @@ def test_quality_is_per_format() -> None:
     a = dict(images.render(replace(base, quality=(("jpeg", 20), ("webp", 95)))).files)
     b = dict(images.render(replace(base, quality=(("jpeg", 95), ("webp", 20)))).files)
     assert len(a["k-200.jpg"]) < len(b["k-200.jpg"]) and len(a["k-200.webp"]) > len(b["k-200.webp"])
+
+
+@pytest.mark.parametrize("width,decoded", [(200, (200, 150)), (201, (400, 300)), (800, (800, 600)),
+                                           (801, (1600, 1200)), (3000, (1600, 1200))])
+def test_jpegs_are_decoded_at_the_smallest_dct_scale_covering_the_largest_width(
+        width: int, decoded: tuple[int, int], monkeypatch) -> None:
+    from PIL import JpegImagePlugin
+
+    seen = []
+    draft = JpegImagePlugin.JpegImageFile.draft
+
+    def recording(self, mode, size):   # calls through: only notes the size libjpeg will decode at
+        result = draft(self, mode, size)
+        seen.append(self.size)
+        return result
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", recording)
+    img, full = images.decode(save(quadrants((1600, 1200)), "JPEG"), width, 10**8, "#fff")
+    assert (seen[-1] if seen else (1600, 1200)) == decoded
+    assert full == (1600, 1200) and img.width == min(width, 1600)
