@@ -76,7 +76,10 @@ def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executo
             ) -> Iterator[tuple[images.RenditionJob, images.Rendition | Problem]]:
     """(job, its result) in completion order."""
     if executor is not None:
-        yield from _on(executor, todo, window=max(2 * (workers or default_workers()), 4))
+        for job, result in _on(executor, todo, window=max(2 * (workers or default_workers()), 4)):
+            if isinstance(result, BrokenProcessPool):
+                result = error(job.photo, 0, f"the executor's worker failed on this photo: {result}")
+            yield job, result
         return
     workers = min(workers or default_workers(), len(todo))
     if workers <= 1:
