@@ -266,8 +266,8 @@ def decode(data: bytes, width: int, max_pixels: int, background: str) -> tuple[I
     width = min(width, full_width)
     height = max(1, round(full_height * width / full_width))
     if img.format in ("JPEG", "MPO") and width < full_width:
-        # libjpeg decodes at 1/2, 1/4 or 1/8 scale in the DCT itself, several times faster
-        # than a full decode: ask for the smallest scale that still covers the widest rendition.
+        # libjpeg decodes at 1/2, 1/4 or 1/8 scale in the DCT itself (1/2: ~1.6x faster than a
+        # full decode, more at 1/4 and 1/8): the smallest scale still covering the widest rendition.
         scale = width / full_width
         img.draft("RGB" if img.mode == "RGB" else None,
                   (math.ceil(img.width * scale), math.ceil(img.height * scale)))
