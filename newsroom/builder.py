@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
 
-from . import content, images, index, output, pages, render
+from . import content, images, index, output, pages, render, renditions
 from .config import Config
 from .problems import Problem, error, errors
 
@@ -24,7 +22,7 @@ class BuildResult:
     articles: int = 0
     photos: int = 0
     pages: int = 0
-    renditions_made: int = 0
+    renditions_made: int = 0      # rendition files (one per photo, width and format) made now
     renditions_reused: int = 0
     written: int = 0
     removed: int = 0
@@ -75,16 +73,17 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
     result.problems += duplicate_paths(planned, archive)
     result.pages = len(planned)
     t = stage("plan", t)
-    if errors(result.problems, options.strict):
-        return _finish(result, started)
     if not options.write:
-        result.ok = True
+        result.ok = not errors(result.problems, options.strict)
         return _finish(result, started)
 
+    # Photos are rendered even when something else is wrong, so one build lists every bad
+    # photo (and nothing is wasted: the renditions wait in the cache for the next build).
     jobs = images.plan(archive.photos, config.root, config.images)
-    media, found, made = renditions(jobs, config.cache_dir / "media", options)
-    result.problems += found
-    result.renditions_made, result.renditions_reused = made, len(jobs) - made
+    made = renditions.run(jobs, config.cache_dir / "media", options.jobs, report=options.progress)
+    result.problems = renditions.attribute(result.problems + made.problems, articles)
+    result.renditions_made, result.renditions_reused = made.made, made.reused
+    media = made.media
     t = stage("images", t)
     if errors(result.problems, options.strict):
         return _finish(result, started)
@@ -153,44 +152,6 @@ def template_problem(exc: BaseException | None, page: pages.Page, config: Config
 def _source(page: pages.Page) -> str:
     item = page.context.get("article") or page.context.get("photo")
     return item.source if item is not None else ""
-
-
-def renditions(jobs: list[images.RenditionJob], cache: Path, options: Options,
-               executor: Executor | None = None) -> tuple[dict[str, Path], list[Problem], int]:
-    """Every rendition file, from the cache or made now; (name -> cached file, problems, jobs run)."""
-    todo = [job for job in jobs if not all((cache / name).exists() for name in images.file_names(job))]
-    problems: list[Problem] = []
-    if todo:
-        cache.mkdir(parents=True, exist_ok=True)
-        for done, result in enumerate(_run(todo, options, executor), 1):
-            if isinstance(result, Problem):
-                problems.append(result)
-            else:
-                for name, data in result.files:
-                    _store(cache / name, data)
-            if options.progress:
-                options.progress(done, len(todo))
-    media = {name: cache / name for job in jobs for name in images.file_names(job)
-             if (cache / name).exists()}
-    return media, problems, len(todo)
-
-
-def _run(todo: list[images.RenditionJob], options: Options, executor: Executor | None) -> Iterator:
-    if executor is not None:
-        yield from executor.map(images.render, todo)
-        return
-    workers = options.jobs or os.cpu_count() or 1
-    if workers <= 1 or len(todo) == 1:
-        yield from map(images.render, todo)
-        return
-    with ProcessPoolExecutor(min(workers, len(todo))) as pool:
-        yield from pool.map(images.render, todo)
-
-
-def _store(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _files(planned: list[pages.Page], env, media: dict[str, Path], config: Config,

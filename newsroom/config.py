@@ -200,6 +200,11 @@ def _images(data: Any, doc: yamlfile.YamlDoc) -> tuple[ImageConfig, list[Problem
         problems.append(error("site.yaml", doc.line("images", "formats"),
                               "'images.formats' must list some of: jpeg, webp, avif"))
         formats = list(default.formats)
+    if "avif" in formats and not _avif_supported():
+        problems.append(error("site.yaml", doc.line("images", "formats"),
+                              "this Pillow cannot write AVIF (features.check('avif') is false); "
+                              "remove avif from 'images.formats' or install a Pillow with AVIF"))
+        formats = [f for f in formats if f != "avif"]
     if "jpeg" not in formats:
         formats = [*formats, "jpeg"]  # the <img> fallback every browser can show
     quality = dict(default.quality)
@@ -224,6 +229,12 @@ def _images(data: Any, doc: yamlfile.YamlDoc) -> tuple[ImageConfig, list[Problem
         max_pixels=max_pixels,
         background=background,
     ), problems
+
+
+def _avif_supported() -> bool:
+    from PIL import features
+
+    return bool(features.check("avif"))
 
 
 def _taxonomies(data: Any, doc: yamlfile.YamlDoc) -> tuple[tuple[TaxonomyConfig, ...], list[Problem]]:

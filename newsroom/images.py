@@ -4,24 +4,53 @@ A rendition's key hashes the source bytes, the settings and PIPELINE_VERSION, an
 names carry that key, so a published image can be cached forever and an unchanged photo
 is never decoded twice. `render` runs on any concurrent.futures Executor (or a cluster):
 a job carries everything it needs and the result carries the encoded files back.
+
+Every choice below that costs time was measured with bench/images.py (figures in
+bench/README-images.md); the comments say what each one buys.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, UnidentifiedImageError
 
 from .config import ImageConfig
 from .model import Photo
 from .problems import Problem, error
 
-PIPELINE_VERSION = 2   # 2: renditions no longer keep a JPEG comment
+# Bump whenever the pixels or bytes a job produces change (decoder, filters, encoder settings):
+# every key changes with it, so old renditions are never served for the new recipe.
+PIPELINE_VERSION = 3   # 3: draft to the covering scale, sRGB, no metadata (not even a JPEG comment), tuned encoders
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
+# What a newsroom's photos really come as. Naming them stops Pillow from trying its other
+# plugins on a bad file (some, like EPS, would start external programs).
+# (Multi-picture MPO JPEGs from some cameras open through the JPEG plugin.)
+SOURCE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP", "AVIF", "HEIF")
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+# 588 bytes: embedded in renditions of colour-managed sources so they say what they are.
+SRGB_ICC = _SRGB.tobytes()
+UNREADABLE = "not an image Pillow can read (is the file corrupt, or not a photo despite its name?)"
+# WebP effort (0–6). Measured on 4000×3000 camera JPEGs at 480/960/1600 px (bench/images.py
+# --study): method 4 (libwebp's default) spends ~55 % of the whole stage in WebP; method 2
+# halves that (the stage ~1.35x faster) for files ~5 % larger at the same PSNR (±0.1 dB);
+# method 0/1 are faster still but ~15–20 % larger, method 6 twice as slow for ~5 % smaller.
+WEBP_METHOD = 2
+
+
+class TooLarge(ValueError):
+    """An image over images.max_pixels (a decompression bomb, or just too big to process)."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +97,12 @@ def output_widths(source_width: int, widths: tuple[int, ...]) -> tuple[int, ...]
     return tuple(sorted({min(w, source_width) for w in widths}))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def rendition_key(digest: str, settings: ImageConfig) -> str:
-    recipe = f"{digest}|{settings.widths}|{settings.formats}|{settings.quality}|{settings.background}|v{PIPELINE_VERSION}"
+    # Cached: templates ask for the same photo's srcset on many pages. Only the settings that
+    # change the output bytes are in the recipe (not max_pixels, not unused formats' quality).
+    quality = [(fmt, settings.quality_for(fmt)) for fmt in settings.formats]
+    recipe = f"{digest}|{settings.widths}|{settings.formats}|{quality}|{settings.background}|v{PIPELINE_VERSION}"
     return hashlib.sha256(recipe.encode()).hexdigest()[:20]
 
 
@@ -94,72 +127,258 @@ def file_names(job: RenditionJob) -> list[str]:
     return [f"{job.key}-{w}.{EXTENSIONS[f]}" for w in job.widths for f in job.formats]
 
 
+# ---------------------------------------------------------------- reading any photo
+
+
+def open_image(data: bytes, max_pixels: int) -> Image.Image:
+    """The image's header (pixels are decoded later, on demand); TooLarge over `max_pixels`.
+
+    HEIC/HEIF needs pillow-heif, registered only when such a file turns up, so builds
+    without iPhone photos never import it.
+    """
+    if not data:
+        raise UnidentifiedImageError("the photo file is empty (0 bytes)")
+    try:
+        img = _open(data, max_pixels)
+    except UnidentifiedImageError:
+        if data[4:8] != b"ftyp" or not _register_heif():
+            raise
+        img = _open(data, max_pixels)
+    if img.width * img.height > max_pixels:
+        raise TooLarge(_too_large(img.width, img.height, max_pixels))
+    return img
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    # Pillow has its own bomb limit (a warning above it, an error above twice it); ours is
+    # images.max_pixels, checked by the caller, so lend it to Pillow for this one call.
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            # Pillow's warnings (bomb size, corrupt EXIF …) would reach the terminal naming no
+            # photo; what matters is reported as a Problem instead.
+            warnings.simplefilter("ignore")
+            Image.init()
+            known = [f for f in SOURCE_FORMATS if f in Image.OPEN]   # HEIF once pillow-heif is in
+            return Image.open(io.BytesIO(data), formats=known)
+    except Image.DecompressionBombError as exc:
+        raise TooLarge(f"the photo is over the limit of {max_pixels:,} pixels "
+                       "(images.max_pixels in site.yaml)") from exc
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
+def _too_large(width: int, height: int, max_pixels: int) -> str:
+    return (f"the photo is {width}×{height} pixels, over the limit of {max_pixels:,} "
+            "(images.max_pixels in site.yaml)")
+
+
+@functools.lru_cache(maxsize=1)
+def _register_heif() -> bool:
+    try:
+        import pillow_heif
+    except ImportError:
+        return False
+    pillow_heif.register_heif_opener()
+    return True
+
+
+def exif_of(img: Image.Image) -> Image.Exif:
+    """The EXIF block, without decoding pixels.
+
+    Pillow finds a PNG eXIf chunk that follows the image data only by decoding the whole
+    image; such PNGs are treated as having no EXIF so that reading a photo stays cheap.
+    """
+    if img.format == "PNG" and "exif" not in img.info:
+        return Image.Exif()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # Pillow warns about corrupt EXIF; it just has no EXIF
+            return img.getexif()
+    except Exception:  # noqa: BLE001 - a broken EXIF block must not make the photo unusable
+        return Image.Exif()
+
+
+def orientation(img: Image.Image) -> int:
+    """EXIF orientation 1–8 (1 when missing or nonsense)."""
+    value = exif_of(img).get(0x0112, 1)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def displayed_size(img: Image.Image) -> tuple[int, int]:
+    """Width and height as a viewer shows the photo (EXIF orientation applied)."""
+    return (img.height, img.width) if orientation(img) >= 5 else img.size
+
+
+# ---------------------------------------------------------------- rendering
+
+
 def render(job: RenditionJob) -> Rendition | Problem:
-    """Decode once (scaled down by libjpeg where it can), resize largest to smallest, encode."""
+    """Decode once (scaled down by libjpeg where it can), resize largest to smallest, encode.
+
+    Never raises: whatever a file does to Pillow is that photo's Problem, not the build's.
+    """
     try:
         data = job.data if job.data is not None else Path(job.source).read_bytes()
-        img = _load(data, job)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            img, (width0, height0) = decode(data, max(job.widths), job.max_pixels, job.background)
+        tagged = img.info.pop("icc_profile", None) is not None
+        img.info = {}  # nothing of the source's metadata (EXIF, GPS, XMP …) may reach an encoder
         quality = dict(job.quality)
         files: list[tuple[str, bytes]] = []
         current = img
         for width in sorted(job.widths, reverse=True):
-            height = max(1, round(current.height * width / current.width))
-            if width != current.width:
+            # Heights from the full photo's aspect, so cascaded rounding never drifts.
+            height = max(1, round(height0 * width / width0))
+            if (width, height) != current.size:
+                # Each width from the next larger one (fewer source pixels to filter than
+                # going back to the draft each time); LANCZOS keeps every step sharp.
                 current = current.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
             for fmt in job.formats:
-                files.append((f"{job.key}-{width}.{EXTENSIONS[fmt]}", _encode(current, fmt, quality.get(fmt, 80))))
+                encoded = encode(current, fmt, quality.get(fmt, 80), SRGB_ICC if tagged else None)
+                files.append((f"{job.key}-{width}.{EXTENSIONS[fmt]}", encoded))
         return Rendition(job.key, tuple(sorted(files)))
     except MemoryError:
         return error(job.photo, 0, "the photo is too large to process in memory")
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, ImageCms.PyCMSError) as exc:
-        return error(job.photo, 0, f"cannot process the photo: {exc}")
+    except TooLarge as exc:
+        return error(job.photo, 0, str(exc))
+    except UnidentifiedImageError as exc:
+        reason = str(exc) if "empty" in str(exc) else UNREADABLE
+        return error(job.photo, 0, reason)
+    except FileNotFoundError:
+        return error(job.photo, 0, "the photo file disappeared during the build")
+    except Exception as exc:  # noqa: BLE001 - truncated, corrupt, or a codec bug: report, go on
+        return error(job.photo, 0, f"cannot decode the photo (truncated or corrupt?): {exc}")
 
 
-def _load(data: bytes, job: RenditionJob) -> Image.Image:
-    img = Image.open(io.BytesIO(data))
-    if img.width * img.height > job.max_pixels:
-        raise ValueError(f"{img.width}×{img.height} pixels is over the limit of {job.max_pixels:,}")
-    if img.format == "JPEG":
-        # libjpeg decodes at 1/2, 1/4 or 1/8 scale almost for free: ask for just enough pixels.
-        target = max(job.widths)
-        rotated = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-        stored_w = img.height if rotated else img.width
-        scale = target / stored_w
-        img.draft(img.mode if img.mode in ("RGB", "L") else None,
-                  (max(1, round(img.width * scale)), max(1, round(img.height * scale))))
-    img = ImageOps.exif_transpose(img)
-    img = _to_srgb(img, job.background)
-    img.info = {}   # privacy: Pillow re-saves some of it (a JPEG comment); publish pixels only
+def decode(data: bytes, width: int, max_pixels: int, background: str) -> tuple[Image.Image, tuple[int, int]]:
+    """Upright 8-bit RGB sRGB pixels, `width` wide (never wider than the photo), and the
+    photo's full upright size (for the aspect ratio of every smaller width).
+
+    `info['icc_profile']` is set when the source was colour-managed (now converted to sRGB).
+    """
+    img = open_image(data, max_pixels)
+    turn = orientation(img)
+    icc = img.info.get("icc_profile") or None
+    full_width, full_height = (img.height, img.width) if turn >= 5 else img.size
+    width = min(width, full_width)
+    height = max(1, round(full_height * width / full_width))
+    if img.format in ("JPEG", "MPO") and width < full_width:
+        # libjpeg decodes at 1/2, 1/4 or 1/8 scale in the DCT itself (1/2: ~1.6x faster than a
+        # full decode, more at 1/4 and 1/8): the smallest scale still covering the widest rendition.
+        scale = width / full_width
+        img.draft("RGB" if img.mode == "RGB" else None,
+                  (math.ceil(img.width * scale), math.ceil(img.height * scale)))
+    img.load()  # raises here for truncated or corrupt data (Pillow refuses truncated files)
+    if turn in _TRANSPOSE:
+        img = img.transpose(_TRANSPOSE[turn])
+    img = eight_bit(img)
+    if img.size != (width, height):
+        img = img.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # Colour conversion after the first resize: on a 4000×3000 photo that is a 1600 px image
+    # instead of the 2000 px draft, a third fewer pixels through the ICC transform.
+    img = to_srgb(img, icc, background)
+    if icc:
+        img.info["icc_profile"] = SRGB_ICC
+    return img, (full_width, full_height)
+
+
+def eight_bit(img: Image.Image) -> Image.Image:
+    """Any mode -> 8-bit L, RGB, RGBA or CMYK (what resizing, profiles and encoders take)."""
+    if img.mode.startswith("I;16") or img.mode == "I":
+        # 16-bit grey: scale to 8 bits (a plain convert('L') would clip everything above 255).
+        wide = img.convert("I")
+        if img.mode == "I" and wide.getextrema()[1] <= 255:
+            img = wide.convert("L")
+        else:
+            img = wide.point(lambda v: v * (1 / 256)).convert("L")
+    elif img.mode == "F":
+        img = img.convert("L")
+    if img.mode in ("P", "PA", "1") or "transparency" in img.info:
+        img = img.convert("RGBA" if _has_alpha(img) else "RGB")
+    if img.mode in ("LA", "La", "RGBa"):
+        img = img.convert("RGBA")
+    if img.mode not in ("L", "RGB", "RGBA", "CMYK"):
+        img = img.convert("RGB")   # YCbCr, LAB, HSV …: Pillow knows the way to RGB
     return img
 
 
-def _to_srgb(img: Image.Image, background: str) -> Image.Image:
-    icc = img.info.get("icc_profile")
-    if img.mode in ("P", "PA"):
-        img = img.convert("RGBA")
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
-        img = img.point(lambda v: v / 256).convert("L")
-    if img.mode in ("RGBA", "LA", "La", "RGBa"):
-        base = Image.new("RGB", img.size, background)
-        base.paste(img.convert("RGBA"), mask=img.convert("RGBA").getchannel("A"))
-        img = base
+def to_srgb(img: Image.Image, icc: bytes | None, background: str) -> Image.Image:
+    """An eight_bit() image and its profile -> RGB in sRGB, transparency flattened onto `background`."""
     if icc:
-        try:
-            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            img = ImageCms.profileToProfile(img, profile, _SRGB, outputMode="RGB")
-        except (ImageCms.PyCMSError, OSError):
-            pass  # a broken embedded profile: fall back to the plain conversion below
+        img = _apply_profile(img, icc)
+    if img.mode == "RGBA":
+        base = Image.new("RGB", img.size, background)
+        base.paste(img, mask=img.getchannel("A"))
+        img = base
     if img.mode != "RGB":
         img = img.convert("RGB")
     return img
 
 
-def _encode(img: Image.Image, fmt: str, quality: int) -> bytes:
+def _has_alpha(img: Image.Image) -> bool:
+    return "transparency" in img.info or img.mode in ("PA", "RGBA", "LA")
+
+
+def _apply_profile(img: Image.Image, icc: bytes) -> Image.Image:
+    alpha = img.getchannel("A") if img.mode == "RGBA" else None
+    base = img.convert("RGB") if alpha is not None else img
+    transform = _transform(icc, base.mode)
+    if transform is None:
+        return img
+    try:
+        out = ImageCms.applyTransform(base, transform)
+    except (ImageCms.PyCMSError, ValueError, OSError):
+        return img  # a profile that does not fit the pixels: show them as they are
+    if out is None:
+        return img
+    if alpha is not None:
+        out.putalpha(alpha)
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def _transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """A cached transform to sRGB, or None when none is needed (or possible).
+
+    Most camera photos already are sRGB: converting them would cost ~10 % of the stage for
+    pixels that do not change, so sRGB profiles are recognised and left alone.
+    """
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if _is_srgb(profile):
+            return None
+        space = profile.profile.xcolor_space.strip()
+        wanted = {"RGB": "RGB", "CMYK": "CMYK", "GRAY": "L"}.get(space)
+        if wanted != mode:
+            return None  # a profile for another colour model than the pixels: ignore it
+        return ImageCms.buildTransform(profile, _SRGB, mode, "RGB",
+                                       renderingIntent=ImageCms.Intent.PERCEPTUAL)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None  # a broken embedded profile: fall back to the plain conversion
+
+
+def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
+    description = (profile.profile.profile_description or "").lower()
+    return "srgb" in description or "iec61966-2" in description
+
+
+def encode(img: Image.Image, fmt: str, quality: int, icc: bytes | None = None) -> bytes:
+    """One rendition's bytes, carrying no metadata except (optionally) the sRGB profile."""
     out = io.BytesIO()
+    extra = {"icc_profile": icc} if icc else {}
     if fmt == "jpeg":
-        img.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+        # The JPEG is the fallback for browsers without WebP, so speed beats the last
+        # percent: optimize=True (Huffman tables fitted to the image) saves ~7 % for ~2 %
+        # more stage time; progressive=True saves ~1 % more at twice optimize's cost.
+        img.save(out, "JPEG", quality=quality, optimize=True, progressive=False,
+                 subsampling="4:2:0", **extra)
     elif fmt == "webp":
-        img.save(out, "WEBP", quality=quality, method=4)
+        # WEBP_METHOD: the speed/size balance, measured in bench/README-images.md.
+        img.save(out, "WEBP", quality=quality, method=WEBP_METHOD, **extra)
     else:
-        img.save(out, "AVIF", quality=quality)
+        # AVIF is opt-in and slow (several times WebP); speed 8 of 0–10 keeps it usable.
+        img.save(out, "AVIF", quality=quality, speed=8, **extra)
     return out.getvalue()

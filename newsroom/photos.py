@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import io
+import warnings
 from pathlib import PurePosixPath
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
-from . import dates, embedded, yamlfile
+from . import dates, embedded, images, yamlfile
 from .articles import names_for
 from .config import Config
 from .model import Credit, Photo
@@ -113,21 +113,22 @@ def resolve_credit(value: Any, config: Config, err) -> Credit | None:
 
 
 def _image_info(data: bytes, max_pixels: int) -> tuple[tuple[int, int, dict] | None, str]:
-    """(displayed width, height, embedded caption/credit), or None and why it is unusable."""
+    """(displayed width, height, embedded caption/credit), or None and why it is unusable.
+
+    Reads the header and metadata only: pixels are decoded once, by images.render, and not
+    at all when the photo's renditions are cached.
+    """
     if not data:
         return None, "the photo file is empty (0 bytes)"
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            width, height = img.size
-            if width * height > max_pixels:
-                return None, (f"the photo is {width}×{height} pixels, over the limit of {max_pixels:,} "
-                              "(images.max_pixels in site.yaml)")
-            orientation = img.getexif().get(0x0112, 1) if hasattr(img, "getexif") else 1
-            if orientation in (5, 6, 7, 8):
-                width, height = height, width
+        with warnings.catch_warnings(), images.open_image(data, max_pixels) as img:
+            warnings.simplefilter("ignore")   # about broken metadata, naming no file: not useful
+            width, height = images.displayed_size(img)
             meta = embedded.caption_and_credit(img)
+    except images.TooLarge as exc:
+        return None, str(exc)
     except UnidentifiedImageError:
-        return None, "not an image Pillow can read (is the file corrupt, or named with the wrong extension?)"
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        return None, images.UNREADABLE
+    except Exception as exc:  # noqa: BLE001 - whatever a broken header does, it is this photo's problem
         return None, f"cannot read the photo: {exc}"
     return (width, height, meta), ""

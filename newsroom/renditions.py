@@ -1,0 +1,187 @@
+"""The image stage: every rendition from the cache, or made now on an Executor.
+
+Renditions live in ROOT/.cache/media under their content-addressed names and are linked
+into site/ by output.write, so a rebuild decodes only photos whose bytes or rendition
+settings changed, and a rendition no longer used simply is not linked into the new site.
+Jobs run in-process (--jobs 1), on a local process pool (the default: one worker per
+core) or on any concurrent.futures Executor given (a cluster's, say).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import images, progress
+from .model import Article
+from .problems import ERROR, Problem, error
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Outcome:
+    media: dict[str, Path] = field(default_factory=dict)   # rendition file name -> cached file
+    problems: list[Problem] = field(default_factory=list)
+    made: int = 0       # rendition files encoded now
+    reused: int = 0     # rendition files found in the cache
+    decoded: int = 0    # photos decoded now (0 on a rebuild with no photo changed)
+
+
+def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
+        executor: Executor | None = None, report: Progress | None = None) -> Outcome:
+    """Make what the cache lacks; (name -> cached file, problems, counts)."""
+    present = set(os.listdir(cache)) if cache.is_dir() else set()
+    todo = [job for job in jobs if not all(name in present for name in images.file_names(job))]
+    outcome = Outcome(decoded=len(todo))
+    bar = None
+    if report is None:
+        report = bar = progress.Bar(len(todo))
+    try:
+        if todo:
+            cache.mkdir(parents=True, exist_ok=True)
+        for done, (_job, result) in enumerate(results(todo, workers, executor), 1):
+            if isinstance(result, Problem):
+                outcome.problems.append(result)
+            else:
+                for name, data in result.files:
+                    store(cache / name, data)
+                    present.add(name)
+                outcome.made += len(result.files)
+            report(done, len(todo))
+    finally:
+        if bar is not None:
+            bar.close()
+    made_now = outcome.made
+    for job in jobs:
+        names = images.file_names(job)
+        if all(name in present for name in names):
+            outcome.media.update((name, cache / name) for name in names)
+    outcome.reused = len(outcome.media) - made_now
+    return outcome
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))   # the cores this process may use, not the machine's
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executor | None = None
+            ) -> Iterator[tuple[images.RenditionJob, images.Rendition | Problem]]:
+    """(job, its result) in completion order."""
+    if executor is not None:
+        for job, result in _on(executor, todo, window=max(2 * (workers or default_workers()), 4)):
+            if isinstance(result, BrokenProcessPool):
+                result = error(job.photo, 0, f"the executor's worker failed on this photo: {result}")
+            yield job, result
+        return
+    workers = min(workers or default_workers(), len(todo))
+    if workers <= 1:
+        # In-process: no pool to start, no bytes to pickle back. The bench's "jobs 1" figure.
+        for job in todo:
+            yield job, images.render(job)
+        return
+    crashed: list[images.RenditionJob] = []
+    with ProcessPoolExecutor(workers) as pool:
+        for job, result in _on(pool, todo, window=2 * workers):
+            if isinstance(result, BrokenProcessPool):
+                crashed.append(job)
+            else:
+                yield job, result
+    # A worker died (a codec crash, the kernel's OOM killer) and took every job in flight with
+    # it. Retry those one at a time, each in a fresh worker, so only the culprit is reported.
+    for job in crashed:
+        with ProcessPoolExecutor(1) as pool:
+            result = next(_on(pool, [job], window=1))[1]
+        if isinstance(result, BrokenProcessPool):
+            result = error(job.photo, 0, "the process decoding this photo crashed "
+                           "(a damaged file, or not enough memory)")
+        yield job, result
+
+
+def _on(executor: Executor, todo: Iterable[images.RenditionJob], window: int
+        ) -> Iterator[tuple[images.RenditionJob, images.Rendition | Problem | BrokenProcessPool]]:
+    # A bounded number of jobs in flight: results (encoded bytes) never pile up in memory
+    # faster than they are stored, whatever the number of photos.
+    waiting = iter(todo)
+    running: dict[Future, images.RenditionJob] = {}
+    broken = False
+
+    def submit() -> None:
+        nonlocal broken
+        for job in waiting:
+            if broken:
+                running[_failed(BrokenProcessPool())] = job
+            else:
+                try:
+                    running[executor.submit(images.render, job)] = job
+                except BrokenProcessPool as exc:
+                    broken = True
+                    running[_failed(exc)] = job
+            if len(running) >= window:
+                return
+
+    submit()
+    while running:
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            job = running.pop(future)
+            try:
+                yield job, future.result()
+            except BrokenProcessPool as exc:
+                broken = True
+                yield job, exc
+            except Exception as exc:  # noqa: BLE001 - an executor's failure is this photo's problem
+                yield job, error(job.photo, 0, f"cannot process the photo: {exc}")
+        submit()
+
+
+def _failed(exc: BaseException) -> Future:
+    future: Future = Future()
+    future.set_exception(exc)
+    return future
+
+
+def store(path: Path, data: bytes) -> None:
+    """Write atomically: a build killed mid-write never leaves a half file under a final name."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def users(articles: Iterable[Article]) -> dict[str, list[str]]:
+    """'photos/FILE' -> ['content/articles/a.md:7', …]: where each photo is used."""
+    found: dict[str, list[str]] = {}
+    for article in articles:
+        for ref in article.photos:
+            where = f"{article.source}:{ref.line}" if ref.line else article.source
+            found.setdefault(f"photos/{ref.file}", []).append(where)
+    return {photo: sorted(set(places)) for photo, places in found.items()}
+
+
+def attribute(problems: list[Problem], articles: Iterable[Article]) -> list[Problem]:
+    """Photo errors name the articles that use the photo.
+
+    An article that uses an unreadable photo would otherwise only hear "photo not found"
+    from the index, which is wrong (it is there, but broken); that message is dropped in
+    favour of the photo's own, which now points back at the article's line.
+    """
+    used = users(articles)
+    broken = {p.path for p in problems if p.severity == ERROR and p.path in used}
+    # (article, the start of the index's message for that photo; a hint may follow it)
+    hidden = {(place.rsplit(":", 1)[0], f"photo '{photo.removeprefix('photos/')}' not found in photos/")
+              for photo in broken for place in used[photo]}
+    result = []
+    for p in problems:
+        if any(p.path == path and p.message.startswith(start) for path, start in hidden):
+            continue
+        if p.path in broken and p.severity == ERROR and " — used by " not in p.message:
+            p = Problem(p.path, p.line, p.severity, f"{p.message} — used by {', '.join(used[p.path])}")
+        result.append(p)
+    return result
