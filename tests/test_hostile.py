@@ -223,7 +223,7 @@ def test_sidecar_in_gbk(tmp_path, capsys):
 
 def test_not_an_image(tmp_path, capsys):
     fails_with(tmp_path, capsys, {"photos/a.jpg": b"<html>not a photo</html>", "photos/a.yaml": SIDECAR},
-               "photos/a.jpg: error: not an image Pillow can read (is the file corrupt, or named with the wrong extension?)")
+               "photos/a.jpg: error: not an image Pillow can read (is the file corrupt, or not a photo despite its name?)")
 
 
 # -- two things at one URL ------------------------------------------------------------------
