@@ -28,7 +28,7 @@ def _shared(suppress: bool) -> argparse.ArgumentParser:
         p.add_argument(*names, **kw)
 
     add("--root", type=Path, default=Path.cwd(), help="the archive folder (default: here)")
-    add("--output", type=Path, help="where to write the site (default: ROOT/site; serve: ROOT/.cache/serve)")
+    add("--output", type=Path, help="where to write the site (default: ROOT/site; serve: ROOT/.preview)")
     add("--drafts", action="store_true", default=False, help="include articles marked draft: true")
     add("--future", action="store_true", default=False, help="include articles dated in the future")
     add("--strict", action="store_true", default=False, help="treat warnings as errors")
@@ -135,10 +135,13 @@ def run_serve(args: argparse.Namespace) -> int:
     from . import serve
 
     root = args.root.resolve()
-    # Serve never writes site/ unless asked: drafts, future articles and the reload script
-    # must not end up in the folder that gets published.
-    output = args.output or root / ".cache" / "serve"
-    cfg, problems = config_mod.load(root, output)
-    cfg = cfg.with_options(drafts=True, future=True, file_urls=False, serve=True)
+    # Not site/: the preview has drafts, scheduled articles and the reload script, and
+    # must never be what gets published.
+    output = (args.output or root / serve.PREVIEW).resolve()
+
+    def load():
+        cfg, problems = config_mod.load(root, output)   # again on every rebuild: site.yaml may change
+        return cfg.with_options(drafts=True, future=True, file_urls=False, serve=True), problems
+
     options = builder.Options(strict=args.strict, jobs=args.jobs, write=True, serve=True)
-    return serve.run(cfg, problems, options, port=args.port, quiet=args.quiet, verbose=args.verbose)
+    return serve.run(load, options, port=args.port, quiet=args.quiet, verbose=args.verbose)
