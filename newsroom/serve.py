@@ -198,10 +198,14 @@ class Watcher:
     def _watch(self, paths: list[Path], recursive: bool) -> None:
         if not paths:
             return
-        for changes in watchfiles.watch(*paths, watch_filter=self._wanted if recursive else self._settings,
-                                        recursive=recursive, stop_event=self.stop, debounce=400, step=50,
-                                        raise_interrupt=False):
-            self.changes.put(changes)
+        try:
+            for changes in watchfiles.watch(*paths, watch_filter=self._wanted if recursive else self._settings,
+                                            recursive=recursive, stop_event=self.stop, debounce=400, step=50,
+                                            raise_interrupt=False):
+                self.changes.put(changes)
+        except Exception as exc:  # noqa: BLE001 - e.g. a watched folder deleted: say so, keep serving
+            print(f"warning: stopped watching {', '.join(map(str, paths))}: {exc} "
+                  "(restart serve to watch again)", file=sys.stderr, flush=True)
 
     def _wanted(self, change: watchfiles.Change, path: str) -> bool:
         if any(path.startswith(str(prefix)) for prefix in self._ignore):
@@ -289,12 +293,12 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
     serving = threading.Thread(target=server.serve_forever, daemon=True)
     with _Interrupts() as interrupts:
         try:
+            watcher.start()   # first: a save during the first build is not missed
             interrupts.building = True
             result = rebuild(load, options, say, quiet, verbose, first=True)
             interrupts.building = False
             preview.published(result.ok, result.problems)
             serving.start()
-            watcher.start()
             say(f"serving {config.output} at http://{HOST}:{server.server_address[1]}/ "
                 "(drafts and scheduled articles included; Ctrl-C to stop)")
             while not interrupts.requested:
