@@ -6,8 +6,10 @@ Taxonomies (streets, reporters, tags …) are all one mechanism, driven by site.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -122,7 +124,9 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
         for ref in article.photos:
             photo = photo_by_id.get(ref.file)
             if photo is None:
-                problems.append(error(article.source, ref.line, f"photo '{ref.file}' not found in photos/"))
+                hint = _closest(ref.file, photo_by_id)
+                problems.append(error(article.source, ref.line, f"photo '{ref.file}' not found in photos/"
+                                      + (f" — did you mean '{hint}'?" if hint else "")))
                 continue
             credit = photo.credit
             if ref.credit:
@@ -136,7 +140,11 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
         for target, line in article.links:
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), target))
             if resolved not in all_sources:
-                problems.append(error(article.source, line, f"link to '{target}': no such article file"))
+                hint = _closest(resolved, all_sources)
+                if hint:
+                    hint = posixpath.relpath(hint, posixpath.dirname(article.source))
+                problems.append(error(article.source, line, f"link to '{target}': no such article file"
+                                      + (f" — did you mean '{hint}'?" if hint else "")))
             elif resolved not in published_sources and article.id in published_ids:
                 problems.append(warning(article.source, line, f"link to '{target}': that article is a draft or "
                                         "scheduled, so the link goes nowhere until it is published"))
@@ -181,6 +189,20 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
         scheduled=frozenset(a.id for a in published if a.date > now),
     )
     return archive, problems
+
+
+def _closest(name: str, known: Iterable[str]) -> str | None:
+    """The known file most like a missing one: another case, a typo in its name, another folder."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for k in known:
+        if k.lower() == name.lower():
+            return k
+        by_name[posixpath.basename(k).lower()].append(k)
+    close = difflib.get_close_matches(posixpath.basename(name).lower(), list(by_name), n=1, cutoff=0.75)
+    if not close:
+        return None
+    # Of the files with that name, the one in the nearest folder.
+    return max(by_name[close[0]], key=lambda k: (len(posixpath.commonpath([k, name])) if "/" in name else 0, k))
 
 
 def _unlabelled(article: Article, ref: PhotoRef, figure: Figure) -> list[Problem]:

@@ -159,7 +159,9 @@ def test_missing_photos_and_photos_without_caption_or_credit(sample_root: Path, 
                   "  - {file: 2022/02/no-such-photo.jpg, caption: 不存在}\n"
                   "  - file: 2022/02/bare.jpg\n"
                   "    caption: 文章里给了图说\n"
-                  "  - {file: 2022/02/bare.jpg}\n")
+                  "  - {file: 2022/02/bare.jpg}\n"
+                  "  - {file: 2022/02/night-test.jpg}\n"
+                  "  - {file: 2022/02/Warm-Soup.JPG}\n")
     code, lines, _ = check(sample_root, capsys)
     assert code == 1
     assert lines == [
@@ -167,9 +169,12 @@ def test_missing_photos_and_photos_without_caption_or_credit(sample_root: Path, 
         f"{rel}:9: warning: photo '2022/02/bare.jpg' has no credit (add 'credit:' here or to photos/2022/02/bare.yaml)",
         f"{rel}:11: warning: photo '2022/02/bare.jpg' has no caption (add 'caption:' here or to photos/2022/02/bare.yaml)",
         f"{rel}:11: warning: photo '2022/02/bare.jpg' has no credit (add 'credit:' here or to photos/2022/02/bare.yaml)",
+        f"{rel}:12: error: photo '2022/02/night-test.jpg' not found in photos/ — "
+        "did you mean '2022/02/night-testing.jpg'?",
+        f"{rel}:13: error: photo '2022/02/Warm-Soup.JPG' not found in photos/ — did you mean '2022/02/warm-soup.jpg'?",
         "photos/2022/02/bare.jpg: warning: photo has no caption (add a sidecar .yaml with 'caption:')",
         "photos/2022/02/bare.jpg: warning: photo has no credit (add 'credit:' to its sidecar)",
-        "1 error, 5 warnings",
+        "3 errors, 5 warnings",
     ]
 
 
@@ -251,6 +256,8 @@ def test_markdown_links_to_article_files(sample_root: Path, capsys) -> None:
         "[还没写](../02/not-written-yet.md) 和 [草稿](draft.md#part)\n"  # line 9: missing; a draft
         "\n"
         "[又一个](../02/bantian-frontline.md) [另一个](../02/gone.md)\n"  # line 11: fine; missing
+        "\n"
+        "[错字](../02/bantian-frontlin.md) [错月份](bantian-frontline.md)\n"  # line 13: typos
     ))
     code, lines, _ = check(sample_root, capsys)
     assert code == 1
@@ -259,7 +266,11 @@ def test_markdown_links_to_article_files(sample_root: Path, capsys) -> None:
         f"{rel}:9: warning: link to 'draft.md': that article is a draft or scheduled, "
         "so the link goes nowhere until it is published",
         f"{rel}:11: error: link to '../02/gone.md': no such article file",
-        "2 errors, 1 warning",
+        f"{rel}:13: error: link to '../02/bantian-frontlin.md': no such article file — "
+        "did you mean '../02/bantian-frontline.md'?",
+        f"{rel}:13: error: link to 'bantian-frontline.md': no such article file — "
+        "did you mean '../02/bantian-frontline.md'?",
+        "4 errors, 1 warning",
     ]
     # Fixed, the link in the built page leads to the other article's page.
     body = (sample_root / rel).read_text(encoding="utf-8")
