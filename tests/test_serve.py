@@ -194,7 +194,7 @@ def test_serve_rebuilds_on_change_and_reloads_the_browser(server: Server, sample
     assert server.lines[-1] == "stopped"
 
 
-def test_a_settings_change_rebuilds_too(server: Server, sample_root: Path) -> None:
+def test_settings_templates_and_photos_rebuild_too(server: Server, sample_root: Path) -> None:
     settings = sample_root / "site.yaml"
     # Saved the way many editors save: a new file renamed over the old one.
     tmp = sample_root / "site.yaml.tmp"
@@ -204,6 +204,18 @@ def test_a_settings_change_rebuilds_too(server: Server, sample_root: Path) -> No
     status, home = server.poll("", lambda s, body: "新的站名" in body)
     assert "新的站名" in home
     server.wait_for("site.yaml changed", timeout=10)
+
+    base = sample_root / "templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<p>模板改了</p></footer>"),
+                    encoding="utf-8")
+    assert "模板改了" in server.poll("", lambda s, body: "模板改了" in body)[1]
+    server.wait_for("templates/base.html changed", timeout=10)
+
+    sidecar = sample_root / "photos/2022/02/warm-soup.yaml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("caption: ", "caption: 新图说。"),
+                       encoding="utf-8")
+    assert "新图说。" in server.poll("photos/", lambda s, body: "新图说。" in body)[1]
+    server.wait_for("photos/2022/02/warm-soup.yaml changed", timeout=10)
     code, err = server.stop()
     assert code == 0 and "Traceback" not in err
 
