@@ -5,6 +5,7 @@ Pure: the caller reads the file. Every mistake becomes a Problem with its line.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -102,14 +103,17 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         problems.append(warning(source, body_line, "the article has no body text"))
     body_html, links = renderer.render(body)
     summary = _text(data.get("summary")) or summarize(body_html, config.summary_length)
-    link_lines = tuple((target, _line_of(body, target, body_line)) for target in links)
+    link_lines = _link_lines(body, links, body_line)
 
-    if any(p.severity == "error" for p in problems) or date is None:
+    # An article with errors still goes on to the cross-file checks (its photos, its links)
+    # so that one run reports everything; the errors fail the build before anything is written.
+    if date is None:
         return None, problems
     return Article(
         source=source, slug=slug, title=title, date=date, updated=updated,
         body_html=body_html, summary=summary, terms=terms, photos=photos,
         draft=draft, links=link_lines, slug_line=slug_line,
+        date_line=doc.line("date"),
     ), problems
 
 
@@ -131,7 +135,9 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err) -> tuple[Nam
             err(f"'{tax.key}' must be a name, a list of names, or a list of {{name, role}}", *path)
             continue
         name = normalize(item)
-        if registry is not None:
+        if registry is None:
+            name = _join_cjk(name)
+        else:
             entry = registry.lookup(name)
             if entry is None:
                 hint = registry.suggest(name)
@@ -142,6 +148,16 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err) -> tuple[Nam
         if name not in (n.name for n in result):
             result.append(Name(name, role))
     return tuple(result)
+
+
+# Chinese is written without spaces: a space next to a Chinese character is a slip of the
+# keyboard ('疫情 防控', '疫情　防控'), so free names (tags) drop it and stay one term.
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+
+
+def _join_cjk(name: str) -> str:
+    return _CJK_SPACE.sub("", name)
 
 
 def _photos(value: Any, err, doc: yamlfile.YamlDoc) -> tuple[PhotoRef, ...]:
@@ -187,6 +203,14 @@ def _text(value: Any) -> str:
     return ""
 
 
-def _line_of(body: str, needle: str, body_line: int) -> int:
-    index = body.find(needle)
-    return body_line + body[:index].count("\n") if index >= 0 else body_line
+def _link_lines(body: str, targets: list[str], body_line: int) -> tuple[tuple[str, int], ...]:
+    """Each link target with the file line it is written on (links come in document order)."""
+    found, start = [], 0
+    for target in targets:
+        index = body.find(target, start)
+        if index < 0:
+            index = body.find(target)      # written differently (%-escaped): best effort
+        if index >= 0:
+            start = index + len(target)
+        found.append((target, body_line + body[:index].count("\n") if index >= 0 else body_line))
+    return tuple(found)

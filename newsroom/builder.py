@@ -31,8 +31,8 @@ class BuildResult:
 
     def summary(self) -> str:
         return (f"{self.articles} articles, {self.photos} photos, {self.pages} pages, "
-                f"{self.renditions_made + self.renditions_reused} renditions ({self.renditions_made} new), "
-                f"{self.written} files written in {self.seconds:.2f} s")
+                f"{self.renditions_made + self.renditions_reused} renditions ({self.renditions_made} new) "
+                f"in {self.seconds:.2f} s")
 
 
 @dataclass(frozen=True)
@@ -116,9 +116,10 @@ def duplicate_paths(planned: list[pages.Page], archive: index.Archive) -> list[P
     for page in planned:
         if page.file in seen:
             a, b = _source(seen[page.file]), _source(page)
-            if a and b and seen[page.file].template == page.template:
-                continue  # two articles (or photos) with one slug: index.build reported it already
-            problems.append(error(b or a or page.file, 0, f"output URL /{page.path} is also made by "
+            if a and b and a.startswith("photos/") == b.startswith("photos/"):
+                continue   # two articles (or photos) with one slug: reported as a duplicate slug
+            # Pages that come from no file (lists, taxonomies) have their URLs from site.yaml.
+            problems.append(error(b or a or "site.yaml", 0, f"output URL /{page.path} is also made by "
                                   f"{a or 'a ' + seen[page.file].template + ' page'}"))
         else:
             seen[page.file] = page

@@ -1,4 +1,8 @@
-"""The command line: `python build.py [build|check|serve|new] [options]`."""
+"""The command line: `python build.py [build|check|serve|new] [options]`.
+
+`build` is the default: `python build.py --root DIR --output OUT` builds without naming it.
+The shared options are accepted before or after the command.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,31 @@ from pathlib import Path
 
 from . import builder
 from . import config as config_mod
-from .problems import report
+from .problems import errors, report
 
 COMMANDS = ("build", "check", "serve", "new")
+
+
+def _shared(suppress: bool) -> argparse.ArgumentParser:
+    """The options every command takes. Sub-commands use SUPPRESS defaults so that an option
+    given before the command (`--root X check`) is not reset by the sub-parser's default."""
+    p = argparse.ArgumentParser(add_help=False)
+
+    def add(*names: str, **kw) -> None:
+        if suppress:
+            kw["default"] = argparse.SUPPRESS
+        p.add_argument(*names, **kw)
+
+    add("--root", type=Path, default=Path.cwd(), help="the archive folder (default: here)")
+    add("--output", type=Path, help="where to write the site (default: ROOT/site; serve: ROOT/.preview)")
+    add("--drafts", action="store_true", default=False, help="include articles marked draft: true")
+    add("--future", action="store_true", default=False, help="include articles dated in the future")
+    add("--strict", action="store_true", default=False, help="treat warnings as errors")
+    add("--jobs", "-j", type=int, default=0, help="worker processes (default: one per core)")
+    add("--file-urls", action="store_true", default=False, help="links end in index.html, to browse from disk")
+    add("-q", "--quiet", action="store_true", default=False, help="print only problems")
+    add("-v", "--verbose", action="store_true", default=False, help="print per-stage timings")
+    return p
 
 
 def parser() -> argparse.ArgumentParser:
@@ -19,41 +45,47 @@ def parser() -> argparse.ArgumentParser:
         description="Build a news and photo archive into a static site.",
         epilog="Commands: build (default), check, serve, new. "
                "Run `python build.py COMMAND --help` for a command's options.",
+        parents=[_shared(False)],
     )
-    p.add_argument("command", nargs="?", default="build", choices=COMMANDS, help=argparse.SUPPRESS)
-    p.add_argument("--root", type=Path, default=Path.cwd(), help="the archive folder (default: here)")
-    p.add_argument("--output", type=Path, help="where to write the site (default: ROOT/site)")
-    p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
-    p.add_argument("--future", action="store_true", help="include articles dated in the future")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: one per core)")
-    p.add_argument("--file-urls", action="store_true", help="links end in index.html, to browse from disk")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    p.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    common = [_shared(True)]
+    sub.add_parser("build", parents=common, help="build the site (the default)")
+    sub.add_parser("check", parents=common, help="report every problem, write nothing")
+    serve = sub.add_parser("serve", parents=common,
+                           help="build, serve on 127.0.0.1 and rebuild on every change (drafts shown)")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free)")
+    new = sub.add_parser("new", parents=common, help="start a new article file")
+    new.add_argument("title", help="the headline")
+    new.add_argument("--reporter", action="append", default=[], help="a reporter's name (repeatable)")
+    new.add_argument("--street", action="append", default=[], help="a street's name (repeatable)")
+    new.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    new.add_argument("--slug", help="the URL name (default: the title's pinyin, shortened)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command == "build":
-        return run_build(args, write=True)
-    if args.command == "check":
-        return run_build(args, write=False)
-    print(f"'{args.command}' is not available yet", file=sys.stderr)
-    return 2
-
-
-def load_config(args: argparse.Namespace):
-    root = args.root.resolve()
-    cfg, problems = config_mod.load(root, args.output)
-    cfg = cfg.with_options(drafts=args.drafts, future=args.future, file_urls=args.file_urls)
-    return cfg, problems
-
-
-def run_build(args: argparse.Namespace, write: bool) -> int:
+    command = args.command or "build"
     if not args.root.is_dir():
         print(f"error: archive folder {args.root} does not exist", file=sys.stderr)
         return 1
+    if command == "build":
+        return run_build(args, write=True)
+    if command == "check":
+        return run_build(args, write=False)
+    if command == "new":
+        return run_new(args)
+    return run_serve(args)
+
+
+def load_config(args: argparse.Namespace, **overrides):
+    root = args.root.resolve()
+    cfg, problems = config_mod.load(root, args.output)
+    options = {"drafts": args.drafts, "future": args.future, "file_urls": args.file_urls, **overrides}
+    return cfg.with_options(**options), problems
+
+
+def run_build(args: argparse.Namespace, write: bool) -> int:
     cfg, problems = load_config(args)
     options = builder.Options(strict=args.strict, jobs=args.jobs, write=write)
     result = builder.build(cfg, problems, options)
@@ -66,10 +98,50 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
     if not args.quiet:
         if write:
             print(result.summary())
-            print(f"site written to {cfg.output}; to look at it: python -m http.server -d {cfg.output}")
+            print(f"site written to {cfg.output}; to look at it: python -m http.server -d {cfg.output}"
+                  " (or python build.py serve)")
         else:
-            print(f"checked {result.articles} articles and {result.photos} photos")
+            print(f"checked {result.articles} articles and {result.photos} photos in {result.seconds:.2f} s"
+                  + ("" if text else ": no problems"))
     if args.verbose:
-        for name, seconds in result.timings.items():
-            print(f"  {name:<14} {seconds:7.3f} s")
+        print(timings(result))
     return 0
+
+
+def timings(result: builder.BuildResult) -> str:
+    return "\n".join(f"  {name:<14} {seconds:7.3f} s" for name, seconds in result.timings.items())
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from . import scaffold
+
+    cfg, problems = load_config(args)
+    if errors(problems):
+        print(report(problems), file=sys.stderr)
+        return 1
+    path, problems = scaffold.create(cfg, args.title, reporters=args.reporter, streets=args.street,
+                                     tags=args.tag, slug=args.slug)
+    if path is None:
+        print(report(problems), file=sys.stderr)
+        return 1
+    print(path.relative_to(cfg.root).as_posix() if path.is_relative_to(cfg.root) else path)
+    if not args.quiet:
+        print("it is a draft (draft: true): write the body, check it with `python build.py serve`, "
+              "then set draft: false to publish", file=sys.stderr)
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from . import serve
+
+    root = args.root.resolve()
+    # Not site/: the preview has drafts, scheduled articles and the reload script, and
+    # must never be what gets published.
+    output = (args.output or root / serve.PREVIEW).resolve()
+
+    def load():
+        cfg, problems = config_mod.load(root, output)   # again on every rebuild: site.yaml may change
+        return cfg.with_options(drafts=True, future=True, file_urls=False, serve=True), problems
+
+    options = builder.Options(strict=args.strict, jobs=args.jobs, write=True, serve=True)
+    return serve.run(load, options, port=args.port, quiet=args.quiet, verbose=args.verbose)

@@ -6,13 +6,15 @@ Taxonomies (streets, reporters, tags …) are all one mechanism, driven by site.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .config import Config, TaxonomyConfig
-from .model import Article, Credit, Photo
+from .model import Article, Credit, Photo, PhotoRef
 from .photos import resolve_credit
 from .problems import Problem, error, warning
 from .slugs import slugify
@@ -79,6 +81,7 @@ class Archive:
     article_by_id: dict[str, Article] = field(default_factory=dict)
     photo_by_id: dict[str, Photo] = field(default_factory=dict)
     article_by_source: dict[str, str] = field(default_factory=dict)   # .md path -> article id
+    scheduled: frozenset[str] = frozenset()       # ids of included articles dated after the build
 
     def taxonomy(self, key: str) -> Taxonomy | None:
         return next((t for t in self.taxonomies if t.key == key), None)
@@ -105,7 +108,7 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     for article in articles:
         if article.date > now and not article.draft:
             note = "" if config.future else " (left out until then; --future includes it)"
-            problems.append(warning(article.source, 0, f"dated in the future: scheduled for "
+            problems.append(warning(article.source, article.date_line, f"dated in the future: scheduled for "
                                     f"{article.date:%Y-%m-%d %H:%M}{note}"))
     published = sorted((a for a in articles if is_published(a, config, now)),
                        key=lambda a: (a.date, a.slug), reverse=True)
@@ -113,6 +116,7 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     all_sources = {a.source for a in articles}
 
     published_ids = {a.id for a in published}
+    published_sources = {a.source for a in published}
     figures: dict[str, tuple[Figure, ...]] = {}
     users: dict[str, list[str]] = defaultdict(list)
     for article in articles:
@@ -121,7 +125,9 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
         for ref in article.photos:
             photo = photo_by_id.get(ref.file)
             if photo is None:
-                problems.append(error(article.source, ref.line, f"photo '{ref.file}' not found in photos/"))
+                hint = _closest(ref.file, photo_by_id)
+                problems.append(error(article.source, ref.line, f"photo '{ref.file}' not found in photos/"
+                                      + (f" — did you mean '{hint}'?" if hint else "")))
                 continue
             if ref.file in listed:
                 # Shown once: a second listing would repeat the figure and the photo page's 刊登于 entry.
@@ -133,13 +139,21 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
                 credit = resolve_credit(ref.credit, config,
                                         lambda m, a=article, r=ref: problems.append(error(a.source, r.line, m)))
             article_figures.append(Figure(photo.id, ref.caption or photo.caption, credit))
+            problems.extend(_unlabelled(article, ref, article_figures[-1]))
             if article.id in published_ids:
                 users[photo.id].append(article.id)
         figures[article.id] = tuple(article_figures)
         for target, line in article.links:
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), target))
             if resolved not in all_sources:
-                problems.append(error(article.source, line, f"link to '{target}': no such article file"))
+                hint = _closest(resolved, all_sources)
+                if hint:
+                    hint = posixpath.relpath(hint, posixpath.dirname(article.source))
+                problems.append(error(article.source, line, f"link to '{target}': no such article file"
+                                      + (f" — did you mean '{hint}'?" if hint else "")))
+            elif resolved not in published_sources and article.id in published_ids:
+                problems.append(warning(article.source, line, f"link to '{target}': that article is a draft or "
+                                        "scheduled, so the link goes nowhere until it is published"))
 
     # A photo collects the streets (and other terms) of the articles that use it.
     by_article = {a.id: a for a in published}
@@ -178,8 +192,36 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
         article_by_id={a.id: a for a in published},
         photo_by_id=photo_by_id,
         article_by_source={a.source: a.id for a in published},
+        scheduled=frozenset(a.id for a in published if a.date > now),
     )
     return archive, problems
+
+
+def _closest(name: str, known: Iterable[str]) -> str | None:
+    """The known file most like a missing one: another case, a typo in its name, another folder."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for k in known:
+        if k.lower() == name.lower():
+            return k
+        by_name[posixpath.basename(k).lower()].append(k)
+    close = difflib.get_close_matches(posixpath.basename(name).lower(), list(by_name), n=1, cutoff=0.75)
+    if not close:
+        return None
+    # Of the files with that name, the one in the nearest folder.
+    return max(by_name[close[0]], key=lambda k: (len(posixpath.commonpath([k, name])) if "/" in name else 0, k))
+
+
+def _unlabelled(article: Article, ref: PhotoRef, figure: Figure) -> list[Problem]:
+    """A photo shown in an article without a caption or a credit (readers see a bare picture)."""
+    sidecar = posixpath.splitext(f"photos/{ref.file}")[0] + ".yaml"
+    found = []
+    if not figure.caption:
+        found.append(warning(article.source, ref.line, f"photo '{ref.file}' has no caption "
+                             f"(add 'caption:' here or to {sidecar})"))
+    if figure.credit is None and not ref.credit:   # a bad credit here is already an error
+        found.append(warning(article.source, ref.line, f"photo '{ref.file}' has no credit "
+                             f"(add 'credit:' here or to {sidecar})"))
+    return found
 
 
 def _taxonomy(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],

@@ -43,6 +43,7 @@ class Article:
     summary: str
     terms: dict[str, tuple[Name, ...]] = field(default_factory=dict)
     photos: tuple[PhotoRef, ...] = ()
+    date_line: int = 1        # the 'date:' line, for the scheduled (future date) warning
     updated: datetime | None = None
     draft: bool = False
     links: tuple[tuple[str, int], ...] = ()   # Markdown links to other .md files, with their line

@@ -38,12 +38,22 @@ class Registry:
         """The closest canonical name, for a "did you mean" hint."""
         key = compact(name)
         candidates = {compact(a): e.name for e in self.entries for a in (e.name, *e.aliases)}
+        # Same sound, other characters (张朋 for 张鹏): the usual slip of a pinyin input method.
+        # Pinyin typed for the name ('zhangpeng') is caught the same way.
+        sound = _sound(key)
+        for cand, canonical in candidates.items():
+            if sound and _sound(cand) == sound:
+                return canonical
         # A name that contains a known one (or is contained by it) is the likeliest typo.
         for cand, canonical in candidates.items():
             if cand and key and (cand in key or key in cand):
                 return canonical
         close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.5)
         return candidates[close[0]] if close else None
+
+
+def _sound(name: str) -> str:
+    return slugify(name, fallback="").replace("-", "")
 
 
 def build(path: str, entries: list[Entry]) -> Registry:

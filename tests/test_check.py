@@ -1,0 +1,323 @@
+"""`python build.py check`: every mistake an editor makes, named by file, line and hint.
+
+Each test adds broken files to a copy of the sample archive and asserts the exact
+`path:line: severity: message` lines, the count at the end and the exit status.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin
+
+from conftest import REPO
+from PIL import Image
+
+from newsroom.cli import main
+
+ARTICLES = "content/articles/2022/03"
+
+
+def write(root: Path, rel: str, text: str) -> str:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return rel
+
+
+def article(root: Path, name: str, front: str, body: str = "正文第一段。\n") -> str:
+    """An article file: line 1 is '---', the front matter starts on line 2."""
+    return write(root, f"{ARTICLES}/{name}.md", f"---\n{front}---\n{body}")
+
+
+def check(root: Path, capsys, *args: str) -> tuple[int, list[str], str]:
+    """(exit status, problem lines without the count, stdout)."""
+    code = main(["check", "--root", str(root), *args])
+    out, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if line and line != "check failed"]
+    return code, lines, out
+
+
+def problems(lines: list[str]) -> list[str]:
+    return lines[:-1] if lines and ("error" in lines[-1] and "warning" in lines[-1]) else lines
+
+
+def links(site: Path, page: str) -> list[tuple[str, str]]:
+    """(site path the link leads to, link text) for every <a href> in a built page."""
+    found: list[tuple[str, str]] = []
+
+    class Parser(HTMLParser):
+        href: str | None = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                self.href, self.text = dict(attrs).get("href"), ""
+
+        def handle_data(self, data):
+            if self.href is not None:
+                self.text += data
+
+        def handle_endtag(self, tag):
+            if tag == "a" and self.href is not None:
+                found.append((urljoin(f"/{page}", self.href).lstrip("/"), self.text.strip()))
+                self.href = None
+
+    Parser().feed((site / page / "index.html").read_text(encoding="utf-8"))
+    return found
+
+
+GOOD = "title: 好稿子\ndate: 2022-03-01\nreporter: 张鹏\nstreet: 坂田街道\n"
+
+
+def test_the_sample_archive_checks_clean_and_nothing_is_written(sample_root: Path, capsys) -> None:
+    code, lines, out = check(sample_root, capsys)
+    assert code == 0
+    assert lines == []
+    assert "checked 7 articles and 8 photos" in out and "no problems" in out
+    assert not (sample_root / "site").exists()
+
+
+def test_registry_aliases_spaces_and_unicode_forms_are_the_same_name(sample_root: Path, capsys) -> None:
+    with (sample_root / "reporters.yaml").open("a", encoding="utf-8") as f:
+        f.write("- {name: Renée Dupont, slug: renee-dupont, role: 特约记者}\n")
+    nfd = unicodedata.normalize("NFD", "Renée Dupont")
+    assert nfd != "Renée Dupont"
+    article(sample_root, "names", f"title: 名字\ndate: 2022-03-01\n"
+            f"reporter: [张\u3000鹏, ' 陈 涛 ', {nfd}]\n"
+            "street: [坂田, 横岗\u3000街道]\n"
+            "tags: [疫情 防控]\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert (code, lines) == (0, [])          # accepted silently
+    assert main(["--root", str(sample_root), "-q", "-j", "1"]) == 0
+    found = links(sample_root / "site", "2022/03/01/names/")
+    for target in (("reporters/zhang-peng/", "张鹏"), ("reporters/chen-tao/", "陈涛"),
+                   ("reporters/renee-dupont/", "Renée Dupont"), ("streets/bantian/", "坂田街道"),
+                   ("streets/henggang/", "横岗街道")):
+        assert target in found, target
+    # '疫情 防控' is the sample's tag '疫情防控': one tag page, not a second '-2' one.
+    tags = sorted(p.name for p in (sample_root / "site/tags").iterdir() if p.is_dir())
+    assert "yi-qing-fang-kong" in tags and "yi-qing-fang-kong-2" not in tags
+    assert "名字" in (sample_root / "site/tags/yi-qing-fang-kong/index.html").read_text(encoding="utf-8")
+
+
+def test_unknown_names_get_a_did_you_mean_hint(sample_root: Path, capsys) -> None:
+    rel = article(sample_root, "typos", "title: 错别字\n"
+                  "date: 2022-03-01\n"
+                  "reporter:\n"
+                  "  - {name: 张朋, role: 记者}\n"      # same pinyin as 张鹏
+                  "  - 陈涛\n"
+                  "street: [南湾街道, 坂田街]\n"
+                  "photos:\n"
+                  "  - {file: 2022/02/night-testing.jpg, credit: 何晓娟}\n"
+                  "  - {file: 2022/02/love-hotline.jpg, credit: 龙城街道供图}\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert lines == [
+        f"{rel}:5: error: unknown reporter '张朋' not in reporters.yaml — did you mean '张鹏'?",
+        f"{rel}:7: error: unknown street '坂田街' not in streets.yaml — did you mean '坂田街道'?",
+        f"{rel}:9: error: unknown photographer '何晓娟' not in reporters.yaml — did you mean '何小娟'?",
+        "3 errors, 0 warnings",
+    ]
+
+
+def test_front_matter_types_required_keys_and_dates(sample_root: Path, capsys) -> None:
+    bad_date = article(sample_root, "a-bad-date", "title: 日期错了\ndate: 2022-13-45\n")
+    no_title = article(sample_root, "b-no-title", "date: 2022-03-01\nstreet: 坂田街道\n")
+    types = article(sample_root, "c-types", "title: [一, 二]\n"
+                    "date: 2022-03-01\n"
+                    "draft: 'yes'\n"
+                    "slug: 中文\n"
+                    "author: 张鹏\n"
+                    "photos:\n"
+                    "  - {file: 2022/02/night-testing.jpg}\n"
+                    "  - {caption: 没有文件}\n"
+                    "  - ../../etc/passwd\n")
+    no_date = article(sample_root, "d-no-date", "title: 没有日期\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert problems(lines) == [
+        f"{bad_date}:3: error: date '2022-13-45' is not a valid date",
+        f"{no_title}:2: error: missing 'title'",
+        f"{types}:2: error: 'title' must be text",
+        f"{types}:4: error: 'draft' must be true or false",
+        f"{types}:5: error: slug '中文' must be lower-case ASCII letters, digits and hyphens",
+        f"{types}:6: warning: unknown field 'author' (ignored)",
+        f"{types}:9: error: each photo needs a 'file' (a path under photos/)",
+        f"{types}:10: error: photo '../../etc/passwd' must be a path inside photos/ (no '..', not absolute)",
+        f"{no_date}:2: error: missing 'date'",
+    ]
+    assert lines[-1] == "8 errors, 1 warning"
+
+
+def test_missing_photos_and_photos_without_caption_or_credit(sample_root: Path, capsys) -> None:
+    Image.new("RGB", (64, 48), "gray").save(sample_root / "photos/2022/02/bare.jpg")
+    rel = article(sample_root, "photos", GOOD + "photos:\n"
+                  "  - {file: 2022/02/night-testing.jpg}\n"
+                  "  - {file: 2022/02/no-such-photo.jpg, caption: 不存在}\n"
+                  "  - file: 2022/02/bare.jpg\n"
+                  "    caption: 文章里给了图说\n"
+                  "  - {file: 2022/02/bare.jpg}\n"
+                  "  - {file: 2022/02/night-test.jpg}\n"
+                  "  - {file: 2022/02/Warm-Soup.JPG}\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert lines == [
+        f"{rel}:8: error: photo '2022/02/no-such-photo.jpg' not found in photos/",
+        f"{rel}:9: warning: photo '2022/02/bare.jpg' has no credit (add 'credit:' here or to photos/2022/02/bare.yaml)",
+        f"{rel}:11: warning: photo '2022/02/bare.jpg' has no caption (add 'caption:' here or to photos/2022/02/bare.yaml)",
+        f"{rel}:11: warning: photo '2022/02/bare.jpg' has no credit (add 'credit:' here or to photos/2022/02/bare.yaml)",
+        f"{rel}:12: error: photo '2022/02/night-test.jpg' not found in photos/ — "
+        "did you mean '2022/02/night-testing.jpg'?",
+        f"{rel}:13: error: photo '2022/02/Warm-Soup.JPG' not found in photos/ — did you mean '2022/02/warm-soup.jpg'?",
+        "photos/2022/02/bare.jpg: warning: photo has no caption (add a sidecar .yaml with 'caption:')",
+        "photos/2022/02/bare.jpg: warning: photo has no credit (add 'credit:' to its sidecar)",
+        "3 errors, 5 warnings",
+    ]
+
+
+def test_duplicate_slugs(sample_root: Path, capsys) -> None:
+    # The sample has content/articles/2022/02/party-volunteers.md; a file of that name in
+    # another month, and an explicit slug: that repeats another article's.
+    again = article(sample_root, "party-volunteers", GOOD)
+    explicit = article(sample_root, "zz-copy", "title: 又一篇\ndate: 2022-03-02\nslug: pingdi-support\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert lines == [
+        f"{again}:1: error: article slug 'party-volunteers' is already used by "
+        "content/articles/2022/02/party-volunteers.md (set a different 'slug:')",
+        f"{explicit}:4: error: article slug 'pingdi-support' is already used by "
+        "content/articles/2022/02/pingdi-support.md (set a different 'slug:')",
+        "2 errors, 0 warnings",
+    ]
+
+
+def test_duplicate_output_urls(sample_root: Path, capsys) -> None:
+    # A taxonomy put in the photo archive's folder: its index page is /photos/ too.
+    site = sample_root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "  - {key: topic, title: 专题, path: photos}\n",
+                    encoding="utf-8")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert lines == ["site.yaml: error: output URL /photos/ is also made by a taxonomy.html page",
+                     "1 error, 0 warnings"]
+
+
+def test_future_dates_warn_and_strict_fails_on_warnings(sample_root: Path, capsys) -> None:
+    rel = article(sample_root, "later", "title: 明年的稿子\nreporter: 张鹏\ndate: 2999-01-01T08:00:00+08:00\n")
+    code, lines, out = check(sample_root, capsys)
+    assert code == 0
+    assert lines == [f"{rel}:4: warning: dated in the future: scheduled for 2999-01-01 08:00 "
+                     "(left out until then; --future includes it)", "0 errors, 1 warning"]
+    assert "checked 7 articles" in out       # scheduled: not counted as published
+    code, lines, _ = check(sample_root, capsys, "--strict")
+    assert code == 1 and lines[-1] == "0 errors, 1 warning"
+    # A draft dated in the future is not scheduled: it says nothing.
+    (sample_root / rel).write_text("---\ntitle: 草稿\ndate: 2999-01-01\ndraft: true\n---\n正文。\n", encoding="utf-8")
+    assert check(sample_root, capsys, "--strict")[:2] == (0, [])
+
+
+def test_files_not_in_utf8_are_named_with_the_encoding(sample_root: Path, capsys) -> None:
+    gbk = f"{ARTICLES}/gbk.md"
+    (sample_root / gbk).parent.mkdir(parents=True)
+    (sample_root / gbk).write_bytes(f"---\n{GOOD}---\n正文。\n".encode("gbk"))
+    latin = f"{ARTICLES}/latin.md"
+    (sample_root / latin).write_bytes("---\ntitle: ok\ndate: 2022-03-01\n---\ncaf\xe9 \x81\n".encode("latin-1"))
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert lines == [
+        f"{gbk}:2: error: the file is not UTF-8 text (it looks like GBK/GB18030; save it as UTF-8)",
+        f"{latin}:5: error: the file is not UTF-8 text (save it as UTF-8)",
+        "2 errors, 0 warnings",
+    ]
+
+
+def test_empty_bodies_and_empty_files(sample_root: Path, capsys) -> None:
+    no_body = article(sample_root, "no-body", GOOD, body="\n  \n")
+    empty = write(sample_root, f"{ARTICLES}/empty.md", "")
+    unclosed = write(sample_root, f"{ARTICLES}/unclosed.md", "---\ntitle: 没关上\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert lines == [
+        f"{empty}:1: error: the file is empty (an article needs front matter and a body)",
+        f"{no_body}:7: warning: the article has no body text",
+        f"{unclosed}:1: error: front matter is not closed: no second '---' line",
+        "2 errors, 1 warning",
+    ]
+
+
+def test_markdown_links_to_article_files(sample_root: Path, capsys) -> None:
+    article(sample_root, "draft", "title: 草稿\ndate: 2022-03-01\ndraft: true\n")
+    rel = article(sample_root, "links", GOOD, body=(
+        "第一段，[坂田一线](../02/bantian-frontline.md)。\n"        # line 7: resolves
+        "\n"
+        "[还没写](../02/not-written-yet.md) 和 [草稿](draft.md#part)\n"  # line 9: missing; a draft
+        "\n"
+        "[又一个](../02/bantian-frontline.md) [另一个](../02/gone.md)\n"  # line 11: fine; missing
+        "\n"
+        "[错字](../02/bantian-frontlin.md) [错月份](bantian-frontline.md)\n"  # line 13: typos
+    ))
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert lines == [
+        f"{rel}:9: error: link to '../02/not-written-yet.md': no such article file",
+        f"{rel}:9: warning: link to 'draft.md': that article is a draft or scheduled, "
+        "so the link goes nowhere until it is published",
+        f"{rel}:11: error: link to '../02/gone.md': no such article file",
+        f"{rel}:13: error: link to '../02/bantian-frontlin.md': no such article file — "
+        "did you mean '../02/bantian-frontline.md'?",
+        f"{rel}:13: error: link to 'bantian-frontline.md': no such article file — "
+        "did you mean '../02/bantian-frontline.md'?",
+        "4 errors, 1 warning",
+    ]
+    # Fixed, the link in the built page leads to the other article's page.
+    body = (sample_root / rel).read_text(encoding="utf-8")
+    (sample_root / rel).write_text(body.split("\n\n")[0] + "\n", encoding="utf-8")
+    assert main(["--root", str(sample_root), "-q", "-j", "1"]) == 0
+    capsys.readouterr()
+    assert ("2022/02/21/bantian-frontline/", "坂田一线") in links(sample_root / "site", "2022/03/01/links/")
+    assert (sample_root / "site/2022/02/21/bantian-frontline/index.html").is_file()
+
+
+def test_every_problem_in_one_run_sorted_and_build_runs_the_same_checks(sample_root: Path, capsys) -> None:
+    b = article(sample_root, "b", "title: 乙\ndate: 2022-03-01\nstreet: 坂田街\nphotos: [{file: nope.jpg}]\n",
+                body="[x](nowhere.md)\n")
+    a = article(sample_root, "a", "title: 甲\ndate: 2022-03-01\nextra: 1\n", body="")
+    expected = [
+        f"{a}:4: warning: unknown field 'extra' (ignored)",
+        f"{a}:6: warning: the article has no body text",
+        f"{b}:4: error: unknown street '坂田街' not in streets.yaml — did you mean '坂田街道'?",
+        f"{b}:5: error: photo 'nope.jpg' not found in photos/",
+        f"{b}:7: error: link to 'nowhere.md': no such article file",
+        "3 errors, 2 warnings",
+    ]
+    code, lines, _ = check(sample_root, capsys)
+    assert (code, lines) == (1, expected)
+    (sample_root / "site").mkdir()
+    (sample_root / "site/keep.txt").write_text("old", encoding="utf-8")
+    code = main(["build", "--root", str(sample_root), "-j", "1"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert err.splitlines() == [*expected, "build failed: the site was not changed"]
+    assert [p.name for p in (sample_root / "site").iterdir()] == ["keep.txt"]
+
+
+def test_check_exit_status_from_the_command_line(sample_root: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=sample_root,
+                              capture_output=True, text=True, timeout=120)
+
+    assert run("check").returncode == 0
+    article(sample_root, "later", "title: 以后\ndate: 2999-01-01\n")
+    done = run("check")
+    assert done.returncode == 0 and "0 errors, 1 warning" in done.stderr
+    assert run("--strict", "check").returncode == 1
+    assert run("check", "--strict").returncode == 1
+    article(sample_root, "broken", "title: 坏\ndate: 2022-02-30\n")
+    done = run("check")
+    assert done.returncode == 1
+    assert f"{ARTICLES}/broken.md:3: error: date '2022-02-30' is not a valid date" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (sample_root / "site").exists()

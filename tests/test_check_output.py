@@ -1,0 +1,54 @@
+"""Build output for people: a one-line summary, warnings listed, -q quiet, -v stage timings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from newsroom.cli import main
+
+SUMMARY = re.compile(r"(\d+) articles, (\d+) photos, (\d+) pages, (\d+) renditions \((\d+) new\) in \d+\.\d\d s")
+
+
+def test_one_line_summary_then_nothing_new(sample_root: Path, capsys) -> None:
+    assert main(["--root", str(sample_root), "-j", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    first = SUMMARY.fullmatch(out.splitlines()[0])
+    assert first, out
+    articles, photos, pages, renditions, new = map(int, first.groups())
+    assert (articles, photos) == (7, 8)
+    # Renditions are files: every photo in every width and format (site.yaml: 3 widths; webp + jpeg).
+    assert renditions == new == len(list((sample_root / "site/media").iterdir())) == 8 * 3 * 2
+    assert pages == sum(1 for p in (sample_root / "site").rglob("*") if p.suffix in (".html", ".xml")
+                        and p.parts[-2:] != ("static",))
+    assert main(["--root", str(sample_root), "-j", "1"]) == 0
+    again = SUMMARY.fullmatch(capsys.readouterr().out.splitlines()[0])
+    assert again and again.group(4, 5) == ("48", "0")
+
+
+def test_warnings_are_listed_quiet_prints_only_problems_verbose_prints_timings(sample_root: Path, capsys) -> None:
+    later = sample_root / "content/articles/2999/01/later.md"
+    later.parent.mkdir(parents=True)
+    later.write_text("---\ntitle: 以后\ndate: 2999-01-01\n---\n正文。\n", encoding="utf-8")
+    warning = ("content/articles/2999/01/later.md:3: warning: dated in the future: scheduled for "
+               "2999-01-01 00:00 (left out until then; --future includes it)")
+
+    assert main(["--root", str(sample_root), "-j", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [warning, "0 errors, 1 warning"]
+    assert SUMMARY.fullmatch(out.splitlines()[0])
+
+    assert main(["--root", str(sample_root), "-j", "1", "-q"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and err.splitlines() == [warning, "0 errors, 1 warning"]
+
+    assert main(["build", "--root", str(sample_root), "-j", "1", "-v"]) == 0
+    out, _ = capsys.readouterr()
+    stages = dict(re.findall(r"^  (\S+) +(\d+\.\d{3}) s$", out, re.M))
+    assert {"read", "index", "plan", "images", "render+write"} <= set(stages), out
+
+    assert main(["check", "--root", str(sample_root), "-v"]) == 0
+    out, _ = capsys.readouterr()
+    assert out.startswith("checked 7 articles and 8 photos in ")
+    assert {"read", "index", "plan"} <= set(re.findall(r"^  (\S+) +\d+\.\d{3} s$", out, re.M))
