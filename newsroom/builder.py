@@ -31,8 +31,8 @@ class BuildResult:
 
     def summary(self) -> str:
         return (f"{self.articles} articles, {self.photos} photos, {self.pages} pages, "
-                f"{self.renditions_made + self.renditions_reused} renditions ({self.renditions_made} new) "
-                f"in {self.seconds:.2f} s")
+                f"{self.renditions_made + self.renditions_reused} renditions ({self.renditions_made} new), "
+                f"{self.written} files written in {self.seconds:.2f} s")
 
 
 @dataclass(frozen=True)

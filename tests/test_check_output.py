@@ -7,7 +7,8 @@ from pathlib import Path
 
 from newsroom.cli import main
 
-SUMMARY = re.compile(r"(\d+) articles, (\d+) photos, (\d+) pages, (\d+) renditions \((\d+) new\) in \d+\.\d\d s")
+SUMMARY = re.compile(r"(\d+) articles, (\d+) photos, (\d+) pages, (\d+) renditions \((\d+) new\), "
+                     r"(\d+) files written in \d+\.\d\d s")
 
 
 def test_one_line_summary_then_nothing_new(sample_root: Path, capsys) -> None:
@@ -16,7 +17,7 @@ def test_one_line_summary_then_nothing_new(sample_root: Path, capsys) -> None:
     assert err == ""
     first = SUMMARY.fullmatch(out.splitlines()[0])
     assert first, out
-    articles, photos, pages, renditions, new = map(int, first.groups())
+    articles, photos, pages, renditions, new, _ = map(int, first.groups())
     assert (articles, photos) == (7, 8)
     # Renditions are files: every photo in every width and format (site.yaml: 3 widths; webp + jpeg).
     assert renditions == new == len(list((sample_root / "site/media").iterdir())) == 8 * 3 * 2
@@ -24,7 +25,7 @@ def test_one_line_summary_then_nothing_new(sample_root: Path, capsys) -> None:
                         and p.parts[-2:] != ("static",))
     assert main(["--root", str(sample_root), "-j", "1"]) == 0
     again = SUMMARY.fullmatch(capsys.readouterr().out.splitlines()[0])
-    assert again and again.group(4, 5) == ("48", "0")
+    assert again and again.group(4, 5, 6) == ("48", "0", "0")
 
 
 def test_warnings_are_listed_quiet_prints_only_problems_verbose_prints_timings(sample_root: Path, capsys) -> None:

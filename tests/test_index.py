@@ -60,7 +60,7 @@ def term(archive, key: str, name: str) -> index.Term:
 def test_published_articles_are_newest_first_without_drafts_or_future() -> None:
     archive, problems = build()
     assert [a.title for a in archive.articles] == ["C", "B", "A"]
-    assert [str(p) for p in problems] == ["content/articles/e.md: warning: dated in the future: scheduled for "
+    assert [str(p) for p in problems] == ["content/articles/e.md:3: warning: dated in the future: scheduled for "
                                           "2024-01-01 00:00 (left out until then; --future includes it)"]
     with_all, _ = build(CFG.with_options(drafts=True, future=True))
     assert [a.title for a in with_all.articles] == ["E", "D", "C", "B", "A"]
