@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import content, images, index, output, pages, render
+from . import content, images, index, output, pages, render, search
 from .config import Config
 from .problems import Problem, error, errors
 
@@ -66,7 +66,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
     result.articles, result.photos = len(archive.articles), len(archive.photos)
     t = stage("index", t)
     planned = pages.plan(archive, config)
-    result.problems += duplicate_paths(planned, archive)
+    result.problems += duplicate_paths(planned, archive) + pages.warnings(config)
     result.pages = len(planned)
     t = stage("plan", t)
     if errors(result.problems, options.strict):
@@ -84,7 +84,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
         return _finish(result, started)
 
     env = render.environment(config, archive)
-    files = _files(planned, env, media, config, options)
+    files = search.indexed(_files(planned, env, media, config, options), config, result.problems)
     try:
         written = output.write(files, config.output)
     except output.OutputError as exc:
