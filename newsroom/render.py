@@ -85,8 +85,9 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
     def photo_ld(photo: Photo) -> Markup:
         credit = photo.credit
         term = archive.term("reporter", credit.name) if credit and credit.name else None
+        shared = share_image(photo)
         return seo.json_ld(seo.image_object(
-            photo, url=abs_url(photo), content_url=share_image(photo)["url"],
+            photo, url=abs_url(photo), content_url=shared["url"], size=(shared["width"], shared["height"]),
             creator=seo.creator_of(credit, abs_url(term) if term else ""), publisher_data=publisher()))
 
     @jinja2.pass_context

@@ -69,16 +69,16 @@ def news_article(article: Article, *, url: str, images: Sequence[str],
     return data
 
 
-def image_object(photo: Photo, *, url: str, content_url: str, creator: dict[str, Any] | None,
-                 publisher_data: dict[str, Any]) -> dict[str, Any]:
+def image_object(photo: Photo, *, url: str, content_url: str, size: tuple[int, int],
+                 creator: dict[str, Any] | None, publisher_data: dict[str, Any]) -> dict[str, Any]:
     """schema.org ImageObject: the caption, who made it and the credit line as printed."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ImageObject",
         "name": photo.title,
         "caption": photo.caption,
-        "width": photo.width,
-        "height": photo.height,
+        "width": size[0],           # of the file at contentUrl
+        "height": size[1],
     }
     if url:
         data["url"] = url
