@@ -47,14 +47,19 @@
   }
 
   // Pagefind's excerpt is HTML with <mark> around the matches: keep the text and the marks only.
-  function excerpt(html) {
+  // An ellipsis shows where the excerpt was cut out of the page's text.
+  function excerpt(html, content) {
     var tpl = document.createElement("template");
     tpl.innerHTML = html;
     var p = el("p", "excerpt");
+    var plain = tpl.content.textContent.trim();
+    var whole = (content || "").trim();
+    if (plain && whole.indexOf(plain.slice(0, 8)) !== 0) p.appendChild(document.createTextNode("…"));
     tpl.content.childNodes.forEach(function (node) {
       if (node.nodeName === "MARK") p.appendChild(el("mark", "", node.textContent));
       else p.appendChild(document.createTextNode(node.textContent));
     });
+    if (plain && whole.slice(-8) !== plain.slice(-8)) p.appendChild(document.createTextNode("…"));
     return p;
   }
 
@@ -140,7 +145,7 @@
         li.appendChild(h);
         var facts = [meta.kind, meta.date, meta.street].filter(Boolean);
         if (facts.length) li.appendChild(el("p", "meta", facts.join(" · ")));
-        li.appendChild(excerpt(data.excerpt || ""));
+        li.appendChild(excerpt(data.excerpt || "", data.content));
         list.appendChild(li);
       });
       shown += batch.length;
