@@ -18,7 +18,6 @@ import importlib.util
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -62,14 +61,18 @@ def indexed(files: Iterable[tuple[str, bytes | Path]], config: Config,
     shutil.rmtree(pages, ignore_errors=True)
     pages.mkdir(parents=True)
     digest = hashlib.sha256(f"{PAGEFIND_VERSION_TAG}:{_version()}:{binary}:{config.file_urls}".encode())
+    count = 0
     try:
         for path, content in files:
             if isinstance(content, bytes) and path.endswith(".html") and MARKER in content:
+                count += 1
                 target = pages / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
                 digest.update(path.encode() + b"\0" + hashlib.sha256(content).digest())
             yield path, content
+        if count == 0:   # nothing to search yet (an empty archive): no bundle, no warning
+            return
         bundle, problem = _bundle(binary, pages, cache, digest.hexdigest(), config.file_urls)
     finally:
         shutil.rmtree(pages, ignore_errors=True)
@@ -110,19 +113,3 @@ def _bundle(binary: Path, pages: Path, cache: Path, digest: str,
         stamp.write_text(digest)
     files = sorted(f for f in done.rglob("*") if f.is_file())
     return [(BUNDLE + f.relative_to(done).as_posix(), f.read_bytes()) for f in files], None
-
-
-def main() -> int:
-    """`python -m newsroom.search SITE`: (re)index an already built site in place."""
-    if len(sys.argv) != 2:
-        print("usage: python -m newsroom.search SITE_DIR", file=sys.stderr)
-        return 2
-    binary = executable()
-    if binary is None:
-        print("pagefind is not installed: pip install 'pagefind[extended]'", file=sys.stderr)
-        return 1
-    return subprocess.run([str(binary), "--site", sys.argv[1]]).returncode
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

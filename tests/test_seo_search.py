@@ -78,3 +78,11 @@ def test_build_works_without_pagefind(tmp_path: Path, capsys, monkeypatch: pytes
     assert "search is disabled" in err and "pagefind[extended]" in err
     assert (root / "site" / "search" / "index.html").is_file()
     assert not (root / "site" / "pagefind").exists()
+
+
+def test_an_empty_archive_has_no_index_and_no_warning(tmp_path: Path, capsys) -> None:
+    (tmp_path / "site.yaml").write_text("title: 空档案\nbase_url: https://example.org/\n", encoding="utf-8")
+    assert main(["--root", str(tmp_path)]) == 0
+    assert "search" not in capsys.readouterr().err
+    assert (tmp_path / "site" / "search" / "index.html").is_file()
+    assert not (tmp_path / "site" / "pagefind").exists()
