@@ -180,6 +180,8 @@ def test_without_base_url_the_build_works_and_says_feeds_need_it(tmp_path: Path,
     assert (site / "index.html").is_file()
     for missing in ("feed.xml", "sitemap.xml", "robots.txt", "streets/bantian/feed.xml"):
         assert not (site / missing).exists(), missing
-    doc = page(site, "")
-    assert not doc.find_all("link", rel="alternate"), "no link to a feed that is not there"
-    assert not doc.find_all("link", rel="canonical")
+    for path in ("", "streets/bantian/", "reporters/zhang-peng/"):
+        doc = page(site, path)
+        assert not doc.find_all("link", rel="alternate"), f"/{path} links to a feed that is not there"
+        assert not doc.find_all("link", rel="canonical")
+        assert not [a for a in doc.find_all("a") if a.get("href").endswith("feed.xml")]
