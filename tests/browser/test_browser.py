@@ -34,7 +34,8 @@ if not CHROMIUM.exists():
                 allow_module_level=True)
 if not AXE.exists():
     pytest.skip("needs axe-core in node_modules (npm install; .ci/run does it)", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install -e '.[test]')")
+
+from playwright import sync_api as playwright_api  # noqa: E402 - in the test extra; only the browser may be missing
 
 
 def _copy_sample(root: Path) -> Path:
