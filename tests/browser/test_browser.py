@@ -272,13 +272,15 @@ def test_file_urls_from_disk(browser, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 800})
     watch = Watch(page)
     page.goto((out / "index.html").as_uri())
+    page.wait_for_load_state("networkidle")   # leaving a page earlier aborts its image loads
     page.locator(".article-list .item-title a").first.click()
     assert re.search(r"/index\.html$", page.url)
-    page.wait_for_load_state("load")
     images = page.evaluate(LOAD_IMAGES)
     assert images and all(i["width"] > 0 for i in images)
+    page.wait_for_load_state("networkidle")
     page.locator(".breadcrumbs a").first.click()
     assert page.url.endswith("/disk/index.html")
+    page.wait_for_load_state("networkidle")
     page.goto((out / "search" / "index.html").as_uri())
     assert page.locator("#search-unavailable").is_visible(), "search explains it needs a web server"
     assert not watch.take()
