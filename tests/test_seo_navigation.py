@@ -49,7 +49,7 @@ def test_every_page_has_breadcrumbs_and_a_search_box(site: Path) -> None:
 def test_every_link_and_image_on_every_page_exists(site: Path) -> None:
     for path in html_pages(site):
         if path == "404.html":
-            continue   # served at any depth by the host: its relative links are for the root only
+            continue   # served at any depth: see test_not_found_page_works_at_any_depth
         doc = page(site, path)
         for e in doc.iter():
             for attr in ("href", "src"):
@@ -154,3 +154,11 @@ def test_images_carry_their_size(site: Path) -> None:
     doc = parse((site / "2022/02/21/party-volunteers/index.html").read_bytes())
     for img in doc.find_all("img"):
         assert int(img.get("width")) > 0 and int(img.get("height")) > 0
+
+
+def test_not_found_page_works_at_any_depth(site: Path) -> None:
+    """Hosts serve 404.html for any missing URL; a <base> at the site root keeps its links right."""
+    doc = page(site, "404.html")
+    assert doc.find("base").get("href") == "/"   # base_url https://news.example.org/ has the root path
+    assert doc.find("link", rel="stylesheet").get("href") == "static/style.css"
+    assert doc.find("link", rel="canonical") is None
