@@ -133,7 +133,7 @@ def test_date_archive_shows_years_and_months_with_counts(site: Path) -> None:
     block = doc.find("section", cls="year-block")
     assert "2022年" in block.text and "7 篇" in block.text
     month = block.find("ul", cls="months").find("li")
-    assert month.text.split() == ["2月", "7"]
+    assert month.text.split() == ["2月", "7", "篇"]
     assert resolve(site, "archive/", month.find("a").get("href")) == site / "2022" / "02" / "index.html"
 
 
