@@ -124,3 +124,11 @@ def test_every_page_has_a_description_and_title(site: Path) -> None:
         assert doc.find("title").text.strip(), file
         assert meta(doc, "description"), file
         assert meta(doc, "og:title"), file
+
+
+def test_home_page_describes_the_site_and_its_search(site: Path) -> None:
+    data = json_ld(page(site, ""), "WebSite")
+    assert data["url"] == BASE and data["name"] == "龙岗新闻档案"
+    target = data["potentialAction"]["target"]
+    assert target == BASE + "search/?q={search_term_string}"
+    assert local_file(site, BASE, target.split("?")[0]).is_file()
