@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import content, images, index, output, pages, render, renditions
+from . import content, images, index, output, pages, render, renditions, search
 from .config import Config
 from .problems import Problem, error, errors
 
@@ -70,7 +70,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
     result.articles, result.photos = len(archive.articles), len(archive.photos)
     t = stage("index", t)
     planned = pages.plan(archive, config)
-    result.problems += duplicate_paths(planned, archive)
+    result.problems += duplicate_paths(planned, archive) + pages.warnings(config)
     result.pages = len(planned)
     t = stage("plan", t)
     if not options.write:
@@ -89,7 +89,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
         return _finish(result, started)
 
     env = render.environment(config, archive)
-    files = _files(planned, env, media, config, options)
+    files = search.indexed(_files(planned, env, media, config, options), config, result.problems)
     try:
         written = output.write(files, config.output)
     except output.OutputError as exc:

@@ -15,6 +15,7 @@ from . import urls
 from .config import Config
 from .index import Archive, Taxonomy, Term
 from .model import Article, Photo
+from .problems import Problem, warning
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,10 @@ def plan(archive: Archive, config: Config) -> list[Page]:
         }))
     pages.append(Page(urls.SEARCH, "search.html", {"title": "搜索"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "找不到页面"}))
-    pages.append(Page(urls.FEED, "feed.xml", {"title": config.title, "articles": articles[: config.feed_size],
-                                              "feed_path": urls.FEED, "home_path": urls.HOME}))
-    pages.append(Page(urls.SITEMAP, "sitemap.xml", {"paths": _sitemap_paths(pages)}))
+    if config.base_url:  # feeds and sitemaps need absolute URLs: see warnings()
+        pages.append(Page(urls.FEED, "feed.xml", {"title": config.title, "articles": articles[: config.feed_size],
+                                                  "feed_path": urls.FEED, "home_path": urls.HOME}))
+        pages += sitemap_pages(pages)
     return pages
 
 
@@ -135,7 +137,7 @@ def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page
         extra = {"title": term.name, "taxonomy": tax, "term": term, "photos": photos,
                  "people": _co_terms(archive, term, "reporter")}
         pages += _list_pages(items, config.page_size, base, "term.html", extra)
-        if tax.config.feeds:
+        if tax.config.feeds and config.base_url:
             pages.append(Page(f"{base}feed.xml", "feed.xml", {
                 "title": f"{term.name} — {config.title}", "articles": items[: config.feed_size],
                 "feed_path": f"{base}feed.xml", "home_path": base}))
@@ -173,9 +175,37 @@ def _list_pages(items: tuple, size: int, base: str, template: str, extra: dict[s
             for pager, chunk in paginate(items, size, base)]
 
 
-def _sitemap_paths(pages: list[Page]) -> tuple[str, ...]:
-    return tuple(sorted(p.path for p in pages if p.template.endswith(".html")
-                        and p.template not in ("404.html",)))
+SITEMAP_LIMIT = 50_000   # URLs per sitemap file (the sitemaps.org limit)
+
+
+def sitemap_pages(pages: list[Page], limit: int = SITEMAP_LIMIT) -> list[Page]:
+    """sitemap.xml (an index of sitemap-N.xml files past `limit` URLs) and robots.txt."""
+    entries = _sitemap_entries(pages)
+    chunks = [entries[i:i + limit] for i in range(0, len(entries), limit)] or [()]
+    robots = Page(urls.ROBOTS, "robots.txt", {"sitemap_path": urls.SITEMAP})
+    if len(chunks) == 1:
+        return [Page(urls.SITEMAP, "sitemap.xml", {"entries": chunks[0]}), robots]
+    parts = [Page(f"sitemap-{n}.xml", "sitemap.xml", {"entries": chunk}) for n, chunk in enumerate(chunks, 1)]
+    return [*parts, Page(urls.SITEMAP, "sitemap-index.xml", {"paths": tuple(p.path for p in parts)}), robots]
+
+
+def _sitemap_entries(pages: list[Page]) -> tuple[tuple[str, Any], ...]:
+    """(path, last modified or None) of every public HTML page, sorted."""
+    found = []
+    for page in pages:
+        if not page.template.endswith(".html") or page.template == "404.html":
+            continue
+        article = page.context.get("article")
+        found.append((page.path, (article.updated or article.date) if article else None))
+    return tuple(sorted(found, key=lambda e: e[0]))
+
+
+def warnings(config: Config) -> list[Problem]:
+    """What the plan left out and why (feeds and sitemaps need absolute URLs)."""
+    if config.base_url:
+        return []
+    return [warning("site.yaml", 0, "no base_url: feeds, sitemap.xml and robots.txt are not made "
+                    "(they need absolute links); set base_url: https://… to make them")]
 
 
 def photo_of(archive: Archive, figure_photo: str) -> Photo:

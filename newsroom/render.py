@@ -7,11 +7,12 @@ import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
-from . import images, urls
+from . import images, seo, urls
 from .config import Config
 from .index import Archive
 from .markup import ARTICLE_LINK
@@ -62,7 +63,46 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
     def figures(article: Article) -> list[tuple[Any, Photo]]:
         return [(f, archive.photo_by_id[f.photo]) for f in archive.figures.get(article.id, ())]
 
+    def share_image(photo: Photo) -> dict[str, Any]:
+        """The rendition link previews use (a JPEG every crawler reads), absolute, with its size."""
+        s = images.srcset(photo, config.images)
+        return {"url": urls.absolute(config.base_url, urls.media(s.key, s.fallback, "jpg")),
+                "width": s.fallback, "height": round(s.height * s.fallback / s.width) if s.width else 0}
+
+    def publisher() -> dict[str, Any]:
+        return seo.publisher(config.organization or config.title, config.base_url)
+
+    def article_ld(article: Article) -> Markup:
+        authors = []
+        for name in article.names("reporter"):
+            term = archive.term("reporter", name.name)
+            authors.append(seo.person(name.name, name.role or (term.role if term else ""),
+                                      abs_url(term) if term else ""))
+        pictures = [share_image(p)["url"] for _, p in figures(article)]
+        return seo.json_ld(seo.news_article(
+            article, url=abs_url(article), images=[u for u in pictures if u], authors=authors,
+            publisher_data=publisher(), sections=[n.name for n in article.names("street")]))
+
+    def photo_ld(photo: Photo) -> Markup:
+        credit = photo.credit
+        term = archive.term("reporter", credit.name) if credit and credit.name else None
+        shared = share_image(photo)
+        return seo.json_ld(seo.image_object(
+            photo, url=abs_url(photo), content_url=shared["url"], size=(shared["width"], shared["height"]),
+            creator=seo.creator_of(credit, abs_url(term) if term else ""), publisher_data=publisher()))
+
+    @jinja2.pass_context
+    def absolute(ctx: Any, html: str) -> Markup:
+        return Markup(seo.absolute_links(str(html), urls.absolute(config.base_url, ctx["page_path"])))
+
     env.globals.update(
+        path_of=linker.path,
+        # The host serves 404.html at any depth: a <base> at the site's root path keeps its links right.
+        root_path=urlsplit(config.base_url).path or "/",
+        share_image=share_image,
+        article_ld=article_ld,
+        photo_ld=photo_ld,
+        json_ld=seo.json_ld,
         site=config,
         archive=archive,
         url=url,
@@ -77,6 +117,7 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
         static=lambda: urls.STATIC,
     )
     env.filters["zh_date"] = zh_date
+    env.filters["absolute"] = absolute
     # HTML carried as text inside XML (Atom <content type="html">) must be escaped once more.
     env.filters["as_text"] = _as_text
     env.filters["iso"] = lambda d: d.isoformat() if d else ""

@@ -1,0 +1,131 @@
+"""What search engines and link previews read: JSON-LD objects and absolute links in feeds.
+
+Pure functions: the templates pass in the objects and a function that gives absolute URLs
+(from base_url); without base_url the URL fields are simply left out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urljoin
+
+from markupsafe import Markup
+
+from .model import Article, Credit, Photo
+
+# JSON inside <script> ends at the first "</script"; escaping <, > and & as \uXXXX (valid
+# JSON) means no title or caption can close the element or open a comment.
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """A <script type="application/ld+json"> element that is safe whatever the strings hold."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    text = re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group()], text)
+    return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+def person(name: str, role: str = "", url: str = "") -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "Person", "name": name}
+    if role:
+        data["jobTitle"] = role
+    if url:
+        data["url"] = url
+    return data
+
+
+def publisher(name: str, url: str = "") -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": name}
+    if url:
+        data["url"] = url
+    return data
+
+
+def news_article(article: Article, *, url: str, images: Sequence[str],
+                 authors: Sequence[dict[str, Any]], publisher_data: dict[str, Any],
+                 sections: Sequence[str] = ()) -> dict[str, Any]:
+    """schema.org NewsArticle: headline, dates, authors with their role, images, publisher."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.summary,
+        "datePublished": article.date.isoformat(),
+    }
+    if article.updated:
+        data["dateModified"] = article.updated.isoformat()
+    if url:
+        data["url"] = url
+        data["mainEntityOfPage"] = {"@type": "WebPage", "@id": url}
+    if images:
+        data["image"] = list(images)
+    data["author"] = list(authors) or [publisher_data]
+    data["publisher"] = publisher_data
+    if sections:
+        data["articleSection"] = list(sections)
+    return data
+
+
+def image_object(photo: Photo, *, url: str, content_url: str, size: tuple[int, int],
+                 creator: dict[str, Any] | None, publisher_data: dict[str, Any]) -> dict[str, Any]:
+    """schema.org ImageObject: the caption, who made it and the credit line as printed."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ImageObject",
+        "name": photo.title,
+        "caption": photo.caption,
+        "width": size[0],           # of the file at contentUrl
+        "height": size[1],
+    }
+    if url:
+        data["url"] = url
+    if content_url:
+        data["contentUrl"] = content_url
+    if photo.date:
+        data["dateCreated"] = photo.date.date().isoformat()
+    if creator:
+        data["creator"] = creator
+    if photo.credit:
+        data["creditText"] = photo.credit.text
+    data["copyrightHolder"] = publisher_data
+    return data
+
+
+def creator_of(credit: Credit | None, url: str = "") -> dict[str, Any] | None:
+    """A registered photographer is a Person; a courtesy line (龙城街道供图) an Organization."""
+    if credit is None:
+        return None
+    if credit.name:
+        return person(credit.name, credit.role, url)
+    return {"@type": "Organization", "name": credit.text}
+
+
+_LINK_ATTR = re.compile(r'\b(href|src|poster)="([^"]*)"')
+_SRCSET_ATTR = re.compile(r'\bsrcset="([^"]*)"')
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """Every relative href/src/srcset in `html` resolved against `page_url` (for feeds).
+
+    Feed readers show entries away from the site, so a link relative to the page it was
+    rendered for would point nowhere.
+    """
+    def one(link: str) -> str:
+        link = link.strip()
+        if not link or link.startswith(("#", "mailto:", "tel:", "data:")) or re.match(r"^[a-z][a-z0-9+.-]*:", link, re.I):
+            return link
+        return urljoin(page_url, link)
+
+    def srcset(m: re.Match) -> str:
+        parts = []
+        for candidate in m.group(1).split(","):
+            bits = candidate.strip().split(None, 1)
+            if bits:
+                parts.append(" ".join([one(bits[0]), *bits[1:]]))
+        return f'srcset="{", ".join(parts)}"'
+
+    html = _LINK_ATTR.sub(lambda m: f'{m.group(1)}="{one(m.group(2))}"', html)
+    return _SRCSET_ATTR.sub(srcset, html)

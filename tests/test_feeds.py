@@ -1,0 +1,187 @@
+"""Atom feeds (archive, each street, each reporter), sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from seo_html import local_file, page, parse, resolve
+
+from newsroom import pages, seo
+from newsroom.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+BASE = "https://news.example.org/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+EXTRA = 23   # older articles, so the feeds have more than 20 candidates
+
+
+def _sample(root: Path, base_url: str | None = BASE) -> Path:
+    root.mkdir(parents=True)
+    for name in ("content", "photos", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("streets.yaml", "reporters.yaml"):
+        shutil.copy(REPO / name, root / name)
+    text = (REPO / "site.yaml").read_text(encoding="utf-8")
+    if base_url is None:
+        text = "\n".join(line for line in text.splitlines() if not line.startswith("base_url"))
+    (root / "site.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = _sample(tmp_path_factory.mktemp("feeds") / "archive")
+    folder = root / "content" / "articles" / "2021" / "05"
+    folder.mkdir(parents=True)
+    for n in range(1, EXTRA + 1):
+        (folder / f"extra-{n:02d}.md").write_text(
+            f"---\ntitle: 旧闻第{n}篇\ndate: 2021-05-{n:02d}\nreporter: 张鹏\nstreet: 坂田街道\n---\n"
+            f"详见[前线报道](../../2022/02/party-volunteers.md)。\n", encoding="utf-8")
+    assert main(["--root", str(root), "-q"]) == 0
+    return root / "site"
+
+
+def feed(site: Path, path: str) -> ET.Element:
+    return ET.fromstring((site / path).read_bytes())
+
+
+def rfc3339(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    assert moment.tzinfo is not None, f"{text} has no time zone"
+    return moment
+
+
+def check_atom(root: ET.Element, self_url: str) -> list[ET.Element]:
+    """The parts RFC 4287 requires, and what feed readers rely on."""
+    assert root.tag == f"{ATOM}feed"
+    assert root.findtext(f"{ATOM}title")
+    assert root.findtext(f"{ATOM}id") == self_url
+    rfc3339(root.findtext(f"{ATOM}updated"))
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links["self"] == self_url and links["alternate"].startswith(BASE)
+    entries = root.findall(f"{ATOM}entry")
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(ids) == len(set(ids)), "entry ids are unique"
+    dates = []
+    for e in entries:
+        assert e.findtext(f"{ATOM}title")
+        assert e.findtext(f"{ATOM}id").startswith(BASE)
+        assert e.find(f"{ATOM}link[@rel='alternate']").get("href") == e.findtext(f"{ATOM}id")
+        dates.append(rfc3339(e.findtext(f"{ATOM}published")))
+        rfc3339(e.findtext(f"{ATOM}updated"))
+        assert e.find(f"{ATOM}author/{ATOM}name") is not None or root.find(f"{ATOM}author") is not None
+        content = e.find(f"{ATOM}content")
+        assert content.get("type") == "html" and content.text
+    assert dates == sorted(dates, reverse=True), "newest first"
+    return entries
+
+
+def all_links(html: str) -> list[str]:
+    doc = parse(html)
+    found = []
+    for e in doc.iter():
+        for attr in ("href", "src"):
+            if attr in e.attrs:
+                found.append(e.attrs[attr])
+        for part in e.get("srcset").split(","):
+            if part.strip():
+                found.append(part.split()[0])
+    return found
+
+
+def test_archive_feed_is_valid_atom_with_the_latest_20(site: Path) -> None:
+    entries = check_atom(feed(site, "feed.xml"), BASE + "feed.xml")
+    assert len(entries) == 20
+    assert entries[0].findtext(f"{ATOM}title") == "宝龙街道“支援坂田党员突击队”冲锋在前"
+
+
+def test_feed_content_is_full_with_absolute_links_that_exist(site: Path) -> None:
+    entries = {e.findtext(f"{ATOM}title"): e for e in feed(site, "feed.xml").findall(f"{ATOM}entry")}
+    story = entries["超2000人次机关党员干部火速下沉抗疫一线"]
+    html = story.find(f"{ATOM}content").text
+    assert "一份倡议，20余个单位抽调骨干" in html, "the whole article, not just the summary"
+    links = all_links(html)
+    images = [u for u in links if "/media/" in u]
+    assert len(images) == 4, "every photo of the article is in the entry"
+    for url in links:
+        assert url.startswith(BASE), f"relative link in feed content: {url}"
+        assert local_file(site, BASE, url).is_file(), f"{url} points to nothing"
+    old = entries["旧闻第23篇"].find(f"{ATOM}content").text
+    assert f'href="{BASE}2022/02/21/party-volunteers/"' in old, "links between articles become absolute"
+
+
+@pytest.mark.parametrize("term", ["streets/bantian/", "reporters/zhang-peng/", "streets/nanwan/"])
+def test_each_street_and_reporter_has_a_feed_linked_from_its_page(site: Path, term: str) -> None:
+    entries = check_atom(feed(site, term + "feed.xml"), BASE + term + "feed.xml")
+    assert 0 < len(entries) <= 20
+    doc = page(site, term)
+    alternates = [link.get("href") for link in doc.find_all("link", rel="alternate", type="application/atom+xml")]
+    assert any(resolve(site, term, href) == site / term / "feed.xml" for href in alternates)
+    name = doc.find("h1").text.split()[0]
+    for e in entries:
+        article = local_file(site, BASE, e.findtext(f"{ATOM}id"))
+        assert name in article.read_text(encoding="utf-8"), f"{e.findtext(f'{ATOM}title')} is not about {name}"
+
+
+def test_bantian_feed_stops_at_20(site: Path) -> None:
+    assert len(feed(site, "streets/bantian/feed.xml").findall(f"{ATOM}entry")) == 20
+
+
+def test_every_page_links_the_site_feed(site: Path) -> None:
+    for path in ("", "2022/02/21/party-volunteers/", "photos/", "search/"):
+        doc = page(site, path)
+        hrefs = [link.get("href") for link in doc.find_all("link", rel="alternate")]
+        assert any(resolve(site, path, h) == site / "feed.xml" for h in hrefs), path
+
+
+def test_sitemap_lists_every_public_page(site: Path) -> None:
+    root = ET.fromstring((site / "sitemap.xml").read_bytes())
+    locs = [u.findtext(f"{SM}loc") for u in root.findall(f"{SM}url")]
+    listed = {local_file(site, BASE, loc) for loc in locs}
+    built = {f for f in site.rglob("index.html") if "pagefind" not in f.parts}
+    assert built == listed
+    assert (site / "404.html") not in listed
+    lastmods = [u.findtext(f"{SM}lastmod") for u in root.findall(f"{SM}url") if "/2022/02/21/" in u.findtext(f"{SM}loc")]
+    assert lastmods and all(rfc3339(m) for m in lastmods), "articles carry their last change"
+    robots = (site / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()
+
+
+def test_big_sitemaps_are_split_into_an_index() -> None:
+    planned = [pages.Page(f"{n}/", "article.html", {}) for n in range(7)]
+    made = {p.path: p for p in pages.sitemap_pages(planned, limit=3)}
+    assert {"sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml", "robots.txt"} == set(made)
+    assert made["sitemap.xml"].template == "sitemap-index.xml"
+    assert [len(made[f"sitemap-{n}.xml"].context["entries"]) for n in (1, 2, 3)] == [3, 3, 1]
+
+
+def test_absolute_links_rewrites_relative_urls_only() -> None:
+    html = ('<a href="../x/">x</a><a href="https://other.org/">o</a><a href="#f">f</a>'
+            '<img src="../../media/k-480.jpg" srcset="../../media/k-480.jpg 480w, ../../media/k-960.jpg 960w">'
+            '<a href="mailto:a@b.c">m</a>')
+    out = seo.absolute_links(html, BASE + "streets/bantian/feed.xml")
+    assert f'href="{BASE}streets/x/"' in out
+    assert 'href="https://other.org/"' in out and 'href="#f"' in out and 'href="mailto:a@b.c"' in out
+    assert f'src="{BASE}media/k-480.jpg"' in out
+    assert f'srcset="{BASE}media/k-480.jpg 480w, {BASE}media/k-960.jpg 960w"' in out
+
+
+def test_without_base_url_the_build_works_and_says_feeds_need_it(tmp_path: Path, capsys) -> None:
+    root = _sample(tmp_path / "archive", base_url=None)
+    assert main(["--root", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert "base_url" in err and "feeds" in err and "sitemap" in err
+    site = root / "site"
+    assert (site / "index.html").is_file()
+    for missing in ("feed.xml", "sitemap.xml", "robots.txt", "streets/bantian/feed.xml"):
+        assert not (site / missing).exists(), missing
+    for path in ("", "streets/bantian/", "reporters/zhang-peng/"):
+        doc = page(site, path)
+        assert not doc.find_all("link", rel="alternate"), f"/{path} links to a feed that is not there"
+        assert not doc.find_all("link", rel="canonical")
+        assert not [a for a in doc.find_all("a") if a.get("href").endswith("feed.xml")]
