@@ -126,6 +126,8 @@ def urls(doc: Element) -> list[tuple[str, str]]:
     """Every (attribute, URL) the page refers to: href, src, every srcset entry, form actions."""
     found = []
     for el in doc.iter():
+        if el.tag == "base":
+            continue   # not a link: what the page's relative links start from (see origin())
         for name in ("href", "src", "action"):
             if el.get(name) is not None:
                 found.append((f"{el.tag}[{name}]", el.get(name) or ""))
@@ -134,6 +136,16 @@ def urls(doc: Element) -> list[tuple[str, str]]:
                 url = candidate.strip().split()[0] if candidate.strip() else ""
                 found.append((f"{el.tag}[srcset]", url))
     return found
+
+
+def origin(site: Path, page: Path, doc: Element) -> Path:
+    """Where `page`'s relative URLs start: the page itself, or the site's root where the page
+    has a <base> (404.html, which hosts serve at any depth, points its links at the root)."""
+    bases = doc.find_all("base")
+    if not bases:
+        return page
+    assert [b.get("href") for b in bases] == ["/"], f"{page}: <base> must point at the site root"
+    return site / "index.html"
 
 
 def resolve(site: Path, page: Path, url: str) -> Path:

@@ -41,11 +41,11 @@ def list_titles(doc: Element) -> list[str]:
     """Article titles in a page's main article list (not the related list)."""
     lists = [ol for ol in doc.find("main").find_all("ol", cls="article-list")
              if not any(p.tag == "section" and "related" in p.classes for p in _ancestors(ol))]
-    return [li.find("h2").find("a").text for ol in lists for li in ol.find_all("li", cls="article-item")]
+    return [li.find(cls="item-title").find("a").text for ol in lists for li in ol.find_all("li", cls="article-item")]
 
 
 def list_links(site: Path, file: Path, doc: Element) -> list[str]:
-    return [target(site, file, li.find("h2").find("a").get("href"))
+    return [target(site, file, li.find(cls="item-title").find("a").get("href"))
             for li in doc.find("main").find_all("li", cls="article-item")]
 
 

@@ -21,7 +21,7 @@ def test_one_line_summary_then_nothing_new(sample_root: Path, capsys) -> None:
     assert (articles, photos) == (7, 8)
     # Renditions are files: every photo in every width and format (site.yaml: 3 widths; webp + jpeg).
     assert renditions == new == len(list((sample_root / "site/media").iterdir())) == 8 * 3 * 2
-    assert pages == sum(1 for p in (sample_root / "site").rglob("*") if p.suffix in (".html", ".xml")
+    assert pages == sum(1 for p in (sample_root / "site").rglob("*") if p.suffix in (".html", ".xml", ".txt")
                         and p.parts[-2:] != ("static",))
     assert main(["--root", str(sample_root), "-j", "1"]) == 0
     again = SUMMARY.fullmatch(capsys.readouterr().out.splitlines()[0])

@@ -15,7 +15,7 @@ from urllib.error import HTTPError
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from html_dom import load, parse, resolve, urls
+from html_dom import load, origin, parse, resolve, urls
 
 BASE_URL = "https://news.example.org/"   # the sample's site.yaml: only canonical links may use it
 
@@ -38,6 +38,7 @@ def test_every_href_src_and_srcset_is_relative_and_resolves(sample_site: Path) -
     for page in pages:
         doc = load(page)
         canonical = {el.get("href") for el in doc.find_all("link", rel="canonical")}
+        start = origin(sample_site, page, doc)
         for attr, url in urls(doc):
             parts = urlsplit(url)
             if parts.scheme:
@@ -45,7 +46,7 @@ def test_every_href_src_and_srcset_is_relative_and_resolves(sample_site: Path) -
                 assert url in canonical or not url.startswith(BASE_URL), f"{page}: {attr} {url}"
                 continue
             assert url, f"{page}: empty {attr}"
-            target = resolve(sample_site, page, url)
+            target = resolve(sample_site, start, url)
             assert target.is_file(), f"{page}: {attr} {url!r} -> missing {target}"
             if parts.fragment and target.suffix == ".html":
                 assert parts.fragment in ids(target, anchors), f"{page}: no #{parts.fragment} in {target}"
@@ -63,9 +64,10 @@ def test_stylesheet_urls_resolve(sample_site: Path) -> None:
 def test_every_page_is_linked_from_somewhere(sample_site: Path) -> None:
     linked: set[Path] = set()
     for page in html_pages(sample_site):
-        for _, url in urls(load(page)):
+        doc = load(page)
+        for _, url in urls(doc):
             if not urlsplit(url).scheme:
-                linked.add(resolve(sample_site, page, url))
+                linked.add(resolve(sample_site, origin(sample_site, page, doc), url))
     orphans = [p for p in html_pages(sample_site) if p.resolve() not in linked and p.name != "404.html"]
     assert orphans == []
 

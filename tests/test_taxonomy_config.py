@@ -29,7 +29,7 @@ def test_a_new_taxonomy_and_a_moved_one_come_from_site_yaml(tmp_path: Path) -> N
     term = site / "communities/ma-an-tang-she-qu/index.html"
     doc = load(term)
     assert doc.find("h1").text == "马安堂社区"
-    titles = [li.find("h2").text for li in doc.find_all("li", cls="article-item")]
+    titles = [li.find(cls="item-title").text for li in doc.find_all("li", cls="article-item")]
     assert titles == ["横岗街道队员驰援兄弟街道"]
     assert (site / "communities/index.html").is_file() and (site / "communities/ma-an-tang-she-qu/feed.xml").is_file()
     # The article's street links follow the moved folder.
