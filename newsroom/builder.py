@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import content, images, index, output, pages, render
+from . import cache, content, depends, images, index, output, pages, parallel, render
 from .config import Config
 from .problems import Problem, error, errors
 
@@ -26,6 +26,7 @@ class BuildResult:
     pages: int = 0
     renditions_made: int = 0
     renditions_reused: int = 0
+    rendered: int = 0
     written: int = 0
     removed: int = 0
     seconds: float = 0.0
@@ -44,6 +45,8 @@ class Options:
     write: bool = True            # False: check only
     serve: bool = False
     progress: Callable[[int, int], None] | None = None
+    incremental: bool = True      # remember parsed files and pages in ROOT/.cache/build
+    executor: str | None = None   # a Dask scheduler (tcp://host:8786) for the image stage
 
 
 def build(config: Config, config_problems: list[Problem], options: Options = Options(),
@@ -58,7 +61,26 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
         return moment
 
     t = time.perf_counter()
-    articles, photos, found = content.read_all(config)
+    store = cache.Store(config.cache_dir / "build") if options.incremental else None
+    settings = cache.settings_hash(config)
+    inputs = ""
+    if store is not None and options.write:
+        inputs = _inputs_signature(config, options, settings)
+        head = store.load_head()
+        if head.get("signature") == _site_signature(inputs, config) and now.timestamp() < head.get("valid_until", 0):
+            # Nothing changed since the last good build: say what it said, write nothing.
+            for key, value in head["summary"].items():
+                setattr(result, key, value)
+            result.written = result.removed = result.renditions_made = result.rendered = 0
+            result.ok = True
+            stage("check", t)
+            return _finish(result, started)
+    state = store.load() if store is not None else cache.State()
+    if state.settings != settings:
+        state = cache.State(settings=settings)
+    t = stage("check", t)
+
+    articles, photos, found = read_all(config, state, options)
     result.problems += found
     t = stage("read", t)
     archive, found = index.build(articles, photos, config, now)
@@ -69,6 +91,8 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
     result.problems += duplicate_paths(planned, archive)
     result.pages = len(planned)
     t = stage("plan", t)
+    if store is not None:
+        store.save(state)    # parsed files stay useful even if this build fails
     if errors(result.problems, options.strict):
         return _finish(result, started)
     if not options.write:
@@ -84,19 +108,124 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
         return _finish(result, started)
 
     env = render.environment(config, archive)
-    files = _files(planned, env, media, config, options)
+    prints = depends.Fingerprints(archive)
+    fingerprints = [prints.page(page) for page in planned]
+    page_settings = f"{settings}|serve={options.serve}"
+    published = output.manifest(config.output) if store is not None else {}
+    known = state.pages if state.pages_settings == page_settings else {}
+    todo = [i for i, page in enumerate(planned)
+            if known.get(page.file) != fingerprints[i] or page.file not in published]
+    result.rendered = len(todo)
+    t = stage("depends", t)
     try:
-        written = output.write(files, config.output)
+        written = _write(planned, todo, env, media, config, options, published, result)
     except output.OutputError as exc:
         result.problems.append(error(str(config.output), 0, str(exc)))
         return _finish(result, started)
-    except RenderError as exc:
-        result.problems.append(template_problem(exc.__cause__, exc.page, config))
+    except parallel.RenderFailed as exc:
+        result.problems.append(exc.problem)
         return _finish(result, started)
-    stage("render+write", t)
+    t = stage("render+write", t)
     result.written, result.removed = len(written.written), len(written.removed)
     result.ok = True
+    if store is not None:
+        state.pages = {page.file: fingerprints[i] for i, page in enumerate(planned)}
+        state.pages_settings = page_settings
+        store.save(state)
+        summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}
+        summary["renditions_reused"] += result.renditions_made
+        summary["problems"] = list(result.problems)
+        store.save_head({"signature": _site_signature(inputs, config), "summary": summary,
+                         "valid_until": _valid_until(articles, config, now)})
+    stage("save", t)
     return _finish(result, started)
+
+
+def read_all(config: Config, state: cache.State, options: Options) -> tuple[list, list, list[Problem]]:
+    """content.read_all, but from the cache where a file is unchanged, and on every core."""
+    problems: list[Problem] = []
+    paths = content.article_files(config)
+    entries: dict[str, cache.Entry] = {}
+    todo = []
+    for path in paths:
+        source = path.relative_to(config.root).as_posix()
+        entry = state.articles.get(source)
+        if entry is not None and entry.stat is not None and entry.stat == cache.stat_key(path):
+            entries[source] = entry
+        else:
+            todo.append(path)
+    for source, stat, digest, article, found in parallel.read_articles(todo, config, options.jobs):
+        old = state.articles.get(source)
+        if old is not None and digest and old.digest == digest:
+            entries[source] = cache.Entry(stat, digest, old.value, old.problems)   # touched, not changed
+        else:
+            entries[source] = cache.Entry(stat, digest, article, found)
+    state.articles = entries
+    found_articles = []
+    for path in paths:
+        entry = entries[path.relative_to(config.root).as_posix()]
+        problems += entry.problems
+        if entry.value is not None:
+            found_articles.append(entry.value)
+
+    found_photos = []
+    photo_entries: dict[str, cache.Entry] = {}
+    for path in content.photo_files(config):
+        source = path.relative_to(config.root).as_posix()
+        stat = (cache.stat_key(path), cache.stat_key(path.with_suffix(".yaml")), path.is_symlink())
+        entry = state.photos.get(source)
+        if entry is None or entry.stat != stat:
+            photo, found = content.read_photo(path, config)
+            entry = cache.Entry(stat, photo.digest if photo else "", photo, found)
+        photo_entries[source] = entry
+        problems += entry.problems
+        if entry.value is not None:
+            found_photos.append(entry.value)
+    state.photos = photo_entries
+    problems += content._orphan_sidecars(config)
+    return found_articles, found_photos, problems
+
+
+def _inputs_signature(config: Config, options: Options, settings: str) -> str:
+    """Size and mtime of every input file, and every setting: equal means nothing to do."""
+    files = [config.root / "site.yaml", *(config.root / t.registry for t in config.taxonomies if t.registry)]
+    folders = [config.content_dir, config.photos_dir, *render.template_dirs(config)]
+    return cache.tree_signature(folders, files, f"{settings}|{options.serve}|{options.strict}")
+
+
+def _site_signature(inputs: str, config: Config) -> str:
+    """The inputs plus the published site's manifest: a site changed by hand is built again."""
+    return f"{inputs}|{cache.stat_key(config.output / output.MARKER)}"
+
+
+def _valid_until(articles: list, config: Config, now: datetime) -> float:
+    """When the next scheduled (future-dated) article goes live and the site must change."""
+    if config.future:
+        return float("inf")
+    waiting = [a.date.timestamp() for a in articles if a.date > now]
+    return min(waiting, default=float("inf"))
+
+
+def _write(planned: list[pages.Page], todo: list[int], env, media: dict[str, Path], config: Config,
+           options: Options, published: dict[str, str], result: BuildResult) -> output.WriteResult:
+    """Render the pages in `todo` and publish: a small change in place, else a whole new tree."""
+    extra = [*static_files(config), *((f"media/{name}", file) for name, file in sorted(media.items()))]
+    rendered = parallel.render_pages(env, [planned[i] for i in todo], options.serve, options.jobs,
+                                     lambda exc, page: template_problem(exc, page, config))
+    current = {page.file for page in planned} | {path for path, _ in extra}
+    removed = set(published) - current
+    if published and len(todo) + len(removed) <= max(200, len(planned) // 20):
+        changed: dict[str, bytes | Path] = dict(rendered)
+        changed.update(extra)
+        return output.update(changed, removed, config.output)
+    todo_set = set(todo)
+
+    def files() -> Iterator[tuple[str, bytes | Path | object]]:
+        for i, page in enumerate(planned):
+            yield next(rendered) if i in todo_set else (page.file, output.KEEP)
+        yield from extra
+
+    return output.write(files(), config.output)
 
 
 def _finish(result: BuildResult, started: float) -> BuildResult:
@@ -183,20 +312,6 @@ def _store(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-
-
-def _files(planned: list[pages.Page], env, media: dict[str, Path], config: Config,
-           options: Options) -> Iterator[tuple[str, bytes | Path]]:
-    for page in planned:
-        try:
-            data = render.render(env, page, options.serve)
-        except Exception as exc:  # noqa: BLE001 - any template bug becomes a located Problem
-            raise RenderError(page) from exc
-        yield page.file, data
-    for path, data in static_files(config):
-        yield path, data
-    for name, file in sorted(media.items()):
-        yield f"media/{name}", file
 
 
 def static_files(config: Config) -> list[tuple[str, bytes]]:

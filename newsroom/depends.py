@@ -1,0 +1,86 @@
+"""What each page is built from, as one hash: if it is unchanged, so is the page.
+
+A page's fingerprint hashes its path, its template and its context. Articles and photos in
+the context stand for everything a template shows about them, including what it reaches
+through the helpers `figures`, `term_for`, `photo_by_id` and `body` (the article's photos,
+the slugs and roles of its streets and reporters, the targets of its links). Templates and
+settings are not in the fingerprint: any change to them re-renders every page (the caller
+compares `settings_hash` first).
+
+Pure: one `Fingerprints` object per build memoises the digest of each shared object (an
+article appears on dozens of pages; a taxonomy on all of its terms' pages).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from datetime import date, datetime
+from typing import Any
+
+from . import urls
+from .index import Archive, Month, Taxonomy, Term, Year
+from .model import Article, Photo
+from .pages import Page, Pager
+
+_PLAIN = (str, int, float, bool, type(None), datetime, date)
+
+
+class Fingerprints:
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self._memo: dict[int, str] = {}
+        self._keep: list[Any] = []   # memo keys are id()s: keep the objects alive
+
+    def page(self, page: Page) -> str:
+        h = hashlib.sha256(f"{page.path}|{page.template}|".encode())
+        for key in sorted(page.context):
+            h.update(f"{key}=".encode())
+            h.update(self.value(page.context[key]).encode())
+        return h.hexdigest()
+
+    def value(self, value: Any) -> str:
+        if isinstance(value, _PLAIN):
+            return repr(value)
+        key = id(value)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._digest(value)
+            self._memo[key] = found
+            self._keep.append(value)
+        return found
+
+    def _digest(self, value: Any) -> str:
+        if isinstance(value, Article):
+            text = self._article(value)
+        elif isinstance(value, Photo):
+            text = repr(value)
+        elif isinstance(value, (tuple, list)):
+            text = "[" + ",".join(self.value(v) for v in value) + "]"
+        elif isinstance(value, dict):
+            text = "{" + ",".join(f"{k!r}:{self.value(v)}" for k, v in sorted(value.items(), key=repr)) + "}"
+        elif isinstance(value, Taxonomy):
+            text = f"{value.config!r}" + self.value(value.terms)
+        elif isinstance(value, (Term, Year, Month, Pager)):
+            text = repr(value)
+        else:
+            # Anything else a newer page type puts in a context: its repr must show its data.
+            text = f"{type(value).__name__}:{value!r}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _article(self, article: Article) -> str:
+        archive = self.archive
+        parts = [repr(article)]
+        for figure in archive.figures.get(article.id, ()):
+            parts.append(repr(figure))
+            parts.append(repr(archive.photo_by_id.get(figure.photo)))
+        for tax in archive.taxonomies:
+            for name in article.names(tax.key):
+                term = tax.term(name.name)
+                parts.append(f"{tax.key}:{name.name}:{term.slug if term else ''}:{term.role if term else ''}")
+        for target, _line in article.links:
+            # A link to another article shows that article's URL.
+            source = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), target))
+            linked = archive.article_by_id.get(archive.article_by_source.get(source, ""))
+            parts.append(urls.article(linked) if linked else "#")
+        return "\n".join(parts)
