@@ -160,12 +160,23 @@ def photo_cache(count: int, size: tuple[int, int] = (4000, 3000)) -> list[Path]:
     folder = cache_dir() / f"photos-{size[0]}x{size[1]}"
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{i:06d}.jpg" for i in range(count)]
-    for i, path in enumerate(paths):
-        if not path.exists():
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(camera_jpeg(i, size))
-            os.replace(tmp, path)
+    missing = [(i, path, size) for i, path in enumerate(paths) if not path.exists()]
+    if missing:
+        # In fresh worker processes, on every core: making a photo takes ~1 GB for a moment,
+        # and the benchmark's own peak memory is inherited by every build it starts.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            list(pool.map(_make_photo, missing))
     return paths
+
+
+def _make_photo(job: tuple[int, Path, tuple[int, int]]) -> None:
+    index, path, size = job
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(camera_jpeg(index, size))
+    os.replace(tmp, path)
 
 
 def camera_jpeg(seed: int, size: tuple[int, int]) -> bytes:
@@ -221,7 +232,11 @@ def add_photo(corpus: Corpus, index: int = 999_999) -> str:
     file = f"2024/12/photo-new-{index}.jpg"
     target = corpus.root / "photos" / file
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(camera_jpeg(index, (4000, 3000)))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(_make_photo, (index, target, (4000, 3000))).result()
     name = corpus.reporters[0][0]
     target.with_suffix(".yaml").write_text(f"caption: 新增图片。\ncredit: {name}\n", encoding="utf-8")
     return file

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, content, depends, images, index, output, pages, parallel, render
+from . import cache, cluster, content, depends, images, index, output, pages, parallel, render
 from .config import Config
 from .problems import Problem, error, errors
 
@@ -38,6 +40,11 @@ class BuildResult:
                 f"{self.written} files written in {self.seconds:.2f} s")
 
 
+# Up to this many changed pages (or 5% of the site) are replaced in place (output.update);
+# more, and a whole new tree is staged and swapped in (output.write).
+SMALL_CHANGE = 200
+
+
 @dataclass(frozen=True)
 class Options:
     strict: bool = False
@@ -51,6 +58,20 @@ class Options:
 
 def build(config: Config, config_problems: list[Problem], options: Options = Options(),
           now: datetime | None = None) -> BuildResult:
+    # A build makes millions of long-lived, acyclic objects: the cyclic collector would walk
+    # them all again and again (a third of an incremental build) and, after a fork, touch
+    # every page the workers share with us.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(config, config_problems, options, now)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(config: Config, config_problems: list[Problem], options: Options,
+           now: datetime | None) -> BuildResult:
     result = BuildResult(problems=list(config_problems))
     started = time.perf_counter()
     now = now or datetime.now(config.tz)
@@ -63,9 +84,9 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
     t = time.perf_counter()
     store = cache.Store(config.cache_dir / "build") if options.incremental else None
     settings = cache.settings_hash(config)
-    inputs = ""
+    inputs, scanned = "", None
     if store is not None and options.write:
-        inputs = _inputs_signature(config, options, settings)
+        inputs, scanned = _inputs_signature(config, options, settings)
         head = store.load_head()
         if head.get("signature") == _site_signature(inputs, config) and now.timestamp() < head.get("valid_until", 0):
             # Nothing changed since the last good build: say what it said, write nothing.
@@ -80,7 +101,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
         state = cache.State(settings=settings)
     t = stage("check", t)
 
-    articles, photos, found = read_all(config, state, options)
+    articles, photos, found = read_all(config, state, options, scanned)
     result.problems += found
     t = stage("read", t)
     archive, found = index.build(articles, photos, config, now)
@@ -91,16 +112,25 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
     result.problems += duplicate_paths(planned, archive)
     result.pages = len(planned)
     t = stage("plan", t)
-    if store is not None:
-        store.save(state)    # parsed files stay useful even if this build fails
-    if errors(result.problems, options.strict):
-        return _finish(result, started)
-    if not options.write:
-        result.ok = True
+    if errors(result.problems, options.strict) or not options.write:
+        if store is not None:
+            store.save(state)    # parsed files stay useful even if this build fails
+        result.ok = not errors(result.problems, options.strict)
         return _finish(result, started)
 
     jobs = images.plan(archive.photos, config.root, config.images)
-    media, found, made = renditions(jobs, config.cache_dir / "media", options)
+    executor, close = None, None
+    if options.executor and jobs:
+        try:
+            executor, close = cluster.connect(options.executor)
+        except cluster.ClusterError as exc:
+            result.problems.append(error("--executor", 0, str(exc)))
+            return _finish(result, started)
+    try:
+        media, found, made = renditions(jobs, config.cache_dir / "media", options, executor)
+    finally:
+        if close is not None:
+            close()
     result.problems += found
     result.renditions_made, result.renditions_reused = made, len(jobs) - made
     t = stage("images", t)
@@ -108,9 +138,9 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
         return _finish(result, started)
 
     env = render.environment(config, archive)
-    prints = depends.Fingerprints(archive)
+    prints = depends.Fingerprints(archive, {source: entry.digest for source, entry in state.articles.items()})
     fingerprints = [prints.page(page) for page in planned]
-    page_settings = f"{settings}|serve={options.serve}"
+    page_settings = f"{settings}|serve={options.serve}|{_templates_hash(config)}"
     published = output.manifest(config.output) if store is not None else {}
     known = state.pages if state.pages_settings == page_settings else {}
     todo = [i for i, page in enumerate(planned)
@@ -141,16 +171,28 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
     return _finish(result, started)
 
 
-def read_all(config: Config, state: cache.State, options: Options) -> tuple[list, list, list[Problem]]:
-    """content.read_all, but from the cache where a file is unchanged, and on every core."""
+def read_all(config: Config, state: cache.State, options: Options,
+             scanned: dict[str, tuple[int, int]] | None = None) -> tuple[list, list, list[Problem]]:
+    """content.read_all, but from the cache where a file is unchanged, and on every core.
+
+    `scanned`: (size, mtime) of the input files by path, when the caller has walked them.
+    """
     problems: list[Problem] = []
-    paths = content.article_files(config)
+    if scanned is None:
+        paths = content.article_files(config)
+        stats = {str(path): cache.stat_key(path) for path in paths}
+    else:
+        # Plain strings: pathlib costs more than the rest of a small rebuild at 10,000 files.
+        names = cache.listed(scanned, config.content_dir, {".md", ".markdown"})
+        paths = [Path(name) for name in names]
+        stats = {name: scanned[name] for name in names}
+    root = str(config.root) + os.sep
+    sources = [str(path)[len(root):].replace(os.sep, "/") for path in paths]
     entries: dict[str, cache.Entry] = {}
     todo = []
-    for path in paths:
-        source = path.relative_to(config.root).as_posix()
+    for path, source in zip(paths, sources, strict=True):
         entry = state.articles.get(source)
-        if entry is not None and entry.stat is not None and entry.stat == cache.stat_key(path):
+        if entry is not None and entry.stat is not None and entry.stat == stats[str(path)]:
             entries[source] = entry
         else:
             todo.append(path)
@@ -162,8 +204,8 @@ def read_all(config: Config, state: cache.State, options: Options) -> tuple[list
             entries[source] = cache.Entry(stat, digest, article, found)
     state.articles = entries
     found_articles = []
-    for path in paths:
-        entry = entries[path.relative_to(config.root).as_posix()]
+    for source in sources:
+        entry = entries[source]
         problems += entry.problems
         if entry.value is not None:
             found_articles.append(entry.value)
@@ -193,6 +235,17 @@ def _inputs_signature(config: Config, options: Options, settings: str) -> str:
     return cache.tree_signature(folders, files, f"{settings}|{options.serve}|{options.strict}")
 
 
+def _templates_hash(config: Config) -> str:
+    """Every template file's bytes: editing any template re-renders every page (simple, correct)."""
+    h = hashlib.sha256()
+    for folder in render.template_dirs(config):
+        for file in sorted(folder.rglob("*")):
+            if file.is_file() and "static" not in file.relative_to(folder).parts:
+                h.update(f"{file.relative_to(folder)}\n".encode())
+                h.update(file.read_bytes())
+    return h.hexdigest()
+
+
 def _site_signature(inputs: str, config: Config) -> str:
     """The inputs plus the published site's manifest: a site changed by hand is built again."""
     return f"{inputs}|{cache.stat_key(config.output / output.MARKER)}"
@@ -214,7 +267,7 @@ def _write(planned: list[pages.Page], todo: list[int], env, media: dict[str, Pat
                                      lambda exc, page: template_problem(exc, page, config))
     current = {page.file for page in planned} | {path for path, _ in extra}
     removed = set(published) - current
-    if published and len(todo) + len(removed) <= max(200, len(planned) // 20):
+    if published and len(todo) + len(removed) <= max(SMALL_CHANGE, len(planned) // 20):
         changed: dict[str, bytes | Path] = dict(rendered)
         changed.update(extra)
         return output.update(changed, removed, config.output)
@@ -298,7 +351,8 @@ def renditions(jobs: list[images.RenditionJob], cache: Path, options: Options,
 
 def _run(todo: list[images.RenditionJob], options: Options, executor: Executor | None) -> Iterator:
     if executor is not None:
-        yield from executor.map(images.render, todo)
+        # The executor may be a cluster with no view of our disk: jobs carry their bytes.
+        yield from cluster.run(executor, todo)
         return
     workers = options.jobs or os.cpu_count() or 1
     if workers <= 1 or len(todo) == 1:

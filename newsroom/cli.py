@@ -27,6 +27,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--future", action="store_true", help="include articles dated in the future")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: one per core)")
+    p.add_argument("--executor", metavar="tcp://HOST:8786",
+                   help="make image renditions on a Dask cluster (needs newsroom[cluster])")
     p.add_argument("--file-urls", action="store_true", help="links end in index.html, to browse from disk")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
@@ -55,7 +57,7 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
         print(f"error: archive folder {args.root} does not exist", file=sys.stderr)
         return 1
     cfg, problems = load_config(args)
-    options = builder.Options(strict=args.strict, jobs=args.jobs, write=write)
+    options = builder.Options(strict=args.strict, jobs=args.jobs, write=write, executor=args.executor)
     result = builder.build(cfg, problems, options)
     text = report(result.problems)
     if text:

@@ -3,7 +3,9 @@
 A page's fingerprint hashes its path, its template and its context. Articles and photos in
 the context stand for everything a template shows about them, including what it reaches
 through the helpers `figures`, `term_for`, `photo_by_id` and `body` (the article's photos,
-the slugs and roles of its streets and reporters, the targets of its links). Templates and
+the slugs and roles of its streets and reporters, the targets of its links); a term stands
+for its name, slug, role, description and counts (the items a page lists are in its
+context). Templates and
 settings are not in the fingerprint: any change to them re-renders every page (the caller
 compares `settings_hash` first).
 
@@ -27,8 +29,11 @@ _PLAIN = (str, int, float, bool, type(None), datetime, date)
 
 
 class Fingerprints:
-    def __init__(self, archive: Archive) -> None:
+    def __init__(self, archive: Archive, sources: dict[str, str] | None = None) -> None:
+        """`sources`: article id -> hash of its file, which stands for the whole parsed article
+        (parsing is a pure function of the file and the settings)."""
         self.archive = archive
+        self.sources = sources or {}
         self._memo: dict[int, str] = {}
         self._keep: list[Any] = []   # memo keys are id()s: keep the objects alive
 
@@ -36,7 +41,12 @@ class Fingerprints:
         h = hashlib.sha256(f"{page.path}|{page.template}|".encode())
         for key in sorted(page.context):
             h.update(f"{key}=".encode())
-            h.update(self.value(page.context[key]).encode())
+            value = page.context[key]
+            if key == "taxonomy" and "term" in page.context and isinstance(value, Taxonomy):
+                # A term's page shows its taxonomy's settings, not the other terms.
+                h.update(repr(value.config).encode())
+                continue
+            h.update(self.value(value).encode())
         return h.hexdigest()
 
     def value(self, value: Any) -> str:
@@ -61,7 +71,12 @@ class Fingerprints:
             text = "{" + ",".join(f"{k!r}:{self.value(v)}" for k, v in sorted(value.items(), key=repr)) + "}"
         elif isinstance(value, Taxonomy):
             text = f"{value.config!r}" + self.value(value.terms)
-        elif isinstance(value, (Term, Year, Month, Pager)):
+        elif isinstance(value, Term):
+            # What pages show of a term: its name, link, role and counts; the articles and
+            # photos a page lists are in its context separately.
+            text = (f"{value.taxonomy}|{value.name}|{value.slug}|{value.description}|{value.role}|"
+                    f"{len(value.articles)}|{len(value.photos)}")
+        elif isinstance(value, (Year, Month, Pager)):
             text = repr(value)
         else:
             # Anything else a newer page type puts in a context: its repr must show its data.
@@ -70,7 +85,8 @@ class Fingerprints:
 
     def _article(self, article: Article) -> str:
         archive = self.archive
-        parts = [repr(article)]
+        source = self.sources.get(article.id)
+        parts = [f"file:{source}" if source else repr(article)]
         for figure in archive.figures.get(article.id, ()):
             parts.append(repr(figure))
             parts.append(repr(archive.photo_by_id.get(figure.photo)))
