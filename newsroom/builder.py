@@ -138,7 +138,9 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
         return _finish(result, started)
 
     env = render.environment(config, archive)
-    prints = depends.Fingerprints(archive, {source: entry.digest for source, entry in state.articles.items()})
+    uses = {name: depends.archive_uses(lambda n: _template_source(env, n), name)
+            for name in {page.template for page in planned}}
+    prints = depends.Fingerprints(archive, {source: entry.digest for source, entry in state.articles.items()}, uses)
     fingerprints = [prints.page(page) for page in planned]
     page_settings = f"{settings}|serve={options.serve}|{_templates_hash(config)}"
     published = output.manifest(config.output) if store is not None else {}
@@ -233,6 +235,13 @@ def _inputs_signature(config: Config, options: Options, settings: str) -> str:
     files = [config.root / "site.yaml", *(config.root / t.registry for t in config.taxonomies if t.registry)]
     folders = [config.content_dir, config.photos_dir, *render.template_dirs(config)]
     return cache.tree_signature(folders, files, f"{settings}|{options.serve}|{options.strict}")
+
+
+def _template_source(env: jinja2.Environment, name: str) -> str | None:
+    try:
+        return env.loader.get_source(env, name)[0] if env.loader else None
+    except jinja2.TemplateNotFound:
+        return None
 
 
 def _templates_hash(config: Config) -> str:

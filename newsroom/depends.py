@@ -4,8 +4,8 @@ A page's fingerprint hashes its path, its template and its context. Articles and
 the context stand for everything a template shows about them, including what it reaches
 through the helpers `figures`, `term_for`, `photo_by_id` and `body` (the article's photos,
 the slugs and roles of its streets and reporters, the targets of its links); a term stands
-for its name, slug, role, description and counts (the items a page lists are in its
-context). Templates and
+for its name, slug, role and description, plus its counts on its own page and on its
+taxonomy's index (the items a page lists are in its context). Templates and
 settings are not in the fingerprint: any change to them re-renders every page (the caller
 compares `settings_hash` first).
 
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -29,16 +31,23 @@ _PLAIN = (str, int, float, bool, type(None), datetime, date)
 
 
 class Fingerprints:
-    def __init__(self, archive: Archive, sources: dict[str, str] | None = None) -> None:
+    def __init__(self, archive: Archive, sources: dict[str, str] | None = None,
+                 uses: dict[str, tuple[str, ...]] | None = None) -> None:
         """`sources`: article id -> hash of its file, which stands for the whole parsed article
-        (parsing is a pure function of the file and the settings)."""
+        (parsing is a pure function of the file and the settings). `uses`: template name ->
+        the archive attributes it reads directly (see `archive_uses`)."""
         self.archive = archive
         self.sources = sources or {}
+        self.uses = uses or {}
         self._memo: dict[int, str] = {}
         self._keep: list[Any] = []   # memo keys are id()s: keep the objects alive
 
     def page(self, page: Page) -> str:
         h = hashlib.sha256(f"{page.path}|{page.template}|".encode())
+        for name in self.uses.get(page.template, ()):
+            # The template reads the archive itself (home.html: the newest photos).
+            h.update(f"archive.{name}=".encode())
+            h.update(self.value(getattr(self.archive, name, None)).encode())
         for key in sorted(page.context):
             h.update(f"{key}=".encode())
             value = page.context[key]
@@ -47,6 +56,8 @@ class Fingerprints:
                 h.update(repr(value.config).encode())
                 continue
             h.update(self.value(value).encode())
+            if key == "term" and isinstance(value, Term):
+                h.update(_counts(value).encode())   # a term's own page shows its counts
         return h.hexdigest()
 
     def value(self, value: Any) -> str:
@@ -70,12 +81,12 @@ class Fingerprints:
         elif isinstance(value, dict):
             text = "{" + ",".join(f"{k!r}:{self.value(v)}" for k, v in sorted(value.items(), key=repr)) + "}"
         elif isinstance(value, Taxonomy):
-            text = f"{value.config!r}" + self.value(value.terms)
+            # The taxonomy's index page: every term with its counts.
+            text = f"{value.config!r}" + "".join(self.value(t) + _counts(t) for t in value.terms)
         elif isinstance(value, Term):
-            # What pages show of a term: its name, link, role and counts; the articles and
-            # photos a page lists are in its context separately.
-            text = (f"{value.taxonomy}|{value.name}|{value.slug}|{value.description}|{value.role}|"
-                    f"{len(value.articles)}|{len(value.photos)}")
+            # Elsewhere (bylines, a street's reporters) a term is a name and a link; the
+            # articles and photos a page lists are in its context separately.
+            text = f"{value.taxonomy}|{value.name}|{value.slug}|{value.description}|{value.role}"
         elif isinstance(value, (Year, Month, Pager)):
             text = repr(value)
         else:
@@ -100,3 +111,31 @@ class Fingerprints:
             linked = archive.article_by_id.get(archive.article_by_source.get(source, ""))
             parts.append(urls.article(linked) if linked else "#")
         return "\n".join(parts)
+
+
+def _counts(term: Term) -> str:
+    return f"|{len(term.articles)}|{len(term.photos)}"
+
+
+_ARCHIVE_ATTR = re.compile(r"\barchive\.(\w+)")
+_REFERENCE = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
+# The navigation reads archive.taxonomies only for their settings (titles, paths), which
+# the settings hash already covers.
+_SETTINGS_ONLY = {"taxonomies"}
+
+
+def archive_uses(source_of: Callable[[str], str | None], template: str) -> tuple[str, ...]:
+    """Archive attributes a template (with what it extends, includes and imports) reads
+    directly, such as `archive.photos`: pages made from it depend on all of them."""
+    seen: set[str] = set()
+    found: set[str] = set()
+    todo = [template]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        text = source_of(name) or ""
+        found.update(_ARCHIVE_ATTR.findall(text))
+        todo.extend(_REFERENCE.findall(text))
+    return tuple(sorted(found - _SETTINGS_ONLY))

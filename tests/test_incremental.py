@@ -173,3 +173,20 @@ def test_template_error_in_an_incremental_build_leaves_the_site(sample_root: Pat
     assert not result.ok
     assert any(p.path == "templates/article.html" and p.line > 0 for p in result.problems)
     assert snapshot(sample_root / "site") == before
+
+
+def test_new_photo_reaches_every_page_that_shows_it(sample_root: Path) -> None:
+    """The home page reads the newest photos from the archive itself; its fingerprint knows."""
+    import shutil
+
+    first = build(sample_root)
+    site = sample_root / "site"
+    before = snapshot(site)
+    source = sorted((sample_root / "photos").rglob("*.jpg"))[0]
+    shutil.copy(source, source.with_name("brand-new.jpg"))
+    source.with_name("brand-new.yaml").write_text("caption: 全新的一张图片\ncredit: 张鹏\ndate: 2022-03-01\n",
+                                                  encoding="utf-8")
+    result = build(sample_root)
+    assert "全新的一张图片" in (site / "index.html").read_text(encoding="utf-8")
+    assert changed(before, snapshot(site)) >= containing(site, "全新的一张图片") | {"index.html"}
+    assert result.rendered < first.pages
