@@ -40,8 +40,10 @@ class BuildResult:
                 f"{self.written} files written in {self.seconds:.2f} s")
 
 
-# Up to this many changed pages (or 5% of the site) are replaced in place (output.update);
-# more, and a whole new tree is staged and swapped in (output.write).
+# Up to this many changed pages (or a quarter of the site) are replaced in place
+# (output.update); more, and a whole new tree is staged and swapped in (output.write).
+# Staging links every unchanged file and deletes the old tree: on this machine's disk
+# that costs about as much as writing a quarter of the files again.
 SMALL_CHANGE = 200
 
 
@@ -276,7 +278,7 @@ def _write(planned: list[pages.Page], todo: list[int], env, media: dict[str, Pat
                                      lambda exc, page: template_problem(exc, page, config))
     current = {page.file for page in planned} | {path for path, _ in extra}
     removed = set(published) - current
-    if published and len(todo) + len(removed) <= max(SMALL_CHANGE, len(planned) // 20):
+    if published and len(todo) + len(removed) <= max(SMALL_CHANGE, len(planned) // 4):
         changed: dict[str, bytes | Path] = dict(rendered)
         changed.update(extra)
         return output.update(changed, removed, config.output)
