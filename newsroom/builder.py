@@ -147,8 +147,8 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     page_settings = f"{settings}|serve={options.serve}|{_templates_hash(config)}"
     published = output.manifest(config.output) if store is not None else {}
     known = state.pages if state.pages_settings == page_settings else {}
-    todo = [i for i, page in enumerate(planned)
-            if known.get(page.file) != fingerprints[i] or page.file not in published]
+    files = [page.file for page in planned]
+    todo = [i for i, file in enumerate(files) if known.get(file) != fingerprints[i] or file not in published]
     result.rendered = len(todo)
     t = stage("depends", t)
     try:
@@ -163,7 +163,7 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     result.written, result.removed = len(written.written), len(written.removed)
     result.ok = True
     if store is not None:
-        state.pages = {page.file: fingerprints[i] for i, page in enumerate(planned)}
+        state.pages = dict(zip(files, fingerprints, strict=True))
         state.pages_settings = page_settings
         store.save(state)
         summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}

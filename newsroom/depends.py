@@ -28,6 +28,7 @@ from .model import Article, Photo
 from .pages import Page, Pager
 
 _PLAIN = (str, int, float, bool, type(None), datetime, date)
+_PLAIN_TYPES = frozenset(_PLAIN)
 
 
 class Fingerprints:
@@ -43,25 +44,25 @@ class Fingerprints:
         self._keep: list[Any] = []   # memo keys are id()s: keep the objects alive
 
     def page(self, page: Page) -> str:
-        h = hashlib.sha256(f"{page.path}|{page.template}|".encode())
+        # One string, hashed once: this runs for every page of the site on every build.
+        parts = [page.path, page.template]
         for name in self.uses.get(page.template, ()):
             # The template reads the archive itself (home.html: the newest photos).
-            h.update(f"archive.{name}=".encode())
-            h.update(self.value(getattr(self.archive, name, None)).encode())
-        for key in sorted(page.context):
-            h.update(f"{key}=".encode())
-            value = page.context[key]
-            if key == "taxonomy" and "term" in page.context and isinstance(value, Taxonomy):
+            parts.append(f"archive.{name}={self.value(getattr(self.archive, name, None))}")
+        context = page.context
+        for key in sorted(context):
+            value = context[key]
+            if key == "taxonomy" and "term" in context and isinstance(value, Taxonomy):
                 # A term's page shows its taxonomy's settings, not the other terms.
-                h.update(repr(value.config).encode())
+                parts.append(f"{key}={value.config!r}")
                 continue
-            h.update(self.value(value).encode())
+            parts.append(f"{key}={self.value(value)}")
             if key == "term" and isinstance(value, Term):
-                h.update(_counts(value).encode())   # a term's own page shows its counts
-        return h.hexdigest()
+                parts.append(_counts(value))   # a term's own page shows its counts
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     def value(self, value: Any) -> str:
-        if isinstance(value, _PLAIN):
+        if type(value) in _PLAIN_TYPES or isinstance(value, _PLAIN):
             return repr(value)
         key = id(value)
         found = self._memo.get(key)
@@ -77,7 +78,7 @@ class Fingerprints:
         elif isinstance(value, Photo):
             text = repr(value)
         elif isinstance(value, (tuple, list)):
-            text = "[" + ",".join(self.value(v) for v in value) + "]"
+            text = "[" + ",".join(map(self.value, value)) + "]"
         elif isinstance(value, dict):
             text = "{" + ",".join(f"{k!r}:{self.value(v)}" for k, v in sorted(value.items(), key=repr)) + "}"
         elif isinstance(value, Taxonomy):
