@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -10,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import content, images, index, output, pages, render, renditions, search
+from . import cache, cluster, content, depends, images, index, output, pages, parallel, render, renditions, search
 from .config import Config
 from .problems import Problem, error, errors
 
@@ -24,6 +28,7 @@ class BuildResult:
     pages: int = 0
     renditions_made: int = 0      # rendition files (one per photo, width and format) made now
     renditions_reused: int = 0
+    rendered: int = 0             # pages rendered now (the others were unchanged)
     written: int = 0
     removed: int = 0
     seconds: float = 0.0
@@ -35,6 +40,13 @@ class BuildResult:
                 f"{self.written} files written in {self.seconds:.2f} s")
 
 
+# Up to this many changed pages (or a quarter of the site) are replaced in place
+# (output.update); more, and a whole new tree is staged and swapped in (output.write).
+# Staging links every unchanged file and deletes the old tree: on this machine's disk
+# that costs about as much as writing a quarter of the files again.
+SMALL_CHANGE = 200
+
+
 @dataclass(frozen=True)
 class Options:
     strict: bool = False
@@ -42,10 +54,26 @@ class Options:
     write: bool = True            # False: check only
     serve: bool = False
     progress: Callable[[int, int], None] | None = None
+    incremental: bool = True      # remember parsed files and pages in ROOT/.cache/build
+    executor: str | None = None   # a Dask scheduler (tcp://host:8786) for the image stage
 
 
 def build(config: Config, config_problems: list[Problem], options: Options = Options(),
           now: datetime | None = None) -> BuildResult:
+    # A build makes millions of long-lived, acyclic objects: the cyclic collector would walk
+    # them all again and again (a third of an incremental build) and, after a fork, touch
+    # every page the workers share with us.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(config, config_problems, options, now)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(config: Config, config_problems: list[Problem], options: Options,
+           now: datetime | None) -> BuildResult:
     result = BuildResult(problems=list(config_problems))
     started = time.perf_counter()
     now = now or datetime.now(config.tz)
@@ -62,7 +90,26 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
             return _finish(result, started)
 
     t = time.perf_counter()
-    articles, photos, found = content.read_all(config)
+    store = cache.Store(_state_folder(config)) if options.incremental else None
+    settings = cache.settings_hash(config)
+    inputs, scanned = "", None
+    if store is not None and options.write:
+        inputs, scanned = _inputs_signature(config, options, settings)
+        head = store.load_head()
+        if head.get("signature") == _site_signature(inputs, config) and now.timestamp() < head.get("valid_until", 0):
+            # Nothing changed since the last good build: say what it said, write nothing.
+            for key, value in head["summary"].items():
+                setattr(result, key, value)
+            result.written = result.removed = result.renditions_made = result.rendered = 0
+            result.ok = True
+            stage("check", t)
+            return _finish(result, started)
+    state = store.load() if store is not None else cache.State()
+    if state.settings != settings:
+        state = cache.State(settings=settings)
+    t = stage("check", t)
+
+    articles, photos, found = read_all(config, state, options, scanned)
     result.problems += found
     t = stage("read", t)
     archive, found = index.build(articles, photos, config, now)
@@ -74,34 +121,224 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
     result.pages = len(planned)
     t = stage("plan", t)
     if not options.write:
+        if store is not None:
+            store.save(state)    # parsed files stay useful for the next build
         result.ok = not errors(result.problems, options.strict)
         return _finish(result, started)
 
     # Photos are rendered even when something else is wrong, so one build lists every bad
     # photo (and nothing is wasted: the renditions wait in the cache for the next build).
     jobs = images.plan(archive.photos, config.root, config.images)
-    made = renditions.run(jobs, config.cache_dir / "media", options.jobs, report=options.progress)
+    executor, close = None, None
+    if options.executor and jobs:
+        try:
+            executor, close = cluster.connect(options.executor)
+        except cluster.ClusterError as exc:
+            result.problems.append(error("--executor", 0, str(exc)))
+            return _finish(result, started)
+    try:
+        made = renditions.run(jobs, config.cache_dir / "media", options.jobs, executor=executor,
+                              report=options.progress)
+    finally:
+        if close is not None:
+            close()
     result.problems = renditions.attribute(result.problems + made.problems, articles)
     result.renditions_made, result.renditions_reused = made.made, made.reused
     media = made.media
     t = stage("images", t)
     if errors(result.problems, options.strict):
+        if store is not None:
+            store.save(state)
         return _finish(result, started)
 
     env = render.environment(config, archive)
-    files = search.indexed(_files(planned, env, media, config, options), config, result.problems)
+    uses = {name: depends.archive_uses(lambda n: _template_source(env, n), name)
+            for name in {page.template for page in planned}}
+    prints = depends.Fingerprints(archive, {source: entry.digest for source, entry in state.articles.items()}, uses)
+    fingerprints = [prints.page(page) for page in planned]
+    page_settings = f"{settings}|serve={options.serve}|{_templates_hash(config)}"
+    published = output.manifest(config.output) if store is not None else {}
+    known = state.pages if state.pages_settings == page_settings else {}
+    if not published:
+        known = {}
+    indexer = search.Indexer(config, _state_folder(config) / "search-pages" if store is not None
+                             else config.cache_dir / "search" / f"pages-{os.getpid()}", state.search if known else {})
+    files = [page.file for page in planned]
+    todo = [i for i, file in enumerate(files) if known.get(file) != fingerprints[i] or file not in published]
+    result.rendered = len(todo)
+    t = stage("depends", t)
     try:
-        written = output.write(files, config.output)
+        written = _write(planned, todo, env, media, config, options, published, indexer, result.problems)
     except output.OutputError as exc:
         result.problems.append(error(str(config.output), 0, str(exc)))
         return _finish(result, started)
-    except RenderError as exc:
-        result.problems.append(template_problem(exc.__cause__, exc.page, config))
+    except parallel.RenderFailed as exc:
+        result.problems.append(exc.problem)
         return _finish(result, started)
-    stage("render+write", t)
+    finally:
+        if store is None:
+            shutil.rmtree(indexer.folder, ignore_errors=True)
+    t = stage("render+write", t)
     result.written, result.removed = len(written.written), len(written.removed)
     result.ok = True
+    if store is not None:
+        state.pages = dict(zip(files, fingerprints, strict=True))
+        state.pages_settings = page_settings
+        state.search = indexer.known
+        store.save(state)
+        summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}
+        summary["renditions_reused"] += result.renditions_made
+        summary["problems"] = list(result.problems)
+        store.save_head({"signature": _site_signature(inputs, config), "summary": summary,
+                         "valid_until": _valid_until(articles, config, now)})
+    stage("save", t)
     return _finish(result, started)
+
+
+def read_all(config: Config, state: cache.State, options: Options,
+             scanned: dict[str, tuple[int, int]] | None = None) -> tuple[list, list, list[Problem]]:
+    """content.read_all, but from the cache where a file is unchanged, and on every core.
+
+    `scanned`: (size, mtime) of the input files by path, when the caller has walked them.
+    """
+    problems: list[Problem] = []
+    if scanned is None:
+        paths = content.article_files(config)
+        stats = {str(path): cache.stat_key(path) for path in paths}
+    else:
+        # Plain strings: pathlib costs more than the rest of a small rebuild at 10,000 files.
+        names = cache.listed(scanned, config.content_dir, {".md", ".markdown"})
+        paths = [Path(name) for name in names]
+        stats = {name: scanned[name] for name in names}
+    root = str(config.root) + os.sep
+    sources = [str(path)[len(root):].replace(os.sep, "/") for path in paths]
+    entries: dict[str, cache.Entry] = {}
+    todo = []
+    for path, source in zip(paths, sources, strict=True):
+        entry = state.articles.get(source)
+        if entry is not None and entry.stat is not None and entry.stat == stats[str(path)]:
+            entries[source] = entry
+        else:
+            todo.append(path)
+    for source, stat, digest, article, found in parallel.read_articles(todo, config, options.jobs):
+        old = state.articles.get(source)
+        if old is not None and digest and old.digest == digest:
+            entries[source] = cache.Entry(stat, digest, old.value, old.problems)   # touched, not changed
+        else:
+            entries[source] = cache.Entry(stat, digest, article, found)
+    state.articles = entries
+    found_articles = []
+    for source in sources:
+        entry = entries[source]
+        problems += entry.problems
+        if entry.value is not None:
+            found_articles.append(entry.value)
+
+    found_photos = []
+    photo_entries: dict[str, cache.Entry] = {}
+    for path in content.photo_files(config):
+        source = path.relative_to(config.root).as_posix()
+        stat = (cache.stat_key(path), cache.stat_key(path.with_suffix(".yaml")),
+                cache.stat_key(path.with_suffix(".yml")), path.is_symlink())
+        entry = state.photos.get(source)
+        if entry is None or entry.stat != stat:
+            photo, found = content.read_photo(path, config)
+            entry = cache.Entry(stat, photo.digest if photo else "", photo, found)
+        photo_entries[source] = entry
+        problems += entry.problems
+        if entry.value is not None:
+            found_photos.append(entry.value)
+    state.photos = photo_entries
+    problems += content._orphan_sidecars(config)
+    return found_articles, found_photos, problems
+
+
+def _inputs_signature(config: Config, options: Options, settings: str) -> str:
+    """Size and mtime of every input file, and every setting: equal means nothing to do."""
+    files = [config.root / "site.yaml", *(config.root / t.registry for t in config.taxonomies if t.registry)]
+    folders = [config.content_dir, config.photos_dir, *render.template_dirs(config)]
+    return cache.tree_signature(folders, files, f"{settings}|{options.serve}|{options.strict}")
+
+
+def _template_source(env: jinja2.Environment, name: str) -> str | None:
+    try:
+        return env.loader.get_source(env, name)[0] if env.loader else None
+    except jinja2.TemplateNotFound:
+        return None
+
+
+def _templates_hash(config: Config) -> str:
+    """Every template file's bytes: editing any template re-renders every page (simple, correct)."""
+    h = hashlib.sha256()
+    for folder in render.template_dirs(config):
+        for file in sorted(folder.rglob("*")):
+            if file.is_file() and "static" not in file.relative_to(folder).parts:
+                h.update(f"{file.relative_to(folder)}\n".encode())
+                h.update(file.read_bytes())
+    return h.hexdigest()
+
+
+def _site_signature(inputs: str, config: Config) -> str:
+    """The inputs plus the published site's manifest: a site changed by hand is built again."""
+    return f"{inputs}|{cache.stat_key(config.output / output.MARKER)}"
+
+
+def _valid_until(articles: list, config: Config, now: datetime) -> float:
+    """When the next scheduled (future-dated) article goes live and the site must change."""
+    if config.future:
+        return float("inf")
+    waiting = [a.date.timestamp() for a in articles if a.date > now]
+    return min(waiting, default=float("inf"))
+
+
+def _write(planned: list[pages.Page], todo: list[int], env, media: dict[str, Path], config: Config,
+           options: Options, published: dict[str, str], indexer: search.Indexer,
+           problems: list[Problem]) -> output.WriteResult:
+    """Render the pages in `todo` and publish: a small change in place, else a whole new tree."""
+    rendered = _noted(parallel.render_pages(env, [planned[i] for i in todo], options.serve, options.jobs,
+                                            lambda exc, page: template_problem(exc, page, config)), indexer)
+    every_page = {page.file for page in planned}
+
+    def extra() -> list[tuple[str, bytes | Path]]:
+        # After the pages: the search bundle needs every rendered page seen first.
+        return [*static_files(config), *((f"media/{name}", file) for name, file in sorted(media.items())),
+                *originals(planned, config), *indexer.bundle(every_page, problems)]
+
+    if published and len(todo) <= max(SMALL_CHANGE, len(planned) // 4):
+        changed: dict[str, bytes | Path] = dict(rendered)
+        rest = extra()
+        changed.update(rest)
+        removed = set(published) - every_page - {path for path, _ in rest}
+        return output.update(changed, removed, config.output)
+    todo_set = set(todo)
+
+    def files() -> Iterator[tuple[str, bytes | Path | object]]:
+        for i, page in enumerate(planned):
+            yield next(rendered) if i in todo_set else (page.file, output.KEEP)
+        yield from extra()
+
+    return output.write(files(), config.output)
+
+
+def _noted(rendered: Iterator[tuple[str, bytes]], indexer: search.Indexer) -> Iterator[tuple[str, bytes]]:
+    for path, data in rendered:
+        indexer.page(path, data)
+        yield path, data
+
+
+def originals(planned: list[pages.Page], config: Config) -> list[tuple[str, bytes]]:
+    """Opt-in only (publish_originals): originals keep their EXIF (camera, GPS …). Bytes, not
+    links, so an edited original of the same size is still republished."""
+    if not config.publish_originals:
+        return []
+    return [(page.context["original"], (config.photos_dir / page.context["photo"].file).read_bytes())
+            for page in planned if page.context.get("original")]
+
+
+def _state_folder(config: Config) -> Path:
+    """What a build remembers, per output folder (pages there are compared with it)."""
+    key = hashlib.sha256(os.fsencode(config.output.resolve())).hexdigest()[:16]
+    return config.cache_dir / "build" / key
 
 
 def _finish(result: BuildResult, started: float) -> BuildResult:
@@ -153,26 +390,6 @@ def template_problem(exc: BaseException | None, page: pages.Page, config: Config
 def _source(page: pages.Page) -> str:
     item = page.context.get("article") or page.context.get("photo")
     return item.source if item is not None else ""
-
-
-def _files(planned: list[pages.Page], env, media: dict[str, Path], config: Config,
-           options: Options) -> Iterator[tuple[str, bytes | Path]]:
-    for page in planned:
-        try:
-            data = render.render(env, page, options.serve)
-        except Exception as exc:  # noqa: BLE001 - any template bug becomes a located Problem
-            raise RenderError(page) from exc
-        yield page.file, data
-    for path, data in static_files(config):
-        yield path, data
-    for name, file in sorted(media.items()):
-        yield f"media/{name}", file
-    if config.publish_originals:
-        # Opt-in only: originals keep their EXIF (camera, GPS …). Bytes, not links, so an
-        # edited original of the same size is still republished.
-        for page in planned:
-            if page.context.get("original"):
-                yield page.context["original"], (config.photos_dir / page.context["photo"].file).read_bytes()
 
 
 def static_files(config: Config) -> list[tuple[str, bytes]]:

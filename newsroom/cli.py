@@ -33,6 +33,8 @@ def _shared(suppress: bool) -> argparse.ArgumentParser:
     add("--future", action="store_true", default=False, help="include articles dated in the future")
     add("--strict", action="store_true", default=False, help="treat warnings as errors")
     add("--jobs", "-j", type=int, default=0, help="worker processes (default: one per core)")
+    add("--executor", metavar="tcp://HOST:8786", default=None,
+        help="make image renditions on a Dask cluster (needs newsroom[cluster])")
     add("--file-urls", action="store_true", default=False, help="links end in index.html, to browse from disk")
     add("-q", "--quiet", action="store_true", default=False, help="print only problems")
     add("-v", "--verbose", action="store_true", default=False, help="print per-stage timings")
@@ -87,7 +89,7 @@ def load_config(args: argparse.Namespace, **overrides):
 
 def run_build(args: argparse.Namespace, write: bool) -> int:
     cfg, problems = load_config(args)
-    options = builder.Options(strict=args.strict, jobs=args.jobs, write=write)
+    options = builder.Options(strict=args.strict, jobs=args.jobs, write=write, executor=args.executor)
     result = builder.build(cfg, problems, options)
     text = report(result.problems)
     if text:

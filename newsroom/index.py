@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from .config import Config, TaxonomyConfig
 from .model import Article, Credit, Photo, PhotoRef
@@ -41,7 +42,12 @@ class Taxonomy:
         return self.config.key
 
     def term(self, name: str) -> Term | None:
-        return next((t for t in self.terms if t.name == name), None)
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Term]:
+        # Looked up for every article on every page (bylines, related lists): a dict, not a scan.
+        return {t.name: t for t in reversed(self.terms)}
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,9 @@ def related(archive: Archive, article: Article, limit: int) -> tuple[Article, ..
         for name in article.names(tax.key):
             term = tax.term(name.name)
             if term:
-                ids.update(term.articles)
+                # Each term lists articles newest first, so the newest `limit` of the union
+                # are among the first limit + 1 of each list (+1: the article itself).
+                ids.update(term.articles[: limit + 1])
     ids.discard(article.id)
     chosen = sorted((archive.article_by_id[i] for i in ids), key=lambda a: (a.date, a.slug), reverse=True)
     return tuple(chosen[:limit])

@@ -1,11 +1,11 @@
 """Full-text search: a Pagefind index of the built pages, published with them.
 
-The pages stream through `indexed()` on their way to output.write: every page marked
-`data-pagefind-body` (articles and photos) is copied to a scratch folder, and when the
-stream ends Pagefind's extended build (Chinese word segmentation) indexes that folder
-and its bundle is yielded as more files under pagefind/. So the index is written in the
-same atomic swap as the pages it describes, and an unchanged site gets a byte-identical
-bundle (cached by a digest of the indexed pages), so a rebuild with no change writes nothing.
+Every rendered page passes an `Indexer` on its way to output: each page marked
+`data-pagefind-body` (articles and photos) is kept in a folder beside the build's cache,
+and Pagefind's extended build (Chinese word segmentation) indexes that folder; its bundle
+is published as more files under pagefind/, in the same write as the pages it describes.
+The bundle is cached by a digest of the indexed pages, so a rebuild with no searchable
+page changed runs no Pagefind and writes nothing.
 
 Without the `pagefind` package the site still builds, with a warning, and no search index.
 """
@@ -18,7 +18,6 @@ import importlib.util
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .config import Config
@@ -44,41 +43,57 @@ def is_extended(binary: Path) -> bool:
     return "extended" in binary.name
 
 
-def indexed(files: Iterable[tuple[str, bytes | Path]], config: Config,
-            problems: list[Problem]) -> Iterator[tuple[str, bytes | Path]]:
-    """Pass every file through, then add the search bundle for the pages among them."""
-    binary = executable()
-    if binary is None:
-        problems.append(warning("site.yaml", 0, "search is disabled: install it with "
-                                "pip install 'pagefind[extended]' (the search page will say it is unavailable)"))
-        yield from files
-        return
-    if not is_extended(binary):
-        problems.append(warning("site.yaml", 0, "Pagefind without the extended build cannot split Chinese "
-                                "text into words: pip install 'pagefind[extended]'"))
-    cache = config.cache_dir / "search"
-    pages = cache / f"pages-{os.getpid()}"
-    shutil.rmtree(pages, ignore_errors=True)
-    pages.mkdir(parents=True)
-    digest = hashlib.sha256(f"{PAGEFIND_VERSION_TAG}:{_version()}:{binary}:{config.file_urls}".encode())
-    count = 0
-    try:
-        for path, content in files:
-            if isinstance(content, bytes) and path.endswith(".html") and MARKER in content:
-                count += 1
-                target = pages / path
+class Indexer:
+    """The searchable pages (those marked `data-pagefind-body`: articles and photos) kept as
+    files in `folder`, and the Pagefind bundle made from them.
+
+    An incremental build renders only the pages that changed, so the folder keeps the rest
+    from earlier builds: `known` (page file -> hash of its bytes) says what it holds. Pagefind
+    has no incremental mode; it runs again only when a searchable page changed.
+    """
+
+    def __init__(self, config: Config, folder: Path, known: dict[str, str] | None = None) -> None:
+        self.config = config
+        self.folder = folder
+        self.known = dict(known or {})
+        if not self.known:   # start afresh: nothing from an older build may linger
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def page(self, path: str, content: bytes) -> None:
+        """Note a rendered page (searchable or not: a page may stop being searchable)."""
+        if path.endswith(".html") and MARKER in content:
+            digest = hashlib.sha256(content).hexdigest()
+            if self.known.get(path) != digest:
+                target = self.folder / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
-                digest.update(path.encode() + b"\0" + hashlib.sha256(content).digest())
-            yield path, content
-        if count == 0:   # nothing to search yet (an empty archive): no bundle, no warning
-            return
-        bundle, problem = _bundle(binary, pages, cache, digest.hexdigest(), config.file_urls)
-    finally:
-        shutil.rmtree(pages, ignore_errors=True)
-    if problem:
-        problems.append(problem)
-    yield from bundle
+                self.known[path] = digest
+        elif self.known.pop(path, None) is not None:
+            (self.folder / path).unlink(missing_ok=True)
+
+    def bundle(self, pages: set[str], problems: list[Problem]) -> list[tuple[str, bytes | Path]]:
+        """The bundle's files for the searchable pages among `pages` (the whole site's pages)."""
+        for path in [p for p in self.known if p not in pages]:
+            del self.known[path]
+            (self.folder / path).unlink(missing_ok=True)
+        if not self.known:   # nothing to search yet (an empty archive): no bundle, no warning
+            return []
+        binary = executable()
+        if binary is None:
+            problems.append(warning("site.yaml", 0, "search is disabled: install it with "
+                                    "pip install 'pagefind[extended]' (the search page will say it is unavailable)"))
+            return []
+        if not is_extended(binary):
+            problems.append(warning("site.yaml", 0, "Pagefind without the extended build cannot split Chinese "
+                                    "text into words: pip install 'pagefind[extended]'"))
+        digest = hashlib.sha256(f"{PAGEFIND_VERSION_TAG}:{_version()}:{binary}:{self.config.file_urls}".encode())
+        for path, page_digest in sorted(self.known.items()):
+            digest.update(f"{path}\0{page_digest}\n".encode())
+        files, problem = _bundle(binary, self.folder, self.config.cache_dir / "search", digest.hexdigest(),
+                                 self.config.file_urls)
+        if problem:
+            problems.append(problem)
+        return files
 
 
 def _version() -> str:
@@ -112,4 +127,7 @@ def _bundle(binary: Path, pages: Path, cache: Path, digest: str,
         os.replace(fresh, done)
         stamp.write_text(digest)
     files = sorted(f for f in done.rglob("*") if f.is_file())
-    return [(BUNDLE + f.relative_to(done).as_posix(), f.read_bytes()) for f in files], None
+    # Files named by their content's hash are passed as files to link (never read here: there
+    # is one per page); the few others (pagefind.js, the entry) as bytes.
+    return [(BUNDLE + f.relative_to(done).as_posix(), f if f.parent != done else f.read_bytes())
+            for f in files], None

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import lazy_pinyin
-
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -15,6 +13,8 @@ def slugify(text: str, fallback: str = "item") -> str:
 
     Never raises and never returns an empty string: text with nothing to keep gives `fallback`.
     """
+    from pypinyin import lazy_pinyin  # imported here: it takes 0.2 s, and most builds need no pinyin
+
     text = unicodedata.normalize("NFKC", str(text))
     # pypinyin passes non-Chinese runs through unchanged; each syllable becomes a word.
     words = lazy_pinyin(text, errors="default")

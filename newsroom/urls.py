@@ -93,7 +93,7 @@ def relative(from_path: str, to_path: str, file_urls: bool = False) -> str:
         to_path += "index.html"
     base = posixpath.dirname(output_file(from_path))
     target = to_path.rstrip("/") or "."
-    link = posixpath.relpath(target, base or ".")
+    link = _relpath(target, base)
     if to_path.endswith("/") or to_path == "":
         link = "./" if link == "." else link + "/"
     if ":" in link.split("/", 1)[0]:
@@ -106,3 +106,20 @@ def relative(from_path: str, to_path: str, file_urls: bool = False) -> str:
 def absolute(base_url: str, path: str) -> str:
     """An absolute URL for feeds, sitemaps and canonical links ('' without base_url)."""
     return base_url + path if base_url else ""
+
+
+def _relpath(target: str, base: str) -> str:
+    """posixpath.relpath for two site-relative paths, without its abspath/getcwd calls.
+
+    Links are made hundreds of thousands of times per build; relpath was a third of the
+    rendering time.
+    """
+    to = [p for p in target.split("/") if p and p != "."]
+    start = [p for p in base.split("/") if p and p != "."]
+    common = 0
+    for a, b in zip(to, start, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(start) - common) + to[common:]
+    return "/".join(parts) or "."

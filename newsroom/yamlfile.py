@@ -17,11 +17,18 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
+# libyaml's parser is ~10x faster; documents it rejects are parsed again by the pure-Python
+# loader so that error messages (and their lines) stay exactly the same.
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    pass
+
+
 # Drop the timestamp resolver: dates are parsed (and their errors located) by dates.py.
 _Loader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 
 @dataclass
@@ -53,6 +60,21 @@ def load(text: str, first_line: int = 1) -> YamlDoc:
 
     Raises YamlError (with the file line) for invalid YAML or unsafe tags.
     """
+    if _FastLoader is not _Loader:
+        fast = _FastLoader(text)
+        try:
+            node = fast.get_single_node()
+            data = fast.construct_document(node) if node is not None else None
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+            node = None   # fall through to the pure-Python loader for the exact message
+        else:
+            if node is None:
+                return YamlDoc(None, {}, first_line)
+            lines: dict[tuple, int] = {}
+            _collect_lines(node, (), lines, first_line)
+            return YamlDoc(data, lines, first_line)
+        finally:
+            fast.dispose()
     try:
         loader = _Loader(text)   # checks every character first: a control character fails here
     except yaml.reader.ReaderError as exc:

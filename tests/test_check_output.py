@@ -47,6 +47,12 @@ def test_warnings_are_listed_quiet_prints_only_problems_verbose_prints_timings(s
     assert main(["build", "--root", str(sample_root), "-j", "1", "-v"]) == 0
     out, _ = capsys.readouterr()
     stages = dict(re.findall(r"^  (\S+) +(\d+\.\d{3}) s$", out, re.M))
+    assert set(stages) == {"check"}, out    # nothing changed: the build stops after looking
+
+    later.write_text("---\ntitle: 以后\ndate: 2999-01-01\n---\n改过的正文。\n", encoding="utf-8")
+    assert main(["build", "--root", str(sample_root), "-j", "1", "-v"]) == 0
+    out, _ = capsys.readouterr()
+    stages = dict(re.findall(r"^  (\S+) +(\d+\.\d{3}) s$", out, re.M))
     assert {"read", "index", "plan", "images", "render+write"} <= set(stages), out
 
     assert main(["check", "--root", str(sample_root), "-v"]) == 0

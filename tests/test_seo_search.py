@@ -86,3 +86,24 @@ def test_an_empty_archive_has_no_index_and_no_warning(tmp_path: Path, capsys) ->
     assert "search" not in capsys.readouterr().err
     assert (tmp_path / "site" / "search" / "index.html").is_file()
     assert not (tmp_path / "site" / "pagefind").exists()
+
+
+def test_incremental_builds_keep_the_whole_index(tmp_path: Path, capsys) -> None:
+    """A rebuild renders only changed pages, yet the index covers every story, no more."""
+    root = _sample(tmp_path / "archive")
+    entry = root / "site" / "pagefind" / "pagefind-entry.json"
+
+    def indexed() -> int:
+        assert main(["--root", str(root), "-q", "-j", "1"]) == 0
+        return json.loads(entry.read_text(encoding="utf-8"))["languages"]["zh-cn"]["page_count"]
+
+    assert indexed() == 7 + 8
+    added = root / "content/articles/2022/02/new-story.md"
+    added.write_text("---\ntitle: 新稿\ndate: 2022-02-25\n---\n坂田街道的新稿件。\n", encoding="utf-8")
+    assert indexed() == 7 + 8 + 1
+    added.unlink()
+    (root / "content/articles/2022/02/party-volunteers.md").unlink()
+    assert indexed() == 6 + 8
+    fragments = root / "site" / "pagefind" / "fragment"
+    assert len(list(fragments.iterdir())) == 6 + 8    # one per page: no fragment of a removed story left
+    assert capsys.readouterr().err == ""

@@ -1,0 +1,242 @@
+"""A seeded, realistic benchmark archive: Chinese articles, registries, camera-sized photos.
+
+`make(root, articles=N, photos=P, seed=S)` writes an archive laid out like the sample one
+(content/, photos/, site.yaml, streets.yaml, reporters.yaml). The same arguments always give
+the same bytes. The 4000×3000 JPEGs are slow to make, so they are made once and kept in
+~/.cache/newsroom-bench (NEWSROOM_BENCH_CACHE overrides), outside git; each archive links them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+STREETS = [
+    ("坂田街道", "bantian"), ("南湾街道", "nanwan"), ("布吉街道", "buji"), ("吉华街道", "jihua"),
+    ("龙城街道", "longcheng"), ("龙岗街道", "longgang"), ("横岗街道", "henggang"), ("园山街道", "yuanshan"),
+    ("平湖街道", "pinghu"), ("宝龙街道", "baolong"), ("坪地街道", "pingdi"), ("南澳街道", "nanao"),
+]
+SURNAMES = "张王李赵陈刘杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华慧建国志红玲峰辉鹏丹萍晨晓雪宇浩睿萌婧韵诗"
+ROLES = ["记者", "首席记者", "通讯员", "实习生", "摄影记者"]
+TAGS = ["疫情防控", "党员干部", "志愿服务", "物资保障", "城市更新", "民生实事", "基层治理", "教育", "医疗",
+        "交通", "文化活动", "体育", "环境保护", "安全生产", "营商环境", "科技创新", "社区服务", "养老",
+        "就业", "住房", "防汛", "垃圾分类", "消防", "食品安全", "旧改", "公园", "图书馆", "非遗", "招商", "乡村振兴"]
+SUBJECTS = ["区委组织部", "街道办事处", "社区工作站", "区卫健局", "区教育局", "区水务局", "区城管局", "志愿者队伍",
+            "党员先锋队", "区应急管理局", "辖区企业", "社区居民", "区文广旅体局", "区交通局", "网格员"]
+ACTIONS = ["连夜组织", "积极开展", "深入推进", "全面部署", "持续做好", "扎实推动", "认真落实", "主动对接",
+           "统筹协调", "迅速响应"]
+OBJECTS = ["核酸检测工作", "老旧小区改造", "社区环境整治", "便民服务活动", "安全隐患排查", "文明城市创建",
+           "防汛备汛工作", "垃圾分类宣传", "关爱独居老人行动", "校园安全检查", "重点项目建设", "夜间巡查",
+           "物资配送任务", "政策宣讲活动", "创业就业帮扶"]
+DETAILS = ["累计服务群众超过{n}人次", "共出动工作人员{n}余名", "覆盖{n}个小区", "发放宣传资料{n}份",
+           "处理群众诉求{n}件", "整改问题{n}处", "投入资金{n}万元", "新增停车位{n}个"]
+QUOTES = ["“我们要把群众的事当成自己的事。”", "“只要居民需要，我们随时都在。”",
+          "“这是我们应该做的。”", "“看到大家满意，再累也值得。”"]
+CLOSERS = ["下一步，相关部门将继续跟进，确保各项措施落到实处。",
+           "据悉，该项工作将持续到年底，并逐步推广到全区。",
+           "居民们纷纷表示，这些变化实实在在，看得见、摸得着。",
+           "记者了解到，相关经验做法已在多个社区复制推广。"]
+
+
+@dataclass
+class Corpus:
+    root: Path
+    articles: list[Path] = field(default_factory=list)
+    photos: list[str] = field(default_factory=list)        # files relative to photos/
+    reporters: list[tuple[str, str, str]] = field(default_factory=list)   # name, slug, role
+
+
+def reporters(rng: random.Random, count: int = 40) -> list[tuple[str, str, str]]:
+    from newsroom.slugs import slugify
+
+    seen: set[str] = set()
+    people = []
+    while len(people) < count:
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        slug = slugify(name)
+        if name in seen or slug in {p[1] for p in people}:
+            continue
+        seen.add(name)
+        people.append((name, slug, rng.choice(ROLES)))
+    return people
+
+
+def sentence(rng: random.Random, street: str) -> str:
+    detail = rng.choice(DETAILS).format(n=rng.randint(3, 3000))
+    return f"{rng.choice(SUBJECTS)}{rng.choice(ACTIONS)}{street}{rng.choice(OBJECTS)}，{detail}。"
+
+
+def body(rng: random.Random, street: str, reporter: str) -> str:
+    """800–1,500 characters of news prose: paragraphs, a heading, sometimes a list."""
+    target = rng.randint(800, 1500)
+    parts: list[str] = []
+    length = 0
+    while length < target:
+        kind = rng.random()
+        if kind < 0.1 and parts:
+            block = f"## {rng.choice(OBJECTS)}有序推进"
+        elif kind < 0.18:
+            block = "\n".join(f"- {sentence(rng, street)}" for _ in range(rng.randint(2, 4)))
+        else:
+            sentences = [sentence(rng, street) for _ in range(rng.randint(2, 5))]
+            if rng.random() < 0.3:
+                sentences.append(f"{reporter}在现场看到，{rng.choice(QUOTES)}")
+            block = "".join(sentences)
+        parts.append(block)
+        length += len(block)
+    parts.append(rng.choice(CLOSERS))
+    return "\n\n".join(parts) + "\n"
+
+
+def make(root: Path, articles: int, photos: int = 0, seed: int = 1) -> Corpus:
+    """Write a whole archive into `root` (created; must be empty or missing)."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    corpus = Corpus(root)
+    corpus.reporters = reporters(rng)
+    (root / "site.yaml").write_text(
+        "title: 龙岗新闻档案（基准）\nbase_url: https://news.example.org/\nlanguage: zh-CN\n"
+        "timezone: Asia/Shanghai\norganization: 龙岗融媒\npage_size: 10\nphoto_page_size: 24\n"
+        "images:\n  widths: [480, 960, 1600]\n  quality: {jpeg: 82, webp: 80}\n"
+        "taxonomies:\n  - {key: street, title: 街道, path: streets, registry: streets.yaml}\n"
+        "  - {key: reporter, title: 记者, path: reporters, registry: reporters.yaml}\n"
+        "  - {key: tags, title: 标签, path: tags}\n", encoding="utf-8")
+    (root / "streets.yaml").write_text("".join(
+        f"- name: {name}\n  slug: {slug}\n  description: 龙岗区{name}。\n  aliases: [{name[:2]}]\n"
+        for name, slug in STREETS), encoding="utf-8")
+    (root / "reporters.yaml").write_text("".join(
+        f"- {{name: {n}, slug: {s}, role: {r}, aliases: []}}\n" for n, s, r in corpus.reporters), encoding="utf-8")
+
+    corpus.photos = [f"{2015 + i % 10}/{(i % 12) + 1:02d}/photo-{i:06d}.jpg" for i in range(photos)]
+    source = photo_cache(photos)
+    for i, file in enumerate(corpus.photos):
+        target = root / "photos" / file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(source[i], target)
+        name = rng.choice(corpus.reporters)[0]
+        street = rng.choice(STREETS)[0]
+        target.with_suffix(".yaml").write_text(
+            f"caption: {street}{rng.choice(OBJECTS)}现场。\ncredit: {name}\n", encoding="utf-8")
+
+    start = datetime(2015, 1, 1, 8, 0)
+    span = (datetime(2024, 12, 31) - start).total_seconds()
+    step = span / max(1, articles)
+    for i in range(articles):
+        date = start + timedelta(seconds=int(i * step + rng.random() * step * 0.5))
+        streets = rng.sample(STREETS, rng.choice((1, 1, 2)))
+        people = rng.sample(corpus.reporters, rng.choice((1, 2, 2, 3)))
+        tags = rng.sample(TAGS, rng.randint(1, 3))
+        used = rng.sample(corpus.photos, min(len(corpus.photos), rng.randint(0, 3))) if corpus.photos else []
+        slug = f"story-{i:06d}"
+        title = f"{streets[0][0]}{rng.choice(ACTIONS)}{rng.choice(OBJECTS)}"
+        lines = ["---", f"title: {title}", f"date: {date:%Y-%m-%dT%H:%M:%S}+08:00", "reporter:"]
+        lines += [f"  - {{name: {n}, role: {r}}}" for n, _, r in people]
+        lines.append(f"street: [{', '.join(s for s, _ in streets)}]")
+        lines.append(f"tags: [{', '.join(tags)}]")
+        if used:
+            lines.append("photos:")
+            lines += [f"  - {{file: {f}}}" for f in used]
+        lines += [f"slug: {slug}", "---"]
+        text = "\n".join(lines) + "\n" + body(rng, streets[0][0], people[0][0])
+        path = root / "content" / "articles" / f"{date:%Y}" / f"{date:%m}" / f"{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        corpus.articles.append(path)
+    return corpus
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("NEWSROOM_BENCH_CACHE") or Path.home() / ".cache" / "newsroom-bench")
+
+
+def photo_cache(count: int, size: tuple[int, int] = (4000, 3000)) -> list[Path]:
+    """`count` distinct camera-like JPEGs, made once (a few seconds each) and then reused."""
+    folder = cache_dir() / f"photos-{size[0]}x{size[1]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{i:06d}.jpg" for i in range(count)]
+    missing = [(i, path, size) for i, path in enumerate(paths) if not path.exists()]
+    if missing:
+        # In fresh worker processes, on every core: making a photo takes ~1 GB for a moment,
+        # and the benchmark's own peak memory is inherited by every build it starts.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            list(pool.map(_make_photo, missing))
+    return paths
+
+
+def _make_photo(job: tuple[int, Path, tuple[int, int]]) -> None:
+    index, path, size = job
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(camera_jpeg(index, size))
+    os.replace(tmp, path)
+
+
+def camera_jpeg(seed: int, size: tuple[int, int]) -> bytes:
+    """A photo-like JPEG: smooth light, shapes with edges, sensor noise, EXIF, quality 92.
+
+    Noise and edges matter: flat synthetic images encode and decode far faster than photos.
+    """
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = np.random.default_rng(seed)
+    w, h = size
+    small = Image.fromarray(rng.integers(40, 220, (h // 100, w // 100, 3), dtype=np.uint8), "RGB")
+    img = small.resize(size, Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(img)
+    shapes = random.Random(seed)
+    for _ in range(40):
+        x, y = shapes.randrange(w), shapes.randrange(h)
+        r = shapes.randrange(50, 600)
+        colour = tuple(shapes.randrange(256) for _ in range(3))
+        if shapes.random() < 0.5:
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+        else:
+            draw.rectangle((x - r, y - r // 2, x + r, y + r // 2), fill=colour)
+    img = img.filter(ImageFilter.GaussianBlur(2))
+    noise = rng.normal(0, 9, (h, w, 3))
+    pixels = np.clip(np.asarray(img, dtype=np.int16) + noise, 0, 255).astype(np.uint8)
+    img = Image.fromarray(pixels, "RGB")
+    exif = Image.Exif()
+    exif[0x010F] = "BenchCam"        # Make
+    exif[0x0110] = "Model 1"         # Model
+    exif[0x0112] = 1                 # Orientation
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=92, exif=exif)
+    return out.getvalue()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def edit_article(path: Path) -> None:
+    """Change one article's body (not its date, slug or terms): a typical correction."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + "\n\n（本文有更正。）\n", encoding="utf-8")
+
+
+def add_photo(corpus: Corpus, index: int = 999_999) -> str:
+    """A new photo (with sidecar) that no article uses yet; its file relative to photos/."""
+    file = f"2024/12/photo-new-{index}.jpg"
+    target = corpus.root / "photos" / file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(_make_photo, (index, target, (4000, 3000))).result()
+    name = corpus.reporters[0][0]
+    target.with_suffix(".yaml").write_text(f"caption: 新增图片。\ncredit: {name}\n", encoding="utf-8")
+    return file

@@ -1,0 +1,185 @@
+"""Benchmark: build a seeded archive cold, then again after no change, one edit, one new photo.
+
+    python bench/run.py --articles 10000 --photos 0 --compare-hugo
+
+Every build runs in its own process (as an editor would run it), timed by wall clock, with
+its peak resident memory from wait4(). With --compare-hugo (and `hugo` on PATH) the same
+corpus is written as a Hugo site (bench/hugo/: taxonomies reporters/streets/tags, paginated,
+the same image widths and formats) and built in the same run, so the ratios are fair on a
+shared machine even when the absolute times are not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(REPO))
+
+from bench import corpus as corpus_mod  # noqa: E402
+
+CHILD = """
+import json, resource, sys
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from newsroom import builder, config
+cfg, problems = config.load(Path({root!r}))
+result = builder.build(cfg, problems, builder.Options(jobs={jobs}))
+print(json.dumps({{"ok": result.ok, "seconds": result.seconds, "timings": result.timings,
+    "written": result.written, "rendered": result.rendered, "pages": result.pages,
+    "renditions_made": result.renditions_made,
+    "errors": [str(p) for p in result.problems if p.severity == "error"][:5]}}))
+"""
+
+
+def run(argv: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS in MB of the process and its reaped children, stdout)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err)
+        # wait4, not wait(): it also returns the child's resource usage (peak RSS).
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode:
+            raise SystemExit(f"{argv[0]} failed:\n{err.read().decode(errors='replace')[-2000:]}")
+        return seconds, usage.ru_maxrss // 1024, out.read().decode()
+
+
+def ours(root: Path, jobs: int) -> dict:
+    """One build of ours in a fresh process; peak RSS from the process's own rusage counters."""
+    code = CHILD.format(repo=str(REPO), root=str(root), jobs=jobs)
+    wrapper = ("import resource, runpy, sys, json\n"
+               f"exec({code!r})\n"
+               "s = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+               "c = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+               "print(json.dumps({'rss_mb': max(s, c) // 1024}))\n")
+    seconds, rss, out = run([sys.executable, "-c", wrapper])
+    lines = out.strip().splitlines()
+    data = json.loads(lines[-2])
+    data["rss_mb"] = max(rss, json.loads(lines[-1])["rss_mb"])
+    data["wall"] = seconds
+    if not data["ok"]:
+        raise SystemExit(f"build failed: {data['errors']}")
+    return data
+
+
+def hugo_site(corpus: corpus_mod.Corpus, target: Path) -> Path:
+    """The same articles and photos as a Hugo site (front matter mapped to Hugo's names)."""
+    shutil.copytree(BENCH / "hugo", target)
+    posts = target / "content" / "posts"
+    posts.mkdir(parents=True)
+    (target / "content" / "gallery").mkdir()
+    (target / "content" / "gallery" / "_index.md").write_text("---\ntitle: 图片\n---\n", encoding="utf-8")
+    import yaml
+
+    for path in corpus.articles:
+        text = path.read_text(encoding="utf-8")
+        _, front, body = text.split("---\n", 2)
+        data = yaml.safe_load(front)
+        hugo = {
+            "title": data["title"], "date": str(data["date"]), "slug": data["slug"],
+            "reporters": [r["name"] for r in data["reporter"]], "streets": data["street"], "tags": data["tags"],
+            "photos": [p["file"] for p in data.get("photos", [])],
+        }
+        (posts / path.name).write_text("---\n" + yaml.safe_dump(hugo, allow_unicode=True) + "---\n" + body,
+                                       encoding="utf-8")
+    photos = target / "assets" / "photos"
+    for file in corpus.photos:
+        dest = photos / file
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.link(corpus.root / "photos" / file, dest)
+    return target
+
+
+def hugo(site: Path) -> tuple[float, int]:
+    seconds, rss, _ = run(["hugo", "--quiet", "-s", str(site), "-d", str(site / "public"),
+                           "--cacheDir", str(site / ".hugo-cache")])
+    return seconds, rss
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--articles", type=int, default=1000)
+    p.add_argument("--photos", type=int, default=0)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--jobs", type=int, default=0, help="worker processes for our build (default: one per core)")
+    p.add_argument("--compare-hugo", action="store_true")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    p.add_argument("--json", type=Path, help="also write the figures here")
+    args = p.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    try:
+        t = time.perf_counter()
+        corpus = corpus_mod.make(tmp / "archive", args.articles, args.photos, args.seed)
+        print(f"corpus: {args.articles} articles, {args.photos} photos in {time.perf_counter() - t:.1f} s ({tmp})")
+        figures: dict = {"articles": args.articles, "photos": args.photos}
+        cold = ours(corpus.root, args.jobs)
+        figures["cold"] = cold
+        figures["nochange"] = ours(corpus.root, args.jobs)
+        corpus_mod.edit_article(corpus.articles[len(corpus.articles) // 2])
+        figures["edit"] = ours(corpus.root, args.jobs)
+        new_photo = corpus_mod.add_photo(corpus)
+        figures["photo"] = ours(corpus.root, args.jobs)
+        figures["photo"]["file"] = new_photo
+        if args.compare_hugo:
+            if shutil.which("hugo") is None:
+                print("hugo is not installed (apt-get install hugo): skipping the comparison")
+            else:
+                # Hugo's copy of the corpus as it was before the edit and the new photo.
+                fresh = corpus_mod.make(tmp / "again", args.articles, args.photos, args.seed)
+                site = hugo_site(fresh, tmp / "hugo")
+                figures["hugo_cold"], figures["hugo_cold_rss"] = hugo(site)
+                figures["hugo_nochange"], _ = hugo(site)
+                corpus_mod.edit_article(site / "content" / "posts" / fresh.articles[len(fresh.articles) // 2].name)
+                figures["hugo_edit"], _ = hugo(site)
+        report(figures)
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def report(f: dict) -> None:
+    rows = [("cold build", f["cold"]), ("no-change rebuild", f["nochange"]),
+            ("one article edited", f["edit"]), ("one photo added", f["photo"])]
+    hugo = {"cold build": f.get("hugo_cold"), "no-change rebuild": f.get("hugo_nochange"),
+            "one article edited": f.get("hugo_edit")}
+    print(f"\n{'':<20} {'wall s':>8} {'build s':>8} {'rendered':>9} {'written':>8} {'RSS MB':>7}"
+          + (f" {'hugo s':>8} {'ours/hugo':>9}" if f.get("hugo_cold") else ""))
+    for name, r in rows:
+        line = (f"{name:<20} {r['wall']:8.2f} {r['seconds']:8.2f} {r['rendered']:9d} {r['written']:8d} "
+                f"{r['rss_mb']:7d}")
+        if hugo.get(name):
+            line += f" {hugo[name]:8.2f} {r['wall'] / hugo[name]:9.2f}"
+        print(line)
+    if f.get("hugo_cold_rss"):
+        print(f"peak RSS: ours {f['cold']['rss_mb']} MB, hugo {f['hugo_cold_rss']} MB "
+              f"(ratio {f['cold']['rss_mb'] / f['hugo_cold_rss']:.2f})")
+    print("\nstages of the cold build (s): " + ", ".join(f"{k} {v:.2f}" for k, v in f["cold"]["timings"].items()))
+    if f["photos"]:
+        rate = f["photos"] / max(f["cold"]["timings"].get("images", 0), 1e-9)
+        text = f"photo stage: {rate:.2f} photos/s"
+        if f.get("hugo_cold") and f.get("hugo_nochange"):
+            hugo_images = max(f["hugo_cold"] - f["hugo_nochange"], 1e-9)
+            hugo_rate = f["photos"] / hugo_images
+            text += f"; hugo {hugo_rate:.2f} photos/s (cold minus cached run); ratio {rate / hugo_rate:.1f}×"
+        print(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

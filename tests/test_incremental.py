@@ -1,0 +1,197 @@
+"""Incremental builds: nothing changed writes nothing; one edit rewrites exactly what shows it."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsroom import builder, config
+
+ARTICLE = "content/articles/2022/02/party-volunteers.md"
+
+
+@pytest.fixture(scope="module")
+def renditions(tmp_path_factory) -> Path:
+    """The sample's image renditions, made once for the module (they are content-addressed)."""
+    import shutil
+
+    from conftest import REPO
+
+    root = tmp_path_factory.mktemp("renditions") / "archive"
+    shutil.copytree(REPO / "photos", root / "photos")
+    shutil.copy(REPO / "reporters.yaml", root / "reporters.yaml")
+    shutil.copy(REPO / "streets.yaml", root / "streets.yaml")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    cfg, problems = config.load(root)
+    builder.build(cfg, problems, builder.Options())
+    return root / ".cache" / "media"
+
+
+@pytest.fixture
+def sample_root(sample_root: Path, renditions: Path) -> Path:
+    import shutil
+
+    shutil.copytree(renditions, sample_root / ".cache" / "media")
+    return sample_root
+
+
+def build(root: Path, now: datetime | None = None, **options) -> builder.BuildResult:
+    cfg, problems = config.load(root)
+    result = builder.build(cfg, problems, builder.Options(jobs=1, **options), now=now)
+    assert result.ok, [str(p) for p in result.problems]
+    return result
+
+
+def snapshot(site: Path) -> dict[str, tuple[int, int]]:
+    """Every published file with its inode and mtime: a rewritten file changes both."""
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def containing(site: Path, text: str) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*")
+            if p.is_file() and p.suffix in (".html", ".xml", ".json") and text in p.read_text(encoding="utf-8")}
+
+
+def retitle(root: Path, new: str) -> str:
+    path = root / ARTICLE
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    old = lines[i].removeprefix("title:").strip()
+    lines[i] = f"title: {new}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return old
+
+
+def test_second_build_writes_nothing(sample_root: Path) -> None:
+    first = build(sample_root)
+    assert first.written > 0 and first.rendered == first.pages
+    before = snapshot(sample_root / "site")
+    second = build(sample_root)
+    assert second.written == 0 and second.rendered == 0
+    assert second.articles == first.articles and second.pages == first.pages
+    assert snapshot(sample_root / "site") == before
+
+
+def test_touched_but_unchanged_files_write_nothing(sample_root: Path) -> None:
+    """A new mtime (git checkout, rsync) defeats the quick check but renders no page."""
+    build(sample_root)
+    before = snapshot(sample_root / "site")
+    for path in [sample_root / ARTICLE, *sorted((sample_root / "photos").rglob("*.jpg"))[:2]]:
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    result = build(sample_root)
+    assert result.rendered == 0 and result.written == 0
+    assert snapshot(sample_root / "site") == before
+
+
+def test_warnings_are_reported_again_when_nothing_changed(sample_root: Path) -> None:
+    (sample_root / "content/articles/2022/02/extra.md").write_text(
+        "---\ntitle: 附加\ndate: 2022-02-01\nmood: 好\n---\n正文。\n", encoding="utf-8")
+    first = build(sample_root)
+    second = build(sample_root)
+    assert second.written == 0
+    assert [str(p) for p in second.problems] == [str(p) for p in first.problems]
+    assert any("unknown field 'mood'" in str(p) for p in second.problems)
+
+
+@pytest.mark.parametrize("small_change", [200, 0], ids=["in-place", "staged"])
+def test_one_edit_rewrites_exactly_the_pages_that_show_it(sample_root: Path, monkeypatch, small_change) -> None:
+    monkeypatch.setattr(builder, "SMALL_CHANGE", small_change)
+    build(sample_root)
+    site = sample_root / "site"
+    before = snapshot(site)
+    old = retitle(sample_root, "党员干部下沉一线（更正标题）")
+    expected = containing(site, old)
+    # its page, its neighbours, the home page, street/reporter/tag pages, archives, feeds, photos
+    assert "2022/02/21/party-volunteers/index.html" in expected and "feed.xml" in expected
+    assert any(p.startswith("streets/") for p in expected) and any(p.startswith("2022/02/") for p in expected)
+    result = build(sample_root)
+    after = snapshot(site)
+    touched = changed(before, after)
+    search = {path for path in touched if path.startswith("pagefind/")}
+    assert touched - search == expected
+    # The search index is made anew with the new title (Pagefind has no incremental mode).
+    assert "pagefind/pagefind-entry.json" in search
+    assert result.written == len(expected) + len(search & after.keys())
+    assert result.rendered < result.pages
+    assert containing(site, old) == set()
+
+
+def test_template_change_renders_every_page(sample_root: Path) -> None:
+    first = build(sample_root)
+    base = sample_root / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("跳到正文", "跳到主要内容"), encoding="utf-8")
+    result = build(sample_root)
+    assert result.rendered == first.pages
+    assert "跳到主要内容" in (sample_root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_settings_change_renders_every_page(sample_root: Path) -> None:
+    first = build(sample_root)
+    site_yaml = sample_root / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("龙岗新闻档案", "龙岗新闻"), encoding="utf-8")
+    result = build(sample_root)
+    assert result.rendered == first.pages
+    assert "龙岗新闻档案" not in (sample_root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_scheduled_article_appears_when_its_time_comes(sample_root: Path) -> None:
+    when = datetime(2030, 1, 1, 9, 0)
+    (sample_root / "content/articles/2022/02/later.md").write_text(
+        f"---\ntitle: 定时发布的稿件\ndate: {when:%Y-%m-%dT%H:%M:%S}+08:00\n---\n正文。\n", encoding="utf-8")
+    cfg, _ = config.load(sample_root)
+    due = when.replace(tzinfo=cfg.tz)
+    build(sample_root, now=due - timedelta(days=1))
+    assert not (sample_root / "site/2030").exists()
+    assert build(sample_root, now=due - timedelta(hours=1)).written == 0
+    result = build(sample_root, now=due + timedelta(minutes=1))
+    assert result.written > 0
+    assert (sample_root / "site/2030/01/01/later/index.html").is_file()
+
+
+def test_deleted_output_is_built_again(sample_root: Path) -> None:
+    import shutil
+
+    first = build(sample_root)
+    shutil.rmtree(sample_root / "site")
+    result = build(sample_root)
+    assert result.written == first.written
+    assert (sample_root / "site" / "index.html").is_file()
+
+
+def test_template_error_in_an_incremental_build_leaves_the_site(sample_root: Path) -> None:
+    build(sample_root)
+    before = snapshot(sample_root / "site")
+    retitle(sample_root, "新标题")
+    article = sample_root / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace("{{ article.title }}", "{{ article.titel }}"),
+                       encoding="utf-8")
+    cfg, problems = config.load(sample_root)
+    result = builder.build(cfg, problems, builder.Options(jobs=1))
+    assert not result.ok
+    assert any(p.path == "templates/article.html" and p.line > 0 for p in result.problems)
+    assert snapshot(sample_root / "site") == before
+
+
+def test_new_photo_reaches_every_page_that_shows_it(sample_root: Path) -> None:
+    """The home page reads the newest photos from the archive itself; its fingerprint knows."""
+    import shutil
+
+    first = build(sample_root)
+    site = sample_root / "site"
+    before = snapshot(site)
+    source = sorted((sample_root / "photos").rglob("*.jpg"))[0]
+    shutil.copy(source, source.with_name("brand-new.jpg"))
+    source.with_name("brand-new.yaml").write_text("caption: 全新的一张图片\ncredit: 张鹏\ndate: 2022-03-01\n",
+                                                  encoding="utf-8")
+    result = build(sample_root)
+    assert "全新的一张图片" in (site / "index.html").read_text(encoding="utf-8")
+    assert changed(before, snapshot(site)) >= containing(site, "全新的一张图片") | {"index.html"}
+    assert result.rendered < first.pages

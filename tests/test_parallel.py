@@ -1,0 +1,51 @@
+"""Both cores: reading and rendering on worker processes give the same site as one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import corpus
+from newsroom import builder, config, parallel
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_jobs_2_builds_the_same_bytes_as_jobs_1(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "archive"
+    corpus.make(root, articles=160, photos=0, seed=7)
+    chunks: list[int] = []
+    real_ordered = parallel.ordered
+
+    def counting(task, items, jobs, state, min_chunks=2):
+        chunks.append(len(items))
+        yield from real_ordered(task, items, jobs, state, min_chunks)
+
+    monkeypatch.setattr(parallel, "ordered", counting)
+    sites = {}
+    for jobs in (1, 2):
+        cfg, problems = config.load(root, tmp_path / f"site-{jobs}")
+        result = builder.build(cfg, problems, builder.Options(jobs=jobs, incremental=False))
+        assert result.ok, [str(p) for p in result.problems]
+        sites[jobs] = site_files(tmp_path / f"site-{jobs}")
+    # the work really was split: 160 articles in 3 read chunks, ~400 pages in 7 render chunks
+    assert chunks[0] >= 3 and chunks[1] >= 4
+    assert sites[1].keys() == sites[2].keys() and len(sites[1]) > 300
+    assert sites[1] == sites[2]
+    html = sites[2]["index.html"].decode()
+    assert "<title>" in html and "story-" in html
+
+
+def test_ordered_keeps_order_and_runs_in_other_processes() -> None:
+    import os
+
+    results = list(parallel.ordered(_pid_and_value, list(range(20)), 2, {}, min_chunks=2))
+    assert [value for _, value in results] == list(range(20))
+    assert any(pid != os.getpid() for pid, _ in results)
+
+
+def _pid_and_value(value: int) -> tuple[int, int]:
+    import os
+
+    return os.getpid(), value
