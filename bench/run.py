@@ -116,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--jobs", type=int, default=0, help="worker processes for our build (default: one per core)")
     p.add_argument("--compare-hugo", action="store_true")
+    p.add_argument("--no-search", action="store_true",
+                   help="build without the search index (site.yaml search: false): the same work as Hugo's")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     p.add_argument("--json", type=Path, help="also write the figures here")
     args = p.parse_args(argv)
@@ -124,8 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         t = time.perf_counter()
         corpus = corpus_mod.make(tmp / "archive", args.articles, args.photos, args.seed)
-        print(f"corpus: {args.articles} articles, {args.photos} photos in {time.perf_counter() - t:.1f} s ({tmp})")
-        figures: dict = {"articles": args.articles, "photos": args.photos}
+        if args.no_search:
+            with (corpus.root / "site.yaml").open("a", encoding="utf-8") as f:
+                f.write("search: false\n")
+        print(f"corpus: {args.articles} articles, {args.photos} photos in {time.perf_counter() - t:.1f} s ({tmp}); "
+              f"search index {'off' if args.no_search else 'on'}")
+        figures: dict = {"articles": args.articles, "photos": args.photos, "search": not args.no_search}
         cold = ours(corpus.root, args.jobs)
         figures["cold"] = cold
         figures["nochange"] = ours(corpus.root, args.jobs)

@@ -61,6 +61,7 @@ class Config:
     raw_html: str = "sanitize"
     embed_hosts: tuple[str, ...] = EMBED_HOSTS
     publish_originals: bool = False
+    search: bool = True           # false: no search index (the search page says search is off)
     drafts: bool = False
     future: bool = False
     file_urls: bool = False
@@ -175,6 +176,7 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
         raw_html="allow" if raw_html == "allow" else "sanitize",
         embed_hosts=tuple(h.strip().lower() for h in embed_hosts),
         publish_originals=get("publish_originals", bool, False),
+        search=get("search", bool, True),
     )
     return config, problems
 

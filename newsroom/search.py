@@ -15,9 +15,12 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
+import json
 import os
+import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .config import Config
@@ -43,13 +46,21 @@ def is_extended(binary: Path) -> bool:
     return "extended" in binary.name
 
 
+# The year a story is filed under (templates/_macros.html writes it for the year filter).
+YEAR = re.compile(rb'data-pagefind-filter="year">\s*(\d{4})\s*<')
+SHARDS = "shards.json"
+
+
 class Indexer:
     """The searchable pages (those marked `data-pagefind-body`: articles and photos) kept as
-    files in `folder`, and the Pagefind bundle made from them.
+    files in `folder`, one sub-folder per year, and a Pagefind bundle made from each.
 
-    An incremental build renders only the pages that changed, so the folder keeps the rest
-    from earlier builds: `known` (page file -> hash of its bytes) says what it holds. Pagefind
-    has no incremental mode; it runs again only when a searchable page changed.
+    Pagefind has no incremental mode and costs ~2 ms a page (and memory in proportion), so
+    one index of a large archive would be made anew, whole, after every edit. One index per
+    year is: an edit re-indexes its year only; the search page merges the years' indexes
+    in the browser (pagefind.mergeIndex), newest first. An incremental build renders only
+    the pages that changed, so the folder keeps the rest from earlier builds; `known`
+    (page file -> "year:hash of its bytes") says what it holds.
     """
 
     def __init__(self, config: Config, folder: Path, known: dict[str, str] | None = None) -> None:
@@ -61,22 +72,33 @@ class Indexer:
 
     def page(self, path: str, content: bytes) -> None:
         """Note a rendered page (searchable or not: a page may stop being searchable)."""
+        if not self.config.search:
+            return
+        old = self.known.get(path)
         if path.endswith(".html") and MARKER in content:
-            digest = hashlib.sha256(content).hexdigest()
-            if self.known.get(path) != digest:
-                target = self.folder / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
-                self.known[path] = digest
-        elif self.known.pop(path, None) is not None:
-            (self.folder / path).unlink(missing_ok=True)
+            year = YEAR.search(content)
+            entry = f"{year.group(1).decode() if year else 'all'}:{hashlib.sha256(content).hexdigest()}"
+            if old == entry:
+                return
+            self._forget(path)
+            target = self.folder / _shard(entry) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+            self.known[path] = entry
+        elif old is not None:
+            self._forget(path)
+
+    def _forget(self, path: str) -> None:
+        old = self.known.pop(path, None)
+        if old is not None:
+            (self.folder / _shard(old) / path).unlink(missing_ok=True)
 
     def bundle(self, pages: set[str], problems: list[Problem]) -> list[tuple[str, bytes | Path]]:
-        """The bundle's files for the searchable pages among `pages` (the whole site's pages)."""
+        """Every year's bundle, and the list of years, for the searchable pages among `pages`
+        (the whole site's pages)."""
         for path in [p for p in self.known if p not in pages]:
-            del self.known[path]
-            (self.folder / path).unlink(missing_ok=True)
-        if not self.known:   # nothing to search yet (an empty archive): no bundle, no warning
+            self._forget(path)
+        if not self.known or not self.config.search:   # nothing to search yet, or search off
             return []
         binary = executable()
         if binary is None:
@@ -86,14 +108,30 @@ class Indexer:
         if not is_extended(binary):
             problems.append(warning("site.yaml", 0, "Pagefind without the extended build cannot split Chinese "
                                     "text into words: pip install 'pagefind[extended]'"))
-        digest = hashlib.sha256(f"{PAGEFIND_VERSION_TAG}:{_version()}:{binary}:{self.config.file_urls}".encode())
-        for path, page_digest in sorted(self.known.items()):
-            digest.update(f"{path}\0{page_digest}\n".encode())
-        files, problem = _bundle(binary, self.folder, self.config.cache_dir / "search", digest.hexdigest(),
-                                 self.config.file_urls)
-        if problem:
-            problems.append(problem)
+        shards: dict[str, list[tuple[str, str]]] = {}
+        for path, entry in sorted(self.known.items()):
+            shards.setdefault(_shard(entry), []).append((path, entry))
+        names = sorted(shards, reverse=True)   # newest first: the first is the page's primary index
+        files: list[tuple[str, bytes | Path]] = [(BUNDLE + SHARDS, json.dumps({"shards": names}).encode())]
+        def one(name: str) -> tuple[list[tuple[str, bytes | Path]], Problem | None]:
+            digest = hashlib.sha256(f"{PAGEFIND_VERSION_TAG}:{_version()}:{binary}:{self.config.file_urls}".encode())
+            for path, entry in shards[name]:
+                digest.update(f"{path}\0{entry}\n".encode())
+            return _bundle(binary, self.folder / name, self.config.cache_dir / "search" / name,
+                           digest.hexdigest(), self.config.file_urls)
+
+        # Two Pagefind runs at once: one keeps ~1.4 cores busy, two fill both (a cold build).
+        with ThreadPoolExecutor(2) as pool:
+            for name, (made, problem) in zip(names, pool.map(one, names), strict=True):
+                if problem:
+                    problems.append(problem)
+                    return []
+                files += [(f"{BUNDLE}{name}/{path}", data) for path, data in made]
         return files
+
+
+def _shard(entry: str) -> str:
+    return entry.split(":", 1)[0]
 
 
 def _version() -> str:
@@ -106,6 +144,7 @@ def _version() -> str:
 def _bundle(binary: Path, pages: Path, cache: Path, digest: str,
             keep_index_url: bool) -> tuple[list[tuple[str, bytes]], Problem | None]:
     """The bundle's files: from the cache when the indexed pages are unchanged, else made now."""
+    cache.mkdir(parents=True, exist_ok=True)
     done = cache / "bundle"
     stamp = cache / "bundle.digest"
     if not (stamp.exists() and stamp.read_text() == digest and done.is_dir()):
@@ -129,5 +168,5 @@ def _bundle(binary: Path, pages: Path, cache: Path, digest: str,
     files = sorted(f for f in done.rglob("*") if f.is_file())
     # Files named by their content's hash are passed as files to link (never read here: there
     # is one per page); the few others (pagefind.js, the entry) as bytes.
-    return [(BUNDLE + f.relative_to(done).as_posix(), f if f.parent != done else f.read_bytes())
+    return [(f.relative_to(done).as_posix(), f if f.parent != done else f.read_bytes())
             for f in files], None

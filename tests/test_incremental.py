@@ -118,7 +118,7 @@ def test_one_edit_rewrites_exactly_the_pages_that_show_it(sample_root: Path, mon
     search = {path for path in touched if path.startswith("pagefind/")}
     assert touched - search == expected
     # The search index is made anew with the new title (Pagefind has no incremental mode).
-    assert "pagefind/pagefind-entry.json" in search
+    assert "pagefind/2022/pagefind-entry.json" in search
     assert result.written == len(expected) + len(search & after.keys())
     assert result.rendered < result.pages
     assert containing(site, old) == set()

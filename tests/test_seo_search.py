@@ -40,13 +40,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_index_covers_articles_and_photos_in_chinese(built: Path, capsys) -> None:
     root = built
     site = root / "site"
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": ["2022"]}
+    entry = json.loads((site / "pagefind" / "2022" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert search.is_extended(search.executable()), "the extended build segments Chinese"
     assert list(entry["languages"]) == ["zh-cn"]
     assert entry["languages"]["zh-cn"]["page_count"] == 7 + 8
-    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert (site / "pagefind" / "2022" / "pagefind.js").is_file()
     manifest = json.loads((site / ".newsroom-site.json").read_text(encoding="utf-8"))["files"]
-    assert "pagefind/pagefind.js" in manifest, "the bundle is published with the pages, atomically"
+    assert "pagefind/2022/pagefind.js" in manifest, "the bundle is published with the pages, atomically"
 
     # A rebuild with no change gives the same bundle and writes nothing.
     assert main(["--root", str(root)]) == 0
@@ -88,22 +89,46 @@ def test_an_empty_archive_has_no_index_and_no_warning(tmp_path: Path, capsys) ->
     assert not (tmp_path / "site" / "pagefind").exists()
 
 
-def test_incremental_builds_keep_the_whole_index(tmp_path: Path, capsys) -> None:
-    """A rebuild renders only changed pages, yet the index covers every story, no more."""
+def test_incremental_builds_keep_one_whole_index_per_year(tmp_path: Path, capsys) -> None:
+    """A rebuild renders only changed pages, yet each year's index covers every story of that
+    year, no more; an edit re-indexes its own year only."""
     root = _sample(tmp_path / "archive")
-    entry = root / "site" / "pagefind" / "pagefind-entry.json"
+    bundle = root / "site" / "pagefind"
 
-    def indexed() -> int:
+    def indexed() -> dict[str, int]:
         assert main(["--root", str(root), "-q", "-j", "1"]) == 0
-        return json.loads(entry.read_text(encoding="utf-8"))["languages"]["zh-cn"]["page_count"]
+        years = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))["shards"]
+        assert sorted(p.name for p in bundle.iterdir() if p.is_dir()) == sorted(years)
+        return {year: json.loads((bundle / year / "pagefind-entry.json").read_text(encoding="utf-8"))
+                ["languages"]["zh-cn"]["page_count"] for year in years}
 
-    assert indexed() == 7 + 8
-    added = root / "content/articles/2022/02/new-story.md"
-    added.write_text("---\ntitle: 新稿\ndate: 2022-02-25\n---\n坂田街道的新稿件。\n", encoding="utf-8")
-    assert indexed() == 7 + 8 + 1
+    def mtimes(year: str) -> dict[Path, int]:
+        return {p: p.stat().st_mtime_ns for p in (bundle / year).rglob("*")}
+
+    assert indexed() == {"2022": 7 + 8}
+    added = root / "content/articles/2021/06/new-story.md"
+    added.parent.mkdir(parents=True)
+    added.write_text("---\ntitle: 新稿\ndate: 2021-06-25\n---\n坂田街道的新稿件。\n", encoding="utf-8")
+    assert indexed() == {"2022": 7 + 8, "2021": 1}
+    before = mtimes("2022")
+    added.write_text("---\ntitle: 新稿\ndate: 2021-06-25\n---\n坂田街道的新稿件，有更正。\n", encoding="utf-8")
+    assert indexed() == {"2022": 7 + 8, "2021": 1}
+    assert mtimes("2022") == before, "another year's index is left as it was"
+    added.write_text("---\ntitle: 新稿\ndate: 2020-06-25\n---\n坂田街道的新稿件。\n", encoding="utf-8")
+    assert indexed() == {"2022": 7 + 8, "2020": 1}     # moved to its new year, gone from the old
     added.unlink()
     (root / "content/articles/2022/02/party-volunteers.md").unlink()
-    assert indexed() == 6 + 8
-    fragments = root / "site" / "pagefind" / "fragment"
-    assert len(list(fragments.iterdir())) == 6 + 8    # one per page: no fragment of a removed story left
+    assert indexed() == {"2022": 6 + 8}
+    # one fragment per page: none of a removed story is left
+    assert len(list((bundle / "2022" / "fragment").iterdir())) == 6 + 8
     assert capsys.readouterr().err == ""
+
+
+def test_search_can_be_turned_off_in_site_yaml(tmp_path: Path, capsys) -> None:
+    root = _sample(tmp_path / "archive")
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("search: false\n")
+    assert main(["--root", str(root), "-q", "-j", "1"]) == 0
+    assert capsys.readouterr().err == ""
+    assert not (root / "site" / "pagefind").exists()
+    assert (root / "site" / "search" / "index.html").is_file()   # says search is unavailable

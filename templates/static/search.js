@@ -189,10 +189,25 @@
   form.addEventListener("submit", run);
   more.addEventListener("click", showMore);
 
-  var bundle = new URL(box.getAttribute("data-bundle"), location.href).href;
-  import(bundle).then(function (module) {
-    pagefind = module;
-    return pagefind.options({ baseUrl: root.pathname, excerptLength: 40 }).then(function () { return pagefind.filters(); });
+  // One Pagefind index per year (newsroom/search.py), listed newest first in shards.json:
+  // the newest is loaded, the other years are merged into it.
+  var shards = new URL(box.getAttribute("data-shards"), location.href);
+  fetch(shards).then(function (response) {
+    if (!response.ok) throw new Error(response.status);
+    return response.json();
+  }).then(function (list) {
+    var years = list.shards;
+    function bundle(year) { return new URL(year + "/", shards).href; }
+    return import(bundle(years[0]) + "pagefind.js").then(function (module) {
+      pagefind = module;
+      return pagefind.options({ baseUrl: root.pathname, excerptLength: 40 });
+    }).then(function () {
+      return Promise.all(years.slice(1).map(function (year) {
+        return pagefind.mergeIndex(bundle(year), { baseUrl: root.pathname });
+      }));
+    });
+  }).then(function () {
+    return pagefind.filters();
   }).then(function (available) {
     buildFilters(available || {});
     run();

@@ -24,6 +24,7 @@ from newsroom import search
 from newsroom.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
+EARLIER = "content/articles/2021/06/earlier-testing.md"
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -53,14 +54,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def archive_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The sample archive, built and served at http://127.0.0.1:PORT/archive/."""
+def archive_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive, and a story of another year (each year has its own search index,
+    merged by the search page), built into www/archive/ beside it."""
     if search.executable() is None:
         pytest.fail("pagefind is not installed: pip install -e '.[test]' installs pagefind[extended]")
     root = _copy_sample(tmp_path_factory.mktemp("browser") / "sample")
-    served = root.parent / "www"
-    assert main(["--root", str(root), "--output", str(served / "archive"), "-q"]) == 0
-    handler = functools.partial(_QuietHandler, directory=str(served))
+    earlier = root / EARLIER
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("---\ntitle: 坂田街道设立首批核酸采样点\ndate: 2021-06-02\nreporter: 张鹏\n"
+                       "street: 坂田街道\n---\n坂田街道设立首批核酸采样点，方便居民就近检测。\n", encoding="utf-8")
+    assert main(["--root", str(root), "--output", str(root.parent / "www" / "archive"), "-q"]) == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def archive_url(archive_root: Path) -> Iterator[str]:
+    """The built archive served at http://127.0.0.1:PORT/archive/."""
+    handler = functools.partial(_QuietHandler, directory=str(archive_root.parent / "www"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -132,10 +143,10 @@ def axe_violations(page) -> list[str]:
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def articles_mentioning(word: str) -> set[str]:
-    """Titles of the sample articles whose text contains `word` (what search must find)."""
+def articles_mentioning(word: str, root: Path) -> set[str]:
+    """Titles of the served archive's articles whose text contains `word` (what search must find)."""
     titles = set()
-    for file in (REPO / "content" / "articles").rglob("*.md"):
+    for file in (root / "content" / "articles").rglob("*.md"):
         text = file.read_text(encoding="utf-8")
         _, front, body = text.split("---", 2)
         meta = yaml.safe_load(front)
@@ -148,7 +159,7 @@ def h1(page) -> str:
     return page.inner_text("h1").strip()
 
 
-def test_reader_journey(browser, archive_url: str) -> None:
+def test_reader_journey(browser, archive_url: str, archive_root: Path) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 800})
     page.set_default_timeout(10_000)
     watch = Watch(page)
@@ -189,12 +200,16 @@ def test_reader_journey(browser, archive_url: str) -> None:
     page.wait_for_selector(".search-result")
     assert "/archive/search/" in page.url
     found = set(page.locator(".search-result .result-title a").all_inner_texts())
-    expected = articles_mentioning("核酸")
-    assert expected and expected <= found, f"search for 核酸 missed {expected - found}"
+    expected = articles_mentioning("核酸", archive_root)
+    assert "坂田街道设立首批核酸采样点" in expected, "the other year's story is expected too"
+    assert expected <= found, f"search for 核酸 missed {expected - found}"
     marks = page.locator(".search-result .excerpt mark").all_inner_texts()
     assert marks and all("核酸" in m for m in marks), "the match is highlighted in the excerpt"
     assert page.locator(".search-result .meta").first.inner_text().count("·") >= 1, "kind, date and street shown"
     check_page(page, watch, "search")
+    years = page.locator("#filter-year option").all_inner_texts()
+    assert any(y.startswith("2021") for y in years) and any(y.startswith("2022") for y in years), \
+        f"the years' indexes are merged (filters of both): {years}"
 
     # Filters narrow the results: only one street's stories remain.
     page.select_option("#filter-type", "文章")
