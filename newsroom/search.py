@@ -49,6 +49,7 @@ def is_extended(binary: Path) -> bool:
 # The year a story is filed under (templates/_macros.html writes it for the year filter).
 YEAR = re.compile(rb'data-pagefind-filter="year">\s*(\d{4})\s*<')
 SHARDS = "shards.json"
+BIG_SHARD = 2000   # searchable pages in one year's index
 
 
 class Indexer:
@@ -120,8 +121,10 @@ class Indexer:
             return _bundle(binary, self.folder / name, self.config.cache_dir / "search" / name,
                            digest.hexdigest(), self.config.file_urls)
 
-        # Two Pagefind runs at once: one keeps ~1.4 cores busy, two fill both (a cold build).
-        with ThreadPoolExecutor(2) as pool:
+        # Two Pagefind runs at once: one keeps ~1.4 cores busy, two fill both (a cold build);
+        # but one at a time for big years, as Pagefind's memory grows with its pages (~0.2 MB each).
+        together = 2 if max(len(pages) for pages in shards.values()) <= BIG_SHARD else 1
+        with ThreadPoolExecutor(together) as pool:
             for name, (made, problem) in zip(names, pool.map(one, names), strict=True):
                 if problem:
                     problems.append(problem)
