@@ -7,32 +7,21 @@ check what the build publishes and how it behaves without Pagefind.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_sample
 from seo_html import page
 
 from newsroom import search
 from newsroom.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
-
 pytestmark = pytest.mark.skipif(search.executable() is None, reason="pagefind is not installed")
-
-
-def _sample(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("content", "photos", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    for name in ("site.yaml", "streets.yaml", "reporters.yaml"):
-        shutil.copy(REPO / name, root / name)
-    return root
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = _sample(tmp_path_factory.mktemp("search") / "archive")
+    root = copy_sample(tmp_path_factory.mktemp("search"))
     assert main(["--root", str(root), "-q"]) == 0
     return root
 
@@ -73,7 +62,7 @@ def test_pages_carry_search_fields(built: Path) -> None:
 
 def test_build_works_without_pagefind(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "executable", lambda: None)   # as if the package were not installed
-    root = _sample(tmp_path / "archive")
+    root = copy_sample(tmp_path)
     assert main(["--root", str(root)]) == 0
     err = capsys.readouterr().err
     assert "search is disabled" in err and "pagefind[extended]" in err
@@ -92,7 +81,7 @@ def test_an_empty_archive_has_no_index_and_no_warning(tmp_path: Path, capsys) ->
 def test_incremental_builds_keep_one_whole_index_per_year(tmp_path: Path, capsys) -> None:
     """A rebuild renders only changed pages, yet each year's index covers every story of that
     year, no more; an edit re-indexes its own year only."""
-    root = _sample(tmp_path / "archive")
+    root = copy_sample(tmp_path)
     bundle = root / "site" / "pagefind"
 
     def indexed() -> dict[str, int]:
@@ -125,7 +114,7 @@ def test_incremental_builds_keep_one_whole_index_per_year(tmp_path: Path, capsys
 
 
 def test_search_can_be_turned_off_in_site_yaml(tmp_path: Path, capsys) -> None:
-    root = _sample(tmp_path / "archive")
+    root = copy_sample(tmp_path)
     with (root / "site.yaml").open("a", encoding="utf-8") as f:
         f.write("search: false\n")
     assert main(["--root", str(root), "-q", "-j", "1"]) == 0

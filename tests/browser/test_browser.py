@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import copy_sample
 
 from newsroom import search
 from newsroom.cli import main
@@ -39,15 +39,6 @@ if not AXE.exists():
 from playwright import sync_api as playwright_api  # noqa: E402 - in the test extra; only the browser may be missing
 
 
-def _copy_sample(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("content", "photos", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    for name in ("site.yaml", "streets.yaml", "reporters.yaml"):
-        shutil.copy(REPO / name, root / name)
-    return root
-
-
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -59,7 +50,7 @@ def archive_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     merged by the search page), built into www/archive/ beside it."""
     if search.executable() is None:
         pytest.fail("pagefind is not installed: pip install -e '.[test]' installs pagefind[extended]")
-    root = _copy_sample(tmp_path_factory.mktemp("browser") / "sample")
+    root = copy_sample(tmp_path_factory.mktemp("browser"))
     earlier = root / EARLIER
     earlier.parent.mkdir(parents=True)
     earlier.write_text("---\ntitle: 坂田街道设立首批核酸采样点\ndate: 2021-06-02\nreporter: 张鹏\n"
@@ -281,7 +272,7 @@ def test_keyboard_focus_is_visible(browser, archive_url: str) -> None:
 
 def test_file_urls_from_disk(browser, tmp_path: Path) -> None:
     """--file-urls: links end in index.html, so the copy can be browsed straight from disk."""
-    root = _copy_sample(tmp_path / "sample")
+    root = copy_sample(tmp_path)
     out = tmp_path / "disk"
     assert main(["--root", str(root), "--output", str(out), "--file-urls", "-q"]) == 0
     page = browser.new_page(viewport={"width": 375, "height": 800})
