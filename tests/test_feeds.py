@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import copy_sample
 from seo_html import local_file, page, parse, resolve
 
 from newsroom import pages, seo
 from newsroom.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
 BASE = "https://news.example.org/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 EXTRA = 23   # older articles, so the feeds have more than 20 candidates
 
 
-def _sample(root: Path, base_url: str | None = BASE) -> Path:
-    root.mkdir(parents=True)
-    for name in ("content", "photos", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    for name in ("streets.yaml", "reporters.yaml"):
-        shutil.copy(REPO / name, root / name)
-    text = (REPO / "site.yaml").read_text(encoding="utf-8")
+def _sample(dest: Path, base_url: str | None = BASE) -> Path:
+    root = copy_sample(dest)
+    text = (root / "site.yaml").read_text(encoding="utf-8")
     if base_url is None:
         text = "\n".join(line for line in text.splitlines() if not line.startswith("base_url"))
     (root / "site.yaml").write_text(text, encoding="utf-8")
@@ -35,7 +30,7 @@ def _sample(root: Path, base_url: str | None = BASE) -> Path:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = _sample(tmp_path_factory.mktemp("feeds") / "archive")
+    root = _sample(tmp_path_factory.mktemp("feeds"))
     folder = root / "content" / "articles" / "2021" / "05"
     folder.mkdir(parents=True)
     for n in range(1, EXTRA + 1):
@@ -172,7 +167,7 @@ def test_absolute_links_rewrites_relative_urls_only() -> None:
 
 
 def test_without_base_url_the_build_works_and_says_feeds_need_it(tmp_path: Path, capsys) -> None:
-    root = _sample(tmp_path / "archive", base_url=None)
+    root = _sample(tmp_path, base_url=None)
     assert main(["--root", str(root)]) == 0
     err = capsys.readouterr().err
     assert "base_url" in err and "feeds" in err and "sitemap" in err

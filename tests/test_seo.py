@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_sample
 from PIL import Image
 from seo_html import json_ld, local_file, meta, page, parse
 
 from newsroom import seo
 from newsroom.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
 BASE = "https://news.example.org/"
 HOSTILE = '关于</script><script>alert(1)</script><!--的报道'
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("seo") / "archive"
-    root.mkdir()
-    for name in ("content", "photos", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    for name in ("site.yaml", "streets.yaml", "reporters.yaml"):
-        shutil.copy(REPO / name, root / name)
+    root = copy_sample(tmp_path_factory.mktemp("seo"))
     story = root / "content" / "articles" / "2022" / "02" / "pingdi-support.md"
     story.write_text(story.read_text(encoding="utf-8").replace("\ndate:", "\nupdated: 2022-02-23T08:00:00+08:00\ndate:", 1),
                      encoding="utf-8")

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_sample
 from seo_html import Element, page, parse, resolve
 
 from newsroom.cli import main
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive with two articles a page, so every list is paginated."""
-    root = tmp_path_factory.mktemp("nav") / "archive"
-    root.mkdir()
-    for name in ("content", "photos", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    for name in ("streets.yaml", "reporters.yaml"):
-        shutil.copy(REPO / name, root / name)
-    text = (REPO / "site.yaml").read_text(encoding="utf-8")
+    root = copy_sample(tmp_path_factory.mktemp("nav"))
+    text = (root / "site.yaml").read_text(encoding="utf-8")
     (root / "site.yaml").write_text(re.sub(r"(?m)^page_size: \d+", "page_size: 2", text), encoding="utf-8")
     assert main(["--root", str(root), "-q"]) == 0
     return root / "site"
