@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 import urllib.request
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from conftest import static_server
 from html_dom import load, origin, parse, resolve, urls
 
 BASE_URL = "https://news.example.org/"   # the sample's site.yaml: only canonical links may use it
@@ -74,25 +72,13 @@ def test_every_page_is_linked_from_somewhere(sample_site: Path) -> None:
 
 # --- served over HTTP under a sub-path ---------------------------------------------------
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def served_under_subpath(sample_site: Path, tmp_path: Path) -> Iterator[str]:
     """The site copied to /archive/2022/ of a real HTTP server on 127.0.0.1."""
     www = tmp_path / "www"
     shutil.copytree(sample_site, www / "archive" / "2022")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(www)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/archive/2022/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with static_server(www) as url:
+        yield url + "archive/2022/"
 
 
 def test_a_reader_can_reach_every_page_under_a_subpath(served_under_subpath: str, sample_site: Path) -> None:

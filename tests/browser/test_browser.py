@@ -9,16 +9,13 @@ serious or critical violation (in light and dark colour schemes).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_sample
+from conftest import copy_sample, static_server
 
 from newsroom import search
 from newsroom.cli import main
@@ -39,11 +36,6 @@ if not AXE.exists():
 from playwright import sync_api as playwright_api  # noqa: E402 - in the test extra; only the browser may be missing
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def archive_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive, and a story of another year (each year has its own search index,
@@ -62,15 +54,8 @@ def archive_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def archive_url(archive_root: Path) -> Iterator[str]:
     """The built archive served at http://127.0.0.1:PORT/archive/."""
-    handler = functools.partial(_QuietHandler, directory=str(archive_root.parent / "www"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/archive/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with static_server(archive_root.parent / "www") as url:
+        yield url + "archive/"
 
 
 @pytest.fixture(scope="module")
