@@ -29,6 +29,16 @@ def template_dirs(config: Config) -> list[Path]:
     return [d for d in (own, DEFAULT_TEMPLATES) if d.is_dir()]
 
 
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds: compiling them takes 0.15 s, a third of a
+    small rebuild's rendering. Jinja keys each by its source, so an edit is seen."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:   # a read-only archive still builds, compiling afresh
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def environment(config: Config, archive: Archive) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
@@ -37,6 +47,7 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(config.cache_dir / "jinja"),
     )
     linker = urls.Linker({t.key: t.config.path for t in archive.taxonomies})
 
