@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build the archive: `python build.py [build|check|serve|new] [options]` (see --help)."""
 
-import sys
-
-from newsroom.cli import main
+from newsroom.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -7,6 +7,7 @@ The shared options are accepted before or after the command.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -78,6 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     if command == "new":
         return run_new(args)
     return run_serve(args)
+
+
+def entry() -> None:
+    """`python build.py` and the `newsroom` command: main(), then a quick exit."""
+    code = main()
+    # A big archive is millions of small objects; freeing them one by one at exit takes
+    # longer (0.2 s at 10,000 articles) than the system takes to reclaim the whole process.
+    # Nothing is left to clean up by then: files are closed and worker pools joined.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def load_config(args: argparse.Namespace, **overrides):
