@@ -47,7 +47,7 @@ class Fingerprints:
         # One string, hashed once: this runs for every page of the site on every build.
         parts = [page.path, page.template]
         for name in self.uses.get(page.template, ()):
-            # The template reads the archive itself (home.html: the newest photos).
+            # The template reads the archive itself (an editor's own template may: `archive.photos`).
             parts.append(f"archive.{name}={self.value(getattr(self.archive, name, None))}")
         context = page.context
         for key in sorted(context):

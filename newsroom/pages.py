@@ -67,10 +67,17 @@ def paginate(items: tuple | list, size: int, base: str) -> list[tuple[Pager, tup
             for n in range(1, count + 1)]
 
 
+HOME_PHOTOS = 8   # the newest photos on the first home page
+
+
 def plan(archive: Archive, config: Config) -> list[Page]:
     pages: list[Page] = []
     articles = archive.articles
-    pages += _list_pages(articles, config.page_size, urls.HOME, "home.html", {"title": config.title})
+    # Only the first home page shows the newest photos; as they are in its context (not read
+    # from the archive by the template), a new photo re-renders that page alone.
+    pages += [Page(p.path, p.template, {**p.context, "latest_photos": archive.photos[:HOME_PHOTOS]
+                                        if p.context["pager"].number == 1 else ()})
+              for p in _list_pages(articles, config.page_size, urls.HOME, "home.html", {"title": config.title})]
     for i, article in enumerate(articles):
         pages.append(Page(urls.article(article), "article.html", {
             "article": article,

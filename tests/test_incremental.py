@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from newsroom import builder, config
+from newsroom import builder, cache, config
 
 ARTICLE = "content/articles/2022/02/party-volunteers.md"
 
@@ -49,6 +50,12 @@ def snapshot(site: Path) -> dict[str, tuple[int, int]]:
     """Every published file with its inode and mtime: a rewritten file changes both."""
     return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
             for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+def recorded(root: Path) -> dict[str, str]:
+    """What the last build recorded each page was built from (output file -> fingerprint)."""
+    cfg, _ = config.load(root)
+    return cache.Store(builder._state_folder(cfg)).load().pages
 
 
 def changed(before: dict, after: dict) -> set[str]:
@@ -181,10 +188,14 @@ def test_template_error_in_an_incremental_build_leaves_the_site(sample_root: Pat
 
 
 def test_new_photo_reaches_every_page_that_shows_it(sample_root: Path) -> None:
-    """The home page reads the newest photos from the archive itself; its fingerprint knows."""
+    """The first home page shows the newest photos; the later home pages do not, and stay."""
     import shutil
 
+    settings = sample_root / "site.yaml"
+    settings.write_text(re.sub(r"(?m)^page_size: \d+", "page_size: 2", settings.read_text(encoding="utf-8")),
+                        encoding="utf-8")
     first = build(sample_root)
+    fingerprints = recorded(sample_root)
     site = sample_root / "site"
     before = snapshot(site)
     source = sorted((sample_root / "photos").rglob("*.jpg"))[0]
@@ -193,5 +204,8 @@ def test_new_photo_reaches_every_page_that_shows_it(sample_root: Path) -> None:
                                                   encoding="utf-8")
     result = build(sample_root)
     assert "全新的一张图片" in (site / "index.html").read_text(encoding="utf-8")
-    assert changed(before, snapshot(site)) >= containing(site, "全新的一张图片") | {"index.html"}
+    rewritten = changed(before, snapshot(site))
+    assert rewritten >= containing(site, "全新的一张图片") | {"index.html"}
+    # Later home pages do not show photos: what they were built from is unchanged.
+    assert fingerprints["page/2/index.html"] == recorded(sample_root)["page/2/index.html"]
     assert result.rendered < first.pages
