@@ -14,6 +14,7 @@ Every entry is only a shortcut: a missing or unreadable cache gives a full, corr
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import pickle
 import zlib
@@ -37,12 +38,26 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
+# The libraries whose output is cached: a parsed article's HTML and slugs, a page's markup.
+LIBRARIES = ("jinja2", "markdown", "nh3", "pypinyin", "pyyaml")
+
+
+def library_versions() -> str:
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=?")
+    return ",".join(found)
+
+
 def settings_hash(config: Config) -> str:
     """Everything in the settings a parsed article or a page can depend on.
 
     Config's repr covers site.yaml and the registries' entries (dataclasses print every field).
     """
-    return hashlib.sha256(f"{code_hash()}|{config!r}".encode()).hexdigest()
+    return hashlib.sha256(f"{code_hash()}|{library_versions()}|{config!r}".encode()).hexdigest()
 
 
 def stat_key(path: Path) -> tuple[int, int] | None:
