@@ -140,6 +140,7 @@ class State:
     pages: dict[str, str] = field(default_factory=dict)          # output file -> fingerprint
     pages_settings: str = ""                                     # settings the pages were made with
     search: dict[str, str] = field(default_factory=dict)         # searchable page -> hash (search.Indexer)
+    slugs: dict[str, str] = field(default_factory=dict)          # name -> slug (pinyin is slow to load)
 
 
 SHARDS = 64
@@ -162,7 +163,7 @@ class Store:
         if not isinstance(meta, dict) or meta.get("version") != VERSION:
             return State()
         state = State(settings=meta["settings"], pages=meta["pages"], pages_settings=meta["pages_settings"],
-                      search=meta.get("search", {}))
+                      search=meta.get("search", {}), slugs=meta.get("slugs", {}))
         for n in range(SHARDS):
             shard = _load(self.folder / f"parsed-{n:02d}.pickle")
             if not isinstance(shard, dict):
@@ -185,7 +186,7 @@ class Store:
                 self._loaded[name] = key
         _save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
                                              "pages": state.pages, "pages_settings": state.pages_settings,
-                                             "search": state.search})
+                                             "search": state.search, "slugs": state.slugs})
 
     def load_head(self) -> dict[str, Any]:
         head = _load(self.head)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -109,7 +109,10 @@ def is_published(article: Article, config: Config, now: datetime) -> bool:
     return config.future or article.date <= now
 
 
-def build(articles: list[Article], photos: list[Photo], config: Config, now: datetime) -> tuple[Archive, list[Problem]]:
+def build(articles: list[Article], photos: list[Photo], config: Config, now: datetime,
+          make_slug: Callable[[str], str] = slugify) -> tuple[Archive, list[Problem]]:
+    """The archive's indexes. `make_slug` makes a term's slug when its registry gives none (the
+    builder passes slugify remembered from the last build)."""
     problems: list[Problem] = _duplicates(articles, photos)
     for article in articles:
         if article.date > now and not article.draft:
@@ -186,7 +189,7 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     sorted_photos = sorted(photos, key=lambda p: (photo_date(p) or epoch, p.file), reverse=True)
 
     taxonomies = tuple(
-        _taxonomy(tax, published, sorted_photos, photo_terms, config) for tax in config.taxonomies
+        _taxonomy(tax, published, sorted_photos, photo_terms, config, make_slug) for tax in config.taxonomies
     )
     archive = Archive(
         articles=tuple(published),
@@ -231,7 +234,8 @@ def _unlabelled(article: Article, ref: PhotoRef, figure: Figure) -> list[Problem
 
 
 def _taxonomy(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],
-              photo_terms: dict[str, dict[str, list[str]]], config: Config) -> Taxonomy:
+              photo_terms: dict[str, dict[str, list[str]]], config: Config,
+              make_slug: Callable[[str], str]) -> Taxonomy:
     registry = config.registries.get(tax.key)
     by_name: dict[str, list[str]] = defaultdict(list)
     roles: dict[str, list[str]] = defaultdict(list)
@@ -247,9 +251,9 @@ def _taxonomy(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],
     names = set(by_name) | set(photos_by_name)
     terms = []
     used_slugs: set[str] = set()
-    for name in sorted(names, key=lambda n: (_entry_slug(registry, n), n)):
+    for name in sorted(names, key=lambda n: (_entry_slug(registry, n, make_slug), n)):
         entry = registry.lookup(name) if registry else None
-        slug = entry.slug if entry else slugify(name)
+        slug = entry.slug if entry else make_slug(name)
         base, n = slug, 2
         while slug in used_slugs:  # homophones share a pinyin slug; keep both pages
             slug, n = f"{base}-{n}", n + 1
@@ -263,9 +267,9 @@ def _taxonomy(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],
     return Taxonomy(tax, tuple(terms))
 
 
-def _entry_slug(registry, name: str) -> str:
+def _entry_slug(registry, name: str, make_slug: Callable[[str], str]) -> str:
     entry = registry.lookup(name) if registry else None
-    return entry.slug if entry else slugify(name)
+    return entry.slug if entry else make_slug(name)
 
 
 def _years(articles: list[Article]) -> tuple[Year, ...]:

@@ -209,3 +209,23 @@ def test_new_photo_reaches_every_page_that_shows_it(sample_root: Path) -> None:
     # Later home pages do not show photos: what they were built from is unchanged.
     assert fingerprints["page/2/index.html"] == recorded(sample_root)["page/2/index.html"]
     assert result.rendered < first.pages
+
+
+def test_an_edit_needs_no_pinyin_for_names_already_slugged(sample_root: Path) -> None:
+    """Tag slugs are pinyin (pypinyin takes 0.16 s to load): a rebuild after an edit
+    remembers them from the last build, and its pages link to the same tag pages."""
+    import subprocess
+    import sys
+
+    build(sample_root)
+    tags = sorted(p.name for p in (sample_root / "site" / "tags").iterdir() if p.is_dir())
+    path = sample_root / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\n更正：时间有误。\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-c", "import sys\nfrom newsroom.cli import main\n"
+                          f"assert main(['--root', {str(sample_root)!r}, '-q']) == 0\n"
+                          "print('pypinyin' in sys.modules)"],
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+    assert sorted(p.name for p in (sample_root / "site" / "tags").iterdir() if p.is_dir()) == tags
+    assert "更正：时间有误" in (sample_root / "site" / "2022" / "02" / "21" / "party-volunteers" / "index.html"
+                             ).read_text(encoding="utf-8")
