@@ -64,7 +64,9 @@ def ours(root: Path, jobs: int) -> dict:
                f"exec({code!r})\n"
                "s = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
                "c = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-               "print(json.dumps({'rss_mb': max(s, c) // 1024}))\n")
+               "print(json.dumps({'rss_mb': max(s, c) // 1024}), flush=True)\n"
+               # As `python build.py` ends (newsroom.cli.entry): no object-by-object teardown.
+               "import os; os._exit(0)\n")
     seconds, rss, out = run([sys.executable, "-c", wrapper])
     lines = out.strip().splitlines()
     data = json.loads(lines[-2])
