@@ -78,13 +78,14 @@ def plan(archive: Archive, config: Config) -> list[Page]:
     pages += [Page(p.path, p.template, {**p.context, "latest_photos": archive.photos[:HOME_PHOTOS]
                                         if p.context["pager"].number == 1 else ()})
               for p in _list_pages(articles, config.page_size, urls.HOME, "home.html", {"title": config.title})]
+    rank = {article.id: i for i, article in enumerate(articles)}
     for i, article in enumerate(articles):
         pages.append(Page(urls.article(article), "article.html", {
             "article": article,
             "title": article.title,
             "newer": articles[i - 1] if i > 0 else None,
             "older": articles[i + 1] if i + 1 < len(articles) else None,
-            "related": related(archive, article, 5),
+            "related": related(archive, article, 5, rank),
         }))
     for tax in archive.taxonomies:
         pages += taxonomy_pages(archive, tax, config)
@@ -151,8 +152,9 @@ def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page
     return pages
 
 
-def related(archive: Archive, article: Article, limit: int) -> tuple[Article, ...]:
-    """Newest articles sharing a street or a reporter (any taxonomy with a registry)."""
+def related(archive: Archive, article: Article, limit: int, rank: dict[str, int]) -> tuple[Article, ...]:
+    """Newest articles sharing a street or a reporter (any taxonomy with a registry).
+    `rank`: article id -> its place in `archive.articles` (newest first)."""
     ids: set[str] = set()
     for tax in archive.taxonomies:
         for name in article.names(tax.key):
@@ -162,8 +164,7 @@ def related(archive: Archive, article: Article, limit: int) -> tuple[Article, ..
                 # are among the first limit + 1 of each list (+1: the article itself).
                 ids.update(term.articles[: limit + 1])
     ids.discard(article.id)
-    chosen = sorted((archive.article_by_id[i] for i in ids), key=lambda a: (a.date, a.slug), reverse=True)
-    return tuple(chosen[:limit])
+    return tuple(archive.article_by_id[i] for i in sorted(ids, key=rank.__getitem__)[:limit])
 
 
 def _co_terms(archive: Archive, term: Term, key: str) -> tuple[Term, ...]:
