@@ -30,8 +30,8 @@ def template_dirs(config: Config) -> list[Path]:
 
 
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between builds: compiling them takes 0.15 s, a third of a
-    small rebuild's rendering. Jinja keys each by its source, so an edit is seen."""
+    """Compiled templates kept between builds: compiling them is half of a one-edit
+    rebuild's rendering (0.06 s). Jinja keys each by its source, so an edit is seen."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:   # a read-only archive still builds, compiling afresh
