@@ -157,6 +157,31 @@ def test_markdown_footnotes() -> None:
     assert 'href="#fn:1"' in html
 
 
+INLINE_SAMPLES = [
+    "坂田街道的居民 **踊跃** 参加，*志愿者* 和 __社工__ 一起 _劳动_。",
+    "代码 `a < b` 与转义 \\*星号\\* 和 \\_下划线\\_。",
+    "链接 [龙岗](https://example.org/a_b) 与图片 ![图](x.jpg \"题\") 及 [引用][1]。\n\n[1]: https://example.org",
+    "自动链接 <https://example.org/x> 和邮件 <news@example.org>，实体 &amp; &#20013; &copy;。",
+    "第一行末尾两个空格  \n第二行，行内 <span class=\"x\">HTML</span>。",
+    "注释[^n]和 ***粗斜体*** 与 **嵌套 *强调* 文字**。\n\n[^n]: 一条注释，带 `代码`。",
+    "纯文本段落，没有任何标记。\n\n> 引用里的 *强调*\n\n- 列表 **一**\n- 列表二\n\n| 表 | *头* |\n| --- | --- |\n| `a` | b |",
+    "星号在词中 a*b*c 和 2 * 3 * 4，下划线 snake_case_name。",
+]
+
+
+@pytest.mark.parametrize("text", INLINE_SAMPLES)
+def test_markdown_output_is_python_markdowns(text: str) -> None:
+    """Plain text skips the inline patterns (markup._PlainTextFirst): the HTML must still be
+    exactly what Python-Markdown makes of it."""
+    import markdown
+
+    from newsroom.markup import _EXTENSIONS
+
+    stock = markdown.Markdown(extensions=_EXTENSIONS, output_format="html").convert(text)
+    assert Renderer(raw_html="allow").render(text)[0] == stock
+    assert "<" in stock.replace("<p>", "", 1)   # the samples do use inline markup
+
+
 def test_raw_script_is_removed() -> None:
     html = article("title: 脚本\ndate: 2022-02-21", body="文字<script>alert(1)</script>").body_html
     assert "<script" not in html
