@@ -41,8 +41,9 @@ print(json.dumps({{"ok": result.ok, "seconds": result.seconds, "timings": result
 """
 
 
-def run(argv: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS in MB of the process and its reaped children, stdout)."""
+def run(argv: list[str], cwd: Path | None = None) -> tuple[float, int, str, tuple[float, float]]:
+    """(wall seconds, peak RSS in MB of the process and its reaped children, stdout,
+    (user, system) CPU seconds of the process and its reaped children)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err)
@@ -54,7 +55,7 @@ def run(argv: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
         err.seek(0)
         if proc.returncode:
             raise SystemExit(f"{argv[0]} failed:\n{err.read().decode(errors='replace')[-2000:]}")
-        return seconds, usage.ru_maxrss // 1024, out.read().decode()
+        return seconds, usage.ru_maxrss // 1024, out.read().decode(), (usage.ru_utime, usage.ru_stime)
 
 
 def ours(root: Path, jobs: int) -> dict:
@@ -67,11 +68,12 @@ def ours(root: Path, jobs: int) -> dict:
                "print(json.dumps({'rss_mb': max(s, c) // 1024}), flush=True)\n"
                # As `python build.py` ends (newsroom.cli.entry): no object-by-object teardown.
                "import os; os._exit(0)\n")
-    seconds, rss, out = run([sys.executable, "-c", wrapper])
+    seconds, rss, out, cpu = run([sys.executable, "-c", wrapper])
     lines = out.strip().splitlines()
     data = json.loads(lines[-2])
     data["rss_mb"] = max(rss, json.loads(lines[-1])["rss_mb"])
     data["wall"] = seconds
+    data["user"], data["sys"] = cpu
     if not data["ok"]:
         raise SystemExit(f"build failed: {data['errors']}")
     return data
@@ -105,10 +107,10 @@ def hugo_site(corpus: corpus_mod.Corpus, target: Path) -> Path:
     return target
 
 
-def hugo(site: Path) -> tuple[float, int]:
-    seconds, rss, _ = run(["hugo", "--quiet", "-s", str(site), "-d", str(site / "public"),
-                           "--cacheDir", str(site / ".hugo-cache")])
-    return seconds, rss
+def hugo(site: Path) -> tuple[float, int, tuple[float, float]]:
+    seconds, rss, _, cpu = run(["hugo", "--quiet", "-s", str(site), "-d", str(site / "public"),
+                                "--cacheDir", str(site / ".hugo-cache")])
+    return seconds, rss, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,10 +151,10 @@ def main(argv: list[str] | None = None) -> int:
                 # Hugo's copy of the corpus as it was before the edit and the new photo.
                 fresh = corpus_mod.make(tmp / "again", args.articles, args.photos, args.seed)
                 site = hugo_site(fresh, tmp / "hugo")
-                figures["hugo_cold"], figures["hugo_cold_rss"] = hugo(site)
-                figures["hugo_nochange"], _ = hugo(site)
+                figures["hugo_cold"], figures["hugo_cold_rss"], figures["hugo_cold_cpu"] = hugo(site)
+                figures["hugo_nochange"], _, _ = hugo(site)
                 corpus_mod.edit_article(site / "content" / "posts" / fresh.articles[len(fresh.articles) // 2].name)
-                figures["hugo_edit"], _ = hugo(site)
+                figures["hugo_edit"], _, _ = hugo(site)
         report(figures)
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")
@@ -178,6 +180,10 @@ def report(f: dict) -> None:
     if f.get("hugo_cold_rss"):
         print(f"peak RSS: ours {f['cold']['rss_mb']} MB, hugo {f['hugo_cold_rss']} MB "
               f"(ratio {f['cold']['rss_mb'] / f['hugo_cold_rss']:.2f})")
+    cpu = f"cold build CPU: ours {f['cold']['user']:.1f} s user + {f['cold']['sys']:.1f} s system"
+    if f.get("hugo_cold_cpu"):
+        cpu += f", hugo {f['hugo_cold_cpu'][0]:.1f} s user + {f['hugo_cold_cpu'][1]:.1f} s system"
+    print(cpu)
     print("\nstages of the cold build (s): " + ", ".join(f"{k} {v:.2f}" for k, v in f["cold"]["timings"].items()))
     if f["photos"]:
         rate = f["photos"] / max(f["cold"]["timings"].get("images", 0), 1e-9)
