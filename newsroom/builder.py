@@ -110,6 +110,7 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
         state = cache.State(settings=settings)
     t = stage("check", t)
 
+    before = (state.articles, state.photos)
     articles, photos, found = read_all(config, state, options, scanned)
     result.problems += found
     t = stage("read", t)
@@ -123,7 +124,7 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     t = stage("plan", t)
     if not options.write:
         if store is not None:
-            store.save(state)    # parsed files stay useful for the next build
+            _save_parsed(store, state)
         result.ok = not errors(result.problems, options.strict)
         return _finish(result, started)
 
@@ -149,19 +150,19 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     t = stage("images", t)
     if errors(result.problems, options.strict):
         if store is not None:
-            store.save(state)
+            _save_parsed(store, state)
         return _finish(result, started)
 
     env = render.environment(config, archive)
     uses = {name: depends.archive_uses(lambda n: _template_source(env, n), name)
             for name in {page.template for page in planned}}
-    prints = depends.Fingerprints(archive, {source: entry.digest for source, entry in state.articles.items()}, uses)
-    fingerprints = [prints.page(page) for page in planned]
     page_settings = f"{settings}|serve={options.serve}|{_templates_hash(config)}"
     published = output.manifest(config.output) if store is not None else {}
     known = state.pages if state.pages_settings == page_settings else {}
     if not published:
         known = {}
+    prints = depends.Fingerprints(archive, {source: entry.digest for source, entry in state.articles.items()}, uses)
+    fingerprints, placed = _fingerprints(planned, prints, archive, state, before, known, uses)
     indexer = search.Indexer(config, _state_folder(config) / "search-pages" if store is not None
                              else config.cache_dir / "search" / f"pages-{os.getpid()}", state.search if known else {})
     files = [page.file for page in planned]
@@ -185,6 +186,7 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     if store is not None:
         state.pages = dict(zip(files, fingerprints, strict=True))
         state.pages_settings = page_settings
+        state.placed, state.visible, state.scheduled = placed, tuple(a.id for a in archive.articles), archive.scheduled
         state.search = indexer.known
         store.save(state)
         summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}
@@ -194,6 +196,39 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
                          "valid_until": _valid_until(articles, config, now)})
     stage("save", t)
     return _finish(result, started)
+
+
+def _save_parsed(store: cache.Store, state: cache.State) -> None:
+    """Keep the parsed files of a build that wrote no pages: they stay useful next time. The
+    pages remembered are now older than the parsed files, so _fingerprints must not compare
+    the two: it computes every fingerprint next time."""
+    state.placed = {}
+    store.save(state)
+
+
+def _fingerprints(planned: list[pages.Page], prints: depends.Fingerprints, archive: index.Archive,
+                  state: cache.State, before: tuple[dict, dict], known: dict[str, str],
+                  uses: dict[str, tuple[str, ...]]) -> tuple[list[str], dict[str, tuple[int, ...]]]:
+    """Every page's fingerprint, and where each article appears (depends.article_pages).
+
+    Fingerprinting 18,000 pages takes a third of a second. When the only change since the
+    last build is the text of some articles (the usual edit: a typo, a new paragraph), every
+    page is where it was and shows what it showed, except the pages that hold those
+    articles: only theirs are computed again, the others are the last build's.
+    """
+    old_articles, old_photos = before
+    changed = [source for source, entry in state.articles.items()
+               if entry.value is not getattr(old_articles.get(source), "value", None)]
+    if (known and state.placed and list(known) == [page.file for page in planned]
+            and state.visible == tuple(a.id for a in archive.articles) and state.scheduled == archive.scheduled
+            and old_articles.keys() == state.articles.keys() and depends.text_safe(uses)
+            and all(state.photos.get(s) is e for s, e in old_photos.items()) and old_photos.keys() == state.photos.keys()
+            and all(depends.same_place(old_articles[s].value, state.articles[s].value) for s in changed)):
+        again = {i for source in changed for i in state.placed.get(state.articles[source].value.id, ())}
+        found = [prints.page(page) if i in again or page.file not in known else known[page.file]
+                 for i, page in enumerate(planned)]
+        return found, state.placed
+    return [prints.page(page) for page in planned], depends.article_pages(planned)
 
 
 def _remembered(make: Callable[[str], str], memo: dict[str, str]) -> Callable[[str], str]:

@@ -141,6 +141,12 @@ class State:
     pages_settings: str = ""                                     # settings the pages were made with
     search: dict[str, str] = field(default_factory=dict)         # searchable page -> hash (search.Indexer)
     slugs: dict[str, str] = field(default_factory=dict)          # name -> slug (pinyin is slow to load)
+    # Where each article appeared (depends.article_pages, indexes into the page list) and
+    # which articles the archive showed, so that an edit to one article's text re-checks
+    # only its pages (builder._fingerprints).
+    placed: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    visible: tuple[str, ...] = ()
+    scheduled: frozenset[str] = frozenset()
 
 
 SHARDS = 64
@@ -163,7 +169,8 @@ class Store:
         if not isinstance(meta, dict) or meta.get("version") != VERSION:
             return State()
         state = State(settings=meta["settings"], pages=meta["pages"], pages_settings=meta["pages_settings"],
-                      search=meta.get("search", {}), slugs=meta.get("slugs", {}))
+                      search=meta.get("search", {}), slugs=meta.get("slugs", {}), placed=meta.get("placed", {}),
+                      visible=meta.get("visible", ()), scheduled=meta.get("scheduled", frozenset()))
         for n in range(SHARDS):
             shard = _load(self.folder / f"parsed-{n:02d}.pickle")
             if not isinstance(shard, dict):
@@ -186,7 +193,9 @@ class Store:
                 self._loaded[name] = key
         _save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
                                              "pages": state.pages, "pages_settings": state.pages_settings,
-                                             "search": state.search, "slugs": state.slugs})
+                                             "search": state.search, "slugs": state.slugs,
+                                             "placed": state.placed, "visible": state.visible,
+                                             "scheduled": state.scheduled})
 
     def load_head(self) -> dict[str, Any]:
         head = _load(self.head)

@@ -140,3 +140,45 @@ def archive_uses(source_of: Callable[[str], str | None], template: str) -> tuple
         found.update(_ARCHIVE_ATTR.findall(text))
         todo.extend(_REFERENCE.findall(text))
     return tuple(sorted(found - _SETTINGS_ONLY))
+
+
+# Fields of an article that decide where it appears and how other pages link to it. While
+# they stay the same, an edit changes only the pages that show the article itself.
+PLACING = ("slug", "date", "updated", "draft", "terms", "photos", "links")
+# Archive attributes a template may read without showing any article's title, summary or
+# body (those are reached only through `articles` and `article_by_id`).
+_NO_ARTICLE_TEXT = frozenset({"scheduled", "photos", "photo_by_id", "years", "figures", "photo_users",
+                              "taxonomies"})
+
+
+def same_place(old: Any, new: Any) -> bool:
+    """Two parses of one article file that appear on the same pages, linked the same way."""
+    return (isinstance(old, Article) and isinstance(new, Article)
+            and all(getattr(old, name) == getattr(new, name) for name in PLACING))
+
+
+def text_safe(uses: dict[str, tuple[str, ...]]) -> bool:
+    """No template reads article text from the archive directly (only from page contexts)."""
+    return all(name in _NO_ARTICLE_TEXT for names in uses.values() for name in names)
+
+
+def article_pages(pages: list[Page]) -> dict[str, tuple[int, ...]]:
+    """Article id -> the indexes of the pages whose context holds that article (as the page's
+    article, a neighbour, or in a list): the pages whose fingerprint includes it."""
+    found: dict[str, list[int]] = {}
+    for i, page in enumerate(pages):
+        for article_id in _articles_in(page.context.values()):
+            found.setdefault(article_id, []).append(i)
+    return {article_id: tuple(indexes) for article_id, indexes in found.items()}
+
+
+def _articles_in(values: Any) -> set[str]:
+    ids: set[str] = set()
+    for value in values:
+        if isinstance(value, Article):
+            ids.add(value.id)
+        elif isinstance(value, (tuple, list)):
+            ids |= _articles_in(value)
+        elif isinstance(value, dict):
+            ids |= _articles_in(value.values())
+    return ids

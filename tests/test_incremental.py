@@ -12,6 +12,7 @@ import pytest
 from newsroom import builder, cache, config
 
 ARTICLE = "content/articles/2022/02/party-volunteers.md"
+OTHER = "content/articles/2022/02/baolong-support.md"
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +230,71 @@ def test_an_edit_needs_no_pinyin_for_names_already_slugged(sample_root: Path) ->
     assert sorted(p.name for p in (sample_root / "site" / "tags").iterdir() if p.is_dir()) == tags
     assert "更正：时间有误" in (sample_root / "site" / "2022" / "02" / "21" / "party-volunteers" / "index.html"
                              ).read_text(encoding="utf-8")
+
+
+def _edit_body(root: Path) -> None:
+    path = root / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\n更正：人数有误。\n", encoding="utf-8")
+
+
+def _redate(root: Path) -> None:
+    path = root / ARTICLE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^date: 2022-02-21", "date: 2022-01-05", text, count=1), encoding="utf-8")
+
+
+def _retag(root: Path) -> None:
+    path = root / ARTICLE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^(tags:.*)\]", r"\1, 新标签]", text, count=1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("edit, only_its_pages", [(_edit_body, True), (lambda root: retitle(root, "新标题"), True),
+                                                  (_redate, False), (_retag, False)],
+                         ids=["body", "title", "date", "tags"])
+def test_pages_an_edit_cannot_reach_keep_their_fingerprints(sample_root: Path, edit, only_its_pages: bool,
+                                                            monkeypatch) -> None:
+    """After an edit to an article's text only its pages are fingerprinted again (the rest
+    are the last build's): what is recorded must equal fingerprinting every page afresh."""
+    import shutil
+
+    from newsroom import depends
+
+    build(sample_root)
+    before = (sample_root / ARTICLE).read_text(encoding="utf-8")
+    edit(sample_root)
+    assert (sample_root / ARTICLE).read_text(encoding="utf-8") != before
+    made = []
+    page = depends.Fingerprints.page
+    monkeypatch.setattr(depends.Fingerprints, "page", lambda self, p: made.append(p.path) or page(self, p))
+    result = build(sample_root)
+    fast = recorded(sample_root)
+    if only_its_pages:
+        assert 0 < len(made) < result.pages / 2
+    else:   # it moved (date) or joined another list (tag): every page is fingerprinted
+        assert len(made) == result.pages
+    cfg, _ = config.load(sample_root)
+    shutil.rmtree(builder._state_folder(cfg))
+    build(sample_root)
+    assert recorded(sample_root) == fast
+
+
+def test_a_failed_build_between_two_edits_does_not_hide_the_first(sample_root: Path) -> None:
+    """The parsed files of a failed build are kept, but the pages remembered are older: the
+    next build must see everything that changed since the last good one."""
+    build(sample_root)
+    site = sample_root / "site"
+    # 志愿服务 keeps two other stories, and none of its pages shows the article fixed below.
+    tag = next(site / p for p in containing(site, "超2000人次")
+               if p.startswith("tags/") and "<h1>志愿服务" in (site / p).read_text(encoding="utf-8"))
+    path = sample_root / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8").replace("tags: [疫情防控, 党员干部, 志愿服务, 物资保障]",
+                                                             "tags: [疫情防控, 党员干部, 物资保障]"), encoding="utf-8")
+    other = sample_root / OTHER
+    good = other.read_text(encoding="utf-8")
+    other.write_text(re.sub(r"(?m)^title:.*$", "title: ''", good, count=1), encoding="utf-8")
+    cfg, problems = config.load(sample_root)
+    assert not builder.build(cfg, problems, builder.Options(jobs=1)).ok   # no title
+    other.write_text(good, encoding="utf-8")               # fixed: a change of text only
+    build(sample_root)
+    assert "超2000人次" not in tag.read_text(encoding="utf-8")
