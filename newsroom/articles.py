@@ -111,7 +111,7 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         return None, problems
     return Article(
         source=source, slug=slug, title=title, date=date, updated=updated,
-        body_html=body_html, summary=summary, terms=terms, photos=photos,
+        body=body_html.encode("utf-8"), summary=summary, terms=terms, photos=photos,
         draft=draft, links=link_lines, slug_line=slug_line,
         date_line=doc.line("date"),
     ), problems

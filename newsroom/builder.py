@@ -249,24 +249,23 @@ def read_all(config: Config, state: cache.State, options: Options,
     `scanned`: (size, mtime) of the input files by path, when the caller has walked them.
     """
     problems: list[Problem] = []
+    # Plain strings: pathlib costs more than the rest of a small rebuild at 10,000 files.
     if scanned is None:
-        paths = content.article_files(config)
-        stats = {str(path): cache.stat_key(path) for path in paths}
+        names = [str(path) for path in content.article_files(config)]
+        stats = {name: cache.stat_key(Path(name)) for name in names}
     else:
-        # Plain strings: pathlib costs more than the rest of a small rebuild at 10,000 files.
         names = cache.listed(scanned, config.content_dir, {".md", ".markdown"})
-        paths = [Path(name) for name in names]
         stats = {name: scanned[name] for name in names}
     root = str(config.root) + os.sep
-    sources = [str(path)[len(root):].replace(os.sep, "/") for path in paths]
+    sources = [name[len(root):].replace(os.sep, "/") for name in names]
     entries: dict[str, cache.Entry] = {}
     todo = []
-    for path, source in zip(paths, sources, strict=True):
+    for name, source in zip(names, sources, strict=True):
         entry = state.articles.get(source)
-        if entry is not None and entry.stat is not None and entry.stat == stats[str(path)]:
+        if entry is not None and entry.stat is not None and entry.stat == stats[name]:
             entries[source] = entry
         else:
-            todo.append(path)
+            todo.append(Path(name))
     for source, stat, digest, article, found in parallel.read_articles(todo, config, options.jobs):
         old = state.articles.get(source)
         if old is not None and digest and old.digest == digest:

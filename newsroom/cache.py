@@ -162,7 +162,7 @@ class Store:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.head = folder / "head.pickle"
-        self._loaded: dict[str, str] = {}    # shard file name -> key of what it held
+        self._loaded: dict[str, dict] = {}   # shard file name -> what it held (the same objects)
 
     def load(self) -> State:
         meta = _load(self.folder / "pages.pickle")
@@ -177,7 +177,7 @@ class Store:
                 return State()
             state.articles.update(shard["articles"])
             state.photos.update(shard["photos"])
-            self._loaded[f"parsed-{n:02d}.pickle"] = _shard_key(shard)
+            self._loaded[f"parsed-{n:02d}.pickle"] = shard
         return state
 
     def save(self, state: State) -> None:
@@ -187,10 +187,9 @@ class Store:
                 shards[zlib.crc32(source.encode()) % SHARDS][kind][source] = entry
         for n, shard in enumerate(shards):
             name = f"parsed-{n:02d}.pickle"
-            key = _shard_key(shard)
-            if self._loaded.get(name) != key or not (self.folder / name).exists():
+            if not _same_entries(self._loaded.get(name), shard) or not (self.folder / name).exists():
                 _save(self.folder / name, shard)
-                self._loaded[name] = key
+                self._loaded[name] = shard
         _save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
                                              "pages": state.pages, "pages_settings": state.pages_settings,
                                              "search": state.search, "slugs": state.slugs,
@@ -205,12 +204,15 @@ class Store:
         _save(self.head, head)
 
 
-def _shard_key(shard: dict[str, dict[str, Entry]]) -> str:
-    h = hashlib.sha256()
+def _same_entries(old: dict | None, new: dict[str, dict[str, Entry]]) -> bool:
+    """A shard holds the very entries it was loaded with (a re-read file gets a new Entry)."""
+    if old is None:
+        return False
     for kind in ("articles", "photos"):
-        for source, entry in sorted(shard[kind].items()):
-            h.update(f"{kind}|{source}|{entry.stat}|{entry.digest}\n".encode())
-    return h.hexdigest()
+        before, now = old[kind], new[kind]
+        if before.keys() != now.keys() or any(now[source] is not entry for source, entry in before.items()):
+            return False
+    return True
 
 
 def _load(file: Path) -> Any:

@@ -7,6 +7,7 @@ The shared options are accepted before or after the command.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -83,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def entry() -> None:
     """`python build.py` and the `newsroom` command: main(), then a quick exit."""
+    # A build turns the cyclic collector off while it runs (builder.build); turned back on,
+    # it would walk the build's millions of objects once more (0.12 s at 10,000 articles)
+    # just before the process ends. `serve` runs on, and turns it back on (run_serve).
+    gc.disable()
     code = main()
     # A big archive is millions of small objects; freeing them one by one at exit takes
     # longer (0.2 s at 10,000 articles) than the system takes to reclaim the whole process.
@@ -147,6 +152,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     from . import serve
+
+    gc.enable()   # a long-running process (see entry)
 
     root = args.root.resolve()
     # Not site/: the preview has drafts, scheduled articles and the reload script, and

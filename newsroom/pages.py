@@ -6,6 +6,7 @@ taxonomy (streets, reporters, tags …) gets its pages from the same code.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -24,7 +25,7 @@ class Page:
     template: str
     context: dict[str, Any]
 
-    @property
+    @functools.cached_property
     def file(self) -> str:
         return urls.output_file(self.path)
 
