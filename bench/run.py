@@ -28,7 +28,8 @@ sys.path.insert(0, str(REPO))
 from bench import corpus as corpus_mod  # noqa: E402
 
 CHILD = """
-import json, resource, sys
+import gc, json, resource, sys
+gc.disable()   # as `python build.py` runs (newsroom.cli.entry)
 from pathlib import Path
 sys.path.insert(0, {repo!r})
 from newsroom import builder, config

@@ -173,12 +173,11 @@ def _co_terms(archive: Archive, term: Term, key: str) -> tuple[Term, ...]:
     tax = archive.taxonomy(key)
     if tax is None or term.taxonomy == key:
         return ()
-    names: dict[str, int] = {}
-    for article_id in term.articles:
-        for name in archive.article_by_id[article_id].names(key):
-            names[name.name] = names.get(name.name, 0) + 1
-    terms = [t for t in (tax.term(n) for n in names) if t]
-    return tuple(sorted(terms, key=lambda t: (-names[t.name], t.slug)))
+    # Shared articles counted by set intersection (in C): walking every article of every
+    # street and tag for its reporters was a quarter of planning the site.
+    mine = set(term.articles)
+    shared = [(len(mine.intersection(other.articles)), other) for other in tax.terms]
+    return tuple(other for count, other in sorted((e for e in shared if e[0]), key=lambda e: (-e[0], e[1].slug)))
 
 
 def _list_pages(items: tuple, size: int, base: str, template: str, extra: dict[str, Any]) -> list[Page]:
