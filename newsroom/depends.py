@@ -25,7 +25,7 @@ from typing import Any
 from . import urls
 from .index import Archive, Month, Taxonomy, Term, Year
 from .model import Article, Photo
-from .pages import Page, Pager
+from .pages import Page, Pager, Related
 
 _PLAIN = (str, int, float, bool, type(None), datetime, date)
 _PLAIN_TYPES = frozenset(_PLAIN)
@@ -77,7 +77,7 @@ class Fingerprints:
             text = self._article(value)
         elif isinstance(value, Photo):
             text = repr(value)
-        elif isinstance(value, (tuple, list)):
+        elif isinstance(value, (tuple, list, Related)):
             text = "[" + ",".join(map(self.value, value)) + "]"
         elif isinstance(value, dict):
             text = "{" + ",".join(f"{k!r}:{self.value(v)}" for k, v in sorted(value.items(), key=repr)) + "}"
@@ -177,7 +177,7 @@ def _articles_in(values: Any) -> set[str]:
     for value in values:
         if isinstance(value, Article):
             ids.add(value.id)
-        elif isinstance(value, (tuple, list)):
+        elif isinstance(value, (tuple, list, Related)):
             ids |= _articles_in(value)
         elif isinstance(value, dict):
             ids |= _articles_in(value.values())
