@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from datetime import datetime
@@ -10,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import images, seo, urls
 from .config import Config
@@ -21,6 +22,9 @@ from .pages import Page
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _ARTICLE_HREF = re.compile(r'href="' + re.escape(ARTICLE_LINK) + r'([^"#]*)(#[^"]*)?"')
+# once(): fragments kept per process (about 1.5 KB each; every list item of 10,000 articles fits).
+FRAGMENTS = 20_000
+_MARK = "\x1a"   # before and after each site path in a fragment's links
 RELOAD_SCRIPT = "<script src=\"/__newsroom/reload.js\"></script>"
 
 
@@ -50,13 +54,48 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
         bytecode_cache=_bytecode_cache(config.cache_dir / "jinja"),
     )
     linker = urls.Linker({t.key: t.config.path for t in archive.taxonomies})
+    fragments: dict[tuple, tuple[str, tuple]] = {}   # once(): HTML with marked links, and the arguments
+    marking = [0, 0]     # once() fragments being rendered now; links marked so far
 
     @jinja2.pass_context
     def url(ctx: Any, target: Any, number: int = 1) -> str:
         path = linker.path(target)
         if number > 1:
             path = urls.paged(path, number)
+        if marking[0]:
+            marking[1] += 1
+            return f"{_MARK}{path}{_MARK}"   # made relative to each page that shows the fragment
         return urls.relative(ctx["page_path"], path, config.file_urls)
+
+    @jinja2.pass_context
+    def once(ctx: Any, macro: Any, *args: Any) -> Markup:
+        """macro(*args), rendered once per build and reused: for macros that show only their
+        arguments (the same on every page), such as an article in a list. A list page is
+        mostly its items, and each article is listed on about ten pages. Keyed by the macro's
+        name and the arguments (objects by identity: the archive's objects live as long as
+        this environment). The links in it are made relative to each page that shows it."""
+        key = (macro.name, *(a if isinstance(a, (str, int)) else id(a) for a in args))
+        found = fragments.get(key)
+        if found is None:
+            marking[0] += 1
+            links = marking[1]
+            try:
+                text = str(macro(*args))
+            finally:
+                marking[0] -= 1
+            if text.count(_MARK) != 2 * (marking[1] - links):
+                return macro(*args)    # the mark is in the text itself (a control character): not kept
+            found = (text, args)
+            if fragments and len(fragments) >= FRAGMENTS:
+                del fragments[next(iter(fragments))]   # the oldest
+            fragments[key] = found
+        if marking[0]:
+            return Markup(found[0])    # inside another fragment: its links are made relative with it
+        page, file_urls = ctx["page_path"], config.file_urls
+        parts = found[0].split(_MARK)    # text, path, text, path, …, text
+        parts[1::2] = [escape(urls.relative(page, html.unescape(p) if "&" in p else p, file_urls))
+                       for p in parts[1::2]]
+        return Markup("".join(parts))
 
     def abs_url(target: Any) -> str:
         return urls.absolute(config.base_url, linker.path(target))
@@ -117,6 +156,7 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
         site=config,
         archive=archive,
         url=url,
+        once=once,
         abs_url=abs_url,
         body=body,
         figures=figures,
@@ -143,8 +183,6 @@ def render(env: jinja2.Environment, page: Page, serve: bool = False) -> bytes:
 
 
 def _as_text(value: object) -> Markup:
-    import html
-
     return Markup(html.escape(str(value), quote=False))
 
 

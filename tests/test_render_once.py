@@ -1,0 +1,53 @@
+"""once(): an article in a list is rendered once per build and reused on every page that
+lists it. The site must be byte for byte what rendering each list in full makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import copy_sample
+
+from newsroom.cli import main
+
+ONCE = "{{ once(article_item, a, level) }}"
+
+
+def pages(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+            if p.suffix in (".html", ".xml") and "pagefind" not in p.parts}
+
+
+@pytest.mark.parametrize("file_urls", [False, True], ids=["folders", "file-urls"])
+def test_lists_are_what_rendering_each_item_in_place_makes(tmp_path: Path, file_urls: bool) -> None:
+    for name in ("reused", "direct"):
+        (tmp_path / name).mkdir()
+    reused, direct = copy_sample(tmp_path / "reused"), copy_sample(tmp_path / "direct")
+    macros = direct / "templates" / "_macros.html"
+    text = macros.read_text(encoding="utf-8")
+    assert ONCE in text
+    macros.write_text(text.replace(ONCE, "{{ article_item(a, level) }}"), encoding="utf-8")
+    flags = ["-q"] + (["--file-urls"] if file_urls else [])
+    for root in (reused, direct):
+        assert main(["--root", str(root), *flags]) == 0
+    ours, theirs = pages(reused / "site"), pages(direct / "site")
+    assert ours.keys() == theirs.keys()
+    assert [p for p in ours if ours[p] != theirs[p]] == []
+    lists = [p for p in ours if b'class="article-item' in ours[p]]
+    assert len(lists) > 20 and any(p.startswith("streets/") for p in lists)
+    assert not any(b"\x1a" in page for page in ours.values())
+
+
+def test_a_control_character_in_a_story_does_not_confuse_the_links(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path)
+    story = root / "content/articles/2022/02/odd.md"
+    story.write_text("---\ntitle: 奇怪的字符\ndate: 2022-02-22T10:00:00+08:00\nstreet: 坂田街道\n"
+                     "photos:\n  - {file: 2022/02/night-testing.jpg}\n---\n"
+                     "正文里有一个\x1a控制字符。\n", encoding="utf-8")
+    assert main(["--root", str(root), "-q"]) == 0
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    item = home[home.index("奇怪的字符") - 300:]
+    item = item[: item.index("</li>")]
+    # the title's link, and after the summary the thumbnail's link and image sources
+    assert item.count('href="2022/02/22/odd/"') == 2
+    assert 'src="media/' in item and "\x1a控制字符" in item
