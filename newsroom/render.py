@@ -22,8 +22,9 @@ from .pages import Page
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _ARTICLE_HREF = re.compile(r'href="' + re.escape(ARTICLE_LINK) + r'([^"#]*)(#[^"]*)?"')
-# once(): fragments kept per process (about 1.5 KB each; every list item of 10,000 articles fits).
-FRAGMENTS = 20_000
+# once(): fragments kept per process, the oldest dropped first (about 2 KB each: 20 MB). Lists come
+# in turn (home, related, streets …, years, months), so items are reused while they are kept.
+FRAGMENTS = 10_000
 _MARK = "\x1a"   # before and after each site path in a fragment's links
 RELOAD_SCRIPT = "<script src=\"/__newsroom/reload.js\"></script>"
 
