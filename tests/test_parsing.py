@@ -182,6 +182,61 @@ def test_markdown_output_is_python_markdowns(text: str) -> None:
     assert "<" in stock.replace("<p>", "", 1)   # the samples do use inline markup
 
 
+# Prose, and the characters that could make a line mean something else in Markdown or HTML.
+_PROSE_CHARS = "坂田街道居民志愿者记者张鹏摄，。、“”：；（）《》！？—…abcXYZ0123456789   "
+_RISKY = [*"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\t\xa0\u3000\u2028\x85\x0b\x0c\r\x00\u200b😀",
+          "  ", "1. ", "- ", "* ", "---", "==", "[^1]", "<b>", "&amp;", "```"]
+
+
+def _generated_body(rng) -> str:
+    risk = rng.choice([0, 0.02, 0.1, 0.5])
+
+    def line() -> str:
+        return "".join(rng.choice(_RISKY) if rng.random() < risk else rng.choice(_PROSE_CHARS)
+                       for _ in range(rng.randint(1, 12)))
+
+    def block() -> str:
+        kind = rng.random()
+        if kind < 0.2:
+            return rng.choice(["#", "##", "######", "#######"]) + rng.choice([" ", "", "  "]) + line()
+        if kind < 0.4:
+            marks = ["- ", "- ", "* ", "+ ", "1. ", "-  ", "  - "]
+            return "\n".join(rng.choice(marks) + line() for _ in range(rng.randint(1, 4)))
+        return "\n".join(line() for _ in range(rng.randint(1, 3)))
+
+    return rng.choice(["", "\n"]) + "".join(block() + rng.choice(["\n\n", "\n\n\n", "\n"])
+                                             for _ in range(rng.randint(1, 6)))
+
+
+def test_plain_bodies_skip_markdown_with_the_same_html() -> None:
+    """markup.plain_html converts paragraphs, headings and lists of plain prose itself: on
+    generated bodies, whatever it accepts must be byte for byte what Python-Markdown makes
+    of it, and what the sanitiser leaves of that."""
+    import random
+
+    import markdown
+    import nh3
+
+    from newsroom.markup import _EXTENSIONS, plain_html
+
+    rng = random.Random(6)
+    stock = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    accepted = 0
+    for _ in range(8000):
+        body = _generated_body(rng)
+        html = plain_html(body)
+        if html is None:
+            continue
+        accepted += 1
+        expected = stock.reset().convert(body)
+        assert html == expected, body
+        assert nh3.clean(expected) == expected, body
+    assert accepted > 500
+    story = "区交通局主动对接。\n\n## 便民服务\n\n- 党员先锋队连夜组织。\n- 发放资料1506份。\n\n下一步（2022年）。"
+    assert plain_html(story) == RENDERER.render(story)[0] == stock.reset().convert(story)
+    assert plain_html("文字 **强调**") is None and "<strong>" in RENDERER.render("文字 **强调**")[0]
+
+
 def test_raw_script_is_removed() -> None:
     html = article("title: 脚本\ndate: 2022-02-21", body="文字<script>alert(1)</script>").body_html
     assert "<script" not in html
