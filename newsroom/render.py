@@ -52,6 +52,7 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
         bytecode_cache=_bytecode_cache(config.cache_dir / "jinja"),
     )
     linker = urls.Linker({t.key: t.config.path for t in archive.taxonomies})

@@ -84,22 +84,29 @@ class Linker:
 
 def relative(from_path: str, to_path: str, file_urls: bool = False) -> str:
     """A link from the page at `from_path` to `to_path` (both site-relative)."""
-    to_path, _, fragment = to_path.partition("#")
-    folder = to_path == "" or to_path.endswith("/")
+    fragment = ""
+    if "#" in to_path:
+        to_path, _, fragment = to_path.partition("#")
+    folder = to_path == "" or to_path[-1] == "/"
     if file_urls and folder:
         to_path += "index.html"
         folder = False
     start = _folder(from_path)
-    to = [p for p in to_path.split("/") if p and p != "."]
-    common, most = 0, min(len(to), len(start))
-    while common < most and to[common] == start[common]:
-        common += 1
-    # posixpath.relpath, without its abspath/getcwd calls: links are made about a million
-    # times in a 10,000-article build.
-    link = "/".join([".."] * (len(start) - common) + to[common:]) or "."
-    if folder:
-        link = "./" if link == "." else link + "/"
-    if ":" in link.split("/", 1)[0]:
+    head = to_path.partition("/")[0]
+    if start and head and head != start[0] and "//" not in to_path and "./" not in to_path:
+        # No folder in common (most links): up to the root, then down.
+        link = "../" * len(start) + to_path
+    else:
+        # posixpath.relpath, without its abspath/getcwd calls: links are made about a
+        # million times in a 10,000-article build.
+        to = [p for p in to_path.split("/") if p and p != "."]
+        common, most = 0, min(len(to), len(start))
+        while common < most and to[common] == start[common]:
+            common += 1
+        link = "/".join([".."] * (len(start) - common) + to[common:]) or "."
+        if folder:
+            link = "./" if link == "." else link + "/"
+    if ":" in link.partition("/")[0]:
         link = "./" + link   # 'a:b/' would read as a URL scheme
     if fragment:
         link += "#" + fragment
