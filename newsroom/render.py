@@ -55,22 +55,25 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
         auto_reload=False,
         bytecode_cache=_bytecode_cache(config.cache_dir / "jinja"),
     )
+    # The page being rendered, set by render(). url() and once() read it here, not from
+    # Jinja's context: Jinja derives a new context for every call of a function that asks
+    # for it (pass_context) inside a loop, and these are called ~50 times a page (7% of
+    # rendering).
+    env.newsroom_page = ""
     linker = urls.Linker({t.key: t.config.path for t in archive.taxonomies})
     fragments: dict[tuple, tuple[str, tuple]] = {}   # once(): HTML with marked links, and the arguments
     marking = [0, 0]     # once() fragments being rendered now; links marked so far
 
-    @jinja2.pass_context
-    def url(ctx: Any, target: Any, number: int = 1) -> str:
+    def url(target: Any, number: int = 1) -> str:
         path = linker.path(target)
         if number > 1:
             path = urls.paged(path, number)
         if marking[0]:
             marking[1] += 1
             return f"{_MARK}{path}{_MARK}"   # made relative to each page that shows the fragment
-        return urls.relative(ctx["page_path"], path, config.file_urls)
+        return urls.relative(env.newsroom_page, path, config.file_urls)
 
-    @jinja2.pass_context
-    def once(ctx: Any, macro: Any, *args: Any) -> Markup:
+    def once(macro: Any, *args: Any) -> Markup:
         """macro(*args), rendered once per build and reused: for macros that show only their
         arguments (the same on every page), such as an article in a list. A list page is
         mostly its items, and each article is listed on about ten pages. Keyed by the macro's
@@ -93,7 +96,7 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
             fragments[key] = found
         if marking[0]:
             return Markup(found[0])    # inside another fragment: its links are made relative with it
-        page, file_urls = ctx["page_path"], config.file_urls
+        page, file_urls = env.newsroom_page, config.file_urls
         parts = found[0].split(_MARK)    # text, path, text, path, …, text
         parts[1::2] = [escape(urls.relative(page, html.unescape(p) if "&" in p else p, file_urls))
                        for p in parts[1::2]]
@@ -178,6 +181,7 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
 
 
 def render(env: jinja2.Environment, page: Page, serve: bool = False) -> bytes:
+    env.newsroom_page = page.path
     html = env.get_template(page.template).render(page.context, page_path=page.path)
     if serve and page.template.endswith(".html"):
         html = html.replace("</body>", f"{RELOAD_SCRIPT}\n</body>", 1)
