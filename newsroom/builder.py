@@ -267,7 +267,7 @@ def read_all(config: Config, state: cache.State, options: Options,
         if entry is not None and entry.stat is not None and entry.stat == stats[name]:
             entries[source] = entry
         else:
-            todo.append(Path(name))
+            todo.append((name, source, stats[name]))
     shared: dict[Name, Name] = {}
     for source, stat, digest, article, found in parallel.read_articles(todo, config, options.jobs):
         article = _shared_names(article, shared)

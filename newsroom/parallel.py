@@ -75,26 +75,30 @@ def split(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
 ArticleRead = tuple[str, tuple | None, str, Article | None, list[Problem]]   # source, stat, digest, article, problems
 
 
-def read_articles(paths: Sequence[Path], config: Config, jobs: int) -> Iterator[ArticleRead]:
-    """Read, hash and parse article files (in the order given)."""
-    for chunk in ordered(_read_chunk, split(list(paths), 64), jobs, {"config": config}, min_chunks=3):
+def read_articles(files: Sequence[tuple[str, str, tuple | None]], config: Config,
+                  jobs: int) -> Iterator[ArticleRead]:
+    """Read, hash and parse article files (file name, source path, stat), in the order given.
+
+    The stat is the caller's, taken before reading: if the file changes meanwhile, the
+    next build sees a different stat and reads it again.
+    """
+    for chunk in ordered(_read_chunk, split(list(files), 64), jobs, {"config": config}, min_chunks=3):
         yield from chunk
 
 
-def _read_chunk(paths: Sequence[Path]) -> list[ArticleRead]:
+def _read_chunk(files: Sequence[tuple[str, str, tuple | None]]) -> list[ArticleRead]:
     config: Config = _STATE["config"]
     renderer = _STATE.get("renderer")
     if renderer is None:
         renderer = _STATE["renderer"] = Renderer(config.raw_html, config.embed_hosts)
     out = []
-    for path in paths:
-        source = path.relative_to(config.root).as_posix()
-        stat = cache.stat_key(path)
+    for name, source, stat in files:   # strings, not Paths: pathlib was a tenth of reading
         try:
-            raw = path.read_bytes()
+            with open(name, "rb") as f:
+                raw = f.read()
         except OSError:
             # read_article words the message; it fails the same way again.
-            article, problems = content.read_article(path, config, renderer)
+            article, problems = content.read_article(Path(name), config, renderer)
             out.append((source, None, "", article, problems))
             continue
         text, problem = content.decode(raw, source)
