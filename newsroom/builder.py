@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -164,7 +165,12 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     if not published:
         known = {}
     prints = depends.Fingerprints(archive, {source: entry.digest for source, entry in state.articles.items()}, uses)
-    fingerprints, placed = _fingerprints(planned, prints, archive, state, before, known, uses)
+    if known:
+        fingerprints, placed = _fingerprints(planned, prints, archive, state, before, known, uses)
+    else:
+        # Every page is rendered: the workers fingerprint the pages as they render them, and
+        # the parent does not spend half a second (at 10,000 articles) on it with a core idle.
+        fingerprints, placed = [""] * len(planned), {}
     indexer = search.Indexer(config, _state_folder(config) / "search-pages" if store is not None
                              else config.cache_dir / "search" / f"pages-{os.getpid()}", state.search if known else {})
     files = [page.file for page in planned]
@@ -172,7 +178,12 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     result.rendered = len(todo)
     t = stage("depends", t)
     try:
-        written = _write(planned, todo, env, media, config, options, published, indexer, result.problems)
+        notes: list[tuple[str, tuple[str, ...]]] = []
+        written = _write(planned, todo, env, media, config, options, published, indexer, result.problems,
+                         None if known else (lambda page: (prints.page(page), depends.articles_on(page)), notes))
+        if not known:
+            fingerprints = [fingerprint for fingerprint, _ in notes]
+            placed = depends.placements(ids for _, ids in notes)
     except output.OutputError as exc:
         result.problems.append(error(str(config.output), 0, str(exc)))
         return _finish(result, started)
@@ -352,10 +363,15 @@ def _valid_until(articles: list, config: Config, now: datetime) -> float:
 
 def _write(planned: list[pages.Page], todo: list[int], env, media: dict[str, Path], config: Config,
            options: Options, published: dict[str, str], indexer: search.Indexer,
-           problems: list[Problem]) -> output.WriteResult:
-    """Render the pages in `todo` and publish: a small change in place, else a whole new tree."""
+           problems: list[Problem], noting: tuple[Callable, list] | None = None) -> output.WriteResult:
+    """Render the pages in `todo` and publish: a small change in place, else a whole new tree.
+
+    `noting`: (note, notes): note(page) is worked out beside each page's rendering and
+    appended to notes, in order."""
+    note, notes = noting or (None, [])
     rendered = _noted(parallel.render_pages(env, [planned[i] for i in todo], options.serve, options.jobs,
-                                            lambda exc, page: template_problem(exc, page, config)), indexer)
+                                            lambda exc, page: template_problem(exc, page, config), note=note),
+                      indexer, notes)
     every_page = {page.file for page in planned}
 
     def extra() -> list[tuple[str, bytes | Path]]:
@@ -379,9 +395,12 @@ def _write(planned: list[pages.Page], todo: list[int], env, media: dict[str, Pat
     return output.write(files(), config.output)
 
 
-def _noted(rendered: Iterator[tuple[str, bytes]], indexer: search.Indexer) -> Iterator[tuple[str, bytes]]:
-    for path, data in rendered:
+def _noted(rendered: Iterator[tuple[str, bytes, Any]], indexer: search.Indexer,
+           notes: list) -> Iterator[tuple[str, bytes]]:
+    for path, data, note in rendered:
         indexer.page(path, data)
+        if note is not None:
+            notes.append(note)
         yield path, data
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -165,9 +165,19 @@ def text_safe(uses: dict[str, tuple[str, ...]]) -> bool:
 def article_pages(pages: list[Page]) -> dict[str, tuple[int, ...]]:
     """Article id -> the indexes of the pages whose context holds that article (as the page's
     article, a neighbour, or in a list): the pages whose fingerprint includes it."""
+    return placements(map(articles_on, pages))
+
+
+def articles_on(page: Page) -> tuple[str, ...]:
+    """The ids of the articles a page's context holds."""
+    return tuple(_articles_in(page.context.values()))
+
+
+def placements(per_page: Iterable[Iterable[str]]) -> dict[str, tuple[int, ...]]:
+    """article_pages from each page's `articles_on`, in page order."""
     found: dict[str, list[int]] = {}
-    for i, page in enumerate(pages):
-        for article_id in _articles_in(page.context.values()):
+    for i, ids in enumerate(per_page):
+        for article_id in ids:
             found.setdefault(article_id, []).append(i)
     return {article_id: tuple(indexes) for article_id, indexes in found.items()}
 
