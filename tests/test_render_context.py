@@ -1,0 +1,42 @@
+"""render._Context calls unmarked functions and macros without Jinja's checks: every page
+of the sample archive must be byte for byte what Jinja's own context renders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jinja2
+from conftest import copy_sample
+
+from newsroom import builder, cache, config, index, pages, render
+
+
+def test_pages_are_what_jinjas_own_context_renders(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path)
+    # A theme of one's own may call what wants the context, or raises StopIteration.
+    (root / "templates" / "404.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p>{{ here() }}|{{ stop() is undefined }}|'
+        '{{ ["b", "a"]|sort|join(",") }}|{% for x in range(2) %}{{ here() }}{{ url("") }}{% endfor %}</p>'
+        "{% endblock %}\n", encoding="utf-8")
+    cfg, problems = config.load(root)
+    assert not problems
+    articles, photos, problems = builder.read_all(cfg, cache.State(), builder.Options(jobs=1))
+    archive, _ = index.build(articles, photos, cfg, datetime.now(UTC))
+    planned = pages.plan(archive, cfg)
+
+    def environment(context_class: type | None) -> jinja2.Environment:
+        env = render.environment(cfg, archive)
+        env.globals["here"] = jinja2.pass_context(lambda ctx: ctx["page_path"] or "home")
+        env.globals["stop"] = lambda: next(iter(()))
+        if context_class is not None:
+            env.context_class = context_class
+        return env
+
+    ours, jinjas = environment(None), environment(jinja2.runtime.Context)
+    assert ours.context_class is not jinja2.runtime.Context
+    rendered = [(page, render.render(ours, page), render.render(jinjas, page)) for page in planned]
+    assert [page.file for page, a, b in rendered if a != b] == []
+    assert len(rendered) > 50 and {page.template for page in planned} >= {"article.html", "term.html", "photo.html"}
+    missing = next(a for page, a, _ in rendered if page.template == "404.html").decode()
+    assert "<p>404.html|True|a,b|404.html" in missing
