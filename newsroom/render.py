@@ -192,6 +192,9 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
         archive=archive,
         url=url,
         once=once,
+        # For macros imported without the page's context (ours are: importing "with
+        # context" makes the macros anew on every page, each a reference cycle).
+        current_path=lambda: env.newsroom_page,
         abs_url=abs_url,
         body=body,
         figures=figures,
