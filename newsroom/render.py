@@ -84,10 +84,10 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
         auto_reload=False,
         bytecode_cache=_bytecode_cache(config.cache_dir / "jinja"),
     )
-    # The page being rendered, set by render(). url() and once() read it here, not from
+    # The page being rendered, set by render(); the helpers below read it here, not from
     # Jinja's context: Jinja derives a new context for every call of a function that asks
-    # for it (pass_context) inside a loop, and these are called ~50 times a page (7% of
-    # rendering).
+    # for it (pass_context) inside a loop, and url() and once() are called ~50 times a page
+    # (7% of rendering).
     env.newsroom_page = ""
     env.context_class = _Context
     linker = urls.Linker({t.key: t.config.path for t in archive.taxonomies})
@@ -135,14 +135,13 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
     def abs_url(target: Any) -> str:
         return urls.absolute(config.base_url, linker.path(target))
 
-    @jinja2.pass_context
-    def body(ctx: Any, article: Article) -> Markup:
+    def body(article: Article) -> Markup:
         def resolve(m: re.Match) -> str:
             source = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), m.group(1)))
             target = archive.article_by_id.get(archive.article_by_source.get(source, ""))
             if target is None:
                 return 'href="#"'
-            return f'href="{urls.relative(ctx["page_path"], urls.article(target) + (m.group(2) or ""), config.file_urls)}"'
+            return f'href="{urls.relative(env.newsroom_page, urls.article(target) + (m.group(2) or ""), config.file_urls)}"'
         return Markup(_ARTICLE_HREF.sub(resolve, article.body_html))
 
     def figures(article: Article) -> list[tuple[Any, Photo]]:
@@ -176,9 +175,8 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
             photo, url=abs_url(photo), content_url=shared["url"], size=(shared["width"], shared["height"]),
             creator=seo.creator_of(credit, abs_url(term) if term else ""), publisher_data=publisher()))
 
-    @jinja2.pass_context
-    def absolute(ctx: Any, html: str) -> Markup:
-        return Markup(seo.absolute_links(str(html), urls.absolute(config.base_url, ctx["page_path"])))
+    def absolute(html: str) -> Markup:
+        return Markup(seo.absolute_links(str(html), urls.absolute(config.base_url, env.newsroom_page)))
 
     env.globals.update(
         path_of=linker.path,

@@ -12,6 +12,15 @@ from conftest import copy_sample
 from newsroom import builder, cache, config, index, pages, render
 
 
+def _planned(root: Path):
+    """The archive at `root` read and planned in this process: (config, archive, pages)."""
+    cfg, problems = config.load(root)
+    assert not problems
+    articles, photos, _ = builder.read_all(cfg, cache.State(), builder.Options(jobs=1))
+    archive, _ = index.build(articles, photos, cfg, datetime.now(UTC))
+    return cfg, archive, pages.plan(archive, cfg)
+
+
 def test_pages_are_what_jinjas_own_context_renders(tmp_path: Path) -> None:
     root = copy_sample(tmp_path)
     # A theme of one's own may call what wants the context, or raises StopIteration.
@@ -19,11 +28,7 @@ def test_pages_are_what_jinjas_own_context_renders(tmp_path: Path) -> None:
         '{% extends "base.html" %}{% block main %}<p>{{ here() }}|{{ stop() is undefined }}|'
         '{{ ["b", "a"]|sort|join(",") }}|{% for x in range(2) %}{{ here() }}{{ url("") }}{% endfor %}</p>'
         "{% endblock %}\n", encoding="utf-8")
-    cfg, problems = config.load(root)
-    assert not problems
-    articles, photos, problems = builder.read_all(cfg, cache.State(), builder.Options(jobs=1))
-    archive, _ = index.build(articles, photos, cfg, datetime.now(UTC))
-    planned = pages.plan(archive, cfg)
+    cfg, archive, planned = _planned(root)
 
     def environment(context_class: type | None) -> jinja2.Environment:
         env = render.environment(cfg, archive)
@@ -50,11 +55,7 @@ def test_rendering_leaves_no_reference_cycles(tmp_path: Path) -> None:
     import gc
     from collections import Counter
 
-    root = copy_sample(tmp_path)
-    cfg, _ = config.load(root)
-    articles, photos, _ = builder.read_all(cfg, cache.State(), builder.Options(jobs=1))
-    archive, _ = index.build(articles, photos, cfg, datetime.now(UTC))
-    planned = pages.plan(archive, cfg)
+    cfg, archive, planned = _planned(copy_sample(tmp_path))
     env = render.environment(cfg, archive)
     for page in planned:   # templates compiled, once() fragments made
         render.render(env, page)
