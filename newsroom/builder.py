@@ -18,6 +18,7 @@ import jinja2
 
 from . import cache, cluster, content, depends, images, index, output, pages, parallel, render, renditions, search
 from .config import Config
+from .lock import LockError, hold_archive
 from .model import Article, Name
 from .problems import Problem, error, errors
 from .slugs import slugify
@@ -69,8 +70,21 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
     # every page the workers share with us.
     enabled = gc.isenabled()
     gc.disable()
+    started = time.perf_counter()
+    if options.write:
+        refused = output.check_output(config.output, config.root)
+        if refused:  # before anything (even the image cache) is written
+            return _finish(BuildResult(problems=[*config_problems, error(str(config.output), 0, refused)]), started)
     try:
-        return _build(config, config_problems, options, now)
+        # One build of an archive at a time, for the whole run: builds share its cache.
+        with hold_archive(config.cache_dir):
+            return _build(config, config_problems, options, now)
+    except LockError as exc:
+        return _finish(BuildResult(problems=[*config_problems, error(".cache", 0, str(exc))]), started)
+    except OSError as exc:   # a full disk or a read-only folder, met while writing the cache
+        where = exc.filename or config.cache_dir
+        message = f"cannot write here: {exc.strerror or exc}"
+        return _finish(BuildResult(problems=[*config_problems, error(str(where), 0, message)]), started)
     finally:
         if enabled:
             gc.enable()
@@ -86,12 +100,6 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
         moment = time.perf_counter()
         result.timings[name] = moment - since
         return moment
-
-    if options.write:
-        refused = output.check_output(config.output, config.root)
-        if refused:  # before anything (even the image cache) is written
-            result.problems.append(error(str(config.output), 0, refused))
-            return _finish(result, started)
 
     t = time.perf_counter()
     store = cache.Store(_state_folder(config)) if options.incremental else None

@@ -104,6 +104,9 @@ def check_output(site_dir: Path, root: Path, home: Path | None = None) -> str | 
                 break
     if not why and home.is_relative_to(out):
         why = "it contains your home folder"
+    blocked = next((folder for folder in out.parents if folder.exists() and not folder.is_dir()), None)
+    if not why and blocked is not None:
+        why = f"{blocked} is a file, not a folder"
     if why:
         return f"refusing to write the site here: {why}; choose an empty or new folder with --output"
     try:
@@ -116,13 +119,13 @@ def check_output(site_dir: Path, root: Path, home: Path | None = None) -> str | 
 def write(files: Iterable[tuple[str, bytes | Path | _Keep]], site_dir: Path) -> WriteResult:
     """Publish `files` (site-relative path, bytes or a file to link) as the whole of `site_dir`."""
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(site_dir.parent):
-        try:
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(site_dir.parent):
             return _write(files, site_dir)
-        except OSError as exc:   # disk full, permissions, a file where a folder must go …
-            where = f" ({exc.filename})" if exc.filename else ""
-            raise OutputError(f"cannot write the site: {exc.strerror or exc}{where}") from exc
+    except OSError as exc:   # disk full, permissions, a file where a folder must go …
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise OutputError(f"cannot write the site: {exc.strerror or exc}{where}") from exc
 
 
 def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteResult:
@@ -133,14 +136,14 @@ def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRe
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir()
-    # Marked at once: recover() then knows this folder is ours even if we are killed now.
-    (staging / MARKER).write_text(json.dumps({"staging": True}), encoding="utf-8")
     new: dict[str, str] = {}
     written: list[str] = []
     # Folders made so far: most files are the only one in theirs, and asking the file
     # system again for each one's parents was a tenth of the writing.
     folders = {""}
     try:
+        # Marked at once: recover() then knows this folder is ours even if we are killed now.
+        (staging / MARKER).write_text(json.dumps({"staging": True}), encoding="utf-8")
         for path, content in files:
             _check_path(path)
             if path in new:

@@ -19,6 +19,7 @@ from typing import Any
 
 from . import articles, cache, content, render
 from .config import Config
+from .lifeline import initializer as worker_setup
 from .markup import Renderer
 from .model import Article
 from .pages import Page
@@ -49,7 +50,8 @@ def ordered(task: Callable[[Any], Any], chunks: Sequence[Any], jobs: int, state:
         if n <= 1 or len(chunks) < min_chunks or ctx is None:
             yield from map(task, chunks)
             return
-        with ProcessPoolExecutor(n, mp_context=ctx) as pool:
+        start, args = worker_setup()
+        with ProcessPoolExecutor(n, mp_context=ctx, initializer=start, initargs=args) as pool:
             pending: deque[Future] = deque()
             todo = iter(chunks)
             for chunk in todo:

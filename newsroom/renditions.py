@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import images, progress
+from .lifeline import initializer as worker_setup
 from .model import Article
 from .problems import ERROR, Problem, error
 
@@ -88,7 +89,8 @@ def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executo
             yield job, images.render(job)
         return
     crashed: list[images.RenditionJob] = []
-    with ProcessPoolExecutor(workers) as pool:
+    start, args = worker_setup()
+    with ProcessPoolExecutor(workers, initializer=start, initargs=args) as pool:
         for job, result in _on(pool, todo, window=2 * workers):
             if isinstance(result, BrokenProcessPool):
                 crashed.append(job)
@@ -97,7 +99,7 @@ def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executo
     # A worker died (a codec crash, the kernel's OOM killer) and took every job in flight with
     # it. Retry those one at a time, each in a fresh worker, so only the culprit is reported.
     for job in crashed:
-        with ProcessPoolExecutor(1) as pool:
+        with ProcessPoolExecutor(1, initializer=start, initargs=args) as pool:
             result = next(_on(pool, [job], window=1))[1]
         if isinstance(result, BrokenProcessPool):
             result = error(job.photo, 0, "the process decoding this photo crashed "
