@@ -34,6 +34,7 @@ from . import (
     render,
     renditions,
     search,
+    trial,
 )
 from .config import Config
 from .model import Article, Photo
@@ -169,6 +170,10 @@ def plan(run: Run) -> bool:
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
     run.result.pages = len(run.planned)
     if not run.options.write:   # a check: report, keep the parsed files, write nothing
+        # Nothing is written, but the templates are tried: check must fail where build would.
+        env = render.environment(run.config, run.archive)
+        run.result.problems += trial.problems(env, run.planned,
+                                              lambda exc, page: render.problem(exc, page, run.config))
         _save_parsed(run)
         run.result.ok = not errors(run.result.problems, run.options.strict)
         return False
