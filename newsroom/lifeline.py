@@ -19,17 +19,21 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(parent: int) -> None:
-    """A ProcessPoolExecutor initializer: initargs=(os.getpid(),) of the process that starts it."""
+def die_with_parent(parent: int, then: Callable[..., Any] | None = None, args: tuple = ()) -> None:
+    """A ProcessPoolExecutor initializer (see initializer()); `then(*args)` runs after."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not _pdeathsig():
         threading.Thread(target=_watch, args=(parent,), daemon=True).start()
     if os.getppid() != parent:   # the parent died before the signal was asked for
         os._exit(1)
+    if then is not None:
+        then(*args)
 
 
 def _pdeathsig() -> bool:
@@ -48,6 +52,7 @@ def _watch(parent: int) -> None:
     os._exit(1)
 
 
-def initializer() -> tuple:
-    """(initializer, initargs) for a ProcessPoolExecutor started by this process."""
-    return die_with_parent, (os.getpid(),)
+def initializer(then: Callable[..., Any] | None = None, args: tuple = ()) -> tuple[Callable[..., None], tuple]:
+    """(initializer, initargs) for a ProcessPoolExecutor started by this process; `then` is
+    the pool's own initializer, if it has one."""
+    return die_with_parent, (os.getpid(), then, args)
