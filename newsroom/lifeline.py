@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 PR_SET_PDEATHSIG = 1
@@ -28,6 +29,7 @@ PR_SET_PDEATHSIG = 1
 def die_with_parent(parent: int, then: Callable[..., Any] | None = None, args: tuple = ()) -> None:
     """A ProcessPoolExecutor initializer (see initializer()); `then(*args)` runs after."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})   # held back by pool() until now
     if not _pdeathsig():
         threading.Thread(target=_watch, args=(parent,), daemon=True).start()
     if os.getppid() != parent:   # the parent died before the signal was asked for
@@ -56,3 +58,19 @@ def initializer(then: Callable[..., Any] | None = None, args: tuple = ()) -> tup
     """(initializer, initargs) for a ProcessPoolExecutor started by this process; `then` is
     the pool's own initializer, if it has one."""
     return die_with_parent, (os.getpid(), then, args)
+
+
+def pool(workers: int, mp_context: Any = None, then: Callable[..., Any] | None = None,
+         args: tuple = ()) -> ProcessPoolExecutor:
+    """A ProcessPoolExecutor whose workers die with this process and leave Ctrl-C to it;
+    `then(*args)` is run by each worker as it starts."""
+    start, initargs = initializer(then, args)
+    executor = ProcessPoolExecutor(workers, mp_context=mp_context, initializer=start, initargs=initargs)
+    # Ctrl-C held back while the workers are forked: one that got it before ignoring it would
+    # print a traceback. A first task starts them now (all at once, when forking).
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        executor.submit(int)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    return executor

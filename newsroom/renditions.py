@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import images, parallel, progress
-from .lifeline import initializer as worker_setup
+from .lifeline import pool as worker_pool
 from .model import Article
 from .problems import ERROR, Problem, error
 
@@ -102,8 +102,7 @@ def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executo
 def _pool(workers: int, todo: list[images.RenditionJob]) -> ProcessPoolExecutor:
     # Pillow's pixel limit is a per-process setting: each worker sets it once, as it starts.
     # And each dies with the build (lifeline.py).
-    start, args = worker_setup(images.use_pixel_limit, (todo[0].max_pixels,))
-    return ProcessPoolExecutor(workers, initializer=start, initargs=args)
+    return worker_pool(workers, None, images.use_pixel_limit, (todo[0].max_pixels,))
 
 
 def _on(executor: Executor, todo: Iterable[images.RenditionJob], window: int
