@@ -12,8 +12,8 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -134,12 +134,19 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
             gc.enable()
 
 
-def _turn(config: Config, options: Options) -> AbstractContextManager[object]:
+@contextmanager
+def _turn(config: Config, options: Options) -> Iterator[None]:
     """One build of an archive at a time, for the whole run: builds share its cache (and
-    usually its output). Not for an output the check stage refuses: nothing may be written then."""
+    usually its output). Then what a build that died left beside the output is undone,
+    before anything is decided. Not for an output the check stage refuses: nothing may be
+    written there."""
     if options.write and output.check_output(config.output, config.root):
-        return nullcontext()
-    return hold_archive(config.cache_dir)
+        yield
+        return
+    with hold_archive(config.cache_dir):
+        if options.write:
+            output.tidy(config.output)
+        yield
 
 
 def check(run: Run) -> bool:
@@ -234,7 +241,7 @@ def decide(run: Run) -> bool:
             for name in {page.template for page in run.planned}}
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(render.template_dirs(config))}"
     published = output.manifest(config.output) if run.store is not None else {}
-    remembered = state.pages if state.pages_settings == run.page_settings and published else {}
+    remembered = state.pages if state.pages_settings == _pages_key(run) and published else {}
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, uses)
     run.prints = depends.Fingerprints(run.archive, {s: e.digest for s, e in state.articles.items()}, uses)
     run.decision = rebuild.decide(changed, run.planned, run.prints, published)
@@ -275,7 +282,7 @@ def save(run: Run) -> bool:
         return True
     result = run.result
     run.decision.remember(run.state, run.planned, run.archive)
-    run.state.pages_settings = run.page_settings
+    run.state.pages_settings = _pages_key(run)
     run.store.save(run.state)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}
     summary["renditions_reused"] += result.renditions_made
@@ -283,6 +290,13 @@ def save(run: Run) -> bool:
     run.store.save_head({"signature": cache.site_signature(run.inputs, run.config), "summary": summary,
                          "valid_until": _valid_until(run.articles, run.config, run.now)})
     return True
+
+
+def _pages_key(run: Run) -> str:
+    """The settings the pages were made with, and the publication they went into: pages
+    remembered are only what is published if no other build (one killed after publishing,
+    say) changed the site since."""
+    return f"{run.page_settings}|site={output.identity(run.config.output)}"
 
 
 STAGES: tuple[tuple[str, Callable[[Run], bool]], ...] = (

@@ -123,3 +123,62 @@ def test_a_build_that_finds_the_lock_held_says_who_holds_it_and_waits(tmp_path: 
     assert proc.returncode == 0, err
     assert f"waiting for serve {os.getpid()} (" in err and f"(it holds {root / '.cache' / lock.NAME})" in err
     assert (root / "site" / "index.html").is_file()
+
+
+# -- never stale, never mixed -----------------------------------------------------------------
+
+def build_here(root: Path, *args: str) -> int:
+    from newsroom.cli import main
+
+    return main(["--root", str(root), "-q", "-j", "1", *args])
+
+
+def test_a_build_killed_after_publishing_then_reverted_leaves_nothing_of_it(tmp_path: Path, monkeypatch) -> None:
+    from newsroom import builder
+
+    root = no_search(make_archive(tmp_path / "archive", 30, photos=False))
+    assert build_here(root) == 0
+    story = root / "content/articles/2021/01/story-0000.md"
+    original = story.read_text(encoding="utf-8")
+    story.write_text(original + "\n撤回的句子。\n", encoding="utf-8")
+    # Killed after publishing, before it remembered what it published.
+    with monkeypatch.context() as m:
+        m.setattr(builder, "STAGES", tuple(stage for stage in builder.STAGES if stage[0] != "save"))
+        assert build_here(root) == 0
+    assert any("撤回的句子" in p.read_text(encoding="utf-8") for p in (root / "site").rglob("*.html"))
+    story.write_text(original, encoding="utf-8")       # the edit reverted
+    assert build_here(root) == 0
+    assert build_here(root, "--output", str(tmp_path / "clean")) == 0
+    assert tree(root / "site") == tree(tmp_path / "clean")
+
+
+def test_a_build_that_fails_to_write_is_never_published_later(tmp_path: Path, monkeypatch, capsys) -> None:
+    from newsroom import journal
+
+    root = no_search(make_archive(tmp_path / "archive", 30, photos=False))
+    assert build_here(root) == 0
+    before = tree(root / "site")
+    template = root / "templates" / "article.html"
+    if not template.exists():
+        template.parent.mkdir(exist_ok=True)
+        template.write_text((REPO / "templates" / "article.html").read_text(encoding="utf-8"), encoding="utf-8")
+    original = template.read_text(encoding="utf-8")
+    template.write_text(original.replace("</article>", "<p>失败的构建</p></article>", 1), encoding="utf-8")
+    real, calls = os.replace, []
+
+    def refused(src, dst):   # as a read-only bind mount over part of the site does
+        calls.append(dst)
+        if len(calls) == 5:
+            raise OSError(18, "Invalid cross-device link", str(dst))
+        return real(src, dst)
+
+    with monkeypatch.context() as m:
+        m.setattr(journal.os, "replace", refused)
+        assert build_here(root) == 1
+    assert "Invalid cross-device link" in capsys.readouterr().err
+    assert tree(root / "site") == before
+    template.write_text(original, encoding="utf-8")    # the template restored
+    assert build_here(root) == 0
+    assert build_here(root) == 0
+    assert build_here(root, "--output", str(tmp_path / "clean")) == 0
+    assert tree(root / "site") == tree(tmp_path / "clean")
