@@ -10,7 +10,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,10 @@ import jinja2
 
 from . import cache, cluster, content, depends, images, index, output, pages, parallel, render, renditions, search
 from .config import Config
+from .editions import PAPER_FILE, read_editions
 from .model import Article, Name
+from .printing import Editions
+from .printing import build as build_editions
 from .problems import Problem, error, errors
 from .slugs import slugify
 
@@ -120,8 +123,10 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     archive, found = index.build(articles, photos, config, now, _remembered(slugify, state.slugs))
     result.problems += found
     result.articles, result.photos = len(archive.articles), len(archive.photos)
+    printed, found = print_index(config, archive, articles)
+    result.problems += found
     t = stage("index", t)
-    planned = pages.plan(archive, config)
+    planned = pages.plan(archive, config, printed, now.date())
     result.problems += duplicate_paths(planned, archive) + pages.warnings(config)
     result.pages = len(planned)
     t = stage("plan", t)
@@ -165,8 +170,9 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     if not published:
         known = {}
     prints = depends.Fingerprints(archive, {source: entry.digest for source, entry in state.articles.items()}, uses)
+    plan_key = hashlib.sha256(f"{now.date()}|{printed.editions!r}".encode()).hexdigest()
     if known:
-        fingerprints, placed = _fingerprints(planned, prints, archive, state, before, known, uses)
+        fingerprints, placed = _fingerprints(planned, prints, archive, state, before, known, uses, plan_key)
     else:
         # Every page is rendered: the workers fingerprint the pages as they render them, and
         # the parent does not spend half a second (at 10,000 articles) on it with a core idle.
@@ -200,6 +206,7 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
         state.pages = dict(zip(files, fingerprints, strict=True))
         state.pages_settings = page_settings
         state.placed, state.visible, state.scheduled = placed, tuple(a.id for a in archive.articles), archive.scheduled
+        state.plan_key = plan_key
         state.search = indexer.known
         store.save(state)
         summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}
@@ -209,6 +216,13 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
                          "valid_until": _valid_until(articles, config, now)})
     stage("save", t)
     return _finish(result, started)
+
+
+def print_index(config: Config, archive: index.Archive, articles: list[Article]) -> tuple[Editions, list[Problem]]:
+    """The printed paper: editions.yaml, content/editions/*.yaml and the articles' `print:`."""
+    files, found = read_editions(config.root, config.content_dir)
+    printed, more = build_editions(archive, articles, files, config.paper)
+    return printed, found + more
 
 
 def _save_parsed(store: cache.Store, state: cache.State) -> None:
@@ -221,7 +235,7 @@ def _save_parsed(store: cache.Store, state: cache.State) -> None:
 
 def _fingerprints(planned: list[pages.Page], prints: depends.Fingerprints, archive: index.Archive,
                   state: cache.State, before: tuple[dict, dict], known: dict[str, str],
-                  uses: dict[str, tuple[str, ...]]) -> tuple[list[str], dict[str, tuple[int, ...]]]:
+                  uses: dict[str, tuple[str, ...]], plan_key: str) -> tuple[list[str], dict[str, tuple[int, ...]]]:
     """Every page's fingerprint, and where each article appears (depends.article_pages).
 
     Fingerprinting 18,000 pages takes a third of a second. When the only change since the
@@ -232,7 +246,7 @@ def _fingerprints(planned: list[pages.Page], prints: depends.Fingerprints, archi
     old_articles, old_photos = before
     changed = [source for source, entry in state.articles.items()
                if entry.value is not getattr(old_articles.get(source), "value", None)]
-    if (known and state.placed and list(known) == [page.file for page in planned]
+    if (known and state.placed and state.plan_key == plan_key and list(known) == [page.file for page in planned]
             and state.visible == tuple(a.id for a in archive.articles) and state.scheduled == archive.scheduled
             and old_articles.keys() == state.articles.keys() and depends.text_safe(uses)
             and all(state.photos.get(s) is e for s, e in old_photos.items()) and old_photos.keys() == state.photos.keys()
@@ -325,7 +339,8 @@ def _shared_names(article: Article | None, shared: dict[Name, Name]) -> Article 
 
 def _inputs_signature(config: Config, options: Options, settings: str) -> str:
     """Size and mtime of every input file, and every setting: equal means nothing to do."""
-    files = [config.root / "site.yaml", *(config.root / t.registry for t in config.taxonomies if t.registry)]
+    files = [config.root / "site.yaml", config.root / PAPER_FILE,
+             *(config.root / t.registry for t in config.taxonomies if t.registry)]
     folders = [config.content_dir, config.photos_dir, *render.template_dirs(config)]
     return cache.tree_signature(folders, files, f"{settings}|{options.serve}|{options.strict}")
 
@@ -354,11 +369,12 @@ def _site_signature(inputs: str, config: Config) -> str:
 
 
 def _valid_until(articles: list, config: Config, now: datetime) -> float:
-    """When the next scheduled (future-dated) article goes live and the site must change."""
+    """When the site must change though no file did: the next scheduled (future-dated) article
+    goes live, or a new day begins (the home page's 历史上的今天)."""
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo).timestamp()
     if config.future:
-        return float("inf")
-    waiting = [a.date.timestamp() for a in articles if a.date > now]
-    return min(waiting, default=float("inf"))
+        return tomorrow
+    return min([tomorrow, *(a.date.timestamp() for a in articles if a.date > now)])
 
 
 def _write(planned: list[pages.Page], todo: list[int], env, media: dict[str, Path], config: Config,

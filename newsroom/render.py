@@ -156,7 +156,8 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
     def publisher() -> dict[str, Any]:
         return seo.publisher(config.organization or config.title, config.base_url)
 
-    def article_ld(article: Article) -> Markup:
+    def article_ld(article: Article, printed: tuple = ()) -> Markup:
+        """`printed`: the article's print placements (printing.Placement), first one described."""
         authors = []
         for name in article.names("reporter"):
             term = archive.term("reporter", name.name)
@@ -165,7 +166,9 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
         pictures = [share_image(p)["url"] for _, p in figures(article)]
         return seo.json_ld(seo.news_article(
             article, url=abs_url(article), images=[u for u in pictures if u], authors=authors,
-            publisher_data=publisher(), sections=[n.name for n in article.names("street")]))
+            publisher_data=publisher(), sections=[n.name for n in article.names("street")],
+            printed=seo.print_fields(printed[0].paper, printed[0].date, printed[0].issue, printed[0].page,
+                                     printed[0].name) if printed else None))
 
     def photo_ld(photo: Photo) -> Markup:
         credit = photo.credit
