@@ -79,7 +79,7 @@ def read_paper(root: Path) -> tuple[Paper | None, list[Problem]]:
     try:
         doc = yamlfile.load(file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [error(PAPER_FILE, 0, f"cannot read: {exc}")]
+        return None, [error(PAPER_FILE, 0, "cannot read: {reason}", reason=str(exc))]
     except yamlfile.YamlError as exc:
         return None, [error(PAPER_FILE, exc.line, exc.message)]
     return parse_paper(doc)
@@ -89,7 +89,7 @@ def parse_paper(doc: yamlfile.YamlDoc) -> tuple[Paper | None, list[Problem]]:
     data = doc.data or {}
     if not isinstance(data, dict):
         return None, [error(PAPER_FILE, 1, "editions.yaml must be a mapping (paper: …, pages: …)")]
-    problems = [warning(PAPER_FILE, doc.line(key), f"unknown field '{key}' (ignored)")
+    problems = [warning(PAPER_FILE, doc.line(key), "unknown field '{key}' (ignored)", key=key)
                 for key in data if key not in PAPER_FIELDS]
     name = normalize(data.get("paper") or "")
     if not name:
@@ -116,8 +116,8 @@ def parse_paper(doc: yamlfile.YamlDoc) -> tuple[Paper | None, list[Problem]]:
             problems.append(error(PAPER_FILE, line, "each page needs 'page' (its number) and 'name' (要闻 …)"))
             continue
         if item["page"] in seen:
-            problems.append(error(PAPER_FILE, line, f"page {item['page']} is named twice (first on line "
-                                                    f"{seen[item['page']]})"))
+            problems.append(error(PAPER_FILE, line, "page {page} is named twice (first on line {first})",
+                                  page=item["page"], first=seen[item["page"]]))
             continue
         seen[item["page"]] = line
         entries.append(registry.Entry(name=normalize(item["name"]), slug=str(item["page"])))
@@ -139,7 +139,7 @@ def read_editions(root: Path, content_dir: Path) -> tuple[list[EditionFile], lis
         try:
             text = path.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(error(source, 0, f"cannot read (save it as UTF-8 text): {exc}"))
+            problems.append(error(source, 0, "cannot read (save it as UTF-8 text): {reason}", reason=str(exc)))
             continue
         edition, more = parse_edition(text, source)
         problems += more
@@ -153,7 +153,8 @@ def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Prob
     stem = Path(source).stem
     day = _day(stem, lambda m: None)
     if day is None:
-        return None, [error(source, 0, f"an edition file is named by its date (YYYY-MM-DD.yaml), not '{stem}'")]
+        return None, [error(source, 0, "an edition file is named by its date (YYYY-MM-DD.yaml), not '{name}'",
+                            name=stem)]
     try:
         doc = yamlfile.load(text)
     except yamlfile.YamlError as exc:
@@ -161,7 +162,7 @@ def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Prob
     data = doc.data or {}
     if not isinstance(data, dict):
         return None, [error(source, 1, "an edition file must be a mapping (issue: …, pages: …)")]
-    problems = [warning(source, doc.line(key), f"unknown field '{key}' (ignored)")
+    problems = [warning(source, doc.line(key), "unknown field '{key}' (ignored)", key=key)
                 for key in data if key not in EDITION_FIELDS]
     issue = data.get("issue")
     if issue is not None and not _whole(issue):
@@ -178,8 +179,8 @@ def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Prob
         if spec is None:
             continue
         if spec.number in seen:
-            problems.append(error(source, spec.line, f"page {spec.number} is described twice (first on line "
-                                                     f"{seen[spec.number]})"))
+            problems.append(error(source, spec.line, "page {page} is described twice (first on line {first})",
+                                  page=spec.number, first=seen[spec.number]))
             continue
         seen[spec.number] = spec.line
         specs.append(spec)
@@ -192,7 +193,7 @@ def _page(item: Any, doc: yamlfile.YamlDoc, i: int, source: str, problems: list[
     if not isinstance(item, dict) or not _whole(item.get("page")):
         problems.append(error(source, line, "each page needs 'page': its number (page: 3)"))
         return None
-    problems += [warning(source, doc.line("pages", i, key), f"unknown field '{key}' (ignored)")
+    problems += [warning(source, doc.line("pages", i, key), "unknown field '{key}' (ignored)", key=key)
                  for key in item if key not in PAGE_FIELDS]
     stories = item.get("stories") or []
     if not isinstance(stories, list):

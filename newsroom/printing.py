@@ -72,12 +72,12 @@ def build(archive: Archive, all_articles: list[Article], files: list[EditionFile
     problems: list[Problem] = []
     if paper is None:
         for file in files:
-            problems.append(error(file.source, 0, f"an edition file needs {PAPER_FILE} (the paper's name and "
-                                                  "its pages) at the archive's root"))
+            problems.append(error(file.source, 0, "an edition file needs {file} (the paper's name and its pages) "
+                                  "at the archive's root", file=PAPER_FILE))
         for article in all_articles:
             for ref in article.prints:
-                problems.append(error(article.source, ref.line, f"'print' needs {PAPER_FILE} (the paper's name "
-                                                                "and its pages) at the archive's root"))
+                problems.append(error(article.source, ref.line, "'print' needs {file} (the paper's name and its "
+                                      "pages) at the archive's root", file=PAPER_FILE))
         return NONE, problems
     # (date, page number) -> [(sort key, article id, where it was named)]
     placed: dict[tuple[date, int], list[tuple[tuple, str, str, int]]] = defaultdict(list)
@@ -110,12 +110,20 @@ def _check_spec(file: EditionFile, spec: PageSpec, paper: Paper, archive: Archiv
     problems = []
     if spec.name and paper.page_names.lookup(spec.name) is None:
         hint = paper.page_names.suggest(spec.name)
-        tip = f" — did you mean '{hint}'?" if hint else f" (add it to the pages in {PAPER_FILE})"
-        problems.append(error(file.source, spec.name_line, f"unknown page name '{spec.name}'{tip}"))
+        if hint:
+            problems.append(error(file.source, spec.name_line, "unknown page name '{name}' — did you mean '{hint}'?",
+                                  name=spec.name, hint=hint))
+        else:
+            problems.append(error(file.source, spec.name_line, "unknown page name '{name}' (add it to the pages "
+                                  "in {file})", name=spec.name, file=PAPER_FILE))
     if spec.scan and spec.scan not in archive.photo_by_id:
         hint = _closest(spec.scan, archive.photo_by_id)
-        problems.append(error(file.source, spec.scan_line, f"scan '{spec.scan}' not found in photos/ (a JPEG or "
-                              "PNG of the printed page)" + (f" — did you mean '{hint}'?" if hint else "")))
+        if hint:
+            problems.append(error(file.source, spec.scan_line, "scan '{file}' not found in photos/ — did you mean "
+                                  "'{hint}'?", file=spec.scan, hint=hint))
+        else:
+            problems.append(error(file.source, spec.scan_line, "scan '{file}' not found in photos/ (a JPEG or PNG "
+                                  "of the printed page)", file=spec.scan))
     return problems
 
 
@@ -137,24 +145,32 @@ def _story(ref: str, names: _Names, source: str, line: int, problems: list[Probl
         if found is not None:
             return found
         if path in names.sources:
-            problems.append(warning(source, line, f"story '{ref}' is a draft or scheduled: left off the page "
-                                                  "until it is published"))
+            problems.append(warning(source, line, "story '{story}' is a draft or scheduled: left off the page "
+                                    "until it is published", story=ref))
             return None
         hint = _closest(path, names.sources)
         # A warning: a story taken out of the archive (deleted, withdrawn) still ran in print.
-        problems.append(warning(source, line, f"story '{ref}': no such article file under content/articles/ "
-                                              "(left off the page)"
-                              + (f" — did you mean '{hint.removeprefix('content/articles/')}'?" if hint else "")))
+        if hint:
+            problems.append(warning(source, line, "story '{story}': no such article file under content/articles/ "
+                                    "(left off the page) — did you mean '{hint}'?", story=ref,
+                                    hint=hint.removeprefix("content/articles/")))
+        else:
+            problems.append(warning(source, line, "story '{story}': no such article file under content/articles/ "
+                                    "(left off the page)", story=ref))
         return None
     if ref in names.by_slug:
         return names.by_slug[ref]
     if ref in names.slugs:
-        problems.append(warning(source, line, f"story '{ref}' is a draft or scheduled: left off the page "
-                                              "until it is published"))
+        problems.append(warning(source, line, "story '{story}' is a draft or scheduled: left off the page "
+                                "until it is published", story=ref))
         return None
     close = difflib.get_close_matches(ref, list(names.by_slug), n=1, cutoff=0.6)
-    problems.append(warning(source, line, f"story '{ref}': no article has this slug, left off the page (name "
-                                          "an article file, 2022/02/a.md, or a slug)" + (f" — did you mean '{close[0]}'?" if close else "")))
+    if close:
+        problems.append(warning(source, line, "story '{story}': no article has this slug, left off the page — "
+                                "did you mean '{hint}'?", story=ref, hint=close[0]))
+    else:
+        problems.append(warning(source, line, "story '{story}': no article has this slug, left off the page (name "
+                                "an article file, 2022/02/a.md, or a slug)", story=ref))
     return None
 
 
@@ -165,27 +181,32 @@ def _page_number(page: str, paper: Paper, source: str, line: int, problems: list
     if entry is not None:
         return int(entry.slug)
     hint = paper.page_names.suggest(page)
-    tip = f" — did you mean '{hint}'?" if hint else f" (a page number, or a name from the pages in {PAPER_FILE})"
-    problems.append(error(source, line, f"unknown page '{page}'{tip}"))
+    if hint:
+        problems.append(error(source, line, "unknown page '{page}' — did you mean '{hint}'?", page=page, hint=hint))
+    else:
+        problems.append(error(source, line, "unknown page '{page}' (a page number, or a name from the pages in "
+                              "{file})", page=page, file=PAPER_FILE))
     return None
 
 
 def _order(where: tuple[date, int], entries: list[tuple[tuple, str, str, int]],
            problems: list[Problem]) -> tuple[str, ...]:
     """The page's stories in print order; a story twice, or two at one position, are errors."""
-    label = f"page {where[1]} of {where[0].isoformat()}"
+    day = where[0].isoformat()
     first_at: dict[int, str] = {}
     seen: dict[str, tuple[tuple, str, int]] = {}
     for key, article_id, source, line in sorted(entries, key=lambda e: (e[0], e[1])):
         if key[0] == 1:
             taken = first_at.setdefault(key[1], article_id)
             if taken != article_id:
-                problems.append(error(source, line, f"position {key[1]} on {label} is already taken by {taken}"))
+                problems.append(error(source, line, "position {position} on page {page} of {date} is already "
+                                      "taken by {story}", position=key[1], page=where[1], date=day, story=taken))
         if article_id in seen:
             earlier = seen[article_id]
             if earlier[1] == source and key[0] == earlier[0][0] == 0:
-                problems.append(error(source, line, f"story '{article_id}' is listed twice on {label} "
-                                                    f"(first on line {earlier[2]})"))
+                problems.append(error(source, line, "story '{story}' is listed twice on page {page} of {date} "
+                                      "(first on line {first})", story=article_id, page=where[1], date=day,
+                                      first=earlier[2]))
             continue
         seen[article_id] = (key, source, line)
     return tuple(seen)
