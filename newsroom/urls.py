@@ -22,6 +22,8 @@ FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
+CORRECTIONS = "corrections/"
+CORRECTIONS_FEED = "corrections/feed.xml"
 MEDIA = "media/"
 STATIC = "static/"
 
