@@ -16,7 +16,22 @@ from typing import Any
 
 import jinja2
 
-from . import cache, cluster, content, depends, images, index, output, pages, parallel, render, renditions, search
+from . import (
+    cache,
+    cluster,
+    content,
+    depends,
+    images,
+    index,
+    moved,
+    output,
+    pages,
+    parallel,
+    redirects,
+    render,
+    renditions,
+    search,
+)
 from .config import Config
 from .model import Article, Name
 from .problems import Problem, error, errors
@@ -37,6 +52,8 @@ class BuildResult:
     removed: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)        # "moved: /old/ -> /new/" lines
+    redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths
 
     def summary(self) -> str:
         return (f"{self.articles} articles, {self.photos} photos, {self.pages} pages, "
@@ -123,6 +140,11 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     t = stage("index", t)
     planned = pages.plan(archive, config)
     result.problems += duplicate_paths(planned, archive) + pages.warnings(config)
+    record, found = moved.load(config.root)
+    living = redirects.plan(record, archive, config, planned, set(state.articles))
+    planned += living.pages
+    result.problems += found + list(living.problems)
+    result.notes, result.redirects = list(living.notes), redirects.pairs(living.redirects)
     result.pages = len(planned)
     t = stage("plan", t)
     if not options.write:
@@ -196,6 +218,8 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     t = stage("render+write", t)
     result.written, result.removed = len(written.written), len(written.removed)
     result.ok = True
+    if not options.serve:   # a preview (drafts, scheduled stories) publishes nothing
+        moved.save(config.root, living.record)
     if store is not None:
         state.pages = dict(zip(files, fingerprints, strict=True))
         state.pages_settings = page_settings
@@ -325,7 +349,8 @@ def _shared_names(article: Article | None, shared: dict[Name, Name]) -> Article 
 
 def _inputs_signature(config: Config, options: Options, settings: str) -> str:
     """Size and mtime of every input file, and every setting: equal means nothing to do."""
-    files = [config.root / "site.yaml", *(config.root / t.registry for t in config.taxonomies if t.registry)]
+    files = [config.root / "site.yaml", config.root / moved.RECORD,
+             *(config.root / t.registry for t in config.taxonomies if t.registry)]
     folders = [config.content_dir, config.photos_dir, *render.template_dirs(config)]
     return cache.tree_signature(folders, files, f"{settings}|{options.serve}|{options.strict}")
 
