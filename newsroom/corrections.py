@@ -21,7 +21,8 @@ def plan(archive: Archive, config: Config) -> list[pages.Page]:
     entries = corrected(archive)
     found = [pages.Page(urls.CORRECTIONS, "corrections.html", {"title": "更正", "entries": entries})]
     if config.base_url:   # a feed needs absolute links, as the others do
-        found.append(pages.Page(urls.CORRECTIONS_FEED, "corrections.xml", {
+        feed = urls.feed(urls.CORRECTIONS)
+        found.append(pages.Page(feed, "corrections.xml", {
             "title": f"更正 — {config.title}", "entries": entries[: config.feed_size],
-            "feed_path": urls.CORRECTIONS_FEED, "home_path": urls.CORRECTIONS}))
+            "feed_path": feed, "home_path": urls.CORRECTIONS}))
     return found

@@ -13,7 +13,7 @@ Pure: the builder loads moved.yaml and saves the updated record.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import moved, urls
@@ -87,16 +87,18 @@ def _term_redirects(archive: Archive, config: Config) -> list[Redirect]:
         registry = config.registries.get(tax.key)
         if registry is None:
             continue
+        paths = {tax.key: tax.config.path}
         for term in tax.terms:
             entry = registry.lookup(term.name)
+            new = urls.term(term, paths)
             for slug in entry.old_slugs if entry else ():
                 if slug == term.slug:
                     continue
-                old, new = f"{tax.config.path}/{slug}/", f"{tax.config.path}/{term.slug}/"
+                old = urls.term(replace(term, slug=slug), paths)
                 found.append(Redirect(old, new, registry.path, entry.line, term, term.name))
                 if tax.config.feeds and config.base_url:
-                    found.append(Redirect(f"{old}feed.xml", f"{new}feed.xml", registry.path, entry.line,
-                                          f"{new}feed.xml", term.name))
+                    found.append(Redirect(urls.feed(old), urls.feed(new), registry.path, entry.line,
+                                          urls.feed(new), term.name))
     return found
 
 
