@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from . import edition_pages, history, printing, urls
+from . import corrections, edition_pages, history, printing, urls
 from .config import Config
 from .index import Archive, Taxonomy, Term
 from .model import Article
@@ -93,8 +93,12 @@ def plan(archive: Archive, config: Config, editions: printing.Editions = printin
             "related": Related(archive, article, rank),
             "printed": editions.of(article.id),
         }))
+    # A withdrawn story keeps its address, with a notice: in no list, feed, sitemap or index.
+    pages += [Page(urls.article(a), "withdrawn.html", {"article": a, "title": a.title, "noindex": True})
+              for a in archive.withdrawn]
     for tax in archive.taxonomies:
         pages += taxonomy_pages(archive, tax, config)
+    pages += corrections.plan(archive, config)
     pages.append(Page(urls.ARCHIVE, "archive.html", {"title": "往期", "years": archive.years}))
     for year in archive.years:
         ids = [i for m in year.months for i in m.articles]
@@ -226,13 +230,14 @@ def sitemap_pages(pages: list[Page], limit: int = SITEMAP_LIMIT) -> list[Page]:
 
 
 def _sitemap_entries(pages: list[Page]) -> tuple[tuple[str, Any], ...]:
-    """(path, last modified or None) of every public HTML page, sorted."""
+    """(path, last modified or None) of every public HTML page, sorted (not those marked noindex:
+    withdrawn stories, redirects)."""
     found = []
     for page in pages:
-        if not page.template.endswith(".html") or page.template == "404.html":
+        if not page.template.endswith(".html") or page.template == "404.html" or page.context.get("noindex"):
             continue
         article = page.context.get("article")
-        found.append((page.path, (article.updated or article.date) if article else None))
+        found.append((page.path, (article.modified or article.date) if article else None))
     return tuple(sorted(found, key=lambda e: e[0]))
 
 
