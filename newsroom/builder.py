@@ -9,13 +9,14 @@ describes the records and why the stages are in this order.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -27,19 +28,25 @@ from . import (
     depends,
     images,
     index,
+    moved,
     output,
     pages,
     parallel,
     publish,
     rebuild,
+    redirects,
     render,
     renditions,
     search,
     trial,
 )
 from .config import Config
+from .editions import read_editions
 from .lock import LockError, hold_archive
 from .model import Article, Photo
+from .printing import NONE as NO_EDITIONS
+from .printing import Editions
+from .printing import build as build_editions
 from .problems import Problem, error, errors
 from .slugs import slugify
 
@@ -58,6 +65,8 @@ class BuildResult:
     removed: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)        # "moved: /old/ -> /new/" lines
+    redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
 
     def summary(self) -> str:
         return (f"{self.articles} articles, {self.photos} photos, {self.pages} pages, "
@@ -100,6 +109,9 @@ class Run:
     published: dict[str, str] = field(default_factory=dict)   # the output folder's manifest
     prints: depends.Fingerprints | None = None
     decision: rebuild.Decision | None = None
+    printed: Editions = NO_EDITIONS                   # the printed paper (printing.py)
+    plan_key: str = ""                                # what else the plan was made from: editions, the day
+    living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
 
 
 def build(config: Config, config_problems: list[Problem], options: Options = Options(),
@@ -188,12 +200,21 @@ def index_(run: Run) -> bool:
                                      _remembered(slugify, run.state.slugs))
     run.result.problems += found
     run.result.articles, run.result.photos = len(run.archive.articles), len(run.archive.photos)
+    files, found = read_editions(run.config.root, run.config.content_dir)
+    run.printed, more = build_editions(run.archive, run.articles, files, run.config.paper)
+    run.result.problems += found + more
     return True
 
 
 def plan(run: Run) -> bool:
-    run.planned = pages.plan(run.archive, run.config)
+    run.planned = pages.plan(run.archive, run.config, run.printed, run.now.date())
+    run.plan_key = hashlib.sha256(f"{run.now.date()}|{run.printed.editions!r}".encode()).hexdigest()
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
+    record, found = moved.load(run.config.root)
+    run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles))
+    run.planned += run.living.pages
+    run.result.problems += found + list(run.living.problems)
+    run.result.notes, run.result.redirects = list(run.living.notes), redirects.pairs(run.living.redirects)
     run.result.pages = len(run.planned)
     if not run.options.write:   # a check: report, keep the parsed files, write nothing
         # Nothing is written, but the templates are tried: check must fail where build would.
@@ -242,7 +263,7 @@ def decide(run: Run) -> bool:
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(render.template_dirs(config))}"
     published = output.manifest(config.output) if run.store is not None else {}
     remembered = state.pages if state.pages_settings == _pages_key(run) and published else {}
-    changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, uses)
+    changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, uses, run.plan_key)
     run.prints = depends.Fingerprints(run.archive, {s: e.digest for s, e in state.articles.items()}, uses)
     run.decision = rebuild.decide(changed, run.planned, run.prints, published)
     run.published = published
@@ -276,12 +297,21 @@ def render_and_write(run: Run) -> bool:
     return True
 
 
+def record(run: Run) -> bool:
+    """Keep moved.yaml: every address each article has been published at (not from a
+    preview, which shows drafts and publishes nothing)."""
+    if not run.options.serve:
+        moved.save(run.config.root, run.living.record)
+    return True
+
+
 def save(run: Run) -> bool:
     """Remember this build for the next one: parsed files, pages, and the inputs' signature."""
     if run.store is None:
         return True
     result = run.result
     run.decision.remember(run.state, run.planned, run.archive)
+    run.state.plan_key = run.plan_key
     run.state.pages_settings = _pages_key(run)
     run.store.save(run.state)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}
@@ -301,7 +331,7 @@ def _pages_key(run: Run) -> str:
 
 STAGES: tuple[tuple[str, Callable[[Run], bool]], ...] = (
     ("check", check), ("read", read), ("index", index_), ("plan", plan), ("images", images_),
-    ("depends", decide), ("render+write", render_and_write), ("save", save))
+    ("depends", decide), ("render+write", render_and_write), ("record", record), ("save", save))
 
 
 def _save_parsed(run: Run) -> None:
@@ -332,8 +362,9 @@ def _template_source(env: jinja2.Environment, name: str) -> str | None:
 
 
 def _valid_until(articles: list, config: Config, now: datetime) -> float:
-    """When the next scheduled (future-dated) article goes live and the site must change."""
+    """When the site must change though no file did: the next scheduled (future-dated) article
+    goes live, or a new day begins (the home page's 历史上的今天)."""
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo).timestamp()
     if config.future:
-        return float("inf")
-    waiting = [a.date.timestamp() for a in articles if a.date > now]
-    return min(waiting, default=float("inf"))
+        return tomorrow
+    return min([tomorrow, *(a.date.timestamp() for a in articles if a.date > now)])
