@@ -176,3 +176,21 @@ def test_old_slugs_in_the_registry_redirect(root: Path) -> None:
                                        "- name: 南湾街道\n", encoding="utf-8")
     assert build(root) == 0
     assert_redirects(root / "site", "streets/bantian/", "streets/bantian-street/", "坂田街道")
+
+
+def test_after_the_build_that_wrote_moved_yaml_nothing_is_done_until_an_editor_changes_it(root: Path) -> None:
+    from newsroom import builder, config
+
+    def run() -> builder.BuildResult:
+        cfg, problems = config.load(root)
+        result = builder.build(cfg, problems, builder.Options(jobs=1))
+        assert result.ok
+        return result
+
+    run()                                     # the first build writes moved.yaml
+    assert list(run().timings) == ["check"]   # and the next one sees that nothing changed
+    record = root / "moved.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace(
+        "urls: [/2022/03/02/market/]", "urls: [/2022/03/02/market/, /2022/03/01/market/]"), encoding="utf-8")
+    assert run().written > 0                  # an old address added by hand is published
+    assert_redirects(root / "site", "2022/03/01/market/", "2022/03/02/market/", "菜市场恢复营业")
