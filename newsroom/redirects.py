@@ -117,19 +117,22 @@ def check(found: list[Redirect], planned: list[Page]) -> tuple[list[Redirect], l
     for r in found:
         page = live.get(urls.output_file(r.old))
         if page is not None:
-            problems.append(error(r.where, r.line, f"old address /{r.old}{_of(r)} is also the address of "
-                                                   f"{_maker(page)}: remove one of them"))
+            problems.append(error(r.where, r.line, "old address /{old}{of} is also the address of {page}: remove "
+                                  "one of them", old=r.old, of=_of(r), page=_maker(page)))
             continue
         first = by_old.setdefault(r.old, r)
         if first is not r and first.new != r.new:
-            problems.append(error(r.where, r.line, f"old address /{r.old}{_of(r)} leads to /{r.new}, but "
-                                                   f"{first.where}:{first.line} leads it to /{first.new}"))
+            problems.append(error(r.where, r.line, "old address /{old}{of} leads to /{new}, but {where}:{at} "
+                                  "leads it to /{other}", old=r.old, of=_of(r), new=r.new, where=first.where,
+                                  at=first.line, other=first.new))
     for r in by_old.values():
         onward = by_old.get(r.new)
         if onward is not None:
-            kind = "loop" if onward.new == r.old else "chain"
-            problems.append(error(r.where, r.line, f"redirect {kind}: /{r.old} leads to /{r.new}, which "
-                                                   f"{onward.where}:{onward.line} leads on to /{onward.new}"))
+            message = ("redirect loop: /{old} leads to /{new}, which {where}:{at} leads back to /{onward}"
+                       if onward.new == r.old else
+                       "redirect chain: /{old} leads to /{new}, which {where}:{at} leads on to /{onward}")
+            problems.append(error(r.where, r.line, message, old=r.old, new=r.new, where=onward.where,
+                                  at=onward.line, onward=onward.new))
     return sorted(by_old.values(), key=lambda r: r.old), problems
 
 

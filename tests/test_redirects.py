@@ -148,7 +148,7 @@ def test_chains_and_loops_are_errors_naming_both_files() -> None:
     _, problems = redirects.check([r("a/", "b/", "one.md"), r("b/", "c/", "two.md")], live)
     assert [str(p) for p in problems] == ["one.md:4: error: redirect chain: /a/ leads to /b/, which two.md:4 leads on to /c/"]
     _, problems = redirects.check([r("a/", "b/", "one.md"), r("b/", "a/", "two.md")], live)
-    assert sorted(p.path for p in problems) == ["one.md", "two.md"] and all("loop" in p.message for p in problems)
+    assert sorted(p.path for p in problems) == ["one.md", "two.md"] and all("redirect loop" in p.message for p in problems)
 
 
 def test_a_renamed_street_keeps_its_old_page_feed_and_name(root: Path, capsys) -> None:
