@@ -9,7 +9,6 @@ import types
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
@@ -180,8 +179,6 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
 
     env.globals.update(
         path_of=linker.path,
-        # The host serves 404.html at any depth: a <base> at the site's root path keeps its links right.
-        root_path=urlsplit(config.base_url).path or "/",
         share_image=share_image,
         article_ld=article_ld,
         photo_ld=photo_ld,
