@@ -110,6 +110,8 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
     cfg, problems = load_config(args)
     options = builder.Options(strict=args.strict, jobs=args.jobs, write=write, executor=args.executor)
     result = builder.build(cfg, problems, options)
+    for note in result.notes:   # an article's address changed: recorded in moved.yaml (build) or not yet (check)
+        print(note)
     text = report(result.problems, i18n.choose(args.lang, cfg.language))
     if text:
         print(text, file=sys.stderr)
@@ -165,7 +167,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     def load():
         cfg, problems = config_mod.load(root, output)   # again on every rebuild: site.yaml may change
-        return cfg.with_options(drafts=True, future=True, file_urls=False, serve=True), problems
+        return cfg.with_options(drafts=True, future=True, file_urls=False), problems
 
     options = builder.Options(strict=args.strict, jobs=args.jobs, write=True, serve=True)
     return serve.run(load, options, port=args.port, quiet=args.quiet, verbose=args.verbose,
