@@ -41,6 +41,7 @@ from . import (
     trial,
 )
 from .config import Config
+from .confine import problems as confined
 from .editions import read_editions
 from .lock import LockError, hold_archive
 from .model import Article, Photo
@@ -193,6 +194,9 @@ def read(run: Run) -> bool:
     run.before = (run.state.articles, run.state.photos)
     run.articles, run.photos, found = content.read_all(run.config, run.state, run.options.jobs, run.scanned)
     run.result.problems += found
+    run.result.problems += confined([(run.config.content_dir, "content"),
+                                      *((d, "templates") for d in render.template_dirs(run.config))],
+                                      run.config.root)
     return True
 
 

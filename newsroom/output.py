@@ -182,7 +182,7 @@ def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRe
             written.append(path)
         removed = tuple(sorted(set(old) - set(new)))
         if not written and not removed and site_dir.is_dir():
-            shutil.rmtree(staging)
+            _remove(staging)
             return WriteResult((), len(new), ())
         (staging / MARKER).write_text(_manifest_text(new), encoding="utf-8")
         with _whole():
@@ -234,7 +234,7 @@ def recover(site_dir: Path) -> None:
         if not site_dir.exists() and leftover.name.endswith(".old"):
             leftover.rename(site_dir)   # killed between the two renames of _swap's fallback
         else:
-            shutil.rmtree(leftover, ignore_errors=True)
+            _remove(leftover)
 
 
 def tidy(site_dir: Path) -> None:
@@ -286,13 +286,25 @@ def _swap(staging: Path, site_dir: Path) -> None:
         staging.rename(site_dir)
         return
     if _exchange(staging, site_dir):
-        shutil.rmtree(staging)   # now holds the previous site
+        _remove(staging)   # now holds the previous site
         return
     # No atomic exchange here: two renames, and recover() undoes a kill between them.
     backup = staging.with_name(staging.name + ".old")
     site_dir.rename(backup)
     staging.rename(site_dir)
-    shutil.rmtree(backup)
+    _remove(backup)
+
+
+def _remove(folder: Path) -> None:
+    """A staging folder removed, its marker last: killed half-way, it is still known as ours."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name != MARKER:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+    shutil.rmtree(folder)
 
 
 def _exchange(a: Path, b: Path) -> bool:
