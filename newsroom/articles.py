@@ -10,15 +10,15 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import dates, yamlfile
+from . import dates, notices, yamlfile
 from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
-from .model import Article, Name, PhotoRef
+from .model import Article, Name, PhotoRef, PrintRef
 from .names import normalize
 from .problems import Problem, error, warning
 from .slugs import clean_slug, slugify
 
-FIELDS = {"title", "date", "updated", "slug", "draft", "summary", "photos"}
+FIELDS = {"title", "date", "updated", "slug", "draft", "summary", "photos", "print"}
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -40,29 +40,17 @@ class _FrontMatterError(ValueError):
 
 def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[Article | None, list[Problem]]:
     """Parse one article; `source` is its path relative to the archive root."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    problems: list[Problem] = []
-    if not text.strip():
-        return None, [error(source, 1, "the file is empty (an article needs front matter and a body)")]
     try:
-        front, body, body_line = split_front_matter(text)
+        doc, data, body, body_line = _front_matter(text)
     except _FrontMatterError as exc:
         return None, [error(source, exc.line, str(exc))]
-    if "\t" in front:
-        line = 2 + front[: front.index("\t")].count("\n")
-        return None, [error(source, line, "front matter contains a tab: indent YAML with spaces")]
-    try:
-        doc = yamlfile.load(front, first_line=2)
-    except yamlfile.YamlError as exc:
-        return None, [error(source, exc.line, exc.message)]
-    data = doc.data
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        return None, [error(source, 2, "front matter must be a mapping of fields (title: …, date: …)")]
+    problems: list[Problem] = []
 
     def err(message: str, *path: object) -> None:
         problems.append(error(source, doc.line(*path), message))
+
+    def warn(message: str, *path: object) -> None:
+        problems.append(warning(source, doc.line(*path), message))
 
     title = _text(data.get("title"))
     if not title:
@@ -90,11 +78,14 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     terms: dict[str, tuple[Name, ...]] = {}
     for tax in config.taxonomies:
         if tax.key in data:
-            terms[tax.key] = names_for(tax, data[tax.key], config, lambda m, *p, k=tax.key: err(m, k, *p))
+            terms[tax.key] = names_for(tax, data[tax.key], config, lambda m, *p, k=tax.key: err(m, k, *p),
+                                       lambda m, *p, k=tax.key: warn(m, k, *p))
 
     photos = _photos(data.get("photos"), err, doc)
+    prints = _prints(data.get("print"), date, err, doc)
+    record = notices.parse(data, doc, date, config, err)
 
-    known = FIELDS | {t.key for t in config.taxonomies}
+    known = FIELDS | notices.FIELDS | {t.key for t in config.taxonomies}
     for key in data:
         if key not in known:
             problems.append(warning(source, doc.line(key), f"unknown field '{key}' (ignored)"))
@@ -113,12 +104,34 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         source=source, slug=slug, title=title, date=date, updated=updated,
         body=body_html.encode("utf-8"), summary=summary, terms=terms, photos=photos,
         draft=draft, links=link_lines, slug_line=slug_line,
-        date_line=doc.line("date"),
+        date_line=doc.line("date"), prints=prints, aliases=record.aliases, corrections=record.corrections,
+        withdrawn=record.withdrawn,
     ), problems
 
 
-def names_for(tax: TaxonomyConfig, value: Any, config: Config, err) -> tuple[Name, ...]:
-    """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names."""
+def _front_matter(text: str) -> tuple[yamlfile.YamlDoc, dict, str, int]:
+    """(the front matter's YAML, its fields, the body, the body's first line); _FrontMatterError
+    when there is no usable front matter."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise _FrontMatterError(1, "the file is empty (an article needs front matter and a body)")
+    front, body, body_line = split_front_matter(text)
+    if "\t" in front:
+        line = 2 + front[: front.index("\t")].count("\n")
+        raise _FrontMatterError(line, "front matter contains a tab: indent YAML with spaces")
+    try:
+        doc = yamlfile.load(front, first_line=2)
+    except yamlfile.YamlError as exc:
+        raise _FrontMatterError(exc.line, exc.message) from exc
+    data = {} if doc.data is None else doc.data
+    if not isinstance(data, dict):
+        raise _FrontMatterError(2, "front matter must be a mapping of fields (title: …, date: …)")
+    return doc, data, body, body_line
+
+
+def names_for(tax: TaxonomyConfig, value: Any, config: Config, err, warn=None) -> tuple[Name, ...]:
+    """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names;
+    `warn(message, *path)` hears of old names (renamed in the registry)."""
     items = value if isinstance(value, list) else [value]
     registry = config.registries.get(tax.key)
     result: list[Name] = []
@@ -144,6 +157,9 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err) -> tuple[Nam
                 tip = f" — did you mean '{hint}'?" if hint else f" (add it to {registry.path})"
                 err(f"unknown {tax.key} '{name}' not in {registry.path}{tip}", *path)
                 continue
+            if warn is not None and registry.renamed(name):
+                warn(f"{tax.key} '{name}' is now called '{entry.name}' ({registry.path}): write '{entry.name}'",
+                     *path)
             name = entry.name
         if name not in (n.name for n in result):
             result.append(Name(name, role))
@@ -180,6 +196,36 @@ def _photos(value: Any, err, doc: yamlfile.YamlDoc) -> tuple[PhotoRef, ...]:
             continue
         refs.append(PhotoRef(file=str(PurePosixPath(file)), caption=caption, credit=credit,
                              line=doc.line("photos", i)))
+    return tuple(refs)
+
+
+def _prints(value: Any, default: datetime | None, err, doc: yamlfile.YamlDoc) -> tuple[PrintRef, ...]:
+    """`print: {date, page, position}`, or a list of them (a story that ran on several pages)."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    refs = []
+    for i, item in enumerate(items):
+        path = ("print", i) if isinstance(value, list) else ("print",)
+        if isinstance(item, (int, str)) and not isinstance(item, bool):
+            item = {"page": item}      # print: 3 — page 3 of the article's own day
+        if not isinstance(item, dict) or item.get("page") in (None, "") or isinstance(item.get("page"), bool):
+            err("'print' must be {date: YYYY-MM-DD, page: N} (or a list of them); date defaults to the "
+                "article's", *path)
+            continue
+        day = default.date() if default else None
+        if item.get("date") is not None:
+            try:
+                day = dates.parse(item["date"], default.tzinfo if default else None).date()
+            except ValueError as exc:
+                err(str(exc), *path, "date")
+                continue
+        position = item.get("position", 0)
+        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+            err("'position' must be a whole number (1 = first on the page)", *path, "position")
+            position = 0
+        if day is not None:
+            refs.append(PrintRef(date=day, page=normalize(item["page"]), position=position, line=doc.line(*path)))
     return tuple(refs)
 
 

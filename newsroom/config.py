@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import registry, yamlfile
+from . import editions, registry, yamlfile
 from .markup import EMBED_HOSTS
 from .problems import Problem, error
 
@@ -58,6 +58,7 @@ class Config:
     images: ImageConfig = ImageConfig()
     taxonomies: tuple[TaxonomyConfig, ...] = ()
     registries: dict[str, registry.Registry] = field(default_factory=dict, compare=False)
+    paper: editions.Paper | None = None   # editions.yaml: the printed paper, if the archive records it
     raw_html: str = "sanitize"
     embed_hosts: tuple[str, ...] = EMBED_HOSTS
     publish_originals: bool = False
@@ -65,7 +66,6 @@ class Config:
     drafts: bool = False
     future: bool = False
     file_urls: bool = False
-    serve: bool = False
 
     @property
     def content_dir(self) -> Path:
@@ -93,21 +93,7 @@ class Config:
 def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]:
     """Read site.yaml (optional) and the registries it names."""
     root = root.resolve()
-    problems: list[Problem] = []
-    data: dict[str, Any] = {}
-    doc = yamlfile.YamlDoc({})
-    site_file = root / "site.yaml"
-    if site_file.exists():
-        try:
-            doc = yamlfile.load(site_file.read_text(encoding="utf-8-sig"))
-            data = doc.data or {}
-        except yamlfile.YamlError as exc:
-            problems.append(error("site.yaml", exc.line, exc.message))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(error("site.yaml", 0, f"cannot read: {exc}"))
-        if not isinstance(data, dict):
-            problems.append(error("site.yaml", 1, "site.yaml must be a mapping of settings"))
-            data = {}
+    doc, data, problems = _site_file(root / "site.yaml")
 
     def get(key: str, kind: type, default: Any) -> Any:
         value = data.get(key, default)
@@ -133,16 +119,7 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
     if base_url and not base_url.endswith("/"):
         base_url += "/"
 
-    markdown = data.get("markdown") or {}
-    raw_html = str(markdown.get("raw_html", "sanitize")) if isinstance(markdown, dict) else "sanitize"
-    if raw_html not in ("sanitize", "allow"):
-        problems.append(error("site.yaml", doc.line("markdown", "raw_html"),
-                              f"'markdown.raw_html' must be sanitize or allow, not '{raw_html}'"))
-    embed_hosts = markdown.get("embed_hosts", list(EMBED_HOSTS)) if isinstance(markdown, dict) else []
-    if not isinstance(embed_hosts, list) or not all(isinstance(h, str) and h.strip() for h in embed_hosts):
-        problems.append(error("site.yaml", doc.line("markdown", "embed_hosts"),
-                              "'markdown.embed_hosts' must be a list of host names (www.youtube.com …)"))
-        embed_hosts = list(EMBED_HOSTS)
+    raw_html, embed_hosts = _markdown(data.get("markdown") or {}, doc, problems)
 
     images, image_problems = _images(data.get("images") or {}, doc)
     problems += image_problems
@@ -157,8 +134,11 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
                 reg, reg_problems = registry.load(file, tax.registry)
                 problems += reg_problems
                 registries[tax.key] = reg
+    paper, paper_problems = editions.read_paper(root)
+    problems += paper_problems
     config = Config(
         root=root,
+        paper=paper,
         output=(output or root / "site").resolve(),
         title=get("title", str, Config.title),
         description=get("description", str, ""),
@@ -179,6 +159,39 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
         search=get("search", bool, True),
     )
     return config, problems
+
+
+def _site_file(file: Path) -> tuple[yamlfile.YamlDoc, dict[str, Any], list[Problem]]:
+    """site.yaml's settings (none when it is missing), and what is wrong with it."""
+    problems: list[Problem] = []
+    data: Any = {}
+    doc = yamlfile.YamlDoc({})
+    if file.exists():
+        try:
+            doc = yamlfile.load(file.read_text(encoding="utf-8-sig"))
+            data = doc.data or {}
+        except yamlfile.YamlError as exc:
+            problems.append(error("site.yaml", exc.line, exc.message))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(error("site.yaml", 0, f"cannot read: {exc}"))
+        if not isinstance(data, dict):
+            problems.append(error("site.yaml", 1, "site.yaml must be a mapping of settings"))
+            data = {}
+    return doc, data, problems
+
+
+def _markdown(markdown: Any, doc: yamlfile.YamlDoc, problems: list[Problem]) -> tuple[str, list[str]]:
+    """`markdown: {raw_html, embed_hosts}`: (raw_html as given, the embed hosts)."""
+    raw_html = str(markdown.get("raw_html", "sanitize")) if isinstance(markdown, dict) else "sanitize"
+    if raw_html not in ("sanitize", "allow"):
+        problems.append(error("site.yaml", doc.line("markdown", "raw_html"),
+                              f"'markdown.raw_html' must be sanitize or allow, not '{raw_html}'"))
+    embed_hosts = markdown.get("embed_hosts", list(EMBED_HOSTS)) if isinstance(markdown, dict) else []
+    if not isinstance(embed_hosts, list) or not all(isinstance(h, str) and h.strip() for h in embed_hosts):
+        problems.append(error("site.yaml", doc.line("markdown", "embed_hosts"),
+                              "'markdown.embed_hosts' must be a list of host names (www.youtube.com …)"))
+        embed_hosts = list(EMBED_HOSTS)
+    return raw_html, embed_hosts
 
 
 def _kind_name(kind: type) -> str:

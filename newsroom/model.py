@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from operator import attrgetter
 
 
@@ -26,12 +26,39 @@ class PhotoRef:
 
 
 @dataclass(frozen=True)
+class PrintRef:
+    """Where an article says it ran in print (`print:`): a day's edition and one of its pages."""
+
+    date: date                # the edition's day
+    page: str                 # a page number ('3') or a page name from editions.yaml ('要闻')
+    position: int = 0         # its place on the page (1 = first); 0: not given
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Credit:
     """Who made a photo: a registered photographer (linked) or a courtesy line (text)."""
 
     text: str                 # as shown: 张鹏 / 龙城街道供图
     name: str = ""            # canonical photographer name when registered, else ""
     role: str = ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A correction published with an article (更正): when it was made and what it says."""
+
+    date: datetime
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A story taken down: its URL stays, with this notice in place of the body."""
+
+    date: datetime
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +78,10 @@ class Article:
     draft: bool = False
     links: tuple[tuple[str, int], ...] = ()   # Markdown links to other .md files, with their line
     slug_line: int = 1        # the 'slug:' line, or 1 when the slug is the file name
+    prints: tuple[PrintRef, ...] = ()   # where it ran in print (printing.py places it)
+    aliases: tuple[tuple[str, int], ...] = ()     # old site paths given by hand, with their line
+    corrections: tuple[Correction, ...] = ()      # newest first
+    withdrawn: Withdrawal | None = None
 
     # The source path; attrgetter, not a function: ids are read hundreds of thousands of
     # times per build.
@@ -59,6 +90,12 @@ class Article:
     @property
     def body_html(self) -> str:
         return self.body.decode("utf-8")
+
+    @property
+    def modified(self) -> datetime | None:
+        """When the story last changed after it ran: `updated`, or its newest correction."""
+        found = [d for d in (self.updated, *(c.date for c in self.corrections)) if d is not None]
+        return max(found) if found else None
 
     def names(self, key: str) -> tuple[Name, ...]:
         return self.terms.get(key, ())

@@ -13,6 +13,7 @@ from typing import Any
 
 from .index import Month, Taxonomy, Term, Year
 from .model import Article, Photo
+from .printing import Edition, Placement, PrintPage
 
 HOME = ""
 ARCHIVE = "archive/"
@@ -22,8 +23,10 @@ FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
+CORRECTIONS = "corrections/"
 MEDIA = "media/"
 STATIC = "static/"
+EDITIONS = "editions/"
 
 
 def paged(path: str, number: int) -> str:
@@ -43,7 +46,33 @@ def taxonomy(item: Taxonomy) -> str:
 
 
 def term(item: Term, paths: dict[str, str]) -> str:
+    """A term's page; `paths`: taxonomy key -> its folder (site.yaml)."""
     return f"{paths[item.taxonomy]}/{item.slug}/"
+
+
+def feed(folder: str = HOME) -> str:
+    """The Atom feed of the list whose first page is `folder` (the home page: the site's)."""
+    return f"{folder}{FEED}"
+
+
+def sitemap_part(number: int) -> str:
+    """One of the sitemaps an index lists, past the sitemaps.org limit of URLs per file."""
+    return f"sitemap-{number}.xml"
+
+
+def original(item: Photo) -> str:
+    """Where `publish_originals: true` puts a photo's source file: ASCII, like every URL."""
+    return f"originals/{item.slug}{posixpath.splitext(item.file)[1].lower()}"
+
+
+def media_file(name: str) -> str:
+    """A rendition (content-addressed: `media(key, width, ext)` names it) in the site."""
+    return f"{MEDIA}{name}"
+
+
+def static_file(name: str) -> str:
+    """A file of the theme's static/ folder ('style.css', 'js/search.js')."""
+    return f"{STATIC}{name}"
 
 
 def year(item: Year | int) -> str:
@@ -52,6 +81,19 @@ def year(item: Year | int) -> str:
 
 def month(item: Month) -> str:
     return f"{item.year:04d}/{item.month:02d}/"
+
+
+def edition(item: Edition) -> str:
+    return f"{EDITIONS}{item.date:%Y/%m/%d}/"
+
+
+def print_page(item: PrintPage | Placement) -> str:
+    number = item.number if isinstance(item, PrintPage) else item.page
+    return f"{EDITIONS}{item.date:%Y/%m/%d}/{number:02d}/"
+
+
+def editions_year(year: int) -> str:
+    return f"{EDITIONS}{year:04d}/"
 
 
 def media(key: str, width: int, ext: str) -> str:
@@ -69,7 +111,8 @@ class Linker:
     def __init__(self, taxonomy_paths: dict[str, str]) -> None:
         self.taxonomy_paths = taxonomy_paths
         self._by_type = {Article: article, Photo: photo, Taxonomy: taxonomy, Year: year, Month: month,
-                         Term: lambda item: term(item, taxonomy_paths)}
+                         Term: lambda item: term(item, taxonomy_paths), Edition: edition,
+                         PrintPage: print_page, Placement: print_page}
 
     def path(self, target: Any) -> str:
         if isinstance(target, str):
