@@ -8,13 +8,14 @@ the same bytes. The 4000×3000 JPEGs are slow to make, so they are made once and
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from bench import photo
 
 STREETS = [
     ("坂田街道", "bantian"), ("南湾街道", "nanwan"), ("布吉街道", "buji"), ("吉华街道", "jihua"),
@@ -175,43 +176,8 @@ def photo_cache(count: int, size: tuple[int, int] = (4000, 3000)) -> list[Path]:
 def _make_photo(job: tuple[int, Path, tuple[int, int]]) -> None:
     index, path, size = job
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(camera_jpeg(index, size))
+    tmp.write_bytes(photo.camera_jpeg(index, size))
     os.replace(tmp, path)
-
-
-def camera_jpeg(seed: int, size: tuple[int, int]) -> bytes:
-    """A photo-like JPEG: smooth light, shapes with edges, sensor noise, EXIF, quality 92.
-
-    Noise and edges matter: flat synthetic images encode and decode far faster than photos.
-    """
-    import numpy as np
-    from PIL import Image, ImageDraw, ImageFilter
-
-    rng = np.random.default_rng(seed)
-    w, h = size
-    small = Image.fromarray(rng.integers(40, 220, (h // 100, w // 100, 3), dtype=np.uint8), "RGB")
-    img = small.resize(size, Image.Resampling.BICUBIC)
-    draw = ImageDraw.Draw(img)
-    shapes = random.Random(seed)
-    for _ in range(40):
-        x, y = shapes.randrange(w), shapes.randrange(h)
-        r = shapes.randrange(50, 600)
-        colour = tuple(shapes.randrange(256) for _ in range(3))
-        if shapes.random() < 0.5:
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
-        else:
-            draw.rectangle((x - r, y - r // 2, x + r, y + r // 2), fill=colour)
-    img = img.filter(ImageFilter.GaussianBlur(2))
-    noise = rng.normal(0, 9, (h, w, 3))
-    pixels = np.clip(np.asarray(img, dtype=np.int16) + noise, 0, 255).astype(np.uint8)
-    img = Image.fromarray(pixels, "RGB")
-    exif = Image.Exif()
-    exif[0x010F] = "BenchCam"        # Make
-    exif[0x0110] = "Model 1"         # Model
-    exif[0x0112] = 1                 # Orientation
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=92, exif=exif)
-    return out.getvalue()
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

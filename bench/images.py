@@ -24,7 +24,6 @@ import argparse
 import io
 import math
 import os
-import random
 import shutil
 import sys
 import tempfile
@@ -32,10 +31,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageDraw, ImageFilter
+from PIL import Image, ImageCms
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import photo  # noqa: E402
 from newsroom import config, content, images, renditions  # noqa: E402
 
 WIDTHS = (480, 960, 1600)
@@ -63,34 +63,9 @@ def corpus(count: int, size: tuple[int, int] = SIZE) -> list[Path]:
 
 
 def camera_jpeg(seed: int, size: tuple[int, int] = SIZE) -> bytes:
-    """Like a camera's: smooth light, shapes with edges, sensor noise, EXIF with GPS, quality 92,
-    4:2:0; every other one carries an sRGB ICC profile, as many phones and editors write.
-
-    Noise and edges matter: flat synthetic images decode and encode far faster than photos.
-    """
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    w, h = size
-    small = Image.fromarray(rng.integers(40, 220, (h // 100, w // 100, 3), dtype=np.uint8), "RGB")
-    img = small.resize(size, Image.Resampling.BICUBIC)
-    draw = ImageDraw.Draw(img)
-    shapes = random.Random(seed)
-    for _ in range(40):
-        x, y, r = shapes.randrange(w), shapes.randrange(h), shapes.randrange(50, 600)
-        colour = tuple(shapes.randrange(256) for _ in range(3))
-        (draw.ellipse if shapes.random() < 0.5 else draw.rectangle)((x - r, y - r // 2, x + r, y + r // 2), fill=colour)
-    img = img.filter(ImageFilter.GaussianBlur(2))
-    pixels = np.asarray(img, dtype=np.float32)
-    pixels += rng.normal(0, 9, pixels.shape).astype(np.float32)
-    img = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB")
-    exif = Image.Exif()
-    exif[0x010F], exif[0x0110], exif[0x0112] = "BenchCam", "Model 1", 1
-    exif.get_ifd(0x8825).update({1: "N", 2: (22.0, 43.0, 12.0), 3: "E", 4: (114.0, 14.0, 51.0)})
-    extra = {"icc_profile": images.SRGB_ICC} if seed % 2 else {}
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=92, subsampling="4:2:0", exif=exif, **extra)
-    return out.getvalue()
+    """Like a camera's (bench/photo.py), with GPS in the EXIF; every other one carries an sRGB
+    ICC profile, as many phones and editors write."""
+    return photo.camera_jpeg(seed, size, gps=True, icc=images.SRGB_ICC if seed % 2 else None)
 
 
 def bare_loop(paths: list[Path], out: Path, ours: bool = False,

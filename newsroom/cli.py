@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import builder
+from . import builder, i18n
 from . import config as config_mod
 from .problems import errors, report
 
@@ -40,6 +40,8 @@ def _shared(suppress: bool) -> argparse.ArgumentParser:
     add("--file-urls", action="store_true", default=False, help="links end in index.html, to browse from disk")
     add("-q", "--quiet", action="store_true", default=False, help="print only problems")
     add("-v", "--verbose", action="store_true", default=False, help="print per-stage timings")
+    add("--lang", choices=("zh", "en"), default=None,
+        help="language of messages (default: site.yaml's language; $NEWSROOM_LANG)")
     return p
 
 
@@ -117,7 +119,7 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
     cfg, problems = load_config(args)
     options = builder.Options(strict=args.strict, jobs=args.jobs, write=write, executor=args.executor)
     result = builder.build(cfg, problems, options)
-    text = report(result.problems)
+    text = report(result.problems, i18n.choose(args.lang, cfg.language))
     if text:
         print(text, file=sys.stderr)
     if not result.ok:
@@ -144,13 +146,14 @@ def run_new(args: argparse.Namespace) -> int:
     from . import scaffold
 
     cfg, problems = load_config(args)
+    lang = i18n.choose(args.lang, cfg.language)
     if errors(problems):
-        print(report(problems), file=sys.stderr)
+        print(report(problems, lang), file=sys.stderr)
         return 1
     path, problems = scaffold.create(cfg, args.title, reporters=args.reporter, streets=args.street,
                                      tags=args.tag, slug=args.slug)
     if path is None:
-        print(report(problems), file=sys.stderr)
+        print(report(problems, lang), file=sys.stderr)
         return 1
     print(path.relative_to(cfg.root).as_posix() if path.is_relative_to(cfg.root) else path)
     if not args.quiet:
@@ -197,4 +200,5 @@ def run_serve(args: argparse.Namespace) -> int:
         return cfg.with_options(drafts=True, future=True, file_urls=False, serve=True), problems
 
     options = builder.Options(strict=args.strict, jobs=args.jobs, write=True, serve=True)
-    return serve.run(load, options, port=args.port, quiet=args.quiet, verbose=args.verbose)
+    return serve.run(load, options, port=args.port, quiet=args.quiet, verbose=args.verbose,
+                     lang=args.lang)

@@ -1,14 +1,18 @@
 """Problems: every mistake a user can make, collected and reported like a compiler.
 
 Reading and checking never raise for bad input; they return `Problem`s so an editor
-sees every mistake in one run, sorted by file and line.
+sees every mistake in one run, sorted by file and line. A problem keeps its English text
+(and the template and values it was made from); `report` shows it in the editor's
+language (i18n.py), always behind the same machine-readable `path:line: severity:`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .i18n import ENGLISH, ntr, tr
 
 ERROR = "error"
 WARNING = "warning"
@@ -20,18 +24,35 @@ class Problem:
     line: int
     severity: str
     message: str
+    template: str = field(default="", compare=False)    # the message as declared, for its translation
+    params: tuple[tuple[str, object], ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
+        return self.text(ENGLISH)
+
+    def text(self, lang: str) -> str:
+        """`path:line: severity: message`, the message in `lang`."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity}: {self.message}"
+        return f"{where}: {self.severity}: {self.translated(lang)}"
+
+    def translated(self, lang: str) -> str:
+        if lang == ENGLISH:
+            return self.message
+        return tr(lang, self.template or self.message, **dict(self.params))
 
 
-def error(path: str | Path, line: int, message: str) -> Problem:
-    return Problem(str(path), line, ERROR, message)
+def _make(severity: str, path: str | Path, line: int, message: str, params: dict) -> Problem:
+    text = message.format(**params) if params else message
+    return Problem(str(path), line, severity, text, message, tuple(params.items()))
 
 
-def warning(path: str | Path, line: int, message: str) -> Problem:
-    return Problem(str(path), line, WARNING, message)
+def error(path: str | Path, line: int, message: str, **params: object) -> Problem:
+    """An error; `message` is English, with `{name}` placeholders filled from `params`."""
+    return _make(ERROR, path, line, message, params)
+
+
+def warning(path: str | Path, line: int, message: str, **params: object) -> Problem:
+    return _make(WARNING, path, line, message, params)
 
 
 def errors(problems: Iterable[Problem], strict: bool = False) -> list[Problem]:
@@ -39,17 +60,19 @@ def errors(problems: Iterable[Problem], strict: bool = False) -> list[Problem]:
     return [p for p in problems if p.severity == ERROR or strict]
 
 
-def report(problems: Iterable[Problem]) -> str:
+def report(problems: Iterable[Problem], lang: str = ENGLISH) -> str:
     """All problems, sorted by file and line, with a count at the end."""
     items = sorted(set(problems), key=lambda p: (p.path, p.line, p.severity, p.message))
     if not items:
         return ""
     n_err = sum(p.severity == ERROR for p in items)
-    n_warn = len(items) - n_err
-    lines = [str(p) for p in items]
-    lines.append(f"{_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}")
+    lines = [p.text(lang) for p in items]
+    lines.append(count_line(n_err, len(items) - n_err, lang))
     return "\n".join(lines)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def count_line(n_errors: int, n_warnings: int, lang: str = ENGLISH) -> str:
+    """'1 error, 2 warnings'."""
+    return tr(lang, "{errors}, {warnings}",
+              errors=ntr(lang, "{n} error", "{n} errors", n_errors),
+              warnings=ntr(lang, "{n} warning", "{n} warnings", n_warnings))

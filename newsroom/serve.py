@@ -27,9 +27,10 @@ from pathlib import Path
 
 import watchfiles
 
-from . import builder, photos, render
+from . import builder, i18n, photos, render
 from .config import Config
-from .problems import Problem, errors, report
+from .i18n import tr
+from .problems import Problem, count_line, errors, report
 
 HOST = "127.0.0.1"
 PREVIEW = ".preview"   # the preview's folder in the archive (never site/, which gets published)
@@ -54,14 +55,16 @@ class Preview:
         self.folder = folder
         self.generation = 0
         self.problems: list[Problem] = []
+        self.lang = i18n.ENGLISH
         self.failed = False
         self.closed = False
         self._changed = threading.Condition()
 
-    def published(self, ok: bool, problems: list[Problem]) -> None:
+    def published(self, ok: bool, problems: list[Problem], lang: str = i18n.ENGLISH) -> None:
         """A build finished: tell every open tab to reload."""
         with self._changed:
             self.generation += 1
+            self.lang = lang
             self.failed = not ok
             self.problems = list(problems)
             self._changed.notify_all()
@@ -78,22 +81,27 @@ class Preview:
             self._changed.notify_all()
 
 
-def problems_page(problems: list[Problem]) -> bytes:
+def problems_page(problems: list[Problem], lang: str = i18n.ENGLISH) -> bytes:
     """The page every tab shows while the build is broken (it reloads itself once fixed)."""
     shown = sorted(errors(problems)) or sorted(problems)
-    items = "\n".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in shown)
+    items = "\n".join(f"<li><code>{html.escape(p.text(lang))}</code></li>" for p in shown)
+    unique = set(problems)
+    n_errors = len(errors(unique))
+    title = html.escape(tr(lang, "Build failed"))
+    heading = html.escape(tr(lang, "Build failed: the site was not rebuilt"))
+    advice = html.escape(tr(lang, "Fix these and save: this page reloads by itself."))
     return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head><meta charset="utf-8"><title>构建失败 · build failed</title>
+<html lang="{"zh-CN" if lang == i18n.CHINESE else "en"}">
+<head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font:16px/1.6 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}}
 h1{{color:#b00020}}li{{margin:.4rem 0}}code{{white-space:pre-wrap}}</style></head>
 <body>
-<h1>构建失败 · the site was not rebuilt</h1>
-<p>Fix these and save: this page reloads by itself.</p>
+<h1>{heading}</h1>
+<p>{advice}</p>
 <ol class="problems">
 {items}
 </ol>
-<p>{html.escape(report(problems).splitlines()[-1] if problems else "")}</p>
+<p>{html.escape(count_line(n_errors, len(unique) - n_errors, lang) if problems else "")}</p>
 {render.RELOAD_SCRIPT}
 </body>
 </html>
@@ -117,7 +125,7 @@ class Handler(SimpleHTTPRequestHandler):
             return self._events()
         if self.preview.failed and _is_page(path):
             return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8",
-                              problems_page(self.preview.problems))
+                              problems_page(self.preview.problems, self.preview.lang))
         return super().do_GET()
 
     def end_headers(self) -> None:
@@ -274,7 +282,7 @@ class _Interrupts:
 
 
 def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = False,
-        verbose: bool = False, out=None) -> int:
+        verbose: bool = False, out=None, lang: str | None = None) -> int:
     """Serve until Ctrl-C; 0 when stopped, 1 if the server cannot start."""
     out = out or sys.stdout
 
@@ -295,9 +303,9 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
         try:
             watcher.start()   # first: a save during the first build is not missed
             interrupts.building = True
-            result = rebuild(load, options, say, quiet, verbose, first=True)
+            result, language = rebuild(load, options, say, quiet, verbose, first=True, lang=lang)
             interrupts.building = False
-            preview.published(result.ok, result.problems)
+            preview.published(result.ok, result.problems, language)
             serving.start()
             say(f"serving {config.output} at http://{HOST}:{server.server_address[1]}/ "
                 "(drafts and scheduled articles included; Ctrl-C to stop)")
@@ -310,10 +318,10 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
                     changes |= watcher.changes.get_nowait()
                 say(describe(changes, config.root))
                 interrupts.building = True
-                result = rebuild(load, options, say, quiet, verbose)
+                result, language = rebuild(load, options, say, quiet, verbose, lang=lang)
                 interrupts.building = False
                 if not result.ok or preview.failed or result.written or result.removed:
-                    preview.published(result.ok, result.problems)
+                    preview.published(result.ok, result.problems, language)
         except KeyboardInterrupt:
             pass
         finally:
@@ -327,16 +335,18 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
 
 
 def rebuild(load: Loader, options: builder.Options, say: Callable[[str], None], quiet: bool,
-            verbose: bool, first: bool = False) -> builder.BuildResult:
-    """One build of the preview; problems are printed, never raised: the server stays up."""
+            verbose: bool, first: bool = False, lang: str | None = None) -> tuple[builder.BuildResult, str]:
+    """One build of the preview, and the language of its messages; problems are printed,
+    never raised: the server stays up."""
     started = time.perf_counter()
     config, problems = load()
+    language = i18n.choose(lang, config.language)
     try:
         result = builder.build(config, problems, options)
     except Exception as exc:  # noqa: BLE001 - a bug in a build must not take the server down
         result = builder.BuildResult(problems=[*problems, Problem("(build)", 0, "error", f"internal error: {exc!r}")])
     seconds = time.perf_counter() - started
-    text = report(result.problems)
+    text = report(result.problems, language)
     if text and (not result.ok or not quiet):
         say(text)
     if result.ok and first:
@@ -347,4 +357,4 @@ def rebuild(load: Loader, options: builder.Options, say: Callable[[str], None], 
         say(f"build failed in {seconds:.2f} s: the browser shows the problems until they are fixed")
     if verbose:
         say("\n".join(f"  {name:<14} {s:7.3f} s" for name, s in result.timings.items()))
-    return result
+    return result, language

@@ -1,0 +1,77 @@
+"""Messages in the archive's language: Chinese for a Chinese archive, English otherwise, --lang to choose.
+
+The `path:line: severity:` prefix is the same in both, so editors' tools can still read it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from archive_gen import make_archive
+from conftest import REPO
+
+from newsroom import i18n
+from newsroom.cli import main
+from newsroom.problems import error, report
+
+PREFIX = re.compile(r"^content/articles/2021/01/story-0000\.md:\d+: (error|warning): ")
+
+
+@pytest.fixture
+def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A one-story archive whose story has an empty body (a warning)."""
+    monkeypatch.delenv(i18n.ENV, raising=False)     # the language comes from site.yaml or --lang
+    root = make_archive(tmp_path / "archive", 1, photos=False)
+    story = root / "content/articles/2021/01/story-0000.md"
+    story.write_text(story.read_text(encoding="utf-8").split("\n---\n")[0] + "\n---\n", encoding="utf-8")
+    return root
+
+
+def check_lines(root: Path, capsys, *args: str) -> list[str]:
+    assert main(["check", "--root", str(root), *args]) == 0
+    return capsys.readouterr().err.splitlines()
+
+
+def test_a_chinese_archive_gets_chinese_messages(archive: Path, capsys) -> None:
+    assert "language: zh-CN" in (archive / "site.yaml").read_text(encoding="utf-8")
+    lines = check_lines(archive, capsys)
+    assert any(PREFIX.match(line) and line.endswith("warning: 文章没有正文") for line in lines), lines
+    assert lines[-1] == "0 个错误，1 个警告"
+
+
+def test_lang_en_and_an_english_archive_get_english(archive: Path, capsys) -> None:
+    assert check_lines(archive, capsys, "--lang", "en")[-1] == "0 errors, 1 warning"
+    site = archive / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("language: zh-CN", "language: en"), encoding="utf-8")
+    lines = check_lines(archive, capsys)
+    assert any(PREFIX.match(line) and line.endswith("warning: the article has no body text") for line in lines)
+    assert check_lines(archive, capsys, "--lang", "zh")[-1] == "0 个错误，1 个警告"
+
+
+def test_values_are_filled_into_the_translation() -> None:
+    problem = error("a.md", 3, "{errors}, {warnings}", errors="x", warnings="y")
+    assert str(problem) == "a.md:3: error: x, y" and problem.text(i18n.CHINESE) == "a.md:3: error: x，y"
+    assert report([problem], i18n.CHINESE).splitlines() == ["a.md:3: error: x，y", "1 个错误，0 个警告"]
+
+
+def test_a_message_missing_from_the_catalog_is_shown_in_english() -> None:
+    problem = error("a.md", 0, "no such message in any catalog: {x}", x=1)
+    assert problem.text(i18n.CHINESE) == "a.md: error: no such message in any catalog: 1"
+
+
+def test_compiled_catalogs_match_their_po_files() -> None:
+    catalogs = _catalogs_script()
+    for lang in catalogs.LANGUAGES:
+        folder = catalogs.LOCALE / lang / "LC_MESSAGES"
+        assert (folder / "newsroom.mo").read_bytes() == catalogs.compiled((folder / "newsroom.po").read_bytes(), lang), \
+            "run python scripts/catalogs.py"
+
+
+def _catalogs_script():
+    spec = importlib.util.spec_from_file_location("catalogs", REPO / "scripts" / "catalogs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
