@@ -170,7 +170,7 @@ def run_publish(args: argparse.Namespace) -> int:
     cfg, problems = load_config(args, drafts=False, future=False, file_urls=False)
     result = builder.build(cfg, problems, builder.Options(strict=args.strict, jobs=args.jobs, write=False))
     if not result.ok:
-        print(report(result.problems), file=sys.stderr)
+        print(report(result.problems, i18n.choose(args.lang, cfg.language)), file=sys.stderr)
         print("publish refused: the archive has errors (fix them, build, then publish); nothing was sent",
               file=sys.stderr)
         return 1

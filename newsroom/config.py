@@ -197,15 +197,17 @@ def _publish(data: Any, doc: yamlfile.YamlDoc) -> tuple[dict[str, Any], list[Pro
             settings["publish_target"] = value.strip()
         elif key == "max_deletes" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             settings["publish_max_deletes"] = value
-        elif key in ("target", "max_deletes"):
-            problems.append(error("site.yaml", line, f"'publish.{key}' must be "
-                                  + ("a folder or URL" if key == "target" else "a whole number")))
+        elif key == "target":
+            problems.append(error("site.yaml", line, "'publish.target' must be a folder or a URL"))
+        elif key == "max_deletes":
+            problems.append(error("site.yaml", line, "'publish.max_deletes' must be a whole number"))
         elif any(word in str(key).lower() for word in ("key", "secret", "password", "token", "credential")):
-            problems.append(error("site.yaml", line, f"'publish.{key}': credentials never go in site.yaml "
-                                  "(it is committed); use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or "
-                                  "AWS_PROFILE, or an SSH key"))
+            problems.append(error("site.yaml", line, "'publish.{key}': credentials never go in site.yaml (it is "
+                                  "committed); use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE, "
+                                  "or an SSH key", key=key))
         else:
-            problems.append(error("site.yaml", line, f"unknown setting 'publish.{key}' (target, max_deletes)"))
+            problems.append(error("site.yaml", line, "unknown setting 'publish.{key}' (target, max_deletes)",
+                                  key=key))
     return settings, problems
 
 

@@ -3,6 +3,7 @@ bounded, a dry run, refusals, and a stopped publish completed by the next one.""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -228,3 +229,19 @@ def test_strays_of_a_stopped_publish_are_removed_when_the_site_changed_since(roo
     build(root)
     publish(site, FolderTarget(web, site))
     assert digests(web, PUBLISHED) == digests(site, SITE_MARKER)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_of_files_and_megabytes_on_a_terminal(root: Path, tmp_path: Path) -> None:
+    site = root / "site"
+    screen = Terminal()
+    report = publish(site, FolderTarget(tmp_path / "www", site), progress=screen)
+    count = len(digests(site, SITE_MARKER))
+    last = screen.getvalue().rstrip("\n").split("\r")[-1]
+    megabytes = f"{report.sent_bytes / 1e6:.1f}"
+    assert re.match(rf"\[#+\] +{count}/{count} files +{megabytes}/{megabytes} MB", last), last
+    assert report.summary().startswith(f"sent {count} files ({megabytes} MB), deleted 0, unchanged 0, in ")
