@@ -40,26 +40,11 @@ class _FrontMatterError(ValueError):
 
 def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[Article | None, list[Problem]]:
     """Parse one article; `source` is its path relative to the archive root."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    problems: list[Problem] = []
-    if not text.strip():
-        return None, [error(source, 1, "the file is empty (an article needs front matter and a body)")]
     try:
-        front, body, body_line = split_front_matter(text)
+        doc, data, body, body_line = _front_matter(text)
     except _FrontMatterError as exc:
         return None, [error(source, exc.line, str(exc))]
-    if "\t" in front:
-        line = 2 + front[: front.index("\t")].count("\n")
-        return None, [error(source, line, "front matter contains a tab: indent YAML with spaces")]
-    try:
-        doc = yamlfile.load(front, first_line=2)
-    except yamlfile.YamlError as exc:
-        return None, [error(source, exc.line, exc.message)]
-    data = doc.data
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        return None, [error(source, 2, "front matter must be a mapping of fields (title: …, date: …)")]
+    problems: list[Problem] = []
 
     def err(message: str, *path: object) -> None:
         problems.append(error(source, doc.line(*path), message))
@@ -115,6 +100,26 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         draft=draft, links=link_lines, slug_line=slug_line,
         date_line=doc.line("date"),
     ), problems
+
+
+def _front_matter(text: str) -> tuple[yamlfile.YamlDoc, dict, str, int]:
+    """(the front matter's YAML, its fields, the body, the body's first line); _FrontMatterError
+    when there is no usable front matter."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise _FrontMatterError(1, "the file is empty (an article needs front matter and a body)")
+    front, body, body_line = split_front_matter(text)
+    if "\t" in front:
+        line = 2 + front[: front.index("\t")].count("\n")
+        raise _FrontMatterError(line, "front matter contains a tab: indent YAML with spaces")
+    try:
+        doc = yamlfile.load(front, first_line=2)
+    except yamlfile.YamlError as exc:
+        raise _FrontMatterError(exc.line, exc.message) from exc
+    data = {} if doc.data is None else doc.data
+    if not isinstance(data, dict):
+        raise _FrontMatterError(2, "front matter must be a mapping of fields (title: …, date: …)")
+    return doc, data, body, body_line
 
 
 def names_for(tax: TaxonomyConfig, value: Any, config: Config, err) -> tuple[Name, ...]:

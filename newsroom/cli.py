@@ -163,7 +163,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_publish(args: argparse.Namespace) -> int:
-    from . import publish
+    from . import deploy
 
     # What is published is site/ as the last good build left it; sources with errors
     # (which that build may predate) are refused, so a mistake is never shipped unnoticed.
@@ -182,7 +182,7 @@ def run_publish(args: argparse.Namespace) -> int:
     if not args.target and "://" not in target:
         target = str(cfg.root / target)   # a folder in site.yaml is relative to the archive
     max_deletes = cfg.publish_max_deletes if args.max_deletes is None else args.max_deletes
-    return publish.command(cfg.output, target, cfg.base_url, max_deletes, args.dry_run, args.quiet)
+    return deploy.command(cfg.output, target, cfg.base_url, max_deletes, args.dry_run, args.quiet)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -197,7 +197,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     def load():
         cfg, problems = config_mod.load(root, output)   # again on every rebuild: site.yaml may change
-        return cfg.with_options(drafts=True, future=True, file_urls=False, serve=True), problems
+        return cfg.with_options(drafts=True, future=True, file_urls=False), problems
 
     options = builder.Options(strict=args.strict, jobs=args.jobs, write=True, serve=True)
     return serve.run(load, options, port=args.port, quiet=args.quiet, verbose=args.verbose,

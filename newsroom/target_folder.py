@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .publish import MANIFEST, Entry, PublishError, Sent
+from .deploy import MANIFEST, Entry, PublishError, Sent
 
 
 class FolderTarget:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from .publish import MANIFEST, Entry, PublishError, Sent
+from .deploy import MANIFEST, Entry, PublishError, Sent
 
 UPLOADS = 8            # files in flight at once: small pages are dominated by round trips
 MULTIPART = 64 * 1024 * 1024   # bigger files go up in parts (boto3's upload_file)

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .publish import MANIFEST, Entry, PublishError, Sent
+from .deploy import MANIFEST, Entry, PublishError, Sent
 
 # Whatever the site's files' modes, the web server must be able to read them.
 _MODES = ("--perms", "--chmod=D755,F644")

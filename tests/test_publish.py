@@ -25,7 +25,7 @@ from publishing import (
 
 from newsroom import headers
 from newsroom.cli import main
-from newsroom.publish import make_plan, plan_for, publish, site_files
+from newsroom.deploy import make_plan, plan_for, publish, site_files
 from newsroom.target_folder import FolderTarget
 
 
