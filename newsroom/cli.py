@@ -182,7 +182,7 @@ def run_publish(args: argparse.Namespace) -> int:
     if not args.target and "://" not in target:
         target = str(cfg.root / target)   # a folder in site.yaml is relative to the archive
     max_deletes = cfg.publish_max_deletes if args.max_deletes is None else args.max_deletes
-    return deploy.command(cfg.output, target, cfg.base_url, max_deletes, args.dry_run, args.quiet)
+    return deploy.command(cfg.output, target, cfg.base_url, max_deletes, args.dry_run, args.quiet, cfg.cache_dir)
 
 
 def run_serve(args: argparse.Namespace) -> int:

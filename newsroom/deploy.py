@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import posixpath
 import sys
 import time
@@ -92,9 +93,12 @@ class Report:
                 f"unchanged {self.unchanged}, in {self.seconds:.1f} s")
 
 
-def site_files(site: Path, base_url: str = "") -> dict[str, Entry]:
+def site_files(site: Path, base_url: str = "", known: dict[str, list] | None = None) -> dict[str, Entry]:
     """Every file of the built site with its digest and headers; refuses a folder that is not
-    exactly what the last good build wrote (missing, or changed by hand since)."""
+    exactly what the last good build wrote (missing, or changed by hand since).
+
+    `known`: digests of earlier publishes by path, with the size, mtime and inode they were
+    taken at; a file that still has them is not read again (updated in place)."""
     built = output.manifest(site)
     if not built:
         raise PublishError(f"{site} holds no built site (no {output.MARKER}): build it first with "
@@ -102,11 +106,10 @@ def site_files(site: Path, base_url: str = "") -> dict[str, Entry]:
     moved = redirects(site, built, base_url)
     files: dict[str, Entry] = {}
     wrong: list[str] = []
+    known = {} if known is None else known
     for path, digest in sorted(built.items()):
         try:
-            with open(site / path, "rb") as f:
-                sha = hashlib.file_digest(f, "sha256").hexdigest()
-                size = f.tell()
+            sha, size = _sha256(site / path, path, known)
         except OSError:
             wrong.append(f"{path} is missing")
             continue
@@ -119,6 +122,33 @@ def site_files(site: Path, base_url: str = "") -> dict[str, Entry]:
                            + (f" (and {len(wrong) - 5} more)" if len(wrong) > 5 else "")
                            + "; build again with `python build.py`")
     return files
+
+
+def _sha256(file: Path, path: str, known: dict[str, list]) -> tuple[str, int]:
+    st = file.stat()
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+    if known.get(path, [])[:3] == stamp:
+        return known[path][3], st.st_size
+    with open(file, "rb") as f:
+        sha = hashlib.file_digest(f, "sha256").hexdigest()
+    known[path] = [*stamp, sha]
+    return sha, st.st_size
+
+
+def load_digests(file: Path) -> dict[str, list]:
+    """What `site_files` remembered (ROOT/.cache/): the site's photos need not be read on every publish."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_digests(file: Path, known: dict[str, list], files: dict[str, Entry]) -> None:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_name(file.name + ".tmp")
+    tmp.write_text(json.dumps({p: known[p] for p in files if p in known}), encoding="utf-8")
+    tmp.replace(file)
 
 
 def redirects(site: Path, built: dict[str, str], base_url: str = "") -> dict[str, str]:
@@ -195,10 +225,11 @@ def empty_folders(deleted: Iterable[str], files: Iterable[str]) -> list[str]:
 
 
 def publish(site: Path, target: Target, max_deletes: int = MAX_DELETES, progress: TextIO | None = None,
-            base_url: str = "") -> Report:
-    """Bring the target up to the built site at `site` (see the module's docstring)."""
+            files: dict[str, Entry] | None = None) -> Report:
+    """Bring the target up to the built site at `site` (see the module's docstring);
+    `files`: its site_files, if known."""
     started = time.monotonic()
-    plan = plan_for(site, target, max_deletes, base_url)
+    plan = plan_for(site, target, max_deletes, files)
     if plan.added:   # listed before they exist: a stop now leaves them known to the next publish
         target.write_manifest(manifest_bytes(plan.old, plan.leftover | set(plan.added)))
     total = sum(plan.files[p].size for p in plan.sending)
@@ -227,9 +258,10 @@ def publish(site: Path, target: Target, max_deletes: int = MAX_DELETES, progress
     return Report(done[0], done[1], len(plan.delete), len(plan.files) - done[0], time.monotonic() - started)
 
 
-def plan_for(site: Path, target: Target, max_deletes: int = MAX_DELETES, base_url: str = "") -> Plan:
+def plan_for(site: Path, target: Target, max_deletes: int = MAX_DELETES,
+             files: dict[str, Entry] | None = None) -> Plan:
     """The plan, refused when it would delete more than `max_deletes` files."""
-    new = site_files(site, base_url)
+    new = site_files(site) if files is None else files
     old, leftover = read_manifest(target.read_manifest())
     plan = make_plan(new, old, leftover)
     if len(plan.delete) > max_deletes:
@@ -281,16 +313,22 @@ def open_target(spec: str, site: Path, base_url: str = "") -> Target:
 
 
 def command(site: Path, spec: str, base_url: str = "", max_deletes: int = MAX_DELETES,
-            dry_run: bool = False, quiet: bool = False) -> int:
-    """`python build.py publish`: the exit status, after printing the plan or the summary."""
+            dry_run: bool = False, quiet: bool = False, cache: Path | None = None) -> int:
+    """`python build.py publish`: the exit status, after printing the plan or the summary.
+    `cache`: the archive's cache folder, where the site's files' digests are remembered."""
     target: object = spec
+    digests = cache / "publish" / f"{hashlib.sha256(os.fsencode(site)).hexdigest()[:16]}.json" if cache else None
     try:
         target = open_target(spec, site, base_url)
+        known = load_digests(digests) if digests else {}
+        files = site_files(site, base_url, known)
+        if digests:
+            save_digests(digests, known, files)
         if dry_run:
-            plan = plan_for(site, target, max_deletes, base_url)
+            plan = plan_for(site, target, max_deletes, files)
             print(f"publishing {site} to {target} would:\n{describe(plan)}\nnothing was changed (--dry-run)")
             return 0
-        report = publish(site, target, max_deletes, io.StringIO() if quiet else None, base_url)
+        report = publish(site, target, max_deletes, io.StringIO() if quiet else None, files)
     except PublishError as exc:
         print(f"publish failed: {exc}", file=sys.stderr)
         return 1

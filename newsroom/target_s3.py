@@ -62,10 +62,14 @@ class S3Target:
                 self.client.upload_file(str(site / path), self.bucket, self.prefix + path, ExtraArgs=extra)
             return path, entry.size
 
-        with self._errors(), ThreadPoolExecutor(UPLOADS) as pool:
-            # The kind's files all finish before the next kind starts (publish's order).
-            for path, size in pool.map(lambda item: put(*item), files):
-                sent(path, size)
+        pool = ThreadPoolExecutor(UPLOADS)
+        try:
+            with self._errors():
+                # The kind's files all finish before the next kind starts (deploy's order).
+                for path, size in pool.map(lambda item: put(*item), files):
+                    sent(path, size)
+        finally:   # stopped or failed: the files not started yet are not sent
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def write_manifest(self, data: bytes) -> None:
         with self._errors():

@@ -245,3 +245,15 @@ def test_a_progress_bar_of_files_and_megabytes_on_a_terminal(root: Path, tmp_pat
     megabytes = f"{report.sent_bytes / 1e6:.1f}"
     assert re.match(rf"\[#+\] +{count}/{count} files +{megabytes}/{megabytes} MB", last), last
     assert report.summary().startswith(f"sent {count} files ({megabytes} MB), deleted 0, unchanged 0, in ")
+
+
+def test_remembered_digests_do_not_hide_a_file_changed_since(root: Path, tmp_path: Path, capsys) -> None:
+    """Publishing remembers each file's digest (ROOT/.cache/publish/) by size, mtime and inode;
+    a file edited by hand afterwards, even to the same size, is still found."""
+    assert publish_cli(root, str(tmp_path / "www"), "-q") == 0
+    assert list((root / ".cache" / "publish").glob("*.json"))
+    page = root / "site/index.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("<html", "<HTML", 1), encoding="utf-8")
+    assert publish_cli(root, str(tmp_path / "www")) == 1
+    assert "index.html was changed after the build" in capsys.readouterr().err
