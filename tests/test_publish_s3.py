@@ -116,28 +116,25 @@ def test_publish_to_s3_sends_only_what_changed_with_headers(s3, tmp_path: Path, 
     assert set(manifest["files"]) == set(after) and manifest["leftover"] == []
 
 
-def test_old_urls_become_object_redirects(s3, tmp_path: Path) -> None:
-    """The site's `_redirects` (issue 18 writes it for moved articles, with a page at the old
-    address) makes the old address's object a redirect: S3 website hosting answers 301."""
+def test_a_moved_articles_old_url_becomes_an_object_redirect(s3, tmp_path: Path) -> None:
+    """A new slug moves an article; the build keeps a page at the old address and lists it in
+    `_redirects`; on S3 the old address's object is a redirect (website hosting answers 301)."""
     client, endpoint = s3
     root = built_archive(tmp_path)
-    site = root / "site"
-    old, new = "2021/12/31/old-slug/", next(p for p in digests(site, SITE_MARKER) if p.startswith("2022/0"))
-    new = new.removesuffix("index.html")
-    # base_url of the fixture archive is https://example.test/archive/: paths start at /archive/
-    extra = {"_redirects": f"/archive/{old} /archive/{new} 301\n",
-             f"{old}index.html": f'<meta http-equiv="refresh" content="0; url=../../../../{new}">'}
-    built = json.loads((site / SITE_MARKER).read_text(encoding="utf-8"))
-    for path, text in extra.items():
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_text(text, encoding="utf-8")
-        built["files"][path] = hashlib.sha256(text.encode()).hexdigest()
-    (site / SITE_MARKER).write_text(json.dumps(built), encoding="utf-8")
-    assert main(["--root", str(root), "publish", "-q", f"s3://{BUCKET}/{PREFIX}?endpoint={endpoint}"]) == 0
+    target = f"s3://{BUCKET}/{PREFIX}?endpoint={endpoint}"
+    assert main(["--root", str(root), "publish", "-q", target]) == 0
+    old, new = "2022/02/19/henggang/", "2022/02/19/henggang-aid/"
+    assert "WebsiteRedirectLocation" not in client.head_object(Bucket=BUCKET, Key=f"{PREFIX}{old}index.html")
+    article = root / "content/articles/2022/02/henggang.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("title:", "slug: henggang-aid\ntitle:", 1),
+                       encoding="utf-8")
+    build(root)
+    assert main(["--root", str(root), "publish", "-q", target]) == 0
     head = client.head_object(Bucket=BUCKET, Key=f"{PREFIX}{old}index.html")
-    assert head["WebsiteRedirectLocation"] == f"https://example.test/archive/{new}"
+    assert head["WebsiteRedirectLocation"] == f"https://example.test/archive/{new}"   # the fixture's base_url
     assert "WebsiteRedirectLocation" not in client.head_object(Bucket=BUCKET, Key=f"{PREFIX}{new}index.html")
     assert client.head_object(Bucket=BUCKET, Key=f"{PREFIX}_redirects")["ContentType"] == "text/plain; charset=utf-8"
+    check_served(client, root / "site")
 
 
 def test_missing_bucket_and_credentials_are_clear_errors(s3, tmp_path: Path, capsys, monkeypatch) -> None:
