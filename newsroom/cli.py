@@ -17,14 +17,17 @@ from . import config as config_mod
 from .problems import errors, report
 
 COMMANDS = ("build", "check", "serve", "new", "publish")
+PUBLISH_OPTIONS = frozenset({"--root", "--output", "--strict", "--jobs", "-q", "--lang"})
 
 
-def _shared(suppress: bool) -> argparse.ArgumentParser:
-    """The options every command takes. Sub-commands use SUPPRESS defaults so that an option
-    given before the command (`--root X check`) is not reset by the sub-parser's default."""
+def _shared(suppress: bool, only: frozenset[str] | None = None) -> argparse.ArgumentParser:
+    """The options every command takes (or `only` those). Sub-commands use SUPPRESS defaults so
+    that an option given before the command (`--root X check`) is not reset by the sub-parser's default."""
     p = argparse.ArgumentParser(add_help=False)
 
     def add(*names: str, **kw) -> None:
+        if only is not None and names[0] not in only:
+            return
         if suppress:
             kw["default"] = argparse.SUPPRESS
         p.add_argument(*names, **kw)
@@ -66,7 +69,8 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--street", action="append", default=[], help="a street's name (repeatable)")
     new.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     new.add_argument("--slug", help="the URL name (default: the title's pinyin, shortened)")
-    publish = sub.add_parser("publish", parents=common,
+    # What publishes the site as built: no options that change what a build makes.
+    publish = sub.add_parser("publish", parents=[_shared(True, PUBLISH_OPTIONS)],
                              help="send the last good build to a host: only what changed, deletions last")
     publish.add_argument("target", nargs="?", help="a folder, ssh://user@host/path or s3://bucket/prefix "
                          "(default: publish.target in site.yaml)")

@@ -257,3 +257,12 @@ def test_remembered_digests_do_not_hide_a_file_changed_since(root: Path, tmp_pat
     page.write_text(text.replace("<html", "<HTML", 1), encoding="utf-8")
     assert publish_cli(root, str(tmp_path / "www")) == 1
     assert "index.html was changed after the build" in capsys.readouterr().err
+
+
+def test_publish_takes_no_option_that_changes_the_build(root: Path, tmp_path: Path, capsys) -> None:
+    """It sends the site as built: --drafts or --file-urls would say otherwise, so they are refused."""
+    for option in ("--drafts", "--future", "--file-urls"):
+        with pytest.raises(SystemExit) as stop:
+            publish_cli(root, str(tmp_path / "www"), option)
+        assert stop.value.code == 2 and f"unrecognized arguments: {option}" in capsys.readouterr().err
+    assert not (tmp_path / "www").exists()
