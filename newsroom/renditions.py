@@ -72,18 +72,20 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
     return outcome
 
 
-SUMS = ".sums.json"   # what each rendition held when made (sums.py)
+def _sums_file(cache: Path) -> Path:
+    """What each rendition held when made (sums.py): beside the folder, which holds only renditions."""
+    return cache.with_name(cache.name + "-sums.json")
 
 
 def _load_sums(cache: Path) -> sums.Sums:
     try:
-        return {name: tuple(value) for name, value in json.loads((cache / SUMS).read_text()).items()}
+        return {name: tuple(value) for name, value in json.loads(_sums_file(cache).read_text()).items()}
     except (OSError, ValueError, AttributeError, TypeError):
         return {}
 
 
 def _save_sums(cache: Path, recorded: sums.Sums) -> None:
-    store(cache / SUMS, json.dumps(recorded, sort_keys=True).encode())
+    store(_sums_file(cache), json.dumps(recorded, sort_keys=True).encode())
 
 
 def _drop_damaged(jobs: list[images.RenditionJob], cache: Path, present: set[str],
