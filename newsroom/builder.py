@@ -18,9 +18,11 @@ import jinja2
 
 from . import cache, cluster, content, depends, images, index, output, pages, parallel, render, renditions, search
 from .config import Config
+from .links import site_problems
 from .model import Article, Name
 from .problems import Problem, error, errors
 from .slugs import slugify
+from .urls import article as article_url
 
 
 @dataclass
@@ -123,6 +125,8 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     t = stage("index", t)
     planned = pages.plan(archive, config)
     result.problems += duplicate_paths(planned, archive) + pages.warnings(config)
+    waiting = {article_url(a): a.source for a in articles}
+    result.problems += site_problems(archive.articles, waiting, (page.path for page in planned))
     result.pages = len(planned)
     t = stage("plan", t)
     if not options.write:

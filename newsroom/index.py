@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from . import links
 from .config import Config, TaxonomyConfig
 from .model import Article, Credit, Photo, PhotoRef
 from .photos import resolve_credit
@@ -152,17 +153,7 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
             if article.id in published_ids:
                 users[photo.id].append(article.id)
         figures[article.id] = tuple(article_figures)
-        for target, line in article.links:
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), target))
-            if resolved not in all_sources:
-                hint = _closest(resolved, all_sources)
-                if hint:
-                    hint = posixpath.relpath(hint, posixpath.dirname(article.source))
-                problems.append(error(article.source, line, f"link to '{target}': no such article file"
-                                      + (f" — did you mean '{hint}'?" if hint else "")))
-            elif resolved not in published_sources and article.id in published_ids:
-                problems.append(warning(article.source, line, f"link to '{target}': that article is a draft or "
-                                        "scheduled, so the link goes nowhere until it is published"))
+        problems.extend(_link_problems(article, all_sources, published_sources, article.id in published_ids))
 
     # A photo collects the streets (and other terms) of the articles that use it.
     by_article = {a.id: a for a in published}
@@ -204,6 +195,35 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
         scheduled=frozenset(a.id for a in published if a.date > now),
     )
     return archive, problems
+
+
+def _link_problems(article: Article, all_sources: set[str], published_sources: set[str],
+                   published: bool) -> list[Problem]:
+    """Links to article files that do not exist (or are not published), and links that are not URLs."""
+    problems = []
+    for href, line in article.links:
+        found = links.kind(href)
+        if found == links.INVALID:
+            problems.append(error(article.source, line, "link '{href}' is not a valid address "
+                                  "(check its brackets and spaces)", href=href))
+        if found != links.ARTICLE:
+            continue
+        resolved = links.article_source(article.source, href)
+        if resolved is None:
+            problems.append(error(article.source, line, "link to '{href}' leads outside the archive folder "
+                                  "(link to a file under content/)", href=href))
+        elif resolved not in all_sources:
+            hint = _closest(resolved, all_sources)
+            if hint:
+                problems.append(error(article.source, line, "link to '{href}': no such article file — did you "
+                                      "mean '{hint}'?", href=href,
+                                      hint=posixpath.relpath(hint, posixpath.dirname(article.source))))
+            else:
+                problems.append(error(article.source, line, "link to '{href}': no such article file", href=href))
+        elif resolved not in published_sources and published:
+            problems.append(warning(article.source, line, "link to '{href}': that article is a draft or "
+                                    "scheduled, so the link goes nowhere until it is published", href=href))
+    return problems
 
 
 def _closest(name: str, known: Iterable[str]) -> str | None:

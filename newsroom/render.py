@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 import types
 from datetime import datetime
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from . import images, seo, urls
+from . import images, links, seo, urls
 from .config import Config
 from .index import Archive
 from .markup import ARTICLE_LINK
@@ -137,11 +136,16 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
 
     def body(article: Article) -> Markup:
         def resolve(m: re.Match) -> str:
-            source = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), m.group(1)))
-            target = archive.article_by_id.get(archive.article_by_source.get(source, ""))
-            if target is None:
-                return 'href="#"'
-            return f'href="{urls.relative(env.newsroom_page, urls.article(target) + (m.group(2) or ""), config.file_urls)}"'
+            written = html.unescape(m.group(1))
+            if links.kind(written) == links.SITE:       # made relative, so the site works under any path
+                path = links.site_path(written)
+            else:
+                source = links.article_source(article.source, written)
+                target = archive.article_by_id.get(archive.article_by_source.get(source or "", ""))
+                if target is None:
+                    return 'href="#"'
+                path = urls.article(target)
+            return f'href="{urls.relative(env.newsroom_page, path + (m.group(2) or ""), config.file_urls)}"'
         return Markup(_ARTICLE_HREF.sub(resolve, article.body_html))
 
     def figures(article: Article) -> list[tuple[Any, Photo]]:

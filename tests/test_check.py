@@ -266,7 +266,7 @@ def test_markdown_links_to_article_files(sample_root: Path, capsys) -> None:
     assert code == 1
     assert lines == [
         f"{rel}:9: error: link to '../02/not-written-yet.md': no such article file",
-        f"{rel}:9: warning: link to 'draft.md': that article is a draft or scheduled, "
+        f"{rel}:9: warning: link to 'draft.md#part': that article is a draft or scheduled, "
         "so the link goes nowhere until it is published",
         f"{rel}:11: error: link to '../02/gone.md': no such article file",
         f"{rel}:13: error: link to '../02/bantian-frontlin.md': no such article file — "
