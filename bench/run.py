@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             with (corpus.root / "site.yaml").open("a", encoding="utf-8") as f:
                 f.write("search: false\n")
         print(f"corpus: {args.articles} articles, {args.photos} photos in {time.perf_counter() - t:.1f} s ({tmp}); "
-              f"search index {'off' if args.no_search else 'on'}")
+              f"search index {'off' if args.no_search else 'on'}", flush=True)
         figures: dict = {"articles": args.articles, "photos": args.photos, "search": not args.no_search}
         compare = args.compare_hugo and shutil.which("hugo") is not None
         if args.compare_hugo and not compare:
@@ -165,24 +165,24 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(args.settle)
         colds, hugo_colds = [], []
         for copy, root in enumerate(roots, 1):
-            colds.append(ours(root, args.jobs))
+            colds.append(shown(f"cold build {copy}", ours(root, args.jobs)))
             if compare:
-                hugo_colds.append(hugo(site, copy))
+                hugo_colds.append(shown_hugo(f"cold build {copy}", hugo(site, copy)))
         figures["cold"] = min(colds, key=lambda r: r["wall"])
         figures["cold_runs"] = [r["wall"] for r in colds]
-        figures["nochange"] = ours(corpus.root, args.jobs)
+        figures["nochange"] = shown("no-change rebuild", ours(corpus.root, args.jobs))
         corpus_mod.edit_article(corpus.articles[len(corpus.articles) // 2])
-        figures["edit"] = ours(corpus.root, args.jobs)
+        figures["edit"] = shown("one article edited", ours(corpus.root, args.jobs))
         new_photo = corpus_mod.add_photo(corpus)
-        figures["photo"] = ours(corpus.root, args.jobs)
+        figures["photo"] = shown("one photo added", ours(corpus.root, args.jobs))
         figures["photo"]["file"] = new_photo
         if compare:
             figures["hugo_cold"], figures["hugo_cold_rss"], figures["hugo_cold_cpu"] = min(hugo_colds)
             figures["hugo_cold_runs"] = [h[0] for h in hugo_colds]
-            figures["hugo_nochange"], _, _ = hugo(site)
+            figures["hugo_nochange"], _, _ = shown_hugo("no-change rebuild", hugo(site))
             edited = corpus.articles[len(corpus.articles) // 2].name
             corpus_mod.edit_article(site / "content" / "posts" / edited)
-            figures["hugo_edit"], _, _ = hugo(site)
+            figures["hugo_edit"], _, _ = shown_hugo("one article edited", hugo(site))
         report(figures)
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")
@@ -190,6 +190,18 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def shown(name: str, r: dict) -> dict:
+    """Each figure on screen as soon as it is measured: a run that fails later keeps them."""
+    print(f"  ours, {name}: {r['wall']:.2f} s wall, {r['seconds']:.2f} s build, {r['rendered']} rendered, "
+          f"{r['written']} written, {r['rss_mb']} MB peak", flush=True)
+    return r
+
+
+def shown_hugo(name: str, r: tuple[float, int, tuple[float, float]]) -> tuple[float, int, tuple[float, float]]:
+    print(f"  hugo, {name}: {r[0]:.2f} s wall, {r[1]} MB peak", flush=True)
+    return r
 
 
 def report(f: dict) -> None:

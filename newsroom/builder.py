@@ -16,7 +16,21 @@ from typing import Any
 
 import jinja2
 
-from . import cache, cluster, content, depends, images, index, output, pages, parallel, render, renditions, search
+from . import (
+    cache,
+    cluster,
+    content,
+    depends,
+    images,
+    index,
+    output,
+    pages,
+    parallel,
+    render,
+    renditions,
+    search,
+    trial,
+)
 from .config import Config
 from .links import site_problems
 from .model import Article, Name
@@ -130,6 +144,9 @@ def _build(config: Config, config_problems: list[Problem], options: Options,
     result.pages = len(planned)
     t = stage("plan", t)
     if not options.write:
+        # Nothing is written, but the templates are tried: check must fail where build would.
+        env = render.environment(config, archive)
+        result.problems += trial.problems(env, planned, lambda exc, page: template_problem(exc, page, config))
         if store is not None:
             _save_parsed(store, state)
         result.ok = not errors(result.problems, options.strict)

@@ -1,0 +1,25 @@
+"""bench/run.py shows each figure as it is measured, so a run that dies late keeps them."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+
+def test_figures_are_printed_before_a_late_failure(tmp_path: Path) -> None:
+    # Writing the JSON is the last step; a folder that does not exist makes it fail there.
+    run = subprocess.run([sys.executable, "bench/run.py", "--articles", "12", "--settle", "0", "--cold-runs", "1", "--no-search",
+                          "--json", str(tmp_path / "missing" / "figures.json")],
+                         cwd=REPO, capture_output=True, text=True, timeout=300,
+                         env={"PATH": "/usr/bin:/bin", "NEWSROOM_BENCH_CACHE": str(tmp_path / "cache")})
+    assert run.returncode != 0 and "figures.json" in run.stderr
+    shown = dict(re.findall(r"^  ours, (.+?): ([\d.]+) s wall", run.stdout, re.M))
+    assert set(shown) == {"cold build 1", "no-change rebuild", "one article edited", "one photo added"}
+    # The table at the end repeats the same figures.
+    table = dict(re.findall(r"^(cold build|no-change rebuild|one article edited|one photo added)\s+([\d.]+)",
+                            run.stdout, re.M))
+    assert table["cold build"] == shown["cold build 1"] and table["one article edited"] == shown["one article edited"]
