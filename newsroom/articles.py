@@ -16,6 +16,7 @@ from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef
 from .names import normalize
 from .problems import Problem, error, warning
+from .registry import Registry
 from .slugs import clean_slug, slugify
 
 FIELDS = {"title", "date", "updated", "slug", "draft", "summary", "photos"}
@@ -61,8 +62,8 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     if not isinstance(data, dict):
         return None, [error(source, 2, "front matter must be a mapping of fields (title: …, date: …)")]
 
-    def err(message: str, *path: object) -> None:
-        problems.append(error(source, doc.line(*path), message))
+    def err(message: str, *path: object, **params: object) -> None:
+        problems.append(error(source, doc.line(*path), message, **params))
 
     title = _text(data.get("title"))
     if not title:
@@ -90,7 +91,8 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     terms: dict[str, tuple[Name, ...]] = {}
     for tax in config.taxonomies:
         if tax.key in data:
-            terms[tax.key] = names_for(tax, data[tax.key], config, lambda m, *p, k=tax.key: err(m, k, *p))
+            terms[tax.key] = names_for(tax, data[tax.key], config, lambda m, *p, k=tax.key, **kw: err(m, k, *p, **kw),
+                                       lambda m, k=tax.key, **kw: problems.append(warning(source, doc.line(k), m, **kw)))
 
     photos = _photos(data.get("photos"), err, doc)
 
@@ -117,13 +119,20 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     ), problems
 
 
-def names_for(tax: TaxonomyConfig, value: Any, config: Config, err) -> tuple[Name, ...]:
-    """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names."""
-    items = value if isinstance(value, list) else [value]
+def names_for(tax: TaxonomyConfig, value: Any, config: Config, err, warn=None) -> tuple[Name, ...]:
+    """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names.
+
+    Names typed in one text with Chinese (or ASCII) punctuation between them (张鹏，陈涛) are
+    split, and `warn` (if given) is told the list form to write instead.
+    """
+    items = _split(value)
+    if warn is not None and len(items) > (len(value) if isinstance(value, list) else 1):
+        names = ", ".join(str(item) for item, _ in items)
+        warn("'{key}' has several names in one text, split at ， 、 or ；: read as the list {key}: [{names}] "
+             "(write it that way)", key=tax.key, names=names)
     registry = config.registries.get(tax.key)
     result: list[Name] = []
-    for i, item in enumerate(items):
-        path = (i,) if isinstance(value, list) else ()
+    for item, path in items:
         role = ""
         if isinstance(item, dict):
             role = normalize(item.get("role") or "")
@@ -140,14 +149,39 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err) -> tuple[Nam
         else:
             entry = registry.lookup(name)
             if entry is None:
-                hint = registry.suggest(name)
-                tip = f" — did you mean '{hint}'?" if hint else f" (add it to {registry.path})"
-                err(f"unknown {tax.key} '{name}' not in {registry.path}{tip}", *path)
+                unknown(tax.key, name, registry, lambda m, p=path, **kw: err(m, *p, **kw))
                 continue
             name = entry.name
         if name not in (n.name for n in result):
             result.append(Name(name, role))
     return tuple(result)
+
+
+def unknown(key: str, name: str, registry: Registry, err) -> None:
+    """A name not in its registry: a hint when one is close, else the line that would register it."""
+    hint = registry.suggest(name)
+    if hint:
+        err("unknown {key} '{name}' not in {file} — did you mean '{hint}'?",
+            key=key, name=name, file=registry.path, hint=hint)
+    else:
+        err("unknown {key} '{name}' not in {file} — if it is new, add it to {file}: {entry}",
+            key=key, name=name, file=registry.path, entry=registry.entry_line(name))
+
+
+_SEPARATORS = re.compile(r"[，、；,;]")
+
+
+def _split(value: Any) -> list[tuple[Any, tuple]]:
+    """Each name of a field, with its path in the YAML (for its line); '张鹏，陈涛' gives two."""
+    items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    found = []
+    for i, item in items:
+        path = () if i is None else (i,)
+        if isinstance(item, str) and _SEPARATORS.search(item):
+            found += [(normalize(part), path) for part in _SEPARATORS.split(item) if normalize(part)]
+        else:
+            found.append((item, path))
+    return found
 
 
 # Chinese is written without spaces: a space next to a Chinese character is a slip of the

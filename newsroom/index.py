@@ -147,7 +147,7 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
             credit = photo.credit
             if ref.credit:
                 credit = resolve_credit(ref.credit, config,
-                                        lambda m, a=article, r=ref: problems.append(error(a.source, r.line, m)))
+                                        lambda m, a=article, r=ref, **kw: problems.append(error(a.source, r.line, m, **kw)))
             article_figures.append(Figure(photo.id, ref.caption or photo.caption, credit))
             problems.extend(_unlabelled(article, ref, article_figures[-1]))
             if article.id in published_ids:

@@ -61,8 +61,8 @@ def create(config: Config, title: str, reporters: list[str] = (), streets: list[
                 problems.append(error(f"--{_option(key)}", 0, f"this archive has no '{key}' taxonomy in site.yaml"))
             continue
 
-        def err(message: str, *path: object, option: str = _option(key)) -> None:
-            problems.append(error(f"--{option}", 0, message))
+        def err(message: str, *path: object, option: str = _option(key), **params: object) -> None:
+            problems.append(error(f"--{option}", 0, message, **params))
 
         fields[key] = [n.name for n in articles.names_for(tax, list(given), config, err)]
 
