@@ -5,17 +5,18 @@ Pure: the caller reads the file. Every mistake becomes a Problem with its line.
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import dates, yamlfile
+from . import dates, yamlfile, yamlfix
 from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef
 from .names import normalize
-from .problems import Problem, error, warning
+from .problems import Problem, error, errors, warning
 from .registry import Registry
 from .slugs import clean_slug, slugify
 
@@ -50,16 +51,23 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     except _FrontMatterError as exc:
         return None, [error(source, exc.line, str(exc))]
     if "\t" in front:
-        line = 2 + front[: front.index("\t")].count("\n")
-        return None, [error(source, line, "front matter contains a tab: indent YAML with spaces")]
+        lines = front.split("\n")
+        index = front[: front.index("\t")].count("\n")
+        found = yamlfix.near(lines, index, yamlfile.parses) or (index, yamlfix.corrected(lines[index])[0])
+        return None, [error(source, 2 + found[0], "front matter contains a tab: indent YAML with spaces — write "
+                            "the line as: {fixed}", fixed=found[1])]
     try:
         doc = yamlfile.load(front, first_line=2)
     except yamlfile.YamlError as exc:
-        return None, [error(source, exc.line, exc.message)]
+        return None, [error(source, exc.line, exc.template, **exc.params)]
     data = doc.data
     if data is None:
         data = {}
     if not isinstance(data, dict):
+        found = yamlfix.near(front.split("\n"), 0, yamlfile.parses)
+        if found:
+            return None, [error(source, 2 + found[0], "front matter must be a mapping of fields (title: …, date: …) "
+                                "— write the line as: {fixed}", fixed=found[1])]
         return None, [error(source, 2, "front matter must be a mapping of fields (title: …, date: …)")]
 
     def err(message: str, *path: object, **params: object) -> None:
@@ -97,9 +105,11 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     photos = _photos(data.get("photos"), err, doc)
 
     known = FIELDS | {t.key for t in config.taxonomies}
-    for key in data:
-        if key not in known:
-            problems.append(warning(source, doc.line(key), f"unknown field '{key}' (ignored)"))
+    problems += [unknown_field(source, doc.line(key), key, known) for key in data if key not in known]
+    # A reminder for a story about to be published: not for a draft, nor beside errors to fix first.
+    if "reporter" in known and "reporter" not in data and not draft and not errors(problems):
+        problems.append(warning(source, body_line - 1, "no reporter: add a line such as 'reporter: 张鹏' "
+                                "(a 本报讯 story without a byline: 'reporter: []')"))
 
     if not body.strip():
         problems.append(warning(source, body_line, "the article has no body text"))
@@ -117,6 +127,14 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         draft=draft, links=link_lines, slug_line=slug_line,
         date_line=doc.line("date"),
     ), problems
+
+
+def unknown_field(source: str, line: int, key: object, known: set[str]) -> Problem:
+    """A field no one reads: a warning, with the known field it is likely a slip for."""
+    close = difflib.get_close_matches(str(key).lower(), sorted(known), n=1, cutoff=0.75)
+    if close:
+        return warning(source, line, "unknown field '{key}' (ignored) — did you mean '{hint}'?", key=key, hint=close[0])
+    return warning(source, line, "unknown field '{key}' (ignored)", key=key)
 
 
 def names_for(tax: TaxonomyConfig, value: Any, config: Config, err, warn=None) -> tuple[Name, ...]:

@@ -102,7 +102,7 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
             doc = yamlfile.load(site_file.read_text(encoding="utf-8-sig"))
             data = doc.data or {}
         except yamlfile.YamlError as exc:
-            problems.append(error("site.yaml", exc.line, exc.message))
+            problems.append(error("site.yaml", exc.line, exc.template, **exc.params))
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(error("site.yaml", 0, f"cannot read: {exc}"))
         if not isinstance(data, dict):

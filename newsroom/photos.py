@@ -10,7 +10,7 @@ from typing import Any
 from PIL import UnidentifiedImageError
 
 from . import dates, embedded, images, yamlfile
-from .articles import names_for
+from .articles import names_for, unknown_field
 from .config import Config
 from .model import Credit, Photo
 from .names import normalize
@@ -47,7 +47,7 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
             doc = yamlfile.load(sidecar.lstrip("\ufeff"))
             fields = doc.data or {}
         except yamlfile.YamlError as exc:
-            problems.append(error(side_source, exc.line, exc.message))
+            problems.append(error(side_source, exc.line, exc.template, **exc.params))
         if not isinstance(fields, dict):
             problems.append(error(side_source, 1, "a photo sidecar must be a mapping (caption: …, credit: …)"))
             fields = {}
@@ -81,7 +81,7 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
     known = SIDECAR_FIELDS | {t.key for t in config.taxonomies}
     for key in fields:
         if key not in known:
-            problems.append(warning(side_source, doc.line(key), f"unknown field '{key}' (ignored)"))
+            problems.append(unknown_field(side_source, doc.line(key), key, known))
     if any(p.severity == "error" for p in problems):
         return None, problems
     return Photo(

@@ -100,7 +100,7 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
     except UnicodeDecodeError:
         return build(shown_as, []), [error(shown_as, 0, "registry is not UTF-8 text")]
     except yamlfile.YamlError as exc:
-        return build(shown_as, []), [error(shown_as, exc.line, exc.message)]
+        return build(shown_as, []), [error(shown_as, exc.line, exc.template, **exc.params)]
     items = doc.data or []
     if isinstance(items, dict):  # also accept {name: {slug: …}} mappings
         items = [{"name": k, **(v if isinstance(v, dict) else {})} for k, v in items.items()]

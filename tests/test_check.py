@@ -185,7 +185,7 @@ def test_duplicate_slugs(sample_root: Path, capsys) -> None:
     # The sample has content/articles/2022/02/party-volunteers.md; a file of that name in
     # another month, and an explicit slug: that repeats another article's.
     again = article(sample_root, "party-volunteers", GOOD)
-    explicit = article(sample_root, "zz-copy", "title: 又一篇\ndate: 2022-03-02\nslug: pingdi-support\n")
+    explicit = article(sample_root, "zz-copy", "title: 又一篇\ndate: 2022-03-02\nslug: pingdi-support\nreporter: []\n")
     code, lines, _ = check(sample_root, capsys)
     assert code == 1
     assert lines == [
@@ -290,10 +290,10 @@ def test_every_problem_in_one_run_sorted_and_build_runs_the_same_checks(sample_r
     published = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     b = article(sample_root, "b", "title: 乙\ndate: 2022-03-01\nstreet: 坂田街\nphotos: [{file: nope.jpg}]\n",
                 body="[x](nowhere.md)\n")
-    a = article(sample_root, "a", "title: 甲\ndate: 2022-03-01\nextra: 1\n", body="")
+    a = article(sample_root, "a", "title: 甲\ndate: 2022-03-01\nextra: 1\nreporter: []\n", body="")
     expected = [
         f"{a}:4: warning: unknown field 'extra' (ignored)",
-        f"{a}:6: warning: the article has no body text",
+        f"{a}:7: warning: the article has no body text",
         f"{b}:4: error: unknown street '坂田街' not in streets.yaml — did you mean '坂田街道'?",
         f"{b}:5: error: photo 'nope.jpg' not found in photos/",
         f"{b}:7: error: link to 'nowhere.md': no such article file",
@@ -314,7 +314,7 @@ def test_check_exit_status_from_the_command_line(sample_root: Path) -> None:
                               capture_output=True, text=True, timeout=120)
 
     assert run("check").returncode == 0
-    article(sample_root, "later", "title: 以后\ndate: 2999-01-01\n")
+    article(sample_root, "later", "title: 以后\ndate: 2999-01-01\nreporter: []\n")
     done = run("check")
     assert done.returncode == 0 and "0 errors, 1 warning" in done.stderr
     assert run("--strict", "check").returncode == 1

@@ -31,7 +31,7 @@ def test_one_line_summary_then_nothing_new(sample_root: Path, capsys) -> None:
 def test_warnings_are_listed_quiet_prints_only_problems_verbose_prints_timings(sample_root: Path, capsys) -> None:
     later = sample_root / "content/articles/2999/01/later.md"
     later.parent.mkdir(parents=True)
-    later.write_text("---\ntitle: 以后\ndate: 2999-01-01\n---\n正文。\n", encoding="utf-8")
+    later.write_text("---\ntitle: 以后\ndate: 2999-01-01\nreporter: []\n---\n正文。\n", encoding="utf-8")
     warning = ("content/articles/2999/01/later.md:3: warning: dated in the future: scheduled for "
                "2999-01-01 00:00 (left out until then; --future includes it)")
 
@@ -49,7 +49,7 @@ def test_warnings_are_listed_quiet_prints_only_problems_verbose_prints_timings(s
     stages = dict(re.findall(r"^  (\S+) +(\d+\.\d{3}) s$", out, re.M))
     assert set(stages) == {"check"}, out    # nothing changed: the build stops after looking
 
-    later.write_text("---\ntitle: 以后\ndate: 2999-01-01\n---\n改过的正文。\n", encoding="utf-8")
+    later.write_text("---\ntitle: 以后\ndate: 2999-01-01\nreporter: []\n---\n改过的正文。\n", encoding="utf-8")
     assert main(["build", "--root", str(sample_root), "-j", "1", "-v"]) == 0
     out, _ = capsys.readouterr()
     stages = dict(re.findall(r"^  (\S+) +(\d+\.\d{3}) s$", out, re.M))
