@@ -35,40 +35,20 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 
 
 class _FrontMatterError(ValueError):
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
+    def __init__(self, line: int, message: str, **params: object):
+        super().__init__(message.format(**params) if params else message)
         self.line = line
+        self.template = message
+        self.params = params
 
 
 def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[Article | None, list[Problem]]:
     """Parse one article; `source` is its path relative to the archive root."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    problems: list[Problem] = []
-    if not text.strip():
-        return None, [error(source, 1, "the file is empty (an article needs front matter and a body)")]
     try:
-        front, body, body_line = split_front_matter(text)
+        doc, data, body, body_line = _front_matter(text)
     except _FrontMatterError as exc:
-        return None, [error(source, exc.line, str(exc))]
-    if "\t" in front:
-        lines = front.split("\n")
-        index = front[: front.index("\t")].count("\n")
-        found = yamlfix.near(lines, index, yamlfile.parses) or (index, yamlfix.corrected(lines[index])[0])
-        return None, [error(source, 2 + found[0], "front matter contains a tab: indent YAML with spaces — write "
-                            "the line as: {fixed}", fixed=found[1])]
-    try:
-        doc = yamlfile.load(front, first_line=2)
-    except yamlfile.YamlError as exc:
         return None, [error(source, exc.line, exc.template, **exc.params)]
-    data = doc.data
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        found = yamlfix.near(front.split("\n"), 0, yamlfile.parses)
-        if found:
-            return None, [error(source, 2 + found[0], "front matter must be a mapping of fields (title: …, date: …) "
-                                "— write the line as: {fixed}", fixed=found[1])]
-        return None, [error(source, 2, "front matter must be a mapping of fields (title: …, date: …)")]
+    problems: list[Problem] = []
 
     def err(message: str, *path: object, **params: object) -> None:
         problems.append(error(source, doc.line(*path), message, **params))
@@ -127,6 +107,33 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         draft=draft, links=link_lines, slug_line=slug_line,
         date_line=doc.line("date"),
     ), problems
+
+
+def _front_matter(text: str) -> tuple[yamlfile.YamlDoc, dict, str, int]:
+    """(the front matter's YAML, its fields, the body, the body's first line); _FrontMatterError
+    when there is no usable front matter."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise _FrontMatterError(1, "the file is empty (an article needs front matter and a body)")
+    front, body, body_line = split_front_matter(text)
+    if "\t" in front:
+        lines = front.split("\n")
+        index = front[: front.index("\t")].count("\n")
+        found = yamlfix.near(lines, index, yamlfile.parses) or (index, yamlfix.corrected(lines[index])[0])
+        raise _FrontMatterError(2 + found[0], "front matter contains a tab: indent YAML with spaces — write "
+                                "the line as: {fixed}", fixed=found[1])
+    try:
+        doc = yamlfile.load(front, first_line=2)
+    except yamlfile.YamlError as exc:
+        raise _FrontMatterError(exc.line, exc.template, **exc.params) from exc
+    data = {} if doc.data is None else doc.data
+    if not isinstance(data, dict):
+        found = yamlfix.near(front.split("\n"), 0, yamlfile.parses)
+        if found:
+            raise _FrontMatterError(2 + found[0], "front matter must be a mapping of fields (title: …, date: …) "
+                                    "— write the line as: {fixed}", fixed=found[1])
+        raise _FrontMatterError(2, "front matter must be a mapping of fields (title: …, date: …)")
+    return doc, data, body, body_line
 
 
 def unknown_field(source: str, line: int, key: object, known: set[str]) -> Problem:

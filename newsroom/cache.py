@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .output import MARKER
 
 VERSION = 1
 PACKAGE = Path(__file__).resolve().parent
@@ -58,6 +59,37 @@ def settings_hash(config: Config) -> str:
     Config's repr covers site.yaml and the registries' entries (dataclasses print every field).
     """
     return hashlib.sha256(f"{code_hash()}|{library_versions()}|{config!r}".encode()).hexdigest()
+
+
+def state_folder(config: Config) -> Path:
+    """What a build remembers, per output folder (pages there are compared with it)."""
+    key = hashlib.sha256(os.fsencode(config.output.resolve())).hexdigest()[:16]
+    return config.cache_dir / "build" / key
+
+
+def templates_hash(folders: Iterable[Path]) -> str:
+    """Every template file's bytes: editing any template re-renders every page (simple, correct)."""
+    h = hashlib.sha256()
+    for folder in folders:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file() and "static" not in file.relative_to(folder).parts:
+                h.update(f"{file.relative_to(folder)}\n".encode())
+                h.update(file.read_bytes())
+    return h.hexdigest()
+
+
+def inputs_signature(config: Config, template_folders: Iterable[Path], extra: str
+                     ) -> tuple[str, dict[str, tuple[int, int]]]:
+    """Size and mtime of every input file, and `extra` (the settings hash and the options):
+    equal means nothing to do. Also the (size, mtime) of every file found, by path."""
+    files = [config.root / "site.yaml", *(config.root / t.registry for t in config.taxonomies if t.registry)]
+    folders = [config.content_dir, config.photos_dir, *template_folders]
+    return tree_signature(folders, files, extra)
+
+
+def site_signature(inputs: str, config: Config) -> str:
+    """The inputs plus the published site's manifest: a site changed by hand is built again."""
+    return f"{inputs}|{stat_key(config.output / MARKER)}"
 
 
 def stat_key(path: Path) -> tuple[int, int] | None:

@@ -165,7 +165,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     def load():
         cfg, problems = config_mod.load(root, output)   # again on every rebuild: site.yaml may change
-        return cfg.with_options(drafts=True, future=True, file_urls=False, serve=True), problems
+        return cfg.with_options(drafts=True, future=True, file_urls=False), problems
 
     options = builder.Options(strict=args.strict, jobs=args.jobs, write=True, serve=True)
     return serve.run(load, options, port=args.port, quiet=args.quiet, verbose=args.verbose,

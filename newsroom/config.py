@@ -65,7 +65,6 @@ class Config:
     drafts: bool = False
     future: bool = False
     file_urls: bool = False
-    serve: bool = False
 
     @property
     def content_dir(self) -> Path:
@@ -93,21 +92,7 @@ class Config:
 def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]:
     """Read site.yaml (optional) and the registries it names."""
     root = root.resolve()
-    problems: list[Problem] = []
-    data: dict[str, Any] = {}
-    doc = yamlfile.YamlDoc({})
-    site_file = root / "site.yaml"
-    if site_file.exists():
-        try:
-            doc = yamlfile.load(site_file.read_text(encoding="utf-8-sig"))
-            data = doc.data or {}
-        except yamlfile.YamlError as exc:
-            problems.append(error("site.yaml", exc.line, exc.template, **exc.params))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(error("site.yaml", 0, f"cannot read: {exc}"))
-        if not isinstance(data, dict):
-            problems.append(error("site.yaml", 1, "site.yaml must be a mapping of settings"))
-            data = {}
+    doc, data, problems = _site_file(root / "site.yaml")
 
     def get(key: str, kind: type, default: Any) -> Any:
         value = data.get(key, default)
@@ -133,16 +118,7 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
     if base_url and not base_url.endswith("/"):
         base_url += "/"
 
-    markdown = data.get("markdown") or {}
-    raw_html = str(markdown.get("raw_html", "sanitize")) if isinstance(markdown, dict) else "sanitize"
-    if raw_html not in ("sanitize", "allow"):
-        problems.append(error("site.yaml", doc.line("markdown", "raw_html"),
-                              f"'markdown.raw_html' must be sanitize or allow, not '{raw_html}'"))
-    embed_hosts = markdown.get("embed_hosts", list(EMBED_HOSTS)) if isinstance(markdown, dict) else []
-    if not isinstance(embed_hosts, list) or not all(isinstance(h, str) and h.strip() for h in embed_hosts):
-        problems.append(error("site.yaml", doc.line("markdown", "embed_hosts"),
-                              "'markdown.embed_hosts' must be a list of host names (www.youtube.com …)"))
-        embed_hosts = list(EMBED_HOSTS)
+    raw_html, embed_hosts = _markdown(data.get("markdown") or {}, doc, problems)
 
     images, image_problems = _images(data.get("images") or {}, doc)
     problems += image_problems
@@ -179,6 +155,39 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
         search=get("search", bool, True),
     )
     return config, problems
+
+
+def _site_file(file: Path) -> tuple[yamlfile.YamlDoc, dict[str, Any], list[Problem]]:
+    """site.yaml's settings (none when it is missing), and what is wrong with it."""
+    problems: list[Problem] = []
+    data: Any = {}
+    doc = yamlfile.YamlDoc({})
+    if file.exists():
+        try:
+            doc = yamlfile.load(file.read_text(encoding="utf-8-sig"))
+            data = doc.data or {}
+        except yamlfile.YamlError as exc:
+            problems.append(error("site.yaml", exc.line, exc.template, **exc.params))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(error("site.yaml", 0, f"cannot read: {exc}"))
+        if not isinstance(data, dict):
+            problems.append(error("site.yaml", 1, "site.yaml must be a mapping of settings"))
+            data = {}
+    return doc, data, problems
+
+
+def _markdown(markdown: Any, doc: yamlfile.YamlDoc, problems: list[Problem]) -> tuple[str, list[str]]:
+    """`markdown: {raw_html, embed_hosts}`: (raw_html as given, the embed hosts)."""
+    raw_html = str(markdown.get("raw_html", "sanitize")) if isinstance(markdown, dict) else "sanitize"
+    if raw_html not in ("sanitize", "allow"):
+        problems.append(error("site.yaml", doc.line("markdown", "raw_html"),
+                              f"'markdown.raw_html' must be sanitize or allow, not '{raw_html}'"))
+    embed_hosts = markdown.get("embed_hosts", list(EMBED_HOSTS)) if isinstance(markdown, dict) else []
+    if not isinstance(embed_hosts, list) or not all(isinstance(h, str) and h.strip() for h in embed_hosts):
+        problems.append(error("site.yaml", doc.line("markdown", "embed_hosts"),
+                              "'markdown.embed_hosts' must be a list of host names (www.youtube.com …)"))
+        embed_hosts = list(EMBED_HOSTS)
+    return raw_html, embed_hosts
 
 
 def _kind_name(kind: type) -> str:

@@ -138,6 +138,7 @@ def open_image(data: bytes, max_pixels: int) -> Image.Image:
     """
     if not data:
         raise UnidentifiedImageError("the photo file is empty (0 bytes)")
+    use_pixel_limit(max_pixels)
     try:
         img = _open(data, max_pixels)
     except UnidentifiedImageError:
@@ -149,11 +150,16 @@ def open_image(data: bytes, max_pixels: int) -> Image.Image:
     return img
 
 
+def use_pixel_limit(max_pixels: int) -> None:
+    """Pillow's own bomb limit (a warning above it, an error above twice it) is one setting
+    for the whole process: it is set to images.max_pixels by the first photo a process (a
+    worker) opens and never changed back and forth per photo, so threads sharing a process
+    cannot see each other's value. A build has one limit, so in practice it is set once."""
+    if Image.MAX_IMAGE_PIXELS != max_pixels:
+        Image.MAX_IMAGE_PIXELS = max_pixels
+
+
 def _open(data: bytes, max_pixels: int) -> Image.Image:
-    # Pillow has its own bomb limit (a warning above it, an error above twice it); ours is
-    # images.max_pixels, checked by the caller, so lend it to Pillow for this one call.
-    saved = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():
             # Pillow's warnings (bomb size, corrupt EXIF …) would reach the terminal naming no
@@ -165,8 +171,6 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     except Image.DecompressionBombError as exc:
         raise TooLarge(f"the photo is over the limit of {max_pixels:,} pixels "
                        "(images.max_pixels in site.yaml)") from exc
-    finally:
-        Image.MAX_IMAGE_PIXELS = saved
 
 
 def _too_large(width: int, height: int, max_pixels: int) -> str:

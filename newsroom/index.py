@@ -97,12 +97,6 @@ class Archive:
         tax = self.taxonomy(key)
         return tax.term(name) if tax else None
 
-    def neighbours(self, items: tuple, item_id: str) -> tuple[object | None, object | None]:
-        """(newer, older) neighbours of an item in a newest-first list."""
-        ids = [i.id for i in items]
-        i = ids.index(item_id)
-        return (items[i - 1] if i > 0 else None, items[i + 1] if i + 1 < len(items) else None)
-
 
 def is_published(article: Article, config: Config, now: datetime) -> bool:
     if article.draft and not config.drafts:
@@ -130,45 +124,13 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     figures: dict[str, tuple[Figure, ...]] = {}
     users: dict[str, list[str]] = defaultdict(list)
     for article in articles:
-        article_figures = []
-        listed: set[str] = set()
-        for ref in article.photos:
-            photo = photo_by_id.get(ref.file)
-            if photo is None:
-                hint = _closest(ref.file, photo_by_id)
-                problems.append(error(article.source, ref.line, f"photo '{ref.file}' not found in photos/"
-                                      + (f" — did you mean '{hint}'?" if hint else "")))
-                continue
-            if ref.file in listed:
-                # Shown once: a second listing would repeat the figure and the photo page's 刊登于 entry.
-                problems.append(warning(article.source, ref.line, f"photo '{ref.file}' is listed twice (shown once)"))
-                continue
-            listed.add(ref.file)
-            credit = photo.credit
-            if ref.credit:
-                credit = resolve_credit(ref.credit, config,
-                                        lambda m, a=article, r=ref, **kw: problems.append(error(a.source, r.line, m, **kw)))
-            article_figures.append(Figure(photo.id, ref.caption or photo.caption, credit))
-            problems.extend(_unlabelled(article, ref, article_figures[-1]))
-            if article.id in published_ids:
-                users[photo.id].append(article.id)
-        figures[article.id] = tuple(article_figures)
+        figures[article.id] = _figures(article, photo_by_id, config, problems)
+        if article.id in published_ids:
+            for figure in figures[article.id]:
+                users[figure.photo].append(article.id)
         problems.extend(_link_problems(article, all_sources, published_sources, article.id in published_ids))
-
-    # A photo collects the streets (and other terms) of the articles that use it.
     by_article = {a.id: a for a in published}
-    photo_terms: dict[str, dict[str, list[str]]] = {}
-    for photo in photos:
-        terms: dict[str, list[str]] = {}
-        for tax in config.taxonomies:
-            if tax.credits:
-                names = [photo.credit.name] if photo.credit and photo.credit.name else []
-            else:
-                names = [n.name for n in photo.names(tax.key)]
-                for user in users.get(photo.id, []):
-                    names += [n.name for n in by_article[user].names(tax.key)]
-            terms[tax.key] = list(dict.fromkeys(names))
-        photo_terms[photo.id] = terms
+    photo_terms = {photo.id: _photo_terms(photo, users, by_article, config) for photo in photos}
 
     def photo_date(p: Photo) -> datetime | None:
         if p.date:
@@ -195,6 +157,32 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
         scheduled=frozenset(a.id for a in published if a.date > now),
     )
     return archive, problems
+
+
+def _figures(article: Article, photo_by_id: dict[str, Photo], config: Config,
+             problems: list[Problem]) -> tuple[Figure, ...]:
+    """The photos an article shows, each once, with this article's caption and credit."""
+    found = []
+    listed: set[str] = set()
+    for ref in article.photos:
+        photo = photo_by_id.get(ref.file)
+        if photo is None:
+            hint = _closest(ref.file, photo_by_id)
+            problems.append(error(article.source, ref.line, f"photo '{ref.file}' not found in photos/"
+                                  + (f" — did you mean '{hint}'?" if hint else "")))
+            continue
+        if ref.file in listed:
+            # Shown once: a second listing would repeat the figure and the photo page's 刊登于 entry.
+            problems.append(warning(article.source, ref.line, f"photo '{ref.file}' is listed twice (shown once)"))
+            continue
+        listed.add(ref.file)
+        credit = photo.credit
+        if ref.credit:
+            credit = resolve_credit(ref.credit, config,
+                                    lambda m, a=article, r=ref, **kw: problems.append(error(a.source, r.line, m, **kw)))
+        found.append(Figure(photo.id, ref.caption or photo.caption, credit))
+        problems.extend(_unlabelled(article, ref, found[-1]))
+    return tuple(found)
 
 
 def _link_problems(article: Article, all_sources: set[str], published_sources: set[str],
@@ -224,6 +212,22 @@ def _link_problems(article: Article, all_sources: set[str], published_sources: s
             problems.append(warning(article.source, line, "link to '{href}': that article is a draft or "
                                     "scheduled, so the link goes nowhere until it is published", href=href))
     return problems
+
+
+def _photo_terms(photo: Photo, users: dict[str, list[str]], by_article: dict[str, Article],
+                 config: Config) -> dict[str, list[str]]:
+    """A photo's terms: its credit (for the taxonomy of photographers), its sidecar's, and
+    those of the published articles that use it (a photo collects their streets)."""
+    terms: dict[str, list[str]] = {}
+    for tax in config.taxonomies:
+        if tax.credits:
+            names = [photo.credit.name] if photo.credit and photo.credit.name else []
+        else:
+            names = [n.name for n in photo.names(tax.key)]
+            for user in users.get(photo.id, []):
+                names += [n.name for n in by_article[user].names(tax.key)]
+        terms[tax.key] = list(dict.fromkeys(names))
+    return terms
 
 
 def _closest(name: str, known: Iterable[str]) -> str | None:

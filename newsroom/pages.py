@@ -10,14 +10,13 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 from . import urls
 from .config import Config
 from .index import Archive, Taxonomy, Term
-from .model import Article, Photo
-from .problems import Problem, warning
+from .model import Article
+from .problems import Problem, error, warning
 
 
 @dataclass(frozen=True)
@@ -121,36 +120,31 @@ def plan(archive: Archive, config: Config) -> list[Page]:
             "articles": tuple(archive.article_by_id[a] for a in archive.photo_users.get(photo.id, ())),
             "newer": photos[i - 1] if i > 0 else None,
             "older": photos[i + 1] if i + 1 < len(photos) else None,
-            "original": original(photo) if config.publish_originals else None,
+            "original": urls.original(photo) if config.publish_originals else None,
         }))
     pages.append(Page(urls.SEARCH, "search.html", {"title": "搜索"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "找不到页面"}))
     if config.base_url:  # feeds and sitemaps need absolute URLs: see warnings()
-        pages.append(Page(urls.FEED, "feed.xml", {"title": config.title, "articles": articles[: config.feed_size],
-                                                  "feed_path": urls.FEED, "home_path": urls.HOME}))
+        pages.append(Page(urls.feed(), "feed.xml", {"title": config.title, "articles": articles[: config.feed_size],
+                                                    "feed_path": urls.feed(), "home_path": urls.HOME}))
         pages += sitemap_pages(pages)
     return pages
 
 
-def original(photo: Photo) -> str:
-    """Where `publish_originals: true` puts a photo's source file: ASCII, like every URL."""
-    return f"originals/{photo.slug}{PurePosixPath(photo.file).suffix.lower()}"
-
-
 def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page]:
-    linker_path = f"{tax.config.path}/"
-    pages = [Page(linker_path, "taxonomy.html", {"title": tax.config.title, "taxonomy": tax})]
+    pages = [Page(urls.taxonomy(tax), "taxonomy.html", {"title": tax.config.title, "taxonomy": tax})]
+    paths = {tax.key: tax.config.path}
     for term in tax.terms:
-        base = f"{tax.config.path}/{term.slug}/"
+        base = urls.term(term, paths)
         items = tuple(archive.article_by_id[i] for i in term.articles)
         photos = tuple(archive.photo_by_id[i] for i in term.photos)
         extra = {"title": term.name, "taxonomy": tax, "term": term, "photos": photos,
                  "people": _co_terms(archive, term, "reporter")}
         pages += _list_pages(items, config.page_size, base, "term.html", extra)
         if tax.config.feeds and config.base_url:
-            pages.append(Page(f"{base}feed.xml", "feed.xml", {
+            pages.append(Page(urls.feed(base), "feed.xml", {
                 "title": f"{term.name} — {config.title}", "articles": items[: config.feed_size],
-                "feed_path": f"{base}feed.xml", "home_path": base}))
+                "feed_path": urls.feed(base), "home_path": base}))
     return pages
 
 
@@ -221,7 +215,7 @@ def sitemap_pages(pages: list[Page], limit: int = SITEMAP_LIMIT) -> list[Page]:
     robots = Page(urls.ROBOTS, "robots.txt", {"sitemap_path": urls.SITEMAP})
     if len(chunks) == 1:
         return [Page(urls.SITEMAP, "sitemap.xml", {"entries": chunks[0]}), robots]
-    parts = [Page(f"sitemap-{n}.xml", "sitemap.xml", {"entries": chunk}) for n, chunk in enumerate(chunks, 1)]
+    parts = [Page(urls.sitemap_part(n), "sitemap.xml", {"entries": chunk}) for n, chunk in enumerate(chunks, 1)]
     return [*parts, Page(urls.SITEMAP, "sitemap-index.xml", {"paths": tuple(p.path for p in parts)}), robots]
 
 
@@ -236,6 +230,28 @@ def _sitemap_entries(pages: list[Page]) -> tuple[tuple[str, Any], ...]:
     return tuple(sorted(found, key=lambda e: e[0]))
 
 
+def duplicate_paths(planned: list[Page]) -> list[Problem]:
+    """Two pages with one URL (an article slug named 'page', a photo folder clash …)."""
+    seen: dict[str, Page] = {}
+    problems = []
+    for page in planned:
+        if page.file in seen:
+            a, b = _source(seen[page.file]), _source(page)
+            if a and b and a.startswith("photos/") == b.startswith("photos/"):
+                continue   # two articles (or photos) with one slug: reported as a duplicate slug
+            # Pages that come from no file (lists, taxonomies) have their URLs from site.yaml.
+            problems.append(error(b or a or "site.yaml", 0, f"output URL /{page.path} is also made by "
+                                  f"{a or 'a ' + seen[page.file].template + ' page'}"))
+        else:
+            seen[page.file] = page
+    return problems
+
+
+def _source(page: Page) -> str:
+    item = page.context.get("article") or page.context.get("photo")
+    return item.source if item is not None else ""
+
+
 def warnings(config: Config) -> list[Problem]:
     """What the plan left out and why (feeds and sitemaps need absolute URLs)."""
     if config.base_url:
@@ -243,6 +259,3 @@ def warnings(config: Config) -> list[Problem]:
     return [warning("site.yaml", 0, "no base_url: feeds, sitemap.xml and robots.txt are not made "
                     "(they need absolute links); set base_url: https://… to make them")]
 
-
-def photo_of(archive: Archive, figure_photo: str) -> Photo:
-    return archive.photo_by_id[figure_photo]

@@ -14,21 +14,24 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from pathlib import Path
 from typing import Any
 
-from . import articles, cache, content, render
-from .config import Config
-from .markup import Renderer
-from .model import Article
+from . import render
 from .pages import Page
 from .problems import Problem
 
-_STATE: dict[str, Any] = {}     # set before forking; read by the workers' task functions
+STATE: dict[str, Any] = {}     # set before forking; read by the workers' task functions
 
 
-def workers(jobs: int) -> int:
-    return jobs or os.cpu_count() or 1
+def workers(jobs: int = 0) -> int:
+    """The one rule for how many worker processes a stage uses: `jobs` (-j), else one per
+    core this process may run on (its affinity, not the machine's count)."""
+    if jobs:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:   # not on Linux
+        return os.cpu_count() or 1
 
 
 def _context():
@@ -43,8 +46,8 @@ def ordered(task: Callable[[Any], Any], chunks: Sequence[Any], jobs: int, state:
     """task(chunk) for every chunk, in order, on up to `jobs` forked workers."""
     n = min(workers(jobs), len(chunks))
     ctx = _context()
-    _STATE.clear()
-    _STATE.update(state)
+    STATE.clear()
+    STATE.update(state)
     try:
         if n <= 1 or len(chunks) < min_chunks or ctx is None:
             yield from map(task, chunks)
@@ -63,51 +66,11 @@ def ordered(task: Callable[[Any], Any], chunks: Sequence[Any], jobs: int, state:
                     break
                 yield result
     finally:
-        _STATE.clear()
+        STATE.clear()
 
 
 def split(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-# Reading ---------------------------------------------------------------------------------
-
-ArticleRead = tuple[str, tuple | None, str, Article | None, list[Problem]]   # source, stat, digest, article, problems
-
-
-def read_articles(files: Sequence[tuple[str, str, tuple | None]], config: Config,
-                  jobs: int) -> Iterator[ArticleRead]:
-    """Read, hash and parse article files (file name, source path, stat), in the order given.
-
-    The stat is the caller's, taken before reading: if the file changes meanwhile, the
-    next build sees a different stat and reads it again.
-    """
-    for chunk in ordered(_read_chunk, split(list(files), 64), jobs, {"config": config}, min_chunks=3):
-        yield from chunk
-
-
-def _read_chunk(files: Sequence[tuple[str, str, tuple | None]]) -> list[ArticleRead]:
-    config: Config = _STATE["config"]
-    renderer = _STATE.get("renderer")
-    if renderer is None:
-        renderer = _STATE["renderer"] = Renderer(config.raw_html, config.embed_hosts)
-    out = []
-    for name, source, stat in files:   # strings, not Paths: pathlib was a tenth of reading
-        try:
-            with open(name, "rb") as f:
-                raw = f.read()
-        except OSError:
-            # read_article words the message; it fails the same way again.
-            article, problems = content.read_article(Path(name), config, renderer)
-            out.append((source, None, "", article, problems))
-            continue
-        text, problem = content.decode(raw, source)
-        if text is None:
-            out.append((source, stat, cache.file_hash(raw), None, [problem]))
-            continue
-        article, problems = articles.parse(text, source, config, renderer)
-        out.append((source, stat, cache.file_hash(raw), article, problems))
-    return out
 
 
 # Rendering -------------------------------------------------------------------------------
@@ -132,11 +95,11 @@ def render_pages(env, pages: Sequence[Page], serve: bool, jobs: int,
 
 
 def _render_range(bounds: tuple[int, int]) -> tuple[list[tuple[str, bytes, Any]], Problem | None]:
-    env, pages, serve, note = _STATE["env"], _STATE["pages"], _STATE["serve"], _STATE["note"]
+    env, pages, serve, note = STATE["env"], STATE["pages"], STATE["serve"], STATE["note"]
     out = []
     for page in pages[bounds[0]:bounds[1]]:
         try:
             out.append((page.file, render.render(env, page, serve), note(page) if note else None))
         except Exception as exc:  # noqa: BLE001 - any template bug becomes a located Problem
-            return out, _STATE["on_error"](exc, page)
+            return out, STATE["on_error"](exc, page)
     return out, None

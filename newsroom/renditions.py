@@ -16,7 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import images, progress
+from . import images, parallel, progress
 from .model import Article
 from .problems import ERROR, Problem, error
 
@@ -65,30 +65,23 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
     return outcome
 
 
-def default_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))   # the cores this process may use, not the machine's
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executor | None = None
             ) -> Iterator[tuple[images.RenditionJob, images.Rendition | Problem]]:
     """(job, its result) in completion order."""
     if executor is not None:
-        for job, result in _on(executor, todo, window=max(2 * (workers or default_workers()), 4)):
+        for job, result in _on(executor, todo, window=max(2 * parallel.workers(workers), 4)):
             if isinstance(result, BrokenProcessPool):
                 result = error(job.photo, 0, f"the executor's worker failed on this photo: {result}")
             yield job, result
         return
-    workers = min(workers or default_workers(), len(todo))
+    workers = min(parallel.workers(workers), len(todo))
     if workers <= 1:
         # In-process: no pool to start, no bytes to pickle back. The bench's "jobs 1" figure.
         for job in todo:
             yield job, images.render(job)
         return
     crashed: list[images.RenditionJob] = []
-    with ProcessPoolExecutor(workers) as pool:
+    with _pool(workers, todo) as pool:
         for job, result in _on(pool, todo, window=2 * workers):
             if isinstance(result, BrokenProcessPool):
                 crashed.append(job)
@@ -97,12 +90,17 @@ def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executo
     # A worker died (a codec crash, the kernel's OOM killer) and took every job in flight with
     # it. Retry those one at a time, each in a fresh worker, so only the culprit is reported.
     for job in crashed:
-        with ProcessPoolExecutor(1) as pool:
+        with _pool(1, [job]) as pool:
             result = next(_on(pool, [job], window=1))[1]
         if isinstance(result, BrokenProcessPool):
             result = error(job.photo, 0, "the process decoding this photo crashed "
                            "(a damaged file, or not enough memory)")
         yield job, result
+
+
+def _pool(workers: int, todo: list[images.RenditionJob]) -> ProcessPoolExecutor:
+    # Pillow's pixel limit is a per-process setting: each worker sets it once, as it starts.
+    return ProcessPoolExecutor(workers, initializer=images.use_pixel_limit, initargs=(todo[0].max_pixels,))
 
 
 def _on(executor: Executor, todo: Iterable[images.RenditionJob], window: int

@@ -43,7 +43,33 @@ def taxonomy(item: Taxonomy) -> str:
 
 
 def term(item: Term, paths: dict[str, str]) -> str:
+    """A term's page; `paths`: taxonomy key -> its folder (site.yaml)."""
     return f"{paths[item.taxonomy]}/{item.slug}/"
+
+
+def feed(folder: str = HOME) -> str:
+    """The Atom feed of the list whose first page is `folder` (the home page: the site's)."""
+    return f"{folder}{FEED}"
+
+
+def sitemap_part(number: int) -> str:
+    """One of the sitemaps an index lists, past the sitemaps.org limit of URLs per file."""
+    return f"sitemap-{number}.xml"
+
+
+def original(item: Photo) -> str:
+    """Where `publish_originals: true` puts a photo's source file: ASCII, like every URL."""
+    return f"originals/{item.slug}{posixpath.splitext(item.file)[1].lower()}"
+
+
+def media_file(name: str) -> str:
+    """A rendition (content-addressed: `media(key, width, ext)` names it) in the site."""
+    return f"{MEDIA}{name}"
+
+
+def static_file(name: str) -> str:
+    """A file of the theme's static/ folder ('style.css', 'js/search.js')."""
+    return f"{STATIC}{name}"
 
 
 def year(item: Year | int) -> str:

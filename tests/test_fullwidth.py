@@ -19,7 +19,8 @@ SOURCE = "content/articles/2022/02/a.md"
 
 
 def parsed(field: str):
-    text = f"---\ntitle: 标题\ndate: 2022-02-20\n{field}\n---\n正文。\n"
+    byline = "" if field.startswith("reporter") else "\nreporter: []"
+    text = f"---\ntitle: 标题\ndate: 2022-02-20\n{field}{byline}\n---\n正文。\n"
     article, problems = parse(text, SOURCE, CFG, Renderer())
     return article, [str(p) for p in problems]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsroom import builder, cache, config
+from newsroom import builder, cache, config, publish
 
 ARTICLE = "content/articles/2022/02/party-volunteers.md"
 OTHER = "content/articles/2022/02/baolong-support.md"
@@ -56,7 +56,7 @@ def snapshot(site: Path) -> dict[str, tuple[int, int]]:
 def recorded(root: Path) -> dict[str, str]:
     """What the last build recorded each page was built from (output file -> fingerprint)."""
     cfg, _ = config.load(root)
-    return cache.Store(builder._state_folder(cfg)).load().pages
+    return cache.Store(cache.state_folder(cfg)).load().pages
 
 
 def changed(before: dict, after: dict) -> set[str]:
@@ -111,7 +111,7 @@ def test_warnings_are_reported_again_when_nothing_changed(sample_root: Path) -> 
 
 @pytest.mark.parametrize("small_change", [200, 0], ids=["in-place", "staged"])
 def test_one_edit_rewrites_exactly_the_pages_that_show_it(sample_root: Path, monkeypatch, small_change) -> None:
-    monkeypatch.setattr(builder, "SMALL_CHANGE", small_change)
+    monkeypatch.setattr(publish, "SMALL_CHANGE", small_change)
     build(sample_root)
     site = sample_root / "site"
     before = snapshot(site)
@@ -274,7 +274,7 @@ def test_pages_an_edit_cannot_reach_keep_their_fingerprints(sample_root: Path, e
     else:   # it moved (date) or joined another list (tag): every page is fingerprinted
         assert len(made) == result.pages
     cfg, _ = config.load(sample_root)
-    shutil.rmtree(builder._state_folder(cfg))
+    shutil.rmtree(cache.state_folder(cfg))
     build(sample_root)
     assert recorded(sample_root) == fast
 

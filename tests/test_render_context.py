@@ -9,14 +9,14 @@ from pathlib import Path
 import jinja2
 from conftest import copy_sample
 
-from newsroom import builder, cache, config, index, pages, render
+from newsroom import config, content, index, pages, render
 
 
 def _planned(root: Path):
     """The archive at `root` read and planned in this process: (config, archive, pages)."""
     cfg, problems = config.load(root)
     assert not problems
-    articles, photos, _ = builder.read_all(cfg, cache.State(), builder.Options(jobs=1))
+    articles, photos, _ = content.read_all(cfg, jobs=1)
     archive, _ = index.build(articles, photos, cfg, datetime.now(UTC))
     return cfg, archive, pages.plan(archive, cfg)
 

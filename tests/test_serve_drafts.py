@@ -61,7 +61,7 @@ def test_drafts_and_future_flags_include_them_marked(sample_root: Path, capsys) 
 def test_the_preview_build_shows_them_marked_with_the_reload_script(sample_root: Path, tmp_path: Path) -> None:
     add_unpublished(sample_root)
     cfg, problems = config.load(sample_root, tmp_path / "preview")
-    cfg = cfg.with_options(drafts=True, future=True, serve=True)
+    cfg = cfg.with_options(drafts=True, future=True)
     result = builder.build(cfg, problems, builder.Options(jobs=1, serve=True))
     assert result.ok and result.articles == 9
     home = (tmp_path / "preview/index.html").read_text(encoding="utf-8")

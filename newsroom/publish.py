@@ -1,0 +1,89 @@
+"""The rendered pages and every other file of the site, into the output folder.
+
+Pages stream from the render workers; after them come the theme's static files, the photo
+renditions, the originals (opt-in) and the search bundle (which needs every page seen
+first). A small change is applied in place (output.update), a large one by staging a whole
+new tree (output.write).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import output, parallel, render, search, urls
+from .config import Config
+from .pages import Page
+from .problems import Problem
+
+# Up to this many changed pages (or a quarter of the site) are replaced in place
+# (output.update); more, and a whole new tree is staged and swapped in (output.write).
+# Staging links every unchanged file and deletes the old tree: on this machine's disk
+# that costs about as much as writing a quarter of the files again.
+SMALL_CHANGE = 200
+
+
+def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: dict[str, Path],
+          config: Config, published: dict[str, str], indexer: search.Indexer, problems: list[Problem],
+          jobs: int = 0, serve: bool = False,
+          noting: tuple[Callable[[Page], Any] | None, list] = (None, [])) -> output.WriteResult:
+    """Render the pages in `todo` and publish. `noting`: (note, notes): note(page) is worked
+    out in the worker beside each page's rendering and appended to notes, in order."""
+    note, notes = noting
+    rendered = _noted(parallel.render_pages(env, [planned[i] for i in todo], serve, jobs,
+                                            lambda exc, page: render.problem(exc, page, config), note=note),
+                      indexer, notes)
+    every_page = {page.file for page in planned}
+
+    def extra() -> list[tuple[str, bytes | Path]]:
+        # After the pages: the search bundle needs every rendered page seen first.
+        return [*static_files(config), *((urls.media_file(name), file) for name, file in sorted(media.items())),
+                *originals(planned, config), *indexer.bundle(every_page, problems)]
+
+    if published and len(todo) <= max(SMALL_CHANGE, len(planned) // 4):
+        changed: dict[str, bytes | Path] = dict(rendered)
+        rest = extra()
+        changed.update(rest)
+        removed = set(published) - every_page - {path for path, _ in rest}
+        return output.update(changed, removed, config.output)
+    todo_set = set(todo)
+
+    def files() -> Iterator[tuple[str, bytes | Path | object]]:
+        for i, page in enumerate(planned):
+            yield next(rendered) if i in todo_set else (page.file, output.KEEP)
+        yield from extra()
+
+    return output.write(files(), config.output)
+
+
+def _noted(rendered: Iterator[tuple[str, bytes, Any]], indexer: search.Indexer,
+           notes: list) -> Iterator[tuple[str, bytes]]:
+    for path, data, note in rendered:
+        indexer.page(path, data)
+        if note is not None:
+            notes.append(note)
+        yield path, data
+
+
+def originals(planned: list[Page], config: Config) -> list[tuple[str, bytes]]:
+    """Opt-in only (publish_originals): originals keep their EXIF (camera, GPS …). Bytes, not
+    links, so an edited original of the same size is still republished."""
+    if not config.publish_originals:
+        return []
+    return [(page.context["original"], (config.photos_dir / page.context["photo"].file).read_bytes())
+            for page in planned if page.context.get("original")]
+
+
+def static_files(config: Config) -> list[tuple[str, bytes]]:
+    """templates/static/** of the theme; an archive's own templates/ win over the defaults."""
+    found: dict[str, bytes] = {}
+    for folder in reversed(render.template_dirs(config)):
+        static = folder / "static"
+        if static.is_dir():
+            for file in sorted(static.rglob("*")):
+                if file.is_file() and not file.name.startswith("."):
+                    found[urls.static_file(file.relative_to(static).as_posix())] = file.read_bytes()
+    return sorted(found.items())

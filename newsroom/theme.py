@@ -1,0 +1,188 @@
+"""The theme API: the functions a template calls, bound to one build's archive and settings.
+
+docs/themes.md lists them with what each returns. They read the page being rendered from
+`page` (render.render sets it), not from Jinja's context: Jinja derives a new context for
+every call of a function that asks for it (pass_context) inside a loop, and url() and
+once() are called ~50 times a page (7% of rendering).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from . import images, links, seo, urls
+from .config import Config
+from .index import Archive
+from .markup import ARTICLE_LINK
+from .model import Article, Photo
+
+_ARTICLE_HREF = re.compile(r'href="' + re.escape(ARTICLE_LINK) + r'([^"#]*)(#[^"]*)?"')
+# once(): fragments kept per process, the oldest dropped first (about 2 KB each: 20 MB). Lists come
+# in turn (home, related, streets …, years, months), so items are reused while they are kept.
+FRAGMENTS = 10_000
+_MARK = "\x1a"   # before and after each site path in a fragment's links
+
+
+class Theme:
+    """One build's template globals and filters (`globals()`, `filters()`)."""
+
+    def __init__(self, config: Config, archive: Archive) -> None:
+        self.config = config
+        self.archive = archive
+        self.page = ""        # the path of the page being rendered (render.render sets it)
+        self.linker = urls.Linker({t.key: t.config.path for t in archive.taxonomies})
+        self._fragments: dict[tuple, tuple[str, tuple]] = {}   # once(): HTML with marked links, the arguments
+        self._marking = 0     # once() fragments being rendered now
+        self._marked = 0      # links marked so far
+
+    def globals(self) -> dict[str, Any]:
+        archive, config = self.archive, self.config
+        return {
+            "path_of": self.linker.path,
+            # The host serves 404.html at any depth: a <base> at the site's root path keeps its links right.
+            "root_path": urlsplit(config.base_url).path or "/",
+            "share_image": self.share_image, "article_ld": self.article_ld, "photo_ld": self.photo_ld,
+            "json_ld": seo.json_ld,
+            "site": config,
+            "archive": archive,
+            "url": self.url,
+            "once": self.once,
+            # For macros imported without the page's context (ours are: importing "with
+            # context" makes the macros anew on every page, each a reference cycle).
+            "current_path": self.current_path,
+            "abs_url": self.abs_url,
+            "body": self.body,
+            "figures": self.figures,
+            "term_for": archive.term,
+            "photo_by_id": archive.photo_by_id.get,
+            "srcset": self.srcset,
+            "media": urls.media,
+            "ext": images.EXTENSIONS,
+            "static": lambda: urls.STATIC,
+        }
+
+    def filters(self) -> dict[str, Any]:
+        return {"zh_date": zh_date, "absolute": self.absolute,
+                # HTML carried as text inside XML (Atom <content type="html">) must be escaped once more.
+                "as_text": as_text, "iso": iso}
+
+    def current_path(self) -> str:
+        return self.page
+
+    def url(self, target: Any, number: int = 1) -> str:
+        path = self.linker.path(target)
+        if number > 1:
+            path = urls.paged(path, number)
+        if self._marking:
+            self._marked += 1
+            return f"{_MARK}{path}{_MARK}"   # made relative to each page that shows the fragment
+        return urls.relative(self.page, path, self.config.file_urls)
+
+    def once(self, macro: Any, *args: Any) -> Markup:
+        """macro(*args), rendered once per build and reused: for macros that show only their
+        arguments (the same on every page), such as an article in a list. A list page is
+        mostly its items, and each article is listed on about ten pages. Keyed by the macro's
+        name and the arguments (objects by identity: the archive's objects live as long as
+        this environment). The links in it are made relative to each page that shows it."""
+        key = (macro.name, *(a if isinstance(a, (str, int)) else id(a) for a in args))
+        found = self._fragments.get(key)
+        if found is None:
+            self._marking += 1
+            links = self._marked
+            try:
+                text = str(macro(*args))
+            finally:
+                self._marking -= 1
+            if text.count(_MARK) != 2 * (self._marked - links):
+                return macro(*args)    # the mark is in the text itself (a control character): not kept
+            found = (text, args)
+            if self._fragments and len(self._fragments) >= FRAGMENTS:
+                del self._fragments[next(iter(self._fragments))]   # the oldest
+            self._fragments[key] = found
+        if self._marking:
+            return Markup(found[0])    # inside another fragment: its links are made relative with it
+        page, file_urls = self.page, self.config.file_urls
+        parts = found[0].split(_MARK)    # text, path, text, path, …, text
+        parts[1::2] = [escape(urls.relative(page, html.unescape(p) if "&" in p else p, file_urls))
+                       for p in parts[1::2]]
+        return Markup("".join(parts))
+
+    def abs_url(self, target: Any) -> str:
+        return urls.absolute(self.config.base_url, self.linker.path(target))
+
+    def body(self, article: Article) -> Markup:
+        """The article's HTML, its links to other articles' files (and to site paths) made links to their pages."""
+        archive = self.archive
+
+        def resolve(m: re.Match) -> str:
+            written = html.unescape(m.group(1))
+            if links.kind(written) == links.SITE:       # made relative, so the site works under any path
+                path = links.site_path(written)
+            else:
+                source = links.article_source(article.source, written)
+                target = archive.article_by_id.get(archive.article_by_source.get(source or "", ""))
+                if target is None:
+                    return 'href="#"'
+                path = urls.article(target)
+            link = urls.relative(self.page, path + (m.group(2) or ""), self.config.file_urls)
+            return f'href="{link}"'
+        return Markup(_ARTICLE_HREF.sub(resolve, article.body_html))
+
+    def figures(self, article: Article) -> list[tuple[Any, Photo]]:
+        return [(f, self.archive.photo_by_id[f.photo]) for f in self.archive.figures.get(article.id, ())]
+
+    def srcset(self, photo: Photo) -> images.Srcset:
+        return images.srcset(photo, self.config.images)
+
+    def share_image(self, photo: Photo) -> dict[str, Any]:
+        """The rendition link previews use (a JPEG every crawler reads), absolute, with its size."""
+        s = images.srcset(photo, self.config.images)
+        return {"url": urls.absolute(self.config.base_url, urls.media(s.key, s.fallback, "jpg")),
+                "width": s.fallback, "height": round(s.height * s.fallback / s.width) if s.width else 0}
+
+    def publisher(self) -> dict[str, Any]:
+        return seo.publisher(self.config.organization or self.config.title, self.config.base_url)
+
+    def article_ld(self, article: Article) -> Markup:
+        authors = []
+        for name in article.names("reporter"):
+            term = self.archive.term("reporter", name.name)
+            authors.append(seo.person(name.name, name.role or (term.role if term else ""),
+                                      self.abs_url(term) if term else ""))
+        pictures = [self.share_image(p)["url"] for _, p in self.figures(article)]
+        return seo.json_ld(seo.news_article(
+            article, url=self.abs_url(article), images=[u for u in pictures if u], authors=authors,
+            publisher_data=self.publisher(), sections=[n.name for n in article.names("street")]))
+
+    def photo_ld(self, photo: Photo) -> Markup:
+        credit = photo.credit
+        term = self.archive.term("reporter", credit.name) if credit and credit.name else None
+        shared = self.share_image(photo)
+        return seo.json_ld(seo.image_object(
+            photo, url=self.abs_url(photo), content_url=shared["url"], size=(shared["width"], shared["height"]),
+            creator=seo.creator_of(credit, self.abs_url(term) if term else ""), publisher_data=self.publisher()))
+
+    def absolute(self, text: str) -> Markup:
+        return Markup(seo.absolute_links(str(text), urls.absolute(self.config.base_url, self.page)))
+
+
+def as_text(value: object) -> Markup:
+    return Markup(html.escape(str(value), quote=False))
+
+
+def iso(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+def zh_date(value: Any, with_time: bool = False) -> str:
+    if value is None:
+        return ""
+    text = f"{value.year}年{value.month}月{value.day}日"
+    if with_time and (value.hour or value.minute):
+        text += f" {value:%H:%M}"
+    return text
