@@ -55,7 +55,10 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
 
     title = _text(data.get("title"))
     if not title:
-        err("missing 'title'" if "title" not in data else "'title' must be text", "title")
+        if "title" not in data:
+            err("missing 'title'", "title")
+        else:
+            err("'title' must be text", "title")
 
     date = _date(data, "date", config, err, required=True)
     updated = _date(data, "updated", config, err, required=False)
@@ -67,7 +70,7 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         slug_line = doc.line("slug")
         given = clean_slug(str(data["slug"]))
         if given is None:
-            err(f"slug '{data['slug']}' must be lower-case ASCII letters, digits and hyphens", "slug")
+            err("slug '{slug}' must be lower-case ASCII letters, digits and hyphens", "slug", slug=data["slug"])
         else:
             slug = given
 
@@ -163,10 +166,10 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err, warn=None) -
             role = normalize(item.get("role") or "")
             item = item.get("name")
             if item is None:
-                err(f"each {tax.key} needs a 'name'", *path)
+                err("each {key} needs a 'name'", *path, key=tax.key)
                 continue
         if not isinstance(item, str) or not normalize(item):
-            err(f"'{tax.key}' must be a name, a list of names, or a list of {{name, role}}", *path)
+            err("'{key}' must be a name, a list of names, or a list of {{name, role}}", *path, key=tax.key)
             continue
         name = normalize(item)
         if registry is None:
@@ -235,7 +238,7 @@ def _photos(value: Any, err, doc: yamlfile.YamlDoc) -> tuple[PhotoRef, ...]:
         file = item.strip().replace("\\", "/")
         parts = PurePosixPath(file).parts
         if file.startswith("/") or ".." in parts or ":" in file.split("/")[0]:
-            err(f"photo '{file}' must be a path inside photos/ (no '..', not absolute)", "photos", i)
+            err("photo '{file}' must be a path inside photos/ (no '..', not absolute)", "photos", i, file=file)
             continue
         refs.append(PhotoRef(file=str(PurePosixPath(file)), caption=caption, credit=credit,
                              line=doc.line("photos", i)))
@@ -245,12 +248,12 @@ def _photos(value: Any, err, doc: yamlfile.YamlDoc) -> tuple[PhotoRef, ...]:
 def _date(data: dict, key: str, config: Config, err, required: bool) -> datetime | None:
     if key not in data or data[key] is None:
         if required:
-            err(f"missing '{key}'", key)
+            err("missing '{key}'", key, key=key)
         return None
     try:
         return dates.parse(data[key], config.tz)
-    except ValueError as exc:
-        err(str(exc), key)
+    except dates.DateError as exc:
+        err(exc.template, key, value=exc.value)
         return None
 
 

@@ -37,6 +37,7 @@ from . import (
     trial,
 )
 from .config import Config
+from .i18n import ENGLISH, ntr, tr
 from .links import site_problems
 from .model import Article, Photo
 from .problems import Problem, error, errors
@@ -58,11 +59,25 @@ class BuildResult:
     removed: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    drafts: int = 0               # drafts left out of this build
+    scheduled: int = 0            # articles dated in the future, left out until then
+    next_scheduled: str = ""      # when the first of those is due (site timezone), or ""
 
-    def summary(self) -> str:
-        return (f"{self.articles} articles, {self.photos} photos, {self.pages} pages, "
-                f"{self.renditions_made + self.renditions_reused} renditions ({self.renditions_made} new), "
-                f"{self.written} files written in {self.seconds:.2f} s")
+    def summary(self, lang: str = ENGLISH) -> str:
+        return tr(lang, "{articles} articles, {photos} photos, {pages} pages, {renditions} renditions ({new} new), "
+                  "{written} files written in {seconds} s", articles=self.articles, photos=self.photos,
+                  pages=self.pages, renditions=self.renditions_made + self.renditions_reused,
+                  new=self.renditions_made, written=self.written, seconds=f"{self.seconds:.2f}") + self.left_out(lang)
+
+    def left_out(self, lang: str = ENGLISH) -> str:
+        """'; left out: 1 draft, 2 scheduled (the next due 2026-12-01 08:00: build again then)', or ''."""
+        if not self.drafts and not self.scheduled:
+            return ""
+        parts = [ntr(lang, "{n} draft", "{n} drafts", self.drafts)] if self.drafts else []
+        if self.scheduled:
+            parts.append(tr(lang, "{n} scheduled (the next due {when}: build again then)",
+                            n=self.scheduled, when=self.next_scheduled))
+        return tr(lang, "; left out: {parts}", parts=tr(lang, ", ").join(parts))
 
 
 @dataclass(frozen=True)
@@ -164,6 +179,8 @@ def index_(run: Run) -> bool:
                                      _remembered(slugify, run.state.slugs))
     run.result.problems += found
     run.result.articles, run.result.photos = len(run.archive.articles), len(run.archive.photos)
+    run.result.drafts, run.result.scheduled, due = index.left_out(run.articles, run.config, run.now)
+    run.result.next_scheduled = f"{due.astimezone(run.config.tz):%Y-%m-%d %H:%M}" if due else ""
     return True
 
 
@@ -262,7 +279,8 @@ def save(run: Run) -> bool:
     run.decision.remember(run.state, run.planned, run.archive)
     run.state.pages_settings = run.page_settings
     run.store.save(run.state)
-    summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}
+    summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
+                                                     "drafts", "scheduled", "next_scheduled")}
     summary["renditions_reused"] += result.renditions_made
     summary["problems"] = list(result.problems)
     run.store.save_head({"signature": cache.site_signature(run.inputs, run.config), "summary": summary,

@@ -104,6 +104,13 @@ def is_published(article: Article, config: Config, now: datetime) -> bool:
     return config.future or article.date <= now
 
 
+def left_out(articles: list[Article], config: Config, now: datetime) -> tuple[int, int, datetime | None]:
+    """The drafts and the scheduled articles a build leaves out, and when the next of those is due."""
+    drafts = sum(a.draft and not config.drafts for a in articles)
+    due = [a.date for a in articles if not config.future and a.date > now and not (a.draft and not config.drafts)]
+    return drafts, len(due), min(due, default=None)
+
+
 def build(articles: list[Article], photos: list[Photo], config: Config, now: datetime,
           make_slug: Callable[[str], str] = slugify) -> tuple[Archive, list[Problem]]:
     """The archive's indexes. `make_slug` makes a term's slug when its registry gives none (the
@@ -111,9 +118,13 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     problems: list[Problem] = _duplicates(articles, photos)
     for article in articles:
         if article.date > now and not article.draft:
-            note = "" if config.future else " (left out until then; --future includes it)"
-            problems.append(warning(article.source, article.date_line, f"dated in the future: scheduled for "
-                                    f"{article.date:%Y-%m-%d %H:%M}{note}"))
+            when = f"{article.date:%Y-%m-%d %H:%M}"
+            if config.future:
+                problems.append(warning(article.source, article.date_line, "dated in the future: scheduled for "
+                                        "{when}", when=when))
+            else:
+                problems.append(warning(article.source, article.date_line, "dated in the future: scheduled for "
+                                        "{when} (left out until then; --future includes it)", when=when))
     published = sorted((a for a in articles if is_published(a, config, now)),
                        key=lambda a: (a.date, a.slug), reverse=True)
     photo_by_id = {p.id: p for p in photos}
@@ -168,12 +179,16 @@ def _figures(article: Article, photo_by_id: dict[str, Photo], config: Config,
         photo = photo_by_id.get(ref.file)
         if photo is None:
             hint = _closest(ref.file, photo_by_id)
-            problems.append(error(article.source, ref.line, f"photo '{ref.file}' not found in photos/"
-                                  + (f" — did you mean '{hint}'?" if hint else "")))
+            if hint:
+                problems.append(error(article.source, ref.line, "photo '{file}' not found in photos/ — did you "
+                                      "mean '{hint}'?", file=ref.file, hint=hint))
+            else:
+                problems.append(error(article.source, ref.line, "photo '{file}' not found in photos/",
+                                      file=ref.file))
             continue
         if ref.file in listed:
             # Shown once: a second listing would repeat the figure and the photo page's 刊登于 entry.
-            problems.append(warning(article.source, ref.line, f"photo '{ref.file}' is listed twice (shown once)"))
+            problems.append(warning(article.source, ref.line, "photo '{file}' is listed twice (shown once)", file=ref.file))
             continue
         listed.add(ref.file)
         credit = photo.credit
@@ -249,11 +264,11 @@ def _unlabelled(article: Article, ref: PhotoRef, figure: Figure) -> list[Problem
     sidecar = posixpath.splitext(f"photos/{ref.file}")[0] + ".yaml"
     found = []
     if not figure.caption:
-        found.append(warning(article.source, ref.line, f"photo '{ref.file}' has no caption "
-                             f"(add 'caption:' here or to {sidecar})"))
+        found.append(warning(article.source, ref.line, "photo '{file}' has no caption "
+                             "(add 'caption:' here or to {sidecar})", file=ref.file, sidecar=sidecar))
     if figure.credit is None and not ref.credit:   # a bad credit here is already an error
-        found.append(warning(article.source, ref.line, f"photo '{ref.file}' has no credit "
-                             f"(add 'credit:' here or to {sidecar})"))
+        found.append(warning(article.source, ref.line, "photo '{file}' has no credit "
+                             "(add 'credit:' here or to {sidecar})", file=ref.file, sidecar=sidecar))
     return found
 
 
@@ -315,8 +330,8 @@ def _duplicates(articles: list[Article], photos: list[Photo]) -> list[Problem]:
                 fix = "set a different 'slug:'" if what == "article" else "rename one of them"
                 # An article points at its 'slug:' line; a photo file has no lines.
                 line = getattr(item, "slug_line", 0)
-                problems.append(error(item.source, line, f"{what} slug '{item.slug}' is already used by "
-                                      f"{first[item.slug]} ({fix})"))
+                problems.append(error(item.source, line, "{what} slug '{slug}' is already used by "
+                                      "{first} ({fix})", what=what, slug=item.slug, first=first[item.slug], fix=fix))
             else:
                 first[item.slug] = item.source
     return problems

@@ -12,6 +12,7 @@ from PIL import UnidentifiedImageError
 from . import dates, embedded, images, yamlfile
 from .articles import names_for, unknown_field
 from .config import Config
+from .i18n import N_
 from .model import Credit, Photo
 from .names import normalize
 from .problems import Problem, error, warning
@@ -70,8 +71,8 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
     if fields.get("date") is not None:
         try:
             date = dates.parse(fields["date"], config.tz)
-        except ValueError as exc:
-            err(str(exc), "date")
+        except dates.DateError as exc:
+            err(exc.template, "date", value=exc.value)
     terms = {}
     for tax in config.taxonomies:
         if tax.key in fields and not tax.credits:
@@ -125,7 +126,7 @@ def _image_info(data: bytes, max_pixels: int) -> tuple[tuple[int, int, dict] | N
     at all when the photo's renditions are cached.
     """
     if not data:
-        return None, "the photo file is empty (0 bytes)"
+        return None, N_("the photo file is empty (0 bytes)")
     try:
         with warnings.catch_warnings(), images.open_image(data, max_pixels) as img:
             warnings.simplefilter("ignore")   # about broken metadata, naming no file: not useful

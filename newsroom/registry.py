@@ -96,7 +96,7 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
         text = file.read_text(encoding="utf-8-sig")
         doc = yamlfile.load(text)
     except OSError as exc:
-        return build(shown_as, []), [error(shown_as, 0, f"cannot read registry: {exc.strerror}")]
+        return build(shown_as, []), [error(shown_as, 0, "cannot read registry: {reason}", reason=exc.strerror)]
     except UnicodeDecodeError:
         return build(shown_as, []), [error(shown_as, 0, "registry is not UTF-8 text")]
     except yamlfile.YamlError as exc:
@@ -121,7 +121,7 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
         slug = clean_slug(raw_slug) if raw_slug is not None else slugify(name)
         if slug is None:
             problems.append(error(shown_as, doc.line(i, "slug"),
-                                  f"slug '{raw_slug}' must be lower-case ASCII letters, digits and hyphens"))
+                                  "slug '{slug}' must be lower-case ASCII letters, digits and hyphens", slug=raw_slug))
             slug = slugify(str(raw_slug))
         aliases = item.get("aliases") or []
         if not isinstance(aliases, list):
@@ -131,7 +131,8 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
                       aliases=tuple(normalize(a) for a in aliases if normalize(a)))
         for label, value, seen in (("name", compact(name), seen_names), ("slug", slug, seen_slugs)):
             if value in seen:
-                problems.append(error(shown_as, line, f"duplicate {label} '{value}' (first on line {seen[value]})"))
+                problems.append(error(shown_as, line, "duplicate {label} '{value}' (first on line {first})", label=label, value=value,
+                                  first=seen[value]))
             seen[value] = line
         entries.append(entry)
     return build(shown_as, entries), problems

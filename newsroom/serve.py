@@ -30,7 +30,7 @@ import watchfiles
 from . import builder, i18n, photos, render
 from .config import Config
 from .i18n import tr
-from .problems import Problem, count_line, errors, report
+from .problems import Problem, count_line, error, errors, report
 
 HOST = "127.0.0.1"
 PREVIEW = ".preview"   # the preview's folder in the archive (never site/, which gets published)
@@ -307,8 +307,8 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
             interrupts.building = False
             preview.published(result.ok, result.problems, language)
             serving.start()
-            say(f"serving {config.output} at http://{HOST}:{server.server_address[1]}/ "
-                "(drafts and scheduled articles included; Ctrl-C to stop)")
+            say(tr(language, "serving {folder} at {url} (drafts and scheduled articles included; Ctrl-C to stop)",
+                   folder=config.output, url=f"http://{HOST}:{server.server_address[1]}/"))
             while not interrupts.requested:
                 try:
                     changes = watcher.changes.get(timeout=0.25)
@@ -330,7 +330,7 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
             if serving.is_alive():
                 server.shutdown()
             server.server_close()
-    say("stopped")
+    say(tr(i18n.choose(lang, config.language), "stopped"))
     return 0
 
 
@@ -344,17 +344,19 @@ def rebuild(load: Loader, options: builder.Options, say: Callable[[str], None], 
     try:
         result = builder.build(config, problems, options)
     except Exception as exc:  # noqa: BLE001 - a bug in a build must not take the server down
-        result = builder.BuildResult(problems=[*problems, Problem("(build)", 0, "error", f"internal error: {exc!r}")])
+        result = builder.BuildResult(problems=[*problems, error("(build)", 0, "internal error: {exc}", exc=repr(exc))])
     seconds = time.perf_counter() - started
     text = report(result.problems, language)
     if text and (not result.ok or not quiet):
         say(text)
     if result.ok and first:
-        say(result.summary())
+        say(result.summary(language))
     elif result.ok:
-        say(f"rebuilt in {seconds:.2f} s: {result.written} files written, {result.removed} removed")
+        say(tr(language, "rebuilt in {seconds} s: {written} files written, {removed} removed",
+               seconds=f"{seconds:.2f}", written=result.written, removed=result.removed))
     else:
-        say(f"build failed in {seconds:.2f} s: the browser shows the problems until they are fixed")
+        say(tr(language, "build failed in {seconds} s: the browser shows the problems until they are fixed",
+               seconds=f"{seconds:.2f}"))
     if verbose:
         say("\n".join(f"  {name:<14} {s:7.3f} s" for name, s in result.timings.items()))
     return result, language
