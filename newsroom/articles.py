@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import dates, yamlfile, yamlfix
+from . import dates, notices, yamlfile, yamlfix
 from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef
@@ -53,6 +53,9 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     def err(message: str, *path: object, **params: object) -> None:
         problems.append(error(source, doc.line(*path), message, **params))
 
+    def warn(message: str, *path: object, **params: object) -> None:
+        problems.append(warning(source, doc.line(*path), message, **params))
+
     title = _text(data.get("title"))
     if not title:
         if "title" not in data:
@@ -83,11 +86,12 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     for tax in config.taxonomies:
         if tax.key in data:
             terms[tax.key] = names_for(tax, data[tax.key], config, lambda m, *p, k=tax.key, **kw: err(m, k, *p, **kw),
-                                       lambda m, k=tax.key, **kw: problems.append(warning(source, doc.line(k), m, **kw)))
+                                       lambda m, *p, k=tax.key, **kw: warn(m, k, *p, **kw))
 
     photos = _photos(data.get("photos"), err, doc)
+    record = notices.parse(data, doc, date, config, err)
 
-    known = FIELDS | {t.key for t in config.taxonomies}
+    known = FIELDS | notices.FIELDS | {t.key for t in config.taxonomies}
     problems += [unknown_field(source, doc.line(key), key, known) for key in data if key not in known]
     # A reminder for a story about to be published: not for a draft, nor beside errors to fix first.
     if "reporter" in known and "reporter" not in data and not draft and not errors(problems):
@@ -108,7 +112,8 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         source=source, slug=slug, title=title, date=date, updated=updated,
         body=body_html.encode("utf-8"), summary=summary, terms=terms, photos=photos,
         draft=draft, links=link_lines, slug_line=slug_line,
-        date_line=doc.line("date"),
+        date_line=doc.line("date"), aliases=record.aliases, corrections=record.corrections,
+        withdrawn=record.withdrawn,
     ), problems
 
 
@@ -151,7 +156,8 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err, warn=None) -
     """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names.
 
     Names typed in one text with Chinese (or ASCII) punctuation between them (张鹏，陈涛) are
-    split, and `warn` (if given) is told the list form to write instead.
+    split; `warn(message, *path, **params)` (if given) is told the list form to write instead,
+    and hears of old names (renamed in the registry).
     """
     items = _split(value)
     if warn is not None and len(items) > (len(value) if isinstance(value, list) else 1):
@@ -179,6 +185,9 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err, warn=None) -
             if entry is None:
                 unknown(tax.key, name, registry, lambda m, p=path, **kw: err(m, *p, **kw))
                 continue
+            if warn is not None and registry.renamed(name):
+                warn("{key} '{name}' is now called '{new}' ({file}): write '{new}'", *path,
+                     key=tax.key, name=name, new=entry.name, file=registry.path)
             name = entry.name
         if name not in (n.name for n in result):
             result.append(Name(name, role))

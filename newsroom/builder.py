@@ -26,11 +26,13 @@ from . import (
     depends,
     images,
     index,
+    moved,
     output,
     pages,
     parallel,
     publish,
     rebuild,
+    redirects,
     render,
     renditions,
     search,
@@ -62,6 +64,8 @@ class BuildResult:
     drafts: int = 0               # drafts left out of this build
     scheduled: int = 0            # articles dated in the future, left out until then
     next_scheduled: str = ""      # when the first of those is due (site timezone), or ""
+    notes: list[str] = field(default_factory=list)        # "moved: /old/ -> /new/" lines
+    redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
 
     def summary(self, lang: str = ENGLISH) -> str:
         return tr(lang, "{articles} articles, {photos} photos, {pages} pages, {renditions} renditions ({new} new), "
@@ -115,6 +119,7 @@ class Run:
     published: dict[str, str] = field(default_factory=dict)   # the output folder's manifest
     prints: depends.Fingerprints | None = None
     decision: rebuild.Decision | None = None
+    living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
 
 
 def build(config: Config, config_problems: list[Problem], options: Options = Options(),
@@ -187,6 +192,11 @@ def index_(run: Run) -> bool:
 def plan(run: Run) -> bool:
     run.planned = pages.plan(run.archive, run.config)
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
+    record, found = moved.load(run.config.root)
+    run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles))
+    run.planned += run.living.pages
+    run.result.problems += found + list(run.living.problems)
+    run.result.notes, run.result.redirects = list(run.living.notes), redirects.pairs(run.living.redirects)
     waiting = {article_url(a): a.source for a in run.articles}
     run.result.problems += site_problems(run.archive.articles, waiting, (page.path for page in run.planned))
     run.result.pages = len(run.planned)
@@ -271,6 +281,14 @@ def render_and_write(run: Run) -> bool:
     return True
 
 
+def record(run: Run) -> bool:
+    """Keep moved.yaml: every address each article has been published at (not from a
+    preview, which shows drafts and publishes nothing)."""
+    if not run.options.serve:
+        moved.save(run.config.root, run.living.record)
+    return True
+
+
 def save(run: Run) -> bool:
     """Remember this build for the next one: parsed files, pages, and the inputs' signature."""
     if run.store is None:
@@ -290,7 +308,7 @@ def save(run: Run) -> bool:
 
 STAGES: tuple[tuple[str, Callable[[Run], bool]], ...] = (
     ("check", check), ("read", read), ("index", index_), ("plan", plan), ("images", images_),
-    ("depends", decide), ("render+write", render_and_write), ("save", save))
+    ("depends", decide), ("render+write", render_and_write), ("record", record), ("save", save))
 
 
 def _save_parsed(run: Run) -> None:
