@@ -9,12 +9,13 @@ describes the records and why the stages are in this order.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -39,9 +40,13 @@ from . import (
     trial,
 )
 from .config import Config
+from .editions import read_editions
 from .i18n import ENGLISH, ntr, tr
 from .links import site_problems
 from .model import Article, Photo
+from .printing import NONE as NO_EDITIONS
+from .printing import Editions
+from .printing import build as build_editions
 from .problems import Problem, error, errors
 from .slugs import slugify
 from .urls import article as article_url
@@ -119,6 +124,8 @@ class Run:
     published: dict[str, str] = field(default_factory=dict)   # the output folder's manifest
     prints: depends.Fingerprints | None = None
     decision: rebuild.Decision | None = None
+    printed: Editions = NO_EDITIONS                   # the printed paper (printing.py)
+    plan_key: str = ""                                # what else the plan was made from: editions, the day
     living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
 
 
@@ -186,11 +193,15 @@ def index_(run: Run) -> bool:
     run.result.articles, run.result.photos = len(run.archive.articles), len(run.archive.photos)
     run.result.drafts, run.result.scheduled, due = index.left_out(run.articles, run.config, run.now)
     run.result.next_scheduled = f"{due.astimezone(run.config.tz):%Y-%m-%d %H:%M}" if due else ""
+    files, found = read_editions(run.config.root, run.config.content_dir)
+    run.printed, more = build_editions(run.archive, run.articles, files, run.config.paper)
+    run.result.problems += found + more
     return True
 
 
 def plan(run: Run) -> bool:
-    run.planned = pages.plan(run.archive, run.config)
+    run.planned = pages.plan(run.archive, run.config, run.printed, run.now.date())
+    run.plan_key = hashlib.sha256(f"{run.now.date()}|{run.printed.editions!r}".encode()).hexdigest()
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
     record, found = moved.load(run.config.root)
     run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles))
@@ -247,7 +258,7 @@ def decide(run: Run) -> bool:
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(render.template_dirs(config))}"
     published = output.manifest(config.output) if run.store is not None else {}
     remembered = state.pages if state.pages_settings == run.page_settings and published else {}
-    changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, uses)
+    changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, uses, run.plan_key)
     run.prints = depends.Fingerprints(run.archive, {s: e.digest for s, e in state.articles.items()}, uses)
     run.decision = rebuild.decide(changed, run.planned, run.prints, published)
     run.published = published
@@ -295,6 +306,7 @@ def save(run: Run) -> bool:
         return True
     result = run.result
     run.decision.remember(run.state, run.planned, run.archive)
+    run.state.plan_key = run.plan_key
     run.state.pages_settings = run.page_settings
     run.store.save(run.state)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
@@ -339,8 +351,9 @@ def _template_source(env: jinja2.Environment, name: str) -> str | None:
 
 
 def _valid_until(articles: list, config: Config, now: datetime) -> float:
-    """When the next scheduled (future-dated) article goes live and the site must change."""
+    """When the site must change though no file did: the next scheduled (future-dated) article
+    goes live, or a new day begins (the home page's 历史上的今天)."""
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo).timestamp()
     if config.future:
-        return float("inf")
-    waiting = [a.date.timestamp() for a in articles if a.date > now]
-    return min(waiting, default=float("inf"))
+        return tomorrow
+    return min([tomorrow, *(a.date.timestamp() for a in articles if a.date > now)])

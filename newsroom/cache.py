@@ -83,6 +83,7 @@ def inputs_signature(config: Config, template_folders: Iterable[Path], extra: st
     """Size and mtime of every input file, and `extra` (the settings hash and the options):
     equal means nothing to do. Also the (size, mtime) of every file found, by path."""
     files = [config.root / "site.yaml", config.root / "moved.yaml",   # moved.py's record
+             config.root / "editions.yaml",
              *(config.root / t.registry for t in config.taxonomies if t.registry)]
     folders = [config.content_dir, config.photos_dir, *template_folders]
     return tree_signature(folders, files, extra)
@@ -180,6 +181,9 @@ class State:
     placed: dict[str, tuple[int, ...]] = field(default_factory=dict)
     visible: tuple[str, ...] = ()
     scheduled: frozenset[str] = frozenset()
+    # What else the plan was made from (the print editions, the day): while it is the same,
+    # `placed` still says which pages an article's edit can change.
+    plan_key: str = ""
 
 
 SHARDS = 64
@@ -203,7 +207,8 @@ class Store:
             return State()
         state = State(settings=meta["settings"], pages=meta["pages"], pages_settings=meta["pages_settings"],
                       search=meta.get("search", {}), slugs=meta.get("slugs", {}), placed=meta.get("placed", {}),
-                      visible=meta.get("visible", ()), scheduled=meta.get("scheduled", frozenset()))
+                      visible=meta.get("visible", ()), scheduled=meta.get("scheduled", frozenset()),
+                      plan_key=meta.get("plan_key", ""))
         for n in range(SHARDS):
             shard = _load(self.folder / f"parsed-{n:02d}.pickle")
             if not isinstance(shard, dict):
@@ -227,7 +232,7 @@ class Store:
                                              "pages": state.pages, "pages_settings": state.pages_settings,
                                              "search": state.search, "slugs": state.slugs,
                                              "placed": state.placed, "visible": state.visible,
-                                             "scheduled": state.scheduled})
+                                             "scheduled": state.scheduled, "plan_key": state.plan_key})
 
     def load_head(self) -> dict[str, Any]:
         head = _load(self.head)

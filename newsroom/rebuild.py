@@ -36,21 +36,22 @@ class Changes:
     edited_in_place: bool                 # each edited article appears where it did, linked the same way
     placed: dict[str, tuple[int, ...]] = field(default_factory=dict)   # last build's article id -> page indexes
     text_only_templates: bool = True      # no template reads article text from the archive directly
+    same_plan_inputs: bool = True         # the plan's other inputs (print editions, the day) are the same
 
     @property
     def case(self) -> str:
         if not self.remembered:
             return EVERYTHING
         if (self.placed and self.same_pages and self.same_articles_shown and self.same_files
-                and self.edited_in_place and self.text_only_templates):
+                and self.edited_in_place and self.text_only_templates and self.same_plan_inputs):
             return EDITED_IN_PLACE
         return RECHECK
 
 
 def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archive, planned: list[pages.Page],
-            remembered: dict[str, str], uses: dict[str, tuple[str, ...]]) -> Changes:
+            remembered: dict[str, str], uses: dict[str, tuple[str, ...]], plan_key: str = "") -> Changes:
     """`before`: the last build's parsed articles and photos (cache entries by source);
-    `state`: this build's, after reading."""
+    `state`: this build's, after reading; `plan_key`: a hash of the plan's other inputs."""
     old_articles, old_photos = before
     edited = tuple(source for source, entry in state.articles.items()
                    if entry.value is not getattr(old_articles.get(source), "value", None))
@@ -66,6 +67,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
                             for s in edited),
         placed=state.placed,
         text_only_templates=depends.text_safe(uses),
+        same_plan_inputs=state.plan_key == plan_key,
     )
 
 

@@ -148,7 +148,8 @@ class Theme:
     def publisher(self) -> dict[str, Any]:
         return seo.publisher(self.config.organization or self.config.title, self.config.base_url)
 
-    def article_ld(self, article: Article) -> Markup:
+    def article_ld(self, article: Article, printed: tuple = ()) -> Markup:
+        """`printed`: the article's print placements (printing.Placement); the first is described."""
         authors = []
         for name in article.names("reporter"):
             term = self.archive.term("reporter", name.name)
@@ -157,7 +158,9 @@ class Theme:
         pictures = [self.share_image(p)["url"] for _, p in self.figures(article)]
         return seo.json_ld(seo.news_article(
             article, url=self.abs_url(article), images=[u for u in pictures if u], authors=authors,
-            publisher_data=self.publisher(), sections=[n.name for n in article.names("street")]))
+            publisher_data=self.publisher(), sections=[n.name for n in article.names("street")],
+            printed=seo.print_fields(printed[0].paper, printed[0].date, printed[0].issue, printed[0].page,
+                                     printed[0].name) if printed else None))
 
     def photo_ld(self, photo: Photo) -> Markup:
         credit = photo.credit
