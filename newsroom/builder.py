@@ -98,6 +98,7 @@ class Options:
     progress: Callable[[int, int], None] | None = None
     incremental: bool = True      # remember parsed files and pages in ROOT/.cache/build
     executor: str | None = None   # a Dask scheduler (tcp://host:8786) for the image stage
+    reindex: bool = True          # False: leave the search index as published (serve's rebuilds)
 
 
 @dataclass
@@ -275,7 +276,7 @@ def render_and_write(run: Run) -> bool:
     try:
         written = publish.write(run.planned, decision.todo, run.env, run.media, config, run.published, indexer,
                                 result.problems, run.options.jobs, run.options.serve,
-                                (decision.note(run.prints), notes))
+                                (decision.note(run.prints), notes), run.options.reindex)
     except output.OutputError as exc:
         result.problems.append(error(str(config.output), 0, str(exc)))
         return False

@@ -11,6 +11,7 @@ Three parts, one job each:
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import os
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import watchfiles
 
-from . import builder, i18n, photos, render
+from . import builder, i18n, photos, preview_script, render
 from .config import Config
 from .i18n import tr
 from .problems import Problem, count_line, error, errors, report
@@ -38,12 +39,7 @@ PREFIX = "/__newsroom/"
 EVENTS = PREFIX + "events"
 KEEPALIVE = 15.0   # seconds between comments on an idle event stream (finds closed tabs)
 
-RELOAD_JS = b"""// Injected by `python build.py serve` only: reload this tab when the site is rebuilt.
-(function () {
-  var source = new EventSource("/__newsroom/events");
-  source.addEventListener("reload", function () { location.reload(); });
-})();
-"""
+RELOAD_JS = preview_script.SCRIPT
 
 Loader = Callable[[], tuple[Config, list[Problem]]]
 
@@ -123,6 +119,10 @@ class Handler(SimpleHTTPRequestHandler):
             return self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_JS)
         if path == EVENTS:
             return self._events()
+        if path == preview_script.WARNINGS:
+            return self._send(HTTPStatus.OK, "application/json; charset=utf-8",
+                              preview_script.warnings_json(self.preview.problems, self.preview.generation,
+                                                           self.preview.lang))
         if self.preview.failed and _is_page(path):
             return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8",
                               problems_page(self.preview.problems, self.preview.lang))
@@ -304,6 +304,7 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
             watcher.start()   # first: a save during the first build is not missed
             interrupts.building = True
             result, language = rebuild(load, options, say, quiet, verbose, first=True, lang=lang)
+            later = dataclasses.replace(options, reindex=False)
             interrupts.building = False
             preview.published(result.ok, result.problems, language)
             serving.start()
@@ -318,9 +319,12 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
                     changes |= watcher.changes.get_nowait()
                 say(describe(changes, config.root))
                 interrupts.building = True
-                result, language = rebuild(load, options, say, quiet, verbose, lang=lang)
+                # Pages first: the search index (a second of Pagefind) is made when serve starts.
+                result, language = rebuild(load, later, say, quiet, verbose, lang=lang)
                 interrupts.building = False
-                if not result.ok or preview.failed or result.written or result.removed:
+                # New warnings with the same pages (an unknown field fixed) reload too: the bar shows them.
+                if (not result.ok or preview.failed or result.written or result.removed
+                        or set(result.problems) != set(preview.problems)):
                     preview.published(result.ok, result.problems, language)
         except KeyboardInterrupt:
             pass
