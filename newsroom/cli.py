@@ -96,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     command = args.command or "build"
     if not args.root.is_dir():
-        print(f"error: archive folder {args.root} does not exist", file=sys.stderr)
+        print(tr(i18n.choose(args.lang, ""), "error: archive folder {root} does not exist", root=args.root),
+              file=sys.stderr)
         return 1
     if command == "build":
         return run_build(args, write=True)

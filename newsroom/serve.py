@@ -294,7 +294,8 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
     try:
         server = ThreadingHTTPServer((HOST, port), partial(Handler, preview=preview))
     except OSError as exc:
-        print(f"error: cannot serve on {HOST}:{port}: {exc.strerror} (try another --port)", file=sys.stderr)
+        print(tr(i18n.choose(lang, config.language), "error: cannot serve on {address}: {reason} (try another --port)",
+                 address=f"{HOST}:{port}", reason=exc.strerror), file=sys.stderr)
         return 1
     server.daemon_threads = True
     watcher = Watcher(config)
