@@ -17,7 +17,7 @@ from . import config as config_mod
 from .i18n import tr
 from .problems import errors, report
 
-COMMANDS = ("build", "check", "serve", "new")
+COMMANDS = ("build", "check", "serve", "new", "publish")
 
 
 # The shared options each command shows in its --help (all are accepted before the command).
@@ -25,6 +25,8 @@ OPTIONS = {
     "check": {"root", "drafts", "future", "strict", "jobs", "quiet", "verbose", "lang"},
     "serve": {"root", "output", "strict", "jobs", "quiet", "verbose", "lang"},
     "new": {"root", "quiet", "lang"},
+    # What publishes the site as built: no options that change what a build makes.
+    "publish": {"root", "output", "strict", "jobs", "quiet", "lang"},
 }
 DESCRIPTIONS = {
     "build": "Build the archive (content/, photos/) into a static site (ROOT/site), all at once or "
@@ -34,6 +36,8 @@ DESCRIPTIONS = {
              "rebuilt on every save, and the open pages reloaded.",
     "new": "Start an article: write content/articles/YYYY/MM/<slug>.md, dated now, with its "
            "front matter filled in and draft: true, and print its path.",
+    "publish": "Send the last good build to a folder, an SSH host or an S3-compatible store: only "
+               "what changed, media first, deletions last.",
 }
 
 
@@ -69,7 +73,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python build.py",
         description="Build a news and photo archive into a static site.",
-        epilog="Commands: build (default), check, serve, new. "
+        epilog="Commands: build (default), check, serve, new, publish. "
                "Run `python build.py COMMAND --help` for a command's options.",
         parents=[_shared(False)],
     )
@@ -89,6 +93,12 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--street", action="append", default=[], help="a street's name (repeatable)")
     new.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     new.add_argument("--slug", help="the URL name (default: the title's pinyin, shortened)")
+    publish = command("publish", help="send the last good build to a host: only what changed, deletions last")
+    publish.add_argument("target", nargs="?", help="a folder, ssh://user@host/path or s3://bucket/prefix "
+                         "(default: publish.target in site.yaml)")
+    publish.add_argument("--dry-run", action="store_true", help="print what would be sent and deleted, change nothing")
+    publish.add_argument("--max-deletes", type=int, metavar="N",
+                         help="stop if more files would be deleted (default: publish.max_deletes, or 256)")
     return p
 
 
@@ -105,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_build(args, write=False)
     if command == "new":
         return run_new(args)
+    if command == "publish":
+        return run_publish(args)
     return run_serve(args)
 
 
@@ -180,6 +192,35 @@ def run_new(args: argparse.Namespace) -> int:
         print(tr(lang, "it is a draft (draft: true): write the body, check it with `python build.py serve`, "
                  "then set draft: false to publish"), file=sys.stderr)
     return 0
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    from . import deploy
+
+    # What is published is site/ as the last good build left it; sources with errors
+    # (which that build may predate) are refused, so a mistake is never shipped unnoticed.
+    cfg, problems = load_config(args, drafts=False, future=False, file_urls=False)
+    result = builder.build(cfg, problems, builder.Options(strict=args.strict, jobs=args.jobs, write=False))
+    if not result.ok:
+        print(report(result.problems, i18n.choose(args.lang, cfg.language)), file=sys.stderr)
+        print("publish refused: the archive has errors (fix them, build, then publish); nothing was sent",
+              file=sys.stderr)
+        return 1
+    from .serve import PREVIEW
+
+    if cfg.output == cfg.root / PREVIEW:
+        print(f"publish refused: {cfg.output} is the preview (drafts, the reload script); build the site "
+              "with `python build.py` and publish that", file=sys.stderr)
+        return 1
+    target = args.target or cfg.publish_target
+    if not target:
+        print("error: name a target (python build.py publish ssh://user@host/var/www/news) "
+              "or set publish.target in site.yaml", file=sys.stderr)
+        return 1
+    if not args.target and "://" not in target:
+        target = str(cfg.root / target)   # a folder in site.yaml is relative to the archive
+    max_deletes = cfg.publish_max_deletes if args.max_deletes is None else args.max_deletes
+    return deploy.command(cfg.output, target, cfg.base_url, max_deletes, args.dry_run, args.quiet, cfg.cache_dir)
 
 
 def run_serve(args: argparse.Namespace) -> int:
