@@ -98,7 +98,9 @@ class Fingerprints:
     def _article(self, article: Article) -> str:
         archive = self.archive
         source = self.sources.get(article.id)
-        parts = [f"file:{source}" if source else repr(article)]
+        # The file's hash and its path: parsing is a function of both (the slug comes from the
+        # file name), so a file moved unchanged is a different article.
+        parts = [f"file:{article.source}:{source}" if source else repr(article)]
         for figure in archive.figures.get(article.id, ()):
             parts.append(repr(figure))
             parts.append(repr(archive.photo_by_id.get(figure.photo)))
