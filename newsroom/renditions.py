@@ -98,7 +98,8 @@ def _drop_damaged(jobs: list[images.RenditionJob], cache: Path, present: set[str
         (cache / name).unlink(missing_ok=True)
         present.discard(name)
         recorded.pop(name, None)
-        found.append(warning(owner[name].photo, 0, f"its rendition {name} in the cache was damaged: made again"))
+        found.append(warning(owner[name].photo, 0, "its rendition {name} in the cache was damaged: made again",
+                             name=name))
     return found
 
 
