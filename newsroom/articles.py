@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import dates, notices, yamlfile
+from . import dates, desk, notices, yamlfile
 from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef, PrintRef
@@ -84,8 +84,9 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     photos = _photos(data.get("photos"), err, doc)
     prints = _prints(data.get("print"), date, err, doc)
     record = notices.parse(data, doc, date, config, err)
+    desk_fields = desk.parse(data, config, err)
 
-    known = FIELDS | notices.FIELDS | {t.key for t in config.taxonomies}
+    known = FIELDS | notices.FIELDS | desk.FIELDS | {t.key for t in config.taxonomies}
     for key in data:
         if key not in known:
             problems.append(warning(source, doc.line(key), f"unknown field '{key}' (ignored)"))
@@ -105,7 +106,8 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         body=body_html.encode("utf-8"), summary=summary, terms=terms, photos=photos,
         draft=draft, links=link_lines, slug_line=slug_line,
         date_line=doc.line("date"), prints=prints, aliases=record.aliases, corrections=record.corrections,
-        withdrawn=record.withdrawn,
+        withdrawn=record.withdrawn, origin=desk_fields.origin, editor=desk_fields.editor,
+        dateline=desk_fields.dateline, featured=desk_fields.featured,
     ), problems
 
 
