@@ -17,7 +17,8 @@ from .names import normalize
 from .problems import Problem, error, warning
 from .slugs import slugify
 
-EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif"}
+# .pdf: a scan of a printed page as the press makes it (its first page is shown, as a photo).
+EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".pdf"}
 COURTESY_MARKS = ("供图", "提供", "图片来源", "来源", "courtesy")
 SIDECAR_FIELDS = {"caption", "credit", "date", "title", "alt"}
 
