@@ -281,7 +281,7 @@ def render(job: RenditionJob) -> Rendition | Problem:
     except FileNotFoundError:
         return error(job.photo, 0, "the photo file disappeared during the build")
     except Exception as exc:  # noqa: BLE001 - truncated, corrupt, or a codec bug: report, go on
-        return error(job.photo, 0, f"cannot decode the photo (truncated or corrupt?): {exc}")
+        return error(job.photo, 0, "cannot decode the photo (truncated or corrupt?): {reason}", reason=exc)
 
 
 def decode(data: bytes, width: int, max_pixels: int, background: str) -> tuple[Image.Image, tuple[int, int]]:
