@@ -38,7 +38,7 @@ def _text(data: dict[str, Any], key: str, err: Report) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        err(f"'{key}' must be text", key)
+        err("'{key}' must be text", key, key=key)
         return ""
     return normalize(value)
 
@@ -51,8 +51,12 @@ def _editor(data: dict[str, Any], config: Config, err: Report) -> str:
     entry = registry.lookup(name)
     if entry is None:
         hint = registry.suggest(name)
-        tip = f" — did you mean '{hint}'?" if hint else f" (add them to {registry.path})"
-        err(f"unknown editor '{name}' not in {registry.path}{tip}", "editor")
+        if hint:
+            err("unknown editor '{name}' not in {file} — did you mean '{hint}'?", "editor", name=name,
+                file=registry.path, hint=hint)
+        else:
+            err("unknown editor '{name}' not in {file} (add them to {file})", "editor", name=name,
+                file=registry.path)
         return ""
     return entry.name
 

@@ -60,8 +60,11 @@ def choose(archive: Archive, picks: Picks) -> tuple[dict[str, Any], list[Problem
         if article is None:
             known = [a.source for a in archive.articles]
             close = difflib.get_close_matches(_source(name), known, n=1)
-            tip = f" — did you mean '{close[0]}'?" if close else ""
-            problems.append(error(FRONT_FILE, line, f"no published story '{name}'{tip}"))
+            if close:
+                problems.append(error(FRONT_FILE, line, "no published story '{name}' — did you mean '{hint}'?",
+                                      name=name, hint=close[0]))
+            else:
+                problems.append(error(FRONT_FILE, line, "no published story '{name}'", name=name))
         elif article not in chosen:
             chosen.append(article)
     if not picks:
