@@ -194,3 +194,13 @@ def test_after_the_build_that_wrote_moved_yaml_nothing_is_done_until_an_editor_c
         "urls: [/2022/03/02/market/]", "urls: [/2022/03/02/market/, /2022/03/01/market/]"), encoding="utf-8")
     assert run().written > 0                  # an old address added by hand is published
     assert_redirects(root / "site", "2022/03/01/market/", "2022/03/02/market/", "菜市场恢复营业")
+
+
+def test_the_editor_reads_these_messages_in_chinese(root: Path, capsys) -> None:
+    assert build(root) == 0
+    (root / "content/articles/2022/03/market.md").unlink()
+    edit(root, "2022/02/testing.md", "title:", f"aliases: [/{OLD}]\ntitle:")
+    assert build(root, "--lang", "zh") == 1
+    err = capsys.readouterr().err
+    assert "moved.yaml:" in err and "曾发布在 /2022/03/02/market/，但文件已不存在" in err
+    assert f"content/articles/2022/02/testing.md:2: error: 旧网址 /{OLD} 也是 content/articles/2022/02/checkpoint.md 的网址" in err
