@@ -75,7 +75,9 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
     terms = {}
     for tax in config.taxonomies:
         if tax.key in fields and not tax.credits:
-            terms[tax.key] = names_for(tax, fields[tax.key], config, lambda m, *p, k=tax.key: err(m, k, *p))
+            terms[tax.key] = names_for(tax, fields[tax.key], config, lambda m, *p, k=tax.key: err(m, k, *p),
+                                       lambda m, *p, k=tax.key: problems.append(warning(side_source,
+                                                                                        doc.line(k, *p), m)))
     known = SIDECAR_FIELDS | {t.key for t in config.taxonomies}
     for key in fields:
         if key not in known:
