@@ -16,13 +16,12 @@ article appears on dozens of pages; a taxonomy on all of its terms' pages).
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from . import urls
+from . import links, urls
 from .index import Archive, Month, Taxonomy, Term, Year
 from .model import Article, Photo
 from .pages import Page, Pager, Related
@@ -108,10 +107,10 @@ class Fingerprints:
             for name in article.names(tax.key):
                 term = tax.term(name.name)
                 parts.append(f"{tax.key}:{name.name}:{term.slug if term else ''}:{term.role if term else ''}")
-        for target, _line in article.links:
+        for href, _line in article.links:
             # A link to another article shows that article's URL.
-            source = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), target))
-            linked = archive.article_by_id.get(archive.article_by_source.get(source, ""))
+            source = links.article_source(article.source, href) if links.kind(href) == links.ARTICLE else None
+            linked = archive.article_by_id.get(archive.article_by_source.get(source or "", ""))
             parts.append(urls.article(linked) if linked else "#")
         return "\n".join(parts)
 

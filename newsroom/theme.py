@@ -9,14 +9,13 @@ once() are called ~50 times a page (7% of rendering).
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from . import images, seo, urls
+from . import images, links, seo, urls
 from .config import Config
 from .index import Archive
 from .markup import ARTICLE_LINK
@@ -117,15 +116,20 @@ class Theme:
         return urls.absolute(self.config.base_url, self.linker.path(target))
 
     def body(self, article: Article) -> Markup:
-        """The article's HTML, its links to other articles' files made links to their pages."""
+        """The article's HTML, its links to other articles' files (and to site paths) made links to their pages."""
         archive = self.archive
 
         def resolve(m: re.Match) -> str:
-            source = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), m.group(1)))
-            target = archive.article_by_id.get(archive.article_by_source.get(source, ""))
-            if target is None:
-                return 'href="#"'
-            link = urls.relative(self.page, urls.article(target) + (m.group(2) or ""), self.config.file_urls)
+            written = html.unescape(m.group(1))
+            if links.kind(written) == links.SITE:       # made relative, so the site works under any path
+                path = links.site_path(written)
+            else:
+                source = links.article_source(article.source, written)
+                target = archive.article_by_id.get(archive.article_by_source.get(source or "", ""))
+                if target is None:
+                    return 'href="#"'
+                path = urls.article(target)
+            link = urls.relative(self.page, path + (m.group(2) or ""), self.config.file_urls)
             return f'href="{link}"'
         return Markup(_ARTICLE_HREF.sub(resolve, article.body_html))
 

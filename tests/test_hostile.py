@@ -81,7 +81,8 @@ def test_front_matter_is_a_scalar(tmp_path, capsys):
 
 def test_tab_in_front_matter(tmp_path, capsys):
     fails_with(tmp_path, capsys, {A: article("title: 标题\n\tdate: 2022-02-21\n")},
-               f"{A}:3: error: front matter contains a tab: indent YAML with spaces")
+               f"{A}:3: error: front matter contains a tab: indent YAML with spaces — write the line as: "
+               "date: 2022-02-21")
 
 
 @pytest.mark.parametrize("tag", ["!!python/object:os.system", "!!python/object/apply:os.system",
@@ -232,9 +233,12 @@ def test_two_articles_with_one_url(tmp_path, capsys):
     status, lines = check(tmp_path, capsys, {
         A: GOOD, "content/articles/2022/02/b.md": GOOD.replace("title: 标题", "title: 另一篇\nslug: a")})
     assert status == 1
-    # One message, at b.md's 'slug:' line (line 3) where the engine knows it, else for the file.
-    assert len(lines) == 3 and re.fullmatch(r"content/articles/2022/02/b\.md(:3)?: error: article slug 'a' is "
-                                            rf"already used by {A} \(set a different 'slug:'\)", lines[0]), lines
+    # One line for each file, b.md's at its 'slug:' line (line 3) where the engine knows it.
+    assert len(lines) == 4, lines
+    assert re.fullmatch(rf"{A}(:\d+)?: error: article slug 'a' is also used by content/articles/2022/02/b\.md "
+                        r"\(set a different 'slug:'\)", lines[0]), lines
+    assert re.fullmatch(r"content/articles/2022/02/b\.md(:3)?: error: article slug 'a' is "
+                        rf"already used by {A} \(set a different 'slug:'\)", lines[1]), lines
 
 
 def test_two_photos_with_one_url(tmp_path, capsys):
@@ -242,7 +246,8 @@ def test_two_photos_with_one_url(tmp_path, capsys):
                                              "photos/x/a.png": JPEG})
     assert status == 1
     assert "photos/x/a.png: error: photo slug 'x-a' is already used by photos/x/a.jpg (rename one of them)" in lines
-    assert sum(": error: " in line for line in lines) == 1   # one mistake, one message
+    assert "photos/x/a.jpg: error: photo slug 'x-a' is also used by photos/x/a.png (rename one of them)" in lines
+    assert sum(": error: " in line for line in lines) == 2   # one line for each file
 
 
 def test_control_character_in_front_matter(tmp_path, capsys):
