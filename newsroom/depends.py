@@ -146,7 +146,7 @@ def archive_uses(source_of: Callable[[str], str | None], template: str) -> tuple
 # Fields of an article that decide where it appears and how other pages link to it. While
 # they stay the same, an edit changes only the pages that show the article itself.
 PLACING = ("slug", "date", "updated", "draft", "terms", "photos", "links", "corrections", "withdrawn", "aliases",
-           "prints")
+           "prints", "featured")   # featured: the front page an article is (or is no longer) on
 # Archive attributes a template may read without showing any article's title, summary or
 # body (those are reached only through `articles` and `article_by_id`).
 _NO_ARTICLE_TEXT = frozenset({"scheduled", "photos", "photo_by_id", "years", "figures", "photo_users",
