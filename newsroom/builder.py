@@ -322,6 +322,7 @@ def render_and_write(run: Run) -> bool:
         if run.store is None:
             shutil.rmtree(indexer.folder, ignore_errors=True)
     decision.rendered(notes)
+    result.timings["search index"] = indexer.seconds   # a part of render+write, after the pages
     run.state.search = indexer.known
     result.written, result.removed = len(written.written), len(written.removed)
     result.ok = True
