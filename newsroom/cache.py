@@ -26,7 +26,7 @@ from typing import Any
 from .config import Config
 from .output import MARKER
 
-VERSION = 1
+VERSION = 2   # 2: pages' dependencies as read while rendering
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -173,12 +173,13 @@ class State:
     pages_settings: str = ""                                     # settings the pages were made with
     search: dict[str, str] = field(default_factory=dict)         # searchable page -> hash (search.Indexer)
     slugs: dict[str, str] = field(default_factory=dict)          # name -> slug (pinyin is slow to load)
-    # Where each article appeared (depends.article_pages, indexes into the page list) and
-    # which articles the archive showed, so that an edit to one article's text re-checks
-    # only its pages (builder._fingerprints).
-    placed: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # What each page read when it last rendered (depends.encode: object key -> pages and
+    # fields), which articles the archive showed, and whether parses newer than those pages
+    # were kept since (a check, a failed build): rebuild.py decides from these.
+    readers: dict[str, bytes] = field(default_factory=dict)
     visible: tuple[str, ...] = ()
     scheduled: frozenset[str] = frozenset()
+    recheck: bool = False
 
 
 SHARDS = 64
@@ -201,8 +202,9 @@ class Store:
         if not isinstance(meta, dict) or meta.get("version") != VERSION:
             return State()
         state = State(settings=meta["settings"], pages=meta["pages"], pages_settings=meta["pages_settings"],
-                      search=meta.get("search", {}), slugs=meta.get("slugs", {}), placed=meta.get("placed", {}),
-                      visible=meta.get("visible", ()), scheduled=meta.get("scheduled", frozenset()))
+                      search=meta.get("search", {}), slugs=meta.get("slugs", {}), readers=meta.get("readers", {}),
+                      visible=meta.get("visible", ()), scheduled=meta.get("scheduled", frozenset()),
+                      recheck=meta.get("recheck", True))
         for n in range(SHARDS):
             shard = _load(self.folder / f"parsed-{n:02d}.pickle")
             if not isinstance(shard, dict):
@@ -225,8 +227,8 @@ class Store:
         _save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
                                              "pages": state.pages, "pages_settings": state.pages_settings,
                                              "search": state.search, "slugs": state.slugs,
-                                             "placed": state.placed, "visible": state.visible,
-                                             "scheduled": state.scheduled})
+                                             "readers": state.readers, "visible": state.visible,
+                                             "scheduled": state.scheduled, "recheck": state.recheck})
 
     def load_head(self) -> dict[str, Any]:
         head = _load(self.head)
