@@ -57,6 +57,10 @@ class Config:
     summary_length: int = 120
     images: ImageConfig = ImageConfig()
     taxonomies: tuple[TaxonomyConfig, ...] = ()
+    # The taxonomy whose terms sign an article (its byline) and the one that is its section
+    # (breadcrumbs, list items, article:section): the default theme reads these, not keys.
+    byline: str = "reporter"
+    section: str = "street"
     registries: dict[str, registry.Registry] = field(default_factory=dict, compare=False)
     raw_html: str = "sanitize"
     embed_hosts: tuple[str, ...] = EMBED_HOSTS
@@ -84,6 +88,11 @@ class Config:
 
     def taxonomy(self, key: str) -> TaxonomyConfig | None:
         return next((t for t in self.taxonomies if t.key == key), None)
+
+    @property
+    def credit_taxonomy(self) -> str:
+        """The key of the taxonomy photo credits name (`credits: true`), or ''."""
+        return next((t.key for t in self.taxonomies if t.credits), "")
 
     def with_options(self, **options: Any) -> Config:
         return replace(self, **options)
@@ -122,8 +131,10 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
 
     images, image_problems = _images(data.get("images") or {}, doc)
     problems += image_problems
-    taxonomies, tax_problems = _taxonomies(data.get("taxonomies"), doc)
+    roles = {role: get(role, str, default) for role, default in (("byline", "reporter"), ("section", "street"))}
+    taxonomies, tax_problems = _taxonomies(data.get("taxonomies"), doc, roles["byline"])
     problems += tax_problems
+    problems += _unknown_roles(roles, taxonomies, data, doc)
 
     registries: dict[str, registry.Registry] = {}
     for tax in taxonomies:
@@ -148,6 +159,8 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
         summary_length=get("summary_length", int, 120),
         images=images,
         taxonomies=taxonomies,
+        byline=roles["byline"],
+        section=roles["section"],
         registries=registries,
         raw_html="allow" if raw_html == "allow" else "sanitize",
         embed_hosts=tuple(h.strip().lower() for h in embed_hosts),
@@ -248,7 +261,23 @@ def _avif_supported() -> bool:
     return bool(features.check("avif"))
 
 
-def _taxonomies(data: Any, doc: yamlfile.YamlDoc) -> tuple[tuple[TaxonomyConfig, ...], list[Problem]]:
+def _unknown_roles(roles: dict[str, str], taxonomies: tuple[TaxonomyConfig, ...], data: dict[str, Any],
+                   doc: yamlfile.YamlDoc) -> list[Problem]:
+    """`byline:` and `section:` must name a taxonomy; the defaults (reporter, street) may be
+    missing from an archive's own taxonomies, which then has no byline or no section."""
+    keys = {t.key for t in taxonomies}
+    problems = []
+    for role, key in list(roles.items()):
+        if key not in keys:
+            if role in data:
+                problems.append(error("site.yaml", doc.line(role), f"'{role}: {key}' is not one of the taxonomies "
+                                      f"({', '.join(sorted(keys)) or 'none'})"))
+            roles[role] = ""
+    return problems
+
+
+def _taxonomies(data: Any, doc: yamlfile.YamlDoc,
+                byline: str = "reporter") -> tuple[tuple[TaxonomyConfig, ...], list[Problem]]:
     if data is None:
         data = list(DEFAULT_TAXONOMIES)
     if not isinstance(data, list):
@@ -270,7 +299,7 @@ def _taxonomies(data: Any, doc: yamlfile.YamlDoc) -> tuple[tuple[TaxonomyConfig,
             title=str(item.get("title") or key),
             path=str(item["path"]).strip("/"),
             registry=str(item.get("registry") or ""),
-            credits=bool(item.get("credits", key == "reporter")),
+            credits=bool(item.get("credits", key == byline)),
             feeds=bool(item.get("feeds", True)),
         ))
     return tuple(result), problems

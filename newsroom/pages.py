@@ -139,7 +139,7 @@ def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page
         items = tuple(archive.article_by_id[i] for i in term.articles)
         photos = tuple(archive.photo_by_id[i] for i in term.photos)
         extra = {"title": term.name, "taxonomy": tax, "term": term, "photos": photos,
-                 "people": _co_terms(archive, term, "reporter")}
+                 "people": _co_terms(archive, term, config.byline)}
         pages += _list_pages(items, config.page_size, base, "term.html", extra)
         if tax.config.feeds and config.base_url:
             pages.append(Page(urls.feed(base), "feed.xml", {
@@ -189,7 +189,7 @@ def related(archive: Archive, article: Article, limit: int, rank: dict[str, int]
 
 
 def _co_terms(archive: Archive, term: Term, key: str) -> tuple[Term, ...]:
-    """Terms of another taxonomy that share articles with this one (a street's reporters)."""
+    """Terms of another taxonomy (the byline's) that share articles with this one (a street's reporters)."""
     tax = archive.taxonomy(key)
     if tax is None or term.taxonomy == key:
         return ()

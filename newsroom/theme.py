@@ -177,8 +177,9 @@ class Theme:
     def article_ld(self, article: Article) -> Markup:
         self.recorder.whole(article)   # seo.news_article reads it all
         authors = []
-        for name in article.names("reporter"):
-            term = self.term_for("reporter", name.name)
+        byline, section = self.config.byline, self.config.section
+        for name in article.names(byline):
+            term = self.term_for(byline, name.name)
             if term:
                 self.recorder.attribute(term, "role")
             authors.append(seo.person(name.name, name.role or (term.role if term else ""),
@@ -186,12 +187,12 @@ class Theme:
         pictures = [self.share_image(p)["url"] for _, p in self.figures(article)]
         return seo.json_ld(seo.news_article(
             article, url=self.abs_url(article), images=[u for u in pictures if u], authors=authors,
-            publisher_data=self.publisher(), sections=[n.name for n in article.names("street")]))
+            publisher_data=self.publisher(), sections=[n.name for n in article.names(section)]))
 
     def photo_ld(self, photo: Photo) -> Markup:
         self.recorder.whole(photo)   # seo.image_object reads it all
         credit = photo.credit
-        term = self.term_for("reporter", credit.name) if credit and credit.name else None
+        term = self.term_for(self.config.credit_taxonomy, credit.name) if credit and credit.name else None
         shared = self.share_image(photo)
         return seo.json_ld(seo.image_object(
             photo, url=self.abs_url(photo), content_url=shared["url"], size=(shared["width"], shared["height"]),
