@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import dates, yamlfile
+from . import dates, notices, yamlfile
 from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef
@@ -49,6 +49,9 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     def err(message: str, *path: object) -> None:
         problems.append(error(source, doc.line(*path), message))
 
+    def warn(message: str, *path: object) -> None:
+        problems.append(warning(source, doc.line(*path), message))
+
     title = _text(data.get("title"))
     if not title:
         err("missing 'title'" if "title" not in data else "'title' must be text", "title")
@@ -75,11 +78,13 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     terms: dict[str, tuple[Name, ...]] = {}
     for tax in config.taxonomies:
         if tax.key in data:
-            terms[tax.key] = names_for(tax, data[tax.key], config, lambda m, *p, k=tax.key: err(m, k, *p))
+            terms[tax.key] = names_for(tax, data[tax.key], config, lambda m, *p, k=tax.key: err(m, k, *p),
+                                       lambda m, *p, k=tax.key: warn(m, k, *p))
 
     photos = _photos(data.get("photos"), err, doc)
+    record = notices.parse(data, doc, date, config, err)
 
-    known = FIELDS | {t.key for t in config.taxonomies}
+    known = FIELDS | notices.FIELDS | {t.key for t in config.taxonomies}
     for key in data:
         if key not in known:
             problems.append(warning(source, doc.line(key), f"unknown field '{key}' (ignored)"))
@@ -98,7 +103,8 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         source=source, slug=slug, title=title, date=date, updated=updated,
         body=body_html.encode("utf-8"), summary=summary, terms=terms, photos=photos,
         draft=draft, links=link_lines, slug_line=slug_line,
-        date_line=doc.line("date"),
+        date_line=doc.line("date"), aliases=record.aliases, corrections=record.corrections,
+        withdrawn=record.withdrawn,
     ), problems
 
 
@@ -122,8 +128,9 @@ def _front_matter(text: str) -> tuple[yamlfile.YamlDoc, dict, str, int]:
     return doc, data, body, body_line
 
 
-def names_for(tax: TaxonomyConfig, value: Any, config: Config, err) -> tuple[Name, ...]:
-    """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names."""
+def names_for(tax: TaxonomyConfig, value: Any, config: Config, err, warn=None) -> tuple[Name, ...]:
+    """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names;
+    `warn(message, *path)` hears of old names (renamed in the registry)."""
     items = value if isinstance(value, list) else [value]
     registry = config.registries.get(tax.key)
     result: list[Name] = []
@@ -149,6 +156,9 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err) -> tuple[Nam
                 tip = f" — did you mean '{hint}'?" if hint else f" (add it to {registry.path})"
                 err(f"unknown {tax.key} '{name}' not in {registry.path}{tip}", *path)
                 continue
+            if warn is not None and registry.renamed(name):
+                warn(f"{tax.key} '{name}' is now called '{entry.name}' ({registry.path}): write '{entry.name}'",
+                     *path)
             name = entry.name
         if name not in (n.name for n in result):
             result.append(Name(name, role))

@@ -26,11 +26,13 @@ from . import (
     depends,
     images,
     index,
+    moved,
     output,
     pages,
     parallel,
     publish,
     rebuild,
+    redirects,
     render,
     renditions,
     search,
@@ -56,6 +58,8 @@ class BuildResult:
     removed: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)        # "moved: /old/ -> /new/" lines
+    redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
 
     def summary(self) -> str:
         return (f"{self.articles} articles, {self.photos} photos, {self.pages} pages, "
@@ -98,6 +102,7 @@ class Run:
     published: dict[str, str] = field(default_factory=dict)   # the output folder's manifest
     values: depends.Values | None = None
     decision: rebuild.Decision | None = None
+    living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
 
 
 def build(config: Config, config_problems: list[Problem], options: Options = Options(),
@@ -168,6 +173,11 @@ def index_(run: Run) -> bool:
 def plan(run: Run) -> bool:
     run.planned = pages.plan(run.archive, run.config)
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
+    record, found = moved.load(run.config.root)
+    run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles))
+    run.planned += run.living.pages
+    run.result.problems += found + list(run.living.problems)
+    run.result.notes, run.result.redirects = list(run.living.notes), redirects.pairs(run.living.redirects)
     run.result.pages = len(run.planned)
     if not run.options.write:   # a check: report, keep the parsed files, write nothing
         # Nothing is written, but the templates are tried: check must fail where build would.
@@ -247,6 +257,14 @@ def render_and_write(run: Run) -> bool:
     return True
 
 
+def record(run: Run) -> bool:
+    """Keep moved.yaml: every address each article has been published at (not from a
+    preview, which shows drafts and publishes nothing)."""
+    if not run.options.serve:
+        moved.save(run.config.root, run.living.record)
+    return True
+
+
 def save(run: Run) -> bool:
     """Remember this build for the next one: parsed files, pages, and the inputs' signature."""
     if run.store is None:
@@ -265,7 +283,7 @@ def save(run: Run) -> bool:
 
 STAGES: tuple[tuple[str, Callable[[Run], bool]], ...] = (
     ("check", check), ("read", read), ("index", index_), ("plan", plan), ("images", images_),
-    ("depends", decide), ("render+write", render_and_write), ("save", save))
+    ("depends", decide), ("render+write", render_and_write), ("record", record), ("save", save))
 
 
 def _save_parsed(run: Run) -> None:

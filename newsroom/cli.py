@@ -110,6 +110,8 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
     cfg, problems = load_config(args)
     options = builder.Options(strict=args.strict, jobs=args.jobs, write=write, executor=args.executor)
     result = builder.build(cfg, problems, options)
+    for note in result.notes:   # an article's address changed: recorded in moved.yaml (build) or not yet (check)
+        print(note)
     text = report(result.problems, i18n.choose(args.lang, cfg.language))
     if text:
         print(text, file=sys.stderr)

@@ -37,7 +37,7 @@ LOOKUP = 1              # the one value of a lookup (see `Values.lookup`)
 
 # Properties and methods of the archive's objects, and the fields each reads.
 DERIVED: dict[type, dict[str, tuple[str, ...]]] = {
-    Article: {"id": ("source",), "body_html": ("body",), "names": ("terms",)},
+    Article: {"id": ("source",), "body_html": ("body",), "names": ("terms",), "modified": ("updated", "corrections")},
     Photo: {"id": ("file",), "title": ("caption", "file"), "names": ("terms",)},
     Taxonomy: {"key": ("config",), "term": ("terms",), "_by_name": ("terms",)},
     Term: {},
@@ -49,7 +49,8 @@ URL_FIELDS: dict[type, tuple[str, ...]] = {Article: ("date", "slug"), Photo: ("s
                                            Taxonomy: ("config",)}
 # Fields of an article the planner reads to decide where it appears and how it is linked
 # (index.build, pages.plan); while they stay the same, every page's context does too.
-PLACING = ("source", "slug", "date", "updated", "draft", "terms", "photos", "links", "date_line", "slug_line")
+PLACING = ("source", "slug", "date", "updated", "draft", "terms", "photos", "links", "date_line", "slug_line",
+           "corrections", "withdrawn", "aliases")
 # Fields the planner copies into the context of a page that holds the article (its title).
 COPIED = ("title",)
 

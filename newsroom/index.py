@@ -88,6 +88,8 @@ class Archive:
     photo_by_id: dict[str, Photo] = field(default_factory=dict)
     article_by_source: dict[str, str] = field(default_factory=dict)   # .md path -> article id
     scheduled: frozenset[str] = frozenset()       # ids of included articles dated after the build
+    # Taken down (`withdrawn:`): each keeps its page, with a notice, and is in no list.
+    withdrawn: tuple[Article, ...] = ()
 
     def taxonomy(self, key: str) -> Taxonomy | None:
         return next((t for t in self.taxonomies if t.key == key), None)
@@ -113,13 +115,15 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
             note = "" if config.future else " (left out until then; --future includes it)"
             problems.append(warning(article.source, article.date_line, f"dated in the future: scheduled for "
                                     f"{article.date:%Y-%m-%d %H:%M}{note}"))
-    published = sorted((a for a in articles if is_published(a, config, now)),
-                       key=lambda a: (a.date, a.slug), reverse=True)
+    shown = sorted((a for a in articles if is_published(a, config, now)),
+                   key=lambda a: (a.date, a.slug), reverse=True)
+    published = [a for a in shown if a.withdrawn is None]
+    withdrawn = tuple(a for a in shown if a.withdrawn is not None)
     photo_by_id = {p.id: p for p in photos}
     all_sources = {a.source for a in articles}
 
     published_ids = {a.id for a in published}
-    published_sources = {a.source for a in published}
+    published_sources = {a.source for a in shown}   # a withdrawn story's address still answers
     figures: dict[str, tuple[Figure, ...]] = {}
     users: dict[str, list[str]] = defaultdict(list)
     for article in articles:
@@ -150,10 +154,11 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
         years=_years(published),
         figures=figures,
         photo_users={k: tuple(v) for k, v in users.items()},
-        article_by_id={a.id: a for a in published},
+        article_by_id={a.id: a for a in shown},
         photo_by_id=photo_by_id,
-        article_by_source={a.source: a.id for a in published},
+        article_by_source={a.source: a.id for a in shown},
         scheduled=frozenset(a.id for a in published if a.date > now),
+        withdrawn=withdrawn,
     )
     return archive, problems
 

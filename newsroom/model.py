@@ -35,6 +35,23 @@ class Credit:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A correction published with an article (更正): when it was made and what it says."""
+
+    date: datetime
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A story taken down: its URL stays, with this notice in place of the body."""
+
+    date: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class Article:
     source: str               # path relative to the archive root, for messages
     slug: str
@@ -51,6 +68,9 @@ class Article:
     draft: bool = False
     links: tuple[tuple[str, int], ...] = ()   # Markdown links to other .md files, with their line
     slug_line: int = 1        # the 'slug:' line, or 1 when the slug is the file name
+    aliases: tuple[tuple[str, int], ...] = ()     # old site paths given by hand, with their line
+    corrections: tuple[Correction, ...] = ()      # newest first
+    withdrawn: Withdrawal | None = None
 
     # The source path; attrgetter, not a function: ids are read hundreds of thousands of
     # times per build.
@@ -59,6 +79,12 @@ class Article:
     @property
     def body_html(self) -> str:
         return self.body.decode("utf-8")
+
+    @property
+    def modified(self) -> datetime | None:
+        """When the story last changed after it ran: `updated`, or its newest correction."""
+        found = [d for d in (self.updated, *(c.date for c in self.corrections)) if d is not None]
+        return max(found) if found else None
 
     def names(self, key: str) -> tuple[Name, ...]:
         return self.terms.get(key, ())

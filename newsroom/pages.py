@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import urls
+from . import corrections, urls
 from .config import Config
 from .index import Archive, Taxonomy, Term
 from .model import Article
@@ -88,8 +88,12 @@ def plan(archive: Archive, config: Config) -> list[Page]:
             "older": articles[i + 1] if i + 1 < len(articles) else None,
             "related": Related(archive, article, rank),
         }))
+    # A withdrawn story keeps its address, with a notice: in no list, feed, sitemap or index.
+    pages += [Page(urls.article(a), "withdrawn.html", {"article": a, "title": a.title, "noindex": True})
+              for a in archive.withdrawn]
     for tax in archive.taxonomies:
         pages += taxonomy_pages(archive, tax, config)
+    pages += corrections.plan(archive, config)
     pages.append(Page(urls.ARCHIVE, "archive.html", {"title": "往期", "years": archive.years}))
     for year in archive.years:
         ids = [i for m in year.months for i in m.articles]
@@ -220,13 +224,14 @@ def sitemap_pages(pages: list[Page], limit: int = SITEMAP_LIMIT) -> list[Page]:
 
 
 def _sitemap_entries(pages: list[Page]) -> tuple[tuple[str, Any], ...]:
-    """(path, last modified or None) of every public HTML page, sorted."""
+    """(path, last modified or None) of every public HTML page, sorted (not those marked noindex:
+    withdrawn stories, redirects)."""
     found = []
     for page in pages:
-        if not page.template.endswith(".html") or page.template == "404.html":
+        if not page.template.endswith(".html") or page.template == "404.html" or page.context.get("noindex"):
             continue
         article = page.context.get("article")
-        found.append((page.path, (article.updated or article.date) if article else None))
+        found.append((page.path, (article.modified or article.date) if article else None))
     return tuple(sorted(found, key=lambda e: e[0]))
 
 

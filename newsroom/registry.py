@@ -23,6 +23,9 @@ class Entry:
     description: str = ""
     role: str = ""
     aliases: tuple[str, ...] = ()
+    old_names: tuple[str, ...] = ()   # what it was called before: still accepted, with a warning
+    old_slugs: tuple[str, ...] = ()   # its earlier URLs' slugs: they redirect to the current one
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,13 @@ class Registry:
 
     def lookup(self, name: str) -> Entry | None:
         return self._by_key.get(compact(name))
+
+    def renamed(self, name: str) -> Entry | None:
+        """The entry a name used to be (an old name that is no longer a current name or alias)."""
+        entry = self.lookup(name)
+        if entry is None or compact(name) in {compact(n) for n in (entry.name, *entry.aliases)}:
+            return None
+        return entry
 
     def suggest(self, name: str) -> str | None:
         """The closest canonical name, for a "did you mean" hint."""
@@ -60,6 +70,9 @@ def build(path: str, entries: list[Entry]) -> Registry:
     by_key: dict[str, Entry] = {}
     for entry in entries:
         for name in (entry.name, *entry.aliases):
+            by_key.setdefault(compact(name), entry)
+    for entry in entries:   # after every current name: an old name never hides one
+        for name in entry.old_names:
             by_key.setdefault(compact(name), entry)
     return Registry(path, tuple(entries), by_key)
 
@@ -98,15 +111,39 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
             problems.append(error(shown_as, doc.line(i, "slug"),
                                   f"slug '{raw_slug}' must be lower-case ASCII letters, digits and hyphens"))
             slug = slugify(str(raw_slug))
-        aliases = item.get("aliases") or []
-        if not isinstance(aliases, list):
-            aliases = [aliases]
+        aliases = _names(item.get("aliases"))
+        old_names = _names(item.get("old_names"))
+        old_slugs, found = _old_slugs(item.get("old_slugs"), old_names if raw_slug is None else (),
+                                      shown_as, doc.line(i, "old_slugs"))
+        problems += found
         entry = Entry(name=name, slug=slug, description=str(item.get("description") or ""),
-                      role=normalize(item.get("role") or ""),
-                      aliases=tuple(normalize(a) for a in aliases if normalize(a)))
+                      role=normalize(item.get("role") or ""), aliases=aliases, old_names=old_names,
+                      old_slugs=tuple(s for s in old_slugs if s != slug), line=line)
         for label, value, seen in (("name", compact(name), seen_names), ("slug", slug, seen_slugs)):
             if value in seen:
                 problems.append(error(shown_as, line, f"duplicate {label} '{value}' (first on line {seen[value]})"))
             seen[value] = line
         entries.append(entry)
     return build(shown_as, entries), problems
+
+
+def _names(value: object) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value] if value else []
+    return tuple(normalize(a) for a in items if normalize(a))
+
+
+def _old_slugs(value: object, old_names: tuple[str, ...], shown_as: str, line: int
+               ) -> tuple[tuple[str, ...], list[Problem]]:
+    """The slugs given, plus the pinyin of each old name when the slug is the name's pinyin
+    (no 'slug:'): renaming such an entry changed its URL."""
+    items = value if isinstance(value, list) else [value] if value else []
+    found, problems = [], []
+    for item in items:
+        slug = clean_slug(str(item))
+        if slug is None:
+            problems.append(error(shown_as, line, f"old slug '{item}' must be lower-case ASCII letters, "
+                                                  "digits and hyphens"))
+        else:
+            found.append(slug)
+    found += [slugify(name) for name in old_names]
+    return tuple(dict.fromkeys(found)), problems

@@ -55,8 +55,12 @@ def news_article(article: Article, *, url: str, images: Sequence[str],
         "description": article.summary,
         "datePublished": article.date.isoformat(),
     }
-    if article.updated:
-        data["dateModified"] = article.updated.isoformat()
+    if article.modified:
+        data["dateModified"] = article.modified.isoformat()
+    if article.corrections:
+        # schema.org's way to say what was corrected, and when.
+        data["correction"] = [{"@type": "CorrectionComment", "text": c.text, "datePublished": c.date.isoformat()}
+                              for c in article.corrections]
     if url:
         data["url"] = url
         data["mainEntityOfPage"] = {"@type": "WebPage", "@id": url}

@@ -32,3 +32,19 @@ def clean_slug(text: str) -> str | None:
     if re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)*", text):
         return text
     return None
+
+
+def site_path(text: str) -> str | None:
+    """A path an editor wrote for a page of this site ('/2022/02/21/old/', '2022/02/21/old',
+    'old.html') as a site path ('2022/02/21/old/'); None when it cannot be one (a full URL,
+    '..', a query, spaces: hosts' redirect files are split on white space)."""
+    text = str(text).strip()
+    if (not text or "://" in text or text.startswith("//") or any(c in text for c in "?#\\\"'")
+            or any(c.isspace() for c in text)):
+        return None
+    parts = [p for p in text.strip("/").split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        return None
+    path = "/".join(parts)
+    # A last part with a dot is a file (old.html, feed.xml); anything else is a folder.
+    return path if "." in parts[-1] else path + "/"

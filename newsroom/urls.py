@@ -22,6 +22,7 @@ FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
+CORRECTIONS = "corrections/"
 MEDIA = "media/"
 STATIC = "static/"
 

@@ -21,8 +21,9 @@ def test_one_line_summary_then_nothing_new(sample_root: Path, capsys) -> None:
     assert (articles, photos) == (7, 8)
     # Renditions are files: every photo in every width and format (site.yaml: 3 widths; webp + jpeg).
     assert renditions == new == len(list((sample_root / "site/media").iterdir())) == 8 * 3 * 2
-    assert pages == sum(1 for p in (sample_root / "site").rglob("*") if p.suffix in (".html", ".xml", ".txt")
-                        and p.parts[-2:] != ("static",))
+    # Pages are the rendered files: HTML, feeds, robots.txt and the hosts' redirect files.
+    assert pages == sum(1 for p in (sample_root / "site").rglob("*") if (p.suffix in (".html", ".xml", ".txt", ".map")
+                        or p.name == "_redirects") and p.parts[-2:] != ("static",))
     assert main(["--root", str(sample_root), "-j", "1"]) == 0
     again = SUMMARY.fullmatch(capsys.readouterr().out.splitlines()[0])
     assert again and again.group(4, 5, 6) == ("48", "0", "0")

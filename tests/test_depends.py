@@ -54,7 +54,8 @@ def test_the_planner_reads_only_placing_and_copied_fields(sample) -> None:
 def test_each_property_and_method_reads_only_the_fields_declared(sample) -> None:
     cfg, articles, photos = sample
     archive, _ = index.build(articles, photos, cfg, datetime.now(UTC))
-    calls = {Article: {"id": lambda a: a.id, "body_html": lambda a: a.body_html, "names": lambda a: a.names("street")},
+    calls = {Article: {"id": lambda a: a.id, "body_html": lambda a: a.body_html, "names": lambda a: a.names("street"),
+                       "modified": lambda a: a.modified},
              Photo: {"id": lambda p: p.id, "title": lambda p: p.title, "names": lambda p: p.names("street")},
              Taxonomy: {"key": lambda t: t.key, "term": lambda t: t.term("坂田街道"),
                         "_by_name": lambda t: t._by_name},

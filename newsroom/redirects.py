@@ -1,0 +1,155 @@
+"""Old addresses that still answer: every URL the archive ever published leads somewhere.
+
+They come from moved.yaml (what builds recorded), `aliases:` in an article's front matter,
+and `old_names:`/`old_slugs:` in the registries. Each becomes an HTML page at the old path
+(meta refresh, rel=canonical, a visible link, noindex; a feed's old address gets a copy of
+the feed instead, which feed readers can use) and a 301 line in `_redirects` (Netlify,
+Cloudflare Pages) and `redirects.map` (nginx). An old address that is also a live page, two
+targets for one address, and chains or loops are errors naming both files.
+
+Pure: the builder loads moved.yaml and saves the updated record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from . import moved, urls
+from .config import Config
+from .index import Archive
+from .model import Article
+from .pages import Page
+from .problems import Problem, error
+
+HOST_FILES = ("_redirects", "redirects.map")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    old: str            # site paths
+    new: str
+    where: str          # the file that asks for it, and its line
+    line: int
+    target: Any         # what the page shows the way to: an Article, a Term, or a path
+    title: str
+    of: str = ""        # the article file it belongs to, for messages
+
+
+@dataclass(frozen=True)
+class Plan:
+    pages: tuple[Page, ...]
+    redirects: tuple[Redirect, ...]
+    record: moved.Record
+    notes: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+
+def plan(record: moved.Record, archive: Archive, config: Config, planned: list[Page],
+         files: set[str]) -> Plan:
+    """The redirect pages and host files, and moved.yaml as it stands after this build.
+    `files`: every article file (see moved.update)."""
+    shown = (*archive.articles, *archive.withdrawn)
+    updated = moved.update(record, (a for a in shown if not a.draft), {a.id for a in shown}, files)
+    found = [*_article_redirects(updated.record, shown), *_term_redirects(archive, config)]
+    kept, problems = check(found, planned)
+    pages = redirect_pages(kept, planned)
+    return Plan(tuple(pages), tuple(kept), updated.record, updated.notes, (*updated.problems, *problems))
+
+
+def pairs(redirects: Iterable[Redirect], root_path: str = "/") -> list[tuple[str, str]]:
+    """(old URL path, new URL path) of every redirect, sorted: what a host needs (an object
+    store's redirect rules, `_redirects`). `root_path`: the site's path on its host."""
+    return sorted({(root_path + r.old, root_path + r.new) for r in redirects})
+
+
+def _article_redirects(record: moved.Record, shown: Iterable[Article]) -> list[Redirect]:
+    found = []
+    for article in shown:
+        if article.draft:
+            continue
+        new = urls.article(article)
+        entry = record.get(article.source)
+        for old in entry.urls if entry else ():
+            if old != new:
+                found.append(Redirect(old, new, moved.RECORD, entry.line, article, article.title, article.source))
+        for old, line in article.aliases:
+            if old != new:
+                found.append(Redirect(old, new, article.source, line, article, article.title, article.source))
+    return found
+
+
+def _term_redirects(archive: Archive, config: Config) -> list[Redirect]:
+    """A renamed street's or person's old page and feed lead to the new ones."""
+    found = []
+    for tax in archive.taxonomies:
+        registry = config.registries.get(tax.key)
+        if registry is None:
+            continue
+        paths = {tax.key: tax.config.path}
+        for term in tax.terms:
+            entry = registry.lookup(term.name)
+            new = urls.term(term, paths)
+            for slug in entry.old_slugs if entry else ():
+                if slug == term.slug:
+                    continue
+                old = urls.term(replace(term, slug=slug), paths)
+                found.append(Redirect(old, new, registry.path, entry.line, term, term.name))
+                if tax.config.feeds and config.base_url:
+                    found.append(Redirect(urls.feed(old), urls.feed(new), registry.path, entry.line,
+                                          urls.feed(new), term.name))
+    return found
+
+
+def check(found: list[Redirect], planned: list[Page]) -> tuple[list[Redirect], list[Problem]]:
+    """The redirects to make (one per old address), and the mistakes among them."""
+    live = {page.file: page for page in planned}
+    problems: list[Problem] = []
+    by_old: dict[str, Redirect] = {}
+    for r in found:
+        page = live.get(urls.output_file(r.old))
+        if page is not None:
+            problems.append(error(r.where, r.line, f"old address /{r.old}{_of(r)} is also the address of "
+                                                   f"{_maker(page)}: remove one of them"))
+            continue
+        first = by_old.setdefault(r.old, r)
+        if first is not r and first.new != r.new:
+            problems.append(error(r.where, r.line, f"old address /{r.old}{_of(r)} leads to /{r.new}, but "
+                                                   f"{first.where}:{first.line} leads it to /{first.new}"))
+    for r in by_old.values():
+        onward = by_old.get(r.new)
+        if onward is not None:
+            kind = "loop" if onward.new == r.old else "chain"
+            problems.append(error(r.where, r.line, f"redirect {kind}: /{r.old} leads to /{r.new}, which "
+                                                   f"{onward.where}:{onward.line} leads on to /{onward.new}"))
+    return sorted(by_old.values(), key=lambda r: r.old), problems
+
+
+def _of(r: Redirect) -> str:
+    return f" (of {r.of})" if r.of and r.of != r.where else ""
+
+
+def _maker(page: Page) -> str:
+    item = page.context.get("article") or page.context.get("photo")
+    if item is not None:
+        return item.source
+    term = page.context.get("term")
+    if term is not None:
+        return f"the page of {term.taxonomy} '{term.name}'"
+    return f"a {page.template} page"
+
+
+def redirect_pages(redirects: list[Redirect], planned: list[Page]) -> list[Page]:
+    by_path = {page.path: page for page in planned}
+    found = []
+    for r in redirects:
+        if r.old.endswith(("/", ".html", ".htm")):
+            found.append(Page(r.old, "redirect.html", {"target": r.target, "title": r.title, "noindex": True}))
+        elif r.new in by_path:
+            # Not a web page (a feed): a copy of what is at the new address, naming it as its own.
+            page = by_path[r.new]
+            found.append(Page(r.old, page.template, page.context))
+    hosts = tuple((r.old, r.new) for r in redirects)
+    found += [Page(name, name, {"redirects": hosts}) for name in HOST_FILES]
+    return found
