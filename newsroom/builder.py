@@ -236,7 +236,7 @@ def render_and_write(run: Run) -> bool:
     folder = (cache.state_folder(config) / "search-pages" if run.store is not None
               else config.cache_dir / "search" / f"pages-{os.getpid()}")
     indexer = search.Indexer(config, folder, run.state.search if decision.case != rebuild.EVERYTHING else {})
-    notes: list = []
+    notes = decision.notes(run.planned)
     try:
         written = publish.write(run.planned, decision.todo, run.env, run.media, config, run.published, indexer,
                                 result.problems, run.options.jobs, run.options.serve,
@@ -250,7 +250,6 @@ def render_and_write(run: Run) -> bool:
     finally:
         if run.store is None:
             shutil.rmtree(indexer.folder, ignore_errors=True)
-    decision.rendered(notes)
     run.state.search = indexer.known
     result.written, result.removed = len(written.written), len(written.removed)
     result.ok = True
@@ -270,7 +269,7 @@ def save(run: Run) -> bool:
     if run.store is None:
         return True
     result = run.result
-    run.decision.remember(run.state, run.planned, run.archive)
+    run.decision.remember(run.state, run.planned, run.archive, run.values)
     run.state.pages_settings = run.page_settings
     run.store.save(run.state)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}

@@ -170,7 +170,7 @@ class State:
     settings: str = ""
     articles: dict[str, Entry] = field(default_factory=dict)     # source -> entry
     photos: dict[str, Entry] = field(default_factory=dict)       # source -> entry
-    pages: dict[str, str] = field(default_factory=dict)          # output file -> fingerprint
+    pages: dict[str, str] = field(default_factory=dict)          # output file -> digest of its context
     pages_settings: str = ""                                     # settings the pages were made with
     search: dict[str, str] = field(default_factory=dict)         # searchable page -> hash (search.Indexer)
     slugs: dict[str, str] = field(default_factory=dict)          # name -> slug (pinyin is slow to load)
@@ -178,6 +178,8 @@ class State:
     # fields), which articles the archive showed, and whether parses newer than those pages
     # were kept since (a check, a failed build): rebuild.py decides from these.
     readers: dict[str, bytes] = field(default_factory=dict)
+    page_ids: dict[str, int] = field(default_factory=dict)               # output file -> its id in `readers`
+    values: dict[str, dict[int, str]] = field(default_factory=dict)      # key -> fields -> digest of what was read
     visible: tuple[str, ...] = ()
     scheduled: frozenset[str] = frozenset()
     recheck: bool = False
@@ -204,6 +206,7 @@ class Store:
             return State()
         state = State(settings=meta["settings"], pages=meta["pages"], pages_settings=meta["pages_settings"],
                       search=meta.get("search", {}), slugs=meta.get("slugs", {}), readers=meta.get("readers", {}),
+                      page_ids=meta.get("page_ids", {}), values=meta.get("values", {}),
                       visible=meta.get("visible", ()), scheduled=meta.get("scheduled", frozenset()),
                       recheck=meta.get("recheck", True))
         for n in range(SHARDS):
@@ -228,7 +231,8 @@ class Store:
         _save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
                                              "pages": state.pages, "pages_settings": state.pages_settings,
                                              "search": state.search, "slugs": state.slugs,
-                                             "readers": state.readers, "visible": state.visible,
+                                             "readers": state.readers, "page_ids": state.page_ids,
+                                             "values": state.values, "visible": state.visible,
                                              "scheduled": state.scheduled, "recheck": state.recheck})
 
     def load_head(self) -> dict[str, Any]:

@@ -147,13 +147,11 @@ class Values:
         self._plain: dict[int, str] = {}
         self._keep: list[Any] = []   # memo keys are id()s: keep the objects alive
 
-    def fingerprint(self, page: Page, deps: dict[str, int]) -> str:
-        """One hash of what the page is made from: rendering it again gives the same bytes
-        while it stays the same (templates and settings aside)."""
-        parts = [page.path, page.template]
+    def context(self, page: Page) -> str:
+        """One hash of the page's path, template and context (the archive's objects in it by
+        key): with the values of what it read (`digest`), all a page is made from."""
         context = page.context
-        parts += [f"{key}={self.plain(context[key])}" for key in sorted(context)]
-        parts += [f"{key}:{deps[key]}:{self.digest(key, deps[key])}" for key in sorted(deps)]
+        parts = [page.path, page.template, *(f"{key}={self.plain(context[key])}" for key in sorted(context))]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def digest(self, key: str, bits: int) -> str:
@@ -246,55 +244,56 @@ def _articles_in(values: Iterable[Any]) -> set[str]:
 
 
 # The dependencies of every page, kept between builds as object key -> the pages that read
-# it, each code = page index << 32 | mask (an array of 64-bit ints: loads fast).
+# it, each code = page id << 32 | fields read (an array of 64-bit ints: it loads fast). Page
+# ids are stable from build to build (Index.ids), so pages added or removed move no code.
 
-def encode(per_page: Iterable[dict[str, int]]) -> dict[str, bytes]:
-    """Each page's dependencies (in page order) as the index kept between builds."""
-    found: dict[str, list[int]] = {}
-    for i, deps in enumerate(per_page):
+class Index:
+    """What every page read: object key -> codes, and each page's stable id."""
+
+    def __init__(self, codes: dict[str, bytes] | None = None, ids: dict[str, int] | None = None) -> None:
+        self.codes = dict(codes or {})
+        self.ids = dict(ids or {})                 # output file -> page id
+        self._pending: dict[str, list[int]] = {}
+
+    def id(self, file: str) -> int:
+        found = self.ids.get(file)
+        if found is None:
+            found = self.ids[file] = max(self.ids.values(), default=-1) + 1
+        return found
+
+    def add(self, file: str, deps: dict[str, int]) -> None:
+        """What the page at `file` read now. What it read before stays too: a page may be
+        rendered once more than needed, never once less."""
+        page = self.id(file) << 32
         for key, bits in deps.items():
-            found.setdefault(key, []).append(i << 32 | bits)
-    return {key: array.array("Q", codes).tobytes() for key, codes in found.items()}
+            self._pending.setdefault(key, []).append(page | bits)
 
-
-def readers(index: dict[str, bytes], key: str, bits: int = WHOLE) -> set[int]:
-    """The pages that read any of `bits` of the object `key`."""
-    codes = array.array("Q")
-    codes.frombytes(index.get(key, b""))
-    return {code >> 32 for code in codes if code & bits}
-
-
-def per_page(index: dict[str, bytes], count: int) -> list[dict[str, int]]:
-    """The index back as each page's dependencies (`count` pages)."""
-    found: list[dict[str, int]] = [{} for _ in range(count)]
-    for key, data in index.items():
+    def readers(self, key: str, bits: int, exact: bool = False) -> set[int]:
+        """Ids of the pages that read any of `bits` of `key` (exact: read just those)."""
         codes = array.array("Q")
-        codes.frombytes(data)
-        for code in codes:
-            page = code >> 32
-            if page < count:
-                found[page][key] = found[page].get(key, 0) | (code & WHOLE)
-    return found
+        codes.frombytes(self.codes.get(key, b""))
+        if exact:
+            return {code >> 32 for code in codes if code & WHOLE == bits}
+        return {code >> 32 for code in codes if code & bits}
 
+    def masks(self) -> Iterable[tuple[str, int]]:
+        """Every (key, fields) some page read."""
+        for key, data in self.codes.items():
+            codes = array.array("Q")
+            codes.frombytes(data)
+            yield from ((key, bits) for bits in {code & WHOLE for code in codes})
 
-def add(index: dict[str, bytes], pages: dict[int, dict[str, int]]) -> dict[str, bytes]:
-    """`index` with what `pages` (page index -> dependencies) read now added to it. What
-    they read before stays too: a page may be rendered once more than needed, never less."""
-    found = dict(index)
-    for key, codes in encode_sparse(pages).items():
-        old = array.array("Q")
-        old.frombytes(found.get(key, b""))
-        old.extend(code for code in codes if code not in old)
-        found[key] = old.tobytes()
-    return found
-
-
-def encode_sparse(pages: dict[int, dict[str, int]]) -> dict[str, list[int]]:
-    found: dict[str, list[int]] = {}
-    for i, deps in pages.items():
-        for key, bits in deps.items():
-            found.setdefault(key, []).append(i << 32 | bits)
-    return found
+    def saved(self) -> dict[str, bytes]:
+        for key, new in self._pending.items():
+            codes = array.array("Q")
+            codes.frombytes(self.codes.get(key, b""))
+            if codes:
+                present = set(codes)
+                new = [code for code in new if code not in present]
+            codes.extend(new)
+            self.codes[key] = codes.tobytes()
+        self._pending = {}
+        return self.codes
 
 
 def link_key(article: Article, target: str) -> str:

@@ -31,14 +31,16 @@ EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck
 class Changes:
     """What differs between this build's inputs and the last build's, as far as pages go."""
 
-    remembered: dict[str, str]            # output file -> fingerprint, from the last build ({}: none usable)
-    readers: dict[str, bytes]             # the last build's dependency index (depends.encode)
+    remembered: dict[str, str]            # output file -> its context's digest, from the last build ({}: none usable)
+    index: depends.Index                  # what each page read when it last rendered
+    values: dict[str, dict[int, str]]     # object key -> fields read -> their digest, at the last build
     same_pages: bool                      # the same page files, in the same order
     same_articles_shown: bool             # the same articles visible and scheduled
     same_files: bool                      # no article or photo file added, removed, or photo changed
     edited: dict[str, int]                # key of each article whose parse changed -> the fields that did
     edited_in_place: bool                 # each edited article appears where it did, linked the same way
     edits_known: bool = True              # False: a build since the last good one kept newer parses
+    unchanged: frozenset[str] = frozenset()   # keys of articles parsed the same and shown before and now
 
     @property
     def case(self) -> str:
@@ -55,12 +57,13 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
     """`before`: the last build's parsed articles and photos (cache entries by source);
     `state`: this build's, after reading."""
     old_articles, old_photos = before
-    edited = {source: entry.value for source, entry in state.articles.items()
-              if entry.value is not getattr(old_articles.get(source), "value", None)}
-    olds = {source: getattr(old_articles.get(source), "value", None) for source in edited}
+    olds = {source: getattr(old_articles.get(source), "value", None) for source in state.articles}
+    edited = {source: entry.value for source, entry in state.articles.items() if entry.value is not olds[source]}
+    shown = set(state.visible) & archive.article_by_id.keys()
     return Changes(
         remembered=remembered,
-        readers=state.readers,
+        index=depends.Index(state.readers, state.page_ids),
+        values=state.values,
         same_pages=list(remembered) == [page.file for page in planned],
         same_articles_shown=(state.visible == tuple(a.id for a in archive.articles)
                              and state.scheduled == archive.scheduled),
@@ -69,63 +72,85 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         edited={"a|" + source: depends.changed_bits(olds[source], new) for source, new in edited.items()},
         edited_in_place=all(depends.same_place(olds[source], new) for source, new in edited.items()),
         edits_known=not state.recheck,
+        unchanged=frozenset("a|" + source for source in shown if source not in edited),
     )
 
 
 @dataclass
 class Decision:
-    """The pages to render (`todo`, indexes into the plan), each page's fingerprint, and what
-    each page read (None where it is only in `readers`, the index kept from before)."""
+    """The pages to render (`todo`, indexes into the plan); each page's context digest; what
+    the pages read (`index`) and the values they read (`values`: kept for the next build)."""
 
     case: str
-    fingerprints: list[str]
-    deps: list[dict[str, int] | None]
+    contexts: list[str]
     todo: list[int]
-    readers: dict[str, bytes] = field(default_factory=dict)
+    index: depends.Index
+    values: dict[str, dict[int, str]]
+    stale: set[str] = field(default_factory=set)            # keys whose values changed since `values`
+    read: set[tuple[str, int]] = field(default_factory=set)  # what the pages rendered now read
 
     def note(self, env: jinja2.Environment, values: depends.Values) -> Callable[[pages.Page], Any]:
-        """What the render workers work out beside each page: its fingerprint and what it read."""
+        """What the render workers work out beside each page: its context's digest and what it read."""
         recorder = env.theme.recorder
 
         def note(page: pages.Page) -> tuple[str, dict[str, int]]:
-            deps = depends.collect(recorder.reads, page)
-            return values.fingerprint(page, deps), deps
+            return values.context(page), depends.collect(recorder.reads, page)
         return note
 
-    def rendered(self, notes: list[tuple[str, dict[str, int]]]) -> None:
-        """The workers' notes, in the order of `todo`."""
-        for i, (fingerprint, deps) in zip(self.todo, notes, strict=True):
-            self.fingerprints[i], self.deps[i] = fingerprint, deps
+    def notes(self, planned: list[pages.Page]) -> _Notes:
+        """Where the workers' notes go, in the order of `todo`, as they arrive."""
+        return _Notes(self, planned)
 
-    def remember(self, state: cache.State, planned: list[pages.Page], archive: index.Archive) -> None:
-        state.pages = dict(zip((page.file for page in planned), self.fingerprints, strict=True))
-        if all(deps is not None for deps in self.deps):
-            state.readers = depends.encode(self.deps)
-        else:   # the pages not rendered read what they read before
-            state.readers = depends.add(self.readers, {i: self.deps[i] for i in self.todo})
+    def remember(self, state: cache.State, planned: list[pages.Page], archive: index.Archive,
+                 values: depends.Values) -> None:
+        state.pages = dict(zip((page.file for page in planned), self.contexts, strict=True))
+        state.readers, state.page_ids = self.index.saved(), self.index.ids
+        for key in self.stale:
+            self.values[key] = {bits: values.digest(key, bits) for bits in self.values.get(key, {})}
+        for key, bits in self.read:
+            self.values.setdefault(key, {})[bits] = values.digest(key, bits)
+        state.values = self.values
         state.visible, state.scheduled = tuple(a.id for a in archive.articles), archive.scheduled
         state.recheck = False
+
+
+class _Notes:
+    def __init__(self, decision: Decision, planned: list[pages.Page]) -> None:
+        self.decision, self.planned, self.todo = decision, planned, iter(decision.todo)
+
+    def append(self, note: tuple[str, dict[str, int]]) -> None:
+        i = next(self.todo)
+        context, deps = note
+        self.decision.contexts[i] = context
+        self.decision.index.add(self.planned[i].file, deps)
+        self.decision.read.update(deps.items())
 
 
 def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
            published: dict[str, str]) -> Decision:
     """The decision for `changed`; `published`: the files now in the output folder."""
-    known, case = changed.remembered, changed.case
+    known, case, index_ = changed.remembered, changed.case, changed.index
     if case == EVERYTHING:
-        return Decision(case, [""] * len(planned), [None] * len(planned), list(range(len(planned))))
+        return Decision(case, [""] * len(planned), list(range(len(planned))), depends.Index(), {})
     if case == EDITED_IN_PLACE:
         # Every page is where it was and shows what it showed, except what read an edited field.
-        dirty = {i for key, bits in changed.edited.items() if bits for i in depends.readers(changed.readers, key, bits)}
-        todo = [i for i, page in enumerate(planned) if i in dirty or page.file not in published]
-        return Decision(case, [known[page.file] for page in planned], [None] * len(planned), todo,
-                        changed.readers)
-    before = dict(zip(known, depends.per_page(changed.readers, len(known)), strict=True))
-    fingerprints, deps, todo = [], [], []
-    for i, page in enumerate(planned):
-        read = before.get(page.file)
-        fingerprint = values.fingerprint(page, read) if read is not None else ""
-        if not fingerprint or fingerprint != known.get(page.file) or page.file not in published:
-            todo.append(i)
-        fingerprints.append(fingerprint)
-        deps.append(read)
-    return Decision(case, fingerprints, deps, todo)
+        dirty = {i for key, bits in changed.edited.items() if bits for i in index_.readers(key, bits)}
+        todo = [i for i, page in enumerate(planned) if index_.ids.get(page.file) in dirty or page.file not in published]
+        return Decision(case, [known[page.file] for page in planned], todo, index_, dict(changed.values),
+                        stale=set(changed.edited))
+    # Every value a page read, now; an article parsed the same and shown before and now is the same.
+    now: dict[str, dict[int, str]] = {}
+    dirty: set[int] = set()
+    for key, before in changed.values.items():
+        if key in changed.unchanged:
+            now[key] = before
+            continue
+        now[key] = {bits: values.digest(key, bits) for bits in before}
+        for bits, digest in before.items():
+            if now[key][bits] != digest:
+                dirty |= index_.readers(key, bits, exact=True)
+    contexts = [values.context(page) for page in planned]
+    todo = [i for i, page in enumerate(planned)
+            if contexts[i] != known.get(page.file) or page.file not in index_.ids
+            or index_.ids[page.file] in dirty or page.file not in published]
+    return Decision(case, contexts, todo, index_, now)

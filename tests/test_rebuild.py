@@ -17,8 +17,17 @@ TITLE = depends.FIELDS[Article].index("title")
 # reads nothing of it.
 READ = [{"a|x.md": 1 << BODY | 1 << TITLE}, {"a|x.md": 1 << TITLE, "a|y.md": 1 << TITLE}, {"archive": 1}]
 PLANNED = [Page("x/", "article.html", {}), Page("", "home.html", {}), Page("search/", "search.html", {})]
-REMEMBERED = {page.file: f"f{i}" for i, page in enumerate(PLANNED)}
-CALM = rebuild.Changes(remembered=REMEMBERED, readers=depends.encode(READ), same_pages=True,
+REMEMBERED = {page.file: f"c{i}" for i, page in enumerate(PLANNED)}
+
+
+def _index() -> depends.Index:
+    index = depends.Index()
+    for page, deps in zip(PLANNED, READ, strict=True):
+        index.add(page.file, deps)
+    return depends.Index(index.saved(), index.ids)
+
+
+CALM = rebuild.Changes(remembered=REMEMBERED, index=_index(), values={}, same_pages=True,
                        same_articles_shown=True, same_files=True, edited={"a|x.md": 1 << BODY},
                        edited_in_place=True)
 
@@ -44,14 +53,18 @@ def test_without_a_usable_memory_everything_is_rendered() -> None:
     {"edited_in_place": False},        # an edit that moves the article (date, street …)
     {"edits_known": False},            # the last build wrote no pages (a check, a failed build)
 ], ids=lambda change: next(iter(change)))
-def test_any_other_change_fingerprints_every_page(change) -> None:
+def test_any_other_change_rechecks_every_page(change) -> None:
     assert dataclasses.replace(CALM, **change).case == rebuild.RECHECK
 
 
-def test_the_index_of_readers_gives_back_what_each_page_read() -> None:
-    index = depends.encode(READ)
-    assert depends.per_page(index, len(READ)) == READ
-    assert depends.readers(index, "a|x.md", 1 << TITLE) == {0, 1}
-    assert depends.readers(index, "a|x.md", 1 << BODY) == {0}
-    more = depends.add(index, {2: {"a|x.md": 1 << BODY}})
-    assert depends.readers(more, "a|x.md", 1 << BODY) == {0, 2}
+def test_the_index_gives_back_who_read_what() -> None:
+    index = _index()
+    ids = [index.ids[page.file] for page in PLANNED]
+    assert index.readers("a|x.md", 1 << TITLE) == {ids[0], ids[1]}
+    assert index.readers("a|x.md", 1 << BODY) == {ids[0]}
+    assert index.readers("a|x.md", 1 << TITLE, exact=True) == {ids[1]}
+    assert set(index.masks()) == {("a|x.md", 1 << BODY | 1 << TITLE), ("a|x.md", 1 << TITLE), ("a|y.md", 1 << TITLE),
+                                  ("archive", 1)}
+    index.add("new/index.html", {"a|x.md": 1 << BODY})   # a page added: a new id, none moved
+    index.saved()
+    assert index.readers("a|x.md", 1 << BODY) == {ids[0], index.ids["new/index.html"]} and ids == [0, 1, 2]
