@@ -13,12 +13,12 @@ from typing import Any
 from . import dates, notices, yamlfile
 from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
-from .model import Article, Name, PhotoRef
+from .model import Article, Name, PhotoRef, PrintRef
 from .names import normalize
 from .problems import Problem, error, warning
 from .slugs import clean_slug, slugify
 
-FIELDS = {"title", "date", "updated", "slug", "draft", "summary", "photos"}
+FIELDS = {"title", "date", "updated", "slug", "draft", "summary", "photos", "print"}
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -82,6 +82,7 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
                                        lambda m, *p, k=tax.key: warn(m, k, *p))
 
     photos = _photos(data.get("photos"), err, doc)
+    prints = _prints(data.get("print"), date, err, doc)
     record = notices.parse(data, doc, date, config, err)
 
     known = FIELDS | notices.FIELDS | {t.key for t in config.taxonomies}
@@ -103,7 +104,7 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         source=source, slug=slug, title=title, date=date, updated=updated,
         body=body_html.encode("utf-8"), summary=summary, terms=terms, photos=photos,
         draft=draft, links=link_lines, slug_line=slug_line,
-        date_line=doc.line("date"), aliases=record.aliases, corrections=record.corrections,
+        date_line=doc.line("date"), prints=prints, aliases=record.aliases, corrections=record.corrections,
         withdrawn=record.withdrawn,
     ), problems
 
@@ -195,6 +196,36 @@ def _photos(value: Any, err, doc: yamlfile.YamlDoc) -> tuple[PhotoRef, ...]:
             continue
         refs.append(PhotoRef(file=str(PurePosixPath(file)), caption=caption, credit=credit,
                              line=doc.line("photos", i)))
+    return tuple(refs)
+
+
+def _prints(value: Any, default: datetime | None, err, doc: yamlfile.YamlDoc) -> tuple[PrintRef, ...]:
+    """`print: {date, page, position}`, or a list of them (a story that ran on several pages)."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    refs = []
+    for i, item in enumerate(items):
+        path = ("print", i) if isinstance(value, list) else ("print",)
+        if isinstance(item, (int, str)) and not isinstance(item, bool):
+            item = {"page": item}      # print: 3 — page 3 of the article's own day
+        if not isinstance(item, dict) or item.get("page") in (None, "") or isinstance(item.get("page"), bool):
+            err("'print' must be {date: YYYY-MM-DD, page: N} (or a list of them); date defaults to the "
+                "article's", *path)
+            continue
+        day = default.date() if default else None
+        if item.get("date") is not None:
+            try:
+                day = dates.parse(item["date"], default.tzinfo if default else None).date()
+            except ValueError as exc:
+                err(str(exc), *path, "date")
+                continue
+        position = item.get("position", 0)
+        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+            err("'position' must be a whole number (1 = first on the page)", *path, "position")
+            position = 0
+        if day is not None:
+            refs.append(PrintRef(date=day, page=normalize(item["page"]), position=position, line=doc.line(*path)))
     return tuple(refs)
 
 

@@ -9,12 +9,13 @@ describes the records and why the stages are in this order.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -39,7 +40,11 @@ from . import (
     trial,
 )
 from .config import Config
+from .editions import read_editions
 from .model import Article, Photo
+from .printing import NONE as NO_EDITIONS
+from .printing import Editions
+from .printing import build as build_editions
 from .problems import Problem, error, errors
 from .slugs import slugify
 
@@ -102,6 +107,8 @@ class Run:
     published: dict[str, str] = field(default_factory=dict)   # the output folder's manifest
     values: depends.Values | None = None
     decision: rebuild.Decision | None = None
+    printed: Editions = NO_EDITIONS                   # the printed paper (printing.py)
+    plan_key: str = ""                                # what else the plan was made from: editions, the day
     living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
 
 
@@ -167,11 +174,15 @@ def index_(run: Run) -> bool:
                                      _remembered(slugify, run.state.slugs))
     run.result.problems += found
     run.result.articles, run.result.photos = len(run.archive.articles), len(run.archive.photos)
+    files, found = read_editions(run.config.root, run.config.content_dir)
+    run.printed, more = build_editions(run.archive, run.articles, files, run.config.paper)
+    run.result.problems += found + more
     return True
 
 
 def plan(run: Run) -> bool:
-    run.planned = pages.plan(run.archive, run.config)
+    run.planned = pages.plan(run.archive, run.config, run.printed, run.now.date())
+    run.plan_key = hashlib.sha256(f"{run.now.date()}|{run.printed.editions!r}".encode()).hexdigest()
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
     record, found = moved.load(run.config.root)
     run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles))
@@ -224,7 +235,7 @@ def decide(run: Run) -> bool:
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(render.template_dirs(config))}"
     run.published = output.manifest(config.output) if run.store is not None else {}
     remembered = state.pages if state.pages_settings == run.page_settings and run.published else {}
-    changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered)
+    changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key)
     run.values = depends.Values(run.archive)
     run.decision = rebuild.decide(changed, run.planned, run.values, run.published)
     run.result.rendered = len(run.decision.todo)
@@ -270,6 +281,7 @@ def save(run: Run) -> bool:
         return True
     result = run.result
     run.decision.remember(run.state, run.planned, run.archive, run.values)
+    run.state.plan_key = run.plan_key
     run.state.pages_settings = run.page_settings
     run.store.save(run.state)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}
@@ -306,8 +318,9 @@ def _remembered(make: Callable[[str], str], memo: dict[str, str]) -> Callable[[s
 
 
 def _valid_until(articles: list, config: Config, now: datetime) -> float:
-    """When the next scheduled (future-dated) article goes live and the site must change."""
+    """When the site must change though no file did: the next scheduled (future-dated) article
+    goes live, or a new day begins (the home page's 历史上的今天)."""
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo).timestamp()
     if config.future:
-        return float("inf")
-    waiting = [a.date.timestamp() for a in articles if a.date > now]
-    return min(waiting, default=float("inf"))
+        return tomorrow
+    return min([tomorrow, *(a.date.timestamp() for a in articles if a.date > now)])

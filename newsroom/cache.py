@@ -83,6 +83,7 @@ def inputs_signature(config: Config, template_folders: Iterable[Path], extra: st
     """Size and mtime of every input file, and `extra` (the settings hash and the options):
     equal means nothing to do. Also the (size, mtime) of every file found, by path."""
     files = [config.root / "site.yaml", config.root / "moved.yaml",   # moved.py's record
+             config.root / "editions.yaml",
              *(config.root / t.registry for t in config.taxonomies if t.registry)]
     folders = [config.content_dir, config.photos_dir, *template_folders]
     return tree_signature(folders, files, extra)
@@ -183,6 +184,9 @@ class State:
     visible: tuple[str, ...] = ()
     scheduled: frozenset[str] = frozenset()
     recheck: bool = False
+    # What else the plan was made from (the print editions, the day): while it is the same,
+    # an article edited in place leaves every page's context as it was.
+    plan_key: str = ""
 
 
 SHARDS = 64
@@ -208,7 +212,7 @@ class Store:
                       search=meta.get("search", {}), slugs=meta.get("slugs", {}), readers=meta.get("readers", {}),
                       page_ids=meta.get("page_ids", {}), values=meta.get("values", {}),
                       visible=meta.get("visible", ()), scheduled=meta.get("scheduled", frozenset()),
-                      recheck=meta.get("recheck", True))
+                      recheck=meta.get("recheck", True), plan_key=meta.get("plan_key", ""))
         for n in range(SHARDS):
             shard = _load(self.folder / f"parsed-{n:02d}.pickle")
             if not isinstance(shard, dict):
@@ -233,7 +237,8 @@ class Store:
                                              "search": state.search, "slugs": state.slugs,
                                              "readers": state.readers, "page_ids": state.page_ids,
                                              "values": state.values, "visible": state.visible,
-                                             "scheduled": state.scheduled, "recheck": state.recheck})
+                                             "scheduled": state.scheduled, "recheck": state.recheck,
+                                             "plan_key": state.plan_key})
 
     def load_head(self) -> dict[str, Any]:
         head = _load(self.head)

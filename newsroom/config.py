@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import registry, yamlfile
+from . import editions, registry, yamlfile
 from .markup import EMBED_HOSTS
 from .problems import Problem, error
 
@@ -62,6 +62,7 @@ class Config:
     byline: str = "reporter"
     section: str = "street"
     registries: dict[str, registry.Registry] = field(default_factory=dict, compare=False)
+    paper: editions.Paper | None = None   # editions.yaml: the printed paper, if the archive records it
     raw_html: str = "sanitize"
     embed_hosts: tuple[str, ...] = EMBED_HOSTS
     publish_originals: bool = False
@@ -144,8 +145,11 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
                 reg, reg_problems = registry.load(file, tax.registry)
                 problems += reg_problems
                 registries[tax.key] = reg
+    paper, paper_problems = editions.read_paper(root)
+    problems += paper_problems
     config = Config(
         root=root,
+        paper=paper,
         output=(output or root / "site").resolve(),
         title=get("title", str, Config.title),
         description=get("description", str, ""),

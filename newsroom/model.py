@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from operator import attrgetter
 
 
@@ -22,6 +22,16 @@ class PhotoRef:
     file: str
     caption: str = ""
     credit: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class PrintRef:
+    """Where an article says it ran in print (`print:`): a day's edition and one of its pages."""
+
+    date: date                # the edition's day
+    page: str                 # a page number ('3') or a page name from editions.yaml ('要闻')
+    position: int = 0         # its place on the page (1 = first); 0: not given
     line: int = 0
 
 
@@ -68,6 +78,7 @@ class Article:
     draft: bool = False
     links: tuple[tuple[str, int], ...] = ()   # Markdown links to other .md files, with their line
     slug_line: int = 1        # the 'slug:' line, or 1 when the slug is the file name
+    prints: tuple[PrintRef, ...] = ()   # where it ran in print (printing.py places it)
     aliases: tuple[tuple[str, int], ...] = ()     # old site paths given by hand, with their line
     corrections: tuple[Correction, ...] = ()      # newest first
     withdrawn: Withdrawal | None = None

@@ -10,9 +10,10 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from . import corrections, urls
+from . import corrections, edition_pages, history, printing, urls
 from .config import Config
 from .index import Archive, Taxonomy, Term
 from .model import Article
@@ -71,13 +72,16 @@ def paginate(items: tuple | list, size: int, base: str) -> list[tuple[Pager, tup
 HOME_PHOTOS = 8   # the newest photos on the first home page
 
 
-def plan(archive: Archive, config: Config) -> list[Page]:
+def plan(archive: Archive, config: Config, editions: printing.Editions = printing.NONE,
+         today: date | None = None) -> list[Page]:
+    """`editions`: the print index (printing.build); `today`: the build's day, for 历史上的今天."""
     pages: list[Page] = []
     articles = archive.articles
-    # Only the first home page shows the newest photos; as they are in its context (not read
-    # from the archive by the template), a new photo re-renders that page alone.
-    pages += [Page(p.path, p.template, {**p.context, "latest_photos": archive.photos[:HOME_PHOTOS]
-                                        if p.context["pager"].number == 1 else ()})
+    # Only the first home page shows the newest photos and 历史上的今天; as they are in its
+    # context (not read from the archive by the template), a new photo re-renders that page alone.
+    first = {"latest_photos": archive.photos[:HOME_PHOTOS], "on_this_day": history.on_this_day(articles, today)}
+    pages += [Page(p.path, p.template, {**p.context, **(first if p.context["pager"].number == 1
+                                                        else {"latest_photos": (), "on_this_day": ()})})
               for p in _list_pages(articles, config.page_size, urls.HOME, "home.html", {"title": config.title})]
     rank = {article.id: i for i, article in enumerate(articles)}
     for i, article in enumerate(articles):
@@ -87,6 +91,7 @@ def plan(archive: Archive, config: Config) -> list[Page]:
             "newer": articles[i - 1] if i > 0 else None,
             "older": articles[i + 1] if i + 1 < len(articles) else None,
             "related": Related(archive, article, rank),
+            "printed": editions.of(article.id),
         }))
     # A withdrawn story keeps its address, with a notice: in no list, feed, sitemap or index.
     pages += [Page(urls.article(a), "withdrawn.html", {"article": a, "title": a.title, "noindex": True})
@@ -126,6 +131,7 @@ def plan(archive: Archive, config: Config) -> list[Page]:
             "older": photos[i + 1] if i + 1 < len(photos) else None,
             "original": urls.original(photo) if config.publish_originals else None,
         }))
+    pages += [Page(*spec) for spec in edition_pages.plan(editions, archive)]
     pages.append(Page(urls.SEARCH, "search.html", {"title": "搜索"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "找不到页面"}))
     if config.base_url:  # feeds and sitemaps need absolute URLs: see warnings()

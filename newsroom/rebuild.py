@@ -41,21 +41,22 @@ class Changes:
     edited_in_place: bool                 # each edited article appears where it did, linked the same way
     edits_known: bool = True              # False: a build since the last good one kept newer parses
     unchanged: frozenset[str] = frozenset()   # keys of articles parsed the same and shown before and now
+    same_plan_inputs: bool = True         # the plan's other inputs (print editions, the day) are the same
 
     @property
     def case(self) -> str:
         if not self.remembered:
             return EVERYTHING
         if (self.edits_known and self.same_pages and self.same_articles_shown and self.same_files
-                and self.edited_in_place):
+                and self.edited_in_place and self.same_plan_inputs):
             return EDITED_IN_PLACE
         return RECHECK
 
 
 def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archive, planned: list[pages.Page],
-            remembered: dict[str, str]) -> Changes:
+            remembered: dict[str, str], plan_key: str = "") -> Changes:
     """`before`: the last build's parsed articles and photos (cache entries by source);
-    `state`: this build's, after reading."""
+    `state`: this build's, after reading; `plan_key`: a hash of the plan's other inputs."""
     old_articles, old_photos = before
     olds = {source: getattr(old_articles.get(source), "value", None) for source in state.articles}
     edited = {source: entry.value for source, entry in state.articles.items() if entry.value is not olds[source]}
@@ -73,6 +74,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         edited_in_place=all(depends.same_place(olds[source], new) for source, new in edited.items()),
         edits_known=not state.recheck,
         unchanged=frozenset("a|" + source for source in shown if source not in edited),
+        same_plan_inputs=state.plan_key == plan_key,
     )
 
 

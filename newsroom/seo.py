@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
@@ -46,8 +47,9 @@ def publisher(name: str, url: str = "") -> dict[str, Any]:
 
 def news_article(article: Article, *, url: str, images: Sequence[str],
                  authors: Sequence[dict[str, Any]], publisher_data: dict[str, Any],
-                 sections: Sequence[str] = ()) -> dict[str, Any]:
-    """schema.org NewsArticle: headline, dates, authors with their role, images, publisher."""
+                 sections: Sequence[str] = (), printed: dict[str, str] | None = None) -> dict[str, Any]:
+    """schema.org NewsArticle: headline, dates, authors with their role, images, publisher;
+    `printed`: printEdition, printPage and printSection where it ran in print."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -70,7 +72,18 @@ def news_article(article: Article, *, url: str, images: Sequence[str],
     data["publisher"] = publisher_data
     if sections:
         data["articleSection"] = list(sections)
+    if printed:
+        data.update(printed)
     return data
+
+
+def print_fields(paper: str, day: date, issue: int | None, page: int, section: str) -> dict[str, str]:
+    """schema.org's print properties of a NewsArticle, for the first page it ran on."""
+    edition = f"{paper} {day.year}年{day.month}月{day.day}日" + (f" 第{issue}期" if issue is not None else "")
+    fields = {"printEdition": edition, "printPage": str(page)}
+    if section:
+        fields["printSection"] = section
+    return fields
 
 
 def image_object(photo: Photo, *, url: str, content_url: str, size: tuple[int, int],

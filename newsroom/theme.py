@@ -174,7 +174,8 @@ class Theme:
     def publisher(self) -> dict[str, Any]:
         return seo.publisher(self.config.organization or self.config.title, self.config.base_url)
 
-    def article_ld(self, article: Article) -> Markup:
+    def article_ld(self, article: Article, printed: tuple = ()) -> Markup:
+        """`printed`: the article's print placements (printing.Placement); the first is described."""
         self.recorder.whole(article)   # seo.news_article reads it all
         authors = []
         byline, section = self.config.byline, self.config.section
@@ -187,7 +188,9 @@ class Theme:
         pictures = [self.share_image(p)["url"] for _, p in self.figures(article)]
         return seo.json_ld(seo.news_article(
             article, url=self.abs_url(article), images=[u for u in pictures if u], authors=authors,
-            publisher_data=self.publisher(), sections=[n.name for n in article.names(section)]))
+            publisher_data=self.publisher(), sections=[n.name for n in article.names(section)],
+            printed=seo.print_fields(printed[0].paper, printed[0].date, printed[0].issue, printed[0].page,
+                                     printed[0].name) if printed else None))
 
     def photo_ld(self, photo: Photo) -> Markup:
         self.recorder.whole(photo)   # seo.image_object reads it all

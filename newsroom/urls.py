@@ -13,6 +13,7 @@ from typing import Any
 
 from .index import Month, Taxonomy, Term, Year
 from .model import Article, Photo
+from .printing import Edition, Placement, PrintPage
 
 HOME = ""
 ARCHIVE = "archive/"
@@ -25,6 +26,7 @@ NOT_FOUND = "404.html"
 CORRECTIONS = "corrections/"
 MEDIA = "media/"
 STATIC = "static/"
+EDITIONS = "editions/"
 
 
 def paged(path: str, number: int) -> str:
@@ -81,6 +83,19 @@ def month(item: Month) -> str:
     return f"{item.year:04d}/{item.month:02d}/"
 
 
+def edition(item: Edition) -> str:
+    return f"{EDITIONS}{item.date:%Y/%m/%d}/"
+
+
+def print_page(item: PrintPage | Placement) -> str:
+    number = item.number if isinstance(item, PrintPage) else item.page
+    return f"{EDITIONS}{item.date:%Y/%m/%d}/{number:02d}/"
+
+
+def editions_year(year: int) -> str:
+    return f"{EDITIONS}{year:04d}/"
+
+
 def media(key: str, width: int, ext: str) -> str:
     return f"{MEDIA}{key}-{width}.{ext}"
 
@@ -96,7 +111,8 @@ class Linker:
     def __init__(self, taxonomy_paths: dict[str, str]) -> None:
         self.taxonomy_paths = taxonomy_paths
         self._by_type = {Article: article, Photo: photo, Taxonomy: taxonomy, Year: year, Month: month,
-                         Term: lambda item: term(item, taxonomy_paths)}
+                         Term: lambda item: term(item, taxonomy_paths), Edition: edition,
+                         PrintPage: print_page, Placement: print_page}
 
     def path(self, target: Any) -> str:
         if isinstance(target, str):

@@ -36,7 +36,7 @@ def copy_sample(root: Path, cache: Path | None = None) -> Path:
     root.mkdir(parents=True)
     for name in ("content", "photos", "templates"):
         shutil.copytree(REPO / name, root / name)
-    for name in ("site.yaml", "streets.yaml", "reporters.yaml"):
+    for name in ("site.yaml", "streets.yaml", "reporters.yaml", "editions.yaml"):
         shutil.copy(REPO / name, root / name)
     if cache is not None:
         # Renditions are content-addressed and never modified in place: linking them is safe.

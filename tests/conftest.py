@@ -32,7 +32,7 @@ def copy_sample(dest: Path) -> Path:
     root.mkdir()
     for name in ("content", "photos", "templates"):
         shutil.copytree(REPO / name, root / name)
-    for name in ("site.yaml", "streets.yaml", "reporters.yaml"):
+    for name in ("site.yaml", "streets.yaml", "reporters.yaml", "editions.yaml"):
         shutil.copy(REPO / name, root / name)
     return root
 

@@ -138,4 +138,4 @@ def test_every_page_is_chinese_with_one_stylesheet(sample_site: Path) -> None:
         assert len(sheets) == 1, page
         assert resolve(sample_site, page, sheets[0].get("href")).name == "style.css"
         nav = [a.text for a in doc.find("header", cls="masthead").find("nav").find_all("a")]
-        assert nav == ["首页", "街道", "记者", "图片", "往期"], page
+        assert nav == ["首页", "街道", "记者", "图片", "往期", "数字报"], page

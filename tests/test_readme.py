@@ -15,6 +15,9 @@ from newsroom.cli import main
 EXAMPLE = re.compile(r"^\*\*`([^`]+)`\*\*\n```\w*\n(.*?)^```", re.S | re.M)
 
 
+PRINT_EXAMPLES = ("editions.yaml", "content/editions/2022-02-22.yaml")   # 4. Recording the printed paper
+
+
 def examples() -> dict[str, str]:
     return dict(EXAMPLE.findall((REPO / "README.md").read_text(encoding="utf-8")))
 
@@ -27,7 +30,7 @@ def test_readme_keeps_the_two_setup_commands_at_the_top() -> None:
 
 
 def test_the_example_article_photo_and_registry_entries_build(sample_root: Path, capsys) -> None:
-    files = examples()
+    files = {name: text for name, text in examples().items() if name not in PRINT_EXAMPLES}
     assert set(files) == {"photos/2022/03/night-market.yaml", "content/articles/2022/03/nanwan-night-checkpoint.md",
                           "streets.yaml", "reporters.yaml"}
     for name, text in files.items():
@@ -62,3 +65,21 @@ def test_the_example_article_photo_and_registry_entries_build(sample_root: Path,
     assert (site / "streets/pinghu/index.html").is_file() and (site / "reporters/li-ming/index.html").is_file()
     photo = load(site / "photos/2022-03-night-market/index.html")
     assert photo.find("h1").text == "南湾街道工作人员在夜间卡口核对出行人员信息。"
+
+
+def test_the_example_print_edition_builds(sample_root: Path, capsys) -> None:
+    """The guide's editions.yaml and edition file replace the sample's, with its scan made here."""
+    files = examples()
+    for name in PRINT_EXAMPLES:
+        (sample_root / name).write_text(files[name], encoding="utf-8")
+    scan = sample_root / "photos/2022/02/22/page-03.jpg"
+    scan.parent.mkdir(parents=True)
+    Image.new("RGB", (900, 1300), (235, 230, 220)).save(scan)
+    scan.with_suffix(".yaml").write_text("caption: 2022年2月22日第3版。\ncredit: 龙岗融媒供图\n", encoding="utf-8")
+    assert main(["--root", str(sample_root), "-q"]) == 0
+    assert capsys.readouterr().err == ""
+    page = load(sample_root / "site/editions/2022/02/22/03/index.html")
+    assert page.find("p", cls="page-banner").text == "防控疫情 龙岗行动"
+    assert [h.text for h in page.find_all("h2")][:2] == ["超2000人次机关党员干部火速下沉抗疫一线",
+                                                        "坂田街道防疫一线 双向奔赴温暖人心"]
+    assert page.find("div", cls="print-scan").find("img")

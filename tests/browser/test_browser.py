@@ -209,7 +209,8 @@ def test_narrow_and_wide_screens(browser, archive_url: str) -> None:
     for width in (320, 1440):
         page = browser.new_page(viewport={"width": width, "height": 900})
         for path in ("", "streets/", "reporters/zhang-peng/", "photos/", "archive/", "search/?q=核酸",
-                     "2022/02/21/party-volunteers/", "photos/2022-02-night-testing/"):
+                     "2022/02/21/party-volunteers/", "photos/2022-02-night-testing/", "editions/",
+                     "editions/2022/02/22/", "editions/2022/02/22/03/"):
             page.goto(archive_url + path)
             page.wait_for_load_state("networkidle")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -274,5 +275,40 @@ def test_file_urls_from_disk(browser, tmp_path: Path) -> None:
     page.wait_for_load_state("networkidle")
     page.goto((out / "search" / "index.html").as_uri())
     assert page.locator("#search-unavailable").is_visible(), "search explains it needs a web server"
+    assert not watch.take()
+    page.close()
+
+
+def test_print_edition_journey(browser, archive_url: str) -> None:
+    """数字报: from the calendar to a day's edition, to its page, to a story, and back."""
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.set_default_timeout(10_000)
+    watch = Watch(page)
+    page.goto(archive_url)
+    page.locator(".masthead nav a", has_text="数字报").click()
+    assert page.url.endswith("/archive/editions/")
+    check_page(page, watch, "calendar")
+
+    page.locator("table.calendar a", has_text="22").click()
+    assert page.url.endswith("/archive/editions/2022/02/22/")
+    assert "第1234期" in page.inner_text(".edition-head")
+    check_page(page, watch, "edition")
+
+    page.locator(".print-pages h3 a").first.click()
+    assert page.url.endswith("/archive/editions/2022/02/22/03/")
+    assert page.inner_text(".page-banner") == "防控疫情 龙岗行动"
+    check_page(page, watch, "printed page")
+
+    story = page.locator(".print-story h2 a").nth(1)
+    title = story.inner_text()
+    story.click()
+    assert h1(page) == title
+    printed = page.locator(".printed a")
+    assert printed.inner_text() == "刊于《龙岗新闻》2022年2月22日 第3版"
+    page.go_back()
+    assert page.url.endswith("/archive/editions/2022/02/22/03/")
+    page.go_forward()
+    page.locator(".printed a").click()
+    assert page.url.endswith("/archive/editions/2022/02/22/03/"), "刊于 leads back to the printed page"
     assert not watch.take()
     page.close()

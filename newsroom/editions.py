@@ -1,0 +1,225 @@
+"""The printed paper as files: the registry editions.yaml and one file per edition.
+
+`editions.yaml` names the paper, how its issues are numbered (第1234期, counted from a
+first issue) and the usual names of its pages (01 要闻, 02 综合 …). Each
+`content/editions/YYYY-MM-DD.yaml` describes one day's edition: its pages' names,
+banners, headlines, the order of their stories and an optional scan under photos/.
+
+Parsing is pure (text in, records and Problems out); `read_paper` and `read_editions`
+are the I/O edge. Where the stories are and whether the names exist is checked when
+the print index is built (printing.py), against the archive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import dates, registry, yamlfile
+from .names import normalize
+from .problems import Problem, error, warning
+
+PAPER_FILE = "editions.yaml"
+EDITIONS_DIR = "editions"          # under content/
+PAPER_FIELDS = {"paper", "first_issue", "pages"}
+EDITION_FIELDS = {"issue", "pages"}
+PAGE_FIELDS = {"page", "name", "banner", "headline", "scan", "stories"}
+
+
+@dataclass(frozen=True)
+class Paper:
+    """editions.yaml: the paper's name, its issue numbering and its usual page names."""
+
+    name: str
+    first_issue: date | None = None
+    first_number: int = 1
+    page_names: registry.Registry = registry.build(PAPER_FILE, [])   # entry.slug: the page number
+
+    def usual_name(self, number: int) -> str:
+        return next((e.name for e in self.page_names.entries if e.slug == str(number)), "")
+
+
+@dataclass(frozen=True)
+class StoryRef:
+    """A story named in an edition file: an article file (under content/articles/) or a slug."""
+
+    ref: str
+    line: int
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    number: int
+    line: int
+    name: str = ""
+    name_line: int = 0
+    banner: str = ""
+    headline: str = ""
+    scan: str = ""                  # a file under photos/
+    scan_line: int = 0
+    stories: tuple[StoryRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class EditionFile:
+    source: str                     # content/editions/2022-02-22.yaml
+    date: date
+    issue: int | None = None
+    issue_line: int = 0
+    pages: tuple[PageSpec, ...] = ()
+
+
+def read_paper(root: Path) -> tuple[Paper | None, list[Problem]]:
+    """editions.yaml, or None when the archive records no print editions."""
+    file = root / PAPER_FILE
+    if not file.exists():
+        return None, []
+    try:
+        doc = yamlfile.load(file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [error(PAPER_FILE, 0, "cannot read: {reason}", reason=str(exc))]
+    except yamlfile.YamlError as exc:
+        return None, [error(PAPER_FILE, exc.line, exc.message)]
+    return parse_paper(doc)
+
+
+def parse_paper(doc: yamlfile.YamlDoc) -> tuple[Paper | None, list[Problem]]:
+    data = doc.data or {}
+    if not isinstance(data, dict):
+        return None, [error(PAPER_FILE, 1, "editions.yaml must be a mapping (paper: …, pages: …)")]
+    problems = [warning(PAPER_FILE, doc.line(key), "unknown field '{key}' (ignored)", key=key)
+                for key in data if key not in PAPER_FIELDS]
+    name = normalize(data.get("paper") or "")
+    if not name:
+        problems.append(error(PAPER_FILE, doc.line("paper"), "missing 'paper': the paper's name (paper: 龙岗新闻)"))
+    first, number = None, 1
+    given = data.get("first_issue")
+    if given is not None:
+        if not isinstance(given, dict) or not _whole(given.get("number")) or "date" not in given:
+            problems.append(error(PAPER_FILE, doc.line("first_issue"),
+                                  "'first_issue' must be {date: YYYY-MM-DD, number: N}"))
+        else:
+            first, number = _day(given["date"], lambda m: problems.append(
+                error(PAPER_FILE, doc.line("first_issue", "date"), m))), given["number"]
+    entries, seen = [], {}
+    pages = data.get("pages") or []
+    if isinstance(pages, dict):   # also {1: 要闻, 2: 综合}
+        pages = [{"page": k, "name": v} for k, v in pages.items()]
+    if not isinstance(pages, list):
+        problems.append(error(PAPER_FILE, doc.line("pages"), "'pages' must be a list of {page: N, name: 名称}"))
+        pages = []
+    for i, item in enumerate(pages):
+        line = doc.line("pages", i)
+        if not isinstance(item, dict) or not _whole(item.get("page")) or not normalize(item.get("name") or ""):
+            problems.append(error(PAPER_FILE, line, "each page needs 'page' (its number) and 'name' (要闻 …)"))
+            continue
+        if item["page"] in seen:
+            problems.append(error(PAPER_FILE, line, "page {page} is named twice (first on line {first})",
+                                  page=item["page"], first=seen[item["page"]]))
+            continue
+        seen[item["page"]] = line
+        entries.append(registry.Entry(name=normalize(item["name"]), slug=str(item["page"])))
+    return Paper(name=name, first_issue=first, first_number=number,
+                 page_names=registry.build(PAPER_FILE, entries)), problems
+
+
+def edition_files(content_dir: Path) -> list[Path]:
+    folder = content_dir / EDITIONS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def read_editions(root: Path, content_dir: Path) -> tuple[list[EditionFile], list[Problem]]:
+    found, problems = [], []
+    for path in edition_files(content_dir):
+        source = path.relative_to(root).as_posix()
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(error(source, 0, "cannot read (save it as UTF-8 text): {reason}", reason=str(exc)))
+            continue
+        edition, more = parse_edition(text, source)
+        problems += more
+        if edition is not None:
+            found.append(edition)
+    return found, problems
+
+
+def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Problem]]:
+    """One edition file; its name gives the date (2022-02-22.yaml)."""
+    stem = Path(source).stem
+    day = _day(stem, lambda m: None)
+    if day is None:
+        return None, [error(source, 0, "an edition file is named by its date (YYYY-MM-DD.yaml), not '{name}'",
+                            name=stem)]
+    try:
+        doc = yamlfile.load(text)
+    except yamlfile.YamlError as exc:
+        return None, [error(source, exc.line, exc.message)]
+    data = doc.data or {}
+    if not isinstance(data, dict):
+        return None, [error(source, 1, "an edition file must be a mapping (issue: …, pages: …)")]
+    problems = [warning(source, doc.line(key), "unknown field '{key}' (ignored)", key=key)
+                for key in data if key not in EDITION_FIELDS]
+    issue = data.get("issue")
+    if issue is not None and not _whole(issue):
+        problems.append(error(source, doc.line("issue"), "'issue' must be the issue's number (issue: 1234)"))
+        issue = None
+    pages = data.get("pages") or []
+    if not isinstance(pages, list):
+        problems.append(error(source, doc.line("pages"), "'pages' must be a list of {page: N, …}"))
+        pages = []
+    specs: list[PageSpec] = []
+    seen: dict[int, int] = {}
+    for i, item in enumerate(pages):
+        spec = _page(item, doc, i, source, problems)
+        if spec is None:
+            continue
+        if spec.number in seen:
+            problems.append(error(source, spec.line, "page {page} is described twice (first on line {first})",
+                                  page=spec.number, first=seen[spec.number]))
+            continue
+        seen[spec.number] = spec.line
+        specs.append(spec)
+    return EditionFile(source=source, date=day, issue=issue, issue_line=doc.line("issue"),
+                       pages=tuple(sorted(specs, key=lambda s: s.number))), problems
+
+
+def _page(item: Any, doc: yamlfile.YamlDoc, i: int, source: str, problems: list[Problem]) -> PageSpec | None:
+    line = doc.line("pages", i)
+    if not isinstance(item, dict) or not _whole(item.get("page")):
+        problems.append(error(source, line, "each page needs 'page': its number (page: 3)"))
+        return None
+    problems += [warning(source, doc.line("pages", i, key), "unknown field '{key}' (ignored)", key=key)
+                 for key in item if key not in PAGE_FIELDS]
+    stories = item.get("stories") or []
+    if not isinstance(stories, list):
+        stories = [stories]
+    refs = []
+    for j, story in enumerate(stories):
+        if not isinstance(story, str) or not story.strip():
+            problems.append(error(source, doc.line("pages", i, "stories", j),
+                                  "each story is an article file (2022/02/a.md) or an article's slug"))
+            continue
+        refs.append(StoryRef(story.strip(), doc.line("pages", i, "stories", j)))
+    return PageSpec(
+        number=item["page"], line=line,
+        name=normalize(item.get("name") or ""), name_line=doc.line("pages", i, "name"),
+        banner=normalize(item.get("banner") or ""), headline=normalize(item.get("headline") or ""),
+        scan=str(item.get("scan") or "").strip(), scan_line=doc.line("pages", i, "scan"),
+        stories=tuple(refs))
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _day(value: Any, err) -> date | None:
+    try:
+        return dates.parse(value, None).date() if not isinstance(value, date) else value   # type: ignore[arg-type]
+    except ValueError as exc:
+        err(str(exc))
+        return None

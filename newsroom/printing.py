@@ -1,0 +1,252 @@
+"""The paper as it was printed: which stories ran on which page of which day's edition.
+
+Pure: the archive (published articles, photos), the edition files and the paper's
+registry in; `Editions` and problems out. A story is placed by its own `print:` field
+or by an edition file's `stories:` list (either is enough); the edition file's order
+comes first, then `position:`, then the stories' dates.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from .editions import PAPER_FILE, EditionFile, PageSpec, Paper
+from .index import Archive, _closest
+from .model import Article
+from .problems import Problem, error, warning
+
+
+@dataclass(frozen=True)
+class PrintPage:
+    """One page (版) of one edition."""
+
+    date: date
+    number: int
+    name: str = ""
+    banner: str = ""
+    headline: str = ""
+    scan: str = ""                         # a photo id (file under photos/), or ""
+    stories: tuple[str, ...] = ()          # article ids, in print order
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One day's paper (一期)."""
+
+    date: date
+    paper: str
+    issue: int | None
+    pages: tuple[PrintPage, ...]           # by page number
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one article ran: 刊于《龙岗新闻》2022年2月22日 第3版 (what its page shows)."""
+
+    paper: str
+    date: date
+    issue: int | None
+    page: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Editions:
+    paper: Paper | None = None
+    editions: tuple[Edition, ...] = ()     # oldest first
+    placements: dict[str, tuple[Placement, ...]] = field(default_factory=dict)   # article id ->
+
+    def of(self, article_id: str) -> tuple[Placement, ...]:
+        return self.placements.get(article_id, ())
+
+
+NONE = Editions()
+
+
+def build(archive: Archive, all_articles: list[Article], files: list[EditionFile],
+          paper: Paper | None) -> tuple[Editions, list[Problem]]:
+    """Every edition with its pages in order, and where each published article ran."""
+    problems: list[Problem] = []
+    if paper is None:
+        for file in files:
+            problems.append(error(file.source, 0, "an edition file needs {file} (the paper's name and its pages) "
+                                  "at the archive's root", file=PAPER_FILE))
+        for article in all_articles:
+            for ref in article.prints:
+                problems.append(error(article.source, ref.line, "'print' needs {file} (the paper's name and its "
+                                      "pages) at the archive's root", file=PAPER_FILE))
+        return NONE, problems
+    # (date, page number) -> [(sort key, article id, where it was named)]
+    placed: dict[tuple[date, int], list[tuple[tuple, str, str, int]]] = defaultdict(list)
+    specs: dict[tuple[date, int], PageSpec] = {}
+    by_date = {file.date: file for file in files}
+    names = _Names(archive, all_articles)
+    for file in files:
+        for spec in file.pages:
+            specs[(file.date, spec.number)] = spec
+            problems += _check_spec(file, spec, paper, archive)
+            for i, story in enumerate(spec.stories):
+                article_id = _story(story.ref, names, file.source, story.line, problems)
+                if article_id is not None:
+                    placed[(file.date, spec.number)].append(((0, i), article_id, file.source, story.line))
+    for article in archive.articles:
+        for ref in article.prints:
+            number = _page_number(ref.page, paper, article.source, ref.line, problems)
+            if number is not None:
+                key = (1, ref.position) if ref.position else (2, article.date.timestamp(), article.slug)
+                placed[(ref.date, number)].append((key, article.id, article.source, ref.line))
+    pages: dict[date, list[PrintPage]] = defaultdict(list)
+    for where in sorted(set(placed) | set(specs)):
+        stories = _order(where, placed.get(where, []), problems)
+        pages[where[0]].append(_page(where, specs.get(where), stories, paper))
+    editions = _number(pages, by_date, paper)
+    return Editions(paper, editions, _placements(editions)), problems
+
+
+def _check_spec(file: EditionFile, spec: PageSpec, paper: Paper, archive: Archive) -> list[Problem]:
+    problems = []
+    if spec.name and paper.page_names.lookup(spec.name) is None:
+        hint = paper.page_names.suggest(spec.name)
+        if hint:
+            problems.append(error(file.source, spec.name_line, "unknown page name '{name}' — did you mean '{hint}'?",
+                                  name=spec.name, hint=hint))
+        else:
+            problems.append(error(file.source, spec.name_line, "unknown page name '{name}' (add it to the pages "
+                                  "in {file})", name=spec.name, file=PAPER_FILE))
+    if spec.scan and spec.scan not in archive.photo_by_id:
+        hint = _closest(spec.scan, archive.photo_by_id)
+        if hint:
+            problems.append(error(file.source, spec.scan_line, "scan '{file}' not found in photos/ — did you mean "
+                                  "'{hint}'?", file=spec.scan, hint=hint))
+        else:
+            problems.append(error(file.source, spec.scan_line, "scan '{file}' not found in photos/ (a JPEG or PNG "
+                                  "of the printed page)", file=spec.scan))
+    return problems
+
+
+class _Names:
+    """How an edition file may name a story: by its file or by its slug (published or not)."""
+
+    def __init__(self, archive: Archive, all_articles: list[Article]) -> None:
+        self.by_source = archive.article_by_source
+        self.by_slug = {a.slug: a.id for a in archive.articles}
+        self.sources = {a.source for a in all_articles}
+        self.slugs = {a.slug for a in all_articles}
+
+
+def _story(ref: str, names: _Names, source: str, line: int, problems: list[Problem]) -> str | None:
+    """The id of the published article an edition file names (by file or by slug)."""
+    if ref.endswith((".md", ".markdown")):
+        path = ref if ref.startswith("content/") else f"content/articles/{ref.lstrip('/')}"
+        found = names.by_source.get(path)
+        if found is not None:
+            return found
+        if path in names.sources:
+            problems.append(warning(source, line, "story '{story}' is a draft or scheduled: left off the page "
+                                    "until it is published", story=ref))
+            return None
+        hint = _closest(path, names.sources)
+        # A warning: a story taken out of the archive (deleted, withdrawn) still ran in print.
+        if hint:
+            problems.append(warning(source, line, "story '{story}': no such article file under content/articles/ "
+                                    "(left off the page) — did you mean '{hint}'?", story=ref,
+                                    hint=hint.removeprefix("content/articles/")))
+        else:
+            problems.append(warning(source, line, "story '{story}': no such article file under content/articles/ "
+                                    "(left off the page)", story=ref))
+        return None
+    if ref in names.by_slug:
+        return names.by_slug[ref]
+    if ref in names.slugs:
+        problems.append(warning(source, line, "story '{story}' is a draft or scheduled: left off the page "
+                                "until it is published", story=ref))
+        return None
+    close = difflib.get_close_matches(ref, list(names.by_slug), n=1, cutoff=0.6)
+    if close:
+        problems.append(warning(source, line, "story '{story}': no article has this slug, left off the page — "
+                                "did you mean '{hint}'?", story=ref, hint=close[0]))
+    else:
+        problems.append(warning(source, line, "story '{story}': no article has this slug, left off the page (name "
+                                "an article file, 2022/02/a.md, or a slug)", story=ref))
+    return None
+
+
+def _page_number(page: str, paper: Paper, source: str, line: int, problems: list[Problem]) -> int | None:
+    if page.isdigit() and int(page) > 0:
+        return int(page)
+    entry = paper.page_names.lookup(page)
+    if entry is not None:
+        return int(entry.slug)
+    hint = paper.page_names.suggest(page)
+    if hint:
+        problems.append(error(source, line, "unknown page '{page}' — did you mean '{hint}'?", page=page, hint=hint))
+    else:
+        problems.append(error(source, line, "unknown page '{page}' (a page number, or a name from the pages in "
+                              "{file})", page=page, file=PAPER_FILE))
+    return None
+
+
+def _order(where: tuple[date, int], entries: list[tuple[tuple, str, str, int]],
+           problems: list[Problem]) -> tuple[str, ...]:
+    """The page's stories in print order; a story twice, or two at one position, are errors."""
+    day = where[0].isoformat()
+    first_at: dict[int, str] = {}
+    seen: dict[str, tuple[tuple, str, int]] = {}
+    for key, article_id, source, line in sorted(entries, key=lambda e: (e[0], e[1])):
+        if key[0] == 1:
+            taken = first_at.setdefault(key[1], article_id)
+            if taken != article_id:
+                problems.append(error(source, line, "position {position} on page {page} of {date} is already "
+                                      "taken by {story}", position=key[1], page=where[1], date=day, story=taken))
+        if article_id in seen:
+            earlier = seen[article_id]
+            if earlier[1] == source and key[0] == earlier[0][0] == 0:
+                problems.append(error(source, line, "story '{story}' is listed twice on page {page} of {date} "
+                                      "(first on line {first})", story=article_id, page=where[1], date=day,
+                                      first=earlier[2]))
+            continue
+        seen[article_id] = (key, source, line)
+    return tuple(seen)
+
+
+def _page(where: tuple[date, int], spec: PageSpec | None, stories: tuple[str, ...], paper: Paper) -> PrintPage:
+    day, number = where
+    name = (spec.name if spec else "") or paper.usual_name(number)
+    if spec is None:
+        return PrintPage(day, number, name, stories=stories)
+    entry = paper.page_names.lookup(name)
+    return PrintPage(day, number, entry.name if entry else name, spec.banner, spec.headline, spec.scan, stories)
+
+
+def _number(pages: dict[date, list[PrintPage]], files: dict[date, EditionFile], paper: Paper) -> tuple[Edition, ...]:
+    """Issue numbers (第N期): counted edition by edition from the latest number given before
+    (editions.yaml's first issue, or an edition file's own `issue:`)."""
+    editions = []
+    anchor: tuple[date, int] | None = None
+    if paper.first_issue is not None:
+        anchor = (paper.first_issue, paper.first_number - 1) if paper.first_issue not in pages else None
+    count: int | None = None
+    for day in sorted(pages):
+        given = files[day].issue if day in files else None
+        if given is not None:
+            count = given
+        elif paper.first_issue == day:
+            count = paper.first_number
+        elif count is not None:
+            count += 1
+        elif anchor is not None and day > anchor[0]:
+            count = anchor[1] + 1
+        editions.append(Edition(day, paper.name, count, tuple(sorted(pages[day], key=lambda p: p.number))))
+    return tuple(editions)
+
+
+def _placements(editions: tuple[Edition, ...]) -> dict[str, tuple[Placement, ...]]:
+    found: dict[str, list[Placement]] = defaultdict(list)
+    for edition in editions:
+        for page in edition.pages:
+            for article_id in page.stories:
+                found[article_id].append(Placement(edition.paper, edition.date, edition.issue, page.number, page.name))
+    return {article_id: tuple(items) for article_id, items in found.items()}
