@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -104,25 +105,9 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
     root = root.resolve()
     doc, data, problems = _site_file(root / "site.yaml")
 
-    def get(key: str, kind: type, default: Any) -> Any:
-        value = data.get(key, default)
-        if value is None:
-            return default
-        if kind is int and isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return value
-        if kind is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
-        if kind is bool and isinstance(value, bool):
-            return value
-        problems.append(error("site.yaml", doc.line(key), f"'{key}' must be {_kind_name(kind)}"))
-        return default
+    get = _getter(data, doc, problems)
 
-    timezone = get("timezone", str, "Asia/Shanghai")
-    try:
-        zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        problems.append(error("site.yaml", doc.line("timezone"), f"unknown timezone '{timezone}'"))
-        timezone = "Asia/Shanghai"
+    timezone = _timezone(get("timezone", str, "Asia/Shanghai"), doc, problems)
 
     base_url = get("base_url", str, "").strip()
     if base_url and not base_url.endswith("/"):
@@ -172,6 +157,32 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
         search=get("search", bool, True),
     )
     return config, problems
+
+
+def _getter(data: dict[str, Any], doc: yamlfile.YamlDoc, problems: list[Problem]) -> Callable[[str, type, Any], Any]:
+    """get(key, kind, default): a setting of site.yaml, checked (a wrong kind is an error at its line)."""
+    def get(key: str, kind: type, default: Any) -> Any:
+        value = data.get(key, default)
+        if value is None:
+            return default
+        if kind is int and isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        if kind is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        if kind is bool and isinstance(value, bool):
+            return value
+        problems.append(error("site.yaml", doc.line(key), f"'{key}' must be {_kind_name(kind)}"))
+        return default
+    return get
+
+
+def _timezone(timezone: str, doc: yamlfile.YamlDoc, problems: list[Problem]) -> str:
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.append(error("site.yaml", doc.line("timezone"), f"unknown timezone '{timezone}'"))
+        return "Asia/Shanghai"
+    return timezone
 
 
 def _site_file(file: Path) -> tuple[yamlfile.YamlDoc, dict[str, Any], list[Problem]]:
