@@ -151,6 +151,7 @@ def check(run: Run) -> bool:
                                                          f"{run.settings}|{options.serve}|{options.strict}")
         head = run.store.load_head()
         if (head.get("signature") == cache.site_signature(run.inputs, config)
+                and head.get("moved") == cache.stat_key(config.root / moved.RECORD)
                 and run.now.timestamp() < head.get("valid_until", 0)):
             for key, value in head["summary"].items():
                 setattr(result, key, value)
@@ -270,7 +271,7 @@ def render_and_write(run: Run) -> bool:
 def record(run: Run) -> bool:
     """Keep moved.yaml: every address each article has been published at (not from a
     preview, which shows drafts and publishes nothing)."""
-    if not run.options.serve:
+    if run.living.changed and not run.options.serve:
         moved.save(run.config.root, run.living.record)
     return True
 
@@ -287,7 +288,10 @@ def save(run: Run) -> bool:
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}
     summary["renditions_reused"] += result.renditions_made
     summary["problems"] = list(result.problems)
+    # moved.yaml as this build left it (it may just have written it): an editor's change to it
+    # is seen, the build's own is not taken for one.
     run.store.save_head({"signature": cache.site_signature(run.inputs, run.config), "summary": summary,
+                         "moved": cache.stat_key(run.config.root / moved.RECORD),
                          "valid_until": _valid_until(run.articles, run.config, run.now)})
     return True
 

@@ -86,7 +86,9 @@ def _label(edition: Edition) -> str:
 
 
 def _articles(page: PrintPage, archive: Archive) -> tuple:
-    return tuple(archive.article_by_id[i] for i in page.stories if i in archive.article_by_id)
+    # A withdrawn story ran in print, but is in no list (its address shows the notice).
+    found = (archive.article_by_id.get(i) for i in page.stories)
+    return tuple(a for a in found if a is not None and a.withdrawn is None)
 
 
 def _page_link(page: PrintPage) -> Nav:

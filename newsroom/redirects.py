@@ -42,6 +42,7 @@ class Plan:
     pages: tuple[Page, ...]
     redirects: tuple[Redirect, ...]
     record: moved.Record
+    changed: bool               # the record differs from moved.yaml: save it
     notes: tuple[str, ...]
     problems: tuple[Problem, ...]
 
@@ -50,12 +51,19 @@ def plan(record: moved.Record, archive: Archive, config: Config, planned: list[P
          files: set[str]) -> Plan:
     """The redirect pages and host files, and moved.yaml as it stands after this build.
     `files`: every article file (see moved.update)."""
-    shown = (*archive.articles, *archive.withdrawn)
-    updated = moved.update(record, (a for a in shown if not a.draft), {a.id for a in shown}, files)
-    found = [*_article_redirects(updated.record, shown), *_term_redirects(archive, config)]
+    # Each article's address as planned (made once: dates are slow to format, 10,000 times).
+    live: dict[str, tuple[Article, str]] = {}
+    for page in planned:   # an article's own page comes before any other page that shows it
+        article = page.context.get("article")
+        if article is not None:
+            live.setdefault(article.source, (article, page.path))
+    shown = {article.source for article in (*archive.articles, *archive.withdrawn)}
+    updated = moved.update(record, {s: item for s, item in live.items() if not item[0].draft}, shown, files)
+    found = [*_article_redirects(updated.record, live), *_term_redirects(archive, config)]
     kept, problems = check(found, planned)
     pages = redirect_pages(kept, planned)
-    return Plan(tuple(pages), tuple(kept), updated.record, updated.notes, (*updated.problems, *problems))
+    return Plan(tuple(pages), tuple(kept), updated.record, updated.record != record, updated.notes,
+                (*updated.problems, *problems))
 
 
 def pairs(redirects: Iterable[Redirect], root_path: str = "/") -> list[tuple[str, str]]:
@@ -64,19 +72,18 @@ def pairs(redirects: Iterable[Redirect], root_path: str = "/") -> list[tuple[str
     return sorted({(root_path + r.old, root_path + r.new) for r in redirects})
 
 
-def _article_redirects(record: moved.Record, shown: Iterable[Article]) -> list[Redirect]:
+def _article_redirects(record: moved.Record, live: dict[str, tuple[Article, str]]) -> list[Redirect]:
     found = []
-    for article in shown:
+    for source, (article, new) in live.items():
         if article.draft:
             continue
-        new = urls.article(article)
-        entry = record.get(article.source)
+        entry = record.get(source)
         for old in entry.urls if entry else ():
             if old != new:
-                found.append(Redirect(old, new, moved.RECORD, entry.line, article, article.title, article.source))
+                found.append(Redirect(old, new, moved.RECORD, entry.line, article, article.title, source))
         for old, line in article.aliases:
             if old != new:
-                found.append(Redirect(old, new, article.source, line, article, article.title, article.source))
+                found.append(Redirect(old, new, source, line, article, article.title, source))
     return found
 
 
@@ -110,19 +117,22 @@ def check(found: list[Redirect], planned: list[Page]) -> tuple[list[Redirect], l
     for r in found:
         page = live.get(urls.output_file(r.old))
         if page is not None:
-            problems.append(error(r.where, r.line, f"old address /{r.old}{_of(r)} is also the address of "
-                                                   f"{_maker(page)}: remove one of them"))
+            problems.append(error(r.where, r.line, "old address /{old}{of} is also the address of {page}: remove "
+                                  "one of them", old=r.old, of=_of(r), page=_maker(page)))
             continue
         first = by_old.setdefault(r.old, r)
         if first is not r and first.new != r.new:
-            problems.append(error(r.where, r.line, f"old address /{r.old}{_of(r)} leads to /{r.new}, but "
-                                                   f"{first.where}:{first.line} leads it to /{first.new}"))
+            problems.append(error(r.where, r.line, "old address /{old}{of} leads to /{new}, but {where}:{at} "
+                                  "leads it to /{other}", old=r.old, of=_of(r), new=r.new, where=first.where,
+                                  at=first.line, other=first.new))
     for r in by_old.values():
         onward = by_old.get(r.new)
         if onward is not None:
-            kind = "loop" if onward.new == r.old else "chain"
-            problems.append(error(r.where, r.line, f"redirect {kind}: /{r.old} leads to /{r.new}, which "
-                                                   f"{onward.where}:{onward.line} leads on to /{onward.new}"))
+            message = ("redirect loop: /{old} leads to /{new}, which {where}:{at} leads back to /{onward}"
+                       if onward.new == r.old else
+                       "redirect chain: /{old} leads to /{new}, which {where}:{at} leads on to /{onward}")
+            problems.append(error(r.where, r.line, message, old=r.old, new=r.new, where=onward.where,
+                                  at=onward.line, onward=onward.new))
     return sorted(by_old.values(), key=lambda r: r.old), problems
 
 

@@ -141,8 +141,8 @@ def _old_slugs(value: object, old_names: tuple[str, ...], shown_as: str, line: i
     for item in items:
         slug = clean_slug(str(item))
         if slug is None:
-            problems.append(error(shown_as, line, f"old slug '{item}' must be lower-case ASCII letters, "
-                                                  "digits and hyphens"))
+            problems.append(error(shown_as, line, "old slug '{slug}' must be lower-case ASCII letters, digits "
+                                  "and hyphens", slug=item))
         else:
             found.append(slug)
     found += [slugify(name) for name in old_names]
