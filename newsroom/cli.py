@@ -16,15 +16,18 @@ from . import builder, i18n
 from . import config as config_mod
 from .problems import errors, report
 
-COMMANDS = ("build", "check", "serve", "new")
+COMMANDS = ("build", "check", "serve", "new", "publish")
+PUBLISH_OPTIONS = frozenset({"--root", "--output", "--strict", "--jobs", "-q", "--lang"})
 
 
-def _shared(suppress: bool) -> argparse.ArgumentParser:
-    """The options every command takes. Sub-commands use SUPPRESS defaults so that an option
-    given before the command (`--root X check`) is not reset by the sub-parser's default."""
+def _shared(suppress: bool, only: frozenset[str] | None = None) -> argparse.ArgumentParser:
+    """The options every command takes (or `only` those). Sub-commands use SUPPRESS defaults so
+    that an option given before the command (`--root X check`) is not reset by the sub-parser's default."""
     p = argparse.ArgumentParser(add_help=False)
 
     def add(*names: str, **kw) -> None:
+        if only is not None and names[0] not in only:
+            return
         if suppress:
             kw["default"] = argparse.SUPPRESS
         p.add_argument(*names, **kw)
@@ -49,7 +52,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python build.py",
         description="Build a news and photo archive into a static site.",
-        epilog="Commands: build (default), check, serve, new. "
+        epilog="Commands: build (default), check, serve, new, publish. "
                "Run `python build.py COMMAND --help` for a command's options.",
         parents=[_shared(False)],
     )
@@ -66,6 +69,14 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--street", action="append", default=[], help="a street's name (repeatable)")
     new.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     new.add_argument("--slug", help="the URL name (default: the title's pinyin, shortened)")
+    # What publishes the site as built: no options that change what a build makes.
+    publish = sub.add_parser("publish", parents=[_shared(True, PUBLISH_OPTIONS)],
+                             help="send the last good build to a host: only what changed, deletions last")
+    publish.add_argument("target", nargs="?", help="a folder, ssh://user@host/path or s3://bucket/prefix "
+                         "(default: publish.target in site.yaml)")
+    publish.add_argument("--dry-run", action="store_true", help="print what would be sent and deleted, change nothing")
+    publish.add_argument("--max-deletes", type=int, metavar="N",
+                         help="stop if more files would be deleted (default: publish.max_deletes, or 256)")
     return p
 
 
@@ -81,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_build(args, write=False)
     if command == "new":
         return run_new(args)
+    if command == "publish":
+        return run_publish(args)
     return run_serve(args)
 
 
@@ -153,6 +166,29 @@ def run_new(args: argparse.Namespace) -> int:
         print("it is a draft (draft: true): write the body, check it with `python build.py serve`, "
               "then set draft: false to publish", file=sys.stderr)
     return 0
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    from . import deploy
+
+    # What is published is site/ as the last good build left it; sources with errors
+    # (which that build may predate) are refused, so a mistake is never shipped unnoticed.
+    cfg, problems = load_config(args, drafts=False, future=False, file_urls=False)
+    result = builder.build(cfg, problems, builder.Options(strict=args.strict, jobs=args.jobs, write=False))
+    if not result.ok:
+        print(report(result.problems, i18n.choose(args.lang, cfg.language)), file=sys.stderr)
+        print("publish refused: the archive has errors (fix them, build, then publish); nothing was sent",
+              file=sys.stderr)
+        return 1
+    target = args.target or cfg.publish_target
+    if not target:
+        print("error: name a target (python build.py publish ssh://user@host/var/www/news) "
+              "or set publish.target in site.yaml", file=sys.stderr)
+        return 1
+    if not args.target and "://" not in target:
+        target = str(cfg.root / target)   # a folder in site.yaml is relative to the archive
+    max_deletes = cfg.publish_max_deletes if args.max_deletes is None else args.max_deletes
+    return deploy.command(cfg.output, target, cfg.base_url, max_deletes, args.dry_run, args.quiet, cfg.cache_dir)
 
 
 def run_serve(args: argparse.Namespace) -> int:

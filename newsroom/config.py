@@ -68,6 +68,8 @@ class Config:
     embed_hosts: tuple[str, ...] = EMBED_HOSTS
     publish_originals: bool = False
     search: bool = True           # false: no search index (the search page says search is off)
+    publish_target: str = ""      # `publish:` in site.yaml: where `python build.py publish` sends the site
+    publish_max_deletes: int = 256
     drafts: bool = False
     future: bool = False
     file_urls: bool = False
@@ -121,6 +123,8 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
     taxonomies, tax_problems = _taxonomies(data.get("taxonomies"), doc, roles["byline"])
     problems += tax_problems
     problems += _unknown_roles(roles, taxonomies, data, doc)
+    publish, publish_problems = _publish(data.get("publish") or {}, doc)
+    problems += publish_problems
 
     registries: dict[str, registry.Registry] = {}
     for tax in taxonomies:
@@ -155,6 +159,7 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
         embed_hosts=tuple(h.strip().lower() for h in embed_hosts),
         publish_originals=get("publish_originals", bool, False),
         search=get("search", bool, True),
+        **publish,
     )
     return config, problems
 
@@ -183,6 +188,29 @@ def _timezone(timezone: str, doc: yamlfile.YamlDoc, problems: list[Problem]) -> 
         problems.append(error("site.yaml", doc.line("timezone"), f"unknown timezone '{timezone}'"))
         return "Asia/Shanghai"
     return timezone
+def _publish(data: Any, doc: yamlfile.YamlDoc) -> tuple[dict[str, Any], list[Problem]]:
+    """`publish: {target: ..., max_deletes: ...}`; credentials never (they would be committed)."""
+    if not isinstance(data, dict):
+        return {}, [error("site.yaml", doc.line("publish"), "'publish' must be a mapping (target, max_deletes)")]
+    problems, settings = [], {}
+    for key, value in data.items():
+        line = doc.line("publish", key)
+        if key == "target" and isinstance(value, str) and value.strip():
+            settings["publish_target"] = value.strip()
+        elif key == "max_deletes" and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            settings["publish_max_deletes"] = value
+        elif key == "target":
+            problems.append(error("site.yaml", line, "'publish.target' must be a folder or a URL"))
+        elif key == "max_deletes":
+            problems.append(error("site.yaml", line, "'publish.max_deletes' must be a whole number"))
+        elif any(word in str(key).lower() for word in ("key", "secret", "password", "token", "credential")):
+            problems.append(error("site.yaml", line, "'publish.{key}': credentials never go in site.yaml (it is "
+                                  "committed); use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE, "
+                                  "or an SSH key", key=key))
+        else:
+            problems.append(error("site.yaml", line, "unknown setting 'publish.{key}' (target, max_deletes)",
+                                  key=key))
+    return settings, problems
 
 
 def _site_file(file: Path) -> tuple[yamlfile.YamlDoc, dict[str, Any], list[Problem]]:

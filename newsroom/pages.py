@@ -158,7 +158,7 @@ def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page
         extra = {"title": term.name, "taxonomy": tax, "term": term, "photos": photos,
                  "people": _co_terms(archive, term, config.byline)}
         pages += _list_pages(items, config.page_size, base, "term.html", extra)
-        if tax.config.feeds and config.base_url:
+        if tax.config.feeds and config.base_url and items:   # no feed that could never have an entry
             pages.append(Page(urls.feed(base), "feed.xml", {
                 "title": f"{term.name} — {config.title}", "articles": items[: config.feed_size],
                 "feed_path": urls.feed(base), "home_path": base}))

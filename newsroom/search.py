@@ -12,6 +12,7 @@ Without the `pagefind` package the site still builds, with a warning, and no sea
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -23,12 +24,14 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import searchwords
 from .config import Config
 from .problems import Problem, warning
+from .searchwords import page_for_index
 
 BUNDLE = "pagefind/"
 MARKER = b"data-pagefind-body"
-PAGEFIND_VERSION_TAG = "1"   # bump to invalidate cached bundles
+PAGEFIND_VERSION_TAG = "2"   # bump to invalidate cached bundles
 
 
 def executable() -> Path | None:
@@ -68,6 +71,8 @@ class Indexer:
         self.config = config
         self.folder = folder
         self.known = dict(known or {})
+        # A page filed under a street or reporter is found by its registry aliases too.
+        self.aliases = {entry.name: entry.aliases for reg in config.registries.values() for entry in reg.entries}
         if not self.known:   # start afresh: nothing from an older build may linger
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -84,7 +89,7 @@ class Indexer:
             self._forget(path)
             target = self.folder / _shard(entry) / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            target.write_text(page_for_index(content.decode(), self.aliases), encoding="utf-8")
             self.known[path] = entry
         elif old is not None:
             self._forget(path)
@@ -115,7 +120,8 @@ class Indexer:
         names = sorted(shards, reverse=True)   # newest first: the first is the page's primary index
         files: list[tuple[str, bytes | Path]] = [(BUNDLE + SHARDS, json.dumps({"shards": names}).encode())]
         def one(name: str) -> tuple[list[tuple[str, bytes | Path]], Problem | None]:
-            digest = hashlib.sha256(f"{PAGEFIND_VERSION_TAG}:{_version()}:{binary}:{self.config.file_urls}".encode())
+            digest = hashlib.sha256(f"{PAGEFIND_VERSION_TAG}:{_version()}:{binary}:{self.config.file_urls}:"
+                                    f"{_spelling()}".encode())
             for path, entry in shards[name]:
                 digest.update(f"{path}\0{entry}\n".encode())
             return _bundle(binary, self.folder / name, self.config.cache_dir / "search" / name,
@@ -131,6 +137,12 @@ class Indexer:
                     return []
                 files += [(f"{BUNDLE}{name}/{path}", data) for path, data in made]
         return files
+
+
+@functools.cache
+def _spelling() -> str:
+    """How pages are turned into what Pagefind indexes: a new spelling makes every bundle anew."""
+    return hashlib.sha256(Path(searchwords.__file__).read_bytes()).hexdigest()
 
 
 def _shard(entry: str) -> str:

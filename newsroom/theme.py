@@ -46,7 +46,7 @@ class Theme:
         archive, config = self.archive, self.config
         return {
             "path_of": self.path_of,
-            # The host serves 404.html at any depth: a <base> at the site's root path keeps its links right.
+            # The site's path on its host (base_url's): server redirect rules are written from it.
             "root_path": urlsplit(config.base_url).path or "/",
             "share_image": self.share_image, "article_ld": self.article_ld, "photo_ld": self.photo_ld,
             "json_ld": seo.json_ld,

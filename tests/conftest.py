@@ -66,15 +66,31 @@ def basic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    not_found: Path | None = None
+
     def log_message(self, *args: object) -> None:
         pass
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # As a host set up with the site's 404.html: its bytes, with status 404, for any missing path.
+        if code != 404 or self.not_found is None:
+            return super().send_error(code, message, explain)
+        body = self.not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 @contextmanager
-def static_server(folder: Path) -> Iterator[str]:
+def static_server(folder: Path, not_found: Path | None = None) -> Iterator[str]:
     """`folder` served by a plain static HTTP server on 127.0.0.1, as a publisher's host
-    would; yields its URL (http://127.0.0.1:PORT/)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
+    would; yields its URL (http://127.0.0.1:PORT/). `not_found`: the page served (status 404)
+    for any missing path, as hosts do with a site's 404.html."""
+    handler = type("Handler", (_QuietHandler,), {"not_found": not_found})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -14,6 +14,7 @@ from newsroom.cli import main
 from newsroom.markup import Renderer
 
 REPO = Path(__file__).resolve().parent.parent
+NOT_FOUND_TEMPLATE = REPO / "templates" / "404.html"
 XSS = "<script>alert(1)</script>"
 ATTR = "\"><img src=x onerror=alert(2)>"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -70,9 +71,12 @@ def pages(site: Path) -> dict[str, BeautifulSoup]:
 def test_no_page_has_injected_markup(site: Path) -> None:
     for name, soup in pages(site).items():
         for script in soup.find_all("script"):
-            # Ours only: structured data (its JSON escapes every '<') and the search page's script.
+            # Ours only: structured data (its JSON escapes every '<'), the search page's script
+            # and the not-found page's own, as the template writes it.
             if script.get("type") == "application/ld+json":
                 assert "<" not in script.string and json.loads(script.string), name
+            elif name == "404.html" and not script.get("src"):
+                assert script.string.strip() in NOT_FOUND_TEMPLATE.read_text(encoding="utf-8"), name
             else:
                 assert name == "search/index.html" and script["src"].endswith("static/search.js"), (name, script)
         assert soup.find("img", src="x") is None, name

@@ -18,10 +18,10 @@ BYLINES = {
 }
 # Caption -> credit as shown under the photo
 CREDITS = {
-    "连夜进行核酸检测。": "首席记者 张鹏 摄",
-    "工作人员接听封控区“爱心热线”。": "通讯员 王丰 摄",
-    "社区防疫人员作短暂休整。": "通讯员 王丰 摄",
-    "龙城街道党员干部支援坂田防疫。": "龙城街道供图",
+    "连夜进行核酸检测。": "摄影 首席记者 张鹏",   # the label says 摄: not 摄影 … 摄 again
+    "工作人员接听封控区“爱心热线”。": "摄影 通讯员 王丰",
+    "社区防疫人员作短暂休整。": "摄影 通讯员 王丰",
+    "龙城街道党员干部支援坂田防疫。": "来源 龙城街道供图",
 }
 STREETS = {"坂田街道", "横岗街道", "园山街道", "龙城街道", "宝龙街道", "坪地街道", "南湾街道", "布吉街道"}
 
@@ -54,7 +54,8 @@ def test_seed_photos_with_captions_and_credits(sample_site: Path) -> None:
         if file.parent.name == "page":
             continue
         fig = load(file).find("figure", cls="photo-page")
-        shown[fig.find("h1").text] = fig.find("dl", cls="photo-facts").find("dd").text
+        facts = fig.find("dl", cls="photo-facts")
+        shown[fig.find("h1").text] = f'{facts.find("dt").text} {facts.find("dd").text}'
     for caption, credit in CREDITS.items():
         assert shown.get(caption) == credit, caption
     assert len(shown) == 8

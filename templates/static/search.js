@@ -7,6 +7,7 @@
   var box = document.getElementById("search");
   if (!box) return;
   var PAGE = 10;
+  var EXCERPT = 80;   // characters of text shown with a result
   var FILTERS = [["street", "街道"], ["reporter", "记者"], ["year", "年份"], ["type", "类型"]];
   var form = document.getElementById("search-form");
   var input = document.getElementById("q");
@@ -46,20 +47,91 @@
     return node;
   }
 
-  // Pagefind's excerpt is HTML with <mark> around the matches: keep the text and the marks only.
-  // An ellipsis shows where the excerpt was cut out of the page's text.
-  function excerpt(html, content) {
-    var tpl = document.createElement("template");
-    tpl.innerHTML = html;
-    var p = el("p", "excerpt");
-    var plain = tpl.content.textContent.trim();
-    var whole = (content || "").trim();
-    if (plain && whole.indexOf(plain.slice(0, 8)) !== 0) p.appendChild(document.createTextNode("…"));
-    tpl.content.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") p.appendChild(el("mark", "", node.textContent));
-      else p.appendChild(document.createTextNode(node.textContent));
+  // Han text is indexed as ASCII words, one per pair of neighbouring characters
+  // (newsroom/searchwords.py): a query is spelt the same way, so it matches the pages whose
+  // text contains it, whatever a dictionary would call a word.
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+/gu;
+  var SPELT = /^z([0-9a-f]{4})(?:[0-9a-f]{4})?$/;
+
+  // A run's pairs; and its last character alone when more follows in the typed word, as
+  // the index spells the end of every run (the last run's end may be inside a longer one).
+  function spell(run, last) {
+    var hex = "";
+    for (var i = 0; i < run.length; i++) hex += ("000" + run.charCodeAt(i).toString(16)).slice(-4);
+    var words = [];
+    for (var j = 0; j + 8 <= hex.length; j += 4) words.push("z" + hex.slice(j, j + 8));
+    if (!last || !words.length) words.push("z" + hex.slice(-4));
+    return words;
+  }
+
+  // {term, phrase, parts}: what Pagefind is asked, whether it must find the words next to
+  // each other (one typed word: its pairs), and the typed words (to highlight).
+  function spelt(query) {
+    var parts = query.split(/\s+/).filter(Boolean);
+    var words = [];
+    parts.forEach(function (part) {
+      var last = 0;
+      part.replace(HAN, function (run, at) {
+        if (at > last) words.push(part.slice(last, at));
+        last = at + run.length;
+        words = words.concat(spell(run, last === part.length));
+        return run;
+      });
+      if (last < part.length) words.push(part.slice(last));
     });
-    if (plain && whole.slice(-8) !== plain.slice(-8)) p.appendChild(document.createTextNode("…"));
+    return { term: words.join(" "), phrase: parts.length === 1 && words.length > 1, parts: parts };
+  }
+
+  // The page's text as indexed, spelt back into characters, without the names it is
+  // filed under (after the word FILED). A run of Han characters ends with a single one.
+  var FILED = "zzzz";
+  function unspell(content) {
+    var text = "";
+    var prev = "";
+    var words = (content || "").replace(/\u200b/g, "").split(/\s+/);
+    for (var i = 0; i < words.length && words[i] !== FILED; i++) {
+      if (!words[i]) continue;
+      var han = SPELT.exec(words[i]);
+      var piece = han ? String.fromCharCode(parseInt(han[1], 16)) : words[i];
+      if (prev === " " && han) text += " ";   // two runs of Han: a space or a block between
+      else if (!han && /\w$/.test(prev) && /^\w/.test(piece)) text += " ";
+      text += piece;
+      prev = han ? (han[0].length === 5 ? " " : "") : piece;
+    }
+    return text;
+  }
+
+  // A stretch of the page's text around the first match, the matches marked; an ellipsis
+  // shows where it was cut out of the text.
+  function excerpt(content, parts) {
+    var text = unspell(content);
+    var lower = text.toLowerCase();
+    var first = -1;
+    parts.forEach(function (part) {
+      var at = lower.indexOf(part.toLowerCase());
+      if (at >= 0 && (first < 0 || at < first)) first = at;
+    });
+    var start = Math.max(0, first - 20);
+    var end = Math.min(text.length, start + EXCERPT);
+    var p = el("p", "excerpt");
+    if (start > 0) p.appendChild(document.createTextNode("…"));
+    var piece = text.slice(start, end);
+    var lowPiece = piece.toLowerCase();
+    var at = 0;
+    while (at < piece.length) {
+      var next = -1;
+      var size = 0;
+      parts.forEach(function (part) {
+        var found = lowPiece.indexOf(part.toLowerCase(), at);
+        if (found >= 0 && (next < 0 || found < next)) { next = found; size = part.length; }
+      });
+      if (next < 0) break;
+      if (next > at) p.appendChild(document.createTextNode(piece.slice(at, next)));
+      p.appendChild(el("mark", "", piece.slice(next, next + size)));
+      at = next + size;
+    }
+    if (at < piece.length) p.appendChild(document.createTextNode(piece.slice(at)));
+    if (end < text.length) p.appendChild(document.createTextNode("…"));
     return p;
   }
 
@@ -91,7 +163,7 @@
       select.appendChild(el("option", "", "全部"));
       select.firstChild.value = "";
       values.forEach(function (v) {
-        var option = el("option", "", v + "（" + available[f[0]][v] + "）");
+        var option = el("option", "", v);
         option.value = v;
         select.appendChild(option);
       });
@@ -130,6 +202,21 @@
     history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
   }
 
+  // The counts beside each filter's values are those of the current query's results.
+  function count(found) {
+    FILTERS.forEach(function (f) {
+      var select = document.getElementById("filter-" + f[0]);
+      if (!select) return;
+      var counts = found[f[0]] || {};
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) return;
+        var n = counts[option.value] || 0;
+        option.textContent = option.value + "（" + n + "）";
+        option.disabled = n === 0 && select.value !== option.value;
+      });
+    });
+  }
+
   function showMore() {
     var batch = results.slice(shown, shown + PAGE);
     var mine = generation;
@@ -145,13 +232,47 @@
         li.appendChild(h);
         var facts = [meta.kind, meta.date, meta.street].filter(Boolean);
         if (facts.length) li.appendChild(el("p", "meta", facts.join(" · ")));
-        li.appendChild(excerpt(data.excerpt || "", data.content));
+        li.appendChild(excerpt(data.content, asked.parts));
         list.appendChild(li);
       });
       shown += batch.length;
       more.hidden = shown >= results.length;
     });
   }
+
+  // The phrase's pages (Pagefind's exact search, "…", finds the pairs next to each other
+  // but gives every page the same score), ranked as by the plain search for all the pairs,
+  // which finds them too (and a few more, with the pairs apart).
+  function searchPhrase(asked, options) {
+    if (!asked.phrase) return pagefind.search(asked.term || null, options);
+    var exact = pagefind.search('"' + asked.term + '"', options);
+    if (options.sort) return exact;
+    return Promise.all([exact, pagefind.search(asked.term, options)]).then(function (both) {
+      var keep = {};
+      both[0].results.forEach(function (r) { keep[r.id] = true; });
+      return { results: both[1].results.filter(function (r) { return keep[r.id]; }), filters: both[0].filters };
+    });
+  }
+
+  // Pagefind merges the years' bundles by score, also when asked to sort by date; so, newest
+  // first, each year's bundle (the synthetic filter BUNDLE) is asked on its own, and the
+  // years follow one another as listed: newest first.
+  function searchAll(asked, options) {
+    if (!options.sort) return searchPhrase(asked, options);
+    return Promise.all(years.map(function (year) {
+      var mine = {};
+      Object.keys(options.filters).forEach(function (k) { mine[k] = options.filters[k]; });
+      mine[BUNDLE] = [year];
+      return searchPhrase(asked, { filters: mine, sort: options.sort });
+    })).then(function (found) {
+      var filters = searchPhrase(asked, { filters: options.filters });
+      return filters.then(function (all) {
+        return { results: [].concat.apply([], found.map(function (f) { return f.results; })), filters: all.filters };
+      });
+    });
+  }
+
+  var asked = { term: "", parts: [] };
 
   function run(event) {
     if (event && event.preventDefault) event.preventDefault();
@@ -164,16 +285,19 @@
     more.hidden = true;
     if (!query && !Object.keys(filters).length) {
       status.textContent = "请输入要搜索的词语，或选择街道、记者、年份。";
+      count(totals);
       return;
     }
     status.textContent = "正在搜索…";
     var sort = document.getElementById("filter-sort");
     var options = { filters: filters };
     if (sort && sort.value === "new") options.sort = { date: "desc" };
-    pagefind.search(query || null, options).then(function (search) {
+    asked = spelt(query);
+    searchAll(asked, options).then(function (search) {
       if (mine !== generation) return;
       results = search.results;
       shown = 0;
+      count(search.filters);
       status.textContent = results.length
         ? "找到 " + results.length + " 条结果" + (query ? "（“" + query + "”）" : "")
         : "没有找到" + (query ? "与“" + query + "”" : "") + "相关的结果。";
@@ -189,29 +313,40 @@
   form.addEventListener("submit", run);
   more.addEventListener("click", showMore);
 
-  // One Pagefind index per year (newsroom/search.py), listed newest first in shards.json:
-  // the newest is loaded, the other years are merged into it.
+  // One Pagefind bundle per year (newsroom/search.py), listed newest first in shards.json:
+  // the newest is loaded, the others merged into it, every one with the same RANKING (else
+  // a merged bundle ranks with Pagefind's defaults) and tagged with its year (BUNDLE).
+  var RANKING = { termFrequency: 1.0, termSimilarity: 1.0, termSaturation: 1.4, pageLength: 0 };
+  var BUNDLE = "bundle";
+  var years = [];
+  var totals = {};
   var shards = new URL(box.getAttribute("data-shards"), location.href);
   fetch(shards).then(function (response) {
     if (!response.ok) throw new Error(response.status);
     return response.json();
-  }).then(function (list) {
-    var years = list.shards;
+  }).then(function (listed) {
+    years = listed.shards;
     function bundle(year) { return new URL(year + "/", shards).href; }
     return import(bundle(years[0]) + "pagefind.js").then(function (module) {
       pagefind = module;
-      return pagefind.options({ baseUrl: root.pathname, excerptLength: 40 });
+      var first = {};
+      first[BUNDLE] = years[0];
+      return pagefind.options({ baseUrl: root.pathname, ranking: RANKING, mergeFilter: first });
     }).then(function () {
       return Promise.all(years.slice(1).map(function (year) {
-        return pagefind.mergeIndex(bundle(year), { baseUrl: root.pathname });
+        var tag = {};
+        tag[BUNDLE] = year;
+        return pagefind.mergeIndex(bundle(year), { baseUrl: root.pathname, ranking: RANKING, mergeFilter: tag });
       }));
     });
   }).then(function () {
     return pagefind.filters();
   }).then(function (available) {
-    buildFilters(available || {});
+    totals = available || {};
+    buildFilters(totals);
     run();
-  }, function () {
+  }, function (error) {
+    console.warn("search index not loaded:", error);
     unavailable("本站尚未生成搜索索引。");
   });
 })();

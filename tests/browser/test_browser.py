@@ -75,7 +75,10 @@ class Watch:
         self.problems: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} {r.failure}"))
+        # ERR_ABORTED is a request the browser dropped because the reader moved on (a click before
+        # the favicon arrived); a file that is missing shows up as a 404 response below.
+        page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+                and self.problems.append(f"request failed: {r.url} {r.failure}"))
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
 
     def take(self) -> list[str]:

@@ -1,0 +1,102 @@
+"""Chinese text as search words that match exactly what a reader types.
+
+Pagefind's extended build splits Chinese into words with one dictionary (jieba) when it
+indexes and with another (the browser's Intl.Segmenter) when it reads a query, and the two
+disagree: 坂田 becomes 坂 + 田 in some sentences, so a search for 坂田 missed stories with
+坂田 in the title. Names the archive knows are rarely in either dictionary.
+
+So no dictionary is used. Every run of Han characters c1 c2 … cn is indexed as the words
+c1c2, c2c3, …, c(n-1)cn, cn — each pair of neighbours, and the last character alone — each
+spelt in ASCII (`z` and four hex digits per UTF-16 unit), which neither segmenter splits.
+templates/static/search.js spells a query the same way and asks Pagefind for the pairs as
+one exact phrase, i.e. consecutive: a page matches exactly when its text contains what was
+typed, whatever the word. A single character is a prefix of the words starting with it.
+The page's text is read back from the index by undoing the spelling (search.js).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# CJK ideographs: Extension A, the unified block, compatibility ideographs, Extensions B–H.
+# The same ranges are in templates/static/search.js (HAN).
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+
+
+def spell(text: str) -> str:
+    """Han text in ASCII: four hex digits per UTF-16 unit (as JavaScript sees the string)."""
+    return text.encode("utf-16-be").hex()
+
+
+_PAIRS = re.compile(r"(?=([0-9a-f]{8}))[0-9a-f]{4}")   # overlapping pairs of spelt units
+
+
+def _sub(match: re.Match[str]) -> str:
+    spelt = spell(match.group(0))
+    return " z" + " z".join([*_PAIRS.findall(spelt), spelt[-4:]]) + " "
+
+
+def words(text: str) -> str:
+    """`text` as index words: Han runs spelt as pairs; anything else as it was."""
+    return HAN.sub(_sub, text)
+
+
+def names_text(names: Iterable[str]) -> str:
+    """The words for names a page is filed under (street, aliases, reporters, tags)."""
+    return " ， ".join(words(name) for name in dict.fromkeys(names))
+
+
+# What a page looks like to Pagefind: the tags of our own templates (well-formed, sanitised).
+_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
+_NAME = re.compile(r"</?([a-zA-Z][\w-]*)")
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+# Elements whose text Pagefind does not index, or reads as a value (kept as written).
+_KEEP = re.compile(r"data-pagefind-(?:ignore|filter|meta|sort)|^<(?:script|style|template)\b")
+_ALT = re.compile(r'(\balt=")([^"]*)(")')
+_FILED = re.compile(r'data-pagefind-filter="(?:street|reporter|tag)">([^<]*)<')
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+# The names a page is filed under follow this word (search.js shows the text before it), and
+# weigh less than its text: a story that mentions 坂田 ranks above a photo only filed there.
+FILED = "zzzz"
+FILED_WEIGHT = 0.1
+
+
+def page_for_index(html: str, aliases: dict[str, tuple[str, ...]]) -> str:
+    """The copy of a rendered page that Pagefind indexes: the searchable text spelt as pairs
+    (see `words`), the page's title kept as written for the results, and the names the page
+    is filed under (with their registry aliases) added, so that a search for a street,
+    reporter or tag finds what is filed under it."""
+    at = html.find("data-pagefind-body")
+    if at < 0:
+        return html
+    start = html.rfind("<", 0, at)
+    title = _H1.search(html)
+    filed = [name for value in _FILED.findall(html) for name in (value, *aliases.get(value, ()))]
+    out = [html[:start]]
+    stack: list[bool] = []   # for each open element: is its text kept as written?
+    pos = start
+    for match in _TAG.finditer(html, start):
+        text = html[pos:match.start()]
+        out.append(text if not text or (stack and stack[-1]) else words(text))
+        tag, pos = match.group(0), match.end()
+        name = _NAME.match(tag)
+        if name is None:        # a comment or doctype
+            out.append(tag)
+        elif tag.startswith("</"):
+            if stack:
+                stack.pop()
+            if not stack:       # the end of the searchable element
+                out.append(f'<p data-pagefind-weight="{FILED_WEIGHT}">{FILED} {names_text(filed)}</p>{tag}')
+                break
+            out.append(tag)
+        else:
+            keep = bool(stack and stack[-1]) or bool(_KEEP.search(tag))
+            out.append(tag if keep else _ALT.sub(lambda m: m[1] + words(m[2]) + m[3], tag))
+            if not stack and title:   # just inside the searchable element
+                out.append(f'<div hidden data-pagefind-ignore><span data-pagefind-meta="title">'
+                           f"{title.group(1)}</span></div>")
+            if name.group(1).lower() not in _VOID and not tag.endswith("/>"):
+                stack.append(keep)
+    out.append(html[pos:])
+    return "".join(out)

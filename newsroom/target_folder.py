@@ -1,0 +1,96 @@
+"""Publishing to a folder: a mounted web root, a network share, a local test copy.
+
+Each file is written beside its place and renamed over it, so a reader (or the web server)
+sees the old file or the new one, never half of one. Headers are the web server's to set;
+the manifest records them (README: the publisher's guide has an nginx example).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .deploy import MANIFEST, Entry, PublishError, Sent
+
+
+class FolderTarget:
+    def __init__(self, folder: Path, site: Path) -> None:
+        folder, site = folder.resolve(), site.resolve()
+        if folder == site or folder.is_relative_to(site) or site.is_relative_to(folder):
+            raise PublishError(f"cannot publish into {folder}: it is, holds or is inside the built site {site}")
+        if folder.exists() and not folder.is_dir():
+            raise PublishError(f"cannot publish into {folder}: it is a file, not a folder")
+        self.folder = folder
+
+    def __str__(self) -> str:
+        return str(self.folder)
+
+    def read_manifest(self) -> bytes | None:
+        try:
+            return (self.folder / MANIFEST).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise PublishError(f"cannot read {self.folder / MANIFEST}: {exc.strerror}") from exc
+
+    def send(self, site: Path, files: list[tuple[str, Entry]], sent: Sent) -> None:
+        for path, entry in files:
+            target = self.folder / path
+            with self._errors():
+                if _holds(target, entry):   # sent by a publish that was stopped: not again
+                    continue
+                self._copy(site / path, target)
+            sent(path, entry.size)
+
+    def write_manifest(self, data: bytes) -> None:
+        with self._errors():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._replace(self.folder / MANIFEST, lambda tmp: tmp.write_bytes(data))
+
+    def delete(self, paths: list[str]) -> None:
+        with self._errors():
+            for path in paths:
+                (self.folder / path).unlink(missing_ok=True)
+
+    def prune(self, folders: list[str]) -> None:
+        for folder in folders:   # deepest first
+            try:
+                (self.folder / folder).rmdir()
+            except OSError:
+                pass   # not empty (something not ours is in it) or already gone
+
+    def _copy(self, source: Path, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._replace(target, lambda tmp: shutil.copy2(source, tmp))   # mtime kept: Last-Modified
+
+    @staticmethod
+    def _replace(target: Path, write) -> None:
+        tmp = target.with_name(f".{target.name}.publishing-{os.getpid()}")
+        try:
+            write(tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise PublishError(f"cannot write to {self.folder}: {exc.strerror or exc}{where}") from exc
+
+
+def _holds(file: Path, entry: Entry) -> bool:
+    try:
+        if file.stat().st_size != entry.size:
+            return False
+        with open(file, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest() == entry.sha256
+    except FileNotFoundError:
+        return False

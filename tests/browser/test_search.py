@@ -1,0 +1,119 @@
+"""Search in Chromium: what a reader typing a word gets, on the sample and on a generated
+archive of 1,000 stories over two years (one Pagefind bundle each).
+
+Every name the archive knows (streets, their aliases, reporters, tags) and the words of
+issue 20 must find exactly the pages that contain them or are filed under them — worked out
+from the built pages (tests/browser/searching.py) — and, within a year, the pages that
+contain a word rank above those only filed under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from archive_gen import REPORTERS, STREETS, make_archive
+from conftest import copy_sample, static_server
+from playwright import sync_api as playwright_api
+from searching import archive_tags, expected, registry_names, search, searchable_pages
+from test_browser import CHROMIUM, LAUNCH_ARGS
+
+from newsroom import search as search_index
+from newsroom.cli import main
+
+WORDS = ["核酸", "核酸检测", "张鹏", "志愿者"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if search_index.executable() is None:
+        pytest.fail("pagefind is not installed: pip install -e '.[test]' installs pagefind[extended]")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def year_of(path: str) -> str:
+    """The year a result's page is filed under (its bundle): 2021/…, or photos/2022-02-…."""
+    return path.removeprefix("photos/")[:4]
+
+
+def mention(root: Path) -> Path:
+    """The generated stories, some mentioning streets (by name or alias), reporters and the
+    words of the issue in their text, some headlined with 坂田 next to other words."""
+    for file in sorted((root / "content" / "articles").rglob("*.md")):
+        i = int(file.stem.split("-")[1])
+        text = file.read_text(encoding="utf-8")
+        if i % 10 == 0:
+            text += f"\n{STREETS[(i // 10) % 5]}的志愿者开展核酸检测。\n"
+        elif i % 10 == 3:
+            text += f"\n{STREETS[(i // 10 + 2) % 5][:2]}居民排队参加核酸采样，记者{REPORTERS[(i // 10) % 5]}报道。\n"
+        elif i % 10 == 7:
+            text = text.replace("号报道", "号报道：宝龙支援坂田", 1)
+        if i >= 500:   # the second half a year later: two bundles
+            text = text.replace("date: 2021-", "date: 2020-", 1)
+        file.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[str, Path, Path]]]:
+    """name -> (URL of the served site, its archive, its site folder)."""
+    base = tmp_path_factory.mktemp("search")
+    sample = copy_sample(base)   # base/archive
+    generated = mention(make_archive(base / "generated", 1000))
+    for root in (sample, generated):
+        assert main(["--root", str(root), "--output", str(base / "www" / root.name), "-q"]) == 0
+    with static_server(base / "www") as url:
+        yield {root.name: (f"{url}{root.name}/", root, base / "www" / root.name) for root in (sample, generated)}
+
+
+@pytest.mark.parametrize("name", ["archive", "generated"])
+def test_every_known_name_finds_every_page_with_it(browser, sites, name: str) -> None:
+    url, root, site = sites[name]
+    pages = searchable_pages(site, root)
+    words = [*registry_names(root), *archive_tags(root), *WORDS]
+    assert "坂田" in words and len(words) > 20
+    page = browser.new_page()
+    page.set_default_timeout(30_000)
+    misses = {}
+    for word in words:
+        text, filed = expected(pages, word)
+        found = search(page, url, word)
+        assert len(found) == len(set(found)), f"{word}: a page listed twice"
+        if set(found) != text | filed:
+            misses[word] = (sorted(text | filed - set(found)), sorted(set(found) - text - filed))
+            continue
+        # Pages that say the word come before pages only filed under it — within each year's
+        # bundle (scores of two bundles are not comparable enough to promise it across them).
+        for year in {year_of(path) for path in found}:
+            mine = [path for path in found if year_of(path) == year]
+            said = [path for path in mine if path in text]
+            assert set(mine[:len(said)]) == set(said), f"{word}: a page without it ranks above one with it"
+    assert not misses, f"missing, or found without the word: {misses}"
+    page.close()
+
+
+def test_issue_words_have_answers(sites) -> None:
+    """The test above is not vacuous: the words of the issue are in both archives."""
+    for name in ("archive", "generated"):
+        _, root, site = sites[name]
+        pages = searchable_pages(site, root)
+        for word in [*WORDS, "坂田"]:
+            text, _ = expected(pages, word)
+            assert text, f"{name}: no page contains {word}"
+
+
+def test_excerpt_shows_the_match_in_characters(browser, sites) -> None:
+    url, _, _ = sites["archive"]
+    page = browser.new_page()
+    search(page, url, "核酸检测")
+    marks = page.locator(".search-result .excerpt mark").all_inner_texts()
+    assert marks and all(m == "核酸检测" for m in marks)
+    excerpt = page.locator(".search-result .excerpt").first.inner_text()
+    assert "z" not in excerpt.replace("…", ""), f"the index's spelling leaked into the excerpt: {excerpt}"
+    page.close()

@@ -1,0 +1,268 @@
+"""`python build.py publish FOLDER`: only what changed, in a safe order, deletions last and
+bounded, a dry run, refusals, and a stopped publish completed by the next one."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from publishing import (
+    PUBLISHED,
+    SITE_MARKER,
+    broken_links,
+    build,
+    built_archive,
+    digests,
+    edit_one_article,
+    expected_changes,
+    stamps,
+    touched,
+)
+
+from newsroom import headers
+from newsroom.cli import main
+from newsroom.deploy import make_plan, plan_for, publish, site_files
+from newsroom.target_folder import FolderTarget
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return built_archive(tmp_path)
+
+
+def publish_cli(root: Path, *args: str) -> int:
+    return main(["--root", str(root), "publish", *args])
+
+
+def test_publish_edit_publish_sends_and_deletes_exactly_what_changed(root: Path, tmp_path: Path, capsys) -> None:
+    web = tmp_path / "www"
+    assert publish_cli(root, str(web)) == 0
+    first = capsys.readouterr().out
+    assert digests(web, PUBLISHED) == digests(root / "site", SITE_MARKER)
+    count = len(digests(root / "site", SITE_MARKER))
+    assert f"sent {count} files (" in first and "deleted 0, unchanged 0, in " in first
+
+    before, stamped = digests(root / "site", SITE_MARKER), stamps(web)
+    edit_one_article(root)
+    build(root)
+    after = digests(root / "site", SITE_MARKER)
+    sent, deleted = expected_changes(before, after)
+    assert sent and deleted   # the edit must move something, and take a tag page away
+    assert publish_cli(root, str(web)) == 0
+    summary = capsys.readouterr().out.strip().splitlines()[-1]
+    assert summary.startswith(f"sent {len(sent)} files (")
+    assert f"deleted {len(deleted)}, unchanged {len(after) - len(sent)}, in " in summary
+    assert touched(stamped, stamps(web)) - {PUBLISHED} == sent
+    assert digests(web, PUBLISHED) == after
+    assert not any((web / path).exists() for path in deleted)
+    assert not (web / "tags" / "yuan-dan").exists(), "an emptied folder is removed too"
+
+    assert publish_cli(root, str(web)) == 0   # nothing changed: nothing sent, nothing touched
+    assert capsys.readouterr().out.startswith("sent 0 files (0.0 MB), deleted 0")
+
+
+def test_manifest_records_digest_size_and_headers(root: Path, tmp_path: Path) -> None:
+    web = tmp_path / "www"
+    assert publish_cli(root, str(web), "-q") == 0
+    files = json.loads((web / PUBLISHED).read_text(encoding="utf-8"))["files"]
+    site = root / "site"
+    media = next(p for p in files if p.startswith("media/") and p.endswith(".webp"))
+    page = next(p for p in files if p.endswith("/index.html") and p[:4].isdigit())
+    assert files[media][:4] == [digests(site, SITE_MARKER)[media], (site / media).stat().st_size,
+                                "image/webp", "public, max-age=31536000, immutable"]
+    assert files[page][2:4] == ["text/html; charset=utf-8", "public, max-age=300"]
+    assert files["feed.xml"][2] == "application/atom+xml; charset=utf-8"
+    assert files["static/style.css"][2:4] == ["text/css; charset=utf-8", "public, max-age=300"]
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing(root: Path, tmp_path: Path, capsys) -> None:
+    web = tmp_path / "www"
+    assert publish_cli(root, str(web), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert not web.exists()
+    lines = out.splitlines()
+    kinds = [line.split()[1] for line in lines if line.strip().startswith("send ")]
+    assert kinds == [k for k in headers.KINDS if k in kinds] and kinds[0] == "media"
+    assert any("media/" in line for line in lines if " media " in line)
+    assert "nothing was changed (--dry-run)" in out
+
+    assert publish_cli(root, str(web), "-q") == 0
+    before = digests(root / "site", SITE_MARKER)
+    edit_one_article(root)
+    build(root)
+    sent, deleted = expected_changes(before, digests(root / "site", SITE_MARKER))
+    stamped = stamps(web)
+    assert publish_cli(root, str(web), "--dry-run") == 0
+    out = capsys.readouterr().out
+    counts = [int(n) for n in re.findall(r"(?m)^  send \w+ +(\d+) files", out)]
+    assert sum(counts) == len(sent)
+    assert re.search(rf"(?m)^  delete +{len(deleted)} files: \S+", out)
+    assert stamps(web) == stamped
+
+
+def test_more_deletions_than_max_deletes_stop_before_anything_is_sent(root: Path, tmp_path: Path, capsys) -> None:
+    web = tmp_path / "www"
+    assert publish_cli(root, str(web), "-q") == 0
+    before = digests(root / "site", SITE_MARKER)
+    edit_one_article(root)
+    build(root)
+    after = digests(root / "site", SITE_MARKER)
+    deleted = len(expected_changes(before, after)[1])
+    stamped = stamps(web)
+    assert publish_cli(root, str(web), "--max-deletes", str(deleted - 1)) == 1
+    err = capsys.readouterr().err
+    assert f"{deleted} files would be deleted from the target" in err
+    assert f"more than --max-deletes {deleted - 1}" in err and f"again with --max-deletes {deleted}" in err
+    assert stamps(web) == stamped
+    assert publish_cli(root, str(web), "-q", "--max-deletes", str(deleted)) == 0
+    assert digests(web, PUBLISHED) == after
+
+
+def test_an_archive_with_errors_is_refused(root: Path, tmp_path: Path, capsys) -> None:
+    article = root / "content/articles/2022/02/henggang.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("date: 2022-02-19 18:30", "date: 2022-02-30"),
+                       encoding="utf-8")
+    assert publish_cli(root, str(tmp_path / "www")) == 1
+    err = capsys.readouterr().err
+    assert "henggang.md:3: error:" in err and "publish refused" in err
+    assert not (tmp_path / "www").exists()
+
+
+def test_a_site_changed_after_its_build_or_never_built_is_refused(root: Path, tmp_path: Path, capsys) -> None:
+    (root / "site/index.html").write_text("<p>edited by hand</p>", encoding="utf-8")
+    assert publish_cli(root, str(tmp_path / "www")) == 1
+    assert "index.html was changed after the build" in capsys.readouterr().err
+    shutil.rmtree(root / "site")
+    assert publish_cli(root, str(tmp_path / "www")) == 1
+    assert "build it first" in capsys.readouterr().err
+    assert not (tmp_path / "www").exists()
+
+
+def test_target_and_max_deletes_from_site_yaml(root: Path, capsys) -> None:
+    settings = root / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "publish:\n  target: ../www\n  max_deletes: 0\n",
+                        encoding="utf-8")
+    build(root)
+    assert publish_cli(root, "-q") == 0
+    assert (root.parent / "www" / "index.html").is_file()
+    edit_one_article(root)
+    build(root)
+    assert publish_cli(root) == 1
+    assert "more than --max-deletes 0" in capsys.readouterr().err
+
+
+def test_credentials_in_site_yaml_are_an_error(root: Path, capsys) -> None:
+    settings = root / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + "publish:\n  target: s3://bucket/news\n  aws_secret_access_key: abc\n", encoding="utf-8")
+    assert publish_cli(root, "--dry-run") == 1
+    err = capsys.readouterr().err
+    assert re.search(r"site\.yaml:\d+: error: 'publish\.aws_secret_access_key': credentials never go in site\.yaml",
+                     err), err
+
+
+def test_the_site_itself_is_no_target(root: Path, capsys) -> None:
+    assert publish_cli(root, str(root / "site")) == 1
+    assert "is, holds or is inside the built site" in capsys.readouterr().err
+
+
+class Stopping(FolderTarget):
+    """A folder target whose publish is stopped (Ctrl-C, a dropped line) after `limit` files."""
+
+    def __init__(self, folder: Path, site: Path, limit: int) -> None:
+        super().__init__(folder, site)
+        self.left = limit
+
+    def send(self, site, files, sent) -> None:
+        for item in files:
+            if self.left == 0:
+                raise KeyboardInterrupt
+            self.left -= 1
+            super().send(site, [item], sent)
+
+
+def test_a_stopped_publish_leaves_a_consistent_site_and_the_next_completes_it(root: Path, tmp_path: Path) -> None:
+    site = root / "site"
+    published = tmp_path / "published"
+    publish(site, FolderTarget(published, site))
+    old = digests(published, PUBLISHED)
+    edit_one_article(root)
+    # A new story with a new photo: a stop must never leave a page showing a missing picture.
+    (root / "content/articles/2022/03/photo-story.md").write_text(
+        "---\ntitle: 港口新图\ndate: 2022-03-05\nphotos: [2022/portrait.jpg]\n---\n港口。\n", encoding="utf-8")
+    build(root)
+    new = digests(site, SITE_MARKER)
+    plan = make_plan(site_files(site), {})
+    count = len(expected_changes(old, new)[0])
+    assert count > 5 and len(plan.files) == len(new)
+    for limit in sorted({0, 1, count // 3, count // 2, count - 2, count - 1}):
+        web = tmp_path / f"stopped-{limit}"
+        shutil.copytree(published, web)
+        with pytest.raises(KeyboardInterrupt):
+            publish(site, Stopping(web, site, limit))
+        assert broken_links(web) == [], f"stopped after {limit} files"
+        served = digests(web, PUBLISHED)
+        assert all(served[p] in (old.get(p), new.get(p)) for p in served)   # whole files, old or new
+        report = publish(site, FolderTarget(web, site))
+        assert digests(web, PUBLISHED) == new, f"stopped after {limit} files, then completed"
+        assert report.sent <= count - limit + 1
+        assert publish(site, FolderTarget(web, site)).sent == 0
+
+
+def test_strays_of_a_stopped_publish_are_removed_when_the_site_changed_since(root: Path, tmp_path: Path) -> None:
+    site = root / "site"
+    web = tmp_path / "www"
+    publish(site, FolderTarget(web, site))
+    edit_one_article(root)
+    build(root)
+    almost = len(plan_for(site, FolderTarget(web, site)).sending) - 1   # all but the sitemap
+    with pytest.raises(KeyboardInterrupt):
+        publish(site, Stopping(web, site, almost))
+    stray = [p for p in digests(web, PUBLISHED) if "xin-nian" in p]
+    assert stray, "the stopped publish sent the new tag's pages"
+    article = root / "content/articles/2021/12/new-year.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("tags: 新年", "tags: 春节"), encoding="utf-8")
+    build(root)
+    publish(site, FolderTarget(web, site))
+    assert digests(web, PUBLISHED) == digests(site, SITE_MARKER)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_of_files_and_megabytes_on_a_terminal(root: Path, tmp_path: Path) -> None:
+    site = root / "site"
+    screen = Terminal()
+    report = publish(site, FolderTarget(tmp_path / "www", site), progress=screen)
+    count = len(digests(site, SITE_MARKER))
+    last = screen.getvalue().rstrip("\n").split("\r")[-1]
+    megabytes = f"{report.sent_bytes / 1e6:.1f}"
+    assert re.match(rf"\[#+\] +{count}/{count} files +{megabytes}/{megabytes} MB", last), last
+    assert report.summary().startswith(f"sent {count} files ({megabytes} MB), deleted 0, unchanged 0, in ")
+
+
+def test_remembered_digests_do_not_hide_a_file_changed_since(root: Path, tmp_path: Path, capsys) -> None:
+    """Publishing remembers each file's digest (ROOT/.cache/publish/) by size, mtime and inode;
+    a file edited by hand afterwards, even to the same size, is still found."""
+    assert publish_cli(root, str(tmp_path / "www"), "-q") == 0
+    assert list((root / ".cache" / "publish").glob("*.json"))
+    page = root / "site/index.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("<html", "<HTML", 1), encoding="utf-8")
+    assert publish_cli(root, str(tmp_path / "www")) == 1
+    assert "index.html was changed after the build" in capsys.readouterr().err
+
+
+def test_publish_takes_no_option_that_changes_the_build(root: Path, tmp_path: Path, capsys) -> None:
+    """It sends the site as built: --drafts or --file-urls would say otherwise, so they are refused."""
+    for option in ("--drafts", "--future", "--file-urls"):
+        with pytest.raises(SystemExit) as stop:
+            publish_cli(root, str(tmp_path / "www"), option)
+        assert stop.value.code == 2 and f"unrecognized arguments: {option}" in capsys.readouterr().err
+    assert not (tmp_path / "www").exists()
