@@ -313,8 +313,8 @@ def _unknown_roles(roles: dict[str, str], taxonomies: tuple[TaxonomyConfig, ...]
     for role, key in list(roles.items()):
         if key not in keys:
             if role in data:
-                problems.append(error("site.yaml", doc.line(role), f"'{role}: {key}' is not one of the taxonomies "
-                                      f"({', '.join(sorted(keys)) or 'none'})"))
+                problems.append(error("site.yaml", doc.line(role), "'{role}: {key}' is not one of the taxonomies "
+                                      "({keys})", role=role, key=key, keys=", ".join(sorted(keys)) or "-"))
             roles[role] = ""
     return problems
 
