@@ -180,6 +180,12 @@ def run_publish(args: argparse.Namespace) -> int:
         print("publish refused: the archive has errors (fix them, build, then publish); nothing was sent",
               file=sys.stderr)
         return 1
+    from .serve import PREVIEW
+
+    if cfg.output == cfg.root / PREVIEW:
+        print(f"publish refused: {cfg.output} is the preview (drafts, the reload script); build the site "
+              "with `python build.py` and publish that", file=sys.stderr)
+        return 1
     target = args.target or cfg.publish_target
     if not target:
         print("error: name a target (python build.py publish ssh://user@host/var/www/news) "

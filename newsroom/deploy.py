@@ -13,6 +13,7 @@ delete and prune (empty folders), and knows nothing of plans.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -317,6 +318,7 @@ def command(site: Path, spec: str, base_url: str = "", max_deletes: int = MAX_DE
     """`python build.py publish`: the exit status, after printing the plan or the summary.
     `cache`: the archive's cache folder, where the site's files' digests are remembered."""
     target: object = spec
+    started = time.monotonic()
     digests = cache / "publish" / f"{hashlib.sha256(os.fsencode(site)).hexdigest()[:16]}.json" if cache else None
     try:
         target = open_target(spec, site, base_url)
@@ -336,6 +338,6 @@ def command(site: Path, spec: str, base_url: str = "", max_deletes: int = MAX_DE
         print(f"publish stopped: {target} serves the old or the new version of each page, with all "
               "they link to; publish again to complete it", file=sys.stderr)
         return 130
-    if not quiet:
-        print(report.summary())
+    if not quiet:   # the time of the whole publish, reading the site included
+        print(dataclasses.replace(report, seconds=time.monotonic() - started).summary())
     return 0

@@ -266,3 +266,11 @@ def test_publish_takes_no_option_that_changes_the_build(root: Path, tmp_path: Pa
             publish_cli(root, str(tmp_path / "www"), option)
         assert stop.value.code == 2 and f"unrecognized arguments: {option}" in capsys.readouterr().err
     assert not (tmp_path / "www").exists()
+
+
+def test_the_preview_is_never_published(root: Path, tmp_path: Path, capsys) -> None:
+    preview = root / ".preview"
+    assert main(["--root", str(root), "--output", str(preview), "-q"]) == 0   # a site built there
+    assert publish_cli(root, "--output", str(preview), str(tmp_path / "www")) == 1
+    assert "is the preview" in capsys.readouterr().err
+    assert not (tmp_path / "www").exists()

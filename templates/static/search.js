@@ -22,8 +22,17 @@
   var shown = 0;
   var generation = 0;
 
+  var params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  var header = document.getElementById("q-header");
+  if (header) header.value = input.value;
+
+  // Without the index the query typed is kept (in the header's box, and said), and the
+  // browse links beside it are the way on.
   function unavailable(reason) {
-    document.getElementById("search-reason").textContent = reason;
+    var query = input.value.trim();
+    document.getElementById("search-reason").textContent =
+      reason + (query ? "要查找“" + query + "”，" : "");
     document.getElementById("search-unavailable").hidden = false;
     box.hidden = true;
   }
@@ -34,11 +43,6 @@
     return;
   }
   box.hidden = false;
-
-  var params = new URLSearchParams(location.search);
-  input.value = params.get("q") || "";
-  var header = document.getElementById("q-header");
-  if (header) header.value = input.value;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);

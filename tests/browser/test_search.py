@@ -117,3 +117,25 @@ def test_excerpt_shows_the_match_in_characters(browser, sites) -> None:
     excerpt = page.locator(".search-result .excerpt").first.inner_text()
     assert "z" not in excerpt.replace("…", ""), f"the index's spelling leaked into the excerpt: {excerpt}"
     page.close()
+
+
+def test_from_disk_the_query_is_kept_with_the_browse_links(browser, tmp_path: Path) -> None:
+    """file:// cannot load the index: the search page keeps what was typed in the header's
+    box, says it, and offers the browse links."""
+    root = copy_sample(tmp_path)
+    out = tmp_path / "disk"
+    assert main(["--root", str(root), "--output", str(out), "--file-urls", "-q"]) == 0
+    page = browser.new_page()
+    page.goto((out / "index.html").as_uri())
+    page.fill("#q-header", "坂田")
+    page.press("#q-header", "Enter")
+    page.wait_for_selector("#search-unavailable", state="visible")
+    assert page.url.startswith((out / "search" / "index.html").as_uri())
+    assert page.input_value("#q-header") == "坂田", "the typed query stays in the box"
+    notice = page.locator("#search-unavailable")
+    assert "“坂田”" in notice.inner_text() and "服务器" in notice.inner_text()
+    links = {a.inner_text(): a.get_attribute("href") for a in notice.locator("a").all()}
+    assert {"街道", "记者", "日期"} <= set(links), links
+    page.click("#search-unavailable a:text('街道')")
+    assert page.url.endswith("/streets/index.html") and page.locator("main a", has_text="坂田街道").count() > 0
+    page.close()
