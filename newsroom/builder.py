@@ -13,7 +13,8 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,7 +41,9 @@ from . import (
     trial,
 )
 from .config import Config
+from .confine import problems as confined
 from .editions import read_editions
+from .lock import LockError, hold_archive
 from .model import Article, Photo
 from .printing import NONE as NO_EDITIONS
 from .printing import Editions
@@ -122,17 +125,41 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
     try:
         run = Run(config, options, now or datetime.now(config.tz), BuildResult(problems=list(config_problems)))
         started = time.perf_counter()
-        for name, stage in STAGES:
-            moment = time.perf_counter()
-            go_on = stage(run)
-            run.result.timings[name] = time.perf_counter() - moment
-            if not go_on:
-                break
+        try:
+            with _turn(config, options):
+                for name, stage in STAGES:
+                    moment = time.perf_counter()
+                    go_on = stage(run)
+                    run.result.timings[name] = time.perf_counter() - moment
+                    if not go_on:
+                        break
+        except LockError as exc:
+            run.result.ok = False
+            run.result.problems.append(error(".cache", 0, str(exc)))
+        except OSError as exc:   # a full disk or a read-only folder, met while writing the cache
+            run.result.ok = False
+            run.result.problems.append(error(str(exc.filename or config.cache_dir), 0,
+                                             f"cannot write here: {exc.strerror or exc}"))
         run.result.seconds = time.perf_counter() - started
         return run.result
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def _turn(config: Config, options: Options) -> Iterator[None]:
+    """One build of an archive at a time, for the whole run: builds share its cache (and
+    usually its output). Then what a build that died left beside the output is undone,
+    before anything is decided. Not for an output the check stage refuses: nothing may be
+    written there."""
+    if options.write and output.check_output(config.output, config.root):
+        yield
+        return
+    with hold_archive(config.cache_dir):
+        if options.write:
+            output.tidy(config.output)
+        yield
 
 
 def check(run: Run) -> bool:
@@ -167,6 +194,9 @@ def read(run: Run) -> bool:
     run.before = (run.state.articles, run.state.photos)
     run.articles, run.photos, found = content.read_all(run.config, run.state, run.options.jobs, run.scanned)
     run.result.problems += found
+    run.result.problems += confined([(run.config.content_dir, "content"),
+                                      *((d, "templates") for d in render.template_dirs(run.config))],
+                                      run.config.root)
     return True
 
 
@@ -235,7 +265,7 @@ def decide(run: Run) -> bool:
     run.env = render.environment(config, run.archive)
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(render.template_dirs(config))}"
     run.published = output.manifest(config.output) if run.store is not None else {}
-    remembered = state.pages if state.pages_settings == run.page_settings and run.published else {}
+    remembered = state.pages if state.pages_settings == _pages_key(run) and run.published else {}
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key)
     run.values = depends.Values(run.archive)
     run.decision = rebuild.decide(changed, run.planned, run.values, run.published)
@@ -283,7 +313,7 @@ def save(run: Run) -> bool:
     result = run.result
     run.decision.remember(run.state, run.planned, run.archive, run.values)
     run.state.plan_key = run.plan_key
-    run.state.pages_settings = run.page_settings
+    run.state.pages_settings = _pages_key(run)
     run.store.save(run.state)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}
     summary["renditions_reused"] += result.renditions_made
@@ -294,6 +324,13 @@ def save(run: Run) -> bool:
                          "moved": cache.stat_key(run.config.root / moved.RECORD),
                          "valid_until": _valid_until(run.articles, run.config, run.now)})
     return True
+
+
+def _pages_key(run: Run) -> str:
+    """The settings the pages were made with, and the publication they went into: pages
+    remembered are only what is published if no other build (one killed after publishing,
+    say) changed the site since."""
+    return f"{run.page_settings}|site={output.identity(run.config.output)}"
 
 
 STAGES: tuple[tuple[str, Callable[[Run], bool]], ...] = (

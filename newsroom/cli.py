@@ -103,7 +103,13 @@ def entry() -> None:
     # it would walk the build's millions of objects once more (0.12 s at 10,000 articles)
     # just before the process ends. `serve` runs on, and turns it back on (run_serve).
     gc.disable()
-    code = main()
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        # Nothing is published until the very end, and that last step is not interrupted
+        # (output.py); the workers ignore Ctrl-C and end with the pool.
+        print("interrupted: the site was not changed", file=sys.stderr)
+        code = 130
     # A big archive is millions of small objects; freeing them one by one at exit takes
     # longer (0.2 s at 10,000 articles) than the system takes to reclaim the whole process.
     # Nothing is left to clean up by then: files are closed and worker pools joined.

@@ -302,14 +302,16 @@ def _years(articles: list[Article]) -> tuple[Year, ...]:
 def _duplicates(articles: list[Article], photos: list[Photo]) -> list[Problem]:
     problems = []
     for items, what in ((articles, "article"), (photos, "photo")):
-        first: dict[str, str] = {}
+        fix = "set a different 'slug:'" if what == "article" else "rename one of them"
+        by_slug: dict[str, list] = {}
         for item in sorted(items, key=lambda i: i.source):
-            if item.slug in first:
-                fix = "set a different 'slug:'" if what == "article" else "rename one of them"
+            by_slug.setdefault(item.slug, []).append(item)
+        for slug, group in by_slug.items():
+            # Each file on its own line: the editor may need to change either of them.
+            for n, item in enumerate(group if len(group) > 1 else ()):
+                others = ", ".join(other.source for other in group if other is not item)
                 # An article points at its 'slug:' line; a photo file has no lines.
                 line = getattr(item, "slug_line", 0)
-                problems.append(error(item.source, line, f"{what} slug '{item.slug}' is already used by "
-                                      f"{first[item.slug]} ({fix})"))
-            else:
-                first[item.slug] = item.source
+                problems.append(error(item.source, line, f"{what} slug '{slug}' is "
+                                      f"{'also' if n == 0 else 'already'} used by {others} ({fix})"))
     return problems

@@ -20,16 +20,21 @@ import hashlib
 import json
 import os
 import shutil
+import signal
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from . import journal
 
 try:
     import fcntl
 except ImportError:  # not POSIX: builds are not serialised
     fcntl = None  # type: ignore[assignment]
 
+FICLONE = 0x40049409   # ioctl: make `dst` share `src`'s blocks (btrfs, XFS, …)
 MARKER = ".newsroom-site.json"   # tells a folder made by a build: its manifest of file digests
 
 
@@ -104,6 +109,9 @@ def check_output(site_dir: Path, root: Path, home: Path | None = None) -> str | 
                 break
     if not why and home.is_relative_to(out):
         why = "it contains your home folder"
+    blocked = next((folder for folder in out.parents if folder.exists() and not folder.is_dir()), None)
+    if not why and blocked is not None:
+        why = f"{blocked} is a file, not a folder"
     if why:
         return f"refusing to write the site here: {why}; choose an empty or new folder with --output"
     try:
@@ -116,13 +124,13 @@ def check_output(site_dir: Path, root: Path, home: Path | None = None) -> str | 
 def write(files: Iterable[tuple[str, bytes | Path | _Keep]], site_dir: Path) -> WriteResult:
     """Publish `files` (site-relative path, bytes or a file to link) as the whole of `site_dir`."""
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(site_dir.parent):
-        try:
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(site_dir.parent):
             return _write(files, site_dir)
-        except OSError as exc:   # disk full, permissions, a file where a folder must go …
-            where = f" ({exc.filename})" if exc.filename else ""
-            raise OutputError(f"cannot write the site: {exc.strerror or exc}{where}") from exc
+    except OSError as exc:   # disk full, permissions, a file where a folder must go …
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise OutputError(f"cannot write the site: {exc.strerror or exc}{where}") from exc
 
 
 def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteResult:
@@ -133,14 +141,14 @@ def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRe
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir()
-    # Marked at once: recover() then knows this folder is ours even if we are killed now.
-    (staging / MARKER).write_text(json.dumps({"staging": True}), encoding="utf-8")
     new: dict[str, str] = {}
     written: list[str] = []
     # Folders made so far: most files are the only one in theirs, and asking the file
     # system again for each one's parents was a tenth of the writing.
     folders = {""}
     try:
+        # Marked at once: recover() then knows this folder is ours even if we are killed now.
+        (staging / MARKER).write_text(json.dumps({"staging": True}), encoding="utf-8")
         for path, content in files:
             _check_path(path)
             if path in new:
@@ -167,18 +175,18 @@ def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRe
             if old.get(path) == digest and _same_size(site_dir / path, content) and _link(site_dir / path, target):
                 continue
             if isinstance(content, Path):
-                if not _link(content, target):
-                    shutil.copyfile(content, target)
+                copy(content, target)
             else:
                 with open(target, "wb") as f:
                     f.write(content)
             written.append(path)
         removed = tuple(sorted(set(old) - set(new)))
         if not written and not removed and site_dir.is_dir():
-            shutil.rmtree(staging)
+            _remove(staging)
             return WriteResult((), len(new), ())
         (staging / MARKER).write_text(_manifest_text(new), encoding="utf-8")
-        _swap(staging, site_dir)
+        with _whole():
+            _swap(staging, site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -215,7 +223,8 @@ def recover(site_dir: Path) -> None:
     if not parent.is_dir():
         return
     for patch in sorted(parent.glob(f".{site_dir.name}.patch-*")):
-        _finish_patch(patch, site_dir)
+        if patch.is_dir() and not patch.is_symlink():
+            journal.undo(patch, site_dir, MARKER)   # a "….done" one has nothing left to undo
     for leftover in sorted(parent.glob(f".{site_dir.name}.staging-*")):
         if not leftover.is_dir() or leftover.is_symlink():
             continue
@@ -225,7 +234,51 @@ def recover(site_dir: Path) -> None:
         if not site_dir.exists() and leftover.name.endswith(".old"):
             leftover.rename(site_dir)   # killed between the two renames of _swap's fallback
         else:
-            shutil.rmtree(leftover, ignore_errors=True)
+            _remove(leftover)
+
+
+def tidy(site_dir: Path) -> None:
+    """What a build that died or failed left beside `site_dir`, undone or removed: the first
+    thing a build does (under the archive's lock), so nothing it decides rests on it."""
+    site_dir = site_dir.resolve()
+    if site_dir.parent.is_dir():
+        with _locked(site_dir.parent):
+            recover(site_dir)
+
+
+def identity(site_dir: Path) -> str:
+    """Which publication `site_dir` holds: its manifest file's inode, size and mtime."""
+    try:
+        st = (site_dir / MARKER).stat()
+    except OSError:
+        return ""
+    return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+
+@contextmanager
+def _whole() -> Iterator[None]:
+    """Ctrl-C held back while a change is applied (SIGKILL cannot be: recover() handles that)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def copy(source: Path, target: Path) -> None:
+    """A copy of a cache file, never a second name for it: the site must not change when the
+    cache does. A reflink (shared blocks, copied on write) where the file system has them."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        if fcntl is not None:
+            try:
+                fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
+                return
+            except OSError:
+                pass
+        shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def _swap(staging: Path, site_dir: Path) -> None:
@@ -233,13 +286,25 @@ def _swap(staging: Path, site_dir: Path) -> None:
         staging.rename(site_dir)
         return
     if _exchange(staging, site_dir):
-        shutil.rmtree(staging)   # now holds the previous site
+        _remove(staging)   # now holds the previous site
         return
     # No atomic exchange here: two renames, and recover() undoes a kill between them.
     backup = staging.with_name(staging.name + ".old")
     site_dir.rename(backup)
     staging.rename(site_dir)
-    shutil.rmtree(backup)
+    _remove(backup)
+
+
+def _remove(folder: Path) -> None:
+    """A staging folder removed, its marker last: killed half-way, it is still known as ours."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name != MARKER:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+    shutil.rmtree(folder)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -298,9 +363,10 @@ def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: 
     For small incremental builds: staging a whole copy of a 20,000-file site costs seconds,
     this costs milliseconds. The new files are first written beside the site with a journal;
     once the journal is complete the changes are applied (each file by an atomic rename)
-    and the manifest is rewritten. A build killed after the journal is written is finished
-    by the next build's recover(); one killed before it leaves the site untouched. Files
-    whose bytes equal the published ones are not touched (their mtimes stay).
+    and the manifest is rewritten (journal.py). A build that dies or fails while applying
+    them has them undone, by itself or by the next build's recover(); one killed before
+    leaves the site untouched. Files whose bytes equal the published ones are not touched
+    (their mtimes stay).
     """
     recover(site_dir)
     check_target(site_dir)
@@ -325,8 +391,7 @@ def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: 
             patch.mkdir(exist_ok=True)
             name = str(len(renames))
             if isinstance(content, Path):
-                if not _link(content, patch / name):
-                    shutil.copyfile(content, patch / name)
+                copy(content, patch / name)
             else:
                 (patch / name).write_bytes(content)
             renames.append((name, path))
@@ -334,43 +399,12 @@ def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: 
             shutil.rmtree(patch, ignore_errors=True)
             return WriteResult((), len(new), ())
         patch.mkdir(exist_ok=True)
-        (patch / "manifest.json").write_text(_manifest_text(new), encoding="utf-8")
-        journal = {"renames": renames, "removed": gone}
-        tmp = patch / "journal.json.tmp"
-        tmp.write_text(json.dumps(journal), encoding="utf-8")
-        os.replace(tmp, patch / "journal.json")   # the commit point
+        (patch / journal.MANIFEST).write_text(_manifest_text(new), encoding="utf-8")
+        journal.commit(patch, renames, gone)
     except BaseException:
         shutil.rmtree(patch, ignore_errors=True)
         raise
-    _finish_patch(patch, site_dir)
+    with _whole():
+        journal.apply(patch, site_dir, MARKER)
     return WriteResult(tuple(path for _, path in sorted(renames, key=lambda r: r[1])), len(new) - len(renames),
                        tuple(gone))
-
-
-def _finish_patch(patch: Path, site_dir: Path) -> None:
-    """Apply a committed patch (idempotent), or drop one that was never committed."""
-    try:
-        journal = json.loads((patch / "journal.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        shutil.rmtree(patch, ignore_errors=True)
-        return
-    if not site_dir.is_dir():
-        shutil.rmtree(patch, ignore_errors=True)
-        return
-    for name, path in journal["renames"]:
-        source = patch / name
-        if source.exists():
-            target = site_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
-    for path in journal["removed"]:
-        target = site_dir / path
-        target.unlink(missing_ok=True)
-        folder = target.parent
-        while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-    manifest_file = patch / "manifest.json"
-    if manifest_file.exists():
-        os.replace(manifest_file, site_dir / MARKER)
-    shutil.rmtree(patch, ignore_errors=True)

@@ -13,10 +13,11 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 from . import render
+from .lifeline import pool as worker_pool
 from .pages import Page
 from .problems import Problem
 
@@ -52,7 +53,7 @@ def ordered(task: Callable[[Any], Any], chunks: Sequence[Any], jobs: int, state:
         if n <= 1 or len(chunks) < min_chunks or ctx is None:
             yield from map(task, chunks)
             return
-        with ProcessPoolExecutor(n, mp_context=ctx) as pool:
+        with worker_pool(n, ctx) as pool:
             pending: deque[Future] = deque()
             todo = iter(chunks)
             for chunk in todo:

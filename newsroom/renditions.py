@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import images, parallel, progress
+from .lifeline import pool as worker_pool
 from .model import Article
 from .problems import ERROR, Problem, error
 
@@ -100,7 +101,8 @@ def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executo
 
 def _pool(workers: int, todo: list[images.RenditionJob]) -> ProcessPoolExecutor:
     # Pillow's pixel limit is a per-process setting: each worker sets it once, as it starts.
-    return ProcessPoolExecutor(workers, initializer=images.use_pixel_limit, initargs=(todo[0].max_pixels,))
+    # And each dies with the build (lifeline.py).
+    return worker_pool(workers, None, images.use_pixel_limit, (todo[0].max_pixels,))
 
 
 def _on(executor: Executor, todo: Iterable[images.RenditionJob], window: int

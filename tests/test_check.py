@@ -189,11 +189,15 @@ def test_duplicate_slugs(sample_root: Path, capsys) -> None:
     code, lines, _ = check(sample_root, capsys)
     assert code == 1
     assert lines == [
+        "content/articles/2022/02/party-volunteers.md:1: error: article slug 'party-volunteers' is also used by "
+        f"{again} (set a different 'slug:')",
+        "content/articles/2022/02/pingdi-support.md:1: error: article slug 'pingdi-support' is also used by "
+        f"{explicit} (set a different 'slug:')",
         f"{again}:1: error: article slug 'party-volunteers' is already used by "
         "content/articles/2022/02/party-volunteers.md (set a different 'slug:')",
         f"{explicit}:4: error: article slug 'pingdi-support' is already used by "
         "content/articles/2022/02/pingdi-support.md (set a different 'slug:')",
-        "2 errors, 0 warnings",
+        "4 errors, 0 warnings",
     ]
 
 

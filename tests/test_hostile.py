@@ -232,9 +232,12 @@ def test_two_articles_with_one_url(tmp_path, capsys):
     status, lines = check(tmp_path, capsys, {
         A: GOOD, "content/articles/2022/02/b.md": GOOD.replace("title: 标题", "title: 另一篇\nslug: a")})
     assert status == 1
-    # One message, at b.md's 'slug:' line (line 3) where the engine knows it, else for the file.
-    assert len(lines) == 3 and re.fullmatch(r"content/articles/2022/02/b\.md(:3)?: error: article slug 'a' is "
-                                            rf"already used by {A} \(set a different 'slug:'\)", lines[0]), lines
+    # One line for each file, b.md's at its 'slug:' line (line 3) where the engine knows it.
+    assert len(lines) == 4, lines
+    assert re.fullmatch(rf"{A}(:\d+)?: error: article slug 'a' is also used by content/articles/2022/02/b\.md "
+                        r"\(set a different 'slug:'\)", lines[0]), lines
+    assert re.fullmatch(r"content/articles/2022/02/b\.md(:3)?: error: article slug 'a' is "
+                        rf"already used by {A} \(set a different 'slug:'\)", lines[1]), lines
 
 
 def test_two_photos_with_one_url(tmp_path, capsys):
@@ -242,7 +245,8 @@ def test_two_photos_with_one_url(tmp_path, capsys):
                                              "photos/x/a.png": JPEG})
     assert status == 1
     assert "photos/x/a.png: error: photo slug 'x-a' is already used by photos/x/a.jpg (rename one of them)" in lines
-    assert sum(": error: " in line for line in lines) == 1   # one mistake, one message
+    assert "photos/x/a.jpg: error: photo slug 'x-a' is also used by photos/x/a.png (rename one of them)" in lines
+    assert sum(": error: " in line for line in lines) == 2   # one line for each file
 
 
 def test_control_character_in_front_matter(tmp_path, capsys):

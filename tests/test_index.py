@@ -133,6 +133,8 @@ def test_unknown_photo_and_duplicate_slug_are_errors() -> None:
     bad = art("z", "title: Z\ndate: 2022-02-01\nslug: a\nphotos: [missing.jpg]")
     _, problems = index.build([*ARTICLES[:1], bad], PHOTOS, CFG, NOW)
     assert sorted(str(p) for p in problems) == [
+        "content/articles/a.md:1: error: article slug 'a' is also used by content/articles/z.md "
+        "(set a different 'slug:')",
         "content/articles/z.md:4: error: article slug 'a' is already used by content/articles/a.md "
         "(set a different 'slug:')",
         "content/articles/z.md:5: error: photo 'missing.jpg' not found in photos/",

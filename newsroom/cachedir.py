@@ -1,0 +1,53 @@
+"""The cache's folders (ROOT/.cache and those under it): made when missing, repaired when broken.
+
+Everything under `.cache/` is the build's own and only a shortcut, so a file found where
+one of its folders belongs (a stray copy, a damaged disk) is removed and the folder made
+again. `.cache` itself is in the editor's archive folder: a file there is reported, never
+removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+class CacheError(Exception):
+    """The cache folder cannot be used; the message is one line naming it."""
+
+
+def prepare(cache_dir: Path) -> Path:
+    """`cache_dir`, made if missing; CacheError if something else is in its place."""
+    if cache_dir.is_symlink() or (cache_dir.exists() and not cache_dir.is_dir()):
+        raise CacheError(f"{cache_dir} is not a folder: move it away so the build can keep its cache there")
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CacheError(f"cannot make the cache folder {cache_dir}: {exc.strerror}") from exc
+    return cache_dir
+
+
+def folder(path: Path) -> Path:
+    """A folder inside the cache, made if missing; a file (or link) in its way or in its
+    parents' way (below .cache) is removed first."""
+    if path.is_dir() and not path.is_symlink():
+        return path
+    for part in reversed([path, *path.parents]):
+        if part.is_symlink() or (part.exists() and not part.is_dir()):
+            if ".cache" not in part.parts[:-1]:
+                raise CacheError(f"{part} is not a folder: move it away so the build can keep its cache there")
+            part.unlink()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def remove(path: Path) -> None:
+    """A cache file or folder gone, whatever it is now."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass

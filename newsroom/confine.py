@@ -1,0 +1,45 @@
+"""Only the archive is published: symbolic links that lead out of their folder are refused.
+
+A link in content/, templates/ (static/ included) or photos/ to a file elsewhere
+(`ln -s /etc/passwd templates/static/passwd.txt`) would put that file, or what is read
+from it, into the public site. Links that stay inside their folder are fine. Folders are
+walked without following links, so a linked folder is reported once, as itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .problems import Problem, error
+
+
+def escaping(folder: Path) -> list[Path]:
+    """Every symbolic link under `folder` whose target is not inside `folder`, sorted."""
+    if not folder.is_dir():
+        return []
+    inside = folder.resolve()
+    found = []
+    stack = [str(folder)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        if not Path(os.path.realpath(entry.path)).is_relative_to(inside):
+                            found.append(Path(entry.path))
+                    elif entry.is_dir():
+                        stack.append(entry.path)
+        except OSError:
+            continue
+    return sorted(found)
+
+
+def problems(folders: list[tuple[Path, str]], root: Path) -> list[Problem]:
+    """An error for each link leading out of its folder: (folder, its name in messages)."""
+    found = []
+    for folder, name in folders:
+        for link in escaping(folder):
+            where = link.relative_to(root).as_posix() if link.is_relative_to(root) else str(link)
+            found.append(error(where, 0, f"symlink leads outside {name}/ (refused): {os.readlink(link)}"))
+    return found
