@@ -89,14 +89,19 @@ class Decision:
     index: depends.Index
     values: dict[str, dict[int, str]]
     stale: set[str] = field(default_factory=set)            # keys whose values changed since `values`
-    read: set[tuple[str, int]] = field(default_factory=set)  # what the pages rendered now read
 
     def note(self, env: jinja2.Environment, values: depends.Values) -> Callable[[pages.Page], Any]:
-        """What the render workers work out beside each page: its context's digest and what it read."""
+        """What the render workers work out beside each page: its context's digest, what it
+        read, and the values of what it read that this worker has not sent yet (the workers
+        compute them, in parallel, rather than the build process after them)."""
         recorder = env.theme.recorder
+        sent: set[tuple[str, int]] = set()   # each forked worker has its own copy
 
-        def note(page: pages.Page) -> tuple[str, dict[str, int]]:
-            return values.context(page), depends.collect(recorder.reads, page)
+        def note(page: pages.Page) -> tuple[str, dict[str, int], dict[tuple[str, int], str]]:
+            deps = depends.collect(recorder.reads, page)
+            fresh = {read: values.digest(*read) for read in deps.items() if read not in sent}
+            sent.update(fresh)
+            return values.context(page), deps, fresh
         return note
 
     def notes(self, planned: list[pages.Page]) -> _Notes:
@@ -109,8 +114,6 @@ class Decision:
         state.readers, state.page_ids = self.index.saved(), self.index.ids
         for key in self.stale:
             self.values[key] = {bits: values.digest(key, bits) for bits in self.values.get(key, {})}
-        for key, bits in self.read:
-            self.values.setdefault(key, {})[bits] = values.digest(key, bits)
         state.values = self.values
         state.visible, state.scheduled = tuple(a.id for a in archive.articles), archive.scheduled
         state.recheck = False
@@ -120,12 +123,14 @@ class _Notes:
     def __init__(self, decision: Decision, planned: list[pages.Page]) -> None:
         self.decision, self.planned, self.todo = decision, planned, iter(decision.todo)
 
-    def append(self, note: tuple[str, dict[str, int]]) -> None:
+    def append(self, note: tuple[str, dict[str, int], dict[tuple[str, int], str]]) -> None:
         i = next(self.todo)
-        context, deps = note
+        context, deps, fresh = note
         self.decision.contexts[i] = context
         self.decision.index.add(self.planned[i].file, deps)
-        self.decision.read.update(deps.items())
+        values = self.decision.values
+        for (key, bits), digest in fresh.items():
+            values.setdefault(key, {})[bits] = digest
 
 
 def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
