@@ -1,7 +1,7 @@
 """A seeded, realistic benchmark archive: Chinese articles, registries, camera-sized photos.
 
 `make(root, articles=N, photos=P, seed=S)` writes an archive laid out like the sample one
-(content/, photos/, site.yaml, streets.yaml, reporters.yaml). The same arguments always give
+(content/, photos/, site.yaml, streets.yaml, reporters.yaml, editions.yaml). The same arguments always give
 the same bytes. The 4000×3000 JPEGs are slow to make, so they are made once and kept in
 ~/.cache/newsroom-bench (NEWSROOM_BENCH_CACHE overrides), outside git; each archive links them.
 """
@@ -43,6 +43,8 @@ CLOSERS = ["下一步，相关部门将继续跟进，确保各项措施落到�
            "据悉，该项工作将持续到年底，并逐步推广到全区。",
            "居民们纷纷表示，这些变化实实在在，看得见、摸得着。",
            "记者了解到，相关经验做法已在多个社区复制推广。"]
+
+PAGE_NAMES = ["要闻", "综合", "街道", "民生", "文体", "专题", "视点", "副刊"]   # 01版 … 08版
 
 
 @dataclass
@@ -125,6 +127,14 @@ def make(root: Path, articles: int, photos: int = 0, seed: int = 1) -> Corpus:
         target.with_suffix(".yaml").write_text(
             f"caption: {street}{rng.choice(OBJECTS)}现场。\ncredit: {name}\n", encoding="utf-8")
 
+    (root / "editions.yaml").write_text(
+        "paper: 龙岗新闻\nfirst_issue: {date: 2015-01-01, number: 1}\npages:\n"
+        + "".join(f"  - {{page: {n}, name: {name}}}\n" for n, name in enumerate(PAGE_NAMES, 1)), encoding="utf-8")
+    # Where each story ran in print: one edition a day of 4–8 pages. A generator of its own,
+    # so that the articles are the same as before print placements were added.
+    placing = random.Random(seed * 7919 + 19)
+    pages_of: dict[str, int] = {}
+
     start = datetime(2015, 1, 1, 8, 0)
     span = (datetime(2024, 12, 31) - start).total_seconds()
     step = span / max(1, articles)
@@ -143,6 +153,8 @@ def make(root: Path, articles: int, photos: int = 0, seed: int = 1) -> Corpus:
         if used:
             lines.append("photos:")
             lines += [f"  - {{file: {f}}}" for f in used]
+        pages = pages_of.setdefault(f"{date:%Y-%m-%d}", placing.randint(4, 8))
+        lines.append(f"print: {{page: {placing.randint(1, pages)}}}")
         lines += [f"slug: {slug}", "---"]
         text = "\n".join(lines) + "\n" + body(rng, streets[0][0], people[0][0])
         path = root / "content" / "articles" / f"{date:%Y}" / f"{date:%m}" / f"{slug}.md"

@@ -5,17 +5,19 @@ Pure: the caller reads the file. Every mistake becomes a Problem with its line.
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import dates, notices, yamlfile
+from . import dates, notices, yamlfile, yamlfix
 from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef, PrintRef
 from .names import normalize
-from .problems import Problem, error, warning
+from .problems import Problem, error, errors, warning
+from .registry import Registry
 from .slugs import clean_slug, slugify
 
 FIELDS = {"title", "date", "updated", "slug", "draft", "summary", "photos", "print"}
@@ -33,9 +35,11 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 
 
 class _FrontMatterError(ValueError):
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
+    def __init__(self, line: int, message: str, **params: object):
+        super().__init__(message.format(**params) if params else message)
         self.line = line
+        self.template = message
+        self.params = params
 
 
 def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[Article | None, list[Problem]]:
@@ -43,18 +47,21 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     try:
         doc, data, body, body_line = _front_matter(text)
     except _FrontMatterError as exc:
-        return None, [error(source, exc.line, str(exc))]
+        return None, [error(source, exc.line, exc.template, **exc.params)]
     problems: list[Problem] = []
 
-    def err(message: str, *path: object) -> None:
-        problems.append(error(source, doc.line(*path), message))
+    def err(message: str, *path: object, **params: object) -> None:
+        problems.append(error(source, doc.line(*path), message, **params))
 
-    def warn(message: str, *path: object) -> None:
-        problems.append(warning(source, doc.line(*path), message))
+    def warn(message: str, *path: object, **params: object) -> None:
+        problems.append(warning(source, doc.line(*path), message, **params))
 
     title = _text(data.get("title"))
     if not title:
-        err("missing 'title'" if "title" not in data else "'title' must be text", "title")
+        if "title" not in data:
+            err("missing 'title'", "title")
+        else:
+            err("'title' must be text", "title")
 
     date = _date(data, "date", config, err, required=True)
     updated = _date(data, "updated", config, err, required=False)
@@ -68,17 +75,19 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     terms: dict[str, tuple[Name, ...]] = {}
     for tax in config.taxonomies:
         if tax.key in data:
-            terms[tax.key] = names_for(tax, data[tax.key], config, lambda m, *p, k=tax.key: err(m, k, *p),
-                                       lambda m, *p, k=tax.key: warn(m, k, *p))
+            terms[tax.key] = names_for(tax, data[tax.key], config, lambda m, *p, k=tax.key, **kw: err(m, k, *p, **kw),
+                                       lambda m, *p, k=tax.key, **kw: warn(m, k, *p, **kw))
 
     photos = _photos(data.get("photos"), err, doc)
     prints = _prints(data.get("print"), date, err, doc)
     record = notices.parse(data, doc, date, config, err)
 
     known = FIELDS | notices.FIELDS | {t.key for t in config.taxonomies}
-    for key in data:
-        if key not in known:
-            problems.append(warning(source, doc.line(key), f"unknown field '{key}' (ignored)"))
+    problems += [unknown_field(source, doc.line(key), key, known) for key in data if key not in known]
+    # A reminder for a story about to be published: not for a draft, nor beside errors to fix first.
+    if "reporter" in known and "reporter" not in data and not draft and not errors(problems):
+        problems.append(warning(source, body_line - 1, "no reporter: add a line such as 'reporter: 张鹏' "
+                                "(a 本报讯 story without a byline: 'reporter: []')"))
 
     if not body.strip():
         problems.append(warning(source, body_line, "the article has no body text"))
@@ -107,7 +116,7 @@ def _slug(data: dict, source: str, doc: yamlfile.YamlDoc, err) -> tuple[str, int
         return slug, 1
     given = clean_slug(str(data["slug"]))
     if given is None:
-        err(f"slug '{data['slug']}' must be lower-case ASCII letters, digits and hyphens", "slug")
+        err("slug '{slug}' must be lower-case ASCII letters, digits and hyphens", "slug", slug=data["slug"])
     return given or slug, doc.line("slug")
 
 
@@ -119,35 +128,57 @@ def _front_matter(text: str) -> tuple[yamlfile.YamlDoc, dict, str, int]:
         raise _FrontMatterError(1, "the file is empty (an article needs front matter and a body)")
     front, body, body_line = split_front_matter(text)
     if "\t" in front:
-        line = 2 + front[: front.index("\t")].count("\n")
-        raise _FrontMatterError(line, "front matter contains a tab: indent YAML with spaces")
+        lines = front.split("\n")
+        index = front[: front.index("\t")].count("\n")
+        found = yamlfix.near(lines, index, yamlfile.parses) or (index, yamlfix.corrected(lines[index])[0])
+        raise _FrontMatterError(2 + found[0], "front matter contains a tab: indent YAML with spaces — write "
+                                "the line as: {fixed}", fixed=found[1])
     try:
         doc = yamlfile.load(front, first_line=2)
     except yamlfile.YamlError as exc:
-        raise _FrontMatterError(exc.line, exc.message) from exc
+        raise _FrontMatterError(exc.line, exc.template, **exc.params) from exc
     data = {} if doc.data is None else doc.data
     if not isinstance(data, dict):
+        found = yamlfix.near(front.split("\n"), 0, yamlfile.parses)
+        if found:
+            raise _FrontMatterError(2 + found[0], "front matter must be a mapping of fields (title: …, date: …) "
+                                    "— write the line as: {fixed}", fixed=found[1])
         raise _FrontMatterError(2, "front matter must be a mapping of fields (title: …, date: …)")
     return doc, data, body, body_line
 
 
+def unknown_field(source: str, line: int, key: object, known: set[str]) -> Problem:
+    """A field no one reads: a warning, with the known field it is likely a slip for."""
+    close = difflib.get_close_matches(str(key).lower(), sorted(known), n=1, cutoff=0.75)
+    if close:
+        return warning(source, line, "unknown field '{key}' (ignored) — did you mean '{hint}'?", key=key, hint=close[0])
+    return warning(source, line, "unknown field '{key}' (ignored)", key=key)
+
+
 def names_for(tax: TaxonomyConfig, value: Any, config: Config, err, warn=None) -> tuple[Name, ...]:
-    """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names;
-    `warn(message, *path)` hears of old names (renamed in the registry)."""
-    items = value if isinstance(value, list) else [value]
+    """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names.
+
+    Names typed in one text with Chinese (or ASCII) punctuation between them (张鹏，陈涛) are
+    split; `warn(message, *path, **params)` (if given) is told the list form to write instead,
+    and hears of old names (renamed in the registry).
+    """
+    items = _split(value)
+    if warn is not None and len(items) > (len(value) if isinstance(value, list) else 1):
+        names = ", ".join(str(item) for item, _ in items)
+        warn("'{key}' has several names in one text, split at ， 、 or ；: read as the list {key}: [{names}] "
+             "(write it that way)", key=tax.key, names=names)
     registry = config.registries.get(tax.key)
     result: list[Name] = []
-    for i, item in enumerate(items):
-        path = (i,) if isinstance(value, list) else ()
+    for item, path in items:
         role = ""
         if isinstance(item, dict):
             role = normalize(item.get("role") or "")
             item = item.get("name")
             if item is None:
-                err(f"each {tax.key} needs a 'name'", *path)
+                err("each {key} needs a 'name'", *path, key=tax.key)
                 continue
         if not isinstance(item, str) or not normalize(item):
-            err(f"'{tax.key}' must be a name, a list of names, or a list of {{name, role}}", *path)
+            err("'{key}' must be a name, a list of names, or a list of {{name, role}}", *path, key=tax.key)
             continue
         name = normalize(item)
         if registry is None:
@@ -155,17 +186,42 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err, warn=None) -
         else:
             entry = registry.lookup(name)
             if entry is None:
-                hint = registry.suggest(name)
-                tip = f" — did you mean '{hint}'?" if hint else f" (add it to {registry.path})"
-                err(f"unknown {tax.key} '{name}' not in {registry.path}{tip}", *path)
+                unknown(tax.key, name, registry, lambda m, p=path, **kw: err(m, *p, **kw))
                 continue
             if warn is not None and registry.renamed(name):
-                warn(f"{tax.key} '{name}' is now called '{entry.name}' ({registry.path}): write '{entry.name}'",
-                     *path)
+                warn("{key} '{name}' is now called '{new}' ({file}): write '{new}'", *path,
+                     key=tax.key, name=name, new=entry.name, file=registry.path)
             name = entry.name
         if name not in (n.name for n in result):
             result.append(Name(name, role))
     return tuple(result)
+
+
+def unknown(key: str, name: str, registry: Registry, err) -> None:
+    """A name not in its registry: a hint when one is close, else the line that would register it."""
+    hint = registry.suggest(name)
+    if hint:
+        err("unknown {key} '{name}' not in {file} — did you mean '{hint}'?",
+            key=key, name=name, file=registry.path, hint=hint)
+    else:
+        err("unknown {key} '{name}' not in {file} — if it is new, add it to {file}: {entry}",
+            key=key, name=name, file=registry.path, entry=registry.entry_line(name))
+
+
+_SEPARATORS = re.compile(r"[，、；,;]")
+
+
+def _split(value: Any) -> list[tuple[Any, tuple]]:
+    """Each name of a field, with its path in the YAML (for its line); '张鹏，陈涛' gives two."""
+    items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    found = []
+    for i, item in items:
+        path = () if i is None else (i,)
+        if isinstance(item, str) and _SEPARATORS.search(item):
+            found += [(normalize(part), path) for part in _SEPARATORS.split(item) if normalize(part)]
+        else:
+            found.append((item, path))
+    return found
 
 
 # Chinese is written without spaces: a space next to a Chinese character is a slip of the
@@ -194,7 +250,7 @@ def _photos(value: Any, err, doc: yamlfile.YamlDoc) -> tuple[PhotoRef, ...]:
         file = item.strip().replace("\\", "/")
         parts = PurePosixPath(file).parts
         if file.startswith("/") or ".." in parts or ":" in file.split("/")[0]:
-            err(f"photo '{file}' must be a path inside photos/ (no '..', not absolute)", "photos", i)
+            err("photo '{file}' must be a path inside photos/ (no '..', not absolute)", "photos", i, file=file)
             continue
         refs.append(PhotoRef(file=str(PurePosixPath(file)), caption=caption, credit=credit,
                              line=doc.line("photos", i)))
@@ -234,12 +290,12 @@ def _prints(value: Any, default: datetime | None, err, doc: yamlfile.YamlDoc) ->
 def _date(data: dict, key: str, config: Config, err, required: bool) -> datetime | None:
     if key not in data or data[key] is None:
         if required:
-            err(f"missing '{key}'", key)
+            err("missing '{key}'", key, key=key)
         return None
     try:
         return dates.parse(data[key], config.tz)
-    except ValueError as exc:
-        err(str(exc), key)
+    except dates.DateError as exc:
+        err(exc.template, key, value=exc.value)
         return None
 
 

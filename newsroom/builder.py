@@ -43,6 +43,8 @@ from . import (
 from .config import Config
 from .confine import problems as confined
 from .editions import read_editions
+from .i18n import ENGLISH, ntr, tr
+from .links import site_problems
 from .lock import LockError, hold_archive
 from .model import Article, Photo
 from .printing import NONE as NO_EDITIONS
@@ -50,6 +52,7 @@ from .printing import Editions
 from .printing import build as build_editions
 from .problems import Problem, error, errors
 from .slugs import slugify
+from .urls import article as article_url
 
 
 @dataclass
@@ -66,13 +69,27 @@ class BuildResult:
     removed: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    drafts: int = 0               # drafts left out of this build
+    scheduled: int = 0            # articles dated in the future, left out until then
+    next_scheduled: str = ""      # when the first of those is due (site timezone), or ""
     notes: list[str] = field(default_factory=list)        # "moved: /old/ -> /new/" lines
     redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
 
-    def summary(self) -> str:
-        return (f"{self.articles} articles, {self.photos} photos, {self.pages} pages, "
-                f"{self.renditions_made + self.renditions_reused} renditions ({self.renditions_made} new), "
-                f"{self.written} files written in {self.seconds:.2f} s")
+    def summary(self, lang: str = ENGLISH) -> str:
+        return tr(lang, "{articles} articles, {photos} photos, {pages} pages, {renditions} renditions ({new} new), "
+                  "{written} files written in {seconds} s", articles=self.articles, photos=self.photos,
+                  pages=self.pages, renditions=self.renditions_made + self.renditions_reused,
+                  new=self.renditions_made, written=self.written, seconds=f"{self.seconds:.2f}") + self.left_out(lang)
+
+    def left_out(self, lang: str = ENGLISH) -> str:
+        """'; left out: 1 draft, 2 scheduled (the next due 2026-12-01 08:00: build again then)', or ''."""
+        if not self.drafts and not self.scheduled:
+            return ""
+        parts = [ntr(lang, "{n} draft", "{n} drafts", self.drafts)] if self.drafts else []
+        if self.scheduled:
+            parts.append(tr(lang, "{n} scheduled (the next due {when}: build again then)",
+                            n=self.scheduled, when=self.next_scheduled))
+        return tr(lang, "; left out: {parts}", parts=tr(lang, ", ").join(parts))
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,7 @@ class Options:
     progress: Callable[[int, int], None] | None = None
     incremental: bool = True      # remember parsed files and pages in ROOT/.cache/build
     executor: str | None = None   # a Dask scheduler (tcp://host:8786) for the image stage
+    reindex: bool = True          # False: leave the search index as published (serve's rebuilds)
 
 
 @dataclass
@@ -139,7 +157,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
         except OSError as exc:   # a full disk or a read-only folder, met while writing the cache
             run.result.ok = False
             run.result.problems.append(error(str(exc.filename or config.cache_dir), 0,
-                                             f"cannot write here: {exc.strerror or exc}"))
+                                             "cannot write here: {reason}", reason=exc.strerror or exc))
         run.result.seconds = time.perf_counter() - started
         return run.result
     finally:
@@ -205,6 +223,8 @@ def index_(run: Run) -> bool:
                                      _remembered(slugify, run.state.slugs))
     run.result.problems += found
     run.result.articles, run.result.photos = len(run.archive.articles), len(run.archive.photos)
+    run.result.drafts, run.result.scheduled, due = index.left_out(run.articles, run.config, run.now)
+    run.result.next_scheduled = f"{due.astimezone(run.config.tz):%Y-%m-%d %H:%M}" if due else ""
     files, found = read_editions(run.config.root, run.config.content_dir)
     run.printed, more = build_editions(run.archive, run.articles, files, run.config.paper)
     run.result.problems += found + more
@@ -220,6 +240,8 @@ def plan(run: Run) -> bool:
     run.planned += run.living.pages
     run.result.problems += found + list(run.living.problems)
     run.result.notes, run.result.redirects = list(run.living.notes), redirects.pairs(run.living.redirects)
+    waiting = {article_url(a): a.source for a in run.articles}
+    run.result.problems += site_problems(run.archive.articles, waiting, (page.path for page in run.planned))
     run.result.pages = len(run.planned)
     if not run.options.write:   # a check: report, keep the parsed files, write nothing
         # Nothing is written, but the templates are tried: check must fail where build would.
@@ -282,7 +304,7 @@ def render_and_write(run: Run) -> bool:
     try:
         written = publish.write(run.planned, decision.todo, run.env, run.media, config, run.published, indexer,
                                 result.problems, run.options.jobs, run.options.serve,
-                                (decision.note(run.env, run.values), notes))
+                                (decision.note(run.env, run.values), notes), run.options.reindex)
     except output.OutputError as exc:
         result.problems.append(error(str(config.output), 0, str(exc)))
         return False
@@ -315,7 +337,8 @@ def save(run: Run) -> bool:
     run.state.plan_key = run.plan_key
     run.state.pages_settings = _pages_key(run)
     run.store.save(run.state)
-    summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused")}
+    summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
+                                                     "drafts", "scheduled", "next_scheduled")}
     summary["renditions_reused"] += result.renditions_made
     summary["problems"] = list(result.problems)
     # moved.yaml as this build left it (it may just have written it): an editor's change to it

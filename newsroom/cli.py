@@ -14,19 +14,40 @@ from pathlib import Path
 
 from . import builder, i18n
 from . import config as config_mod
+from .i18n import tr
 from .problems import errors, report
 
 COMMANDS = ("build", "check", "serve", "new", "publish")
-PUBLISH_OPTIONS = frozenset({"--root", "--output", "--strict", "--jobs", "-q", "--lang"})
 
 
-def _shared(suppress: bool, only: frozenset[str] | None = None) -> argparse.ArgumentParser:
-    """The options every command takes (or `only` those). Sub-commands use SUPPRESS defaults so
-    that an option given before the command (`--root X check`) is not reset by the sub-parser's default."""
+# The shared options each command shows in its --help (all are accepted before the command).
+OPTIONS = {
+    "check": {"root", "drafts", "future", "strict", "jobs", "quiet", "verbose", "lang"},
+    "serve": {"root", "output", "strict", "jobs", "quiet", "verbose", "lang"},
+    "new": {"root", "quiet", "lang"},
+    # What publishes the site as built: no options that change what a build makes.
+    "publish": {"root", "output", "strict", "jobs", "quiet", "lang"},
+}
+DESCRIPTIONS = {
+    "build": "Build the archive (content/, photos/) into a static site (ROOT/site), all at once or "
+             "not at all: with any error the existing site is left as it was.",
+    "check": "Report every problem in the archive, as path:line: severity: message, and write nothing.",
+    "serve": "Preview the site on http://127.0.0.1:PORT/ with drafts and scheduled articles: "
+             "rebuilt on every save, and the open pages reloaded.",
+    "new": "Start an article: write content/articles/YYYY/MM/<slug>.md, dated now, with its "
+           "front matter filled in and draft: true, and print its path.",
+    "publish": "Send the last good build to a folder, an SSH host or an S3-compatible store: only "
+               "what changed, media first, deletions last.",
+}
+
+
+def _shared(suppress: bool, only: set[str] | None = None) -> argparse.ArgumentParser:
+    """The options every command takes (`only`: those named). Sub-commands use SUPPRESS defaults
+    so that an option given before the command (`--root X check`) is not reset by the sub-parser's."""
     p = argparse.ArgumentParser(add_help=False)
 
     def add(*names: str, **kw) -> None:
-        if only is not None and names[0] not in only:
+        if only is not None and names[-1].lstrip("-").replace("-", "_") not in only:
             return
         if suppress:
             kw["default"] = argparse.SUPPRESS
@@ -37,7 +58,7 @@ def _shared(suppress: bool, only: frozenset[str] | None = None) -> argparse.Argu
     add("--drafts", action="store_true", default=False, help="include articles marked draft: true")
     add("--future", action="store_true", default=False, help="include articles dated in the future")
     add("--strict", action="store_true", default=False, help="treat warnings as errors")
-    add("--jobs", "-j", type=int, default=0, help="worker processes (default: one per core)")
+    add("-j", "--jobs", type=int, default=0, help="worker processes (default: one per core)")
     add("--executor", metavar="tcp://HOST:8786", default=None,
         help="make image renditions on a Dask cluster (needs newsroom[cluster])")
     add("--file-urls", action="store_true", default=False, help="links end in index.html, to browse from disk")
@@ -57,21 +78,22 @@ def parser() -> argparse.ArgumentParser:
         parents=[_shared(False)],
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    common = [_shared(True)]
-    sub.add_parser("build", parents=common, help="build the site (the default)")
-    sub.add_parser("check", parents=common, help="report every problem, write nothing")
-    serve = sub.add_parser("serve", parents=common,
-                           help="build, serve on 127.0.0.1 and rebuild on every change (drafts shown)")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:  # noqa: A002 - argparse's name
+        return sub.add_parser(name, parents=[_shared(True, OPTIONS.get(name))], help=help,
+                              description=DESCRIPTIONS.get(name))
+
+    command("build", help="build the site (the default)")
+    command("check", help="report every problem, write nothing")
+    serve = command("serve", help="build, serve on 127.0.0.1 and rebuild on every change (drafts shown)")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free)")
-    new = sub.add_parser("new", parents=common, help="start a new article file")
+    new = command("new", help="start a new article file")
     new.add_argument("title", help="the headline")
     new.add_argument("--reporter", action="append", default=[], help="a reporter's name (repeatable)")
     new.add_argument("--street", action="append", default=[], help="a street's name (repeatable)")
     new.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     new.add_argument("--slug", help="the URL name (default: the title's pinyin, shortened)")
-    # What publishes the site as built: no options that change what a build makes.
-    publish = sub.add_parser("publish", parents=[_shared(True, PUBLISH_OPTIONS)],
-                             help="send the last good build to a host: only what changed, deletions last")
+    publish = command("publish", help="send the last good build to a host: only what changed, deletions last")
     publish.add_argument("target", nargs="?", help="a folder, ssh://user@host/path or s3://bucket/prefix "
                          "(default: publish.target in site.yaml)")
     publish.add_argument("--dry-run", action="store_true", help="print what would be sent and deleted, change nothing")
@@ -84,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     command = args.command or "build"
     if not args.root.is_dir():
-        print(f"error: archive folder {args.root} does not exist", file=sys.stderr)
+        print(tr(i18n.choose(args.lang, ""), "error: archive folder {root} does not exist", root=args.root),
+              file=sys.stderr)
         return 1
     if command == "build":
         return run_build(args, write=True)
@@ -131,20 +154,23 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
     result = builder.build(cfg, problems, options)
     for note in result.notes:   # an article's address changed: recorded in moved.yaml (build) or not yet (check)
         print(note)
-    text = report(result.problems, i18n.choose(args.lang, cfg.language))
+    lang = i18n.choose(args.lang, cfg.language)
+    text = report(result.problems, lang)
     if text:
         print(text, file=sys.stderr)
     if not result.ok:
-        print("build failed: the site was not changed" if write else "check failed", file=sys.stderr)
+        print(tr(lang, "build failed: the site was not changed") if write else tr(lang, "check failed"),
+              file=sys.stderr)
         return 1
     if not args.quiet:
         if write:
-            print(result.summary())
-            print(f"site written to {cfg.output}; to look at it: python -m http.server -d {cfg.output}"
-                  " (or python build.py serve)")
+            print(result.summary(lang))
+            print(tr(lang, "site written to {output}; to look at it: python -m http.server -d {output}"
+                     " (or python build.py serve)", output=cfg.output))
         else:
-            print(f"checked {result.articles} articles and {result.photos} photos in {result.seconds:.2f} s"
-                  + ("" if text else ": no problems"))
+            print(tr(lang, "checked {articles} articles and {photos} photos in {seconds} s",
+                     articles=result.articles, photos=result.photos, seconds=f"{result.seconds:.2f}")
+                  + result.left_out(lang) + ("" if text else tr(lang, ": no problems")))
     if args.verbose:
         print(timings(result))
     return 0
@@ -169,8 +195,8 @@ def run_new(args: argparse.Namespace) -> int:
         return 1
     print(path.relative_to(cfg.root).as_posix() if path.is_relative_to(cfg.root) else path)
     if not args.quiet:
-        print("it is a draft (draft: true): write the body, check it with `python build.py serve`, "
-              "then set draft: false to publish", file=sys.stderr)
+        print(tr(lang, "it is a draft (draft: true): write the body, check it with `python build.py serve`, "
+                 "then set draft: false to publish"), file=sys.stderr)
     return 0
 
 

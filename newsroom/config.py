@@ -176,7 +176,8 @@ def _getter(data: dict[str, Any], doc: yamlfile.YamlDoc, problems: list[Problem]
             return str(value)
         if kind is bool and isinstance(value, bool):
             return value
-        problems.append(error("site.yaml", doc.line(key), f"'{key}' must be {_kind_name(kind)}"))
+        problems.append(error("site.yaml", doc.line(key), "'{key}' must be {kind}", key=key,
+                                  kind=_kind_name(kind)))
         return default
     return get
 
@@ -185,7 +186,7 @@ def _timezone(timezone: str, doc: yamlfile.YamlDoc, problems: list[Problem]) -> 
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        problems.append(error("site.yaml", doc.line("timezone"), f"unknown timezone '{timezone}'"))
+        problems.append(error("site.yaml", doc.line("timezone"), "unknown timezone '{timezone}'", timezone=timezone))
         return "Asia/Shanghai"
     return timezone
 def _publish(data: Any, doc: yamlfile.YamlDoc) -> tuple[dict[str, Any], list[Problem]]:
@@ -223,9 +224,9 @@ def _site_file(file: Path) -> tuple[yamlfile.YamlDoc, dict[str, Any], list[Probl
             doc = yamlfile.load(file.read_text(encoding="utf-8-sig"))
             data = doc.data or {}
         except yamlfile.YamlError as exc:
-            problems.append(error("site.yaml", exc.line, exc.message))
+            problems.append(error("site.yaml", exc.line, exc.template, **exc.params))
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(error("site.yaml", 0, f"cannot read: {exc}"))
+            problems.append(error("site.yaml", 0, "cannot read: {reason}", reason=exc))
         if not isinstance(data, dict):
             problems.append(error("site.yaml", 1, "site.yaml must be a mapping of settings"))
             data = {}
@@ -237,7 +238,7 @@ def _markdown(markdown: Any, doc: yamlfile.YamlDoc, problems: list[Problem]) -> 
     raw_html = str(markdown.get("raw_html", "sanitize")) if isinstance(markdown, dict) else "sanitize"
     if raw_html not in ("sanitize", "allow"):
         problems.append(error("site.yaml", doc.line("markdown", "raw_html"),
-                              f"'markdown.raw_html' must be sanitize or allow, not '{raw_html}'"))
+                              "'markdown.raw_html' must be sanitize or allow, not '{value}'", value=raw_html))
     embed_hosts = markdown.get("embed_hosts", list(EMBED_HOSTS)) if isinstance(markdown, dict) else []
     if not isinstance(embed_hosts, list) or not all(isinstance(h, str) and h.strip() for h in embed_hosts):
         problems.append(error("site.yaml", doc.line("markdown", "embed_hosts"),
@@ -282,7 +283,8 @@ def _images(data: Any, doc: yamlfile.YamlDoc) -> tuple[ImageConfig, list[Problem
                 quality[fmt] = q
             else:
                 problems.append(error("site.yaml", doc.line("images", "quality", fmt),
-                                      f"bad image quality '{fmt}: {q}' (a format and 1–100)"))
+                                      "bad image quality '{format}: {quality}' (a format and 1–100)",
+                                      format=fmt, quality=q))
     max_pixels = data.get("max_pixels", default.max_pixels)
     if not isinstance(max_pixels, int) or max_pixels <= 0:
         problems.append(error("site.yaml", doc.line("images", "max_pixels"), "'max_pixels' must be a number"))
@@ -335,7 +337,7 @@ def _taxonomies(data: Any, doc: yamlfile.YamlDoc,
             continue
         key = str(item["key"])
         if key in reserved:
-            problems.append(error("site.yaml", line, f"taxonomy key '{key}' is a reserved front-matter field"))
+            problems.append(error("site.yaml", line, "taxonomy key '{key}' is a reserved front-matter field", key=key))
             continue
         result.append(TaxonomyConfig(
             key=key,

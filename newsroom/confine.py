@@ -41,5 +41,6 @@ def problems(folders: list[tuple[Path, str]], root: Path) -> list[Problem]:
     for folder, name in folders:
         for link in escaping(folder):
             where = link.relative_to(root).as_posix() if link.is_relative_to(root) else str(link)
-            found.append(error(where, 0, f"symlink leads outside {name}/ (refused): {os.readlink(link)}"))
+            found.append(error(where, 0, "symlink leads outside {folder}/ (refused): {target}", folder=name,
+                               target=os.readlink(link)))
     return found

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import articles, cache, parallel, photos
 from .config import Config
+from .i18n import N_
 from .markup import Renderer
 from .model import Article, Name, Photo
 from .problems import Problem, error, warning
@@ -136,7 +137,7 @@ def read_article(path: Path, config: Config, renderer: Renderer) -> tuple[Articl
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [error(source, 0, f"cannot read: {exc.strerror}")]
+        return None, [error(source, 0, "cannot read: {reason}", reason=exc.strerror)]
     text, problem = decode(raw, source)
     if text is None:
         return None, [problem]
@@ -153,7 +154,7 @@ def read_photo(path: Path, config: Config) -> tuple[Photo | None, list[Problem]]
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [error(source, 0, f"cannot read: {exc.strerror}")]
+        return None, [error(source, 0, "cannot read: {reason}", reason=exc.strerror)]
     # NAME.yaml, or NAME.yml (which the orphan check also counts as this photo's sidecar).
     sidecar_path = next((p for p in (path.with_suffix(".yaml"), path.with_suffix(".yml")) if p.exists()),
                         path.with_suffix(".yaml"))
@@ -175,10 +176,10 @@ def decode(raw: bytes, source: str) -> tuple[str | None, Problem | None]:
         line = raw[: exc.start].count(b"\n") + 1
         try:
             raw.decode("gb18030")
-            hint = "it looks like GBK/GB18030; save it as UTF-8"
+            hint = N_("the file is not UTF-8 text (it looks like GBK/GB18030; save it as UTF-8)")
         except UnicodeDecodeError:
-            hint = "save it as UTF-8"
-        return None, error(source, line, f"the file is not UTF-8 text ({hint})")
+            hint = N_("the file is not UTF-8 text (save it as UTF-8)")
+        return None, error(source, line, hint)
 
 
 def _walk(folder: Path, suffixes: set[str]) -> list[Path]:

@@ -12,24 +12,33 @@ _DATE = re.compile(
 )
 
 
+class DateError(ValueError):
+    """A date an editor wrote that is not one: the message's template and the text."""
+
+    def __init__(self, template: str, value: object) -> None:
+        super().__init__(template.format(value=value))
+        self.template = template
+        self.value = value
+
+
 def parse(value: object, tz: ZoneInfo) -> datetime:
-    """An aware datetime, or ValueError with a message an editor understands."""
+    """An aware datetime, or DateError with a message an editor understands."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, date):
         return datetime.combine(value, time(), tz)
     if not isinstance(value, str):
-        raise ValueError(f"date '{value}' is not a date (write it as 2022-02-21 or 2022-02-21T09:30:00+08:00)")
+        raise DateError("date '{value}' is not a date (write it as 2022-02-21 or 2022-02-21T09:30:00+08:00)", value)
     text = value.strip()
     m = _DATE.fullmatch(text)
     if not m:
-        raise ValueError(f"date '{text}' is not a date (write it as 2022-02-21 or 2022-02-21T09:30:00+08:00)")
+        raise DateError("date '{value}' is not a date (write it as 2022-02-21 or 2022-02-21T09:30:00+08:00)", text)
     y, mo, d, hh, mm, ss, offset = m.groups()
     try:
         day = date(int(y), int(mo), int(d))
         moment = time(int(hh or 0), int(mm or 0), int(ss or 0))
     except ValueError:
-        raise ValueError(f"date '{text}' is not a valid date") from None
+        raise DateError("date '{value}' is not a valid date", text) from None
     if offset:
         iso = f"{day.isoformat()}T{moment.isoformat()}{'+00:00' if offset == 'Z' else offset}"
         return datetime.fromisoformat(iso).astimezone(tz)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import array
 import dataclasses
 import hashlib
-import posixpath
 from collections.abc import Iterable
 from typing import Any
 
@@ -294,8 +293,3 @@ class Index:
             self.codes[key] = codes.tobytes()
         self._pending = {}
         return self.codes
-
-
-def link_key(article: Article, target: str) -> str:
-    """The lookup of the article file a body link names."""
-    return "l|link|" + posixpath.normpath(posixpath.join(posixpath.dirname(article.source), target))

@@ -139,6 +139,11 @@ def open_image(data: bytes, max_pixels: int) -> Image.Image:
     if not data:
         raise UnidentifiedImageError("the photo file is empty (0 bytes)")
     use_pixel_limit(max_pixels)
+    if data[:5] == b"%PDF-":
+        img = _pdf_page(data)
+        if img.width * img.height > max_pixels:
+            raise TooLarge(_too_large(img.width, img.height, max_pixels))
+        return img
     try:
         img = _open(data, max_pixels)
     except UnidentifiedImageError:
@@ -148,6 +153,28 @@ def open_image(data: bytes, max_pixels: int) -> Image.Image:
     if img.width * img.height > max_pixels:
         raise TooLarge(_too_large(img.width, img.height, max_pixels))
     return img
+
+
+PDF_WIDTH = 2400   # a PDF (the scan of a printed page) is drawn this many pixels wide
+
+
+def _pdf_page(data: bytes) -> Image.Image:
+    """The first page of a PDF, drawn PDF_WIDTH pixels wide: a printed page's scan is often a
+    PDF from the press. pypdfium2 is imported only when such a file turns up."""
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise UnidentifiedImageError(f"cannot read the PDF: {exc}") from exc
+    try:
+        if len(pdf) == 0:
+            raise UnidentifiedImageError("the PDF has no pages")
+        page = pdf[0]
+        width, _ = page.get_size()
+        return page.render(scale=PDF_WIDTH / max(width, 1)).to_pil().convert("RGB")
+    finally:
+        pdf.close()
 
 
 def use_pixel_limit(max_pixels: int) -> None:
@@ -254,7 +281,7 @@ def render(job: RenditionJob) -> Rendition | Problem:
     except FileNotFoundError:
         return error(job.photo, 0, "the photo file disappeared during the build")
     except Exception as exc:  # noqa: BLE001 - truncated, corrupt, or a codec bug: report, go on
-        return error(job.photo, 0, f"cannot decode the photo (truncated or corrupt?): {exc}")
+        return error(job.photo, 0, "cannot decode the photo (truncated or corrupt?): {reason}", reason=exc)
 
 
 def decode(data: bytes, width: int, max_pixels: int, background: str) -> tuple[Image.Image, tuple[int, int]]:

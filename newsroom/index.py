@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from . import links
 from .config import Config, TaxonomyConfig
 from .model import Article, Credit, Photo, PhotoRef
 from .photos import resolve_credit
@@ -105,6 +106,13 @@ def is_published(article: Article, config: Config, now: datetime) -> bool:
     return config.future or article.date <= now
 
 
+def left_out(articles: list[Article], config: Config, now: datetime) -> tuple[int, int, datetime | None]:
+    """The drafts and the scheduled articles a build leaves out, and when the next of those is due."""
+    drafts = sum(a.draft and not config.drafts for a in articles)
+    due = [a.date for a in articles if not config.future and a.date > now and not (a.draft and not config.drafts)]
+    return drafts, len(due), min(due, default=None)
+
+
 def build(articles: list[Article], photos: list[Photo], config: Config, now: datetime,
           make_slug: Callable[[str], str] = slugify) -> tuple[Archive, list[Problem]]:
     """The archive's indexes. `make_slug` makes a term's slug when its registry gives none (the
@@ -112,9 +120,13 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     problems: list[Problem] = _duplicates(articles, photos)
     for article in articles:
         if article.date > now and not article.draft:
-            note = "" if config.future else " (left out until then; --future includes it)"
-            problems.append(warning(article.source, article.date_line, f"dated in the future: scheduled for "
-                                    f"{article.date:%Y-%m-%d %H:%M}{note}"))
+            when = f"{article.date:%Y-%m-%d %H:%M}"
+            if config.future:
+                problems.append(warning(article.source, article.date_line, "dated in the future: scheduled for "
+                                        "{when}", when=when))
+            else:
+                problems.append(warning(article.source, article.date_line, "dated in the future: scheduled for "
+                                        "{when} (left out until then; --future includes it)", when=when))
     shown = sorted((a for a in articles if is_published(a, config, now)),
                    key=lambda a: (a.date, a.slug), reverse=True)
     published = [a for a in shown if a.withdrawn is None]
@@ -131,7 +143,7 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
         if article.id in published_ids:
             for figure in figures[article.id]:
                 users[figure.photo].append(article.id)
-        problems += _link_problems(article, all_sources, published_sources, article.id in published_ids)
+        problems.extend(_link_problems(article, all_sources, published_sources, article.id in published_ids))
     by_article = {a.id: a for a in published}
     photo_terms = {photo.id: _photo_terms(photo, users, by_article, config) for photo in photos}
 
@@ -172,18 +184,22 @@ def _figures(article: Article, photo_by_id: dict[str, Photo], config: Config,
         photo = photo_by_id.get(ref.file)
         if photo is None:
             hint = _closest(ref.file, photo_by_id)
-            problems.append(error(article.source, ref.line, f"photo '{ref.file}' not found in photos/"
-                                  + (f" — did you mean '{hint}'?" if hint else "")))
+            if hint:
+                problems.append(error(article.source, ref.line, "photo '{file}' not found in photos/ — did you "
+                                      "mean '{hint}'?", file=ref.file, hint=hint))
+            else:
+                problems.append(error(article.source, ref.line, "photo '{file}' not found in photos/",
+                                      file=ref.file))
             continue
         if ref.file in listed:
             # Shown once: a second listing would repeat the figure and the photo page's 刊登于 entry.
-            problems.append(warning(article.source, ref.line, f"photo '{ref.file}' is listed twice (shown once)"))
+            problems.append(warning(article.source, ref.line, "photo '{file}' is listed twice (shown once)", file=ref.file))
             continue
         listed.add(ref.file)
         credit = photo.credit
         if ref.credit:
             credit = resolve_credit(ref.credit, config,
-                                    lambda m, a=article, r=ref: problems.append(error(a.source, r.line, m)))
+                                    lambda m, a=article, r=ref, **kw: problems.append(error(a.source, r.line, m, **kw)))
         found.append(Figure(photo.id, ref.caption or photo.caption, credit))
         problems.extend(_unlabelled(article, ref, found[-1]))
     return tuple(found)
@@ -191,19 +207,30 @@ def _figures(article: Article, photo_by_id: dict[str, Photo], config: Config,
 
 def _link_problems(article: Article, all_sources: set[str], published_sources: set[str],
                    published: bool) -> list[Problem]:
-    """Links to article files that do not exist, or (from a published article) are not published."""
+    """Links to article files that do not exist (or are not published), and links that are not URLs."""
     problems = []
-    for target, line in article.links:
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), target))
-        if resolved not in all_sources:
+    for href, line in article.links:
+        found = links.kind(href)
+        if found == links.INVALID:
+            problems.append(error(article.source, line, "link '{href}' is not a valid address "
+                                  "(check its brackets and spaces)", href=href))
+        if found != links.ARTICLE:
+            continue
+        resolved = links.article_source(article.source, href)
+        if resolved is None:
+            problems.append(error(article.source, line, "link to '{href}' leads outside the archive folder "
+                                  "(link to a file under content/)", href=href))
+        elif resolved not in all_sources:
             hint = _closest(resolved, all_sources)
             if hint:
-                hint = posixpath.relpath(hint, posixpath.dirname(article.source))
-            problems.append(error(article.source, line, f"link to '{target}': no such article file"
-                                  + (f" — did you mean '{hint}'?" if hint else "")))
+                problems.append(error(article.source, line, "link to '{href}': no such article file — did you "
+                                      "mean '{hint}'?", href=href,
+                                      hint=posixpath.relpath(hint, posixpath.dirname(article.source))))
+            else:
+                problems.append(error(article.source, line, "link to '{href}': no such article file", href=href))
         elif resolved not in published_sources and published:
-            problems.append(warning(article.source, line, f"link to '{target}': that article is a draft or "
-                                    "scheduled, so the link goes nowhere until it is published"))
+            problems.append(warning(article.source, line, "link to '{href}': that article is a draft or "
+                                    "scheduled, so the link goes nowhere until it is published", href=href))
     return problems
 
 
@@ -242,11 +269,11 @@ def _unlabelled(article: Article, ref: PhotoRef, figure: Figure) -> list[Problem
     sidecar = posixpath.splitext(f"photos/{ref.file}")[0] + ".yaml"
     found = []
     if not figure.caption:
-        found.append(warning(article.source, ref.line, f"photo '{ref.file}' has no caption "
-                             f"(add 'caption:' here or to {sidecar})"))
+        found.append(warning(article.source, ref.line, "photo '{file}' has no caption "
+                             "(add 'caption:' here or to {sidecar})", file=ref.file, sidecar=sidecar))
     if figure.credit is None and not ref.credit:   # a bad credit here is already an error
-        found.append(warning(article.source, ref.line, f"photo '{ref.file}' has no credit "
-                             f"(add 'credit:' here or to {sidecar})"))
+        found.append(warning(article.source, ref.line, "photo '{file}' has no credit "
+                             "(add 'credit:' here or to {sidecar})", file=ref.file, sidecar=sidecar))
     return found
 
 
@@ -312,6 +339,10 @@ def _duplicates(articles: list[Article], photos: list[Photo]) -> list[Problem]:
                 others = ", ".join(other.source for other in group if other is not item)
                 # An article points at its 'slug:' line; a photo file has no lines.
                 line = getattr(item, "slug_line", 0)
-                problems.append(error(item.source, line, f"{what} slug '{slug}' is "
-                                      f"{'also' if n == 0 else 'already'} used by {others} ({fix})"))
+                if n == 0:
+                    problems.append(error(item.source, line, "{what} slug '{slug}' is also used by {others} ({fix})",
+                                          what=what, slug=slug, others=others, fix=fix))
+                else:
+                    problems.append(error(item.source, line, "{what} slug '{slug}' is already used by {others} "
+                                          "({fix})", what=what, slug=slug, others=others, fix=fix))
     return problems

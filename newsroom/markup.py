@@ -5,13 +5,16 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 import markdown
 import nh3
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-# Links to another article's .md file become this placeholder, resolved per page (urls.py).
+from . import links
+
+# Links to another article's .md file, and site paths (/2022/…/), become this placeholder,
+# made relative to each page (render.py).
 ARTICLE_LINK = "newsroom-article:"
 
 _EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
@@ -39,7 +42,7 @@ _URL_UNSAFE = re.compile(r'[\s"<>\\^`{|}]')
 
 
 class _LinkCollector(Treeprocessor):
-    """Rewrites relative links to .md files so they can be resolved to article URLs."""
+    """Marks links to .md files so they can be resolved to article URLs, and collects the links to check."""
 
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
@@ -51,14 +54,15 @@ class _LinkCollector(Treeprocessor):
                 img.set("src", _valid_url(img.get("src", "")))
         for a in root.iter("a"):
             href = a.get("href", "")
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
-                a.set("href", _valid_url(href))
-                continue
-            target = unquote(parts.path)
-            self.links.append(target)
-            fragment = f"#{parts.fragment}" if parts.fragment else ""
-            a.set("href", f"{ARTICLE_LINK}{target}{fragment}")
+            found = links.kind(href)
+            if found in (links.ARTICLE, links.SITE):     # resolved per page (render.py)
+                path, fragment = links.split(href)
+                a.set("href", f"{ARTICLE_LINK}{path}{fragment}")
+            else:
+                # Not a URL at all (http://[x): an error (index.py), and no link in the page meanwhile.
+                a.set("href", "#" if found == links.INVALID else _valid_url(href))
+            if found != links.OTHER:
+                self.links.append(href)     # as written: checked, with its line, by index.py and builder.py
 
 
 # Every inline pattern of the extensions above needs one of these in the text to match:
@@ -156,7 +160,8 @@ class Renderer:
         return value
 
     def render(self, text: str) -> tuple[str, list[str]]:
-        """HTML for a Markdown body, and the .md files it links to (as written)."""
+        """HTML for a Markdown body, and its links that need checking (links.kind: ARTICLE, SITE
+        or INVALID), as written."""
         plain = plain_html(text)
         if plain is not None:
             return plain, []

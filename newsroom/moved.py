@@ -55,7 +55,7 @@ def load(root: Path) -> tuple[Record, list[Problem]]:
     except (OSError, UnicodeDecodeError) as exc:
         return {}, [error(RECORD, 0, "cannot read: {reason}", reason=exc)]
     except yamlfile.YamlError as exc:
-        return {}, [error(RECORD, exc.line, exc.message)]
+        return {}, [error(RECORD, exc.line, exc.template, **exc.params)]
     return parse(doc)
 
 

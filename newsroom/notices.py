@@ -81,7 +81,7 @@ def _aliases(value: Any, doc: YamlDoc, err: Report) -> tuple[tuple[str, int], ..
         path = ("aliases", i) if isinstance(value, list) else ("aliases",)
         clean = site_path(item) if isinstance(item, str) else None
         if clean is None:
-            err(f"alias '{item}' must be a path on this site, such as /2022/02/21/old-slug/", *path)
+            err("alias '{alias}' must be a path on this site, such as /2022/02/21/old-slug/", *path, alias=item)
             continue
         found.append((clean, doc.line(*path)))
     return tuple(found)
@@ -90,7 +90,7 @@ def _aliases(value: Any, doc: YamlDoc, err: Report) -> tuple[tuple[str, int], ..
 def _date(item: dict, key: str, published: datetime | None, config: Config, err: Report,
           path: tuple, what: str) -> datetime | None:
     if item.get(key) is None:
-        err(f"a {what} needs its '{key}'", *path)
+        err("a {what} needs its '{key}'", *path, what=what, key=key)
         return None
     try:
         when = dates.parse(item[key], config.tz)
@@ -99,7 +99,8 @@ def _date(item: dict, key: str, published: datetime | None, config: Config, err:
         return None
     # Compared by day: a correction of an evening story is often dated that day, without a time.
     if published is not None and when.date() < published.date():
-        err(f"{what} dated {when:%Y-%m-%d}, before the article itself ({published:%Y-%m-%d})", *path, key)
+        err("{what} dated {when}, before the article itself ({published})", *path, key, what=what,
+            when=f"{when:%Y-%m-%d}", published=f"{published:%Y-%m-%d}")
         return None
     return when
 

@@ -258,8 +258,11 @@ def duplicate_paths(planned: list[Page]) -> list[Problem]:
             if a and b and a.startswith("photos/") == b.startswith("photos/"):
                 continue   # two articles (or photos) with one slug: reported as a duplicate slug
             # Pages that come from no file (lists, taxonomies) have their URLs from site.yaml.
-            problems.append(error(b or a or "site.yaml", 0, f"output URL /{page.path} is also made by "
-                                  f"{a or 'a ' + seen[page.file].template + ' page'}"))
+            if a:
+                problems.append(error(b or a, 0, "output URL /{path} is also made by {file}", path=page.path, file=a))
+            else:
+                problems.append(error(b or "site.yaml", 0, "output URL /{path} is also made by a {template} page",
+                                      path=page.path, template=seen[page.file].template))
         else:
             seen[page.file] = page
     return problems

@@ -10,14 +10,16 @@ from typing import Any
 from PIL import UnidentifiedImageError
 
 from . import dates, embedded, images, yamlfile
-from .articles import names_for
+from .articles import names_for, unknown_field
 from .config import Config
+from .i18n import N_
 from .model import Credit, Photo
 from .names import normalize
 from .problems import Problem, error, warning
 from .slugs import slugify
 
-EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif"}
+# .pdf: a scan of a printed page as the press makes it (its first page is shown, as a photo).
+EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".pdf"}
 COURTESY_MARKS = ("供图", "提供", "图片来源", "来源", "courtesy")
 SIDECAR_FIELDS = {"caption", "credit", "date", "title", "alt"}
 
@@ -47,20 +49,20 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
             doc = yamlfile.load(sidecar.lstrip("\ufeff"))
             fields = doc.data or {}
         except yamlfile.YamlError as exc:
-            problems.append(error(side_source, exc.line, exc.message))
+            problems.append(error(side_source, exc.line, exc.template, **exc.params))
         if not isinstance(fields, dict):
             problems.append(error(side_source, 1, "a photo sidecar must be a mapping (caption: …, credit: …)"))
             fields = {}
 
-    def err(message: str, *path: object) -> None:
-        problems.append(error(side_source, doc.line(*path), message))
+    def err(message: str, *path: object, **params: object) -> None:
+        problems.append(error(side_source, doc.line(*path), message, **params))
 
     if fields.get("caption") is not None and not isinstance(fields["caption"], (str, int, float)):
         err("'caption' must be text", "caption")
         fields.pop("caption")
     caption = normalize(fields.get("caption") or meta.get("caption") or "")
     credit_value = fields.get("credit") or meta.get("credit") or ""
-    credit = resolve_credit(credit_value, config, lambda m: err(m, "credit"))
+    credit = resolve_credit(credit_value, config, lambda m, **kw: err(m, "credit", **kw))
     if not caption:
         problems.append(warning(source, 0, "photo has no caption (add a sidecar .yaml with 'caption:')"))
     if credit is None and not credit_value:
@@ -70,16 +72,18 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
     if fields.get("date") is not None:
         try:
             date = dates.parse(fields["date"], config.tz)
-        except ValueError as exc:
-            err(str(exc), "date")
+        except dates.DateError as exc:
+            err(exc.template, "date", value=exc.value)
     terms = {}
     for tax in config.taxonomies:
         if tax.key in fields and not tax.credits:
-            terms[tax.key] = names_for(tax, fields[tax.key], config, lambda m, *p, k=tax.key: err(m, k, *p))
+            terms[tax.key] = names_for(tax, fields[tax.key], config, lambda m, *p, k=tax.key, **kw: err(m, k, *p, **kw),
+                                       lambda m, k=tax.key, **kw: problems.append(warning(side_source, doc.line(k), m,
+                                                                                          **kw)))
     known = SIDECAR_FIELDS | {t.key for t in config.taxonomies}
     for key in fields:
         if key not in known:
-            problems.append(warning(side_source, doc.line(key), f"unknown field '{key}' (ignored)"))
+            problems.append(unknown_field(side_source, doc.line(key), key, known))
     if any(p.severity == "error" for p in problems):
         return None, problems
     return Photo(
@@ -106,8 +110,12 @@ def resolve_credit(value: Any, config: Config, err) -> Credit | None:
     entry = registry.lookup(text)
     if entry is None:
         hint = registry.suggest(text)
-        tip = f" — did you mean '{hint}'?" if hint else f" (add them to {registry.path}, or write a courtesy line such as 'XX供图')"
-        err(f"unknown photographer '{text}' not in {registry.path}{tip}")
+        if hint:
+            err("unknown photographer '{name}' not in {file} — did you mean '{hint}'?",
+                name=text, file=registry.path, hint=hint)
+        else:
+            err("unknown photographer '{name}' not in {file} — add them to {file} ({entry}), or write a "
+                "courtesy line such as 'XX供图'", name=text, file=registry.path, entry=registry.entry_line(text))
         return None
     return Credit(text=entry.name, name=entry.name, role=role or entry.role)
 
@@ -119,7 +127,7 @@ def _image_info(data: bytes, max_pixels: int) -> tuple[tuple[int, int, dict] | N
     at all when the photo's renditions are cached.
     """
     if not data:
-        return None, "the photo file is empty (0 bytes)"
+        return None, N_("the photo file is empty (0 bytes)")
     try:
         with warnings.catch_warnings(), images.open_image(data, max_pixels) as img:
             warnings.simplefilter("ignore")   # about broken metadata, naming no file: not useful

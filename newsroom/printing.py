@@ -122,8 +122,8 @@ def _check_spec(file: EditionFile, spec: PageSpec, paper: Paper, archive: Archiv
             problems.append(error(file.source, spec.scan_line, "scan '{file}' not found in photos/ — did you mean "
                                   "'{hint}'?", file=spec.scan, hint=hint))
         else:
-            problems.append(error(file.source, spec.scan_line, "scan '{file}' not found in photos/ (a JPEG or PNG "
-                                  "of the printed page)", file=spec.scan))
+            problems.append(error(file.source, spec.scan_line, "scan '{file}' not found in photos/ (a JPEG, PNG or "
+                                  "PDF of the printed page)", file=spec.scan))
     return problems
 
 

@@ -46,12 +46,12 @@ def _make(severity: str, path: str | Path, line: int, message: str, params: dict
     return Problem(str(path), line, severity, text, message, tuple(params.items()))
 
 
-def error(path: str | Path, line: int, message: str, **params: object) -> Problem:
+def error(path: str | Path, line: int, message: str, /, **params: object) -> Problem:
     """An error; `message` is English, with `{name}` placeholders filled from `params`."""
     return _make(ERROR, path, line, message, params)
 
 
-def warning(path: str | Path, line: int, message: str, **params: object) -> Problem:
+def warning(path: str | Path, line: int, message: str, /, **params: object) -> Problem:
     return _make(WARNING, path, line, message, params)
 
 

@@ -29,26 +29,28 @@ SMALL_CHANGE = 200
 def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: dict[str, Path],
           config: Config, published: dict[str, str], indexer: search.Indexer, problems: list[Problem],
           jobs: int = 0, serve: bool = False,
-          noting: tuple[Callable[[Page], Any] | None, Any] = (None, [])) -> output.WriteResult:
+          noting: tuple[Callable[[Page], Any] | None, Any] = (None, []), reindex: bool = True) -> output.WriteResult:
     """Render the pages in `todo` and publish. `noting`: (note, notes): note(page) is worked
     out in the worker beside each page's rendering and appended to notes (anything with
-    append), in order."""
+    append), in order. `reindex=False` leaves the published search index as it is (Pagefind
+    takes a second)."""
     note, notes = noting
     rendered = _noted(parallel.render_pages(env, [planned[i] for i in todo], serve, jobs,
                                             lambda exc, page: render.problem(exc, page, config), note=note),
                       indexer, notes)
     every_page = {page.file for page in planned}
+    kept = set() if reindex else {path for path in published if path.startswith(search.BUNDLE)}
 
     def extra() -> list[tuple[str, bytes | Path]]:
         # After the pages: the search bundle needs every rendered page seen first.
         return [*static_files(config), *((urls.media_file(name), file) for name, file in sorted(media.items())),
-                *originals(planned, config), *indexer.bundle(every_page, problems)]
+                *originals(planned, config), *(indexer.bundle(every_page, problems) if reindex else [])]
 
     if published and len(todo) <= max(SMALL_CHANGE, len(planned) // 4):
         changed: dict[str, bytes | Path] = dict(rendered)
         rest = extra()
         changed.update(rest)
-        removed = set(published) - every_page - {path for path, _ in rest}
+        removed = set(published) - every_page - {path for path, _ in rest} - kept
         return output.update(changed, removed, config.output)
     todo_set = set(todo)
 
@@ -56,6 +58,7 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
         for i, page in enumerate(planned):
             yield next(rendered) if i in todo_set else (page.file, output.KEEP)
         yield from extra()
+        yield from ((path, output.KEEP) for path in sorted(kept))
 
     return output.write(files(), config.output)
 

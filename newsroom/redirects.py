@@ -18,6 +18,7 @@ from typing import Any
 
 from . import moved, urls
 from .config import Config
+from .i18n import N_
 from .index import Archive
 from .model import Article
 from .pages import Page
@@ -128,9 +129,9 @@ def check(found: list[Redirect], planned: list[Page]) -> tuple[list[Redirect], l
     for r in by_old.values():
         onward = by_old.get(r.new)
         if onward is not None:
-            message = ("redirect loop: /{old} leads to /{new}, which {where}:{at} leads back to /{onward}"
+            message = (N_("redirect loop: /{old} leads to /{new}, which {where}:{at} leads back to /{onward}")
                        if onward.new == r.old else
-                       "redirect chain: /{old} leads to /{new}, which {where}:{at} leads on to /{onward}")
+                       N_("redirect chain: /{old} leads to /{new}, which {where}:{at} leads on to /{onward}"))
             problems.append(error(r.where, r.line, message, old=r.old, new=r.new, where=onward.where,
                                   at=onward.line, onward=onward.new))
     return sorted(by_old.values(), key=lambda r: r.old), problems

@@ -6,7 +6,6 @@ silently creates a new page. Aliases resolve to the canonical entry.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,21 +44,47 @@ class Registry:
         return entry
 
     def suggest(self, name: str) -> str | None:
-        """The closest canonical name, for a "did you mean" hint."""
+        """The registered name `name` is most likely a slip for, or None when none is close.
+
+        Only a near spelling counts: a wrong hint is worse than none (an editor who follows it
+        files the story under the wrong street). Near means the same sound (张朋, 板田街道:
+        the usual slip of a pinyin input method; 'zhangpeng' too), a registered name or alias
+        begun or extended (坂田街, 坂田社区) when only one fits, or a few characters off for
+        the length (fewer than one in four: 龙岗街道 is a street of its own, not a slip for
+        龙城街道). 平湖街道 is not near 龙城街道 either: they share only 街道.
+        """
         key = compact(name)
+        if not key:
+            return None
         candidates = {compact(a): e.name for e in self.entries for a in (e.name, *e.aliases)}
-        # Same sound, other characters (张朋 for 张鹏): the usual slip of a pinyin input method.
-        # Pinyin typed for the name ('zhangpeng') is caught the same way.
         sound = _sound(key)
         for cand, canonical in candidates.items():
             if sound and _sound(cand) == sound:
                 return canonical
-        # A name that contains a known one (or is contained by it) is the likeliest typo.
-        for cand, canonical in candidates.items():
-            if cand and key and (cand in key or key in cand):
-                return canonical
-        close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.5)
-        return candidates[close[0]] if close else None
+        if len(key) >= 2:
+            begun = {canonical for cand, canonical in candidates.items()
+                     if len(cand) >= 2 and (cand.startswith(key) or key.startswith(cand))}
+            if len(begun) == 1:
+                return begun.pop()
+        near = sorted((_distance(key, cand) / max(len(key), len(cand)), canonical)
+                      for cand, canonical in candidates.items())
+        if near and near[0][0] < 0.25 and (len(near) == 1 or near[1][0] > near[0][0]):
+            return near[0][1]
+        return None
+
+    def entry_line(self, name: str) -> str:
+        """The line to append to this registry to register `name`."""
+        return f"- {{name: {name}, slug: {slugify(name)}}}"
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance: characters inserted, deleted or replaced to make `a` into `b`."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
 
 
 def _sound(name: str) -> str:
@@ -84,11 +109,11 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
         text = file.read_text(encoding="utf-8-sig")
         doc = yamlfile.load(text)
     except OSError as exc:
-        return build(shown_as, []), [error(shown_as, 0, f"cannot read registry: {exc.strerror}")]
+        return build(shown_as, []), [error(shown_as, 0, "cannot read registry: {reason}", reason=exc.strerror)]
     except UnicodeDecodeError:
         return build(shown_as, []), [error(shown_as, 0, "registry is not UTF-8 text")]
     except yamlfile.YamlError as exc:
-        return build(shown_as, []), [error(shown_as, exc.line, exc.message)]
+        return build(shown_as, []), [error(shown_as, exc.line, exc.template, **exc.params)]
     items = doc.data or []
     if isinstance(items, dict):  # also accept {name: {slug: …}} mappings
         items = [{"name": k, **(v if isinstance(v, dict) else {})} for k, v in items.items()]
@@ -109,7 +134,7 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
         slug = clean_slug(raw_slug) if raw_slug is not None else slugify(name)
         if slug is None:
             problems.append(error(shown_as, doc.line(i, "slug"),
-                                  f"slug '{raw_slug}' must be lower-case ASCII letters, digits and hyphens"))
+                                  "slug '{slug}' must be lower-case ASCII letters, digits and hyphens", slug=raw_slug))
             slug = slugify(str(raw_slug))
         aliases = _names(item.get("aliases"))
         old_names = _names(item.get("old_names"))
@@ -121,7 +146,8 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
                       old_slugs=tuple(s for s in old_slugs if s != slug), line=line)
         for label, value, seen in (("name", compact(name), seen_names), ("slug", slug, seen_slugs)):
             if value in seen:
-                problems.append(error(shown_as, line, f"duplicate {label} '{value}' (first on line {seen[value]})"))
+                problems.append(error(shown_as, line, "duplicate {label} '{value}' (first on line {first})", label=label, value=value,
+                                  first=seen[value]))
             seen[value] = line
         entries.append(entry)
     return build(shown_as, entries), problems

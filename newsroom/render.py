@@ -130,4 +130,4 @@ def problem(exc: BaseException | None, page: Page, config: Config) -> Problem:
         name = Path(name).resolve().relative_to(config.root).as_posix()
     except ValueError:
         pass
-    return error(name, line, f"template error while rendering /{page.path}: {exc}")
+    return error(name, line, "template error while rendering /{path}: {exc}", path=page.path, exc=exc)

@@ -72,7 +72,7 @@ def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executo
     if executor is not None:
         for job, result in _on(executor, todo, window=max(2 * parallel.workers(workers), 4)):
             if isinstance(result, BrokenProcessPool):
-                result = error(job.photo, 0, f"the executor's worker failed on this photo: {result}")
+                result = error(job.photo, 0, "the executor's worker failed on this photo: {reason}", reason=result)
             yield job, result
         return
     workers = min(parallel.workers(workers), len(todo))
@@ -138,7 +138,7 @@ def _on(executor: Executor, todo: Iterable[images.RenditionJob], window: int
                 broken = True
                 yield job, exc
             except Exception as exc:  # noqa: BLE001 - an executor's failure is this photo's problem
-                yield job, error(job.photo, 0, f"cannot process the photo: {exc}")
+                yield job, error(job.photo, 0, "cannot process the photo: {reason}", reason=exc)
         submit()
 
 

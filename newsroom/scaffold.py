@@ -7,7 +7,9 @@ checks them. It starts as a draft, so an unfinished article never reaches reader
 
 from __future__ import annotations
 
+import logging
 import re
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -23,12 +25,23 @@ MAX_SLUG = 40   # characters: a URL an editor can still read out on the phone
 
 
 def short_slug(title: str, limit: int = MAX_SLUG) -> str:
-    """The title's slug cut at a word (pinyin syllable) boundary: 'chao-2000-ren-ci-ji-guan…'."""
+    """The title's slug, cut at a word boundary: 'shen-zhen-shi-long-gang-qu-ban-tian-jie-dao',
+    never 'ban-tian-jie' (街道 is one word). Chinese has no spaces between words: jieba finds them."""
     slug = slugify(title, fallback="article")
     if len(slug) <= limit:
         return slug
-    cut = slug[: limit + 1].rsplit("-", 1)[0] if "-" in slug[: limit + 1] else slug[:limit]
-    return cut.strip("-") or slug[:limit]
+    import jieba  # imported here: only `new` needs it, and it takes a moment to load
+
+    jieba.setLogLevel(logging.WARNING)   # not its "Building prefix dict…" on every `new`
+    words = [w for w in (slugify(word, fallback="") for word in jieba.cut(unicodedata.normalize("NFKC", title)))
+             if w]
+    cut = ""
+    for word in words:
+        longer = f"{cut}-{word}" if cut else word
+        if len(longer) > limit:
+            break
+        cut = longer
+    return cut or slug[:limit].rsplit("-", 1)[0] or slug[:limit]
 
 
 def used_slugs(config: Config) -> dict[str, str]:
@@ -58,11 +71,11 @@ def create(config: Config, title: str, reporters: list[str] = (), streets: list[
         tax = config.taxonomy(key)
         if tax is None:
             if given:
-                problems.append(error(f"--{_option(key)}", 0, f"this archive has no '{key}' taxonomy in site.yaml"))
+                problems.append(error(f"--{_option(key)}", 0, "this archive has no '{key}' taxonomy in site.yaml", key=key))
             continue
 
-        def err(message: str, *path: object, option: str = _option(key)) -> None:
-            problems.append(error(f"--{option}", 0, message))
+        def err(message: str, *path: object, option: str = _option(key), **params: object) -> None:
+            problems.append(error(f"--{option}", 0, message, **params))
 
         fields[key] = [n.name for n in articles.names_for(tax, list(given), config, err)]
 
@@ -72,11 +85,11 @@ def create(config: Config, title: str, reporters: list[str] = (), streets: list[
     if slug is not None:
         given = clean_slug(slug)
         if given is None:
-            problems.append(error("--slug", 0, f"slug '{slug}' must be lower-case ASCII letters, digits and hyphens"))
+            problems.append(error("--slug", 0, "slug '{slug}' must be lower-case ASCII letters, digits and hyphens", slug=slug))
         elif (folder / f"{given}.md").exists():
             problems.append(_exists(folder / f"{given}.md", config))
         elif given in used:
-            problems.append(error("--slug", 0, f"slug '{given}' is already used by {used[given]}"))
+            problems.append(error("--slug", 0, "slug '{slug}' is already used by {file}", slug=given, file=used[given]))
         slug = given
     else:
         base = slug = short_slug(title)
@@ -95,7 +108,7 @@ def create(config: Config, title: str, reporters: list[str] = (), streets: list[
     except FileExistsError:   # made since we looked
         return None, [_exists(path, config)]
     except OSError as exc:
-        return None, [error(path.relative_to(config.root).as_posix(), 0, f"cannot write: {exc.strerror}")]
+        return None, [error(path.relative_to(config.root).as_posix(), 0, "cannot write: {reason}", reason=exc.strerror)]
     return path, []
 
 

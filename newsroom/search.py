@@ -171,11 +171,11 @@ def _bundle(binary: Path, pages: Path, cache: Path, digest: str,
         try:
             run = subprocess.run(command, capture_output=True, text=True, timeout=3600)
         except (OSError, subprocess.SubprocessError) as exc:
-            return [], warning("site.yaml", 0, f"search index not built: {exc}")
+            return [], warning("site.yaml", 0, "search index not built: {reason}", reason=exc)
         if run.returncode != 0:
             shutil.rmtree(fresh, ignore_errors=True)
             detail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
-            return [], warning("site.yaml", 0, f"search index not built: pagefind failed: {detail[0]}")
+            return [], warning("site.yaml", 0, "search index not built: pagefind failed: {reason}", reason=detail[0])
         shutil.rmtree(done, ignore_errors=True)
         stamp.unlink(missing_ok=True)
         os.replace(fresh, done)

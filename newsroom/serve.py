@@ -11,6 +11,7 @@ Three parts, one job each:
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import os
@@ -27,10 +28,10 @@ from pathlib import Path
 
 import watchfiles
 
-from . import builder, i18n, photos, render
+from . import builder, i18n, photos, preview_script, render
 from .config import Config
 from .i18n import tr
-from .problems import Problem, count_line, errors, report
+from .problems import Problem, count_line, error, errors, report
 
 HOST = "127.0.0.1"
 PREVIEW = ".preview"   # the preview's folder in the archive (never site/, which gets published)
@@ -38,12 +39,7 @@ PREFIX = "/__newsroom/"
 EVENTS = PREFIX + "events"
 KEEPALIVE = 15.0   # seconds between comments on an idle event stream (finds closed tabs)
 
-RELOAD_JS = b"""// Injected by `python build.py serve` only: reload this tab when the site is rebuilt.
-(function () {
-  var source = new EventSource("/__newsroom/events");
-  source.addEventListener("reload", function () { location.reload(); });
-})();
-"""
+RELOAD_JS = preview_script.SCRIPT
 
 Loader = Callable[[], tuple[Config, list[Problem]]]
 
@@ -123,6 +119,10 @@ class Handler(SimpleHTTPRequestHandler):
             return self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_JS)
         if path == EVENTS:
             return self._events()
+        if path == preview_script.WARNINGS:
+            return self._send(HTTPStatus.OK, "application/json; charset=utf-8",
+                              preview_script.warnings_json(self.preview.problems, self.preview.generation,
+                                                           self.preview.lang))
         if self.preview.failed and _is_page(path):
             return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8",
                               problems_page(self.preview.problems, self.preview.lang))
@@ -294,7 +294,8 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
     try:
         server = ThreadingHTTPServer((HOST, port), partial(Handler, preview=preview))
     except OSError as exc:
-        print(f"error: cannot serve on {HOST}:{port}: {exc.strerror} (try another --port)", file=sys.stderr)
+        print(tr(i18n.choose(lang, config.language), "error: cannot serve on {address}: {reason} (try another --port)",
+                 address=f"{HOST}:{port}", reason=exc.strerror), file=sys.stderr)
         return 1
     server.daemon_threads = True
     watcher = Watcher(config)
@@ -304,11 +305,12 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
             watcher.start()   # first: a save during the first build is not missed
             interrupts.building = True
             result, language = rebuild(load, options, say, quiet, verbose, first=True, lang=lang)
+            later = dataclasses.replace(options, reindex=False)
             interrupts.building = False
             preview.published(result.ok, result.problems, language)
             serving.start()
-            say(f"serving {config.output} at http://{HOST}:{server.server_address[1]}/ "
-                "(drafts and scheduled articles included; Ctrl-C to stop)")
+            say(tr(language, "serving {folder} at {url} (drafts and scheduled articles included; Ctrl-C to stop)",
+                   folder=config.output, url=f"http://{HOST}:{server.server_address[1]}/"))
             while not interrupts.requested:
                 try:
                     changes = watcher.changes.get(timeout=0.25)
@@ -318,9 +320,12 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
                     changes |= watcher.changes.get_nowait()
                 say(describe(changes, config.root))
                 interrupts.building = True
-                result, language = rebuild(load, options, say, quiet, verbose, lang=lang)
+                # Pages first: the search index (a second of Pagefind) is made when serve starts.
+                result, language = rebuild(load, later, say, quiet, verbose, lang=lang)
                 interrupts.building = False
-                if not result.ok or preview.failed or result.written or result.removed:
+                # New warnings with the same pages (an unknown field fixed) reload too: the bar shows them.
+                if (not result.ok or preview.failed or result.written or result.removed
+                        or set(result.problems) != set(preview.problems)):
                     preview.published(result.ok, result.problems, language)
         except KeyboardInterrupt:
             pass
@@ -330,7 +335,7 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
             if serving.is_alive():
                 server.shutdown()
             server.server_close()
-    say("stopped")
+    say(tr(i18n.choose(lang, config.language), "stopped"))
     return 0
 
 
@@ -344,17 +349,19 @@ def rebuild(load: Loader, options: builder.Options, say: Callable[[str], None], 
     try:
         result = builder.build(config, problems, options)
     except Exception as exc:  # noqa: BLE001 - a bug in a build must not take the server down
-        result = builder.BuildResult(problems=[*problems, Problem("(build)", 0, "error", f"internal error: {exc!r}")])
+        result = builder.BuildResult(problems=[*problems, error("(build)", 0, "internal error: {exc}", exc=repr(exc))])
     seconds = time.perf_counter() - started
     text = report(result.problems, language)
     if text and (not result.ok or not quiet):
         say(text)
     if result.ok and first:
-        say(result.summary())
+        say(result.summary(language))
     elif result.ok:
-        say(f"rebuilt in {seconds:.2f} s: {result.written} files written, {result.removed} removed")
+        say(tr(language, "rebuilt in {seconds} s: {written} files written, {removed} removed",
+               seconds=f"{seconds:.2f}", written=result.written, removed=result.removed))
     else:
-        say(f"build failed in {seconds:.2f} s: the browser shows the problems until they are fixed")
+        say(tr(language, "build failed in {seconds} s: the browser shows the problems until they are fixed",
+               seconds=f"{seconds:.2f}"))
     if verbose:
         say("\n".join(f"  {name:<14} {s:7.3f} s" for name, s in result.timings.items()))
     return result, language

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +21,7 @@ from .deploy import MANIFEST, Entry, PublishError, Sent
 _MODES = ("--perms", "--chmod=D755,F644")
 _PARTIAL = 23    # rsync's exit status when some files could not be sent (or were missing)
 _VANISHED = 24   # … when sources are missing: what --delete-missing-args is for
+Line = Callable[[str], None]   # called with each line rsync prints (--out-format)
 
 
 class SshTarget:
@@ -76,14 +78,15 @@ class SshTarget:
                 level = [f for f in folders if f.count("/") == depth]
                 self._listed(level, empty + "/", ["--delete-missing-args", "--no-implied-dirs"], ok=(_PARTIAL, _VANISHED))
 
-    def _listed(self, paths: list[str], source: str, options: list[str], each=None, ok: tuple[int, ...] = ()) -> None:
+    def _listed(self, paths: list[str], source: str, options: list[str], each: Line | None = None,
+                ok: tuple[int, ...] = ()) -> None:
         """rsync with the paths (relative to `source` and the remote folder) as its file list."""
         with tempfile.NamedTemporaryFile("wb", suffix=".list") as listing:
             listing.write(b"\0".join(os.fsencode(p) for p in paths) + b"\0")
             listing.flush()
             self._rsync([f"--files-from={listing.name}", "--from0", *options, source, self.remote], each, ok)
 
-    def _rsync(self, args: list[str], each=None, ok: tuple[int, ...] = (), said: str = "") -> None:
+    def _rsync(self, args: list[str], each: Line | None = None, ok: tuple[int, ...] = (), said: str = "") -> None:
         """Run rsync; fail unless it ended well, or with a status in `ok` (and, if given, having
         `said` that)."""
         command = ["rsync", "--rsh", self.rsh, *args]

@@ -9,14 +9,13 @@ once() are called ~50 times a page (7% of rendering).
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from . import depends, images, seo, urls
+from . import depends, images, links, seo, urls
 from .config import Config
 from .index import Archive
 from .markup import ARTICLE_LINK
@@ -136,18 +135,23 @@ class Theme:
         return self.archive.photo_by_id.get(photo_id)
 
     def body(self, article: Article) -> Markup:
-        """The article's HTML, its links to other articles' files made links to their pages."""
+        """The article's HTML, its links to other articles' files (and to site paths) made links to their pages."""
         archive, recorder = self.archive, self.recorder
         recorder.attribute(article, "body")
         recorder.attribute(article, "source")
 
         def resolve(m: re.Match) -> str:
-            recorder.lookup(depends.link_key(article, m.group(1)))
-            source = posixpath.normpath(posixpath.join(posixpath.dirname(article.source), m.group(1)))
-            target = archive.article_by_id.get(archive.article_by_source.get(source, ""))
-            if target is None:
-                return 'href="#"'
-            link = urls.relative(self.page, urls.article(target) + (m.group(2) or ""), self.config.file_urls)
+            written = html.unescape(m.group(1))
+            if links.kind(written) == links.SITE:       # made relative, so the site works under any path
+                path = links.site_path(written)
+            else:
+                source = links.article_source(article.source, written)
+                recorder.lookup("l|link|" + (source or ""))
+                target = archive.article_by_id.get(archive.article_by_source.get(source or "", ""))
+                if target is None:
+                    return 'href="#"'
+                path = urls.article(target)
+            link = urls.relative(self.page, path + (m.group(2) or ""), self.config.file_urls)
             return f'href="{link}"'
         return Markup(_ARTICLE_HREF.sub(resolve, article.body_html))
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from . import yamlfix
+
 
 class _Loader(yaml.SafeLoader):
     pass
@@ -49,10 +51,14 @@ class YamlDoc:
 
 
 class YamlError(Exception):
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
+    """Invalid YAML at `line`: `template` and `params` make the message (problems.error)."""
+
+    def __init__(self, line: int, template: str, **params: object):
+        self.message = template.format(**params) if params else template
+        super().__init__(self.message)
         self.line = line
-        self.message = message
+        self.template = template
+        self.params = params
 
 
 def load(text: str, first_line: int = 1) -> YamlDoc:
@@ -80,8 +86,8 @@ def load(text: str, first_line: int = 1) -> YamlDoc:
     except yaml.reader.ReaderError as exc:
         line = first_line + text[: exc.position].count("\n")
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        return _raise(line, f"invalid YAML: the control character U+{char:04X} is not allowed "
-                            "(remove it or write it as an escape in double quotes)")
+        raise YamlError(line, "invalid YAML: the control character U+{code} is not allowed "
+                              "(remove it or write it as an escape in double quotes)", code=f"{char:04X}") from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -89,15 +95,15 @@ def load(text: str, first_line: int = 1) -> YamlDoc:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
         problem = exc.problem or exc.context or "invalid YAML"
         if "could not determine a constructor" in str(problem) or "constructor" in str(exc):
-            problem = f"YAML tag not allowed here ({problem.split('for the tag')[-1].strip()})"
-        return _raise(line, f"invalid YAML: {problem}")
+            raise YamlError(first_line + (mark.line if mark else 0), "invalid YAML: YAML tag not allowed here ({tag})",
+                            tag=problem.split("for the tag")[-1].strip()) from None
+        raise _with_fix(text, mark.line if mark else 0, first_line, problem) from None
     except yaml.YAMLError as exc:
-        return _raise(first_line, f"invalid YAML: {exc}")
+        raise YamlError(first_line, "invalid YAML: {problem}", problem=str(exc)) from None
     except (ValueError, TypeError, RecursionError) as exc:
-        return _raise(first_line, f"invalid YAML: {exc}")
+        raise YamlError(first_line, "invalid YAML: {problem}", problem=str(exc)) from None
     finally:
         loader.dispose()
     lines: dict[tuple, int] = {}
@@ -105,8 +111,23 @@ def load(text: str, first_line: int = 1) -> YamlDoc:
     return YamlDoc(data, lines, first_line)
 
 
-def _raise(line: int, message: str):
-    raise YamlError(line, message)
+def parses(text: str) -> bool:
+    """Whether `text` is valid YAML."""
+    try:
+        load(text)
+    except YamlError:
+        return False
+    return True
+
+
+def _with_fix(text: str, index: int, first_line: int, problem: str) -> YamlError:
+    """The error at line `index` of `text`, with the corrected line when it is a usual mistake."""
+    found = yamlfix.near(text.split("\n"), index, parses)
+    if found is None:
+        return YamlError(first_line + index, "invalid YAML: {problem}", problem=problem)
+    index, fixed = found
+    return YamlError(first_line + index, "invalid YAML: {problem} — write the line as: {fixed}",
+                     problem=problem, fixed=fixed)
 
 
 def _collect_lines(node: yaml.Node, path: tuple, lines: dict, first_line: int) -> None:

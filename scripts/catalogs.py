@@ -27,7 +27,8 @@ LOCALE = PACKAGE / "locale"
 LANGUAGES = ("zh_CN",)
 # The functions that take a message, and which of their arguments it is (1-based).
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-KEYWORDS = {"error": (3,), "warning": (3,), "tr": (2,), "ntr": (2, 3), "N_": None}
+KEYWORDS = {"error": (3,), "warning": (3,), "tr": (2,), "ntr": (2, 3), "N_": None, "err": (1,), "warn": (1,),
+            "_FrontMatterError": (2,), "YamlError": (2,), "DateError": (1,)}
 
 
 def extract() -> Catalog:
@@ -46,14 +47,10 @@ def f_strings() -> list[str]:
                 continue
             positions = KEYWORDS[node.func.id] or (1,)
             for pos in positions:
-                if len(node.args) >= pos and not _literal(node.args[pos - 1]):
+                if len(node.args) >= pos and isinstance(node.args[pos - 1], (ast.JoinedStr, ast.BinOp)):
                     found.append(f"{file.relative_to(REPO)}:{node.lineno}: {node.func.id}() with a message "
-                                 "that is not a plain string (use {placeholders} and keyword values)")
+                                 "built from pieces (an f-string or +): use {placeholders} and keyword values")
     return found
-
-
-def _literal(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def merged(lang: str, template: Catalog) -> Catalog:

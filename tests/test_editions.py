@@ -228,3 +228,23 @@ def test_a_story_listed_twice_and_a_bad_file_name(tmp_path: Path, capsys) -> Non
     assert code == 1
     assert "2022-02-23.yaml:5: error: story 'content/articles/2022/02/pingdi-support.md' is listed twice" in err
     assert "content/editions/feb-24.yaml: error: an edition file is named by its date (YYYY-MM-DD.yaml)" in err
+
+
+def test_a_pdf_scan_is_drawn_and_resized(tmp_path: Path) -> None:
+    """The press's PDF of a page: its first page is shown, resized like any photo."""
+    root = copy_sample(tmp_path)
+    scan = root / "photos/2022/02/22/page-03.pdf"
+    scan.parent.mkdir(parents=True)
+    Image.new("RGB", (850, 1200), (230, 225, 215)).save(scan, "PDF", resolution=100)
+    write(root, "photos/2022/02/22/page-03.yaml", "caption: 第3版版面（PDF）。\ncredit: 龙岗融媒供图\n")
+    edition = root / "content/editions/2022-02-22.yaml"
+    edition.write_text(edition.read_text(encoding="utf-8").replace(
+        "    banner:", "    scan: 2022/02/22/page-03.pdf\n    banner:"), encoding="utf-8")
+    assert main(["--root", str(root), "-q"]) == 0
+    site = root / "site"
+    img = page(site, "editions/2022/02/22/03/").select_one(".print-scan img")
+    assert img["alt"] == "第3版版面（PDF）。"
+    with Image.open(site / resolve("editions/2022/02/22/03/", img["src"])) as drawn:
+        assert drawn.format == "JPEG" and drawn.width > 0
+        assert abs(drawn.height / drawn.width - 1200 / 850) < 0.02, "the page keeps its shape"
+    assert not list(site.rglob("*.pdf")), "the PDF itself is not published"

@@ -81,7 +81,8 @@ def test_front_matter_is_a_scalar(tmp_path, capsys):
 
 def test_tab_in_front_matter(tmp_path, capsys):
     fails_with(tmp_path, capsys, {A: article("title: 标题\n\tdate: 2022-02-21\n")},
-               f"{A}:3: error: front matter contains a tab: indent YAML with spaces")
+               f"{A}:3: error: front matter contains a tab: indent YAML with spaces — write the line as: "
+               "date: 2022-02-21")
 
 
 @pytest.mark.parametrize("tag", ["!!python/object:os.system", "!!python/object/apply:os.system",

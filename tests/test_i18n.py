@@ -75,3 +75,23 @@ def _catalogs_script():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_every_message_is_declared_and_translated() -> None:
+    """A new message written as an f-string, or left untranslated, fails here: run
+    python scripts/catalogs.py and translate what it lists (README: Layout)."""
+    catalogs = _catalogs_script()
+    assert catalogs.f_strings() == []
+    template = catalogs.extract()
+    for lang in catalogs.LANGUAGES:
+        assert catalogs.untranslated(catalogs.merged(lang, template)) == []
+
+
+def test_the_preview_error_page_is_in_the_archive_language() -> None:
+    from newsroom.serve import problems_page
+
+    page = problems_page([error("a.md", 3, "missing '{key}'", key="date")], i18n.CHINESE).decode()
+    assert '<html lang="zh-CN">' in page and "构建失败" in page and "a.md:3: error: 缺少 &#x27;date&#x27;" in page
+    assert "the site was not rebuilt" not in page
+    english = problems_page([error("a.md", 3, "missing '{key}'", key="date")], i18n.ENGLISH).decode()
+    assert '<html lang="en">' in english and "a.md:3: error: missing &#x27;date&#x27;" in english

@@ -1,0 +1,70 @@
+"""The usual YAML mistakes are reported with the corrected line; unknown fields with the likely
+one; a story without a reporter with a warning (reporter: [] for a story with no byline)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SITES
+
+from newsroom import config as config_mod
+from newsroom import yamlfile
+from newsroom.articles import parse
+from newsroom.markup import Renderer
+
+CFG, _ = config_mod.load(SITES / "basic")
+SOURCE = "content/articles/2022/02/a.md"
+
+
+def problems(front: str) -> list[str]:
+    _, found = parse(f"---\n{front}\n---\n正文。\n", SOURCE, CFG, Renderer())
+    return [str(p) for p in found]
+
+
+@pytest.mark.parametrize("line, fixed", [
+    ('title: 防控疫情: "龙岗行动"', "title: '防控疫情: \"龙岗行动\"'"),     # an unquoted colon in a value
+    ('title: "防控疫情: "龙岗行动""', "title: '防控疫情: \"龙岗行动\"'"),   # quotes inside quotes
+    ("title: \"他说\"好\"\"", "title: '他说\"好\"'"),
+    ("title: 'it's'", "title: 'it''s'"),
+    ("reporter:张鹏", "reporter: 张鹏"),                                    # no space after the colon
+    ("reporter：张鹏", "reporter: 张鹏"),                                   # a full-width colon
+    ("\treporter: 张鹏", "reporter: 张鹏"),                                 # a tab
+])
+def test_a_usual_yaml_mistake_comes_with_the_corrected_line(line: str, fixed: str) -> None:
+    found = problems(f"title: 标题\ndate: 2022-02-20\n{line}" if not line.startswith("title") else
+                     f"date: 2022-02-20\n{line}\nreporter: 张鹏")
+    where = 4 if not line.startswith("title") else 3
+    assert len(found) == 1 and found[0].startswith(f"{SOURCE}:{where}: error: "), found
+    assert found[0].endswith(f" — write the line as: {fixed}"), found
+    again = problems(f"title: 标题\ndate: 2022-02-20\n{fixed}" if not line.startswith("title") else
+                     f"date: 2022-02-20\n{fixed}\nreporter: 张鹏")
+    assert not [p for p in again if ": error: " in p], again            # the fix as shown parses
+
+
+def test_a_full_width_colon_on_the_only_line_is_fixed_too() -> None:
+    assert problems("title：标题") == [f"{SOURCE}:2: error: front matter must be a mapping of fields "
+                                       "(title: …, date: …) — write the line as: title: 标题"]
+
+
+def test_the_fix_is_offered_for_every_yaml_file() -> None:
+    with pytest.raises(yamlfile.YamlError) as caught:
+        yamlfile.load("- name: 平湖街道\n  description: 龙岗区: 新街道\n")
+    assert caught.value.line == 2 and caught.value.message.endswith("write the line as:   description: '龙岗区: 新街道'")
+
+
+@pytest.mark.parametrize("field, hint", [("streets", "street"), ("reporters", "reporter"), ("tag", "tags"),
+                                         ("titel", "title"), ("Date", "date")])
+def test_an_unknown_field_gets_the_known_one_it_is_like(field: str, hint: str) -> None:
+    found = problems(f"title: 标题\ndate: 2022-02-20\nreporter: 张鹏\n{field}: x")
+    assert found == [f"{SOURCE}:5: warning: unknown field '{field}' (ignored) — did you mean '{hint}'?"]
+
+
+def test_an_unknown_field_like_none_gets_no_hint() -> None:
+    assert problems("title: 标题\ndate: 2022-02-20\nreporter: 张鹏\nweather: 晴") == [
+        f"{SOURCE}:5: warning: unknown field 'weather' (ignored)"]
+
+
+def test_a_story_without_a_reporter_is_a_warning_unless_it_says_so() -> None:
+    assert problems("title: 标题\ndate: 2022-02-20") == [
+        f"{SOURCE}:4: warning: no reporter: add a line such as 'reporter: 张鹏' "
+        "(a 本报讯 story without a byline: 'reporter: []')"]
+    assert problems("title: 标题\ndate: 2022-02-20\nreporter: []") == []
