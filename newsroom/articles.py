@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import dates, notices, yamlfile, yamlfix
+from . import dates, desk, notices, yamlfile, yamlfix
 from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef, PrintRef
@@ -81,8 +81,9 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     photos = _photos(data.get("photos"), err, doc)
     prints = _prints(data.get("print"), date, err, doc)
     record = notices.parse(data, doc, date, config, err)
+    desk_fields = desk.parse(data, config, err)
 
-    known = FIELDS | notices.FIELDS | {t.key for t in config.taxonomies}
+    known = FIELDS | notices.FIELDS | desk.FIELDS | {t.key for t in config.taxonomies}
     problems += [unknown_field(source, doc.line(key), key, known) for key in data if key not in known]
     # A reminder for a story about to be published: not for a draft, nor beside errors to fix first.
     if "reporter" in known and "reporter" not in data and not draft and not errors(problems):
@@ -104,7 +105,8 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         body=body_html.encode("utf-8"), summary=summary, terms=terms, photos=photos,
         draft=draft, links=link_lines, slug_line=slug_line,
         date_line=doc.line("date"), prints=prints, aliases=record.aliases, corrections=record.corrections,
-        withdrawn=record.withdrawn,
+        withdrawn=record.withdrawn, origin=desk_fields.origin, editor=desk_fields.editor,
+        dateline=desk_fields.dateline, featured=desk_fields.featured,
     ), problems
 
 

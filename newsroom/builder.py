@@ -26,6 +26,7 @@ from . import (
     cluster,
     content,
     depends,
+    front,
     images,
     index,
     moved,
@@ -232,8 +233,11 @@ def index_(run: Run) -> bool:
 
 
 def plan(run: Run) -> bool:
-    run.planned = pages.plan(run.archive, run.config, run.printed, run.now.date())
-    run.plan_key = hashlib.sha256(f"{run.now.date()}|{run.printed.editions!r}".encode()).hexdigest()
+    picks, found = front.load(run.config.root)
+    front_page, more = front.choose(run.archive, picks)
+    run.result.problems += found + more
+    run.planned = pages.plan(run.archive, run.config, run.printed, run.now.date(), front_page)
+    run.plan_key = hashlib.sha256(f"{run.now.date()}|{run.printed.editions!r}|{picks!r}".encode()).hexdigest()
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
     record, found = moved.load(run.config.root)
     run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles))

@@ -82,7 +82,7 @@ def inputs_signature(config: Config, template_folders: Iterable[Path], extra: st
                      ) -> tuple[str, dict[str, tuple[int, int]]]:
     """Size and mtime of every input file, and `extra` (the settings hash and the options):
     equal means nothing to do. Also the (size, mtime) of every file found, by path."""
-    files = [config.root / "site.yaml", config.root / "editions.yaml",
+    files = [config.root / "site.yaml", config.root / "editions.yaml", config.root / "front.yaml",
              *(config.root / t.registry for t in config.taxonomies if t.registry)]
     folders = [config.content_dir, config.photos_dir, *template_folders]
     return tree_signature(folders, files, extra)

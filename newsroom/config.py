@@ -329,7 +329,8 @@ def _taxonomies(data: Any, doc: yamlfile.YamlDoc,
         return (), [error("site.yaml", doc.line("taxonomies"), "'taxonomies' must be a list")]
     problems: list[Problem] = []
     result: list[TaxonomyConfig] = []
-    reserved = {"title", "date", "photos", "summary", "slug", "draft", "updated"}
+    reserved = {"title", "date", "photos", "summary", "slug", "draft", "updated", "source", "editor", "dateline",
+                "featured"}
     for i, item in enumerate(data):
         line = doc.line("taxonomies", i)
         if not isinstance(item, dict) or not item.get("key") or not item.get("path"):

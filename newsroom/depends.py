@@ -49,7 +49,7 @@ URL_FIELDS: dict[type, tuple[str, ...]] = {Article: ("date", "slug"), Photo: ("s
 # Fields of an article the planner reads to decide where it appears and how it is linked
 # (index.build, pages.plan); while they stay the same, every page's context does too.
 PLACING = ("source", "slug", "date", "updated", "draft", "terms", "photos", "links", "date_line", "slug_line",
-           "corrections", "withdrawn", "aliases", "prints")
+           "corrections", "withdrawn", "aliases", "prints", "featured")   # featured: the front page it is on
 # Fields the planner copies into the context of a page that holds the article (its title).
 COPIED = ("title",)
 

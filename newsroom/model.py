@@ -82,6 +82,10 @@ class Article:
     aliases: tuple[tuple[str, int], ...] = ()     # old site paths given by hand, with their line
     corrections: tuple[Correction, ...] = ()      # newest first
     withdrawn: Withdrawal | None = None
+    origin: str = ""          # 来源 (front matter `source:`); pages show the organisation without it
+    editor: str = ""          # 责任编辑, a name from the reporters' registry
+    dateline: str = ""        # 本报讯 …, shown only when given
+    featured: int = 0         # its place on the front page (1 leads); 0: not chosen
 
     # The source path; attrgetter, not a function: ids are read hundreds of thousands of
     # times per build.

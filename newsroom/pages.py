@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from . import corrections, edition_pages, history, printing, urls
+from . import corrections, edition_pages, front, history, printing, urls
 from .config import Config
 from .index import Archive, Taxonomy, Term
 from .model import Article
@@ -73,15 +73,18 @@ HOME_PHOTOS = 8   # the newest photos on the first home page
 
 
 def plan(archive: Archive, config: Config, editions: printing.Editions = printing.NONE,
-         today: date | None = None) -> list[Page]:
-    """`editions`: the print index (printing.build); `today`: the build's day, for 历史上的今天."""
+         today: date | None = None, front_page: dict[str, Any] | None = None) -> list[Page]:
+    """`editions`: the print index (printing.build); `today`: the build's day, for 历史上的今天;
+    `front_page`: the stories the editor put on the front page (front.choose; default: none chosen)."""
     pages: list[Page] = []
     articles = archive.articles
     # Only the first home page shows the newest photos and 历史上的今天; as they are in its
     # context (not read from the archive by the template), a new photo re-renders that page alone.
-    first = {"latest_photos": archive.photos[:HOME_PHOTOS], "on_this_day": history.on_this_day(articles, today)}
-    pages += [Page(p.path, p.template, {**p.context, **(first if p.context["pager"].number == 1
-                                                        else {"latest_photos": (), "on_this_day": ()})})
+    # So does the front page's choice of stories (as plain tuples: depends.py finds the articles in them).
+    first = {"latest_photos": archive.photos[:HOME_PHOTOS], "on_this_day": history.on_this_day(articles, today),
+             **(front_page if front_page is not None else front.choose(archive, ())[0])}
+    later = {"latest_photos": (), "on_this_day": (), "lead": None, "secondary": (), "street_blocks": ()}
+    pages += [Page(p.path, p.template, {**p.context, **(first if p.context["pager"].number == 1 else later)})
               for p in _list_pages(articles, config.page_size, urls.HOME, "home.html", {"title": config.title})]
     rank = {article.id: i for i, article in enumerate(articles)}
     for i, article in enumerate(articles):

@@ -35,8 +35,8 @@ def articles(site: Path) -> dict[str, Path]:
 
 
 def test_every_seed_story_with_its_byline(sample_site: Path) -> None:
-    found = articles(sample_site)
-    assert set(found) == set(BYLINES)
+    found = {title: file for title, file in articles(sample_site).items() if title in BYLINES}
+    assert set(found) == set(BYLINES)            # every seed story (an editor may add more)
     for title, file in found.items():
         people = load(file).find("p", cls="byline").find_all("span", cls="person")
         assert [(p.find("span", cls="role").text, p.find("a").text) for p in people] == BYLINES[title], title

@@ -1,0 +1,103 @@
+"""The front page as an editor chooses it: the lead story, the secondary stories, and a
+block of each street's newest stories.
+
+The editor chooses in `front.yaml` (stories in order, the first leads) or with `featured:`
+in a story's front matter (1 leads, 2, 3 … follow); without either, the newest story with a
+photo leads and the next newest follow. Pure, but for `load`, which reads front.yaml.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from . import yamlfile
+from .index import Archive
+from .model import Article
+from .problems import Problem, error
+
+FRONT_FILE = "front.yaml"
+SECONDARY = 4        # at most this many stories under the lead
+STREET_ITEMS = 4     # a street's newest stories in its block
+STREETS = "street"   # the taxonomy with a block each
+
+Picks = tuple[tuple[str, int], ...]   # (story as named in front.yaml, its line)
+
+
+def load(root: Path) -> tuple[Picks, list[Problem]]:
+    """front.yaml: a list of stories, each the path of its file (`content/articles/2022/02/a.md`,
+    or shorter: `2022/02/a.md`). No file: no picks."""
+    file = root / FRONT_FILE
+    if not file.exists():
+        return (), []
+    try:
+        doc = yamlfile.load(file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return (), [error(FRONT_FILE, 0, "cannot read: {reason}", reason=exc)]
+    except yamlfile.YamlError as exc:
+        return (), [error(FRONT_FILE, exc.line, exc.message)]
+    items = doc.data or []
+    if not isinstance(items, list):
+        return (), [error(FRONT_FILE, 1, "front.yaml must be a list of stories (their files), the lead first")]
+    picks, problems = [], []
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            problems.append(error(FRONT_FILE, doc.line(i), "each entry must be a story's file, "
+                                  "such as content/articles/2022/02/a.md"))
+            continue
+        picks.append((item.strip(), doc.line(i)))
+    return tuple(picks), problems
+
+
+def choose(archive: Archive, picks: Picks) -> tuple[dict[str, Any], list[Problem]]:
+    """The front page's stories: {"lead", "secondary", "street_blocks"}, and a problem for each
+    pick that names no published story."""
+    problems: list[Problem] = []
+    chosen: list[Article] = []
+    for name, line in picks:
+        article = _find(archive, name)
+        if article is None:
+            known = [a.source for a in archive.articles]
+            close = difflib.get_close_matches(_source(name), known, n=1)
+            if close:
+                problems.append(error(FRONT_FILE, line, "no published story '{name}' — did you mean '{hint}'?",
+                                      name=name, hint=close[0]))
+            else:
+                problems.append(error(FRONT_FILE, line, "no published story '{name}'", name=name))
+        elif article not in chosen:
+            chosen.append(article)
+    if not picks:
+        featured = [a for a in archive.articles if a.featured]
+        # Newest first within one place (sorted is stable; archive.articles is newest first).
+        chosen = sorted(featured, key=lambda a: a.featured)
+    lead = chosen[0] if chosen else next((a for a in archive.articles if archive.figures.get(a.id)),
+                                         archive.articles[0] if archive.articles else None)
+    rest = [a for a in chosen[1:] if a is not lead]
+    if len(rest) < 2:   # the editor chose fewer than two: the newest stories fill the row
+        rest += [a for a in archive.articles if a is not lead and a not in rest][: 3 - len(rest)]
+    return {"lead": lead, "secondary": tuple(rest[:SECONDARY]),
+            "street_blocks": street_blocks(archive)}, problems
+
+
+def street_blocks(archive: Archive) -> tuple[tuple[Any, tuple[Article, ...]], ...]:
+    """Each street with stories (in the registry's order) and its newest STREET_ITEMS."""
+    tax = archive.taxonomy(STREETS)
+    if tax is None:
+        return ()
+    return tuple((term, tuple(archive.article_by_id[i] for i in term.articles[:STREET_ITEMS]))
+                 for term in tax.terms if term.articles)
+
+
+def _source(name: str) -> str:
+    name = name.lstrip("./")
+    if name.startswith("content/"):
+        return name
+    if name.startswith("articles/"):
+        return f"content/{name}"
+    return f"content/articles/{name}"
+
+
+def _find(archive: Archive, name: str) -> Article | None:
+    found = archive.article_by_source.get(_source(name))
+    return archive.article_by_id.get(found) if found else None

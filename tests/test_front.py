@@ -1,0 +1,119 @@
+"""The front page of a paper: a lead story with its photo, secondary stories the editor
+chose (`featured:` or front.yaml; by default the newest with a photo leads), the latest
+stories, a block per street and the latest photos. Edits to the choice rebuild the home
+page; nothing else is rewritten."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import copy_sample
+
+from newsroom import builder, config
+from newsroom.cli import main
+
+BANTIAN = "content/articles/2022/02/bantian-frontline.md"      # has a photo
+HENGGANG = "content/articles/2022/02/henggang-support.md"
+NOW = datetime.fromisoformat("2022-03-01T12:00:00+08:00")
+
+
+def build(root: Path) -> builder.BuildResult:
+    cfg, problems = config.load(root)
+    result = builder.build(cfg, problems, builder.Options(jobs=1), now=NOW)
+    assert result.ok, [str(p) for p in result.problems]
+    return result
+
+
+def home(root: Path) -> BeautifulSoup:
+    return BeautifulSoup((root / "site" / "index.html").read_bytes(), "html.parser")
+
+
+def titles(root: Path) -> dict[str, str]:
+    """File -> title, from the front matter."""
+    found = {}
+    for file in (root / "content" / "articles").rglob("*.md"):
+        line = next(x for x in file.read_text(encoding="utf-8").splitlines() if x.startswith("title:"))
+        found[file.relative_to(root).as_posix()] = line.removeprefix("title:").strip()
+    return found
+
+
+def set_field(root: Path, rel: str, line: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n---\n", f"\n{line}\n---\n", 1), encoding="utf-8")
+
+
+def front(doc: BeautifulSoup) -> tuple[str, list[str]]:
+    lead = doc.select_one(".front .lead-story .lead-title").get_text(strip=True)
+    return lead, [h.get_text(strip=True) for h in doc.select(".front .secondary .item-title")]
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return copy_sample(tmp_path)
+
+
+def test_without_a_choice_the_newest_story_with_a_photo_leads(root: Path) -> None:
+    build(root)
+    doc = home(root)
+    lead = doc.select_one(".front .lead-story")
+    assert lead.select_one(".lead-picture img[fetchpriority=high]"), "a large photo, loaded first"
+    assert lead.select_one(".summary").get_text(strip=True)
+    lead_title, secondary = front(doc)
+    assert 2 <= len(secondary) <= 4
+    # 最新报道 lists every story in date order, the chosen ones too (its next pages continue it).
+    latest = [a.get_text(strip=True) for a in doc.select("#latest ~ .article-list .item-title a")]
+    assert lead_title in latest
+    blocks = doc.select(".street-blocks .street-block")
+    assert blocks and all(1 <= len(b.select("li")) <= 5 for b in blocks)
+    assert doc.select(".photo-grid li"), "the latest photos"
+
+
+def test_featured_stories_lead_in_their_order(root: Path) -> None:
+    set_field(root, HENGGANG, "featured: 1")
+    set_field(root, BANTIAN, "featured: 2")
+    build(root)
+    lead, secondary = front(home(root))
+    names = titles(root)
+    assert lead == names[HENGGANG], "a story without a photo leads when the editor says so"
+    assert secondary[0] == names[BANTIAN]
+
+
+def test_front_yaml_names_the_stories_in_order(root: Path) -> None:
+    set_field(root, HENGGANG, "featured: 1")     # front.yaml wins over featured:
+    (root / "front.yaml").write_text(f"- {BANTIAN}\n- 2022/02/henggang-support.md\n- {BANTIAN}\n",
+                                     encoding="utf-8")
+    build(root)
+    lead, secondary = front(home(root))
+    names = titles(root)
+    assert lead == names[BANTIAN] and secondary[0] == names[HENGGANG]
+
+
+def test_a_story_front_yaml_cannot_find_is_an_error_with_its_line(root: Path, capsys) -> None:
+    (root / "front.yaml").write_text(f"- {BANTIAN}\n- 2022/02/bantian-frontlin.md\n", encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert (f"front.yaml:2: error: no published story '2022/02/bantian-frontlin.md' — did you mean "
+            f"'{BANTIAN}'?") in err
+
+
+def test_changing_the_choice_rebuilds_the_home_page(root: Path) -> None:
+    build(root)
+    site = root / "site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
+    assert build(root).written == 0, "a rebuild without changes writes nothing"
+    (root / "front.yaml").write_text(f"- {HENGGANG}\n", encoding="utf-8")
+    build(root)
+    assert front(home(root))[0] == titles(root)[HENGGANG]
+    set_field(root, BANTIAN, "featured: 1")
+    os.remove(root / "front.yaml")
+    build(root)
+    assert front(home(root))[0] == titles(root)[BANTIAN]
+    after = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
+    rewritten = {p.relative_to(site).as_posix() for p in after if after[p] != before.get(p)}
+    assert "index.html" in rewritten
+    assert "streets/index.html" not in rewritten, "pages that do not show the choice are left alone"
