@@ -118,6 +118,19 @@ def hugo(site: Path, copy: int = 1) -> tuple[float, int, tuple[float, float]]:
     return seconds, rss, cpu
 
 
+def pagefind_on(site: Path, copy: int = 1) -> tuple[float, int]:
+    """Pagefind (the same extended binary as ours) over Hugo's output public-<copy>/, as a
+    Hugo site gets its search index: (wall seconds, peak RSS in MB)."""
+    from newsroom import search
+
+    binary = search.executable()
+    if binary is None:
+        raise SystemExit("pagefind is not installed: pip install 'pagefind[extended]'")
+    seconds, rss, _, _ = run([str(binary), "--site", str(site / f"public-{copy}"),
+                              "--output-path", str(site / f"pagefind-{copy}"), "--silent"])
+    return seconds, rss
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--articles", type=int, default=1000)
@@ -163,11 +176,14 @@ def main(argv: list[str] | None = None) -> int:
             site = hugo_site(corpus_mod.make(tmp / "again", args.articles, args.photos, args.seed), tmp / "hugo")
         os.sync()
         time.sleep(args.settle)
-        colds, hugo_colds = [], []
+        colds, hugo_colds, indexed = [], [], []
         for copy, root in enumerate(roots, 1):
             colds.append(shown(f"cold build {copy}", ours(root, args.jobs)))
             if compare:
                 hugo_colds.append(shown_hugo(f"cold build {copy}", hugo(site, copy)))
+                if not args.no_search:   # Hugo makes no index: Pagefind on its pages, as one would
+                    indexed.append(pagefind_on(site, copy))
+                    print(f"pagefind on hugo's pages {copy}: {indexed[-1][0]:.2f} s, {indexed[-1][1]} MB", flush=True)
         figures["cold"] = min(colds, key=lambda r: r["wall"])
         figures["cold_runs"] = [r["wall"] for r in colds]
         figures["nochange"] = shown("no-change rebuild", ours(corpus.root, args.jobs))
@@ -179,6 +195,12 @@ def main(argv: list[str] | None = None) -> int:
         if compare:
             figures["hugo_cold"], figures["hugo_cold_rss"], figures["hugo_cold_cpu"] = min(hugo_colds)
             figures["hugo_cold_runs"] = [h[0] for h in hugo_colds]
+            if indexed:
+                both = [h[0] + p[0] for h, p in zip(hugo_colds, indexed, strict=True)]
+                figures["hugo_pagefind_cold"] = min(both)
+                figures["hugo_pagefind_runs"] = both
+                figures["hugo_pagefind_rss"] = max(p[1] for p in indexed)
+                figures["pagefind_on_hugo"] = [p[0] for p in indexed]
             figures["hugo_nochange"], _, _ = shown_hugo("no-change rebuild", hugo(site))
             edited = corpus.articles[len(corpus.articles) // 2].name
             corpus_mod.edit_article(site / "content" / "posts" / edited)
@@ -228,6 +250,10 @@ def report(f: dict) -> None:
     if f.get("hugo_cold_runs"):
         runs += f", hugo {' and '.join(f'{w:.2f}' for w in f['hugo_cold_runs'])}"
     print(runs)
+    if f.get("hugo_pagefind_cold"):
+        print(f"hugo + pagefind on its pages, cold (s): {' and '.join(f'{w:.2f}' for w in f['hugo_pagefind_runs'])} "
+              f"(pagefind {' and '.join(f'{w:.2f}' for w in f['pagefind_on_hugo'])}; peak RSS "
+              f"{f['hugo_pagefind_rss']} MB); ours/(hugo + pagefind) {f['cold']['wall'] / f['hugo_pagefind_cold']:.2f}")
     print("\nstages of the cold build (s): " + ", ".join(f"{k} {v:.2f}" for k, v in f["cold"]["timings"].items()))
     if f["photos"]:
         rate = f["photos"] / max(f["cold"]["timings"].get("images", 0), 1e-9)

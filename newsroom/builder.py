@@ -318,6 +318,7 @@ def render_and_write(run: Run) -> bool:
     finally:
         if run.store is None:
             shutil.rmtree(indexer.folder, ignore_errors=True)
+    result.timings["search index"] = indexer.seconds   # a part of render+write, after the pages
     run.state.search = indexer.known
     result.written, result.removed = len(written.written), len(written.removed)
     result.ok = True

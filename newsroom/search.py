@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -71,6 +72,7 @@ class Indexer:
         self.config = config
         self.folder = folder
         self.known = dict(known or {})
+        self.seconds = 0.0   # spent on the index (copies and Pagefind): the build reports it
         # A page filed under a street or reporter is found by its registry aliases too.
         self.aliases = {entry.name: entry.aliases for reg in config.registries.values() for entry in reg.entries}
         if not self.known:   # start afresh: nothing from an older build may linger
@@ -80,6 +82,13 @@ class Indexer:
         """Note a rendered page (searchable or not: a page may stop being searchable)."""
         if not self.config.search:
             return
+        started = time.perf_counter()
+        try:
+            self._page(path, content)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def _page(self, path: str, content: bytes) -> None:
         old = self.known.get(path)
         if path.endswith(".html") and MARKER in content:
             year = YEAR.search(content)
@@ -102,6 +111,13 @@ class Indexer:
     def bundle(self, pages: set[str], problems: list[Problem]) -> list[tuple[str, bytes | Path]]:
         """Every year's bundle, and the list of years, for the searchable pages among `pages`
         (the whole site's pages)."""
+        started = time.perf_counter()
+        try:
+            return self._bundle(pages, problems)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def _bundle(self, pages: set[str], problems: list[Problem]) -> list[tuple[str, bytes | Path]]:
         for path in [p for p in self.known if p not in pages]:
             self._forget(path)
         if not self.known or not self.config.search:   # nothing to search yet, or search off

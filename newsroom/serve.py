@@ -129,8 +129,10 @@ class Handler(SimpleHTTPRequestHandler):
         return super().do_GET()
 
     def end_headers(self) -> None:
-        # Always fetch afresh: a reload after a rebuild must never show a cached page.
-        self.send_header("Cache-Control", "no-store")
+        # Always fetch afresh: a reload after a rebuild must never show a cached page. Files
+        # named by their content's hash (media/) never change: kept, a reload is quicker.
+        immutable = self.path.startswith("/media/")
+        self.send_header("Cache-Control", "max-age=31536000, immutable" if immutable else "no-store")
         super().end_headers()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's signature
@@ -208,7 +210,7 @@ class Watcher:
             return
         try:
             for changes in watchfiles.watch(*paths, watch_filter=self._wanted if recursive else self._settings,
-                                            recursive=recursive, stop_event=self.stop, debounce=400, step=50,
+                                            recursive=recursive, stop_event=self.stop, debounce=400, step=30,
                                             raise_interrupt=False):
                 self.changes.put(changes)
         except Exception as exc:  # noqa: BLE001 - e.g. a watched folder deleted: say so, keep serving

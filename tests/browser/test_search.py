@@ -139,3 +139,40 @@ def test_from_disk_the_query_is_kept_with_the_browse_links(browser, tmp_path: Pa
     page.click("#search-unavailable a:text('街道')")
     assert page.url.endswith("/streets/index.html") and page.locator("main a", has_text="坂田街道").count() > 0
     page.close()
+
+
+def test_an_edit_is_found_at_once_and_the_old_wording_is_not(browser, tmp_path: Path) -> None:
+    """An editor corrects a story, withdraws one and turns one back into a draft; after each
+    rebuild the search finds the new wording, and nothing of what is gone."""
+    root = copy_sample(tmp_path)
+    www = tmp_path / "www"
+
+    def build() -> None:
+        assert main(["--root", str(root), "--output", str(www / "site"), "-q"]) == 0
+
+    def front(rel: str, extra: str) -> None:
+        file = root / "content" / "articles" / rel
+        text = file.read_text(encoding="utf-8")
+        file.write_text(text.replace("\n---\n", f"\n{extra}\n---\n", 1), encoding="utf-8")
+
+    build()
+    page = browser.new_page()
+    with static_server(www) as url:
+        site = url + "site/"
+        edited = "2022/02/21/party-volunteers/"
+        assert edited in search(page, site, "火速下沉")
+        file = root / "content" / "articles" / "2022" / "02" / "party-volunteers.md"
+        file.write_text(file.read_text(encoding="utf-8").replace("火速下沉", "星夜驰援"), encoding="utf-8")
+        build()
+        assert search(page, site, "星夜驰援") == [edited], "the new wording is found"
+        assert search(page, site, "火速下沉") == [], "the old wording is not"
+        assert search(page, site, "坂田").count(edited) == 1, "the story is listed once"
+
+        withdrawn, draft = "2022/02/20/henggang-support/", "2022/02/20/pingdi-support/"
+        assert {withdrawn, draft} <= set(search(page, site, "坂田"))
+        front("2022/02/henggang-support.md", "withdrawn: {date: 2022-03-05, reason: 报道所涉事实有误，本报已撤稿。}")
+        front("2022/02/pingdi-support.md", "draft: true")
+        build()
+        found = search(page, site, "坂田")
+        assert withdrawn not in found and draft not in found, "withdrawn and draft stories are gone at once"
+    page.close()
