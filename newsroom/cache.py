@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import cachedir
 from .config import Config
 from .output import MARKER
 
@@ -258,19 +259,26 @@ def _same_entries(old: dict | None, new: dict[str, dict[str, Entry]]) -> bool:
     return True
 
 
+MAGIC = b"NRC1"   # then the CRC-32 of the pickle: a damaged or altered file is never used
+
+
 def _load(file: Path) -> Any:
     try:
-        with file.open("rb") as f:
-            return pickle.load(f)
+        data = file.read_bytes()
+        if data[:4] != MAGIC or int.from_bytes(data[4:8], "big") != zlib.crc32(data[8:]):
+            return None
+        return pickle.loads(data[8:])
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None  # an old or damaged cache is only a lost shortcut
 
 
 def _save(file: Path, value: Any) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
+    cachedir.folder(file.parent)
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     with tmp.open("wb") as f:
-        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        f.write(MAGIC + zlib.crc32(data).to_bytes(4, "big"))
+        f.write(data)
     os.replace(tmp, file)
 
 

@@ -8,8 +8,6 @@ removed.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 
@@ -30,24 +28,12 @@ def prepare(cache_dir: Path) -> Path:
 
 def folder(path: Path) -> Path:
     """A folder inside the cache, made if missing; a file (or link) in its way or in its
-    parents' way (below .cache) is removed first."""
+    parents' way below .cache is removed first."""
     if path.is_dir() and not path.is_symlink():
         return path
     for part in reversed([path, *path.parents]):
-        if part.is_symlink() or (part.exists() and not part.is_dir()):
-            if ".cache" not in part.parts[:-1]:
-                raise CacheError(f"{part} is not a folder: move it away so the build can keep its cache there")
+        inside = ".cache" in part.parts[:-1]   # below .cache: the build's own
+        if inside and (part.is_symlink() or (part.exists() and not part.is_dir())):
             part.unlink()
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def remove(path: Path) -> None:
-    """A cache file or folder gone, whatever it is now."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass

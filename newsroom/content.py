@@ -123,7 +123,9 @@ def _read_photos(config: Config, state: cache.State) -> tuple[list[Photo], list[
         entry = state.photos.get(source)
         if entry is None or entry.stat != stat:
             photo, found_problems = read_photo(path, config)
-            entry = cache.Entry(stat, photo.digest if photo else "", photo, found_problems)
+            # A photo that could not be read is read again next time (it may be readable by
+            # then: a permission fixed), whatever its size and mtime say.
+            entry = cache.Entry(stat if photo else None, photo.digest if photo else "", photo, found_problems)
         entries[source] = entry
         problems += entry.problems
         if entry.value is not None:

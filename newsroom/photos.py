@@ -78,8 +78,8 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
     for tax in config.taxonomies:
         if tax.key in fields and not tax.credits:
             terms[tax.key] = names_for(tax, fields[tax.key], config, lambda m, *p, k=tax.key, **kw: err(m, k, *p, **kw),
-                                       lambda m, k=tax.key, **kw: problems.append(warning(side_source, doc.line(k), m,
-                                                                                          **kw)))
+                                       lambda m, *p, k=tax.key, **kw: problems.append(
+                                           warning(side_source, doc.line(k, *p), m, **kw)))
     known = SIDECAR_FIELDS | {t.key for t in config.taxonomies}
     for key in fields:
         if key not in known:

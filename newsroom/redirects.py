@@ -115,7 +115,10 @@ def check(found: list[Redirect], planned: list[Page]) -> tuple[list[Redirect], l
     live = {page.file: page for page in planned}
     problems: list[Problem] = []
     by_old: dict[str, Redirect] = {}
+    olds = {r.old for r in found}
     for r in found:
+        if urls.output_file(r.new) not in live and r.new not in olds:
+            continue     # nothing there to lead to (a street's feed, when it has no stories)
         page = live.get(urls.output_file(r.old))
         if page is not None:
             problems.append(error(r.where, r.line, "old address /{old}{of} is also the address of {page}: remove "

@@ -150,7 +150,7 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
                                   first=seen[value]))
             seen[value] = line
         entries.append(entry)
-    return build(shown_as, entries), problems
+    return build(shown_as, entries), problems + _old_names_in_use(entries, shown_as)
 
 
 def _names(value: object) -> tuple[str, ...]:
@@ -173,3 +173,12 @@ def _old_slugs(value: object, old_names: tuple[str, ...], shown_as: str, line: i
             found.append(slug)
     found += [slugify(name) for name in old_names]
     return tuple(dict.fromkeys(found)), problems
+
+
+def _old_names_in_use(entries: list[Entry], shown_as: str) -> list[Problem]:
+    """An old name that is another entry's name or alias would be read as that entry."""
+    current = {compact(n): e for e in entries for n in (e.name, *e.aliases)}
+    return [error(shown_as, entry.line, "old name '{name}' is the name of '{other}' too: remove one of them",
+                  name=old, other=current[compact(old)].name)
+            for entry in entries for old in entry.old_names
+            if compact(old) in current and current[compact(old)] is not entry]

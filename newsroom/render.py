@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from . import depends, theme
+from . import cachedir, depends, theme
 from .config import Config
 from .index import Archive
 from .pages import Page
@@ -80,10 +80,21 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     """Compiled templates kept between builds: compiling them is half of a one-edit
     rebuild's rendering (0.06 s). Jinja keys each by its source, so an edit is seen."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:   # a read-only archive still builds, compiling afresh
+        cachedir.folder(folder)
+    except (OSError, cachedir.CacheError):   # a read-only archive still builds, compiling afresh
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return _BytecodeCache(str(folder))
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A damaged compiled template (a truncated file, say) is compiled again, never fatal:
+    Jinja checks the magic and the source's checksum, not that the rest is whole."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - whatever the damage, the template is compiled afresh
+            bucket.reset()
 
 
 def environment(config: Config, archive: Archive) -> jinja2.Environment:

@@ -9,6 +9,7 @@ core) or on any concurrent.futures Executor given (a cluster's, say).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -16,10 +17,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import images, parallel, progress
+from . import cachedir, images, parallel, progress, sums
 from .lifeline import pool as worker_pool
 from .model import Article
-from .problems import ERROR, Problem, error
+from .problems import ERROR, Problem, error, warning
 
 Progress = Callable[[int, int], None]
 
@@ -37,14 +38,16 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
         executor: Executor | None = None, report: Progress | None = None) -> Outcome:
     """Make what the cache lacks; (name -> cached file, problems, counts)."""
     present = set(os.listdir(cache)) if cache.is_dir() else set()
+    recorded = _load_sums(cache)
+    warnings = _drop_damaged(jobs, cache, present, recorded)
     todo = [job for job in jobs if not all(name in present for name in images.file_names(job))]
-    outcome = Outcome(decoded=len(todo))
+    outcome = Outcome(decoded=len(todo), problems=warnings)
     bar = None
     if report is None:
         report = bar = progress.Bar(len(todo))
     try:
         if todo:
-            cache.mkdir(parents=True, exist_ok=True)
+            cachedir.folder(cache)
         for done, (_job, result) in enumerate(results(todo, workers, executor), 1):
             if isinstance(result, Problem):
                 outcome.problems.append(result)
@@ -52,11 +55,14 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
                 for name, data in result.files:
                     store(cache / name, data)
                     present.add(name)
+                    recorded[name] = sums.of(cache / name)
                 outcome.made += len(result.files)
             report(done, len(todo))
     finally:
         if bar is not None:
             bar.close()
+        if todo or warnings:
+            _save_sums(cache, recorded)
     made_now = outcome.made
     for job in jobs:
         names = images.file_names(job)
@@ -64,6 +70,37 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
             outcome.media.update((name, cache / name) for name in names)
     outcome.reused = len(outcome.media) - made_now
     return outcome
+
+
+def _sums_file(cache: Path) -> Path:
+    """What each rendition held when made (sums.py): beside the folder, which holds only renditions."""
+    return cache.with_name(cache.name + "-sums.json")
+
+
+def _load_sums(cache: Path) -> sums.Sums:
+    try:
+        return {name: tuple(value) for name, value in json.loads(_sums_file(cache).read_text()).items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def _save_sums(cache: Path, recorded: sums.Sums) -> None:
+    store(_sums_file(cache), json.dumps(recorded, sort_keys=True).encode())
+
+
+def _drop_damaged(jobs: list[images.RenditionJob], cache: Path, present: set[str],
+                  recorded: sums.Sums) -> list[Problem]:
+    """Renditions in the cache that are not what was made (truncated, overwritten) are
+    deleted, to be made again, with a warning: never copied into a site."""
+    owner = {name: job for job in jobs for name in images.file_names(job) if name in present}
+    found = []
+    for name in sums.damaged([(name, cache / name) for name in sorted(owner)], recorded):
+        (cache / name).unlink(missing_ok=True)
+        present.discard(name)
+        recorded.pop(name, None)
+        found.append(warning(owner[name].photo, 0, "its rendition {name} in the cache was damaged: made again",
+                             name=name))
+    return found
 
 
 def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executor | None = None

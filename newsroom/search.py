@@ -25,7 +25,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import searchwords
+from . import cachedir, searchwords
 from .config import Config
 from .problems import Problem, warning
 from .searchwords import page_for_index
@@ -77,6 +77,8 @@ class Indexer:
         self.aliases = {entry.name: entry.aliases for reg in config.registries.values() for entry in reg.entries}
         if not self.known:   # start afresh: nothing from an older build may linger
             shutil.rmtree(folder, ignore_errors=True)
+        if config.search:
+            cachedir.folder(folder)   # (a file in its way, below .cache, is removed)
 
     def page(self, path: str, content: bytes) -> None:
         """Note a rendered page (searchable or not: a page may stop being searchable)."""
@@ -175,12 +177,13 @@ def _version() -> str:
 def _bundle(binary: Path, pages: Path, cache: Path, digest: str,
             keep_index_url: bool) -> tuple[list[tuple[str, bytes]], Problem | None]:
     """The bundle's files: from the cache when the indexed pages are unchanged, else made now."""
-    cache.mkdir(parents=True, exist_ok=True)
+    cachedir.folder(cache)
     done = cache / "bundle"
     stamp = cache / "bundle.digest"
     if not (stamp.exists() and stamp.read_text() == digest and done.is_dir()):
+        for stale in cache.glob("bundle-*"):   # killed builds' (builds take turns: none is running)
+            shutil.rmtree(stale, ignore_errors=True)
         fresh = cache / f"bundle-{os.getpid()}"
-        shutil.rmtree(fresh, ignore_errors=True)
         command = [str(binary), "--site", str(pages), "--output-path", str(fresh), "--silent"]
         if keep_index_url:
             command.append("--keep-index-url")

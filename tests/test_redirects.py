@@ -194,3 +194,33 @@ def test_after_the_build_that_wrote_moved_yaml_nothing_is_done_until_an_editor_c
         "urls: [/2022/03/02/market/]", "urls: [/2022/03/02/market/, /2022/03/01/market/]"), encoding="utf-8")
     assert run().written > 0                  # an old address added by hand is published
     assert_redirects(root / "site", "2022/03/01/market/", "2022/03/02/market/", "菜市场恢复营业")
+
+
+def test_the_editor_reads_these_messages_in_chinese(root: Path, capsys) -> None:
+    assert build(root) == 0
+    (root / "content/articles/2022/03/market.md").unlink()
+    edit(root, "2022/02/testing.md", "title:", f"aliases: [/{OLD}]\ntitle:")
+    assert build(root, "--lang", "zh") == 1
+    err = capsys.readouterr().err
+    gone = next(line for line in err.splitlines() if line.startswith("moved.yaml:"))
+    assert "/2022/03/02/market/" in gone and "404" in gone and "withdrawn:" in gone and "文件" in gone
+    assert f"content/articles/2022/02/testing.md:2: error: 旧网址 /{OLD} 也是 content/articles/2022/02/checkpoint.md 的网址" in err
+
+
+def test_an_old_name_that_is_another_entrys_name_is_an_error(root: Path, capsys) -> None:
+    (root / "streets.yaml").write_text("- {name: 坂田街道, slug: bantian}\n- name: 南湾社区\n"
+                                       "  old_names: [坂田街道]\n", encoding="utf-8")
+    assert build(root) == 1
+    assert "streets.yaml:2: error: old name '坂田街道' is the name of '坂田街道' too" in capsys.readouterr().err
+
+
+def test_a_photo_caption_file_with_an_old_street_name_is_accepted_with_a_warning(root: Path, capsys) -> None:
+    from PIL import Image
+
+    (root / "photos").mkdir()
+    Image.new("RGB", (64, 48), (90, 90, 90)).save(root / "photos/night.jpg")
+    (root / "photos/night.yaml").write_text("caption: 夜间卡口。\ncredit: 张鹏\nstreet: 南湾街道\n", encoding="utf-8")
+    (root / "streets.yaml").write_text("- {name: 坂田街道, slug: bantian}\n- name: 南湾社区\n"
+                                       "  old_names: [南湾街道]\n", encoding="utf-8")
+    assert build(root) == 0
+    assert "photos/night.yaml:3: warning: street '南湾街道' is now called '南湾社区'" in capsys.readouterr().err

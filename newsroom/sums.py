@@ -1,0 +1,54 @@
+"""What a cache file held when it was made, to tell a damaged one before it is published.
+
+Renditions and search bundles are copied from the cache into the site. Each file's size,
+mtime and SHA-256 are recorded when it is made; before it is used again its size and
+mtime are compared (one stat), and only a file that changed since is hashed: the same
+bytes (a `touch`) are fine, other bytes are damage (a truncated file, random bytes, an
+editor's mistake) and the entry is made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+Sums = dict[str, tuple[int, int, str]]   # file name -> (size, mtime_ns, sha256)
+
+
+def of(path: Path) -> tuple[int, int, str]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, _sha256(path)
+
+
+def record(files: Iterable[tuple[str, Path]]) -> Sums:
+    """(name, file) pairs: what each holds now."""
+    return {name: of(path) for name, path in files}
+
+
+def damaged(files: Iterable[tuple[str, Path]], recorded: Sums) -> list[str]:
+    """The names among `files` that are missing or hold other bytes than recorded. A file
+    only touched since has its record brought up to date; one never recorded (a cache from
+    before records were kept) is recorded as it is."""
+    bad = []
+    for name, path in files:
+        known = recorded.get(name)
+        try:
+            st = os.stat(path)
+        except OSError:
+            bad.append(name)
+            continue
+        if known is None:
+            recorded[name] = of(path)
+        elif (st.st_size, st.st_mtime_ns) != known[:2]:
+            if st.st_size == known[0] and _sha256(path) == known[2]:
+                recorded[name] = (st.st_size, st.st_mtime_ns, known[2])
+            else:
+                bad.append(name)
+    return bad
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()

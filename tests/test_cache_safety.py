@@ -1,0 +1,106 @@
+"""The cache cannot corrupt the site: copies not links, damaged entries made again, broken folders repaired."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from archive_gen import make_archive
+from PIL import Image
+
+from newsroom.cli import main
+
+
+def build(root: Path, capsys, *args: str) -> tuple[int, str]:
+    status = main(["--root", str(root), "-q", "-j", "1", *args])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return status, err
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built(tmp_path: Path, capsys) -> Path:
+    root = make_archive(tmp_path / "archive", 4)
+    assert build(root, capsys)[0] == 0
+    return root
+
+
+def test_no_published_file_shares_its_bytes_with_the_cache(built: Path) -> None:
+    cached = {(p.stat().st_dev, p.stat().st_ino) for p in (built / ".cache").rglob("*") if p.is_file()}
+    published = [p for p in (built / "site").rglob("*") if p.is_file()]
+    assert any(p.parts[-2] == "media" for p in published)
+    assert [p for p in published if (p.stat().st_dev, p.stat().st_ino) in cached] == []
+
+
+@pytest.mark.parametrize("damage", ["truncate", "random bytes"])
+def test_a_damaged_rendition_is_made_again_with_a_warning_never_published(built: Path, tmp_path: Path, capsys,
+                                                                            damage: str) -> None:
+    media = built / ".cache" / "media"
+    victim = sorted(p for p in media.iterdir() if p.suffix == ".jpg")[0]
+    good = victim.read_bytes()
+    with victim.open("r+b") as f:
+        if damage == "truncate":
+            f.truncate(len(good) // 3)
+        else:
+            f.write(os.urandom(len(good)))
+    assert (built / "site" / "media" / victim.name).read_bytes() == good   # the site does not change with it
+    status, err = build(built, capsys, "--output", str(tmp_path / "elsewhere"))
+    assert status == 0
+    assert f"its rendition {victim.name} in the cache was damaged: made again" in err
+    fresh = tmp_path / "elsewhere" / "media" / victim.name
+    assert fresh.read_bytes() == good and victim.read_bytes() == good
+    with Image.open(fresh) as img:
+        img.load()
+
+
+def test_a_truncated_compiled_template_is_compiled_again(built: Path, capsys) -> None:
+    compiled = list((built / ".cache" / "jinja").iterdir())
+    assert compiled
+    for file in compiled:
+        with file.open("r+b") as f:
+            f.truncate(30)
+    (built / "content/articles/2021/01/story-0000.md").write_text(
+        "---\ntitle: 改\ndate: 2021-01-01\n---\n改。\n", encoding="utf-8")
+    assert build(built, capsys)[0] == 0
+
+
+def test_an_altered_parse_cache_is_not_used(built: Path, tmp_path: Path, capsys) -> None:
+    shards = sorted((built / ".cache" / "build").rglob("parsed-*.pickle"), key=lambda p: -p.stat().st_size)
+    data = bytearray(shards[0].read_bytes())
+    at = data.find("第0号报道".encode())
+    if at < 0:
+        at = len(data) // 2
+    data[at:at + 3] = "篡".encode()
+    shards[0].write_bytes(bytes(data))
+    os.utime(built / "site.yaml")   # something changed: the build reads its cache
+    assert build(built, capsys)[0] == 0
+    assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
+    assert tree(built / "site") == tree(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("folder", ["build", "media", "jinja", "search"])
+def test_a_cache_folder_replaced_by_a_file_is_repaired(built: Path, tmp_path: Path, capsys, folder: str) -> None:
+    target = built / ".cache" / folder
+    shutil.rmtree(target)
+    target.write_text("not a folder")
+    make_archive(built, 4, edition="（改）")
+    status, err = build(built, capsys)
+    assert status == 0, err
+    assert "（改）" in (built / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_cache_folder_replaced_by_a_file_is_one_line(built: Path, capsys) -> None:
+    shutil.rmtree(built / ".cache")
+    (built / ".cache").write_text("not a folder")
+    status, err = build(built, capsys)
+    assert status == 1
+    assert err.splitlines()[0] == (f".cache: error: {built / '.cache'} is not a folder: move it away so the build "
+                                   "can keep its cache there")
