@@ -66,17 +66,7 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     date = _date(data, "date", config, err, required=True)
     updated = _date(data, "updated", config, err, required=False)
 
-    stem = PurePosixPath(source).stem
-    slug = clean_slug(stem) or slugify(stem)
-    slug_line = 1
-    if "slug" in data:
-        slug_line = doc.line("slug")
-        given = clean_slug(str(data["slug"]))
-        if given is None:
-            err("slug '{slug}' must be lower-case ASCII letters, digits and hyphens", "slug", slug=data["slug"])
-        else:
-            slug = given
-
+    slug, slug_line = _slug(data, source, doc, err)
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         err("'draft' must be true or false", "draft")
@@ -118,6 +108,18 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         withdrawn=record.withdrawn, origin=desk_fields.origin, editor=desk_fields.editor,
         dateline=desk_fields.dateline, featured=desk_fields.featured,
     ), problems
+
+
+def _slug(data: dict, source: str, doc: yamlfile.YamlDoc, err) -> tuple[str, int]:
+    """(the slug: given, else the file name's, else its pinyin; the 'slug:' line or 1)."""
+    stem = PurePosixPath(source).stem
+    slug = clean_slug(stem) or slugify(stem)
+    if "slug" not in data:
+        return slug, 1
+    given = clean_slug(str(data["slug"]))
+    if given is None:
+        err("slug '{slug}' must be lower-case ASCII letters, digits and hyphens", "slug", slug=data["slug"])
+    return given or slug, doc.line("slug")
 
 
 def _front_matter(text: str) -> tuple[yamlfile.YamlDoc, dict, str, int]:

@@ -127,7 +127,7 @@ class Run:
     env: jinja2.Environment | None = None
     page_settings: str = ""                           # settings and templates the pages are made with
     published: dict[str, str] = field(default_factory=dict)   # the output folder's manifest
-    prints: depends.Fingerprints | None = None
+    values: depends.Values | None = None
     decision: rebuild.Decision | None = None
     printed: Editions = NO_EDITIONS                   # the printed paper (printing.py)
     plan_key: str = ""                                # what else the plan was made from: editions, the day
@@ -286,18 +286,15 @@ def images_(run: Run) -> bool:
 
 
 def decide(run: Run) -> bool:
-    """What to render again (rebuild.py)."""
+    """What to render again (rebuild.py), from what each page read when it last rendered."""
     config, state = run.config, run.state
     run.env = render.environment(config, run.archive)
-    uses = {name: depends.archive_uses(lambda n: _template_source(run.env, n), name)
-            for name in {page.template for page in run.planned}}
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(render.template_dirs(config))}"
-    published = output.manifest(config.output) if run.store is not None else {}
-    remembered = state.pages if state.pages_settings == _pages_key(run) and published else {}
-    changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, uses, run.plan_key)
-    run.prints = depends.Fingerprints(run.archive, {s: e.digest for s, e in state.articles.items()}, uses)
-    run.decision = rebuild.decide(changed, run.planned, run.prints, published)
-    run.published = published
+    run.published = output.manifest(config.output) if run.store is not None else {}
+    remembered = state.pages if state.pages_settings == _pages_key(run) and run.published else {}
+    changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key)
+    run.values = depends.Values(run.archive)
+    run.decision = rebuild.decide(changed, run.planned, run.values, run.published)
     run.result.rendered = len(run.decision.todo)
     return True
 
@@ -307,11 +304,11 @@ def render_and_write(run: Run) -> bool:
     folder = (cache.state_folder(config) / "search-pages" if run.store is not None
               else config.cache_dir / "search" / f"pages-{os.getpid()}")
     indexer = search.Indexer(config, folder, run.state.search if decision.case != rebuild.EVERYTHING else {})
-    notes: list = []
+    notes = decision.notes(run.planned)
     try:
         written = publish.write(run.planned, decision.todo, run.env, run.media, config, run.published, indexer,
                                 result.problems, run.options.jobs, run.options.serve,
-                                (decision.note(run.prints), notes), run.options.reindex)
+                                (decision.note(run.env, run.values), notes), run.options.reindex)
     except output.OutputError as exc:
         result.problems.append(error(str(config.output), 0, str(exc)))
         return False
@@ -321,7 +318,6 @@ def render_and_write(run: Run) -> bool:
     finally:
         if run.store is None:
             shutil.rmtree(indexer.folder, ignore_errors=True)
-    decision.rendered(notes)
     result.timings["search index"] = indexer.seconds   # a part of render+write, after the pages
     run.state.search = indexer.known
     result.written, result.removed = len(written.written), len(written.removed)
@@ -342,7 +338,7 @@ def save(run: Run) -> bool:
     if run.store is None:
         return True
     result = run.result
-    run.decision.remember(run.state, run.planned, run.archive)
+    run.decision.remember(run.state, run.planned, run.archive, run.values)
     run.state.plan_key = run.plan_key
     run.state.pages_settings = _pages_key(run)
     run.store.save(run.state)
@@ -375,7 +371,7 @@ def _save_parsed(run: Run) -> None:
     pages remembered are now older than the parsed files, so the next decision must not
     compare the two: it fingerprints every page."""
     if run.store is not None:
-        run.state.placed = {}
+        run.state.recheck = True
         run.store.save(run.state)
 
 
@@ -388,13 +384,6 @@ def _remembered(make: Callable[[str], str], memo: dict[str, str]) -> Callable[[s
             found = memo[text] = make(text)
         return found
     return remembered
-
-
-def _template_source(env: jinja2.Environment, name: str) -> str | None:
-    try:
-        return env.loader.get_source(env, name)[0] if env.loader else None
-    except jinja2.TemplateNotFound:
-        return None
 
 
 def _valid_until(articles: list, config: Config, now: datetime) -> float:

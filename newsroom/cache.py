@@ -27,7 +27,7 @@ from . import cachedir
 from .config import Config
 from .output import MARKER
 
-VERSION = 1
+VERSION = 2   # 2: pages' dependencies as read while rendering
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -171,18 +171,21 @@ class State:
     settings: str = ""
     articles: dict[str, Entry] = field(default_factory=dict)     # source -> entry
     photos: dict[str, Entry] = field(default_factory=dict)       # source -> entry
-    pages: dict[str, str] = field(default_factory=dict)          # output file -> fingerprint
+    pages: dict[str, str] = field(default_factory=dict)          # output file -> digest of its context
     pages_settings: str = ""                                     # settings the pages were made with
     search: dict[str, str] = field(default_factory=dict)         # searchable page -> hash (search.Indexer)
     slugs: dict[str, str] = field(default_factory=dict)          # name -> slug (pinyin is slow to load)
-    # Where each article appeared (depends.article_pages, indexes into the page list) and
-    # which articles the archive showed, so that an edit to one article's text re-checks
-    # only its pages (builder._fingerprints).
-    placed: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # What each page read when it last rendered (depends.encode: object key -> pages and
+    # fields), which articles the archive showed, and whether parses newer than those pages
+    # were kept since (a check, a failed build): rebuild.py decides from these.
+    readers: dict[str, bytes] = field(default_factory=dict)
+    page_ids: dict[str, int] = field(default_factory=dict)               # output file -> its id in `readers`
+    values: dict[str, dict[int, str]] = field(default_factory=dict)      # key -> fields -> digest of what was read
     visible: tuple[str, ...] = ()
     scheduled: frozenset[str] = frozenset()
+    recheck: bool = False
     # What else the plan was made from (the print editions, the day): while it is the same,
-    # `placed` still says which pages an article's edit can change.
+    # an article edited in place leaves every page's context as it was.
     plan_key: str = ""
 
 
@@ -206,9 +209,10 @@ class Store:
         if not isinstance(meta, dict) or meta.get("version") != VERSION:
             return State()
         state = State(settings=meta["settings"], pages=meta["pages"], pages_settings=meta["pages_settings"],
-                      search=meta.get("search", {}), slugs=meta.get("slugs", {}), placed=meta.get("placed", {}),
+                      search=meta.get("search", {}), slugs=meta.get("slugs", {}), readers=meta.get("readers", {}),
+                      page_ids=meta.get("page_ids", {}), values=meta.get("values", {}),
                       visible=meta.get("visible", ()), scheduled=meta.get("scheduled", frozenset()),
-                      plan_key=meta.get("plan_key", ""))
+                      recheck=meta.get("recheck", True), plan_key=meta.get("plan_key", ""))
         for n in range(SHARDS):
             shard = _load(self.folder / f"parsed-{n:02d}.pickle")
             if not isinstance(shard, dict):
@@ -231,8 +235,10 @@ class Store:
         _save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
                                              "pages": state.pages, "pages_settings": state.pages_settings,
                                              "search": state.search, "slugs": state.slugs,
-                                             "placed": state.placed, "visible": state.visible,
-                                             "scheduled": state.scheduled, "plan_key": state.plan_key})
+                                             "readers": state.readers, "page_ids": state.page_ids,
+                                             "values": state.values, "visible": state.visible,
+                                             "scheduled": state.scheduled, "recheck": state.recheck,
+                                             "plan_key": state.plan_key})
 
     def load_head(self) -> dict[str, Any]:
         head = _load(self.head)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,10 @@ class Config:
     summary_length: int = 120
     images: ImageConfig = ImageConfig()
     taxonomies: tuple[TaxonomyConfig, ...] = ()
+    # The taxonomy whose terms sign an article (its byline) and the one that is its section
+    # (breadcrumbs, list items, article:section): the default theme reads these, not keys.
+    byline: str = "reporter"
+    section: str = "street"
     registries: dict[str, registry.Registry] = field(default_factory=dict, compare=False)
     paper: editions.Paper | None = None   # editions.yaml: the printed paper, if the archive records it
     raw_html: str = "sanitize"
@@ -88,6 +93,11 @@ class Config:
     def taxonomy(self, key: str) -> TaxonomyConfig | None:
         return next((t for t in self.taxonomies if t.key == key), None)
 
+    @property
+    def credit_taxonomy(self) -> str:
+        """The key of the taxonomy photo credits name (`credits: true`), or ''."""
+        return next((t.key for t in self.taxonomies if t.credits), "")
+
     def with_options(self, **options: Any) -> Config:
         return replace(self, **options)
 
@@ -97,25 +107,9 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
     root = root.resolve()
     doc, data, problems = _site_file(root / "site.yaml")
 
-    def get(key: str, kind: type, default: Any) -> Any:
-        value = data.get(key, default)
-        if value is None:
-            return default
-        if kind is int and isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return value
-        if kind is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
-        if kind is bool and isinstance(value, bool):
-            return value
-        problems.append(error("site.yaml", doc.line(key), "'{key}' must be {kind}", key=key, kind=_kind_name(kind)))
-        return default
+    get = _getter(data, doc, problems)
 
-    timezone = get("timezone", str, "Asia/Shanghai")
-    try:
-        zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        problems.append(error("site.yaml", doc.line("timezone"), "unknown timezone '{timezone}'", timezone=timezone))
-        timezone = "Asia/Shanghai"
+    timezone = _timezone(get("timezone", str, "Asia/Shanghai"), doc, problems)
 
     base_url = get("base_url", str, "").strip()
     if base_url and not base_url.endswith("/"):
@@ -125,8 +119,10 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
 
     images, image_problems = _images(data.get("images") or {}, doc)
     problems += image_problems
-    taxonomies, tax_problems = _taxonomies(data.get("taxonomies"), doc)
+    roles = {role: get(role, str, default) for role, default in (("byline", "reporter"), ("section", "street"))}
+    taxonomies, tax_problems = _taxonomies(data.get("taxonomies"), doc, roles["byline"])
     problems += tax_problems
+    problems += _unknown_roles(roles, taxonomies, data, doc)
     publish, publish_problems = _publish(data.get("publish") or {}, doc)
     problems += publish_problems
 
@@ -156,6 +152,8 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
         summary_length=get("summary_length", int, 120),
         images=images,
         taxonomies=taxonomies,
+        byline=roles["byline"],
+        section=roles["section"],
         registries=registries,
         raw_html="allow" if raw_html == "allow" else "sanitize",
         embed_hosts=tuple(h.strip().lower() for h in embed_hosts),
@@ -166,6 +164,31 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
     return config, problems
 
 
+def _getter(data: dict[str, Any], doc: yamlfile.YamlDoc, problems: list[Problem]) -> Callable[[str, type, Any], Any]:
+    """get(key, kind, default): a setting of site.yaml, checked (a wrong kind is an error at its line)."""
+    def get(key: str, kind: type, default: Any) -> Any:
+        value = data.get(key, default)
+        if value is None:
+            return default
+        if kind is int and isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        if kind is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        if kind is bool and isinstance(value, bool):
+            return value
+        problems.append(error("site.yaml", doc.line(key), "'{key}' must be {kind}", key=key,
+                                  kind=_kind_name(kind)))
+        return default
+    return get
+
+
+def _timezone(timezone: str, doc: yamlfile.YamlDoc, problems: list[Problem]) -> str:
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.append(error("site.yaml", doc.line("timezone"), "unknown timezone '{timezone}'", timezone=timezone))
+        return "Asia/Shanghai"
+    return timezone
 def _publish(data: Any, doc: yamlfile.YamlDoc) -> tuple[dict[str, Any], list[Problem]]:
     """`publish: {target: ..., max_deletes: ...}`; credentials never (they would be committed)."""
     if not isinstance(data, dict):
@@ -283,7 +306,23 @@ def _avif_supported() -> bool:
     return bool(features.check("avif"))
 
 
-def _taxonomies(data: Any, doc: yamlfile.YamlDoc) -> tuple[tuple[TaxonomyConfig, ...], list[Problem]]:
+def _unknown_roles(roles: dict[str, str], taxonomies: tuple[TaxonomyConfig, ...], data: dict[str, Any],
+                   doc: yamlfile.YamlDoc) -> list[Problem]:
+    """`byline:` and `section:` must name a taxonomy; the defaults (reporter, street) may be
+    missing from an archive's own taxonomies, which then has no byline or no section."""
+    keys = {t.key for t in taxonomies}
+    problems = []
+    for role, key in list(roles.items()):
+        if key not in keys:
+            if role in data:
+                problems.append(error("site.yaml", doc.line(role), "'{role}: {key}' is not one of the taxonomies "
+                                      "({keys})", role=role, key=key, keys=", ".join(sorted(keys)) or "-"))
+            roles[role] = ""
+    return problems
+
+
+def _taxonomies(data: Any, doc: yamlfile.YamlDoc,
+                byline: str = "reporter") -> tuple[tuple[TaxonomyConfig, ...], list[Problem]]:
     if data is None:
         data = list(DEFAULT_TAXONOMIES)
     if not isinstance(data, list):
@@ -306,7 +345,7 @@ def _taxonomies(data: Any, doc: yamlfile.YamlDoc) -> tuple[tuple[TaxonomyConfig,
             title=str(item.get("title") or key),
             path=str(item["path"]).strip("/"),
             registry=str(item.get("registry") or ""),
-            credits=bool(item.get("credits", key == "reporter")),
+            credits=bool(item.get("credits", key == byline)),
             feeds=bool(item.get("feeds", True)),
         ))
     return tuple(result), problems

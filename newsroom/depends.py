@@ -1,196 +1,295 @@
-"""What each page is built from, as one hash: if it is unchanged, so is the page.
+"""What each page depends on: what it read while it rendered (as Lektor's record_dependency).
 
-A page's fingerprint hashes its path, its template and its context. Articles and photos in
-the context stand for everything a template shows about them, including what it reaches
-through the helpers `figures`, `term_for`, `photo_by_id` and `body` (the article's photos,
-the slugs and roles of its streets and reporters, the targets of its links); a term stands
-for its name, slug, role and description, plus its counts on its own page and on its
-taxonomy's index (the items a page lists are in its context). Templates and
-settings are not in the fingerprint: any change to them re-renders every page (the caller
-compares `settings_hash` first).
+While a page renders, every read of one of the archive's objects (an article, a photo, a
+term, a taxonomy, the archive itself) is recorded: each attribute a template reads (Jinja's
+getattr and getitem, whatever the variable is called), and what the theme's functions
+read for it (url(), figures(), body(), term_for() … in theme.py). `collect` turns the reads
+into the page's dependencies: object key -> a mask of the fields read. Nothing here knows
+what any template says.
 
-Pure: one `Fingerprints` object per build memoises the digest of each shared object (an
-article appears on dozens of pages; a taxonomy on all of its terms' pages).
+A page's fingerprint hashes its path, its template, its context (the archive's objects in
+it by their key, everything else by value) and the current value of every field it read.
+Templates and settings are not in it: any change to them renders every page (rebuild.py).
+
+The planner (index.build, pages.plan) is Python, not a template: the fields of an article it
+reads are PLACING (where the article appears, how it is linked) and COPIED (put into its
+page's context). tests/test_depends.py records what the planner reads and proves both lists.
 """
 
 from __future__ import annotations
 
+import array
+import dataclasses
 import hashlib
-import re
-from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from collections.abc import Iterable
 from typing import Any
 
-from . import links, urls
-from .index import Archive, Month, Taxonomy, Term, Year
+from . import urls
+from .index import Archive, Taxonomy, Term
 from .model import Article, Photo
-from .pages import Page, Pager, Related
+from .pages import Page
 
-_PLAIN = (str, int, float, bool, type(None), datetime, date)
-_PLAIN_TYPES = frozenset(_PLAIN)
+ENTITY_TYPES = frozenset({Archive, Article, Photo, Term, Taxonomy})
+FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in ENTITY_TYPES}
+WHOLE = (1 << 32) - 1   # every field (an attribute not known to read only some)
+LOOKUP = 1              # the one value of a lookup (see `Values.lookup`)
+
+# Properties and methods of the archive's objects, and the fields each reads.
+DERIVED: dict[type, dict[str, tuple[str, ...]]] = {
+    Article: {"id": ("source",), "body_html": ("body",), "names": ("terms",), "modified": ("updated", "corrections")},
+    Photo: {"id": ("file",), "title": ("caption", "file"), "names": ("terms",)},
+    Taxonomy: {"key": ("config",), "term": ("terms",), "_by_name": ("terms",)},
+    Term: {},
+    # archive.term()/taxonomy() also read each taxonomy's terms: Recorder records those.
+    Archive: {"taxonomy": ("taxonomies",), "term": ("taxonomies",)},
+}
+# What url() reads of each kind of object (urls.Linker).
+URL_FIELDS: dict[type, tuple[str, ...]] = {Article: ("date", "slug"), Photo: ("slug",), Term: ("taxonomy", "slug"),
+                                           Taxonomy: ("config",)}
+# Fields of an article the planner reads to decide where it appears and how it is linked
+# (index.build, pages.plan); while they stay the same, every page's context does too.
+PLACING = ("source", "slug", "date", "updated", "draft", "terms", "photos", "links", "date_line", "slug_line",
+           "corrections", "withdrawn", "aliases", "prints", "featured")   # featured: the front page it is on
+# Fields the planner copies into the context of a page that holds the article (its title).
+COPIED = ("title",)
 
 
-class Fingerprints:
-    def __init__(self, archive: Archive, sources: dict[str, str] | None = None,
-                 uses: dict[str, tuple[str, ...]] | None = None) -> None:
-        """`sources`: article id -> hash of its file, which stands for the whole parsed article
-        (parsing is a pure function of the file and the settings). `uses`: template name ->
-        the archive attributes it reads directly (see `archive_uses`)."""
-        self.archive = archive
-        self.sources = sources or {}
-        self.uses = uses or {}
-        self._memo: dict[int, str] = {}
-        self._keep: list[Any] = []   # memo keys are id()s: keep the objects alive
+def _bits(cls: type, names: Iterable[str]) -> int:
+    fields = FIELDS[cls]
+    return sum(1 << fields.index(name) for name in set(names))
 
-    def page(self, page: Page) -> str:
-        # One string, hashed once: this runs for every page of the site on every build.
-        parts = [page.path, page.template]
-        for name in self.uses.get(page.template, ()):
-            # The template reads the archive itself (an editor's own template may: `archive.photos`).
-            parts.append(f"archive.{name}={self.value(getattr(self.archive, name, None))}")
-        context = page.context
-        for key in sorted(context):
-            value = context[key]
-            if key == "taxonomy" and "term" in context and isinstance(value, Taxonomy):
-                # A term's page shows its taxonomy's settings, not the other terms.
-                parts.append(f"{key}={value.config!r}")
-                continue
-            parts.append(f"{key}={self.value(value)}")
-            if key == "term" and isinstance(value, Term):
-                parts.append(_counts(value))   # a term's own page shows its counts
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
-    def value(self, value: Any) -> str:
-        if type(value) in _PLAIN_TYPES or isinstance(value, _PLAIN):
-            return repr(value)
-        key = id(value)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._digest(value)
-            self._memo[key] = found
-            self._keep.append(value)
-        return found
+_FIELD_BITS = {cls: {name: 1 << i for i, name in enumerate(names)} for cls, names in FIELDS.items()}
+_DERIVED_BITS = {cls: {name: _bits(cls, fields) for name, fields in derived.items()} for cls, derived in DERIVED.items()}
+_URL_BITS = {cls: _bits(cls, names) for cls, names in URL_FIELDS.items()}
+COPIED_BITS = _bits(Article, COPIED)
 
-    def _digest(self, value: Any) -> str:
-        if isinstance(value, Article):
-            text = self._article(value)
-        elif isinstance(value, Photo):
-            text = repr(value)
-        elif isinstance(value, (tuple, list, Related)):
-            text = "[" + ",".join(map(self.value, value)) + "]"
-        elif isinstance(value, dict):
-            text = "{" + ",".join(f"{k!r}:{self.value(v)}" for k, v in sorted(value.items(), key=repr)) + "}"
-        elif isinstance(value, Taxonomy):
-            # The taxonomy's index page: every term with its counts.
-            text = f"{value.config!r}" + "".join(self.value(t) + _counts(t) for t in value.terms)
-        elif isinstance(value, Term):
-            # Elsewhere (bylines, a street's reporters) a term is a name and a link; the
-            # articles and photos a page lists are in its context separately.
-            text = f"{value.taxonomy}|{value.name}|{value.slug}|{value.description}|{value.role}"
-        elif isinstance(value, (Year, Month, Pager)):
-            text = repr(value)
+
+def key_of(obj: Any) -> str:
+    """The key an archive object is known by from one build to the next."""
+    kind = type(obj)
+    if kind is Article:
+        return "a|" + obj.source
+    if kind is Photo:
+        return "p|" + obj.file
+    if kind is Term:
+        return f"t|{obj.taxonomy}|{obj.name}"
+    if kind is Taxonomy:
+        return "x|" + obj.config.key
+    return "archive"
+
+
+def bits_of(obj: Any, attribute: str) -> int:
+    """The fields of `obj` that reading `attribute` reads (all of them if not known)."""
+    kind = type(obj)
+    return _FIELD_BITS[kind].get(attribute) or _DERIVED_BITS[kind].get(attribute) or WHOLE
+
+
+class Recorder:
+    """The reads of the page being rendered: (archive object, attribute) or (lookup key, LOOKUP)."""
+
+    def __init__(self) -> None:
+        self.reads: list[tuple[Any, Any]] = []
+
+    def attribute(self, obj: Any, attribute: str) -> None:
+        self.reads.append((obj, attribute))
+        if type(obj) is Archive and attribute in ("term", "taxonomy"):
+            self.reads.extend((tax, "terms") for tax in obj.taxonomies)
+
+    def whole(self, obj: Any) -> None:
+        self.reads.append((obj, WHOLE))
+
+    def url(self, obj: Any) -> None:
+        if type(obj) in URL_FIELDS:
+            self.reads.append((obj, _URL_BITS[type(obj)]))
+
+    def lookup(self, key: str) -> None:
+        self.reads.append((key, LOOKUP))
+
+
+def collect(reads: Iterable[tuple[Any, Any]], page: Page | None = None) -> dict[str, int]:
+    """Object key -> mask of the fields read. With `page`: the articles its context holds
+    count as read for the fields the planner copied into that context."""
+    found: dict[str, int] = {}
+    for obj, what in reads:
+        if type(obj) is str:
+            key, bits = obj, LOOKUP
         else:
-            # Anything else a newer page type puts in a context: its repr must show its data.
-            text = f"{type(value).__name__}:{value!r}"
-        return hashlib.sha256(text.encode()).hexdigest()
-
-    def _article(self, article: Article) -> str:
-        archive = self.archive
-        source = self.sources.get(article.id)
-        # The file's hash and its path: parsing is a function of both (the slug comes from the
-        # file name), so a file moved unchanged is a different article.
-        parts = [f"file:{article.source}:{source}" if source else repr(article)]
-        for figure in archive.figures.get(article.id, ()):
-            parts.append(repr(figure))
-            parts.append(repr(archive.photo_by_id.get(figure.photo)))
-        for tax in archive.taxonomies:
-            for name in article.names(tax.key):
-                term = tax.term(name.name)
-                parts.append(f"{tax.key}:{name.name}:{term.slug if term else ''}:{term.role if term else ''}")
-        for href, _line in article.links:
-            # A link to another article shows that article's URL.
-            source = links.article_source(article.source, href) if links.kind(href) == links.ARTICLE else None
-            linked = archive.article_by_id.get(archive.article_by_source.get(source or "", ""))
-            parts.append(urls.article(linked) if linked else "#")
-        return "\n".join(parts)
+            key, bits = key_of(obj), (what if type(what) is int else bits_of(obj, what))
+        found[key] = found.get(key, 0) | bits
+    if page is not None:
+        for source in _articles_in(page.context.values()):
+            key = "a|" + source
+            found[key] = found.get(key, 0) | COPIED_BITS
+    return found
 
 
-def _counts(term: Term) -> str:
-    return f"|{len(term.articles)}|{len(term.photos)}"
-
-
-_ARCHIVE_ATTR = re.compile(r"\barchive\.(\w+)")
-_REFERENCE = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
-# The navigation reads archive.taxonomies only for their settings (titles, paths), which
-# the settings hash already covers.
-_SETTINGS_ONLY = {"taxonomies"}
-
-
-def archive_uses(source_of: Callable[[str], str | None], template: str) -> tuple[str, ...]:
-    """Archive attributes a template (with what it extends, includes and imports) reads
-    directly, such as `archive.photos`: pages made from it depend on all of them."""
-    seen: set[str] = set()
-    found: set[str] = set()
-    todo = [template]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        text = source_of(name) or ""
-        found.update(_ARCHIVE_ATTR.findall(text))
-        todo.extend(_REFERENCE.findall(text))
-    return tuple(sorted(found - _SETTINGS_ONLY))
-
-
-# Fields of an article that decide where it appears and how other pages link to it. While
-# they stay the same, an edit changes only the pages that show the article itself.
-PLACING = ("slug", "date", "updated", "draft", "terms", "photos", "links", "corrections", "withdrawn", "aliases",
-           "prints", "featured")   # featured: the front page an article is (or is no longer) on
-# Archive attributes a template may read without showing any article's title, summary or
-# body (those are reached only through `articles` and `article_by_id`).
-_NO_ARTICLE_TEXT = frozenset({"scheduled", "photos", "photo_by_id", "years", "figures", "photo_users",
-                              "taxonomies"})
+def changed_bits(old: Any, new: Any) -> int:
+    """The fields in which two parses of one article differ."""
+    if type(old) is not Article or type(new) is not Article:
+        return WHOLE
+    return sum(1 << i for i, name in enumerate(FIELDS[Article]) if getattr(old, name) != getattr(new, name))
 
 
 def same_place(old: Any, new: Any) -> bool:
-    """Two parses of one article file that appear on the same pages, linked the same way."""
-    return (isinstance(old, Article) and isinstance(new, Article)
+    """Two parses of one article file that the planner places and links the same way."""
+    return (type(old) is Article and type(new) is Article
             and all(getattr(old, name) == getattr(new, name) for name in PLACING))
 
 
-def text_safe(uses: dict[str, tuple[str, ...]]) -> bool:
-    """No template reads article text from the archive directly (only from page contexts)."""
-    return all(name in _NO_ARTICLE_TEXT for names in uses.values() for name in names)
+class Values:
+    """The current value of what pages read, as digests, memoised for one build."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self._digests: dict[tuple[str, int], str] = {}
+        self._plain: dict[int, str] = {}
+        self._keep: list[Any] = []   # memo keys are id()s: keep the objects alive
+
+    def context(self, page: Page) -> str:
+        """One hash of the page's path, template and context (the archive's objects in it by
+        key): with the values of what it read (`digest`), all a page is made from."""
+        context = page.context
+        parts = [page.path, page.template, *(f"{key}={self.plain(context[key])}" for key in sorted(context))]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def digest(self, key: str, bits: int) -> str:
+        found = self._digests.get((key, bits))
+        if found is None:
+            if key.startswith("l|"):
+                text = self.lookup(key)
+            else:
+                obj = self.entity(key)
+                text = "-" if obj is None else "\x1f".join(
+                    self.plain(getattr(obj, name)) for i, name in enumerate(FIELDS[type(obj)]) if bits >> i & 1)
+            found = self._digests[(key, bits)] = hashlib.sha1(text.encode()).hexdigest()
+        return found
+
+    def entity(self, key: str) -> Any:
+        archive = self.archive
+        kind, _, rest = key.partition("|")
+        if kind == "a":
+            return archive.article_by_id.get(rest)
+        if kind == "p":
+            return archive.photo_by_id.get(rest)
+        if kind == "t":
+            taxonomy, _, name = rest.partition("|")
+            return archive.term(taxonomy, name)
+        if kind == "x":
+            return archive.taxonomy(rest)
+        return archive if key == "archive" else None
+
+    def lookup(self, key: str) -> str:
+        """What a theme function found: l|term|KEY|NAME (term_for), l|photo|ID (photo_by_id),
+        l|figures|ARTICLE (figures), l|link|SOURCE (an article file a body links to)."""
+        archive = self.archive
+        _, kind, rest = key.split("|", 2)
+        if kind == "term":
+            taxonomy, _, name = rest.partition("|")
+            term = archive.term(taxonomy, name)
+            return key_of(term) if term else "-"
+        if kind == "photo":
+            return "p|" + rest if rest in archive.photo_by_id else "-"
+        if kind == "figures":
+            return repr(archive.figures.get(rest, ()))
+        target = archive.article_by_id.get(archive.article_by_source.get(rest, ""))
+        return urls.article(target) if target else "#"
+
+    def plain(self, value: Any) -> str:
+        """A value as text: the archive's objects by key, everything else by value."""
+        kind = type(value)
+        if kind in _SCALARS:
+            return repr(value)
+        if kind in ENTITY_TYPES:
+            return key_of(value)
+        found = self._plain.get(id(value))
+        if found is None:
+            found = self._plain[id(value)] = self._text(value)
+            self._keep.append(value)
+        return found
+
+    def _text(self, value: Any) -> str:
+        if isinstance(value, bytes):
+            return hashlib.sha1(value).hexdigest()
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{k!r}:{self.plain(v)}" for k, v in sorted(value.items(), key=repr)) + "}"
+        if isinstance(value, (set, frozenset)):
+            return "{" + ",".join(sorted(map(self.plain, value))) + "}"
+        if isinstance(value, (tuple, list)) or (hasattr(value, "__len__") and hasattr(value, "__getitem__")
+                                                and not dataclasses.is_dataclass(value)):
+            return "[" + ",".join(map(self.plain, value)) + "]"
+        if dataclasses.is_dataclass(value):
+            return type(value).__name__ + "(" + ",".join(
+                self.plain(getattr(value, f.name)) for f in dataclasses.fields(value)) + ")"
+        # Anything else a newer page type puts in a context: its repr must show its data.
+        return f"{type(value).__name__}:{value!r}"
 
 
-def article_pages(pages: list[Page]) -> dict[str, tuple[int, ...]]:
-    """Article id -> the indexes of the pages whose context holds that article (as the page's
-    article, a neighbour, or in a list): the pages whose fingerprint includes it."""
-    return placements(map(articles_on, pages))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def articles_on(page: Page) -> tuple[str, ...]:
-    """The ids of the articles a page's context holds."""
-    return tuple(_articles_in(page.context.values()))
-
-
-def placements(per_page: Iterable[Iterable[str]]) -> dict[str, tuple[int, ...]]:
-    """article_pages from each page's `articles_on`, in page order."""
-    found: dict[str, list[int]] = {}
-    for i, ids in enumerate(per_page):
-        for article_id in ids:
-            found.setdefault(article_id, []).append(i)
-    return {article_id: tuple(indexes) for article_id, indexes in found.items()}
-
-
-def _articles_in(values: Any) -> set[str]:
-    ids: set[str] = set()
+def _articles_in(values: Iterable[Any]) -> set[str]:
+    """The sources of the articles in a page's context (as the page's article, a neighbour,
+    or in a list)."""
+    found: set[str] = set()
     for value in values:
-        if isinstance(value, Article):
-            ids.add(value.id)
-        elif isinstance(value, (tuple, list, Related)):
-            ids |= _articles_in(value)
+        if type(value) is Article:
+            found.add(value.source)
+        elif isinstance(value, (tuple, list)) or (type(value).__name__ == "Related"):
+            found |= _articles_in(value)
         elif isinstance(value, dict):
-            ids |= _articles_in(value.values())
-    return ids
+            found |= _articles_in(value.values())
+    return found
+
+
+# The dependencies of every page, kept between builds as object key -> the pages that read
+# it, each code = page id << 32 | fields read (an array of 64-bit ints: it loads fast). Page
+# ids are stable from build to build (Index.ids), so pages added or removed move no code.
+
+class Index:
+    """What every page read: object key -> codes, and each page's stable id."""
+
+    def __init__(self, codes: dict[str, bytes] | None = None, ids: dict[str, int] | None = None) -> None:
+        self.codes = dict(codes or {})
+        self.ids = dict(ids or {})                 # output file -> page id
+        self._pending: dict[str, list[int]] = {}
+
+    def id(self, file: str) -> int:
+        found = self.ids.get(file)
+        if found is None:
+            found = self.ids[file] = max(self.ids.values(), default=-1) + 1
+        return found
+
+    def add(self, file: str, deps: dict[str, int]) -> None:
+        """What the page at `file` read now. What it read before stays too: a page may be
+        rendered once more than needed, never once less."""
+        page = self.id(file) << 32
+        for key, bits in deps.items():
+            self._pending.setdefault(key, []).append(page | bits)
+
+    def readers(self, key: str, bits: int, exact: bool = False) -> set[int]:
+        """Ids of the pages that read any of `bits` of `key` (exact: read just those)."""
+        codes = array.array("Q")
+        codes.frombytes(self.codes.get(key, b""))
+        if exact:
+            return {code >> 32 for code in codes if code & WHOLE == bits}
+        return {code >> 32 for code in codes if code & bits}
+
+    def masks(self) -> Iterable[tuple[str, int]]:
+        """Every (key, fields) some page read."""
+        for key, data in self.codes.items():
+            codes = array.array("Q")
+            codes.frombytes(data)
+            yield from ((key, bits) for bits in {code & WHOLE for code in codes})
+
+    def saved(self) -> dict[str, bytes]:
+        for key, new in self._pending.items():
+            codes = array.array("Q")
+            codes.frombytes(self.codes.get(key, b""))
+            if codes:
+                present = set(codes)
+                new = [code for code in new if code not in present]
+            codes.extend(new)
+            self.codes[key] = codes.tobytes()
+        self._pending = {}
+        return self.codes

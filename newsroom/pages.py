@@ -112,6 +112,20 @@ def plan(archive: Archive, config: Config, editions: printing.Editions = printin
             items = tuple(archive.article_by_id[i] for i in month.articles)
             pages += _list_pages(items, config.page_size, urls.month(month), "month.html",
                                  {"title": f"{month.year}年{month.month}月", "year": year, "month": month})
+    pages += photo_pages(archive, config)
+    pages += [Page(*spec) for spec in edition_pages.plan(editions, archive)]
+    pages.append(Page(urls.SEARCH, "search.html", {"title": "搜索"}))
+    pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "找不到页面"}))
+    if config.base_url:  # feeds and sitemaps need absolute URLs: see warnings()
+        pages.append(Page(urls.feed(), "feed.xml", {"title": config.title, "articles": articles[: config.feed_size],
+                                                    "feed_path": urls.feed(), "home_path": urls.HOME}))
+        pages += sitemap_pages(pages)
+    return pages
+
+
+def photo_pages(archive: Archive, config: Config) -> list[Page]:
+    """The photo archive (paginated) and a page for each photo."""
+    pages: list[Page] = []
     photos = archive.photos
     terms_of: dict[str, list[tuple[Taxonomy, list[Term]]]] = {}
     for tax in archive.taxonomies:
@@ -134,13 +148,6 @@ def plan(archive: Archive, config: Config, editions: printing.Editions = printin
             "older": photos[i + 1] if i + 1 < len(photos) else None,
             "original": urls.original(photo) if config.publish_originals else None,
         }))
-    pages += [Page(*spec) for spec in edition_pages.plan(editions, archive)]
-    pages.append(Page(urls.SEARCH, "search.html", {"title": "搜索"}))
-    pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "找不到页面"}))
-    if config.base_url:  # feeds and sitemaps need absolute URLs: see warnings()
-        pages.append(Page(urls.feed(), "feed.xml", {"title": config.title, "articles": articles[: config.feed_size],
-                                                    "feed_path": urls.feed(), "home_path": urls.HOME}))
-        pages += sitemap_pages(pages)
     return pages
 
 
@@ -152,7 +159,7 @@ def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page
         items = tuple(archive.article_by_id[i] for i in term.articles)
         photos = tuple(archive.photo_by_id[i] for i in term.photos)
         extra = {"title": term.name, "taxonomy": tax, "term": term, "photos": photos,
-                 "people": _co_terms(archive, term, "reporter")}
+                 "people": _co_terms(archive, term, config.byline)}
         pages += _list_pages(items, config.page_size, base, "term.html", extra)
         if tax.config.feeds and config.base_url and items:   # no feed that could never have an entry
             pages.append(Page(urls.feed(base), "feed.xml", {
@@ -202,7 +209,7 @@ def related(archive: Archive, article: Article, limit: int, rank: dict[str, int]
 
 
 def _co_terms(archive: Archive, term: Term, key: str) -> tuple[Term, ...]:
-    """Terms of another taxonomy that share articles with this one (a street's reporters)."""
+    """Terms of another taxonomy (the byline's) that share articles with this one (a street's reporters)."""
     tax = archive.taxonomy(key)
     if tax is None or term.taxonomy == key:
         return ()

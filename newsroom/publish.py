@@ -29,10 +29,11 @@ SMALL_CHANGE = 200
 def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: dict[str, Path],
           config: Config, published: dict[str, str], indexer: search.Indexer, problems: list[Problem],
           jobs: int = 0, serve: bool = False,
-          noting: tuple[Callable[[Page], Any] | None, list] = (None, []), reindex: bool = True) -> output.WriteResult:
+          noting: tuple[Callable[[Page], Any] | None, Any] = (None, []), reindex: bool = True) -> output.WriteResult:
     """Render the pages in `todo` and publish. `noting`: (note, notes): note(page) is worked
-    out in the worker beside each page's rendering and appended to notes, in order.
-    `reindex=False` leaves the published search index as it is (Pagefind takes a second)."""
+    out in the worker beside each page's rendering and appended to notes (anything with
+    append), in order. `reindex=False` leaves the published search index as it is (Pagefind
+    takes a second)."""
     note, notes = noting
     rendered = _noted(parallel.render_pages(env, [planned[i] for i in todo], serve, jobs,
                                             lambda exc, page: render.problem(exc, page, config), note=note),
@@ -63,7 +64,7 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
 
 
 def _noted(rendered: Iterator[tuple[str, bytes, Any]], indexer: search.Indexer,
-           notes: list) -> Iterator[tuple[str, bytes]]:
+           notes: Any) -> Iterator[tuple[str, bytes]]:
     for path, data, note in rendered:
         indexer.page(path, data)
         if note is not None:

@@ -1,16 +1,17 @@
 """What a build renders again: the one decision, made from what changed since the last build.
 
-`decide` compares this build with what the last one remembered (cache.State) and names the
-case, as Zola's `PageChangesNeeded` does:
+Each page's dependencies are what it read while it last rendered (depends.py): the last
+build keeps them as an index, object -> the pages that read it and which of its fields.
+`decide` names the case, as Zola's `PageChangesNeeded` does:
 
 - EVERYTHING: no trustworthy memory (first build, other settings or templates, no site):
-  every page is rendered; the workers fingerprint them as they go.
-- EDITED_IN_PLACE: only the text of some articles changed, and each still appears where it
-  did: only the pages that showed those articles are fingerprinted again.
-- RECHECK: anything else: every page is fingerprinted again.
+  every page is rendered, and the workers fingerprint each as they render it.
+- EDITED_IN_PLACE: only some articles' files changed, and each still appears where it did
+  (depends.PLACING): only the pages that read a field that changed are rendered.
+- RECHECK: anything else (an article or photo added, moved or removed …): every page is
+  fingerprinted again from what it read last time, and those that differ are rendered.
 
-In the last two, a page is rendered when its fingerprint differs from the remembered one or
-its file is missing from the published site.
+A page whose file is missing from the published site is always rendered.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import jinja2
 
 from . import cache, depends, index, pages
 
@@ -28,93 +31,133 @@ EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck
 class Changes:
     """What differs between this build's inputs and the last build's, as far as pages go."""
 
-    remembered: dict[str, str]            # output file -> fingerprint, from the last build ({}: none usable)
+    remembered: dict[str, str]            # output file -> its context's digest, from the last build ({}: none usable)
+    index: depends.Index                  # what each page read when it last rendered
+    values: dict[str, dict[int, str]]     # object key -> fields read -> their digest, at the last build
     same_pages: bool                      # the same page files, in the same order
     same_articles_shown: bool             # the same articles visible and scheduled
     same_files: bool                      # no article or photo file added, removed, or photo changed
-    edited: tuple[str, ...]               # article sources whose parse changed
+    edited: dict[str, int]                # key of each article whose parse changed -> the fields that did
     edited_in_place: bool                 # each edited article appears where it did, linked the same way
-    placed: dict[str, tuple[int, ...]] = field(default_factory=dict)   # last build's article id -> page indexes
-    text_only_templates: bool = True      # no template reads article text from the archive directly
+    edits_known: bool = True              # False: a build since the last good one kept newer parses
+    unchanged: frozenset[str] = frozenset()   # keys of articles parsed the same and shown before and now
     same_plan_inputs: bool = True         # the plan's other inputs (print editions, the day) are the same
 
     @property
     def case(self) -> str:
         if not self.remembered:
             return EVERYTHING
-        if (self.placed and self.same_pages and self.same_articles_shown and self.same_files
-                and self.edited_in_place and self.text_only_templates and self.same_plan_inputs):
+        if (self.edits_known and self.same_pages and self.same_articles_shown and self.same_files
+                and self.edited_in_place and self.same_plan_inputs):
             return EDITED_IN_PLACE
         return RECHECK
 
 
 def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archive, planned: list[pages.Page],
-            remembered: dict[str, str], uses: dict[str, tuple[str, ...]], plan_key: str = "") -> Changes:
+            remembered: dict[str, str], plan_key: str = "") -> Changes:
     """`before`: the last build's parsed articles and photos (cache entries by source);
     `state`: this build's, after reading; `plan_key`: a hash of the plan's other inputs."""
     old_articles, old_photos = before
-    edited = tuple(source for source, entry in state.articles.items()
-                   if entry.value is not getattr(old_articles.get(source), "value", None))
+    olds = {source: getattr(old_articles.get(source), "value", None) for source in state.articles}
+    edited = {source: entry.value for source, entry in state.articles.items() if entry.value is not olds[source]}
+    shown = set(state.visible) & archive.article_by_id.keys()
     return Changes(
         remembered=remembered,
+        index=depends.Index(state.readers, state.page_ids),
+        values=state.values,
         same_pages=list(remembered) == [page.file for page in planned],
         same_articles_shown=(state.visible == tuple(a.id for a in archive.articles)
                              and state.scheduled == archive.scheduled),
         same_files=(old_articles.keys() == state.articles.keys() and old_photos.keys() == state.photos.keys()
                     and all(state.photos.get(s) is e for s, e in old_photos.items())),
-        edited=edited,
-        edited_in_place=all(depends.same_place(getattr(old_articles.get(s), "value", None), state.articles[s].value)
-                            for s in edited),
-        placed=state.placed,
-        text_only_templates=depends.text_safe(uses),
+        edited={"a|" + source: depends.changed_bits(olds[source], new) for source, new in edited.items()},
+        edited_in_place=all(depends.same_place(olds[source], new) for source, new in edited.items()),
+        edits_known=not state.recheck,
+        unchanged=frozenset("a|" + source for source in shown if source not in edited),
         same_plan_inputs=state.plan_key == plan_key,
     )
 
 
 @dataclass
 class Decision:
-    """The pages to render (`todo`, indexes into the plan) and each page's fingerprint."""
+    """The pages to render (`todo`, indexes into the plan); each page's context digest; what
+    the pages read (`index`) and the values they read (`values`: kept for the next build)."""
 
     case: str
-    fingerprints: list[str]               # "" until the workers fingerprint a page they render (EVERYTHING)
-    placed: dict[str, tuple[int, ...]]    # article id -> indexes of the pages that show it
+    contexts: list[str]
     todo: list[int]
+    index: depends.Index
+    values: dict[str, dict[int, str]]
+    stale: set[str] = field(default_factory=set)            # keys whose values changed since `values`
 
-    def note(self, prints: depends.Fingerprints) -> Callable[[pages.Page], Any] | None:
-        """What the render workers work out beside each page, when the parent has not."""
-        if self.case != EVERYTHING:
-            return None
-        return lambda page: (prints.page(page), depends.articles_on(page))
+    def note(self, env: jinja2.Environment, values: depends.Values) -> Callable[[pages.Page], Any]:
+        """What the render workers work out beside each page: its context's digest, what it
+        read, and the values of what it read that this worker has not sent yet (the workers
+        compute them, in parallel, rather than the build process after them)."""
+        recorder = env.theme.recorder
+        sent: set[tuple[str, int]] = set()   # each forked worker has its own copy
 
-    def rendered(self, notes: list[tuple[str, tuple[str, ...]]]) -> None:
-        """The workers' notes, in the order of `todo` (every page, in the EVERYTHING case)."""
-        if self.case == EVERYTHING:
-            self.fingerprints = [fingerprint for fingerprint, _ in notes]
-            self.placed = depends.placements(ids for _, ids in notes)
+        def note(page: pages.Page) -> tuple[str, dict[str, int], dict[tuple[str, int], str]]:
+            deps = depends.collect(recorder.reads, page)
+            fresh = {read: values.digest(*read) for read in deps.items() if read not in sent}
+            sent.update(fresh)
+            return values.context(page), deps, fresh
+        return note
 
-    def remember(self, state: cache.State, planned: list[pages.Page], archive: index.Archive) -> None:
-        state.pages = dict(zip((page.file for page in planned), self.fingerprints, strict=True))
-        state.placed = self.placed
+    def notes(self, planned: list[pages.Page]) -> _Notes:
+        """Where the workers' notes go, in the order of `todo`, as they arrive."""
+        return _Notes(self, planned)
+
+    def remember(self, state: cache.State, planned: list[pages.Page], archive: index.Archive,
+                 values: depends.Values) -> None:
+        state.pages = dict(zip((page.file for page in planned), self.contexts, strict=True))
+        state.readers, state.page_ids = self.index.saved(), self.index.ids
+        for key in self.stale:
+            self.values[key] = {bits: values.digest(key, bits) for bits in self.values.get(key, {})}
+        state.values = self.values
         state.visible, state.scheduled = tuple(a.id for a in archive.articles), archive.scheduled
+        state.recheck = False
 
 
-def decide(changed: Changes, planned: list[pages.Page], prints: depends.Fingerprints,
+class _Notes:
+    def __init__(self, decision: Decision, planned: list[pages.Page]) -> None:
+        self.decision, self.planned, self.todo = decision, planned, iter(decision.todo)
+
+    def append(self, note: tuple[str, dict[str, int], dict[tuple[str, int], str]]) -> None:
+        i = next(self.todo)
+        context, deps, fresh = note
+        self.decision.contexts[i] = context
+        self.decision.index.add(self.planned[i].file, deps)
+        values = self.decision.values
+        for (key, bits), digest in fresh.items():
+            values.setdefault(key, {})[bits] = digest
+
+
+def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
            published: dict[str, str]) -> Decision:
     """The decision for `changed`; `published`: the files now in the output folder."""
-    known = changed.remembered
-    case = changed.case
+    known, case, index_ = changed.remembered, changed.case, changed.index
     if case == EVERYTHING:
-        return Decision(case, [""] * len(planned), {}, list(range(len(planned))))
+        return Decision(case, [""] * len(planned), list(range(len(planned))), depends.Index(), {})
     if case == EDITED_IN_PLACE:
-        # Fingerprinting 18,000 pages takes a third of a second; here only the pages that
-        # held the edited articles can differ from the last build's.
-        again = {i for source in changed.edited for i in changed.placed.get(source, ())}
-        fingerprints = [prints.page(page) if i in again or page.file not in known else known[page.file]
-                        for i, page in enumerate(planned)]
-        placed = changed.placed
-    else:
-        fingerprints = [prints.page(page) for page in planned]
-        placed = depends.article_pages(planned)
+        # Every page is where it was and shows what it showed, except what read an edited field.
+        dirty = {i for key, bits in changed.edited.items() if bits for i in index_.readers(key, bits)}
+        todo = [i for i, page in enumerate(planned) if index_.ids.get(page.file) in dirty or page.file not in published]
+        return Decision(case, [known[page.file] for page in planned], todo, index_, dict(changed.values),
+                        stale=set(changed.edited))
+    # Every value a page read, now; an article parsed the same and shown before and now is the same.
+    now: dict[str, dict[int, str]] = {}
+    dirty: set[int] = set()
+    for key, before in changed.values.items():
+        if key in changed.unchanged:
+            now[key] = before
+            continue
+        now[key] = {bits: values.digest(key, bits) for bits in before}
+        for bits, digest in before.items():
+            if now[key][bits] != digest:
+                dirty |= index_.readers(key, bits, exact=True)
+    contexts = [values.context(page) for page in planned]
     todo = [i for i, page in enumerate(planned)
-            if known.get(page.file) != fingerprints[i] or page.file not in published]
-    return Decision(case, fingerprints, placed, todo)
+            if contexts[i] != known.get(page.file) or page.file not in index_.ids
+            or index_.ids[page.file] in dirty or page.file not in published]
+    return Decision(case, contexts, todo, index_, now)

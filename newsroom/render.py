@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from . import cachedir, theme
+from . import cachedir, depends, theme
 from .config import Config
 from .index import Archive
 from .pages import Page
@@ -40,6 +40,31 @@ class _Context(jinja2.runtime.Context):
                 return __self.environment.undefined("value was undefined because a callable raised a"
                                                     " StopIteration exception")
         return super().call(__obj, *args, **kwargs)
+
+
+class _Recording(jinja2.Environment):
+    """Jinja's environment, recording each attribute a template reads of the archive's
+    objects (Jinja compiles `a.b` to getattr and `a['b']` to getitem), whatever the
+    variable holding the object is called: depends.py makes the page's dependencies of them."""
+
+    theme: theme.Theme
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) in depends.ENTITY_TYPES:
+            self.theme.recorder.attribute(obj, attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if type(obj) in depends.ENTITY_TYPES and isinstance(argument, str):
+            self.theme.recorder.attribute(obj, argument)
+        return super().getitem(obj, argument)
 
 
 _UNMARKED_TYPES = frozenset({jinja2.runtime.Macro, types.FunctionType, types.BuiltinFunctionType,
@@ -75,7 +100,7 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
 def environment(config: Config, archive: Archive) -> jinja2.Environment:
     """A Jinja environment for one build: the theme's templates, and the theme API
     (theme.Theme) bound to this archive as `env.theme`."""
-    env = jinja2.Environment(
+    env = _Recording(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -94,6 +119,7 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
 
 def render(env: jinja2.Environment, page: Page, serve: bool = False) -> bytes:
     env.theme.page = page.path
+    env.theme.recorder.reads = []
     html = env.get_template(page.template).render(page.context, page_path=page.path)
     if serve and page.template.endswith(".html"):
         html = html.replace("</body>", f"{RELOAD_SCRIPT}\n</body>", 1)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from . import images, links, seo, urls
+from . import depends, images, links, seo, urls
 from .config import Config
 from .index import Archive
 from .markup import ARTICLE_LINK
@@ -35,6 +35,7 @@ class Theme:
         self.config = config
         self.archive = archive
         self.page = ""        # the path of the page being rendered (render.render sets it)
+        self.recorder = depends.Recorder()   # what that page reads (render.render resets it)
         self.linker = urls.Linker({t.key: t.config.path for t in archive.taxonomies})
         self._fragments: dict[tuple, tuple[str, tuple]] = {}   # once(): HTML with marked links, the arguments
         self._marking = 0     # once() fragments being rendered now
@@ -43,7 +44,7 @@ class Theme:
     def globals(self) -> dict[str, Any]:
         archive, config = self.archive, self.config
         return {
-            "path_of": self.linker.path,
+            "path_of": self.path_of,
             # The site's path on its host (base_url's): server redirect rules are written from it.
             "root_path": urlsplit(config.base_url).path or "/",
             "share_image": self.share_image, "article_ld": self.article_ld, "photo_ld": self.photo_ld,
@@ -58,8 +59,8 @@ class Theme:
             "abs_url": self.abs_url,
             "body": self.body,
             "figures": self.figures,
-            "term_for": archive.term,
-            "photo_by_id": archive.photo_by_id.get,
+            "term_for": self.term_for,
+            "photo_by_id": self.photo_by_id,
             "srcset": self.srcset,
             "media": urls.media,
             "ext": images.EXTENSIONS,
@@ -74,8 +75,13 @@ class Theme:
     def current_path(self) -> str:
         return self.page
 
+    def path_of(self, target: Any) -> str:
+        if type(target) is not str:
+            self.recorder.url(target)
+        return self.linker.path(target)
+
     def url(self, target: Any, number: int = 1) -> str:
-        path = self.linker.path(target)
+        path = self.path_of(target)
         if number > 1:
             path = urls.paged(path, number)
         if self._marking:
@@ -91,19 +97,23 @@ class Theme:
         this environment). The links in it are made relative to each page that shows it."""
         key = (macro.name, *(a if isinstance(a, (str, int)) else id(a) for a in args))
         found = self._fragments.get(key)
+        reads = self.recorder.reads
         if found is None:
             self._marking += 1
-            links = self._marked
+            links, start = self._marked, len(reads)
             try:
                 text = str(macro(*args))
             finally:
                 self._marking -= 1
             if text.count(_MARK) != 2 * (self._marked - links):
                 return macro(*args)    # the mark is in the text itself (a control character): not kept
-            found = (text, args)
+            # What the fragment read, read again by every page that shows it.
+            found = (text, args, reads[start:])
             if self._fragments and len(self._fragments) >= FRAGMENTS:
                 del self._fragments[next(iter(self._fragments))]   # the oldest
             self._fragments[key] = found
+        else:
+            reads += found[2]
         if self._marking:
             return Markup(found[0])    # inside another fragment: its links are made relative with it
         page, file_urls = self.page, self.config.file_urls
@@ -113,11 +123,22 @@ class Theme:
         return Markup("".join(parts))
 
     def abs_url(self, target: Any) -> str:
-        return urls.absolute(self.config.base_url, self.linker.path(target))
+        return urls.absolute(self.config.base_url, self.path_of(target))
+
+    def term_for(self, key: str, name: str) -> Any:
+        """The term of taxonomy `key` named `name`, or None."""
+        self.recorder.lookup(f"l|term|{key}|{name}")
+        return self.archive.term(key, name)
+
+    def photo_by_id(self, photo_id: str) -> Photo | None:
+        self.recorder.lookup("l|photo|" + photo_id)
+        return self.archive.photo_by_id.get(photo_id)
 
     def body(self, article: Article) -> Markup:
         """The article's HTML, its links to other articles' files (and to site paths) made links to their pages."""
-        archive = self.archive
+        archive, recorder = self.archive, self.recorder
+        recorder.attribute(article, "body")
+        recorder.attribute(article, "source")
 
         def resolve(m: re.Match) -> str:
             written = html.unescape(m.group(1))
@@ -125,6 +146,7 @@ class Theme:
                 path = links.site_path(written)
             else:
                 source = links.article_source(article.source, written)
+                recorder.lookup("l|link|" + (source or ""))
                 target = archive.article_by_id.get(archive.article_by_source.get(source or "", ""))
                 if target is None:
                     return 'href="#"'
@@ -134,14 +156,22 @@ class Theme:
         return Markup(_ARTICLE_HREF.sub(resolve, article.body_html))
 
     def figures(self, article: Article) -> list[tuple[Any, Photo]]:
+        """(figure, photo) of each photo the article shows: the figure has this article's
+        caption and credit."""
+        self.recorder.lookup("l|figures|" + article.id)
         return [(f, self.archive.photo_by_id[f.photo]) for f in self.archive.figures.get(article.id, ())]
 
     def srcset(self, photo: Photo) -> images.Srcset:
+        self._reads_image(photo)
         return images.srcset(photo, self.config.images)
+
+    def _reads_image(self, photo: Photo) -> None:
+        for name in ("digest", "width", "height"):
+            self.recorder.attribute(photo, name)
 
     def share_image(self, photo: Photo) -> dict[str, Any]:
         """The rendition link previews use (a JPEG every crawler reads), absolute, with its size."""
-        s = images.srcset(photo, self.config.images)
+        s = self.srcset(photo)
         return {"url": urls.absolute(self.config.base_url, urls.media(s.key, s.fallback, "jpg")),
                 "width": s.fallback, "height": round(s.height * s.fallback / s.width) if s.width else 0}
 
@@ -150,21 +180,26 @@ class Theme:
 
     def article_ld(self, article: Article, printed: tuple = ()) -> Markup:
         """`printed`: the article's print placements (printing.Placement); the first is described."""
+        self.recorder.whole(article)   # seo.news_article reads it all
         authors = []
-        for name in article.names("reporter"):
-            term = self.archive.term("reporter", name.name)
+        byline, section = self.config.byline, self.config.section
+        for name in article.names(byline):
+            term = self.term_for(byline, name.name)
+            if term:
+                self.recorder.attribute(term, "role")
             authors.append(seo.person(name.name, name.role or (term.role if term else ""),
                                       self.abs_url(term) if term else ""))
         pictures = [self.share_image(p)["url"] for _, p in self.figures(article)]
         return seo.json_ld(seo.news_article(
             article, url=self.abs_url(article), images=[u for u in pictures if u], authors=authors,
-            publisher_data=self.publisher(), sections=[n.name for n in article.names("street")],
+            publisher_data=self.publisher(), sections=[n.name for n in article.names(section)],
             printed=seo.print_fields(printed[0].paper, printed[0].date, printed[0].issue, printed[0].page,
                                      printed[0].name) if printed else None))
 
     def photo_ld(self, photo: Photo) -> Markup:
+        self.recorder.whole(photo)   # seo.image_object reads it all
         credit = photo.credit
-        term = self.archive.term("reporter", credit.name) if credit and credit.name else None
+        term = self.term_for(self.config.credit_taxonomy, credit.name) if credit and credit.name else None
         shared = self.share_image(photo)
         return seo.json_ld(seo.image_object(
             photo, url=self.abs_url(photo), content_url=shared["url"], size=(shared["width"], shared["height"]),

@@ -1,4 +1,5 @@
-"""The rebuild decision (newsroom/rebuild.py) on its own: which case each kind of change is."""
+"""The rebuild decision (newsroom/rebuild.py) on its own: which case each kind of change is,
+and which pages an edit in place renders again."""
 
 from __future__ import annotations
 
@@ -6,15 +7,39 @@ import dataclasses
 
 import pytest
 
-from newsroom import rebuild
+from newsroom import depends, rebuild
+from newsroom.model import Article
+from newsroom.pages import Page
 
-CALM = rebuild.Changes(remembered={"index.html": "f"}, same_pages=True, same_articles_shown=True,
-                       same_files=True, edited=("content/a.md",), edited_in_place=True,
-                       placed={"content/a.md": (0,)})
+BODY = depends.FIELDS[Article].index("body")
+TITLE = depends.FIELDS[Article].index("title")
+# Three pages: the article's own (reads its body and title), a list (its title), a page that
+# reads nothing of it.
+READ = [{"a|x.md": 1 << BODY | 1 << TITLE}, {"a|x.md": 1 << TITLE, "a|y.md": 1 << TITLE}, {"archive": 1}]
+PLANNED = [Page("x/", "article.html", {}), Page("", "home.html", {}), Page("search/", "search.html", {})]
+REMEMBERED = {page.file: f"c{i}" for i, page in enumerate(PLANNED)}
 
 
-def test_text_edits_in_place_fingerprint_only_the_pages_that_showed_them() -> None:
+def _index() -> depends.Index:
+    index = depends.Index()
+    for page, deps in zip(PLANNED, READ, strict=True):
+        index.add(page.file, deps)
+    return depends.Index(index.saved(), index.ids)
+
+
+CALM = rebuild.Changes(remembered=REMEMBERED, index=_index(), values={}, same_pages=True,
+                       same_articles_shown=True, same_files=True, edited={"a|x.md": 1 << BODY},
+                       edited_in_place=True)
+
+
+def test_text_edits_in_place_render_only_the_pages_that_read_what_changed() -> None:
     assert CALM.case == rebuild.EDITED_IN_PLACE
+    published = dict.fromkeys(REMEMBERED, "")
+    assert rebuild.decide(CALM, PLANNED, None, published).todo == [0]          # the body: its page
+    retitled = dataclasses.replace(CALM, edited={"a|x.md": 1 << TITLE})
+    assert rebuild.decide(retitled, PLANNED, None, published).todo == [0, 1]   # the title: the list too
+    gone = {"x/index.html": "", "index.html": ""}                              # a page deleted by hand
+    assert rebuild.decide(CALM, PLANNED, None, gone).todo == [0, 2]
 
 
 def test_without_a_usable_memory_everything_is_rendered() -> None:
@@ -26,7 +51,20 @@ def test_without_a_usable_memory_everything_is_rendered() -> None:
     {"same_articles_shown": False},    # an article published, unpublished or scheduled
     {"same_files": False},             # a file added or removed, a photo changed
     {"edited_in_place": False},        # an edit that moves the article (date, street …)
-    {"placed": {}},                    # the last build wrote no pages (a check, a failed build)
+    {"edits_known": False},            # the last build wrote no pages (a check, a failed build)
 ], ids=lambda change: next(iter(change)))
-def test_any_other_change_fingerprints_every_page(change) -> None:
+def test_any_other_change_rechecks_every_page(change) -> None:
     assert dataclasses.replace(CALM, **change).case == rebuild.RECHECK
+
+
+def test_the_index_gives_back_who_read_what() -> None:
+    index = _index()
+    ids = [index.ids[page.file] for page in PLANNED]
+    assert index.readers("a|x.md", 1 << TITLE) == {ids[0], ids[1]}
+    assert index.readers("a|x.md", 1 << BODY) == {ids[0]}
+    assert index.readers("a|x.md", 1 << TITLE, exact=True) == {ids[1]}
+    assert set(index.masks()) == {("a|x.md", 1 << BODY | 1 << TITLE), ("a|x.md", 1 << TITLE), ("a|y.md", 1 << TITLE),
+                                  ("archive", 1)}
+    index.add("new/index.html", {"a|x.md": 1 << BODY})   # a page added: a new id, none moved
+    index.saved()
+    assert index.readers("a|x.md", 1 << BODY) == {ids[0], index.ids["new/index.html"]} and ids == [0, 1, 2]

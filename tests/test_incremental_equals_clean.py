@@ -1,0 +1,218 @@
+"""An incremental build can never go stale: after any sequence of edits to a small archive,
+the site an incremental build leaves is, byte for byte, the site a clean build makes.
+
+The edits are drawn at random (seeded: the same sequences every run): add, remove, retitle,
+re-date an article, correct its text, move it to other streets or reporters, add or remove
+one of its photos, change a caption, rename a registry entry, change a setting. Each runs
+with the default theme and with a theme that reads what the default one does not: counts,
+the archive through a variable, and macros imported with context.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from newsroom import builder, config
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+DATES = ["2022-02-20T09:00:00", "2022-02-20T09:00:00", "2022-02-21T10:00:00", "2022-03-01T08:00:00",
+         "2023-01-05T12:00:00"]
+STREETS = [("坂田街道", "bantian"), ("横岗街道", "henggang"), ("园山街道", "yuanshan")]
+REPORTERS = [("张鹏", "zhang-peng", "记者"), ("陈涛", "chen-tao", "通讯员"), ("王丰", "wang-feng", "")]
+COLOURS = ["#c04030", "#3050c0", "#30a050", "#d0b020"]
+
+PROBE_THEME = {
+    # The archive through a variable, counts, and a macro imported with the page's context.
+    "article.html": """{% extends "base.html" %}
+{% import "_probe.html" as probe with context %}
+{% block main %}{% set a = archive %}
+<h1>{{ article.title }}</h1><p>{{ a.articles|length }} stories, {{ a.photos|length }} photos</p>
+{% for n in article.names('street') %}{% set t = term_for('street', n.name) %}<p>{{ t.slug }}: {{ t.articles|length }} / {{ t.photos|length }}</p>{% endfor %}
+{{ probe.about() }}
+{% endblock %}
+""",
+    "_probe.html": """{% macro about() %}<aside>{{ title }}: {% for tax in archive.taxonomies %}{{ tax.config.title }} {{ tax.terms|length }} {% for t in tax.terms %}{{ t.name }}={{ t.articles|length }} {% endfor %}{% endfor %}
+{% set newest = archive.articles[0] %}{{ newest.title }} {{ newest.summary }}{% if older %} ← {{ older.summary }}{% endif %}</aside>{% endmacro %}
+""",
+    "term.html": """{% extends "base.html" %}
+{% block main %}<h1>{{ term.name }}</h1>{% for t in people %}<p>{{ t.name }} {{ t.articles|length }} {{ t.role }}</p>{% endfor %}
+{% for a in articles %}<p>{{ a.title }} {{ a.date.year }}</p>{% endfor %}{% endblock %}
+""",
+}
+
+
+def _jpeg(colour: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _start() -> dict:
+    articles = {f"s{i}": {"title": f"报道{i}", "date": DATES[i], "street": [STREETS[i % 3][0]],
+                          "reporter": [REPORTERS[i % 3][0]], "photos": [f"p{i}.jpg"] if i < 2 else [],
+                          "body": f"第{i}篇的正文。\n\n第二段。"} for i in range(4)}
+    return {"articles": articles, "captions": {f"p{i}.jpg": f"图{i}" for i in range(3)},
+            "streets": [[name, slug, []] for name, slug in STREETS], "reporters": [list(r) for r in REPORTERS],
+            "settings": {"title": "测试档案", "page_size": 2}, "next": 4}
+
+
+def _files(model: dict, theme: bool) -> dict[str, bytes]:
+    """The archive's files for the model."""
+    files: dict[str, bytes] = {}
+    site = {"title": model["settings"]["title"], "base_url": "https://example.org/", "search": False,
+            "page_size": model["settings"]["page_size"], "images": {"widths": [32], "formats": ["jpeg"]}}
+    files["site.yaml"] = yaml.safe_dump(site, allow_unicode=True).encode()
+    files["streets.yaml"] = yaml.safe_dump([{"name": n, "slug": s, "aliases": a} for n, s, a in model["streets"]],
+                                           allow_unicode=True).encode()
+    files["reporters.yaml"] = yaml.safe_dump([{"name": n, "slug": s, "role": r} for n, s, r in model["reporters"]],
+                                             allow_unicode=True).encode()
+    for slug, a in model["articles"].items():
+        front = {"title": a["title"], "date": a["date"], "street": a["street"], "reporter": a["reporter"],
+                 "photos": [p if isinstance(p, str) else dict(p) for p in a["photos"]]}
+        files[f"content/articles/{slug}.md"] = f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n{a['body']}\n".encode()
+    for name, caption in sorted(model["captions"].items()):
+        files[f"photos/{name}"] = _jpeg(COLOURS[int(name[1]) % len(COLOURS)])
+        if caption is not None:
+            files[f"photos/{name[:-4]}.yaml"] = yaml.safe_dump({"caption": caption, "credit": "张鹏"},
+                                                               allow_unicode=True).encode()
+    if theme:
+        files.update({f"templates/{name}": text.encode() for name, text in PROBE_THEME.items()})
+    return files
+
+
+def _write(root: Path, files: dict[str, bytes]) -> None:
+    """Write what changed; remove what is gone (as an editor's tools would)."""
+    for folder in ("content", "photos", "templates"):
+        for path in (root / folder).rglob("*") if (root / folder).exists() else ():
+            if path.is_file() and path.relative_to(root).as_posix() not in files:
+                path.unlink()
+    for name, data in files.items():
+        path = root / name
+        if not path.exists() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
+
+# The edits: each takes the model and a draw function and changes the model in place.
+
+def _article(model, draw):
+    return draw(st.sampled_from(sorted(model["articles"])))
+
+
+def add(model, draw):
+    slug = f"s{model['next']}"
+    model["next"] += 1
+    model["articles"][slug] = {"title": f"新报道{slug}", "date": draw(st.sampled_from(DATES)),
+                               "street": [draw(st.sampled_from(STREETS))[0]],
+                               "reporter": [draw(st.sampled_from(REPORTERS))[0]], "photos": [], "body": "新的正文。"}
+
+
+def remove(model, draw):
+    if len(model["articles"]) > 1:
+        del model["articles"][_article(model, draw)]
+
+
+def retitle(model, draw):
+    model["articles"][_article(model, draw)]["title"] = draw(st.sampled_from(["改过的标题", "又一个标题", "报道0"]))
+
+
+def redate(model, draw):
+    model["articles"][_article(model, draw)]["date"] = draw(st.sampled_from(DATES))
+
+
+def correct_text(model, draw):
+    a = model["articles"][_article(model, draw)]
+    a["body"] = draw(st.sampled_from(["更正后的正文。", a["body"] + "\n\n补充一段。", "另一段首句。\n\n第二段。"]))
+
+
+def move_street(model, draw):
+    names = [s[0] for s in model["streets"]]
+    model["articles"][_article(model, draw)]["street"] = draw(st.lists(st.sampled_from(names), max_size=2, unique=True))
+
+
+def move_reporter(model, draw):
+    names = [r[0] for r in model["reporters"]]
+    model["articles"][_article(model, draw)]["reporter"] = draw(st.lists(st.sampled_from(names), max_size=2,
+                                                                         unique=True))
+
+
+def add_photo(model, draw):
+    a = model["articles"][_article(model, draw)]
+    name = draw(st.sampled_from(sorted(model["captions"])))
+    if name not in [p if isinstance(p, str) else p["file"] for p in a["photos"]]:
+        a["photos"].append(name if draw(st.booleans()) else {"file": name, "caption": "本文的图注"})
+
+
+def remove_photo(model, draw):
+    a = model["articles"][_article(model, draw)]
+    if a["photos"]:
+        a["photos"].pop(draw(st.integers(0, len(a["photos"]) - 1)))
+
+
+def caption(model, draw):
+    name = draw(st.sampled_from(sorted(model["captions"])))
+    model["captions"][name] = draw(st.sampled_from(["新图注", "图0", None]))
+
+
+def rename_entry(model, draw):
+    """A registry entry gets another URL, or another name (the old one kept as an alias)."""
+    entries = model[draw(st.sampled_from(["streets", "reporters"]))]
+    entry = draw(st.sampled_from(entries))
+    if draw(st.booleans()) or entries is model["reporters"]:
+        entry[1] = draw(st.sampled_from(["renamed", "other-slug", entry[1] + "-x"]))
+    else:
+        entry[2] = [*entry[2], entry[0]]
+        entry[0] += "新"
+
+
+def setting(model, draw):
+    key = draw(st.sampled_from(["title", "page_size"]))
+    model["settings"][key] = draw(st.sampled_from(["另一个标题", "测试档案"] if key == "title" else [1, 2, 3]))
+
+
+EDITS = [add, remove, retitle, redate, correct_text, move_street, move_reporter, add_photo, remove_photo, caption,
+         rename_entry, setting]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _build(root: Path, output: Path, incremental: bool) -> builder.BuildResult:
+    cfg, problems = config.load(root, output)
+    result = builder.build(cfg, problems, builder.Options(jobs=1, incremental=incremental), now=NOW)
+    assert result.ok, [str(p) for p in result.problems]
+    return result
+
+
+@pytest.mark.parametrize("theme", [False, True], ids=["default-theme", "probe-theme"])
+@settings(max_examples=12, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.sampled_from(EDITS), min_size=1, max_size=5), data=st.data())
+def test_every_incremental_build_equals_a_clean_build(theme: bool, edits, data) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "archive"
+        model = _start()
+        root.mkdir()
+        _write(root, _files(model, theme))
+        _build(root, root / "site", incremental=True)
+        for edit in edits:
+            edit(model, data.draw)
+            _write(root, _files(model, theme))
+            _build(root, root / "site", incremental=True)
+            shutil.rmtree(root / "clean", ignore_errors=True)
+            _build(root, root / "clean", incremental=False)
+            got, want = _tree(root / "site"), _tree(root / "clean")
+            assert sorted(got) == sorted(want), edit.__name__
+            stale = [name for name in want if got[name] != want[name]]
+            assert not stale, f"after {edit.__name__}: stale {stale}"
