@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import builder, i18n
+from . import builder, i18n, output
 from . import config as config_mod
 from .i18n import tr
 from .problems import errors, report
@@ -128,6 +128,9 @@ def entry() -> None:
     gc.disable()
     try:
         code = main()
+    except output.InterruptedAfterWriting:
+        print("interrupted: the new site was already in place", file=sys.stderr)
+        code = 130
     except KeyboardInterrupt:
         # Nothing is published until the very end, and that last step is not interrupted
         # (output.py); the workers ignore Ctrl-C and end with the pool.

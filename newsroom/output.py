@@ -264,8 +264,17 @@ def _whole() -> Iterator[None]:
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
+        if signal.SIGINT in signal.sigpending():
+            # Ctrl-C came while the change was applied: it is in place now, so say that, not
+            # "the site was not changed".
+            signal.sigwait({signal.SIGINT})
+            raise InterruptedAfterWriting
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+class InterruptedAfterWriting(KeyboardInterrupt):
+    """Ctrl-C during the last step of a build: the new site was already in place."""
 
 
 def copy(source: Path, target: Path) -> None:
