@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_sample, static_server
-from test_browser import AXE, CHROMIUM, LAUNCH_ARGS, LOAD_IMAGES
+from test_browser import AXE, CHROMIUM, LOAD_IMAGES, chromium
 
 from newsroom.cli import main
 
 if not CHROMIUM.exists() or not AXE.exists():
     pytest.skip("needs Debian's Chromium and axe-core (npm ci)", allow_module_level=True)
 
-from playwright import sync_api as playwright_api  # noqa: E402 - in the test extra
 
 VIEWPORTS = ({"width": 375, "height": 800}, {"width": 768, "height": 1024}, {"width": 1280, "height": 800})
 
@@ -42,12 +41,8 @@ def site_url(www: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def site_pages(site: Path, per_kind: int = 10) -> dict[str, list[str]]:

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_sample, static_server
-from test_browser import CHROMIUM, LAUNCH_ARGS, LOAD_IMAGES
+from test_browser import CHROMIUM, LOAD_IMAGES, chromium
 
 from newsroom.cli import main
 
 if not CHROMIUM.exists():
     pytest.skip("needs Debian's Chromium at /usr/bin/chromium", allow_module_level=True)
 
-from playwright import sync_api as playwright_api  # noqa: E402 - in the test extra
 
 PAGES = {"home": "", "article": "2022/02/21/party-volunteers/", "street": "streets/bantian/",
          "photo": "photos/2022-02-night-testing/"}
@@ -83,12 +82,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def test_a_chinese_font_is_installed() -> None:

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from archive_gen import REPORTERS, STREETS, make_archive
 from conftest import copy_sample, static_server
-from playwright import sync_api as playwright_api
 from searching import archive_tags, expected, registry_names, search, searchable_pages
-from test_browser import CHROMIUM, LAUNCH_ARGS
+from test_browser import chromium
 
 from newsroom import search as search_index
 from newsroom.cli import main
@@ -29,12 +28,8 @@ WORDS = ["核酸", "核酸检测", "张鹏", "志愿者"]
 def browser() -> Iterator[object]:
     if search_index.executable() is None:
         pytest.fail("pagefind is not installed: pip install -e '.[test]' installs pagefind[extended]")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def year_of(path: str) -> str:
