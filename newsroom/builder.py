@@ -29,6 +29,7 @@ from . import (
     front,
     images,
     index,
+    interrupts,
     moved,
     output,
     pages,
@@ -45,6 +46,7 @@ from .config import Config
 from .confine import problems as confined
 from .editions import read_editions
 from .i18n import ENGLISH, ntr, tr
+from .interrupts import InterruptedAfterWriting
 from .links import site_problems
 from .lock import LockError, hold_archive
 from .model import Article, Photo
@@ -144,14 +146,20 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
     try:
         run = Run(config, options, now or datetime.now(config.tz), BuildResult(problems=list(config_problems)))
         started = time.perf_counter()
+        published = None
         try:
-            with _turn(config, options):
+            with _turn(config, options) as published:
                 for name, stage in STAGES:
                     moment = time.perf_counter()
                     go_on = stage(run)
                     run.result.timings[name] = time.perf_counter() - moment
                     if not go_on:
                         break
+        except KeyboardInterrupt as exc:
+            changed = published is not None and published != _published(config)
+            if changed and not isinstance(exc, InterruptedAfterWriting):
+                raise InterruptedAfterWriting from None   # the new site is in place: say so
+            raise
         except LockError as exc:
             run.result.ok = False
             run.result.problems.append(error(".cache", 0, str(exc)))
@@ -167,18 +175,24 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
 
 
 @contextmanager
-def _turn(config: Config, options: Options) -> Iterator[None]:
+def _turn(config: Config, options: Options) -> Iterator[str | None]:
     """One build of an archive at a time, for the whole run: builds share its cache (and
     usually its output). Then what a build that died left beside the output is undone,
     before anything is decided. Not for an output the check stage refuses: nothing may be
-    written there."""
+    written there. Yields which publication the output holds then (see _published)."""
     if options.write and output.check_output(config.output, config.root):
-        yield
+        yield None
         return
     with hold_archive(config.cache_dir):
         if options.write:
             output.tidy(config.output)
-        yield
+        yield _published(config)
+
+
+def _published(config: Config) -> str | None:
+    """Which publication the output folder holds: compared before and after a Ctrl-C, it says
+    whether this build changed the site (no other build can meanwhile: it holds the lock)."""
+    return output.identity(config.output)
 
 
 def check(run: Run) -> bool:
@@ -329,7 +343,8 @@ def record(run: Run) -> bool:
     """Keep moved.yaml: every address each article has been published at (not from a
     preview, which shows drafts and publishes nothing)."""
     if run.living.changed and not run.options.serve:
-        moved.save(run.config.root, run.living.record)
+        with interrupts.held():   # the site is in place: its record is not cut short
+            moved.save(run.config.root, run.living.record)
     return True
 
 
@@ -337,6 +352,12 @@ def save(run: Run) -> bool:
     """Remember this build for the next one: parsed files, pages, and the inputs' signature."""
     if run.store is None:
         return True
+    with interrupts.held():   # the site is in place: what the next build starts from, whole
+        _remember(run)
+    return True
+
+
+def _remember(run: Run) -> None:
     result = run.result
     run.decision.remember(run.state, run.planned, run.archive, run.values)
     run.state.plan_key = run.plan_key
@@ -351,7 +372,6 @@ def save(run: Run) -> bool:
     run.store.save_head({"signature": cache.site_signature(run.inputs, run.config), "summary": summary,
                          "moved": cache.stat_key(run.config.root / moved.RECORD),
                          "valid_until": _valid_until(run.articles, run.config, run.now)})
-    return True
 
 
 def _pages_key(run: Run) -> str:

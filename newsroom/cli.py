@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import builder, i18n, output
+from . import builder, i18n, interrupts
 from . import config as config_mod
 from .i18n import tr
 from .problems import errors, report
@@ -128,12 +128,13 @@ def entry() -> None:
     gc.disable()
     try:
         code = main()
-    except output.InterruptedAfterWriting:
+    except interrupts.InterruptedAfterWriting:
         print("interrupted: the new site was already in place", file=sys.stderr)
         code = 130
     except KeyboardInterrupt:
         # Nothing is published until the very end, and that last step is not interrupted
-        # (output.py); the workers ignore Ctrl-C and end with the pool.
+        # (output.py); once it is done, the build says so (builder.build). The workers
+        # ignore Ctrl-C and end with the pool.
         print("interrupted: the site was not changed", file=sys.stderr)
         code = 130
     # A big archive is millions of small objects; freeing them one by one at exit takes
