@@ -25,14 +25,16 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import cachedir, searchwords
+import cbor2
+
+from . import cachedir, searchfiles, searchwords
 from .config import Config
 from .problems import Problem, warning
 from .searchwords import page_for_index
 
 BUNDLE = "pagefind/"
 MARKER = b"data-pagefind-body"
-PAGEFIND_VERSION_TAG = "2"   # bump to invalidate cached bundles
+PAGEFIND_VERSION_TAG = "3"   # bump to invalidate cached bundles
 
 
 def executable() -> Path | None:
@@ -195,6 +197,11 @@ def _bundle(binary: Path, pages: Path, cache: Path, digest: str,
             shutil.rmtree(fresh, ignore_errors=True)
             detail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
             return [], warning("site.yaml", 0, "search index not built: pagefind failed: {reason}", reason=detail[0])
+        try:
+            searchfiles.canonical(fresh)   # the same pages, the same bytes
+        except (OSError, EOFError, ValueError, LookupError, TypeError, cbor2.CBORError) as exc:
+            shutil.rmtree(fresh, ignore_errors=True)
+            return [], warning("site.yaml", 0, "search index not built: {reason}", reason=exc)
         shutil.rmtree(done, ignore_errors=True)
         stamp.unlink(missing_ok=True)
         os.replace(fresh, done)
