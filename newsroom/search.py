@@ -95,7 +95,7 @@ class Indexer:
         self.after = 0.0     # seconds the index adds after the last page (Pagefind's wait)
         # A page filed under a street or reporter is found by its registry aliases too.
         self.aliases = {entry.name: entry.aliases for reg in config.registries.values() for entry in reg.entries}
-        self.expected = expected if self.cold and config.search else Counter()
+        self.expected = (expected or Counter()) if self.cold and config.search else Counter()
         self.seen: Counter[str] = Counter()
         self.early: dict[str, tuple[dict[str, str], Future]] = {}   # year -> (its pages, its bundle)
         self.binary = executable() if config.search else None
