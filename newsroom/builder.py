@@ -8,6 +8,7 @@ describes the records and why the stages are in this order.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
@@ -34,6 +35,7 @@ from . import (
     output,
     pages,
     parallel,
+    plancache,
     publish,
     rebuild,
     redirects,
@@ -77,6 +79,7 @@ class BuildResult:
     next_scheduled: str = ""      # when the first of those is due (site timezone), or ""
     notes: list[str] = field(default_factory=list)        # "moved: /old/ -> /new/" lines
     redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
+    plan_kept: bool = False       # the archive and page plan were the last build's (plancache.py)
 
     def summary(self, lang: str = ENGLISH) -> str:
         return tr(lang, "{articles} articles, {photos} photos, {pages} pages, {renditions} renditions ({new} new), "
@@ -134,6 +137,8 @@ class Run:
     printed: Editions = NO_EDITIONS                   # the printed paper (printing.py)
     plan_key: str = ""                                # what else the plan was made from: editions, the day
     living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
+    kept: bool = False                                # the archive and plan are the last build's (plancache)
+    plan_problems: list[Problem] = field(default_factory=list)   # what the index and plan stages found
 
 
 def build(config: Config, config_problems: list[Problem], options: Options = Options(),
@@ -233,7 +238,28 @@ def read(run: Run) -> bool:
     return True
 
 
+def reuse(run: Run) -> bool:
+    """An edit that leaves every article where it was, under the same title: the last
+    build's archive and page plan are this build's (plancache.py), with this build's parses."""
+    if (run.store is None or not run.options.write or run.state.recheck or run.scanned is None
+            or not plancache.placed_as_before(run.before, (run.state.articles, run.state.photos))):
+        return True
+    kept = plancache.load(run.store.folder, run.state.plan_token, _plan_inputs(run), run.now.timestamp(),
+                          run.articles, run.photos)
+    if kept is not None:
+        for name, value in kept.made.items():
+            setattr(run, name, value)
+        for name, value in kept.result.items():
+            setattr(run.result, name, value)
+        run.result.problems += run.plan_problems
+        run.kept = run.result.plan_kept = True
+    return True
+
+
 def index_(run: Run) -> bool:
+    if run.kept:
+        return True
+    start = len(run.result.problems)
     run.archive, found = index.build(run.articles, run.photos, run.config, run.now,
                                      _remembered(slugify, run.state.slugs))
     run.result.problems += found
@@ -243,10 +269,14 @@ def index_(run: Run) -> bool:
     files, found = read_editions(run.config.root, run.config.content_dir)
     run.printed, more = build_editions(run.archive, run.articles, files, run.config.paper)
     run.result.problems += found + more
+    run.plan_problems = run.result.problems[start:]
     return True
 
 
 def plan(run: Run) -> bool:
+    if run.kept:
+        return True
+    start = len(run.result.problems)
     picks, found = front.load(run.config.root)
     front_page, more = front.choose(run.archive, picks)
     run.result.problems += found + more
@@ -261,6 +291,7 @@ def plan(run: Run) -> bool:
     waiting = {article_url(a): a.source for a in run.articles}
     run.result.problems += site_problems(run.archive.articles, waiting, (page.path for page in run.planned))
     run.result.pages = len(run.planned)
+    run.plan_problems += run.result.problems[start:]
     if not run.options.write:   # a check: report, keep the parsed files, write nothing
         # Nothing is written, but the templates are tried: check must fail where build would.
         env = render.environment(run.config, run.archive)
@@ -317,7 +348,8 @@ def render_and_write(run: Run) -> bool:
     config, decision, result = run.config, run.decision, run.result
     folder = (cache.state_folder(config) / "search-pages" if run.store is not None
               else config.cache_dir / "search" / f"pages-{os.getpid()}")
-    indexer = search.Indexer(config, folder, run.state.search if decision.case != rebuild.EVERYTHING else {})
+    indexer = search.Indexer(config, folder, run.state.search if decision.case != rebuild.EVERYTHING else {},
+                             search.expected([run.planned[i] for i in decision.todo]) if run.options.reindex else None)
     notes = decision.notes(run.planned)
     try:
         written = publish.write(run.planned, decision.todo, run.env, run.media, config, run.published, indexer,
@@ -330,9 +362,13 @@ def render_and_write(run: Run) -> bool:
         result.problems.append(exc.problem)
         return False
     finally:
+        indexer.close()
         if run.store is None:
             shutil.rmtree(indexer.folder, ignore_errors=True)
-    result.timings["search index"] = indexer.seconds   # a part of render+write, after the pages
+    # Parts of render+write: the searchable copies, made as pages render (years are indexed
+    # as soon as their pages are all in), and what the index adds after the last page.
+    result.timings["search copies"] = indexer.copying
+    result.timings["search index"] = indexer.after
     run.state.search = indexer.known
     result.written, result.removed = len(written.written), len(written.removed)
     result.ok = True
@@ -361,6 +397,7 @@ def _remember(run: Run) -> None:
     result = run.result
     run.decision.remember(run.state, run.planned, run.archive, run.values)
     run.state.plan_key = run.plan_key
+    run.state.plan_token = _keep_plan(run)
     run.state.pages_settings = _pages_key(run)
     run.store.save(run.state)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
@@ -374,6 +411,30 @@ def _remember(run: Run) -> None:
                          "valid_until": _valid_until(run.articles, run.config, run.now)})
 
 
+# What the index and plan stages leave in the Run and in its result, for plancache.
+_PLANNED = ("archive", "printed", "planned", "living", "plan_key", "plan_problems")
+_COUNTED = ("articles", "photos", "drafts", "scheduled", "next_scheduled", "notes", "redirects", "pages")
+
+
+def _keep_plan(run: Run) -> str:
+    """Save this build's archive and plan for the next (the token it is saved under)."""
+    if run.kept:
+        return run.state.plan_token
+    made = {name: getattr(run, name) for name in _PLANNED}
+    if run.living.changed and not run.options.serve:   # the record stage has just saved moved.yaml
+        made["living"] = dataclasses.replace(run.living, changed=False)
+    kept = plancache.Kept(_plan_inputs(run), _valid_until(run.articles, run.config, run.now), made,
+                          {name: getattr(run.result, name) for name in _COUNTED})
+    return plancache.save(run.store.folder, kept, run.articles, run.photos)
+
+
+def _plan_inputs(run: Run) -> str:
+    root = run.config.root
+    return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", run.scanned,
+                         run.state.articles, run.config.content_dir,
+                         (root / "editions.yaml", root / "front.yaml", root / moved.RECORD))
+
+
 def _pages_key(run: Run) -> str:
     """The settings the pages were made with, and the publication they went into: pages
     remembered are only what is published if no other build (one killed after publishing,
@@ -382,7 +443,7 @@ def _pages_key(run: Run) -> str:
 
 
 STAGES: tuple[tuple[str, Callable[[Run], bool]], ...] = (
-    ("check", check), ("read", read), ("index", index_), ("plan", plan), ("images", images_),
+    ("check", check), ("read", read), ("reuse", reuse), ("index", index_), ("plan", plan), ("images", images_),
     ("depends", decide), ("render+write", render_and_write), ("record", record), ("save", save))
 
 
