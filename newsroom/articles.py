@@ -58,7 +58,10 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
 
     title = _text(data.get("title"))
     if not title:
-        err("missing 'title'" if "title" not in data else "'title' must be text", "title")
+        if "title" not in data:
+            err("missing 'title'", "title")
+        else:
+            err("'title' must be text", "title")
     date = _date(data, "date", config, err, required=True)
     updated = _date(data, "updated", config, err, required=False)
 

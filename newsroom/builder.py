@@ -79,6 +79,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
             run.result.problems.append(error(str(exc.filename or config.cache_dir), 0,
                                              "cannot write here: {reason}", reason=exc.strerror or exc))
         run.result.seconds = time.perf_counter() - started
+        run.result.records = {name: value for name, value in vars(run).items() if name != "result"}
         return run.result
     finally:
         if enabled:
