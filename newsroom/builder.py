@@ -62,23 +62,19 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
     # every page the workers share with us.
     enabled = gc.isenabled()
     gc.disable()
+    published = None
     try:
         run = Run(config, options, now or datetime.now(config.tz), BuildResult(problems=list(config_problems)))
         started = time.perf_counter()
-        published = None
         try:
             with _turn(config, options) as published:
                 for name, stage in STAGES:
                     moment = time.perf_counter()
                     go_on = stage(run)
                     run.result.timings[name] = time.perf_counter() - moment
+                    interrupts.check()   # a Ctrl-C Python dropped during the stage
                     if not go_on:
                         break
-        except KeyboardInterrupt as exc:
-            changed = published is not None and published != _published(config)
-            if changed and not isinstance(exc, InterruptedAfterWriting):
-                raise InterruptedAfterWriting from None   # the new site is in place: say so
-            raise
         except LockError as exc:
             run.result.ok = False
             run.result.problems.append(error(".cache", 0, str(exc)))
@@ -89,6 +85,11 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
         run.result.seconds = time.perf_counter() - started
         run.result.records = {name: value for name, value in vars(run).items() if name != "result"}
         return run.result
+    except KeyboardInterrupt as exc:
+        changed = published is not None and published != _published(config)
+        if changed and not isinstance(exc, InterruptedAfterWriting):
+            raise InterruptedAfterWriting from None   # the new site is in place: say so
+        raise
     finally:
         if enabled:
             gc.enable()

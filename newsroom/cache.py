@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cachedir, interrupts
+from . import cachedir
 from .config import Config
 from .output import MARKER
 
@@ -46,14 +46,11 @@ LIBRARIES = ("jinja2", "markdown", "nh3", "pypinyin", "pyyaml")
 
 def library_versions() -> str:
     found = []
-    # Ctrl-C held back: looking for the libraries, importlib tries sys.path's (missing)
-    # pythonXY.zip as a ZipFile, whose __del__ would swallow it with a traceback.
-    with interrupts.held():
-        for name in LIBRARIES:
-            try:
-                found.append(f"{name}={importlib.metadata.version(name)}")
-            except importlib.metadata.PackageNotFoundError:
-                found.append(f"{name}=?")
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=?")
     return ",".join(found)
 
 

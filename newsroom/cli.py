@@ -137,7 +137,8 @@ def entry() -> None:
     gc.disable()
     kept: list = []
     try:
-        code = main(None, kept)
+        with interrupts.noticed():
+            code = main(None, kept)
     except interrupts.InterruptedAfterWriting:
         print("interrupted: the new site was already in place", file=sys.stderr)
         code = 130
@@ -165,9 +166,20 @@ def load_config(args: argparse.Namespace, **overrides):
 def run_build(args: argparse.Namespace, write: bool, keep: list | None = None) -> int:
     cfg, problems = load_config(args)
     options = builder.Options(strict=args.strict, jobs=args.jobs, write=write, executor=args.executor)
-    result = builder.build(cfg, problems, options)
-    if keep is not None:
-        keep.append(result)
+    result = None
+    try:
+        result = builder.build(cfg, problems, options)
+        if keep is not None:
+            keep.append(result)
+        return tell(args, cfg, result, write)
+    except KeyboardInterrupt:
+        if result is not None and write and result.ok and (result.written or result.removed):
+            raise interrupts.InterruptedAfterWriting from None   # Ctrl-C during the report: the site is new
+        raise
+
+
+def tell(args: argparse.Namespace, cfg, result: builder.BuildResult, write: bool) -> int:
+    """What the build did, and its exit status."""
     for note in result.notes:   # an article's address changed: recorded in moved.yaml (build) or not yet (check)
         print(note)
     lang = i18n.choose(args.lang, cfg.language)
