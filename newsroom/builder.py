@@ -44,14 +44,14 @@ from . import (
 from .config import Config
 from .confine import problems as confined
 from .editions import read_editions
-from .i18n import ENGLISH, ntr, tr
+from .i18n import ENGLISH, Explained, ntr, tr
 from .links import site_problems
 from .lock import LockError, hold_archive
 from .model import Article, Photo
 from .printing import NONE as NO_EDITIONS
 from .printing import Editions
 from .printing import build as build_editions
-from .problems import Problem, error, errors
+from .problems import Problem, error, errors, failed
 from .slugs import slugify
 from .urls import article as article_url
 
@@ -73,7 +73,7 @@ class BuildResult:
     drafts: int = 0               # drafts left out of this build
     scheduled: int = 0            # articles dated in the future, left out until then
     next_scheduled: str = ""      # when the first of those is due (site timezone), or ""
-    notes: list[str] = field(default_factory=list)        # "moved: /old/ -> /new/" lines
+    notes: list[Explained] = field(default_factory=list)  # "moved: /old/ -> /new/" lines
     redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
 
     def summary(self, lang: str = ENGLISH) -> str:
@@ -103,6 +103,7 @@ class Options:
     incremental: bool = True      # remember parsed files and pages in ROOT/.cache/build
     executor: str | None = None   # a Dask scheduler (tcp://host:8786) for the image stage
     reindex: bool = True          # False: leave the search index as published (serve's rebuilds)
+    lang: str = ENGLISH           # what the build says while it runs (waiting for another build)
 
 
 @dataclass
@@ -154,7 +155,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
                         break
         except LockError as exc:
             run.result.ok = False
-            run.result.problems.append(error(".cache", 0, str(exc)))
+            run.result.problems.append(failed(".cache", 0, exc))
         except OSError as exc:   # a full disk or a read-only folder, met while writing the cache
             run.result.ok = False
             run.result.problems.append(error(str(exc.filename or config.cache_dir), 0,
@@ -175,7 +176,7 @@ def _turn(config: Config, options: Options) -> Iterator[None]:
     if options.write and output.check_output(config.output, config.root):
         yield
         return
-    with hold_archive(config.cache_dir):
+    with hold_archive(config.cache_dir, options.lang):
         if options.write:
             output.tidy(config.output)
         yield
@@ -188,7 +189,7 @@ def check(run: Run) -> bool:
     if options.write:
         refused = output.check_output(config.output, config.root)
         if refused:  # before anything (even the image cache) is written
-            result.problems.append(error(str(config.output), 0, refused))
+            result.problems.append(failed(str(config.output), 0, refused))
             return False
     run.store = cache.Store(cache.state_folder(config)) if options.incremental else None
     run.settings = cache.settings_hash(config)
@@ -268,7 +269,7 @@ def images_(run: Run) -> bool:
         try:
             executor, close = cluster.connect(options.executor)
         except cluster.ClusterError as exc:
-            result.problems.append(error("--executor", 0, str(exc)))
+            result.problems.append(failed("--executor", 0, exc))
             return False
     try:
         made = renditions.run(jobs, config.cache_dir / "media", options.jobs, executor=executor,
@@ -310,7 +311,7 @@ def render_and_write(run: Run) -> bool:
                                 result.problems, run.options.jobs, run.options.serve,
                                 (decision.note(run.env, run.values), notes), run.options.reindex)
     except output.OutputError as exc:
-        result.problems.append(error(str(config.output), 0, str(exc)))
+        result.problems.append(failed(str(config.output), 0, exc))
         return False
     except parallel.RenderFailed as exc:
         result.problems.append(exc.problem)

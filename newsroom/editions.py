@@ -220,6 +220,6 @@ def _whole(value: Any) -> bool:
 def _day(value: Any, err) -> date | None:
     try:
         return dates.parse(value, None).date() if not isinstance(value, date) else value   # type: ignore[arg-type]
-    except ValueError as exc:
-        err(str(exc))
+    except dates.DateError as exc:
+        err(exc.template, value=exc.value)
         return None
