@@ -8,6 +8,7 @@ describes the records and why the stages are in this order.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
@@ -15,11 +16,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
-
-import jinja2
 
 from . import (
     cache,
@@ -33,6 +30,7 @@ from . import (
     output,
     pages,
     parallel,
+    plancache,
     publish,
     rebuild,
     redirects,
@@ -44,98 +42,18 @@ from . import (
 from .config import Config
 from .confine import problems as confined
 from .editions import read_editions
-from .i18n import ENGLISH, Explained, ntr, tr
 from .links import site_problems
 from .lock import LockError, hold_archive
-from .model import Article, Photo
-from .printing import NONE as NO_EDITIONS
-from .printing import Editions
 from .printing import build as build_editions
 from .problems import Problem, error, errors, failed
+from .records import BuildResult, Options, Run
 from .slugs import slugify
 from .urls import article as article_url
 
-
-@dataclass
-class BuildResult:
-    problems: list[Problem] = field(default_factory=list)
-    ok: bool = False
-    articles: int = 0
-    photos: int = 0
-    pages: int = 0
-    renditions_made: int = 0      # rendition files (one per photo, width and format) made now
-    renditions_reused: int = 0
-    rendered: int = 0             # pages rendered now (the others were unchanged)
-    written: int = 0
-    removed: int = 0
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    drafts: int = 0               # drafts left out of this build
-    scheduled: int = 0            # articles dated in the future, left out until then
-    next_scheduled: str = ""      # when the first of those is due (site timezone), or ""
-    notes: list[Explained] = field(default_factory=list)  # "moved: /old/ -> /new/" lines
-    redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
-
-    def summary(self, lang: str = ENGLISH) -> str:
-        return tr(lang, "{articles} articles, {photos} photos, {pages} pages, {renditions} renditions ({new} new), "
-                  "{written} files written in {seconds} s", articles=self.articles, photos=self.photos,
-                  pages=self.pages, renditions=self.renditions_made + self.renditions_reused,
-                  new=self.renditions_made, written=self.written, seconds=f"{self.seconds:.2f}") + self.left_out(lang)
-
-    def left_out(self, lang: str = ENGLISH) -> str:
-        """'; left out: 1 draft, 2 scheduled (the next due 2026-12-01 08:00: build again then)', or ''."""
-        if not self.drafts and not self.scheduled:
-            return ""
-        parts = [ntr(lang, "{n} draft", "{n} drafts", self.drafts)] if self.drafts else []
-        if self.scheduled:
-            parts.append(tr(lang, "{n} scheduled (the next due {when}: build again then)",
-                            n=self.scheduled, when=self.next_scheduled))
-        return tr(lang, "; left out: {parts}", parts=tr(lang, ", ").join(parts))
+_DEFAULTS = Options()   # frozen: one instance serves every call
 
 
-@dataclass(frozen=True)
-class Options:
-    strict: bool = False
-    jobs: int = 0                 # 0: one worker per core
-    write: bool = True            # False: check only
-    serve: bool = False
-    progress: Callable[[int, int], None] | None = None
-    incremental: bool = True      # remember parsed files and pages in ROOT/.cache/build
-    executor: str | None = None   # a Dask scheduler (tcp://host:8786) for the image stage
-    reindex: bool = True          # False: leave the search index as published (serve's rebuilds)
-    lang: str = ENGLISH           # what the build says while it runs (waiting for another build)
-
-
-@dataclass
-class Run:
-    """One build's records, filled in stage by stage."""
-
-    config: Config
-    options: Options
-    now: datetime
-    result: BuildResult
-    store: cache.Store | None = None                  # None: not incremental
-    state: cache.State = field(default_factory=cache.State)
-    settings: str = ""                                # cache.settings_hash
-    inputs: str = ""                                  # every input file's size and mtime
-    scanned: dict[str, tuple[int, int]] | None = None
-    before: tuple[dict, dict] = ({}, {})              # the last build's parsed articles and photos
-    articles: list[Article] = field(default_factory=list)
-    photos: list[Photo] = field(default_factory=list)
-    archive: index.Archive | None = None
-    planned: list[pages.Page] = field(default_factory=list)
-    media: dict[str, Path] = field(default_factory=dict)   # rendition file name -> cached file
-    env: jinja2.Environment | None = None
-    page_settings: str = ""                           # settings and templates the pages are made with
-    published: dict[str, str] = field(default_factory=dict)   # the output folder's manifest
-    values: depends.Values | None = None
-    decision: rebuild.Decision | None = None
-    printed: Editions = NO_EDITIONS                   # the printed paper (printing.py)
-    plan_key: str = ""                                # what else the plan was made from: editions, the day
-    living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
-
-
-def build(config: Config, config_problems: list[Problem], options: Options = Options(),
+def build(config: Config, config_problems: list[Problem], options: Options = _DEFAULTS,
           now: datetime | None = None) -> BuildResult:
     # A build makes millions of long-lived, acyclic objects: the cyclic collector would walk
     # them all again and again (a third of an incremental build) and, after a fork, touch
@@ -161,6 +79,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
             run.result.problems.append(error(str(exc.filename or config.cache_dir), 0,
                                              "cannot write here: {reason}", reason=exc.strerror or exc))
         run.result.seconds = time.perf_counter() - started
+        run.result.records = {name: value for name, value in vars(run).items() if name != "result"}
         return run.result
     finally:
         if enabled:
@@ -220,7 +139,28 @@ def read(run: Run) -> bool:
     return True
 
 
+def reuse(run: Run) -> bool:
+    """An edit that leaves every article where it was, under the same title: the last
+    build's archive and page plan are this build's (plancache.py), with this build's parses."""
+    if (run.store is None or not run.options.write or run.state.recheck or run.scanned is None
+            or not plancache.placed_as_before(run.before, (run.state.articles, run.state.photos))):
+        return True
+    kept = plancache.load(run.store.folder, run.state.plan_token, _plan_inputs(run), run.now.timestamp(),
+                          run.articles, run.photos)
+    if kept is not None:
+        for name, value in kept.made.items():
+            setattr(run, name, value)
+        for name, value in kept.result.items():
+            setattr(run.result, name, value)
+        run.result.problems += run.plan_problems
+        run.kept = run.result.plan_kept = True
+    return True
+
+
 def index_(run: Run) -> bool:
+    if run.kept:
+        return True
+    start = len(run.result.problems)
     run.archive, found = index.build(run.articles, run.photos, run.config, run.now,
                                      _remembered(slugify, run.state.slugs))
     run.result.problems += found
@@ -230,10 +170,14 @@ def index_(run: Run) -> bool:
     files, found = read_editions(run.config.root, run.config.content_dir)
     run.printed, more = build_editions(run.archive, run.articles, files, run.config.paper)
     run.result.problems += found + more
+    run.plan_problems = run.result.problems[start:]
     return True
 
 
 def plan(run: Run) -> bool:
+    if run.kept:
+        return True
+    start = len(run.result.problems)
     picks, found = front.load(run.config.root)
     front_page, more = front.choose(run.archive, picks)
     run.result.problems += found + more
@@ -248,6 +192,7 @@ def plan(run: Run) -> bool:
     waiting = {article_url(a): a.source for a in run.articles}
     run.result.problems += site_problems(run.archive.articles, waiting, (page.path for page in run.planned))
     run.result.pages = len(run.planned)
+    run.plan_problems += run.result.problems[start:]
     if not run.options.write:   # a check: report, keep the parsed files, write nothing
         # Nothing is written, but the templates are tried: check must fail where build would.
         env = render.environment(run.config, run.archive)
@@ -304,7 +249,8 @@ def render_and_write(run: Run) -> bool:
     config, decision, result = run.config, run.decision, run.result
     folder = (cache.state_folder(config) / "search-pages" if run.store is not None
               else config.cache_dir / "search" / f"pages-{os.getpid()}")
-    indexer = search.Indexer(config, folder, run.state.search if decision.case != rebuild.EVERYTHING else {})
+    indexer = search.Indexer(config, folder, run.state.search if decision.case != rebuild.EVERYTHING else {},
+                             search.expected([run.planned[i] for i in decision.todo]) if run.options.reindex else None)
     notes = decision.notes(run.planned)
     try:
         written = publish.write(run.planned, decision.todo, run.env, run.media, config, run.published, indexer,
@@ -317,9 +263,13 @@ def render_and_write(run: Run) -> bool:
         result.problems.append(exc.problem)
         return False
     finally:
+        indexer.close()
         if run.store is None:
             shutil.rmtree(indexer.folder, ignore_errors=True)
-    result.timings["search index"] = indexer.seconds   # a part of render+write, after the pages
+    # Parts of render+write: the searchable copies, made as pages render (years are indexed
+    # as soon as their pages are all in), and what the index adds after the last page.
+    result.timings["search copies"] = indexer.copying
+    result.timings["search index"] = indexer.after
     run.state.search = indexer.known
     result.written, result.removed = len(written.written), len(written.removed)
     result.ok = True
@@ -341,6 +291,7 @@ def save(run: Run) -> bool:
     result = run.result
     run.decision.remember(run.state, run.planned, run.archive, run.values)
     run.state.plan_key = run.plan_key
+    run.state.plan_token = _keep_plan(run)
     run.state.pages_settings = _pages_key(run)
     run.store.save(run.state)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
@@ -355,6 +306,30 @@ def save(run: Run) -> bool:
     return True
 
 
+# What the index and plan stages leave in the Run and in its result, for plancache.
+_PLANNED = ("archive", "printed", "planned", "living", "plan_key", "plan_problems")
+_COUNTED = ("articles", "photos", "drafts", "scheduled", "next_scheduled", "notes", "redirects", "pages")
+
+
+def _keep_plan(run: Run) -> str:
+    """Save this build's archive and plan for the next (the token it is saved under)."""
+    if run.kept:
+        return run.state.plan_token
+    made = {name: getattr(run, name) for name in _PLANNED}
+    if run.living.changed and not run.options.serve:   # the record stage has just saved moved.yaml
+        made["living"] = dataclasses.replace(run.living, changed=False)
+    kept = plancache.Kept(_plan_inputs(run), _valid_until(run.articles, run.config, run.now), made,
+                          {name: getattr(run.result, name) for name in _COUNTED})
+    return plancache.save(run.store.folder, kept, run.articles, run.photos)
+
+
+def _plan_inputs(run: Run) -> str:
+    root = run.config.root
+    return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", run.scanned,
+                         run.state.articles, run.config.content_dir,
+                         (root / "editions.yaml", root / "front.yaml", root / moved.RECORD))
+
+
 def _pages_key(run: Run) -> str:
     """The settings the pages were made with, and the publication they went into: pages
     remembered are only what is published if no other build (one killed after publishing,
@@ -363,7 +338,7 @@ def _pages_key(run: Run) -> str:
 
 
 STAGES: tuple[tuple[str, Callable[[Run], bool]], ...] = (
-    ("check", check), ("read", read), ("index", index_), ("plan", plan), ("images", images_),
+    ("check", check), ("read", read), ("reuse", reuse), ("index", index_), ("plan", plan), ("images", images_),
     ("depends", decide), ("render+write", render_and_write), ("record", record), ("save", save))
 
 
