@@ -163,9 +163,11 @@ def pending(record: Record, updated: Record) -> list[Explained]:
     changed = sorted(s for s in record.keys() | updated.keys() if shown(record.get(s)) != shown(updated.get(s)))
     if not changed:
         return []
-    files = ", ".join(changed[:3]) + (", …" if len(changed) > 3 else "")
-    return [Explained("moved.yaml would change ({n} stories: {files}): `python build.py` writes it; commit it "
-                      "with the content", n=len(changed), files=files)]
+    files: Explained | str = ", ".join(changed[:3])
+    if len(changed) > 3:
+        files = Explained("{files}, … ({n} in all)", files=files, n=len(changed))
+    return [Explained("moved.yaml would change ({files}): `python build.py` writes it; commit it with the content",
+                      files=files)]
 
 
 def _found_again(entry: Entry, candidates: list[tuple[Article, str]]) -> tuple[Article, str] | None:
