@@ -23,6 +23,7 @@ import jinja2
 
 from . import (
     cache,
+    cachedir,
     cluster,
     content,
     depends,
@@ -206,6 +207,8 @@ def check(run: Run) -> bool:
             return False
     state = run.store.load() if run.store is not None else cache.State()
     run.state = state if state.settings == run.settings else cache.State(settings=run.settings)
+    if run.store is not None and run.store.damaged:
+        result.problems.append(cachedir.damaged(run.store.damaged, config.root))
     return True
 
 
@@ -288,6 +291,7 @@ def images_(run: Run) -> bool:
 def decide(run: Run) -> bool:
     """What to render again (rebuild.py), from what each page read when it last rendered."""
     config, state = run.config, run.state
+    run.result.problems += render.check_compiled(config)
     run.env = render.environment(config, run.archive)
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(render.template_dirs(config))}"
     run.published = output.manifest(config.output) if run.store is not None else {}
@@ -345,7 +349,7 @@ def save(run: Run) -> bool:
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
                                                      "drafts", "scheduled", "next_scheduled")}
     summary["renditions_reused"] += result.renditions_made
-    summary["problems"] = list(result.problems)
+    summary["problems"] = [p for p in result.problems if not p.repaired]   # said once, when repaired
     # moved.yaml as this build left it (it may just have written it): an editor's change to it
     # is seen, the build's own is not taken for one.
     run.store.save_head({"signature": cache.site_signature(run.inputs, run.config), "summary": summary,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .problems import Problem, repaired
+
 
 class CacheError(Exception):
     """The cache folder cannot be used; the message is one line naming it."""
@@ -37,3 +39,10 @@ def folder(path: Path) -> Path:
             part.unlink()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def damaged(path: Path, root: Path) -> Problem:
+    """The one line saying that a cache file held other bytes than were written: it is not
+    used, and what it held is made again (never fatal, never published)."""
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return repaired(shown, "damaged in the cache: not used, and made again by this build")

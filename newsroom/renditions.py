@@ -1,8 +1,9 @@
 """The image stage: every rendition from the cache, or made now on an Executor.
 
-Renditions live in ROOT/.cache/media under their content-addressed names and are linked
-into site/ by output.write, so a rebuild decodes only photos whose bytes or rendition
-settings changed, and a rendition no longer used simply is not linked into the new site.
+Renditions live in ROOT/.cache/media under their content-addressed names and are copied
+into site/ by output.write once sums.py has checked them, so a rebuild decodes only photos
+whose bytes or rendition settings changed, and a rendition no longer used simply is not
+copied into the new site.
 Jobs run in-process (--jobs 1), on a local process pool (the default: one worker per
 core) or on any concurrent.futures Executor given (a cluster's, say).
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from . import cachedir, images, parallel, progress, sums
 from .lifeline import pool as worker_pool
 from .model import Article
-from .problems import ERROR, Problem, error, warning
+from .problems import ERROR, Problem, error, repaired
 
 Progress = Callable[[int, int], None]
 
@@ -98,8 +99,8 @@ def _drop_damaged(jobs: list[images.RenditionJob], cache: Path, present: set[str
         (cache / name).unlink(missing_ok=True)
         present.discard(name)
         recorded.pop(name, None)
-        found.append(warning(owner[name].photo, 0, "its rendition {name} in the cache was damaged: made again",
-                             name=name))
+        found.append(repaired(owner[name].photo, "its rendition {name} in the cache was damaged: made again",
+                              name=name))
     return found
 
 

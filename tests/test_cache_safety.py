@@ -61,29 +61,75 @@ def test_a_damaged_rendition_is_made_again_with_a_warning_never_published(built:
         img.load()
 
 
-def test_a_truncated_compiled_template_is_compiled_again(built: Path, capsys) -> None:
-    compiled = list((built / ".cache" / "jinja").iterdir())
+def damage(file: Path, how: str) -> None:
+    size = file.stat().st_size
+    with file.open("r+b") as f:
+        if how == "truncate":
+            f.truncate(size // 3)
+        else:
+            f.seek(size // 2)
+            f.write(os.urandom(size - size // 2))
+
+
+def edit_one(root: Path) -> None:
+    (root / "content/articles/2021/01/story-0000.md").write_text(
+        "---\ntitle: 改\ndate: 2021-01-01\nreporter: []\n---\n改。\n", encoding="utf-8")
+
+
+def warnings_about(err: str, folder: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith(f".cache/{folder}/")]
+
+
+@pytest.mark.parametrize("how", ["truncate", "random bytes"])
+def test_a_damaged_compiled_template_is_one_warning_then_compiled_again(built: Path, tmp_path: Path, capsys,
+                                                                        how: str) -> None:
+    compiled = sorted((built / ".cache" / "jinja").iterdir())
     assert compiled
-    for file in compiled:
-        with file.open("r+b") as f:
-            f.truncate(30)
-    (built / "content/articles/2021/01/story-0000.md").write_text(
-        "---\ntitle: 改\ndate: 2021-01-01\n---\n改。\n", encoding="utf-8")
-    assert build(built, capsys)[0] == 0
-
-
-def test_an_altered_parse_cache_is_not_used(built: Path, tmp_path: Path, capsys) -> None:
-    shards = sorted((built / ".cache" / "build").rglob("parsed-*.pickle"), key=lambda p: -p.stat().st_size)
-    data = bytearray(shards[0].read_bytes())
-    at = data.find("第0号报道".encode())
-    if at < 0:
-        at = len(data) // 2
-    data[at:at + 3] = "篡".encode()
-    shards[0].write_bytes(bytes(data))
-    os.utime(built / "site.yaml")   # something changed: the build reads its cache
-    assert build(built, capsys)[0] == 0
+    victim = compiled[len(compiled) // 2]
+    damage(victim, how)
+    edit_one(built)
+    status, err = build(built, capsys, "--strict")   # a repaired cache fails no build, even --strict
+    assert status == 0, err
+    assert warnings_about(err, "jinja") == [f".cache/jinja/{victim.name}: warning: damaged in the cache: "
+                                            "not used, and made again by this build"]
     assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
     assert tree(built / "site") == tree(tmp_path / "clean")
+    assert warnings_about(build(built, capsys)[1], "jinja") == []   # made again: said once
+
+
+@pytest.mark.parametrize("how", ["truncate", "random bytes", "one character"])
+def test_a_damaged_parse_cache_is_one_warning_and_never_published(built: Path, tmp_path: Path, capsys,
+                                                                  how: str) -> None:
+    shards = sorted((built / ".cache" / "build").rglob("parsed-*.pickle"), key=lambda p: -p.stat().st_size)
+    victim = shards[0]
+    if how == "one character":   # a story's text altered in its parsed copy
+        data = bytearray(victim.read_bytes())
+        at = data.find("第0号报道".encode())
+        at = at if at >= 0 else len(data) // 2
+        data[at:at + 3] = "篡".encode()
+        victim.write_bytes(bytes(data))
+    else:
+        damage(victim, how)
+    os.utime(built / "site.yaml")   # something changed: the build reads its cache
+    status, err = build(built, capsys, "--strict")
+    assert status == 0, err
+    assert warnings_about(err, "build") == [f"{victim.relative_to(built).as_posix()}: warning: damaged in the "
+                                            "cache: not used, and made again by this build"]
+    assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
+    assert tree(built / "site") == tree(tmp_path / "clean")
+    os.utime(built / "site.yaml")
+    assert warnings_about(build(built, capsys)[1], "build") == []
+
+
+def test_a_damaged_rendition_fails_no_strict_build_and_is_said_once(built: Path, capsys) -> None:
+    victim = sorted(p for p in (built / ".cache" / "media").iterdir() if p.suffix == ".jpg")[0]
+    damage(victim, "random bytes")
+    edit_one(built)
+    status, err = build(built, capsys, "--strict")
+    assert status == 0, err
+    assert f"its rendition {victim.name} in the cache was damaged: made again" in err
+    edit_one(built)
+    assert "damaged" not in build(built, capsys)[1]   # a build with nothing to do repeats nothing
 
 
 @pytest.mark.parametrize("folder", ["build", "media", "jinja", "search"])
