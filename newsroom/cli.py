@@ -12,9 +12,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import builder, i18n, output
+from . import argwords, builder, i18n, output
 from . import config as config_mod
-from .i18n import tr
+from .i18n import N_, tr
 from .problems import errors, report
 
 COMMANDS = ("build", "check", "serve", "new", "publish")
@@ -29,19 +29,19 @@ OPTIONS = {
     "publish": {"root", "output", "strict", "jobs", "quiet", "lang"},
 }
 DESCRIPTIONS = {
-    "build": "Build the archive (content/, photos/) into a static site (ROOT/site), all at once or "
-             "not at all: with any error the existing site is left as it was.",
-    "check": "Report every problem in the archive, as path:line: severity: message, and write nothing.",
-    "serve": "Preview the site on http://127.0.0.1:PORT/ with drafts and scheduled articles: "
-             "rebuilt on every save, and the open pages reloaded.",
-    "new": "Start an article: write content/articles/YYYY/MM/<slug>.md, dated now, with its "
-           "front matter filled in and draft: true, and print its path.",
-    "publish": "Send the last good build to a folder, an SSH host or an S3-compatible store: only "
-               "what changed, media first, deletions last.",
+    "build": N_("Build the archive (content/, photos/) into a static site (ROOT/site), all at once or "
+                "not at all: with any error the existing site is left as it was."),
+    "check": N_("Report every problem in the archive, as path:line: severity: message, and write nothing."),
+    "serve": N_("Preview the site on http://127.0.0.1:PORT/ with drafts and scheduled articles: "
+                "rebuilt on every save, and the open pages reloaded."),
+    "new": N_("Start an article: write content/articles/YYYY/MM/<slug>.md, dated now, with its "
+              "front matter filled in and draft: true, and print its path."),
+    "publish": N_("Send the last good build to a folder, an SSH host or an S3-compatible store: only "
+                  "what changed, media first, deletions last."),
 }
 
 
-def _shared(suppress: bool, only: set[str] | None = None) -> argparse.ArgumentParser:
+def _shared(lang: str, suppress: bool, only: set[str] | None = None) -> argparse.ArgumentParser:
     """The options every command takes (`only`: those named). Sub-commands use SUPPRESS defaults
     so that an option given before the command (`--root X check`) is not reset by the sub-parser's."""
     p = argparse.ArgumentParser(add_help=False)
@@ -53,60 +53,67 @@ def _shared(suppress: bool, only: set[str] | None = None) -> argparse.ArgumentPa
             kw["default"] = argparse.SUPPRESS
         p.add_argument(*names, **kw)
 
-    add("--root", type=Path, default=Path.cwd(), help="the archive folder (default: here)")
-    add("--output", type=Path, help="where to write the site (default: ROOT/site; serve: ROOT/.preview)")
-    add("--drafts", action="store_true", default=False, help="include articles marked draft: true")
-    add("--future", action="store_true", default=False, help="include articles dated in the future")
-    add("--strict", action="store_true", default=False, help="treat warnings as errors")
-    add("-j", "--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    add("--root", type=Path, default=Path.cwd(), help=tr(lang, "the archive folder (default: here)"))
+    add("--output", type=Path, help=tr(lang, "where to write the site (default: ROOT/site; serve: ROOT/.preview)"))
+    add("--drafts", action="store_true", default=False, help=tr(lang, "include articles marked draft: true"))
+    add("--future", action="store_true", default=False, help=tr(lang, "include articles dated in the future"))
+    add("--strict", action="store_true", default=False, help=tr(lang, "treat warnings as errors"))
+    add("-j", "--jobs", type=int, default=0, help=tr(lang, "worker processes (default: one per core)"))
     add("--executor", metavar="tcp://HOST:8786", default=None,
-        help="make image renditions on a Dask cluster (needs newsroom[cluster])")
-    add("--file-urls", action="store_true", default=False, help="links end in index.html, to browse from disk")
-    add("-q", "--quiet", action="store_true", default=False, help="print only problems")
-    add("-v", "--verbose", action="store_true", default=False, help="print per-stage timings")
+        help=tr(lang, "make image renditions on a Dask cluster (needs newsroom[cluster])"))
+    add("--file-urls", action="store_true", default=False,
+        help=tr(lang, "links end in index.html, to browse from disk"))
+    add("-q", "--quiet", action="store_true", default=False, help=tr(lang, "print only problems"))
+    add("-v", "--verbose", action="store_true", default=False, help=tr(lang, "print per-stage timings"))
     add("--lang", choices=("zh", "en"), default=None,
-        help="language of messages (default: site.yaml's language; $NEWSROOM_LANG)")
+        help=tr(lang, "language of messages (default: site.yaml's language; $NEWSROOM_LANG)"))
     return p
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(lang: str = i18n.ENGLISH) -> argparse.ArgumentParser:
+    """The command line, its help in `lang` (argparse's own words too: argwords.speaking)."""
     p = argparse.ArgumentParser(
         prog="python build.py",
-        description="Build a news and photo archive into a static site.",
-        epilog="Commands: build (default), check, serve, new, publish. "
-               "Run `python build.py COMMAND --help` for a command's options.",
-        parents=[_shared(False)],
+        description=tr(lang, "Build a news and photo archive into a static site."),
+        epilog=tr(lang, "Commands: build (default), check, serve, new, publish. "
+                  "Run `python build.py COMMAND --help` for a command's options."),
+        parents=[_shared(lang, False)],
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help: str) -> argparse.ArgumentParser:  # noqa: A002 - argparse's name
-        return sub.add_parser(name, parents=[_shared(True, OPTIONS.get(name))], help=help,
-                              description=DESCRIPTIONS.get(name))
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[_shared(lang, True, OPTIONS.get(name))], help=summary,
+                              description=tr(lang, DESCRIPTIONS[name]))
 
-    command("build", help="build the site (the default)")
-    command("check", help="report every problem, write nothing")
-    serve = command("serve", help="build, serve on 127.0.0.1 and rebuild on every change (drafts shown)")
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free)")
-    new = command("new", help="start a new article file")
-    new.add_argument("title", help="the headline")
-    new.add_argument("--reporter", action="append", default=[], help="a reporter's name (repeatable)")
-    new.add_argument("--street", action="append", default=[], help="a street's name (repeatable)")
-    new.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
-    new.add_argument("--slug", help="the URL name (default: the title's pinyin, shortened)")
-    publish = command("publish", help="send the last good build to a host: only what changed, deletions last")
-    publish.add_argument("target", nargs="?", help="a folder, ssh://user@host/path or s3://bucket/prefix "
-                         "(default: publish.target in site.yaml)")
-    publish.add_argument("--dry-run", action="store_true", help="print what would be sent and deleted, change nothing")
+    command("build", tr(lang, "build the site (the default)"))
+    command("check", tr(lang, "report every problem, write nothing"))
+    serve = command("serve", tr(lang, "build, serve on 127.0.0.1 and rebuild on every change (drafts shown)"))
+    serve.add_argument("--port", type=int, default=8000,
+                       help=tr(lang, "port on 127.0.0.1 (default: 8000; 0: any free)"))
+    new = command("new", tr(lang, "start a new article file"))
+    new.add_argument("title", help=tr(lang, "the headline"))
+    new.add_argument("--reporter", action="append", default=[], help=tr(lang, "a reporter's name (repeatable)"))
+    new.add_argument("--street", action="append", default=[], help=tr(lang, "a street's name (repeatable)"))
+    new.add_argument("--tag", action="append", default=[], help=tr(lang, "a tag (repeatable)"))
+    new.add_argument("--slug", help=tr(lang, "the URL name (default: the title's pinyin, shortened)"))
+    publish = command("publish", tr(lang, "send the last good build to a host: only what changed, deletions last"))
+    publish.add_argument("target", nargs="?", help=tr(lang, "a folder, ssh://user@host/path or s3://bucket/prefix "
+                                                      "(default: publish.target in site.yaml)"))
+    publish.add_argument("--dry-run", action="store_true",
+                         help=tr(lang, "print what would be sent and deleted, change nothing"))
     publish.add_argument("--max-deletes", type=int, metavar="N",
-                         help="stop if more files would be deleted (default: publish.max_deletes, or 256)")
+                         help=tr(lang, "stop if more files would be deleted (default: publish.max_deletes, or 256)"))
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    lang = argwords.language(argv)
+    with argwords.speaking(lang):
+        args = parser(lang).parse_args(argv)
     command = args.command or "build"
     if not args.root.is_dir():
-        print(tr(i18n.choose(args.lang, ""), "error: archive folder {root} does not exist", root=args.root),
+        print(tr(lang, "error: archive folder {root} does not exist", root=args.root),
               file=sys.stderr)
         return 1
     if command == "build":

@@ -349,3 +349,11 @@ def _taxonomies(data: Any, doc: yamlfile.YamlDoc,
             feeds=bool(item.get("feeds", True)),
         ))
     return tuple(result), problems
+
+
+def site_language(root: Path) -> str:
+    """site.yaml's `language` (its default when the file is missing or unreadable), read alone:
+    the command line needs it to speak before it has parsed its options."""
+    _doc, data, _problems = _site_file(root / "site.yaml")
+    language = data.get("language", Config.language)
+    return language if isinstance(language, str) else Config.language

@@ -1,0 +1,60 @@
+"""The command line speaks the archive's language: --help, argparse's own words, its mistakes."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from archive_gen import make_archive
+
+from newsroom import i18n
+from newsroom.cli import main
+
+
+@pytest.fixture
+def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv(i18n.ENV, raising=False)     # the language comes from site.yaml or --lang
+    return make_archive(tmp_path / "archive", 1, photos=False)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    captured = capsys.readouterr()
+    return exit_.value.code, captured.out, captured.err
+
+
+def test_help_of_a_chinese_archive_is_chinese(archive: Path, capsys) -> None:
+    code, out, _ = run(capsys, "--root", str(archive), "new", "--help")
+    assert code == 0
+    assert out.startswith("用法：python build.py new")
+    assert "新建一篇文章" in out and "选项" in out and "显示这份帮助并退出" in out and "记者姓名" in out
+    assert "usage:" not in out and "show this help" not in out and "a reporter's name" not in out
+    code, out, _ = run(capsys, f"--root={archive}", "--help")
+    assert "把新闻和图片档案构建成静态网站" in out and "命令：" in out
+
+
+def test_help_in_english_with_lang_en_or_an_english_archive(archive: Path, capsys) -> None:
+    code, out, _ = run(capsys, "--root", str(archive), "new", "--help", "--lang", "en")
+    assert code == 0 and out.startswith("usage: python build.py new") and "Start an article" in out
+    site = archive / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("language: zh-CN", "language: en"), encoding="utf-8")
+    _, out, _ = run(capsys, "--root", str(archive), "check", "--help")
+    assert out.startswith("usage:") and "Report every problem" in out and "options:" in out
+    _, out, _ = run(capsys, "--root", str(archive), "check", "--help", "--lang", "zh")
+    assert out.startswith("用法：") and "列出档案里的每一个问题" in out
+
+
+def test_argparse_errors_are_in_the_archive_language(archive: Path, capsys) -> None:
+    code, _, err = run(capsys, "--root", str(archive), "new")
+    assert code == 2 and "python build.py new：错误：缺少必需的参数：title" in err and "error" not in err
+    _, _, err = run(capsys, "--root", str(archive), "serve", "--port", "x")
+    assert "参数 --port：无效的 int 值：'x'" in err
+    _, _, err = run(capsys, "--root", str(archive), "--lang", "en", "new")
+    assert "error: the following arguments are required: title" in err
+
+
+def test_argparse_has_its_own_words_back_after_a_chinese_help(archive: Path, capsys) -> None:
+    run(capsys, "--root", str(archive), "--help")
+    assert argparse.ArgumentParser(prog="x").format_usage().startswith("usage: x")
