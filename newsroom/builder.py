@@ -104,6 +104,8 @@ class Options:
     incremental: bool = True      # remember parsed files and pages in ROOT/.cache/build
     executor: str | None = None   # a Dask scheduler (tcp://host:8786) for the image stage
     reindex: bool = True          # False: leave the search index as published (serve's rebuilds)
+    wait: float | None = None     # seconds to wait for another build of the archive (None: no limit)
+    lang: str = ENGLISH           # of the lines said while waiting
 
 
 @dataclass
@@ -176,7 +178,7 @@ def _turn(config: Config, options: Options) -> Iterator[None]:
     if options.write and output.check_output(config.output, config.root):
         yield
         return
-    with hold_archive(config.cache_dir):
+    with hold_archive(config.cache_dir, options.wait, options.lang):
         if options.write:
             output.tidy(config.output)
         yield

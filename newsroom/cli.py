@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import argwords, builder, i18n, output
+from . import argwords, builder, i18n, lock, output
 from . import config as config_mod
 from .i18n import N_, tr
 from .problems import errors, report
@@ -22,11 +22,11 @@ COMMANDS = ("build", "check", "serve", "new", "publish")
 
 # The shared options each command shows in its --help (all are accepted before the command).
 OPTIONS = {
-    "check": {"root", "drafts", "future", "strict", "jobs", "quiet", "verbose", "lang"},
-    "serve": {"root", "output", "strict", "jobs", "quiet", "verbose", "lang"},
+    "check": {"root", "drafts", "future", "strict", "jobs", "quiet", "verbose", "lang", "wait"},
+    "serve": {"root", "output", "strict", "jobs", "quiet", "verbose", "lang", "wait"},
     "new": {"root", "quiet", "lang"},
     # What publishes the site as built: no options that change what a build makes.
-    "publish": {"root", "output", "strict", "jobs", "quiet", "lang"},
+    "publish": {"root", "output", "strict", "jobs", "quiet", "lang", "wait"},
 }
 DESCRIPTIONS = {
     "build": N_("Build the archive (content/, photos/) into a static site (ROOT/site), all at once or "
@@ -67,6 +67,9 @@ def _shared(lang: str, suppress: bool, only: set[str] | None = None) -> argparse
     add("-v", "--verbose", action="store_true", default=False, help=tr(lang, "print per-stage timings"))
     add("--lang", choices=("zh", "en"), default=None,
         help=tr(lang, "language of messages (default: site.yaml's language; $NEWSROOM_LANG)"))
+    add("--wait", type=float, metavar="SECONDS", default=None,
+        help=tr(lang, "how long to wait while another build of the archive runs, saying so every 30 s "
+                "(default: an hour; serve: no limit)"))
     return p
 
 
@@ -160,11 +163,12 @@ def load_config(args: argparse.Namespace, **overrides):
 
 def run_build(args: argparse.Namespace, write: bool) -> int:
     cfg, problems = load_config(args)
-    options = builder.Options(strict=args.strict, jobs=args.jobs, write=write, executor=args.executor)
+    lang = i18n.choose(args.lang, cfg.language)
+    options = builder.Options(strict=args.strict, jobs=args.jobs, write=write, executor=args.executor,
+                              wait=_wait(args), lang=lang)
     result = builder.build(cfg, problems, options)
     for note in result.notes:   # an article's address changed: recorded in moved.yaml (build) or not yet (check)
         print(note)
-    lang = i18n.choose(args.lang, cfg.language)
     text = report(result.problems, lang)
     if text:
         print(text, file=sys.stderr)
@@ -184,6 +188,11 @@ def run_build(args: argparse.Namespace, write: bool) -> int:
     if args.verbose:
         print(timings(result))
     return 0
+
+
+def _wait(args: argparse.Namespace) -> float:
+    """--wait, else an hour: a build never waits for another one without end."""
+    return lock.WAIT if args.wait is None else max(args.wait, 0.0)
 
 
 def timings(result: builder.BuildResult) -> str:
@@ -216,7 +225,9 @@ def run_publish(args: argparse.Namespace) -> int:
     # What is published is site/ as the last good build left it; sources with errors
     # (which that build may predate) are refused, so a mistake is never shipped unnoticed.
     cfg, problems = load_config(args, drafts=False, future=False, file_urls=False)
-    result = builder.build(cfg, problems, builder.Options(strict=args.strict, jobs=args.jobs, write=False))
+    lang = i18n.choose(args.lang, cfg.language)
+    result = builder.build(cfg, problems, builder.Options(strict=args.strict, jobs=args.jobs, write=False,
+                                                          wait=_wait(args), lang=lang))
     if not result.ok:
         print(report(result.problems, i18n.choose(args.lang, cfg.language)), file=sys.stderr)
         print("publish refused: the archive has errors (fix them, build, then publish); nothing was sent",
@@ -253,6 +264,8 @@ def run_serve(args: argparse.Namespace) -> int:
         cfg, problems = config_mod.load(root, output)   # again on every rebuild: site.yaml may change
         return cfg.with_options(drafts=True, future=True, file_urls=False), problems
 
-    options = builder.Options(strict=args.strict, jobs=args.jobs, write=True, serve=True)
+    # Its builds wait for another build as long as it takes (saying so): serve runs on anyway.
+    options = builder.Options(strict=args.strict, jobs=args.jobs, write=True, serve=True, wait=args.wait,
+                              lang=i18n.choose(args.lang, config_mod.site_language(root)))
     return serve.run(load, options, port=args.port, quiet=args.quiet, verbose=args.verbose,
                      lang=args.lang)
