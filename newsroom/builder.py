@@ -355,6 +355,7 @@ def save(run: Run) -> bool:
     # moved.yaml as this build left it (it may just have written it): an editor's change to it
     # is seen, the build's own is not taken for one.
     run.store.save_head({"signature": cache.site_signature(run.inputs, run.config), "summary": summary,
+                         "output": str(run.config.output),   # for `python build.py cache --prune`
                          "moved": cache.stat_key(run.config.root / moved.RECORD),
                          "valid_until": _valid_until(run.articles, run.config, run.now)})
     return True

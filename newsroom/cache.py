@@ -64,8 +64,11 @@ def settings_hash(config: Config) -> str:
 
 def state_folder(config: Config) -> Path:
     """What a build remembers, per output folder (pages there are compared with it)."""
-    key = hashlib.sha256(os.fsencode(config.output.resolve())).hexdigest()[:16]
-    return config.cache_dir / "build" / key
+    return config.cache_dir / "build" / state_key(config.output)
+
+
+def state_key(output: Path) -> str:
+    return hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:16]
 
 
 def templates_hash(folders: Iterable[Path]) -> str:
@@ -206,8 +209,8 @@ class Store:
         self.damaged: Path | None = None     # a file found damaged: what was remembered is not used
 
     def load(self) -> State:
-        meta = self._read("pages.pickle")
-        if not isinstance(meta, dict) or meta.get("version") != VERSION:
+        meta = self.load_pages()
+        if meta.get("version") != VERSION:
             return State()
         state = State(settings=meta["settings"], pages=meta["pages"], pages_settings=meta["pages_settings"],
                       search=meta.get("search", {}), slugs=meta.get("slugs", {}), readers=meta.get("readers", {}),
@@ -222,6 +225,11 @@ class Store:
             state.photos.update(shard["photos"])
             self._loaded[f"parsed-{n:02d}.pickle"] = shard
         return state
+
+    def load_pages(self) -> dict[str, Any]:
+        """What was remembered besides the parsed files (pages, search), as saved."""
+        meta = self._read("pages.pickle")
+        return meta if isinstance(meta, dict) else {}
 
     def _read(self, name: str) -> Any:
         """A file's value; None if it is missing, from another version, or damaged (the

@@ -17,7 +17,7 @@ from . import config as config_mod
 from .i18n import N_, tr
 from .problems import errors, report
 
-COMMANDS = ("build", "check", "serve", "new", "publish")
+COMMANDS = ("build", "check", "serve", "new", "publish", "cache")
 
 
 # The shared options each command shows in its --help (all are accepted before the command).
@@ -27,6 +27,7 @@ OPTIONS = {
     "new": {"root", "quiet", "lang"},
     # What publishes the site as built: no options that change what a build makes.
     "publish": {"root", "output", "strict", "jobs", "quiet", "lang", "wait"},
+    "cache": {"root", "output", "lang", "wait"},
 }
 DESCRIPTIONS = {
     "build": N_("Build the archive (content/, photos/) into a static site (ROOT/site), all at once or "
@@ -36,6 +37,8 @@ DESCRIPTIONS = {
                 "rebuilt on every save, and the open pages reloaded."),
     "new": N_("Start an article: write content/articles/YYYY/MM/<slug>.md, dated now, with its "
               "front matter filled in and draft: true, and print its path."),
+    "cache": N_("Show what ROOT/.cache holds, part by part, and how much of it no current build uses; "
+                "--prune removes that."),
     "publish": N_("Send the last good build to a folder, an SSH host or an S3-compatible store: only "
                   "what changed, media first, deletions last."),
 }
@@ -78,7 +81,7 @@ def parser(lang: str = i18n.ENGLISH) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python build.py",
         description=tr(lang, "Build a news and photo archive into a static site."),
-        epilog=tr(lang, "Commands: build (default), check, serve, new, publish. "
+        epilog=tr(lang, "Commands: build (default), check, serve, new, publish, cache. "
                   "Run `python build.py COMMAND --help` for a command's options."),
         parents=[_shared(lang, False)],
     )
@@ -106,6 +109,10 @@ def parser(lang: str = i18n.ENGLISH) -> argparse.ArgumentParser:
                          help=tr(lang, "print what would be sent and deleted, change nothing"))
     publish.add_argument("--max-deletes", type=int, metavar="N",
                          help=tr(lang, "stop if more files would be deleted (default: publish.max_deletes, or 256)"))
+    cache = command("cache", tr(lang, "the cache's size, part by part; --prune removes what no build uses"))
+    cache.add_argument("--prune", action="store_true",
+                       help=tr(lang, "remove what no current build uses (renditions, search years and build "
+                               "states of outputs gone, stale compiled templates, killed builds' files)"))
     return p
 
 
@@ -127,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         return run_new(args)
     if command == "publish":
         return run_publish(args)
+    if command == "cache":
+        from . import prune
+
+        cfg, _ = load_config(args)
+        return prune.command(cfg, args.prune, lang, _wait(args))
     return run_serve(args)
 
 

@@ -98,10 +98,7 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     build is compiled again."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            data = sums.unseal(SEAL, Path(self._get_cache_filename(bucket)).read_bytes())
-        except OSError:
-            return
+        data = compiled(Path(self._get_cache_filename(bucket)))
         if data is not None:
             bucket.bytecode_from_string(data)
 
@@ -115,6 +112,14 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
             tmp.unlink(missing_ok=True)
 
 
+def compiled(file: Path) -> bytes | None:
+    """Jinja's bytes in a compiled template's file; None if it is missing or damaged."""
+    try:
+        return sums.unseal(SEAL, file.read_bytes())
+    except OSError:
+        return None
+
+
 def check_compiled(config: Config) -> list[Problem]:
     """Compiled templates in the cache whose bytes are not what was written, removed (to be
     compiled again) and each reported in one line. Before rendering, in the build itself:
@@ -122,11 +127,7 @@ def check_compiled(config: Config) -> list[Problem]:
     folder = config.cache_dir / "jinja"
     found = []
     for file in sorted(folder.glob(COMPILED % "*")) if folder.is_dir() else ():
-        try:
-            whole = sums.unseal(SEAL, file.read_bytes()) is not None
-        except OSError:
-            continue
-        if not whole:
+        if file.is_file() and compiled(file) is None:
             file.unlink(missing_ok=True)
             found.append(cachedir.damaged(file, config.root))
     return found

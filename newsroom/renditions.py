@@ -39,6 +39,8 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
         executor: Executor | None = None, report: Progress | None = None) -> Outcome:
     """Make what the cache lacks; (name -> cached file, problems, counts)."""
     present = set(os.listdir(cache)) if cache.is_dir() else set()
+    for name in [name for name in present if cachedir.left_by_dead(name)]:   # a killed build's
+        (cache / name).unlink(missing_ok=True)
     recorded = _load_sums(cache)
     warnings = _drop_damaged(jobs, cache, present, recorded)
     todo = [job for job in jobs if not all(name in present for name in images.file_names(job))]
@@ -87,6 +89,13 @@ def _load_sums(cache: Path) -> sums.Sums:
 
 def _save_sums(cache: Path, recorded: sums.Sums) -> None:
     store(_sums_file(cache), json.dumps(recorded, sort_keys=True).encode())
+
+
+def forget(cache: Path, names: set[str]) -> None:
+    """The records of renditions removed from the cache (`python build.py cache --prune`)."""
+    recorded = _load_sums(cache)
+    if names & recorded.keys():
+        _save_sums(cache, {name: value for name, value in recorded.items() if name not in names})
 
 
 def _drop_damaged(jobs: list[images.RenditionJob], cache: Path, present: set[str],
