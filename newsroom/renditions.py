@@ -42,7 +42,12 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
     for name in [name for name in present if cachedir.left_by_dead(name)]:   # a killed build's
         (cache / name).unlink(missing_ok=True)
     recorded = _load_sums(cache)
-    warnings = _drop_damaged(jobs, cache, present, recorded)
+    warnings = []
+    if recorded is None:   # the records damaged: no rendition can be trusted, all are made again
+        warnings.append(cachedir.damaged(_sums_file(cache), cache.parent.parent))
+        present, recorded = set(), {}
+    before = dict(recorded)
+    warnings += _drop_damaged(jobs, cache, present, recorded)
     todo = [job for job in jobs if not all(name in present for name in images.file_names(job))]
     outcome = Outcome(decoded=len(todo), problems=warnings)
     bar = None
@@ -64,7 +69,7 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
     finally:
         if bar is not None:
             bar.close()
-        if todo or warnings:
+        if todo or warnings or recorded != before:
             _save_sums(cache, recorded)
     made_now = outcome.made
     for job in jobs:
@@ -80,11 +85,17 @@ def _sums_file(cache: Path) -> Path:
     return cache.with_name(cache.name + "-sums.json")
 
 
-def _load_sums(cache: Path) -> sums.Sums:
+def _load_sums(cache: Path) -> sums.Sums | None:
+    """The records; None if the file is there but damaged. (Missing, from a cache older than
+    the records, the renditions are recorded as they are.)"""
     try:
-        return {name: tuple(value) for name, value in json.loads(_sums_file(cache).read_text()).items()}
-    except (OSError, ValueError, AttributeError, TypeError):
+        text = _sums_file(cache).read_bytes()
+    except OSError:
         return {}
+    try:
+        return {name: tuple(value) for name, value in json.loads(text).items()}
+    except (ValueError, AttributeError, TypeError):
+        return None
 
 
 def _save_sums(cache: Path, recorded: sums.Sums) -> None:
@@ -93,7 +104,7 @@ def _save_sums(cache: Path, recorded: sums.Sums) -> None:
 
 def forget(cache: Path, names: set[str]) -> None:
     """The records of renditions removed from the cache (`python build.py cache --prune`)."""
-    recorded = _load_sums(cache)
+    recorded = _load_sums(cache) or {}
     if names & recorded.keys():
         _save_sums(cache, {name: value for name, value in recorded.items() if name not in names})
 

@@ -150,3 +150,20 @@ def test_the_cache_folder_replaced_by_a_file_is_one_line(built: Path, capsys) ->
     assert status == 1
     assert err.splitlines()[0] == (f".cache: error: {built / '.cache'} is not a folder: move it away so the build "
                                    "can keep its cache there")
+
+
+@pytest.mark.parametrize("how", ["truncate", "random bytes"])
+def test_damaged_rendition_records_are_one_warning_and_every_rendition_made_again(
+        built: Path, tmp_path: Path, capsys, how: str) -> None:
+    damage(built / ".cache" / "media-sums.json", how)
+    # A rendition damaged too: without its record, only making it again can tell (a WebP or
+    # JPEG with random bytes inside still decodes).
+    victim = sorted(p for p in (built / ".cache" / "media").iterdir() if p.suffix == ".webp")[0]
+    damage(victim, how)
+    status, err = build(built, capsys, "--output", str(tmp_path / "elsewhere"))
+    assert status == 0, err
+    assert [line for line in err.splitlines() if "damaged" in line] == [
+        ".cache/media-sums.json: warning: damaged in the cache: not used, and made again by this build"]
+    assert tree(tmp_path / "elsewhere" / "media") == tree(built / "site" / "media")
+    status, err = build(built, capsys, "--output", str(tmp_path / "again"))
+    assert status == 0 and "damaged" not in err
