@@ -3,7 +3,7 @@
 ROOT/.cache is only shortcuts (cache.py, renditions.py, search.py, render.py), and it grows:
 a build state per output folder ever built, renditions of photos since removed or resized,
 search bundles of years gone, compiled templates of a theme since changed, files left by
-killed builds. `report` sizes each part; `unused` lists what no live output needs, and
+killed builds. `sizes` measures each part; `unused` lists what no live output needs, and
 `prune` removes it. A live output is one whose folder still holds a build's manifest:
 ROOT/site, the preview, and every `--output` a build recorded (its state's head).
 
