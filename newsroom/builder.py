@@ -8,6 +8,7 @@ describes the records and why the stages are in this order.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
@@ -34,6 +35,7 @@ from . import (
     output,
     pages,
     parallel,
+    plancache,
     publish,
     rebuild,
     redirects,
@@ -76,6 +78,7 @@ class BuildResult:
     next_scheduled: str = ""      # when the first of those is due (site timezone), or ""
     notes: list[str] = field(default_factory=list)        # "moved: /old/ -> /new/" lines
     redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
+    plan_kept: bool = False       # the archive and page plan were the last build's (plancache.py)
 
     def summary(self, lang: str = ENGLISH) -> str:
         return tr(lang, "{articles} articles, {photos} photos, {pages} pages, {renditions} renditions ({new} new), "
@@ -135,6 +138,8 @@ class Run:
     printed: Editions = NO_EDITIONS                   # the printed paper (printing.py)
     plan_key: str = ""                                # what else the plan was made from: editions, the day
     living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
+    kept: bool = False                                # the archive and plan are the last build's (plancache)
+    plan_problems: list[Problem] = field(default_factory=list)   # what the index and plan stages found
 
 
 def build(config: Config, config_problems: list[Problem], options: Options = Options(),
@@ -224,7 +229,28 @@ def read(run: Run) -> bool:
     return True
 
 
+def reuse(run: Run) -> bool:
+    """An edit that leaves every article where it was, under the same title: the last
+    build's archive and page plan are this build's (plancache.py), with this build's parses."""
+    if (run.store is None or not run.options.write or run.state.recheck or run.scanned is None
+            or not plancache.placed_as_before(run.before, (run.state.articles, run.state.photos))):
+        return True
+    kept = plancache.load(run.store.folder, run.state.plan_token, _plan_inputs(run), run.now.timestamp(),
+                          run.articles, run.photos)
+    if kept is not None:
+        for name, value in kept.made.items():
+            setattr(run, name, value)
+        for name, value in kept.result.items():
+            setattr(run.result, name, value)
+        run.result.problems += run.plan_problems
+        run.kept = run.result.plan_kept = True
+    return True
+
+
 def index_(run: Run) -> bool:
+    if run.kept:
+        return True
+    start = len(run.result.problems)
     run.archive, found = index.build(run.articles, run.photos, run.config, run.now,
                                      _remembered(slugify, run.state.slugs))
     run.result.problems += found
@@ -234,10 +260,14 @@ def index_(run: Run) -> bool:
     files, found = read_editions(run.config.root, run.config.content_dir)
     run.printed, more = build_editions(run.archive, run.articles, files, run.config.paper)
     run.result.problems += found + more
+    run.plan_problems = run.result.problems[start:]
     return True
 
 
 def plan(run: Run) -> bool:
+    if run.kept:
+        return True
+    start = len(run.result.problems)
     picks, found = front.load(run.config.root)
     front_page, more = front.choose(run.archive, picks)
     run.result.problems += found + more
@@ -252,6 +282,7 @@ def plan(run: Run) -> bool:
     waiting = {article_url(a): a.source for a in run.articles}
     run.result.problems += site_problems(run.archive.articles, waiting, (page.path for page in run.planned))
     run.result.pages = len(run.planned)
+    run.plan_problems += run.result.problems[start:]
     if not run.options.write:   # a check: report, keep the parsed files, write nothing
         # Nothing is written, but the templates are tried: check must fail where build would.
         env = render.environment(run.config, run.archive)
@@ -346,6 +377,7 @@ def save(run: Run) -> bool:
     result = run.result
     run.decision.remember(run.state, run.planned, run.archive, run.values)
     run.state.plan_key = run.plan_key
+    run.state.plan_token = _keep_plan(run)
     run.state.pages_settings = _pages_key(run)
     run.store.save(run.state)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
@@ -361,6 +393,30 @@ def save(run: Run) -> bool:
     return True
 
 
+# What the index and plan stages leave in the Run and in its result, for plancache.
+_PLANNED = ("archive", "printed", "planned", "living", "plan_key", "plan_problems")
+_COUNTED = ("articles", "photos", "drafts", "scheduled", "next_scheduled", "notes", "redirects", "pages")
+
+
+def _keep_plan(run: Run) -> str:
+    """Save this build's archive and plan for the next (the token it is saved under)."""
+    if run.kept:
+        return run.state.plan_token
+    made = {name: getattr(run, name) for name in _PLANNED}
+    if run.living.changed and not run.options.serve:   # the record stage has just saved moved.yaml
+        made["living"] = dataclasses.replace(run.living, changed=False)
+    kept = plancache.Kept(_plan_inputs(run), _valid_until(run.articles, run.config, run.now), made,
+                          {name: getattr(run.result, name) for name in _COUNTED})
+    return plancache.save(run.store.folder, kept, run.articles, run.photos)
+
+
+def _plan_inputs(run: Run) -> str:
+    root = run.config.root
+    return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", run.scanned,
+                         run.state.articles, run.config.content_dir,
+                         (root / "editions.yaml", root / "front.yaml", root / moved.RECORD))
+
+
 def _pages_key(run: Run) -> str:
     """The settings the pages were made with, and the publication they went into: pages
     remembered are only what is published if no other build (one killed after publishing,
@@ -369,7 +425,7 @@ def _pages_key(run: Run) -> str:
 
 
 STAGES: tuple[tuple[str, Callable[[Run], bool]], ...] = (
-    ("check", check), ("read", read), ("index", index_), ("plan", plan), ("images", images_),
+    ("check", check), ("read", read), ("reuse", reuse), ("index", index_), ("plan", plan), ("images", images_),
     ("depends", decide), ("render+write", render_and_write), ("record", record), ("save", save))
 
 

@@ -190,6 +190,7 @@ class State:
     # What else the plan was made from (the print editions, the day): while it is the same,
     # an article edited in place leaves every page's context as it was.
     plan_key: str = ""
+    plan_token: str = ""     # the archive and plan kept for the next build (plancache.py)
 
 
 SHARDS = 64
@@ -216,7 +217,8 @@ class Store:
                       search=meta.get("search", {}), slugs=meta.get("slugs", {}), readers=meta.get("readers", {}),
                       page_ids=meta.get("page_ids", {}), values=meta.get("values", {}),
                       visible=meta.get("visible", ()), scheduled=meta.get("scheduled", frozenset()),
-                      recheck=meta.get("recheck", True), plan_key=meta.get("plan_key", ""))
+                      recheck=meta.get("recheck", True), plan_key=meta.get("plan_key", ""),
+                      plan_token=meta.get("plan_token", ""))
         for n in range(SHARDS):
             shard = self._read(f"parsed-{n:02d}.pickle")
             if not isinstance(shard, dict):
@@ -256,7 +258,7 @@ class Store:
                                              "readers": state.readers, "page_ids": state.page_ids,
                                              "values": state.values, "visible": state.visible,
                                              "scheduled": state.scheduled, "recheck": state.recheck,
-                                             "plan_key": state.plan_key})
+                                             "plan_key": state.plan_key, "plan_token": state.plan_token})
 
     def load_head(self) -> dict[str, Any]:
         head = self._read(self.head.name)

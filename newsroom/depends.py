@@ -253,11 +253,14 @@ class Index:
         self.codes = dict(codes or {})
         self.ids = dict(ids or {})                 # output file -> page id
         self._pending: dict[str, list[int]] = {}
+        # Kept, not recomputed: max() over all ids for each new page made a cold build quadratic.
+        self._next = max(self.ids.values(), default=-1) + 1
 
     def id(self, file: str) -> int:
         found = self.ids.get(file)
         if found is None:
-            found = self.ids[file] = max(self.ids.values(), default=-1) + 1
+            found = self.ids[file] = self._next
+            self._next += 1
         return found
 
     def add(self, file: str, deps: dict[str, int]) -> None:

@@ -1,0 +1,109 @@
+"""An edit that leaves every article where it was reuses the last build's archive and plan
+(newsroom/plancache.py), and the site it leaves is still the site a clean build makes."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from archive_gen import make_archive
+
+from newsroom import builder, config, plancache
+
+NOW = datetime(2024, 1, 1, 12, tzinfo=UTC)
+
+
+def _build(root: Path, output: Path, now: datetime = NOW, incremental: bool = True) -> builder.BuildResult:
+    cfg, problems = config.load(root, output)
+    result = builder.build(cfg, problems, builder.Options(jobs=1, incremental=incremental), now=now)
+    assert result.ok, [str(p) for p in result.problems]
+    return result
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _equals_clean(root: Path, now: datetime = NOW) -> None:
+    shutil.rmtree(root / "clean", ignore_errors=True)
+    _build(root, root / "clean", now, incremental=False)
+    got, want = _tree(root / "site"), _tree(root / "clean")
+    assert got.keys() == want.keys()
+    assert [f for f in got if got[f] != want[f]] == []
+
+
+def _story(root: Path, n: int) -> Path:
+    return next((root / "content" / "articles").rglob(f"story-{n:04d}.md"))
+
+
+def test_a_text_edit_keeps_the_plan_and_shows_the_new_text(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "archive", 12, photos=False)
+    first = _build(root, root / "site")
+    assert not first.plan_kept
+    story = _story(root, 3)
+    story.write_text(story.read_text(encoding="utf-8") + "\n更正：第三段补充了新的内容。\n", encoding="utf-8")
+    second = _build(root, root / "site")
+    assert second.plan_kept and second.rendered >= 1
+    assert "更正：第三段补充了新的内容。" in (root / "site").joinpath(*_page_of(root, second)).read_text(encoding="utf-8")
+    _equals_clean(root)
+    # And again: the kept plan stays usable (moved.yaml, written by the first build, is in its key).
+    story.write_text(story.read_text(encoding="utf-8") + "\n再次更正。\n", encoding="utf-8")
+    assert _build(root, root / "site").plan_kept
+    _equals_clean(root)
+
+
+def _page_of(root: Path, result: builder.BuildResult) -> tuple[str, ...]:
+    found = [p for p in (root / "site").rglob("index.html") if "更正：第三段" in p.read_text(encoding="utf-8")]
+    assert found, "the edited text is on no page"
+    return found[0].relative_to(root / "site").parts
+
+
+def test_a_new_title_or_date_makes_the_plan_again(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "archive", 12, photos=False)
+    _build(root, root / "site")
+    story = _story(root, 5)
+    story.write_text(story.read_text(encoding="utf-8").replace("title: 第5号报道", "title: 第5号报道（修订）"),
+                     encoding="utf-8")
+    assert not _build(root, root / "site").plan_kept
+    _equals_clean(root)
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text.replace("date: 2021-06-06", "date: 2021-07-09"), encoding="utf-8")
+    assert "2021-07-09" in story.read_text(encoding="utf-8")
+    assert not _build(root, root / "site").plan_kept
+    _equals_clean(root)
+
+
+def test_a_scheduled_story_goes_live_though_only_text_changed(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "archive", 6, photos=False)
+    due = NOW + timedelta(hours=2)
+    folder = root / "content" / "articles" / "2024" / "01"
+    folder.mkdir(parents=True)
+    (folder / "later.md").write_text(f"---\ntitle: 定时发布的报道\ndate: {due:%Y-%m-%dT%H:%M:%S}+00:00\n"
+                                     "reporter: 张鹏\nstreet: 坂田街道\n---\n明天见报。\n", encoding="utf-8")
+    _build(root, root / "site")
+    assert not list((root / "site").rglob("later/index.html"))
+    story = _story(root, 1)
+    story.write_text(story.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    later = NOW + timedelta(hours=3)
+    result = _build(root, root / "site", later)
+    assert not result.plan_kept        # the kept plan expired when the story fell due
+    assert list((root / "site").rglob("later/index.html"))
+    _equals_clean(root, later)
+
+
+def test_a_plan_that_is_not_this_states_own_is_not_used(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "archive", 6, photos=False)
+    _build(root, root / "site")
+    folder = next((root / ".cache" / "build").iterdir())
+    articles = []   # nothing to resolve: a wrong token or a damaged file is refused before that
+    assert plancache.load(folder, "not-the-token", "", 0.0, articles, []) is None
+    (folder / plancache.FILE).write_bytes(b"\x80\x05garbage")
+    assert plancache.load(folder, "any", "", 0.0, articles, []) is None
+    # A damaged plan is made again, silently: the build is right and keeps a good one.
+    story = _story(root, 2)
+    story.write_text(story.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    assert not _build(root, root / "site").plan_kept
+    _equals_clean(root)
+    story.write_text(story.read_text(encoding="utf-8") + "\n再补充。\n", encoding="utf-8")
+    assert _build(root, root / "site").plan_kept
