@@ -235,8 +235,12 @@ def reuse(run: Run) -> bool:
     if (run.store is None or not run.options.write or run.state.recheck or run.scanned is None
             or not plancache.placed_as_before(run.before, (run.state.articles, run.state.photos))):
         return True
-    kept = plancache.load(run.store.folder, run.state.plan_token, _plan_inputs(run), run.now.timestamp(),
-                          run.articles, run.photos)
+    try:
+        kept = plancache.load(run.store.folder, run.state.plan_token, _plan_inputs(run), run.now.timestamp(),
+                              run.articles, run.photos)
+    except plancache.Damaged as exc:
+        kept = None
+        run.result.problems.append(cachedir.damaged(exc.file, run.config.root))
     if kept is not None:
         for name, value in kept.made.items():
             setattr(run, name, value)

@@ -167,3 +167,27 @@ def test_damaged_rendition_records_are_one_warning_and_every_rendition_made_agai
     assert tree(tmp_path / "elsewhere" / "media") == tree(built / "site" / "media")
     status, err = build(built, capsys, "--output", str(tmp_path / "again"))
     assert status == 0 and "damaged" not in err
+
+
+@pytest.mark.parametrize("how", ["truncate", "one character"])
+def test_a_damaged_kept_plan_is_one_warning_and_never_published(built: Path, tmp_path: Path, capsys,
+                                                                how: str) -> None:
+    story = built / "content/articles/2021/01/story-0000.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("走访", "回访"), encoding="utf-8")
+    assert build(built, capsys)[0] == 0
+    plan = next((built / ".cache" / "build").glob("*/plan.pickle"))
+    if how == "truncate":
+        damage(plan, how)
+    else:   # a title altered in the kept plan: it would reach every list that shows it
+        data = bytearray(plan.read_bytes())
+        at = data.find("第1号报道".encode())
+        assert at > 0
+        data[at:at + 3] = "篡".encode()
+        plan.write_bytes(bytes(data))
+    story.write_text(story.read_text(encoding="utf-8").replace("回访", "再访"), encoding="utf-8")
+    status, err = build(built, capsys, "--strict")
+    assert status == 0, err
+    assert warnings_about(err, "build") == [f"{plan.relative_to(built).as_posix()}: warning: damaged in the "
+                                            "cache: not used, and made again by this build"]
+    assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
+    assert tree(built / "site") == tree(tmp_path / "clean")
