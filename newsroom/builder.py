@@ -344,7 +344,8 @@ def render_and_write(run: Run) -> bool:
     config, decision, result = run.config, run.decision, run.result
     folder = (cache.state_folder(config) / "search-pages" if run.store is not None
               else config.cache_dir / "search" / f"pages-{os.getpid()}")
-    indexer = search.Indexer(config, folder, run.state.search if decision.case != rebuild.EVERYTHING else {})
+    indexer = search.Indexer(config, folder, run.state.search if decision.case != rebuild.EVERYTHING else {},
+                             search.expected([run.planned[i] for i in decision.todo]) if run.options.reindex else None)
     notes = decision.notes(run.planned)
     try:
         written = publish.write(run.planned, decision.todo, run.env, run.media, config, run.published, indexer,
@@ -357,9 +358,13 @@ def render_and_write(run: Run) -> bool:
         result.problems.append(exc.problem)
         return False
     finally:
+        indexer.close()
         if run.store is None:
             shutil.rmtree(indexer.folder, ignore_errors=True)
-    result.timings["search index"] = indexer.seconds   # a part of render+write, after the pages
+    # Parts of render+write: the searchable copies, made as pages render (years are indexed
+    # as soon as their pages are all in), and what the index adds after the last page.
+    result.timings["search copies"] = indexer.copying
+    result.timings["search index"] = indexer.after
     run.state.search = indexer.known
     result.written, result.removed = len(written.written), len(written.removed)
     result.ok = True

@@ -1,11 +1,13 @@
 """Full-text search: a Pagefind index of the built pages, published with them.
 
 Every rendered page passes an `Indexer` on its way to output: each page marked
-`data-pagefind-body` (articles and photos) is kept in a folder beside the build's cache,
-and Pagefind's extended build (Chinese word segmentation) indexes that folder; its bundle
-is published as more files under pagefind/, in the same write as the pages it describes.
-The bundle is cached by a digest of the indexed pages, so a rebuild with no searchable
-page changed runs no Pagefind and writes nothing.
+`data-pagefind-body` (articles and photos) is kept, spelt for the index (searchwords.py),
+in a folder beside the build's cache, one sub-folder per year. Pagefind indexes each year
+into its own bundle (searchbundle.py), and the pages changed since their year's bundle was
+made into one small bundle of recent changes (searchplan.py says which); the bundles are
+published under pagefind/ in the same write as the pages they describe, and the search
+page merges them. A bundle is cached by a digest of its pages, so a rebuild with no
+searchable page changed runs no Pagefind and writes nothing.
 
 Without the `pagefind` package the site still builds, with a warning, and no search index.
 """
@@ -20,19 +22,21 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from . import cachedir, searchwords
+from . import cachedir, searchbundle, searchwords
 from .config import Config
+from .pages import Page
 from .problems import Problem, warning
-from .searchwords import page_for_index
+from .searchplan import plan, shard
+from .searchwords import indexed_part, page_for_index
 
 BUNDLE = "pagefind/"
 MARKER = b"data-pagefind-body"
-PAGEFIND_VERSION_TAG = "2"   # bump to invalidate cached bundles
+PAGEFIND_VERSION_TAG = "3"   # bump to invalidate cached bundles
 
 
 def executable() -> Path | None:
@@ -53,32 +57,54 @@ def is_extended(binary: Path) -> bool:
 # The year a story is filed under (templates/_macros.html writes it for the year filter).
 YEAR = re.compile(rb'data-pagefind-filter="year">\s*(\d{4})\s*<')
 SHARDS = "shards.json"
+RECENT = "recent"    # the bundle of pages changed since their year's bundle (searchplan.py)
 BIG_SHARD = 2000   # searchable pages in one year's index
+
+
+def expected(pages: list[Page]) -> Counter[str]:
+    """How many searchable pages of each year are among `pages` (articles and photos by
+    their date, as their templates file them). Only a hint: a year is indexed while later
+    pages still render once this many of its pages have passed (a wrong count costs time only)."""
+    years: Counter[str] = Counter()
+    for page in pages:
+        item = page.context.get("article") if page.template == "article.html" else (
+            page.context.get("photo") if page.template == "photo.html" else None)
+        if item is not None:
+            years[str(item.date.year) if getattr(item, "date", None) else "all"] += 1
+    return years
 
 
 class Indexer:
     """The searchable pages (those marked `data-pagefind-body`: articles and photos) kept as
-    files in `folder`, one sub-folder per year, and a Pagefind bundle made from each.
+    files in `folder`, one sub-folder per year, and the Pagefind bundles made from them.
 
-    Pagefind has no incremental mode and costs ~2 ms a page (and memory in proportion), so
-    one index of a large archive would be made anew, whole, after every edit. One index per
-    year is: an edit re-indexes its year only; the search page merges the years' indexes
-    in the browser (pagefind.mergeIndex), newest first. An incremental build renders only
-    the pages that changed, so the folder keeps the rest from earlier builds; `known`
-    (page file -> "year:hash of its bytes") says what it holds.
+    An incremental build renders only the pages that changed, so the folder keeps the rest
+    from earlier builds; `known` (page file -> "year:hash of what Pagefind reads of it") says
+    what it holds.
+    Without `known` (a build that renders every page), every year's bundle is made from its
+    pages, each as soon as its `expected` pages have passed, while later pages still render.
     """
 
-    def __init__(self, config: Config, folder: Path, known: dict[str, str] | None = None) -> None:
+    def __init__(self, config: Config, folder: Path, known: dict[str, str] | None = None,
+                 expected: Counter[str] | None = None) -> None:
         self.config = config
         self.folder = folder
         self.known = dict(known or {})
-        self.seconds = 0.0   # spent on the index (copies and Pagefind): the build reports it
+        self.cold = not self.known
+        self.copying = 0.0   # seconds spent on the pages' copies, while pages render
+        self.after = 0.0     # seconds the index adds after the last page (Pagefind's wait)
         # A page filed under a street or reporter is found by its registry aliases too.
         self.aliases = {entry.name: entry.aliases for reg in config.registries.values() for entry in reg.entries}
-        if not self.known:   # start afresh: nothing from an older build may linger
+        self.expected = (expected or Counter()) if self.cold and config.search else Counter()
+        self.seen: Counter[str] = Counter()
+        self.early: dict[str, tuple[dict[str, str], Future]] = {}   # year -> (its pages, its bundle)
+        self.binary = executable() if config.search else None
+        self.pool: ThreadPoolExecutor | None = None
+        if self.cold:   # start afresh: nothing from an older build may linger
             shutil.rmtree(folder, ignore_errors=True)
         if config.search:
             cachedir.folder(folder)   # (a file in its way, below .cache, is removed)
+            searchbundle.sweep(config.cache_dir / "search")
 
     def page(self, path: str, content: bytes) -> None:
         """Note a rendered page (searchable or not: a page may stop being searchable)."""
@@ -86,45 +112,89 @@ class Indexer:
             return
         started = time.perf_counter()
         try:
-            self._page(path, content)
+            year = self._page(path, content)
+            if year is not None:
+                self.seen[year] += 1
+                if self.seen[year] == self.expected.get(year) and self.binary:
+                    pages = dict(self._entries(year))
+                    self.early[year] = (pages, self._pool().submit(self._year, year, pages))
         finally:
-            self.seconds += time.perf_counter() - started
+            self.copying += time.perf_counter() - started
 
-    def _page(self, path: str, content: bytes) -> None:
+    def _page(self, path: str, content: bytes) -> str | None:
+        """Keep the page's copy; returns the year of a searchable page."""
         old = self.known.get(path)
         if path.endswith(".html") and MARKER in content:
             year = YEAR.search(content)
-            entry = f"{year.group(1).decode() if year else 'all'}:{hashlib.sha256(content).hexdigest()}"
+            copy = page_for_index(content.decode(), self.aliases)
+            digest = hashlib.sha256(indexed_part(copy).encode()).hexdigest()
+            entry = f"{year.group(1).decode() if year else 'all'}:{digest}"
             if old == entry:
-                return
+                return shard(entry)
             self._forget(path)
-            target = self.folder / _shard(entry) / path
+            target = self.folder / shard(entry) / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page_for_index(content.decode(), self.aliases), encoding="utf-8")
+            target.write_text(copy, encoding="utf-8")
             self.known[path] = entry
-        elif old is not None:
+            return shard(entry)
+        if old is not None:
             self._forget(path)
+        return None
 
     def _forget(self, path: str) -> None:
         old = self.known.pop(path, None)
         if old is not None:
-            (self.folder / _shard(old) / path).unlink(missing_ok=True)
+            (self.folder / shard(old) / path).unlink(missing_ok=True)
+
+    def _entries(self, year: str) -> list[tuple[str, str]]:
+        return sorted((path, entry) for path, entry in self.known.items() if shard(entry) == year)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        # Two Pagefind runs at once: one keeps ~1.4 cores busy, two fill both (a cold build);
+        # but one at a time for big years, as Pagefind's memory grows with its pages (~0.2 MB each).
+        if self.pool is None:
+            together = 2 if max(self.expected.values(), default=0) <= BIG_SHARD else 1
+            self.pool = ThreadPoolExecutor(together, thread_name_prefix="pagefind")
+        return self.pool
+
+    def close(self) -> None:
+        """Wait for the bundles begun while pages rendered (a failed build ends here too)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    @functools.cached_property
+    def settings(self) -> str:
+        """What every bundle depends on besides its pages: a change makes every bundle anew."""
+        return hashlib.sha256(f"{PAGEFIND_VERSION_TAG}:{_version()}:{self.binary}:{self.config.file_urls}:"
+                              f"{_spelling()}".encode()).hexdigest()
+
+    def _year(self, name: str, pages: dict[str, str]) -> tuple[searchbundle.Bundle | None, list[Problem]]:
+        """Bundle `name` (a year, or RECENT) of `pages` (page file -> entry)."""
+        digest = hashlib.sha256(self.settings.encode())
+        for path, entry in sorted(pages.items()):
+            digest.update(f"{path}\0{entry}\n".encode())
+        binary = self.binary
+        assert binary is not None
+        return searchbundle.make(binary, self.folder / name, self.config.cache_dir / "search" / name,
+                                 self.settings, digest.hexdigest(), pages, self.config.file_urls)
 
     def bundle(self, pages: set[str], problems: list[Problem]) -> list[tuple[str, bytes | Path]]:
-        """Every year's bundle, and the list of years, for the searchable pages among `pages`
-        (the whole site's pages)."""
+        """Every bundle, and the list of them, for the searchable pages among `pages` (the
+        whole site's pages)."""
         started = time.perf_counter()
         try:
             return self._bundle(pages, problems)
         finally:
-            self.seconds += time.perf_counter() - started
+            self.close()
+            self.after += time.perf_counter() - started
 
     def _bundle(self, pages: set[str], problems: list[Problem]) -> list[tuple[str, bytes | Path]]:
         for path in [p for p in self.known if p not in pages]:
             self._forget(path)
         if not self.known or not self.config.search:   # nothing to search yet, or search off
             return []
-        binary = executable()
+        binary = self.binary
         if binary is None:
             problems.append(warning("site.yaml", 0, "search is disabled: install it with "
                                     "pip install 'pagefind[extended]' (the search page will say it is unavailable)"))
@@ -132,29 +202,52 @@ class Indexer:
         if not is_extended(binary):
             problems.append(warning("site.yaml", 0, "Pagefind without the extended build cannot split Chinese "
                                     "text into words: pip install 'pagefind[extended]'"))
-        shards: dict[str, list[tuple[str, str]]] = {}
-        for path, entry in sorted(self.known.items()):
-            shards.setdefault(_shard(entry), []).append((path, entry))
-        names = sorted(shards, reverse=True)   # newest first: the first is the page's primary index
-        files: list[tuple[str, bytes | Path]] = [(BUNDLE + SHARDS, json.dumps({"shards": names}).encode())]
-        def one(name: str) -> tuple[list[tuple[str, bytes | Path]], Problem | None]:
-            digest = hashlib.sha256(f"{PAGEFIND_VERSION_TAG}:{_version()}:{binary}:{self.config.file_urls}:"
-                                    f"{_spelling()}".encode())
-            for path, entry in shards[name]:
-                digest.update(f"{path}\0{entry}\n".encode())
-            return _bundle(binary, self.folder / name, self.config.cache_dir / "search" / name,
-                           digest.hexdigest(), self.config.file_urls)
+        cache = self.config.cache_dir / "search"
+        kept = {} if self.cold else {year: searchbundle.cached(cache / year, self.settings, problems)
+                                     for year in {shard(entry) for entry in self.known.values()}}
+        chosen = plan(self.known, {year: b.pages if b else None for year, b in kept.items()}, self.cold)
+        made: dict[str, searchbundle.Bundle] = {y: b for y, b in kept.items() if b and y not in chosen.remake}
+        jobs = {year: self._job(year, chosen.years[year]) for year in chosen.remake}
+        if chosen.recent:
+            jobs[RECENT] = self._pool().submit(self._recent, chosen.recent)
+        for name, job in sorted(jobs.items()):
+            bundle, found = job.result()
+            problems.extend(found)
+            if bundle is None:
+                return []
+            made[name] = bundle
+        return _published(made, chosen.superseded)
 
-        # Two Pagefind runs at once: one keeps ~1.4 cores busy, two fill both (a cold build);
-        # but one at a time for big years, as Pagefind's memory grows with its pages (~0.2 MB each).
-        together = 2 if max(len(pages) for pages in shards.values()) <= BIG_SHARD else 1
-        with ThreadPoolExecutor(together) as pool:
-            for name, (made, problem) in zip(names, pool.map(one, names), strict=True):
-                if problem:
-                    problems.append(problem)
-                    return []
-                files += [(f"{BUNDLE}{name}/{path}", data) for path, data in made]
-        return files
+    def _job(self, year: str, pages: dict[str, str]) -> Future:
+        """The year's bundle: the one begun while pages rendered if its pages are still those."""
+        begun, early = self.early.get(year, (None, None))
+        return early if early is not None and begun == pages else self._pool().submit(self._year, year, pages)
+
+    def _recent(self, pages: dict[str, str]) -> tuple[searchbundle.Bundle | None, list[Problem]]:
+        """The bundle of recent changes, made from a folder of links to their copies."""
+        site = self.folder / RECENT
+        shutil.rmtree(site, ignore_errors=True)
+        for path, entry in pages.items():
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            os.link(self.folder / shard(entry) / path, site / path)
+        return self._year(RECENT, pages)
+
+
+def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple[str, ...]]) -> list[tuple[str, bytes | Path]]:
+    """The bundles' files under pagefind/, and shards.json: the year bundles newest first,
+    the bundle of recent changes, and the Pagefind ids of the year bundles' entries that
+    the search page hides (pages changed or gone since their year's bundle was made)."""
+    years = sorted((name for name in made if name != RECENT), reverse=True)
+    hidden = sorted({made[year].ids[path] for year, paths in superseded.items() for path in paths
+                     if path in made[year].ids})
+    listing = {"shards": years, **({"recent": RECENT} if RECENT in made else {}), "superseded": hidden}
+    files: list[tuple[str, bytes | Path]] = [(BUNDLE + SHARDS, json.dumps(listing).encode())]
+    for name in sorted(made):
+        # Files named by their content's hash are passed as files to copy (never read here:
+        # there is one per page); the few others (pagefind.js, the entry) as bytes.
+        files += [(f"{BUNDLE}{name}/{rel}", file if "/" in rel else file.read_bytes())
+                  for rel, file in made[name].files()]
+    return files
 
 
 @functools.cache
@@ -163,44 +256,8 @@ def _spelling() -> str:
     return hashlib.sha256(Path(searchwords.__file__).read_bytes()).hexdigest()
 
 
-def _shard(entry: str) -> str:
-    return entry.split(":", 1)[0]
-
-
 def _version() -> str:
     try:
         return importlib.metadata.version("pagefind")
     except importlib.metadata.PackageNotFoundError:
         return "unknown"
-
-
-def _bundle(binary: Path, pages: Path, cache: Path, digest: str,
-            keep_index_url: bool) -> tuple[list[tuple[str, bytes]], Problem | None]:
-    """The bundle's files: from the cache when the indexed pages are unchanged, else made now."""
-    cachedir.folder(cache)
-    done = cache / "bundle"
-    stamp = cache / "bundle.digest"
-    if not (stamp.exists() and stamp.read_text() == digest and done.is_dir()):
-        for stale in cache.glob("bundle-*"):   # killed builds' (builds take turns: none is running)
-            shutil.rmtree(stale, ignore_errors=True)
-        fresh = cache / f"bundle-{os.getpid()}"
-        command = [str(binary), "--site", str(pages), "--output-path", str(fresh), "--silent"]
-        if keep_index_url:
-            command.append("--keep-index-url")
-        try:
-            run = subprocess.run(command, capture_output=True, text=True, timeout=3600)
-        except (OSError, subprocess.SubprocessError) as exc:
-            return [], warning("site.yaml", 0, "search index not built: {reason}", reason=exc)
-        if run.returncode != 0:
-            shutil.rmtree(fresh, ignore_errors=True)
-            detail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
-            return [], warning("site.yaml", 0, "search index not built: pagefind failed: {reason}", reason=detail[0])
-        shutil.rmtree(done, ignore_errors=True)
-        stamp.unlink(missing_ok=True)
-        os.replace(fresh, done)
-        stamp.write_text(digest)
-    files = sorted(f for f in done.rglob("*") if f.is_file())
-    # Files named by their content's hash are passed as files to link (never read here: there
-    # is one per page); the few others (pagefind.js, the entry) as bytes.
-    return [(f.relative_to(done).as_posix(), f if f.parent != done else f.read_bytes())
-            for f in files], None

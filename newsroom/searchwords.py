@@ -100,3 +100,16 @@ def page_for_index(html: str, aliases: dict[str, tuple[str, ...]]) -> str:
                 stack.append(keep)
     out.append(html[pos:])
     return "".join(out)
+
+
+def indexed_part(copy: str) -> str:
+    """What Pagefind reads of a copy made by `page_for_index`: its searchable element, the
+    names after it included (the rest of the page, links to other stories and all, is not
+    indexed: a page whose searchable part is unchanged need not be indexed again)."""
+    at = copy.find("data-pagefind-body")
+    filed = copy.find(f'<p data-pagefind-weight="{FILED_WEIGHT}">{FILED} ', at)
+    if at < 0 or filed < 0:
+        return copy
+    end = copy.find(">", copy.find("</p>", filed) + 4)
+    return copy[copy.rfind("<", 0, at):end + 1]
+

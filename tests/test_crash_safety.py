@@ -77,7 +77,7 @@ def lock_is_free(root: Path, within: float) -> bool:
 def edit(root: Path, rng: random.Random, n: int) -> None:
     """One article's text, or every article (a full rebuild), changed."""
     if rng.random() < 0.3:
-        make_archive(root, n, edition=f"（第{rng.randrange(1000)}版）", photos=False)
+        no_search(make_archive(root, n, edition=f"（第{rng.randrange(1000)}版）", photos=False))
         return
     story = root / "content/articles/2021/01" / "story-0000.md"
     text = story.read_text(encoding="utf-8").rsplit("\n改动", 1)[0]

@@ -37,13 +37,9 @@ def test_two_builds_in_different_places_and_times_are_identical(tmp_path: Path) 
     time.sleep(1.1)                          # a different second on the clock
     build(second, "2", "1", "America/New_York")
     a, b = tree(first / "site"), tree(second / "site")
-    # Pagefind's filter and metadata indexes are not byte-stable between its runs (upstream:
-    # Pagefind/pagefind#638; only the fragments are); everything we write ourselves must be.
-    # An unchanged rebuild still writes nothing: the bundle is cached by the indexed pages' digest.
-    assert "pagefind/shards.json" in a and a["pagefind/shards.json"] == b["pagefind/shards.json"]
-    # (The manifest lists those file names too.)
-    a, b = ({name: h for name, h in t.items() if not name.startswith(("pagefind/", ".newsroom-site"))}
-            for t in (a, b))
+    # The search index too: Pagefind writes its filters in another order each run
+    # (Pagefind/pagefind#638), sorted by newsroom/searchfiles.py.
+    assert sum(name.startswith("pagefind/") for name in a) > 20
     assert len(a) > 150
     assert a.keys() == b.keys()
     assert [name for name in a if a[name] != b[name]] == []

@@ -248,8 +248,8 @@
   // but gives every page the same score), ranked as by the plain search for all the pairs,
   // which finds them too (and a few more, with the pairs apart).
   function searchPhrase(asked, options) {
-    if (!asked.phrase) return pagefind.search(asked.term || null, options);
-    var exact = pagefind.search('"' + asked.term + '"', options);
+    if (!asked.phrase) return pagefind.search(asked.term || null, options).then(current);
+    var exact = pagefind.search('"' + asked.term + '"', options).then(current);
     if (options.sort) return exact;
     return Promise.all([exact, pagefind.search(asked.term, options)]).then(function (both) {
       var keep = {};
@@ -258,22 +258,70 @@
     });
   }
 
-  // Pagefind merges the years' bundles by score, also when asked to sort by date; so, newest
-  // first, each year's bundle (the synthetic filter BUNDLE) is asked on its own, and the
-  // years follow one another as listed: newest first.
+  // The year bundles' entries of pages changed or gone since their bundle was made (listed in
+  // shards.json: newsroom/searchplan.py) are left out, and the filter counts without them.
+  function current(found) {
+    var stale = found.results.filter(function (r) { return superseded[r.id]; });
+    if (!stale.length) return found;
+    return Promise.all(stale.map(function (r) { return r.data(); })).then(function (items) {
+      var filters = {};
+      Object.keys(found.filters || {}).forEach(function (k) { filters[k] = Object.assign({}, found.filters[k]); });
+      items.forEach(function (data) {
+        Object.keys(data.filters || {}).forEach(function (k) {
+          data.filters[k].forEach(function (v) { if (filters[k] && filters[k][v]) filters[k][v] -= 1; });
+        });
+      });
+      return { results: found.results.filter(function (r) { return !superseded[r.id]; }), filters: filters };
+    });
+  }
+
+  // Pagefind merges the bundles by score, also when asked to sort by date; so, newest first,
+  // each bundle (the synthetic filter BUNDLE) is asked on its own: the years follow one
+  // another as listed, newest first, and the recent changes are put among them by date.
   function searchAll(asked, options) {
     if (!options.sort) return searchPhrase(asked, options);
-    return Promise.all(years.map(function (year) {
+    function inBundle(name) {
       var mine = {};
       Object.keys(options.filters).forEach(function (k) { mine[k] = options.filters[k]; });
-      mine[BUNDLE] = [year];
+      mine[BUNDLE] = [name];
       return searchPhrase(asked, { filters: mine, sort: options.sort });
-    })).then(function (found) {
-      var filters = searchPhrase(asked, { filters: options.filters });
-      return filters.then(function (all) {
-        return { results: [].concat.apply([], found.map(function (f) { return f.results; })), filters: all.filters };
-      });
+    }
+    return Promise.all(years.concat(recent ? [recent] : []).map(inBundle)).then(function (found) {
+      var inYears = [].concat.apply([], found.slice(0, years.length).map(function (f) { return f.results; }));
+      var merged = recent ? byDate(inYears, found[years.length].results) : inYears;
+      return Promise.all([merged, searchPhrase(asked, { filters: options.filters })]);
+    }).then(function (both) {
+      return { results: both[0], filters: both[1].filters };
     });
+  }
+
+  // The day a result is dated (its meta date, 2022年2月21日) as a number to compare.
+  function day(result) {
+    return result.data().then(function (data) {
+      var m = /(\d+)年(\d+)月(\d+)日/.exec((data.meta || {}).date || "");
+      return m ? Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]) : 0;
+    });
+  }
+
+  // The recent changes' results (newest first) put among the years' (newest first), each by a
+  // binary search that reads the dates of only a few of the years' results.
+  function byDate(sorted, changes) {
+    var out = sorted.slice();
+    var lo = 0;
+    return changes.reduce(function (done, r) {
+      return done.then(function () { return day(r); }).then(function (d) {
+        var hi = out.length;
+        function step() {
+          if (lo >= hi) { out.splice(lo, 0, r); lo += 1; return null; }
+          var mid = (lo + hi) >> 1;
+          return day(out[mid]).then(function (m) {
+            if (m >= d) lo = mid + 1; else hi = mid;
+            return step();
+          });
+        }
+        return step();
+      });
+    }, Promise.resolve()).then(function () { return out; });
   }
 
   var asked = { term: "", parts: [] };
@@ -317,12 +365,15 @@
   form.addEventListener("submit", run);
   more.addEventListener("click", showMore);
 
-  // One Pagefind bundle per year (newsroom/search.py), listed newest first in shards.json:
-  // the newest is loaded, the others merged into it, every one with the same RANKING (else
-  // a merged bundle ranks with Pagefind's defaults) and tagged with its year (BUNDLE).
+  // One Pagefind bundle per year (newsroom/search.py), listed newest first in shards.json,
+  // and one of the pages changed since their year's was made: that one is loaded first, the
+  // others merged into it, every one with the same RANKING (else a merged bundle ranks with
+  // Pagefind's defaults) and tagged with its name (BUNDLE).
   var RANKING = { termFrequency: 1.0, termSimilarity: 1.0, termSaturation: 1.4, pageLength: 0 };
   var BUNDLE = "bundle";
   var years = [];
+  var recent = null;
+  var superseded = {};
   var totals = {};
   var shards = new URL(box.getAttribute("data-shards"), location.href);
   fetch(shards).then(function (response) {
@@ -330,14 +381,17 @@
     return response.json();
   }).then(function (listed) {
     years = listed.shards;
+    recent = listed.recent || null;
+    (listed.superseded || []).forEach(function (id) { superseded[id] = true; });
+    var bundles = (recent ? [recent] : []).concat(years);
     function bundle(year) { return new URL(year + "/", shards).href; }
-    return import(bundle(years[0]) + "pagefind.js").then(function (module) {
+    return import(bundle(bundles[0]) + "pagefind.js").then(function (module) {
       pagefind = module;
       var first = {};
-      first[BUNDLE] = years[0];
+      first[BUNDLE] = bundles[0];
       return pagefind.options({ baseUrl: root.pathname, ranking: RANKING, mergeFilter: first });
     }).then(function () {
-      return Promise.all(years.slice(1).map(function (year) {
+      return Promise.all(bundles.slice(1).map(function (year) {
         var tag = {};
         tag[BUNDLE] = year;
         return pagefind.mergeIndex(bundle(year), { baseUrl: root.pathname, ranking: RANKING, mergeFilter: tag });

@@ -156,9 +156,14 @@ def test_an_edit_is_found_at_once_and_the_old_wording_is_not(browser, tmp_path: 
         site = url + "site/"
         edited = "2022/02/21/party-volunteers/"
         assert edited in search(page, site, "火速下沉")
+        year = www / "site" / "pagefind" / "2022"
+        bundle = {p: p.read_bytes() for p in year.rglob("*") if p.is_file()}
         file = root / "content" / "articles" / "2022" / "02" / "party-volunteers.md"
         file.write_text(file.read_text(encoding="utf-8").replace("火速下沉", "星夜驰援"), encoding="utf-8")
         build()
+        # Only the edit is indexed again: the year's bundle is as it was, its old entry hidden.
+        assert {p: p.read_bytes() for p in year.rglob("*") if p.is_file()} == bundle
+        assert (www / "site" / "pagefind" / "recent" / "pagefind.js").exists()
         assert search(page, site, "星夜驰援") == [edited], "the new wording is found"
         assert search(page, site, "火速下沉") == [], "the old wording is not"
         assert search(page, site, "坂田").count(edited) == 1, "the story is listed once"

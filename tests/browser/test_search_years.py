@@ -114,3 +114,32 @@ def test_filter_counts_are_those_of_the_results(page, archive) -> None:
     for year in YEARS:
         mine = sum(1 for day, who in about.values() if who == REPORTERS[1] and day.year == year)
         assert years[str(year)] == f"{year}（{mine}）"
+
+
+def test_edits_keep_the_order_and_the_counts(page, tmp_path: Path) -> None:
+    """Stories edited since their year was indexed (one of them moved to another year) are
+    in the bundle of recent changes: newest first and the filter counts are still right."""
+    about = make_years(tmp_path / "years")
+    build = ["--root", str(tmp_path / "years"), "--output", str(tmp_path / "www" / "years"), "-q"]
+    assert main(build) == 0
+    for slug, new_day, reporter in (("sorting-4", date(2021, 2, 28), REPORTERS[2]), ("sorting-9", None, REPORTERS[0])):
+        day, old_reporter = about[slug]
+        file = tmp_path / "years" / "content" / "articles" / f"{day:%Y/%m}" / f"{slug}.md"
+        text = file.read_text(encoding="utf-8").replace(f"reporter: {old_reporter}", f"reporter: {reporter}")
+        if new_day:
+            text = text.replace(f"date: {day.isoformat()}", f"date: {new_day.isoformat()}")
+        file.write_text(text.replace("入户宣传", "入户宣传，居民积极响应"), encoding="utf-8")
+        about[slug] = (new_day or day, reporter)
+    (tmp_path / "years" / "content" / "articles" / f"{about['sorting-1'][0]:%Y/%m}" / "sorting-1.md").unlink()
+    del about["sorting-1"]
+    assert main(build) == 0
+    assert (tmp_path / "www" / "years" / "pagefind" / "recent").is_dir()
+    with static_server(tmp_path / "www") as url:
+        found = [slug_of(p) for p in search(page, url + "years/", "垃圾分类", "&sort=new")]
+        assert found == sorted(about, key=lambda slug: about[slug][0], reverse=True)
+        options = dict(page.eval_on_selector_all("#filter-reporter option", "os => os.map(o => [o.value, o.textContent])"))
+        for reporter in REPORTERS[:3]:
+            wanted = sum(1 for _, who in about.values() if who == reporter)
+            assert options[reporter] == f"{reporter}（{wanted}）"
+        assert sorted(slug_of(p) for p in search(page, url + "years/", "居民积极响应")) == ["sorting-4", "sorting-9"]
+

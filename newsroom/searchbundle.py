@@ -1,0 +1,134 @@
+"""One Pagefind bundle (a year's, or the recent changes'), made from a folder of pages or
+taken from `.cache/search/<name>/`.
+
+Beside each bundle, `bundle.json` records what it was made from (the pages and their
+hashes: searchplan.py compares them with the pages of this build), each page's Pagefind id
+(its fragment's name: the search page hides a changed page's old entry by it), and what
+each file held (sums.py): a file changed since is damage, and the bundle is made again,
+never published.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cbor2
+
+from . import cachedir, searchfiles, sums
+from .problems import Problem, warning
+
+RECORD = "bundle.json"
+_URL = b'{"url":"'
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A bundle in the cache: its folder and what `bundle.json` says of it."""
+
+    folder: Path
+    digest: str = ""
+    pages: dict[str, str] = field(default_factory=dict)   # page file -> "year:hash", as indexed
+    ids: dict[str, str] = field(default_factory=dict)     # page file -> its Pagefind id
+
+    def files(self) -> list[tuple[str, Path]]:
+        return sorted((f.relative_to(self.folder).as_posix(), f) for f in self.folder.rglob("*") if f.is_file())
+
+
+def cached(cache: Path, settings: str, problems: list[Problem]) -> Bundle | None:
+    """The bundle in `cache` if it was made with these settings and its files are as made;
+    a damaged one is a warning (and None: it is made again)."""
+    try:
+        record = json.loads((cache / RECORD).read_text(encoding="utf-8"))
+        if record["settings"] != settings or not (cache / "bundle").is_dir():
+            return None
+        found = Bundle(cache / "bundle", record["digest"], record["pages"], record["ids"])
+        recorded = record["sums"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    files = found.files()
+    # Damaged: other bytes than made, missing, or not made with it (all would be published).
+    bad = sorted(set(recorded) ^ {name for name, _ in files}) or sums.damaged(files, recorded)
+    if bad:
+        problems.append(warning(str(cache / "bundle" / bad[0]), 0,
+                                "search index file damaged in the cache: made again"))
+        return None
+    return found
+
+
+def make(binary: Path, pages: Path, cache: Path, settings: str, digest: str, indexed: dict[str, str],
+         keep_index_url: bool) -> tuple[Bundle | None, list[Problem]]:
+    """The bundle of the pages in folder `pages` (`indexed`: page file -> entry): from the
+    cache when it was made from the same pages with the same settings, else made now."""
+    problems: list[Problem] = []
+    known = cached(cache, settings, problems)
+    if known is not None and known.digest == digest:
+        return known, problems
+    cachedir.folder(cache)
+    fresh = cache / f"bundle-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    command = [str(binary), "--site", str(pages), "--output-path", str(fresh), "--silent"]
+    if keep_index_url:
+        command.append("--keep-index-url")
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+        if run.returncode != 0:
+            detail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise OSError(f"pagefind failed: {detail[0]}")
+        searchfiles.canonical(fresh)   # the same pages, the same bytes
+        ids = _ids(fresh, indexed)
+    except (OSError, EOFError, ValueError, LookupError, TypeError, subprocess.SubprocessError, cbor2.CBORError) as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
+        return None, [*problems, warning("site.yaml", 0, "search index not built: {reason}", reason=exc)]
+    (cache / RECORD).unlink(missing_ok=True)
+    shutil.rmtree(cache / "bundle", ignore_errors=True)
+    os.replace(fresh, cache / "bundle")
+    made = Bundle(cache / "bundle", digest, dict(indexed), ids)
+    record = {"settings": settings, "digest": digest, "pages": made.pages, "ids": ids,
+              "sums": sums.record(made.files())}
+    (cache / RECORD).write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return made, problems
+
+
+def _ids(bundle: Path, indexed: dict[str, str]) -> dict[str, str]:
+    """Page file -> the id Pagefind gave it (the name of its fragment, which holds its URL)."""
+    by_url = {_address(path): path for path in indexed}
+    ids = {}
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        # The URL is the fragment's first field: inflate only its start.
+        head = zlib.decompressobj(31).decompress(fragment.read_bytes(), 4096)
+        head = head.removeprefix(searchfiles.SIGNATURE)
+        if head.startswith(_URL):
+            url = head[len(_URL):head.index(b'"', len(_URL))].decode()
+            if (path := by_url.get(_address(url))) is not None:
+                ids[path] = fragment.name.removesuffix(".pf_fragment")
+    return ids
+
+
+def _address(path: str) -> str:
+    """A page file or a result URL, alike: 2021/01/25/story/index.html ~ /2021/01/25/story/."""
+    return path.lstrip("/").removesuffix("index.html")
+
+
+def sweep(search_cache: Path) -> None:
+    """Remove what killed builds left in `.cache/search`: `bundle-PID` and `pages-PID`
+    folders of processes that no longer run."""
+    for folder in [*search_cache.glob("pages-*"), *search_cache.glob("*/bundle-*")]:
+        pid = folder.name.rsplit("-", 1)[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:   # another user's: running
+        return True
+    return True

@@ -1,0 +1,165 @@
+"""The search index after an edit: only the recent changes are indexed again, the year
+bundles' stale entries are listed for the search page to hide, a damaged bundle in the cache
+is made again and never published, and what killed builds left in .cache/search goes.
+
+(What a reader finds is tested in Chromium: tests/browser/test_search.py.)
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from archive_gen import make_archive
+
+from newsroom import search, searchplan
+from newsroom.cli import main
+
+pytestmark = pytest.mark.skipif(search.executable() is None, reason="pagefind is not installed")
+
+STORY = "content/articles/2021/01/story-0000.md"
+
+
+def build(root: Path, *more: str) -> None:
+    assert main(["--root", str(root), "-q", *more]) == 0
+
+
+def listing(root: Path) -> dict:
+    return json.loads((root / "site" / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+
+
+def ids(root: Path, year: str) -> dict[str, str]:
+    """Page file -> Pagefind id in the year's bundle, read from its fragments."""
+    found = {}
+    for fragment in (root / "site" / "pagefind" / year / "fragment").iterdir():
+        url = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])["url"]
+        found[url.strip("/") + "/index.html"] = fragment.name.removesuffix(".pf_fragment")
+    return found
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    file = root / rel
+    file.write_text(file.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    """Stories in 2021, the sample's photos in 2022: two year bundles."""
+    root = make_archive(tmp_path / "archive", 40)
+    build(root)
+    assert listing(root)["shards"] == ["2022", "2021"] and "recent" not in listing(root)
+    return root
+
+
+def test_an_edit_indexes_only_the_recent_changes(archive: Path) -> None:
+    root = archive
+    before = {year: files(root / "site" / "pagefind" / year) for year in ("2021", "2022")}
+    old = ids(root, "2021")
+    edit(root, STORY, "走访社区", "慰问独居老人")
+    build(root)
+    after = listing(root)
+    assert after["recent"] == "recent"
+    assert {year: files(root / "site" / "pagefind" / year) for year in ("2021", "2022")} == before, \
+        "the year bundles are published as they were"
+    assert after["superseded"] == [old["2021/01/01/story-0000/index.html"]], "only the edited story's old entry is hidden"
+    recent = ids(root, "recent")
+    assert list(recent) == ["2021/01/01/story-0000/index.html"]
+    assert recent["2021/01/01/story-0000/index.html"] != old["2021/01/01/story-0000/index.html"]
+
+
+def test_deleted_withdrawn_and_draft_pages_are_hidden_at_once(archive: Path) -> None:
+    root = archive
+    old = ids(root, "2021")
+    (root / "content/articles/2021/02/story-0001.md").unlink()
+    edit(root, "content/articles/2021/03/story-0002.md", "\n---\n", "\ndraft: true\n---\n")
+    edit(root, "content/articles/2021/04/story-0003.md", "\n---\n",
+         "\nwithdrawn: {date: 2021-06-01, reason: 报道有误。}\n---\n")
+    build(root)
+    gone = {old[f"2021/{m:02d}/{d:02d}/story-000{i}/index.html"] for i, m, d in ((1, 2, 2), (2, 3, 3), (3, 4, 4))}
+    assert gone <= set(listing(root)["superseded"])
+    assert "recent" not in listing(root) or not set(ids(root, "recent")) & {
+        f"2021/{m:02d}/{d:02d}/story-000{i}/index.html" for i, m, d in ((1, 2, 2), (2, 3, 3), (3, 4, 4))}
+
+
+def test_a_cold_build_makes_every_year_anew(archive: Path) -> None:
+    root = archive
+    edit(root, STORY, "走访社区", "慰问独居老人")
+    build(root)
+    assert "recent" in listing(root)
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "robots.txt").write_text("User-agent: *\n", encoding="utf-8")   # every page renders again
+    build(root)
+    assert "recent" not in listing(root) and listing(root)["superseded"] == []
+    assert "2021/01/01/story-0000/index.html" in ids(root, "2021")
+
+
+def test_past_the_limit_the_year_is_made_anew() -> None:
+    known = {f"p{i}": f"2021:{i}" for i in range(10)} | {"q": "2022:q"}
+    made = {"2021": {f"p{i}": f"2021:{i}" for i in range(10)}, "2022": {"q": "2022:q"}}
+    edited = known | {"p1": "2021:new", "p2": "2021:new", "q": "2022:new"}
+    small = searchplan.plan(edited, made, cold=False, limit=3)
+    assert small.remake == () and set(small.recent) == {"p1", "p2", "q"}
+    assert small.superseded == {"2021": ("p1", "p2"), "2022": ("q",)}
+    over = searchplan.plan(edited, made, cold=False, limit=2)
+    assert over.remake == ("2021",) and set(over.recent) == {"q"} and over.superseded == {"2022": ("q",)}
+    assert searchplan.plan(edited, made, cold=True).remake == ("2022", "2021")
+    moved = searchplan.plan(known | {"p1": "2022:p1"}, made, cold=False)
+    assert moved.recent == {"p1": "2022:p1"} and moved.superseded == {"2021": ("p1",)}
+
+
+def test_a_damaged_bundle_in_the_cache_is_made_again_not_published(archive: Path, capsys) -> None:
+    root = archive
+    cached = root / ".cache" / "search" / "2021" / "bundle"
+    fragment = sorted((cached / "fragment").iterdir())[0]
+    good = fragment.read_bytes()
+    fragment.write_bytes(good[: len(good) // 2])              # truncated
+    (cached / "filter" / "zh-cn_0000000.pf_filter").write_bytes(b"junk")   # a stray file
+    edit(root, STORY, "走访社区", "慰问独居老人")
+    capsys.readouterr()
+    assert main(["--root", str(root)]) == 0
+    err = capsys.readouterr().err
+    damaged = [line for line in err.splitlines() if "damaged" in line]
+    assert len(damaged) == 1 and ".cache/search/2021/bundle" in damaged[0], err
+    published = root / "site" / "pagefind" / "2021"
+    assert (published / "fragment" / fragment.name).read_bytes() == good
+    assert not (published / "filter" / "zh-cn_0000000.pf_filter").exists()
+    assert files(published) == files(cached)
+
+
+def test_killed_builds_leftovers_in_the_search_cache_are_removed(archive: Path) -> None:
+    root = archive
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    pid = int(dead.stdout)
+    left = [root / ".cache" / "search" / "2021" / f"bundle-{pid}", root / ".cache" / "search" / f"pages-{pid}"]
+    for folder in left:
+        (folder / "fragment").mkdir(parents=True)
+        (folder / "fragment" / "x.pf_fragment").write_bytes(b"x" * 1000)
+    edit(root, STORY, "走访社区", "慰问独居老人")   # 2021's bundle is kept: only the recent one is made
+    build(root)
+    assert [folder for folder in left if folder.exists()] == []
+
+
+def test_a_year_is_indexed_while_later_pages_still_render(tmp_path: Path) -> None:
+    """Once the pages expected of a year have passed, its bundle is begun, before the rest."""
+    from newsroom import config as config_mod
+
+    root = make_archive(tmp_path / "archive", 3, photos=False)
+    config, _ = config_mod.load(root)
+    indexer = search.Indexer(config, tmp_path / "pages", {}, Counter({"2021": 1}))
+    page = ('<html lang="zh-CN"><body><article data-pagefind-body><h1>标题</h1>'
+            '<span data-pagefind-filter="year">2021</span><p>正文。</p></article></body></html>')
+    indexer.page("2021/01/01/a/index.html", page.encode())
+    indexer.close()   # waits for the bundle begun
+    assert (config.cache_dir / "search" / "2021" / "bundle" / "pagefind.js").exists()
+    files = dict(indexer.bundle({"2021/01/01/a/index.html"}, []))
+    assert json.loads(files["pagefind/shards.json"])["shards"] == ["2021"]
