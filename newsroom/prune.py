@@ -27,6 +27,8 @@ import jinja2
 from . import cache, cachedir, lock, output, render, renditions
 from .config import Config
 from .i18n import N_, ntr, tr
+from .search import RECENT
+from .searchplan import shard
 
 # The parts of the cache, by the first matching rule on a file's path inside it.
 PARTS = (
@@ -143,11 +145,12 @@ def _unused_renditions(media: Path, sites: list[Path]) -> list[Path]:
 
 
 def _unused_search(search: Path, states: list[dict]) -> list[Path]:
-    """Years no live state indexes, and folders of builds that were killed."""
-    years = {entry.split(":", 1)[0] for state in states for entry in state.get("search", {}).values()}
+    """Years no live state indexes, and what killed builds left."""
+    years = {shard(entry) for state in states for entry in state.get("search", {}).values()}
+    used = (years | {RECENT}) if years else set()   # and the bundle of recent changes (searchplan.py)
     found = []
     for folder in _children(search):
-        if folder.name not in years:
+        if folder.name not in used:
             found.append(folder)
         else:
             found += [f for f in folder.glob("bundle-*") if f.is_dir()]
