@@ -36,7 +36,7 @@ from PIL import Image, ImageCms
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import photo  # noqa: E402
-from newsroom import config, content, images, renditions  # noqa: E402
+from newsroom import colour, config, content, images, renditions  # noqa: E402
 
 WIDTHS = (480, 960, 1600)
 FORMATS = ("webp", "jpeg")
@@ -65,7 +65,7 @@ def corpus(count: int, size: tuple[int, int] = SIZE) -> list[Path]:
 def camera_jpeg(seed: int, size: tuple[int, int] = SIZE) -> bytes:
     """Like a camera's (bench/photo.py), with GPS in the EXIF; every other one carries an sRGB
     ICC profile, as many phones and editors write."""
-    return photo.camera_jpeg(seed, size, gps=True, icc=images.SRGB_ICC if seed % 2 else None)
+    return photo.camera_jpeg(seed, size, gps=True, icc=colour.SRGB_ICC if seed % 2 else None)
 
 
 def bare_loop(paths: list[Path], out: Path, ours: bool = False,
@@ -185,7 +185,7 @@ def study(paths: list[Path]) -> list[tuple[str, float, int]]:
         ("jpeg progressive", "JPEG", {"progressive": True}),
         *[(f"webp method {m}", "WEBP", {"method": m}) for m in range(7)],
     ]
-    icc = ImageCms.ImageCmsProfile(io.BytesIO(images.SRGB_ICC))
+    icc = ImageCms.ImageCmsProfile(io.BytesIO(colour.SRGB_ICC))
     results = []
     for name, fmt, options in settings:
         started, size = time.process_time(), 0   # CPU time: steadier than wall on a shared machine

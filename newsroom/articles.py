@@ -62,7 +62,6 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
             err("missing 'title'", "title")
         else:
             err("'title' must be text", "title")
-
     date = _date(data, "date", config, err, required=True)
     updated = _date(data, "updated", config, err, required=False)
 
@@ -83,15 +82,7 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     record = notices.parse(data, doc, date, config, err)
     desk_fields = desk.parse(data, config, err)
 
-    known = FIELDS | notices.FIELDS | desk.FIELDS | {t.key for t in config.taxonomies}
-    problems += [unknown_field(source, doc.line(key), key, known) for key in data if key not in known]
-    # A reminder for a story about to be published: not for a draft, nor beside errors to fix first.
-    if "reporter" in known and "reporter" not in data and not draft and not errors(problems):
-        problems.append(warning(source, body_line - 1, "no reporter: add a line such as 'reporter: 张鹏' "
-                                "(a 本报讯 story without a byline: 'reporter: []')"))
-
-    if not body.strip():
-        problems.append(warning(source, body_line, "the article has no body text"))
+    problems += _reminders(data, doc, source, config, draft, not body.strip(), body_line, errors(problems))
     body_html, links = renderer.render(body)
     summary = _text(data.get("summary")) or summarize(body_html, config.summary_length)
     link_lines = _link_lines(body, links, body_line)
@@ -108,6 +99,20 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         withdrawn=record.withdrawn, origin=desk_fields.origin, editor=desk_fields.editor,
         dateline=desk_fields.dateline, featured=desk_fields.featured,
     ), problems
+
+
+def _reminders(data: dict, doc: yamlfile.YamlDoc, source: str, config: Config, draft: bool, empty: bool,
+               body_line: int, failed: bool) -> list[Problem]:
+    """Unknown fields (with a did-you-mean), a missing byline, an empty body: warnings."""
+    known = FIELDS | notices.FIELDS | desk.FIELDS | {t.key for t in config.taxonomies}
+    found = [unknown_field(source, doc.line(key), key, known) for key in data if key not in known]
+    # A reminder for a story about to be published: not for a draft, nor beside errors to fix first.
+    if "reporter" in known and "reporter" not in data and not draft and not failed:
+        found.append(warning(source, body_line - 1, "no reporter: add a line such as 'reporter: 张鹏' "
+                             "(a 本报讯 story without a byline: 'reporter: []')"))
+    if empty:
+        found.append(warning(source, body_line, "the article has no body text"))
+    return found
 
 
 def _slug(data: dict, source: str, doc: yamlfile.YamlDoc, err) -> tuple[str, int]:

@@ -16,11 +16,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
-
-import jinja2
 
 from . import (
     cache,
@@ -46,100 +42,18 @@ from . import (
 from .config import Config
 from .confine import problems as confined
 from .editions import read_editions
-from .i18n import ENGLISH, ntr, tr
 from .links import site_problems
 from .lock import LockError, hold_archive
-from .model import Article, Photo
-from .printing import NONE as NO_EDITIONS
-from .printing import Editions
 from .printing import build as build_editions
 from .problems import Problem, error, errors
+from .records import BuildResult, Options, Run
 from .slugs import slugify
 from .urls import article as article_url
 
-
-@dataclass
-class BuildResult:
-    problems: list[Problem] = field(default_factory=list)
-    ok: bool = False
-    articles: int = 0
-    photos: int = 0
-    pages: int = 0
-    renditions_made: int = 0      # rendition files (one per photo, width and format) made now
-    renditions_reused: int = 0
-    rendered: int = 0             # pages rendered now (the others were unchanged)
-    written: int = 0
-    removed: int = 0
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    drafts: int = 0               # drafts left out of this build
-    scheduled: int = 0            # articles dated in the future, left out until then
-    next_scheduled: str = ""      # when the first of those is due (site timezone), or ""
-    notes: list[str] = field(default_factory=list)        # "moved: /old/ -> /new/" lines
-    redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
-    plan_kept: bool = False       # the archive and page plan were the last build's (plancache.py)
-
-    def summary(self, lang: str = ENGLISH) -> str:
-        return tr(lang, "{articles} articles, {photos} photos, {pages} pages, {renditions} renditions ({new} new), "
-                  "{written} files written in {seconds} s", articles=self.articles, photos=self.photos,
-                  pages=self.pages, renditions=self.renditions_made + self.renditions_reused,
-                  new=self.renditions_made, written=self.written, seconds=f"{self.seconds:.2f}") + self.left_out(lang)
-
-    def left_out(self, lang: str = ENGLISH) -> str:
-        """'; left out: 1 draft, 2 scheduled (the next due 2026-12-01 08:00: build again then)', or ''."""
-        if not self.drafts and not self.scheduled:
-            return ""
-        parts = [ntr(lang, "{n} draft", "{n} drafts", self.drafts)] if self.drafts else []
-        if self.scheduled:
-            parts.append(tr(lang, "{n} scheduled (the next due {when}: build again then)",
-                            n=self.scheduled, when=self.next_scheduled))
-        return tr(lang, "; left out: {parts}", parts=tr(lang, ", ").join(parts))
+_DEFAULTS = Options()   # frozen: one instance serves every call
 
 
-@dataclass(frozen=True)
-class Options:
-    strict: bool = False
-    jobs: int = 0                 # 0: one worker per core
-    write: bool = True            # False: check only
-    serve: bool = False
-    progress: Callable[[int, int], None] | None = None
-    incremental: bool = True      # remember parsed files and pages in ROOT/.cache/build
-    executor: str | None = None   # a Dask scheduler (tcp://host:8786) for the image stage
-    reindex: bool = True          # False: leave the search index as published (serve's rebuilds)
-
-
-@dataclass
-class Run:
-    """One build's records, filled in stage by stage."""
-
-    config: Config
-    options: Options
-    now: datetime
-    result: BuildResult
-    store: cache.Store | None = None                  # None: not incremental
-    state: cache.State = field(default_factory=cache.State)
-    settings: str = ""                                # cache.settings_hash
-    inputs: str = ""                                  # every input file's size and mtime
-    scanned: dict[str, tuple[int, int]] | None = None
-    before: tuple[dict, dict] = ({}, {})              # the last build's parsed articles and photos
-    articles: list[Article] = field(default_factory=list)
-    photos: list[Photo] = field(default_factory=list)
-    archive: index.Archive | None = None
-    planned: list[pages.Page] = field(default_factory=list)
-    media: dict[str, Path] = field(default_factory=dict)   # rendition file name -> cached file
-    env: jinja2.Environment | None = None
-    page_settings: str = ""                           # settings and templates the pages are made with
-    published: dict[str, str] = field(default_factory=dict)   # the output folder's manifest
-    values: depends.Values | None = None
-    decision: rebuild.Decision | None = None
-    printed: Editions = NO_EDITIONS                   # the printed paper (printing.py)
-    plan_key: str = ""                                # what else the plan was made from: editions, the day
-    living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
-    kept: bool = False                                # the archive and plan are the last build's (plancache)
-    plan_problems: list[Problem] = field(default_factory=list)   # what the index and plan stages found
-
-
-def build(config: Config, config_problems: list[Problem], options: Options = Options(),
+def build(config: Config, config_problems: list[Problem], options: Options = _DEFAULTS,
           now: datetime | None = None) -> BuildResult:
     # A build makes millions of long-lived, acyclic objects: the cyclic collector would walk
     # them all again and again (a third of an incremental build) and, after a fork, touch
@@ -165,6 +79,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = Opt
             run.result.problems.append(error(str(exc.filename or config.cache_dir), 0,
                                              "cannot write here: {reason}", reason=exc.strerror or exc))
         run.result.seconds = time.perf_counter() - started
+        run.result.records = {name: value for name, value in vars(run).items() if name != "result"}
         return run.result
     finally:
         if enabled:

@@ -1,0 +1,108 @@
+"""The records a build passes from stage to stage (builder.STAGES), and what it returns.
+
+`Options` is what the caller asks for, `Run` is filled in stage by stage, `BuildResult` is
+what the caller gets back: counts, problems, timings. docs/architecture.md describes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import cache, depends, index, pages, rebuild, redirects
+from .config import Config
+from .i18n import ENGLISH, ntr, tr
+from .model import Article, Photo
+from .printing import NONE as NO_EDITIONS
+from .printing import Editions
+from .problems import Problem
+
+
+@dataclass
+class BuildResult:
+    problems: list[Problem] = field(default_factory=list)
+    ok: bool = False
+    articles: int = 0
+    photos: int = 0
+    pages: int = 0
+    renditions_made: int = 0      # rendition files (one per photo, width and format) made now
+    renditions_reused: int = 0
+    rendered: int = 0             # pages rendered now (the others were unchanged)
+    written: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    drafts: int = 0               # drafts left out of this build
+    scheduled: int = 0            # articles dated in the future, left out until then
+    next_scheduled: str = ""      # when the first of those is due (site timezone), or ""
+    notes: list[str] = field(default_factory=list)        # "moved: /old/ -> /new/" lines
+    redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
+    plan_kept: bool = False       # the archive and page plan were the last build's (plancache.py)
+    # The build's records (archive, plan, state …), kept as long as the result: freeing their
+    # millions of objects one by one took a third of a second after every build, and the
+    # command line exits without (cli.entry).
+    records: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def summary(self, lang: str = ENGLISH) -> str:
+        return tr(lang, "{articles} articles, {photos} photos, {pages} pages, {renditions} renditions ({new} new), "
+                  "{written} files written in {seconds} s", articles=self.articles, photos=self.photos,
+                  pages=self.pages, renditions=self.renditions_made + self.renditions_reused,
+                  new=self.renditions_made, written=self.written, seconds=f"{self.seconds:.2f}") + self.left_out(lang)
+
+    def left_out(self, lang: str = ENGLISH) -> str:
+        """'; left out: 1 draft, 2 scheduled (the next due 2026-12-01 08:00: build again then)', or ''."""
+        if not self.drafts and not self.scheduled:
+            return ""
+        parts = [ntr(lang, "{n} draft", "{n} drafts", self.drafts)] if self.drafts else []
+        if self.scheduled:
+            parts.append(tr(lang, "{n} scheduled (the next due {when}: build again then)",
+                            n=self.scheduled, when=self.next_scheduled))
+        return tr(lang, "; left out: {parts}", parts=tr(lang, ", ").join(parts))
+
+
+@dataclass(frozen=True)
+class Options:
+    strict: bool = False
+    jobs: int = 0                 # 0: one worker per core
+    write: bool = True            # False: check only
+    serve: bool = False
+    progress: Callable[[int, int], None] | None = None
+    incremental: bool = True      # remember parsed files and pages in ROOT/.cache/build
+    executor: str | None = None   # a Dask scheduler (tcp://host:8786) for the image stage
+    reindex: bool = True          # False: leave the search index as published (serve's rebuilds)
+
+
+@dataclass
+class Run:
+    """One build's records, filled in stage by stage."""
+
+    config: Config
+    options: Options
+    now: datetime
+    result: BuildResult
+    store: cache.Store | None = None                  # None: not incremental
+    state: cache.State = field(default_factory=cache.State)
+    settings: str = ""                                # cache.settings_hash
+    inputs: str = ""                                  # every input file's size and mtime
+    scanned: dict[str, tuple[int, int]] | None = None
+    before: tuple[dict, dict] = ({}, {})              # the last build's parsed articles and photos
+    articles: list[Article] = field(default_factory=list)
+    photos: list[Photo] = field(default_factory=list)
+    archive: index.Archive | None = None
+    planned: list[pages.Page] = field(default_factory=list)
+    media: dict[str, Path] = field(default_factory=dict)   # rendition file name -> cached file
+    env: jinja2.Environment | None = None
+    page_settings: str = ""                           # settings and templates the pages are made with
+    published: dict[str, str] = field(default_factory=dict)   # the output folder's manifest
+    values: depends.Values | None = None
+    decision: rebuild.Decision | None = None
+    printed: Editions = NO_EDITIONS                   # the printed paper (printing.py)
+    plan_key: str = ""                                # what else the plan was made from: editions, the day
+    living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
+    kept: bool = False                                # the archive and plan are the last build's (plancache)
+    plan_problems: list[Problem] = field(default_factory=list)   # what the index and plan stages found
