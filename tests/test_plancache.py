@@ -31,10 +31,7 @@ def _build(root: Path, output: Path, now: datetime = NOW, incremental: bool = Tr
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    """Every file but the search index (and the manifest, which lists its files): after edits it
-    holds a bundle of recent changes where a clean build has none (docs/architecture.md)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.relative_to(folder).as_posix().startswith(("pagefind/", ".newsroom-site"))}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _equals_clean(root: Path, now: datetime = NOW) -> None:
