@@ -166,3 +166,14 @@ def test_a_year_is_indexed_while_later_pages_still_render(tmp_path: Path) -> Non
     assert (config.cache_dir / "search" / "2021" / "bundle" / "pagefind.js").exists()
     files = dict(indexer.bundle({"2021/01/01/a/index.html"}, []))
     assert json.loads(files["pagefind/shards.json"])["shards"] == ["2021"]
+
+
+def test_the_stage_line_says_what_the_index_adds_after_the_pages(archive: Path, capsys) -> None:
+    edit(archive, STORY, "走访社区", "慰问独居老人")
+    capsys.readouterr()
+    assert main(["--root", str(archive), "-v"]) == 0
+    stages = dict(line.split()[0:2] if not line.strip().startswith("search") else
+                  (" ".join(line.split()[:2]), line.split()[2]) for line in capsys.readouterr().out.splitlines()
+                  if line.startswith("  ") and line.rstrip().endswith(" s"))
+    assert {"search copies", "search index", "render+write"} <= set(stages), stages
+    assert float(stages["search index"]) <= float(stages["render+write"])
