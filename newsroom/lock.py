@@ -24,21 +24,23 @@ except ImportError:  # not POSIX: builds are not serialised
     fcntl = None  # type: ignore[assignment]
 
 from . import cachedir
+from .i18n import ENGLISH, Explained, tr
 
 NAME = "lock"
 
 
-class LockError(Exception):
+class LockError(Explained):
     """The lock file cannot be made or waited for (an unwritable cache, a timeout)."""
 
 
-def hold_archive(cache_dir: Path) -> AbstractContextManager[None]:
-    """The archive's lock, `cache_dir`/lock, the cache folder made (or reported) first."""
+def hold_archive(cache_dir: Path, lang: str = ENGLISH) -> AbstractContextManager[None]:
+    """The archive's lock, `cache_dir`/lock, the cache folder made (or reported) first; `lang`:
+    the language of the line that says whom it waits for."""
     try:
         folder = cachedir.prepare(cache_dir)
     except cachedir.CacheError as exc:
-        raise LockError(str(exc)) from exc
-    return hold(folder / NAME)
+        raise LockError(exc.template, **exc.params) from exc
+    return hold(folder / NAME, lang=lang)
 
 
 def _say(text: str) -> None:
@@ -47,7 +49,7 @@ def _say(text: str) -> None:
 
 @contextmanager
 def hold(file: Path, what: str = "build", notify: Callable[[str], None] = _say,
-         timeout: float | None = None) -> Iterator[None]:
+         timeout: float | None = None, lang: str = ENGLISH) -> Iterator[None]:
     """Hold the lock `file` for the duration; wait (saying who holds it) while another process does."""
     if fcntl is None:
         yield
@@ -55,22 +57,22 @@ def hold(file: Path, what: str = "build", notify: Callable[[str], None] = _say,
     try:
         fd = os.open(file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        raise LockError(f"cannot make the lock file {file}: {exc.strerror}") from exc
+        raise LockError("cannot make the lock file {file}: {reason}", file=file, reason=exc.strerror) from exc
     try:
-        _acquire(fd, file, notify, timeout)
+        _acquire(fd, file, notify, timeout, lang)
         _describe(fd, what)
         yield
     finally:
         os.close(fd)   # releases the lock
 
 
-def _acquire(fd: int, file: Path, notify: Callable[[str], None], timeout: float | None) -> None:
+def _acquire(fd: int, file: Path, notify: Callable[[str], None], timeout: float | None, lang: str) -> None:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return
     except BlockingIOError:
         pass
-    notify(f"waiting for {holder(file)} to finish (it holds {file})")
+    notify(tr(lang, "waiting for {holder} to finish (it holds {file})", holder=holder(file), file=file))
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         if deadline is None:
@@ -81,8 +83,8 @@ def _acquire(fd: int, file: Path, notify: Callable[[str], None], timeout: float 
             return
         except BlockingIOError:
             if time.monotonic() > deadline:
-                raise LockError(f"gave up after {timeout:.0f} s waiting for {holder(file)} "
-                                f"(it holds {file})") from None
+                raise LockError("gave up after {seconds} s waiting for {holder} (it holds {file})",
+                                seconds=f"{timeout:.0f}", holder=holder(file), file=file) from None
             time.sleep(0.05)
 
 
@@ -93,10 +95,11 @@ def _describe(fd: int, what: str) -> None:
     os.pwrite(fd, text.encode(), 0)
 
 
-def holder(file: Path) -> str:
+def holder(file: Path) -> Explained:
     """Who holds the lock, as written by them: 'build 1234 (python build.py, since 10:02:03)'."""
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
-        return f"{data['what']} {data['pid']} ({data['command'] or 'python'}, since {data['since']})"
+        return Explained("{what} {pid} ({command}, since {since})", what=data["what"], pid=data["pid"],
+                         command=data["command"] or "python", since=data["since"])
     except (OSError, ValueError, KeyError, TypeError):
-        return "another build"
+        return Explained("another build")

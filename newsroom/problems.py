@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .i18n import ENGLISH, ntr, tr
+from .i18n import ENGLISH, Explained, ntr, tr
 
 ERROR = "error"
 WARNING = "warning"
@@ -53,6 +53,13 @@ def error(path: str | Path, line: int, message: str, /, **params: object) -> Pro
 
 def warning(path: str | Path, line: int, message: str, /, **params: object) -> Problem:
     return _make(WARNING, path, line, message, params)
+
+
+def failed(path: str | Path, line: int, exc: Exception) -> Problem:
+    """The error for a failure: its declared message (i18n.Explained), or else its text."""
+    if isinstance(exc, Explained):
+        return _make(ERROR, path, line, exc.template, exc.params)
+    return _make(ERROR, path, line, str(exc), {})
 
 
 def errors(problems: Iterable[Problem], strict: bool = False) -> list[Problem]:
