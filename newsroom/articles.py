@@ -282,8 +282,8 @@ def _prints(value: Any, default: datetime | None, err, doc: yamlfile.YamlDoc) ->
         if item.get("date") is not None:
             try:
                 day = dates.parse(item["date"], default.tzinfo if default else None).date()
-            except ValueError as exc:
-                err(str(exc), *path, "date")
+            except dates.DateError as exc:
+                err(exc.template, *path, "date", value=exc.value)
                 continue
         position = item.get("position", 0)
         if not isinstance(position, int) or isinstance(position, bool) or position < 0:

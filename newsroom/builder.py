@@ -46,7 +46,7 @@ from .editions import read_editions
 from .links import site_problems
 from .lock import LockError, hold_archive
 from .printing import build as build_editions
-from .problems import Problem, error, errors
+from .problems import Problem, error, errors, failed
 from .records import BuildResult, Options, Run
 from .slugs import slugify
 from .urls import article as article_url
@@ -74,7 +74,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
                         break
         except LockError as exc:
             run.result.ok = False
-            run.result.problems.append(error(".cache", 0, str(exc)))
+            run.result.problems.append(failed(".cache", 0, exc))
         except OSError as exc:   # a full disk or a read-only folder, met while writing the cache
             run.result.ok = False
             run.result.problems.append(error(str(exc.filename or config.cache_dir), 0,
@@ -109,7 +109,7 @@ def check(run: Run) -> bool:
     if options.write:
         refused = output.check_output(config.output, config.root)
         if refused:  # before anything (even the image cache) is written
-            result.problems.append(error(str(config.output), 0, refused))
+            result.problems.append(failed(str(config.output), 0, refused))
             return False
     run.store = cache.Store(cache.state_folder(config)) if options.incremental else None
     run.settings = cache.settings_hash(config)
@@ -221,7 +221,7 @@ def images_(run: Run) -> bool:
         try:
             executor, close = cluster.connect(options.executor)
         except cluster.ClusterError as exc:
-            result.problems.append(error("--executor", 0, str(exc)))
+            result.problems.append(failed("--executor", 0, exc))
             return False
     try:
         made = renditions.run(jobs, config.cache_dir / "media", options.jobs, executor=executor,
@@ -265,7 +265,7 @@ def render_and_write(run: Run) -> bool:
                                 result.problems, run.options.jobs, run.options.serve,
                                 (decision.note(run.env, run.values), notes), run.options.reindex)
     except output.OutputError as exc:
-        result.problems.append(error(str(config.output), 0, str(exc)))
+        result.problems.append(failed(str(config.output), 0, exc))
         return False
     except parallel.RenderFailed as exc:
         result.problems.append(exc.problem)

@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+from .i18n import Explained
 from .problems import Problem, repaired
 
 # A file being written, renamed into place once whole (renditions.store, cache._save, render):
@@ -19,18 +20,20 @@ from .problems import Problem, repaired
 LEFTOVER = re.compile(r"^\..+\.(\d+)\.tmp$")
 
 
-class CacheError(Exception):
+class CacheError(Explained):
     """The cache folder cannot be used; the message is one line naming it."""
 
 
 def prepare(cache_dir: Path) -> Path:
     """`cache_dir`, made if missing; CacheError if something else is in its place."""
     if cache_dir.is_symlink() or (cache_dir.exists() and not cache_dir.is_dir()):
-        raise CacheError(f"{cache_dir} is not a folder: move it away so the build can keep its cache there")
+        raise CacheError("{folder} is not a folder: move it away so the build can keep its cache there",
+                         folder=cache_dir)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CacheError(f"cannot make the cache folder {cache_dir}: {exc.strerror}") from exc
+        raise CacheError("cannot make the cache folder {folder}: {reason}", folder=cache_dir,
+                         reason=exc.strerror) from exc
     return cache_dir
 
 

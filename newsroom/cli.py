@@ -154,12 +154,12 @@ def entry() -> None:
     try:
         code = main(None, kept)
     except output.InterruptedAfterWriting:
-        print("interrupted: the new site was already in place", file=sys.stderr)
+        print(tr(argwords.language(sys.argv[1:]), "interrupted: the new site was already in place"), file=sys.stderr)
         code = 130
     except KeyboardInterrupt:
         # Nothing is published until the very end, and that last step is not interrupted
         # (output.py); the workers ignore Ctrl-C and end with the pool.
-        print("interrupted: the site was not changed", file=sys.stderr)
+        print(tr(argwords.language(sys.argv[1:]), "interrupted: the site was not changed"), file=sys.stderr)
         code = 130
     # A big archive is millions of small objects; freeing them one by one at exit takes
     # longer (0.2 s at 10,000 articles) than the system takes to reclaim the whole process.
@@ -185,7 +185,7 @@ def run_build(args: argparse.Namespace, write: bool, keep: list | None = None) -
     if keep is not None:
         keep.append(result)
     for note in result.notes:   # an article's address changed: recorded in moved.yaml (build) or not yet (check)
-        print(note)
+        print(note.text(lang))
     text = report(result.problems, lang)
     if text:
         print(text, file=sys.stderr)
@@ -246,25 +246,26 @@ def run_publish(args: argparse.Namespace) -> int:
     result = builder.build(cfg, problems, builder.Options(strict=args.strict, jobs=args.jobs, write=False,
                                                           wait=_wait(args), lang=lang))
     if not result.ok:
-        print(report(result.problems, i18n.choose(args.lang, cfg.language)), file=sys.stderr)
-        print("publish refused: the archive has errors (fix them, build, then publish); nothing was sent",
+        print(report(result.problems, lang), file=sys.stderr)
+        print(tr(lang, "publish refused: the archive has errors (fix them, build, then publish); nothing was sent"),
               file=sys.stderr)
         return 1
     from .serve import PREVIEW
 
     if cfg.output == cfg.root / PREVIEW:
-        print(f"publish refused: {cfg.output} is the preview (drafts, the reload script); build the site "
-              "with `python build.py` and publish that", file=sys.stderr)
+        print(tr(lang, "publish refused: {output} is the preview (drafts, the reload script); build the site "
+                 "with `python build.py` and publish that", output=cfg.output), file=sys.stderr)
         return 1
     target = args.target or cfg.publish_target
     if not target:
-        print("error: name a target (python build.py publish ssh://user@host/var/www/news) "
-              "or set publish.target in site.yaml", file=sys.stderr)
+        print(tr(lang, "error: name a target (python build.py publish ssh://user@host/var/www/news) "
+                 "or set publish.target in site.yaml"), file=sys.stderr)
         return 1
     if not args.target and "://" not in target:
         target = str(cfg.root / target)   # a folder in site.yaml is relative to the archive
     max_deletes = cfg.publish_max_deletes if args.max_deletes is None else args.max_deletes
-    return deploy.command(cfg.output, target, cfg.base_url, max_deletes, args.dry_run, args.quiet, cfg.cache_dir)
+    return deploy.command(cfg.output, target, cfg.base_url, max_deletes, args.dry_run, args.quiet, cfg.cache_dir,
+                          lang)
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -13,11 +13,12 @@ from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from . import images
+from .i18n import Explained
 
 TIMEOUT = 10    # seconds to wait for the scheduler
 
 
-class ClusterError(Exception):
+class ClusterError(Explained):
     """The cluster cannot be used (package missing, scheduler unreachable)."""
 
 
@@ -30,7 +31,8 @@ def connect(address: str, timeout: float | None = None) -> tuple[Executor, Calla
     try:
         client = Client(address, timeout=timeout or TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+        raise ClusterError("cannot reach the Dask scheduler at {address}: {reason}", address=address,
+                           reason=exc) from exc
     return _Remote(client.get_executor()), client.close
 
 

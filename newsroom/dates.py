@@ -37,9 +37,9 @@ def parse(value: object, tz: ZoneInfo) -> datetime:
     try:
         day = date(int(y), int(mo), int(d))
         moment = time(int(hh or 0), int(mm or 0), int(ss or 0))
+        if offset:   # an offset out of range (+25:00) is not a valid date either
+            iso = f"{day.isoformat()}T{moment.isoformat()}{'+00:00' if offset == 'Z' else offset}"
+            return datetime.fromisoformat(iso).astimezone(tz)
     except ValueError:
         raise DateError("date '{value}' is not a valid date", text) from None
-    if offset:
-        iso = f"{day.isoformat()}T{moment.isoformat()}{'+00:00' if offset == 'Z' else offset}"
-        return datetime.fromisoformat(iso).astimezone(tz)
     return datetime.combine(day, moment, tz)

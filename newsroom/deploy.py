@@ -28,6 +28,7 @@ from typing import Protocol, TextIO
 from urllib.parse import urlsplit
 
 from . import headers, output, urls
+from .i18n import ENGLISH, Explained, tr
 from .progress import Bar
 
 MANIFEST = ".newsroom-publish.json"
@@ -35,7 +36,7 @@ MAX_DELETES = 256
 FORMAT = 1
 
 
-class PublishError(Exception):
+class PublishError(Explained):
     """Publishing cannot go on; the message says why and what to do."""
 
 
@@ -89,9 +90,10 @@ class Report:
     unchanged: int
     seconds: float
 
-    def summary(self) -> str:
-        return (f"sent {self.sent} files ({self.sent_bytes / 1e6:.1f} MB), deleted {self.deleted}, "
-                f"unchanged {self.unchanged}, in {self.seconds:.1f} s")
+    def summary(self, lang: str = ENGLISH) -> str:
+        return tr(lang, "sent {sent} files ({megabytes} MB), deleted {deleted}, unchanged {unchanged}, in {seconds} s",
+                  sent=self.sent, megabytes=f"{self.sent_bytes / 1e6:.1f}", deleted=self.deleted,
+                  unchanged=self.unchanged, seconds=f"{self.seconds:.1f}")
 
 
 def site_files(site: Path, base_url: str = "", known: dict[str, list] | None = None) -> dict[str, Entry]:
@@ -102,26 +104,30 @@ def site_files(site: Path, base_url: str = "", known: dict[str, list] | None = N
     taken at; a file that still has them is not read again (updated in place)."""
     built = output.manifest(site)
     if not built:
-        raise PublishError(f"{site} holds no built site (no {output.MARKER}): build it first with "
-                           "`python build.py`")
+        raise PublishError("{site} holds no built site (no {marker}): build it first with `python build.py`",
+                           site=site, marker=output.MARKER)
     moved = redirects(site, built, base_url)
     files: dict[str, Entry] = {}
-    wrong: list[str] = []
+    wrong: list[Explained] = []
     known = {} if known is None else known
     for path, digest in sorted(built.items()):
         try:
             sha, size = _sha256(site / path, path, known)
         except OSError:
-            wrong.append(f"{path} is missing")
+            wrong.append(Explained("{path} is missing", path=path))
             continue
         if len(digest) == 64 and digest != sha:
-            wrong.append(f"{path} was changed after the build")
+            wrong.append(Explained("{path} was changed after the build", path=path))
         files[path] = Entry(sha, size, headers.content_type(path), headers.cache_control(path),
                             moved.get(path, ""))
     if wrong:
-        raise PublishError(f"{site} is not as the last build left it: " + "; ".join(wrong[:5])
-                           + (f" (and {len(wrong) - 5} more)" if len(wrong) > 5 else "")
-                           + "; build again with `python build.py`")
+        detail = wrong[0]
+        for more in wrong[1:5]:
+            detail = Explained("{a}; {b}", a=detail, b=more)
+        if len(wrong) > 5:
+            detail = Explained("{a} (and {n} more)", a=detail, n=len(wrong) - 5)
+        raise PublishError("{site} is not as the last build left it: {detail}; build again with `python build.py`",
+                           site=site, detail=detail)
     return files
 
 
@@ -180,8 +186,9 @@ def read_manifest(data: bytes | None) -> tuple[dict[str, Entry], set[str]]:
         files = {path: Entry(*row) for path, row in doc["files"].items()}
         return files, set(doc.get("leftover", ()))
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise PublishError(f"the target's {MANIFEST} cannot be read ({exc}); remove it to publish "
-                           "everything again (files it listed are then never deleted)") from exc
+        raise PublishError("the target's {manifest} cannot be read ({reason}); remove it to publish "
+                           "everything again (files it listed are then never deleted)",
+                           manifest=MANIFEST, reason=exc) from exc
 
 
 def manifest_bytes(files: dict[str, Entry], leftover: Iterable[str] = ()) -> bytes:
@@ -267,13 +274,13 @@ def plan_for(site: Path, target: Target, max_deletes: int = MAX_DELETES,
     plan = make_plan(new, old, leftover)
     if len(plan.delete) > max_deletes:
         first = ", ".join(plan.delete[:5])
-        raise PublishError(f"{len(plan.delete)} files would be deleted from the target ({first} …), "
-                           f"more than --max-deletes {max_deletes}: is this the right site and target? "
-                           f"If so, publish again with --max-deletes {len(plan.delete)}")
+        raise PublishError("{n} files would be deleted from the target ({first} …), more than --max-deletes "
+                           "{max}: is this the right site and target? If so, publish again with --max-deletes {n}",
+                           n=len(plan.delete), first=first, max=max_deletes)
     return plan
 
 
-def describe(plan: Plan, shown: int = 3) -> str:
+def describe(plan: Plan, shown: int = 3, lang: str = ENGLISH) -> str:
     """The --dry-run report: counts and the first files of each kind."""
     by_kind: dict[str, list[str]] = {}
     for kind, paths in plan.send:   # new and changed files of a kind go separately: one line
@@ -283,10 +290,12 @@ def describe(plan: Plan, shown: int = 3) -> str:
         paths = tuple(by_kind.get(kind, ()))
         if paths:
             size = sum(plan.files[p].size for p in paths)
-            lines.append(f"  send {kind:<9} {len(paths):>6} files ({size / 1e6:.1f} MB): {_first(paths, shown)}")
+            lines.append(tr(lang, "  send {kind} {n} files ({megabytes} MB): {first}", kind=f"{kind:<9}",
+                            n=f"{len(paths):>6}", megabytes=f"{size / 1e6:.1f}", first=_first(paths, shown)))
     if plan.delete:
-        lines.append(f"  delete         {len(plan.delete):>6} files: {_first(plan.delete, shown)}")
-    lines.append(f"  unchanged      {plan.unchanged:>6} files")
+        lines.append(tr(lang, "  delete         {n} files: {first}", n=f"{len(plan.delete):>6}",
+                        first=_first(plan.delete, shown)))
+    lines.append(tr(lang, "  unchanged      {n} files", n=f"{plan.unchanged:>6}"))
     return "\n".join(lines)
 
 
@@ -309,12 +318,12 @@ def open_target(spec: str, site: Path, base_url: str = "") -> Target:
         from .target_folder import FolderTarget
 
         return FolderTarget(Path(spec.removeprefix("file://")).expanduser(), site)
-    raise PublishError(f"'{spec}' is no kind of target known here: a folder, ssh://user@host/path "
-                       "or s3://bucket/prefix")
+    raise PublishError("'{spec}' is no kind of target known here: a folder, ssh://user@host/path "
+                       "or s3://bucket/prefix", spec=spec)
 
 
 def command(site: Path, spec: str, base_url: str = "", max_deletes: int = MAX_DELETES,
-            dry_run: bool = False, quiet: bool = False, cache: Path | None = None) -> int:
+            dry_run: bool = False, quiet: bool = False, cache: Path | None = None, lang: str = ENGLISH) -> int:
     """`python build.py publish`: the exit status, after printing the plan or the summary.
     `cache`: the archive's cache folder, where the site's files' digests are remembered."""
     target: object = spec
@@ -328,16 +337,17 @@ def command(site: Path, spec: str, base_url: str = "", max_deletes: int = MAX_DE
             save_digests(digests, known, files)
         if dry_run:
             plan = plan_for(site, target, max_deletes, files)
-            print(f"publishing {site} to {target} would:\n{describe(plan)}\nnothing was changed (--dry-run)")
+            print(tr(lang, "publishing {site} to {target} would:", site=site, target=target),
+                  describe(plan, lang=lang), tr(lang, "nothing was changed (--dry-run)"), sep="\n")
             return 0
         report = publish(site, target, max_deletes, io.StringIO() if quiet else None, files)
     except PublishError as exc:
-        print(f"publish failed: {exc}", file=sys.stderr)
+        print(tr(lang, "publish failed: {reason}", reason=exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"publish stopped: {target} serves the old or the new version of each page, with all "
-              "they link to; publish again to complete it", file=sys.stderr)
+        print(tr(lang, "publish stopped: {target} serves the old or the new version of each page, with all "
+                 "they link to; publish again to complete it", target=target), file=sys.stderr)
         return 130
     if not quiet:   # the time of the whole publish, reading the site included
-        print(dataclasses.replace(report, seconds=time.monotonic() - started).summary())
+        print(dataclasses.replace(report, seconds=time.monotonic() - started).summary(lang))
     return 0

@@ -101,8 +101,8 @@ def parse_paper(doc: yamlfile.YamlDoc) -> tuple[Paper | None, list[Problem]]:
             problems.append(error(PAPER_FILE, doc.line("first_issue"),
                                   "'first_issue' must be {date: YYYY-MM-DD, number: N}"))
         else:
-            first, number = _day(given["date"], lambda m: problems.append(
-                error(PAPER_FILE, doc.line("first_issue", "date"), m))), given["number"]
+            first, number = _day(given["date"], lambda m, **kw: problems.append(
+                error(PAPER_FILE, doc.line("first_issue", "date"), m, **kw))), given["number"]
     entries, seen = [], {}
     pages = data.get("pages") or []
     if isinstance(pages, dict):   # also {1: 要闻, 2: 综合}
@@ -151,7 +151,7 @@ def read_editions(root: Path, content_dir: Path) -> tuple[list[EditionFile], lis
 def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Problem]]:
     """One edition file; its name gives the date (2022-02-22.yaml)."""
     stem = Path(source).stem
-    day = _day(stem, lambda m: None)
+    day = _day(stem, lambda m, **kw: None)
     if day is None:
         return None, [error(source, 0, "an edition file is named by its date (YYYY-MM-DD.yaml), not '{name}'",
                             name=stem)]
@@ -220,6 +220,6 @@ def _whole(value: Any) -> bool:
 def _day(value: Any, err) -> date | None:
     try:
         return dates.parse(value, None).date() if not isinstance(value, date) else value   # type: ignore[arg-type]
-    except ValueError as exc:
-        err(str(exc))
+    except dates.DateError as exc:
+        err(exc.template, value=exc.value)
         return None

@@ -46,14 +46,43 @@ def catalog(lang: str) -> gettext.NullTranslations:
 
 
 def tr(lang: str, message: str, **params: object) -> str:
-    """`message` in `lang`, its placeholders filled in."""
+    """`message` in `lang`, its placeholders filled in (a library's message among the values in
+    `lang` too, when libtext knows its kind)."""
     text = catalog(lang).gettext(message)
-    return text.format(**params) if params else text
+    return text.format(**_shown(params, lang)) if params else text
 
 
 def ntr(lang: str, singular: str, plural: str, n: int, **params: object) -> str:
     """The singular or plural form for `n` in `lang` (`{n}` is filled in too)."""
-    return catalog(lang).ngettext(singular, plural, n).format(n=n, **params)
+    return catalog(lang).ngettext(singular, plural, n).format(n=n, **_shown(params, lang))
+
+
+def _shown(params: dict[str, object], lang: str) -> dict[str, object]:
+    if lang == ENGLISH:
+        return params
+    from .libtext import shown  # not at the top: libtext declares its messages with this module
+
+    return {name: shown(value, lang) for name, value in params.items()}
+
+
+class Explained(Exception):
+    """A failure whose message is declared as a problem's is (English with `{named}` placeholders,
+    and their values), so it can be shown in any language: `text(lang)`; str() is the English."""
+
+    def __init__(self, template: str, /, **params: object) -> None:
+        super().__init__(template.format(**params) if params else template)
+        self.template = template
+        self.params = params
+
+    def text(self, lang: str) -> str:
+        return tr(lang, self.template, **self.params)
+
+    def __reduce__(self):   # through a worker pool with its values, not only its English text
+        return _explained, (type(self), self.template, self.params)
+
+
+def _explained(kind: type[Explained], template: str, params: dict[str, object]) -> Explained:
+    return kind(template, **params)
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name

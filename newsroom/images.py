@@ -23,8 +23,9 @@ from PIL import Image, UnidentifiedImageError
 
 from .colour import SRGB_ICC, eight_bit, to_srgb
 from .config import ImageConfig
+from .i18n import N_, Explained
 from .model import Photo
-from .problems import Problem, error
+from .problems import Problem, error, failed
 
 # Bump whenever the pixels or bytes a job produces change (decoder, filters, encoder settings):
 # every key changes with it, so old renditions are never served for the new recipe.
@@ -40,7 +41,7 @@ _TRANSPOSE = {
     8: Image.Transpose.ROTATE_90,
 }
 # 588 bytes: embedded in renditions of colour-managed sources so they say what they are.
-UNREADABLE = "not an image Pillow can read (is the file corrupt, or not a photo despite its name?)"
+UNREADABLE = N_("not an image Pillow can read (is the file corrupt, or not a photo despite its name?)")
 # WebP effort (0–6). Measured on 4000×3000 camera JPEGs at 480/960/1600 px (bench/images.py
 # --study): method 4 (libwebp's default) spends ~55 % of the whole stage in WebP; method 2
 # halves that (the stage ~1.35x faster) for files ~5 % larger at the same PSNR (±0.1 dB);
@@ -48,7 +49,7 @@ UNREADABLE = "not an image Pillow can read (is the file corrupt, or not a photo 
 WEBP_METHOD = 2
 
 
-class TooLarge(ValueError):
+class TooLarge(Explained, ValueError):
     """An image over images.max_pixels (a decompression bomb, or just too big to process)."""
 
 
@@ -141,7 +142,7 @@ def open_image(data: bytes, max_pixels: int) -> Image.Image:
     if data[:5] == b"%PDF-":
         img = _pdf_page(data)
         if img.width * img.height > max_pixels:
-            raise TooLarge(_too_large(img.width, img.height, max_pixels))
+            raise _too_large(img.width, img.height, max_pixels)
         return img
     try:
         img = _open(data, max_pixels)
@@ -150,7 +151,7 @@ def open_image(data: bytes, max_pixels: int) -> Image.Image:
             raise
         img = _open(data, max_pixels)
     if img.width * img.height > max_pixels:
-        raise TooLarge(_too_large(img.width, img.height, max_pixels))
+        raise _too_large(img.width, img.height, max_pixels)
     return img
 
 
@@ -195,13 +196,13 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             known = [f for f in SOURCE_FORMATS if f in Image.OPEN]   # HEIF once pillow-heif is in
             return Image.open(io.BytesIO(data), formats=known)
     except Image.DecompressionBombError as exc:
-        raise TooLarge(f"the photo is over the limit of {max_pixels:,} pixels "
-                       "(images.max_pixels in site.yaml)") from exc
+        raise TooLarge("the photo is over the limit of {max} pixels (images.max_pixels in site.yaml)",
+                       max=f"{max_pixels:,}") from exc
 
 
-def _too_large(width: int, height: int, max_pixels: int) -> str:
-    return (f"the photo is {width}×{height} pixels, over the limit of {max_pixels:,} "
-            "(images.max_pixels in site.yaml)")
+def _too_large(width: int, height: int, max_pixels: int) -> TooLarge:
+    return TooLarge("the photo is {width}×{height} pixels, over the limit of {max} (images.max_pixels in site.yaml)",
+                    width=width, height=height, max=f"{max_pixels:,}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -273,7 +274,7 @@ def render(job: RenditionJob) -> Rendition | Problem:
     except MemoryError:
         return error(job.photo, 0, "the photo is too large to process in memory")
     except TooLarge as exc:
-        return error(job.photo, 0, str(exc))
+        return failed(job.photo, 0, exc)
     except UnidentifiedImageError as exc:
         reason = str(exc) if "empty" in str(exc) else UNREADABLE
         return error(job.photo, 0, reason)

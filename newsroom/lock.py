@@ -25,12 +25,12 @@ except ImportError:  # not POSIX: builds are not serialised
     fcntl = None  # type: ignore[assignment]
 
 from . import cachedir
-from .i18n import ENGLISH, N_, tr
+from .i18n import ENGLISH, N_, Explained, tr
 
 NAME = "lock"
 
 
-class LockError(Exception):
+class LockError(Explained):
     """The lock file cannot be made or waited for (an unwritable cache, a timeout)."""
 
 
@@ -40,11 +40,12 @@ EVERY = 30.0    # seconds between the lines that say it is still waiting
 
 def hold_archive(cache_dir: Path, wait: float | None = None, lang: str = ENGLISH) -> AbstractContextManager[None]:
     """The archive's lock, `cache_dir`/lock, the cache folder made (or reported) first;
-    waited for `wait` seconds at most (None: as long as it takes)."""
+    waited for `wait` seconds at most (None: as long as it takes); `lang`: the language of
+    the lines that say whom it waits for."""
     try:
         folder = cachedir.prepare(cache_dir)
     except cachedir.CacheError as exc:
-        raise LockError(str(exc)) from exc
+        raise LockError(exc.template, **exc.params) from exc
     return hold(folder / NAME, timeout=wait, lang=lang)
 
 
@@ -63,17 +64,16 @@ def hold(file: Path, what: str = "build", notify: Callable[[str], None] = _say,
     try:
         fd = os.open(file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        raise LockError(f"cannot make the lock file {file}: {exc.strerror}") from exc
+        raise LockError("cannot make the lock file {file}: {reason}", file=file, reason=exc.strerror) from exc
     try:
-        _acquire(fd, file, lambda message, **values: notify(tr(lang, message, **values)), timeout, every, lang)
+        _acquire(fd, file, lambda message, **values: notify(tr(lang, message, **values)), timeout, every)
         _describe(fd, what)
         yield
     finally:
         os.close(fd)   # releases the lock
 
 
-def _acquire(fd: int, file: Path, say: Callable[..., None], timeout: float | None, every: float,
-             lang: str) -> None:
+def _acquire(fd: int, file: Path, say: Callable[..., None], timeout: float | None, every: float) -> None:
     """Polled rather than blocking, so that the wait is never silent and can end."""
     if _try(fd):
         return
@@ -82,9 +82,9 @@ def _acquire(fd: int, file: Path, say: Callable[..., None], timeout: float | Non
     while not _try(fd):
         now = time.monotonic()
         if timeout is not None and now - started >= timeout:
-            raise LockError(tr(lang, "gave up after {seconds} s waiting for {holder} (it holds {file}); "
-                               "--wait SECONDS waits longer", seconds=round(timeout), holder=holder(file),
-                               file=file))
+            raise LockError("gave up after {seconds} s waiting for {holder} (it holds {file}); "
+                            "--wait SECONDS waits longer", seconds=round(timeout), holder=holder(file),
+                            file=file) from None
         if now - said >= every:
             say(N_("still waiting for {holder}: {seconds} s so far (it holds {file})"), holder=holder(file),
                 file=file, seconds=round(now - started))
@@ -107,10 +107,11 @@ def _describe(fd: int, what: str) -> None:
     os.pwrite(fd, text.encode(), 0)
 
 
-def holder(file: Path) -> str:
+def holder(file: Path) -> Explained:
     """Who holds the lock, as written by them: 'build 1234 (python build.py, since 10:02:03)'."""
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
-        return f"{data['what']} {data['pid']} ({data['command'] or 'python'}, since {data['since']})"
+        return Explained("{what} {pid} ({command}, since {since})", what=data["what"], pid=data["pid"],
+                         command=data["command"] or "python", since=data["since"])
     except (OSError, ValueError, KeyError, TypeError):
-        return "another build"
+        return Explained("another build")

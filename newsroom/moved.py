@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import yamlfile
+from .i18n import Explained
 from .model import Article
 from .problems import Problem, error, warning
 from .slugs import site_path
@@ -38,7 +39,7 @@ Record = dict[str, Entry]        # by source
 @dataclass(frozen=True)
 class Update:
     record: Record
-    notes: tuple[str, ...]       # "moved: /old/ -> /new/", one per article that moved
+    notes: tuple[Explained, ...]   # "moved: /old/ -> /new/", one per article that moved
     problems: tuple[Problem, ...]
 
 
@@ -148,7 +149,7 @@ def update(record: Record, live: dict[str, tuple[Article, str]], shown: set[str]
             new[source] = Entry(source, article.title, (url,))
         elif entry.urls[0] != url or entry.title != article.title:
             if entry.urls[0] != url:
-                notes.append(f"moved: /{entry.urls[0]} -> /{url}")
+                notes.append(Explained("moved: /{old} -> /{new}", old=entry.urls[0], new=url))
             new[source] = replace(entry, title=article.title, urls=(url, *(u for u in entry.urls if u != url)))
     return Update(new, tuple(notes), tuple(problems))   # dump() sorts it
 

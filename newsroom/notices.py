@@ -94,8 +94,8 @@ def _date(item: dict, key: str, published: datetime | None, config: Config, err:
         return None
     try:
         when = dates.parse(item[key], config.tz)
-    except ValueError as exc:
-        err(str(exc), *path, key)
+    except dates.DateError as exc:
+        err(exc.template, *path, key, value=exc.value)
         return None
     # Compared by day: a correction of an evening story is often dated that day, without a time.
     if published is not None and when.date() < published.date():

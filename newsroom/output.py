@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from . import journal
+from .i18n import Explained
 
 try:
     import fcntl
@@ -48,7 +49,7 @@ class _Keep:
 KEEP = _Keep()
 
 
-class OutputError(Exception):
+class OutputError(Explained):
     """The output folder cannot be used (not made by a build, or unwritable)."""
 
 
@@ -76,11 +77,12 @@ def check_target(site_dir: Path) -> None:
     if site_dir.exists() and not site_dir.is_dir():
         raise OutputError("refusing to write the site here: it is a file, not a folder")
     if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / MARKER).is_file():
-        raise OutputError(f"refusing to write the site here: the folder is not empty and was not made "
-                          f"by a build (it has no {MARKER}); choose an empty or new folder with --output")
+        raise OutputError("refusing to write the site here: the folder is not empty and was not made "
+                          "by a build (it has no {marker}); choose an empty or new folder with --output",
+                          marker=MARKER)
 
 
-def check_output(site_dir: Path, root: Path, home: Path | None = None) -> str | None:
+def check_output(site_dir: Path, root: Path, home: Path | None = None) -> OutputError | None:
     """Why the site must not be written to `site_dir` (None: it may); checked before anything is written.
 
     The output folder is replaced wholesale, so it must not be, or contain, anything an
@@ -91,34 +93,42 @@ def check_output(site_dir: Path, root: Path, home: Path | None = None) -> str | 
         home = (home or Path.home()).resolve()
     except (RuntimeError, KeyError):   # no home folder known: nothing to protect there
         home = Path(root.anchor) / ".no-home"
-    why = ""
+    why: Explained | None = None
     sources = {"content": root / "content", "photos": root / "photos", "templates": root / "templates",
                ".cache": root / ".cache"}
     if out == Path(out.anchor):
-        why = "it is the root of the file system"
+        why = Explained("it is the root of the file system")
     elif out == home:
-        why = "it is your home folder"
+        why = Explained("it is your home folder")
     elif out == root:
-        why = "it is the archive folder itself"
+        why = Explained("it is the archive folder itself")
     elif root.is_relative_to(out):
-        why = f"it contains the archive folder {root}"
+        why = Explained("it contains the archive folder {root}", root=root)
     else:
         for name, folder in sources.items():
             if out.is_relative_to(folder):
-                why = f"it is {'inside ' if out != folder else ''}the archive's {name}/ folder"
+                why = (Explained("it is the archive's {name}/ folder", name=name) if out == folder
+                       else Explained("it is inside the archive's {name}/ folder", name=name))
                 break
     if not why and home.is_relative_to(out):
-        why = "it contains your home folder"
+        why = Explained("it contains your home folder")
     blocked = next((folder for folder in out.parents if folder.exists() and not folder.is_dir()), None)
     if not why and blocked is not None:
-        why = f"{blocked} is a file, not a folder"
+        why = Explained("{path} is a file, not a folder", path=blocked)
     if why:
-        return f"refusing to write the site here: {why}; choose an empty or new folder with --output"
+        return OutputError("refusing to write the site here: {why}; choose an empty or new folder with --output",
+                           why=why)
     try:
         check_target(out)
     except OutputError as exc:
-        return str(exc)
+        return exc
     return None
+
+
+def _cannot_write(exc: OSError) -> OutputError:
+    """Disk full, permissions, a file where a folder must go …, naming the file when known."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return OutputError("cannot write the site: {reason}{where}", reason=exc.strerror or exc, where=where)
 
 
 def write(files: Iterable[tuple[str, bytes | Path | _Keep]], site_dir: Path) -> WriteResult:
@@ -129,8 +139,7 @@ def write(files: Iterable[tuple[str, bytes | Path | _Keep]], site_dir: Path) -> 
         with _locked(site_dir.parent):
             return _write(files, site_dir)
     except OSError as exc:   # disk full, permissions, a file where a folder must go …
-        where = f" ({exc.filename})" if exc.filename else ""
-        raise OutputError(f"cannot write the site: {exc.strerror or exc}{where}") from exc
+        raise _cannot_write(exc) from exc
 
 
 def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteResult:
@@ -152,7 +161,7 @@ def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRe
         for path, content in files:
             _check_path(path)
             if path in new:
-                raise OutputError(f"two files would be written to {path}")
+                raise OutputError("two files would be written to {path}", path=path)
             target = staging / path
             folder = path.rpartition("/")[0]
             if folder not in folders:
@@ -162,13 +171,13 @@ def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRe
                     folder = folder.rpartition("/")[0]
             if content is KEEP:
                 if path not in old:
-                    raise OutputError(f"{path} was to be kept but is not in {site_dir}")
+                    raise OutputError("{path} was to be kept but is not in {folder}", path=path, folder=site_dir)
                 new[path] = old[path]
                 if not _link(site_dir / path, target):
                     try:
                         shutil.copyfile(site_dir / path, target)
                     except OSError as exc:
-                        raise OutputError(f"{site_dir / path} is missing from the published site") from exc
+                        raise OutputError("{path} is missing from the published site", path=site_dir / path) from exc
                 continue
             digest = _digest(content)
             new[path] = digest
@@ -352,7 +361,7 @@ def _manifest_text(files: dict[str, str]) -> str:
 def _check_path(path: str) -> None:
     parts = PurePosixPath(path).parts
     if not parts or path.startswith("/") or ".." in parts or path == MARKER:
-        raise OutputError(f"refusing to write outside the site: {path!r}")
+        raise OutputError("refusing to write outside the site: {path}", path=repr(path))
 
 
 def update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: Path) -> WriteResult:
@@ -362,8 +371,7 @@ def update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: P
         try:
             return _update(changed, removed, site_dir)
         except OSError as exc:
-            where = f" ({exc.filename})" if exc.filename else ""
-            raise OutputError(f"cannot write the site: {exc.strerror or exc}{where}") from exc
+            raise _cannot_write(exc) from exc
 
 
 def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: Path) -> WriteResult:
@@ -381,7 +389,7 @@ def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: 
     check_target(site_dir)
     old = manifest(site_dir)
     if not old or not (site_dir / MARKER).is_file():
-        raise OutputError(f"{site_dir} has no manifest to update; a full write is needed")
+        raise OutputError("{folder} has no manifest to update; a full write is needed", folder=site_dir)
     new = dict(old)
     gone = sorted(p for p in set(removed) if p in old)
     for path in gone:

@@ -12,10 +12,10 @@ from PIL import UnidentifiedImageError
 from . import dates, embedded, images, yamlfile
 from .articles import names_for, unknown_field
 from .config import Config
-from .i18n import N_
+from .i18n import Explained
 from .model import Credit, Photo
 from .names import normalize
-from .problems import Problem, error, warning
+from .problems import Problem, error, failed, warning
 from .slugs import slugify
 
 # .pdf: a scan of a printed page as the press makes it (its first page is shown, as a photo).
@@ -38,7 +38,7 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
     problems: list[Problem] = []
     info, reason = _image_info(data, config.images.max_pixels)
     if info is None:
-        return None, [error(source, 0, reason)]
+        return None, [failed(source, 0, reason)]
     width, height, meta = info
 
     fields: dict[str, Any] = {}
@@ -120,23 +120,23 @@ def resolve_credit(value: Any, config: Config, err) -> Credit | None:
     return Credit(text=entry.name, name=entry.name, role=role or entry.role)
 
 
-def _image_info(data: bytes, max_pixels: int) -> tuple[tuple[int, int, dict] | None, str]:
+def _image_info(data: bytes, max_pixels: int) -> tuple[tuple[int, int, dict] | None, Explained | None]:
     """(displayed width, height, embedded caption/credit), or None and why it is unusable.
 
     Reads the header and metadata only: pixels are decoded once, by images.render, and not
     at all when the photo's renditions are cached.
     """
     if not data:
-        return None, N_("the photo file is empty (0 bytes)")
+        return None, Explained("the photo file is empty (0 bytes)")
     try:
         with warnings.catch_warnings(), images.open_image(data, max_pixels) as img:
             warnings.simplefilter("ignore")   # about broken metadata, naming no file: not useful
             width, height = images.displayed_size(img)
             meta = embedded.caption_and_credit(img)
     except images.TooLarge as exc:
-        return None, str(exc)
+        return None, exc
     except UnidentifiedImageError:
-        return None, images.UNREADABLE
+        return None, Explained(images.UNREADABLE)
     except Exception as exc:  # noqa: BLE001 - whatever a broken header does, it is this photo's problem
-        return None, f"cannot read the photo: {exc}"
-    return (width, height, meta), ""
+        return None, Explained("cannot read the photo: {reason}", reason=exc)
+    return (width, height, meta), None

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .i18n import ENGLISH, ntr, tr
+from .i18n import ENGLISH, Explained, ntr, tr
 
 ERROR = "error"
 WARNING = "warning"
@@ -61,6 +61,13 @@ def warning(path: str | Path, line: int, message: str, /, **params: object) -> P
 def repaired(path: str | Path, message: str, /, **params: object) -> Problem:
     """A warning that a cache entry was damaged and is made again (never fatal)."""
     return _make(WARNING, path, 0, message, params, repaired=True)
+
+
+def failed(path: str | Path, line: int, exc: Exception) -> Problem:
+    """The error for a failure: its declared message (i18n.Explained), or else its text."""
+    if isinstance(exc, Explained):
+        return _make(ERROR, path, line, exc.template, exc.params)
+    return _make(ERROR, path, line, str(exc), {})
 
 
 def errors(problems: Iterable[Problem], strict: bool = False) -> list[Problem]:

@@ -194,7 +194,7 @@ def command(config: Config, clean: bool, lang: str, wait: float | None) -> int:
             held = sizes(cache_dir)
             spare = sizes(cache_dir, unused(config)) if not clean else None
     except lock.LockError as exc:
-        print(f".cache: error: {exc}", file=sys.stderr)
+        print(f".cache: error: {exc.text(lang)}", file=sys.stderr)
         return 1
     if removed is not None:
         print(tr(lang, "removed {amount} that no current build used", amount=_amount(removed.total, lang)))

@@ -16,7 +16,7 @@ import jinja2
 
 from . import cache, depends, index, pages, rebuild, redirects
 from .config import Config
-from .i18n import ENGLISH, ntr, tr
+from .i18n import ENGLISH, Explained, ntr, tr
 from .model import Article, Photo
 from .printing import NONE as NO_EDITIONS
 from .printing import Editions
@@ -40,7 +40,7 @@ class BuildResult:
     drafts: int = 0               # drafts left out of this build
     scheduled: int = 0            # articles dated in the future, left out until then
     next_scheduled: str = ""      # when the first of those is due (site timezone), or ""
-    notes: list[str] = field(default_factory=list)        # "moved: /old/ -> /new/" lines
+    notes: list[Explained] = field(default_factory=list)  # "moved: /old/ -> /new/" lines
     redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
     plan_kept: bool = False       # the archive and page plan were the last build's (plancache.py)
     # The build's records (archive, plan, state …), kept as long as the result: freeing their
@@ -76,7 +76,7 @@ class Options:
     executor: str | None = None   # a Dask scheduler (tcp://host:8786) for the image stage
     reindex: bool = True          # False: leave the search index as published (serve's rebuilds)
     wait: float | None = None     # seconds to wait for another build of the archive (None: no limit)
-    lang: str = ENGLISH           # of the lines said while waiting
+    lang: str = ENGLISH           # what the build says while it runs (waiting for another build)
 
 
 @dataclass

@@ -184,7 +184,8 @@ def _is_page(path: str) -> bool:
 class Watcher:
     """watchfiles on the archive's sources, in background threads, feeding one queue of changes."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, lang: str = i18n.ENGLISH) -> None:
+        self.lang = lang
         self.changes: queue.Queue[set[tuple[watchfiles.Change, str]]] = queue.Queue()
         self.stop = threading.Event()
         self._ignore = [config.output, config.output.parent / f".{config.output.name}.staging"]
@@ -214,8 +215,8 @@ class Watcher:
                                             raise_interrupt=False):
                 self.changes.put(changes)
         except Exception as exc:  # noqa: BLE001 - e.g. a watched folder deleted: say so, keep serving
-            print(f"warning: stopped watching {', '.join(map(str, paths))}: {exc} "
-                  "(restart serve to watch again)", file=sys.stderr, flush=True)
+            print(tr(self.lang, "warning: stopped watching {folders}: {reason} (restart serve to watch again)",
+                     folders=", ".join(map(str, paths)), reason=exc), file=sys.stderr, flush=True)
 
     def _wanted(self, change: watchfiles.Change, path: str) -> bool:
         if any(path.startswith(str(prefix)) for prefix in self._ignore):
@@ -234,17 +235,18 @@ class Watcher:
         return p.parent == self._root and p.suffix in (".yaml", ".yml") and not p.name.startswith(".")
 
 
-def describe(changes: Iterable[tuple[watchfiles.Change, str]], root: Path) -> str:
+def describe(changes: Iterable[tuple[watchfiles.Change, str]], root: Path, lang: str = i18n.ENGLISH) -> str:
     """'content/articles/2022/02/a.md changed', or '3 files changed: a.md, b.yaml, c.jpg'."""
     names = sorted({_relative(path, root) for _, path in changes})
     # Not "added": saving by renaming a new file over the old one (as many editors do) looks
     # like an addition to the file system, and the editor only changed the file.
     gone = all(change == watchfiles.Change.deleted and not Path(path).exists() for change, path in changes)
-    verb = "deleted" if gone else "changed"
     if len(names) == 1:
-        return f"{names[0]} {verb}"
+        return tr(lang, "{file} deleted", file=names[0]) if gone else tr(lang, "{file} changed", file=names[0])
     shown = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
-    return f"{len(names)} files {verb}: {shown}"
+    if gone:
+        return tr(lang, "{n} files deleted: {files}", n=len(names), files=shown)
+    return tr(lang, "{n} files changed: {files}", n=len(names), files=shown)
 
 
 def _relative(path: str, root: Path) -> str:
@@ -261,7 +263,8 @@ class _Interrupts:
     they do not each die with a KeyboardInterrupt traceback: the parent decides.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
         self.building = False
         self.requested = False
         self._pid = os.getpid()
@@ -278,7 +281,8 @@ class _Interrupts:
             return
         if self.building and not self.requested:
             self.requested = True
-            print("stopping once this build is done (Ctrl-C again to stop now)", file=sys.stderr, flush=True)
+            print(tr(self.lang, "stopping once this build is done (Ctrl-C again to stop now)"),
+                  file=sys.stderr, flush=True)
             return
         raise KeyboardInterrupt
 
@@ -293,16 +297,17 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
 
     config, _ = load()
     preview = Preview(config.output)
+    language = i18n.choose(lang, config.language)
     try:
         server = ThreadingHTTPServer((HOST, port), partial(Handler, preview=preview))
     except OSError as exc:
-        print(tr(i18n.choose(lang, config.language), "error: cannot serve on {address}: {reason} (try another --port)",
+        print(tr(language, "error: cannot serve on {address}: {reason} (try another --port)",
                  address=f"{HOST}:{port}", reason=exc.strerror), file=sys.stderr)
         return 1
     server.daemon_threads = True
-    watcher = Watcher(config)
+    watcher = Watcher(config, language)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
-    with _Interrupts() as interrupts:
+    with _Interrupts(language) as interrupts:
         try:
             watcher.start()   # first: a save during the first build is not missed
             interrupts.building = True
@@ -320,7 +325,7 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
                     continue
                 while not watcher.changes.empty():   # saves that came during the last build
                     changes |= watcher.changes.get_nowait()
-                say(describe(changes, config.root))
+                say(describe(changes, config.root, language))
                 interrupts.building = True
                 # Pages first: the search index (a second of Pagefind) is made when serve starts.
                 result, language = rebuild(load, later, say, quiet, verbose, lang=lang)
@@ -337,7 +342,7 @@ def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = 
             if serving.is_alive():
                 server.shutdown()
             server.server_close()
-    say(tr(i18n.choose(lang, config.language), "stopped"))
+    say(tr(language, "stopped"))
     return 0
 
 
@@ -349,7 +354,7 @@ def rebuild(load: Loader, options: builder.Options, say: Callable[[str], None], 
     config, problems = load()
     language = i18n.choose(lang, config.language)
     try:
-        result = builder.build(config, problems, options)
+        result = builder.build(config, problems, dataclasses.replace(options, lang=language))
     except Exception as exc:  # noqa: BLE001 - a bug in a build must not take the server down
         result = builder.BuildResult(problems=[*problems, error("(build)", 0, "internal error: {exc}", exc=repr(exc))])
     seconds = time.perf_counter() - started

@@ -21,9 +21,10 @@ class FolderTarget:
     def __init__(self, folder: Path, site: Path) -> None:
         folder, site = folder.resolve(), site.resolve()
         if folder == site or folder.is_relative_to(site) or site.is_relative_to(folder):
-            raise PublishError(f"cannot publish into {folder}: it is, holds or is inside the built site {site}")
+            raise PublishError("cannot publish into {folder}: it is, holds or is inside the built site {site}",
+                               folder=folder, site=site)
         if folder.exists() and not folder.is_dir():
-            raise PublishError(f"cannot publish into {folder}: it is a file, not a folder")
+            raise PublishError("cannot publish into {folder}: it is a file, not a folder", folder=folder)
         self.folder = folder
 
     def __str__(self) -> str:
@@ -35,7 +36,7 @@ class FolderTarget:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise PublishError(f"cannot read {self.folder / MANIFEST}: {exc.strerror}") from exc
+            raise PublishError("cannot read {file}: {reason}", file=self.folder / MANIFEST, reason=exc.strerror) from exc
 
     def send(self, site: Path, files: list[tuple[str, Entry]], sent: Sent) -> None:
         for path, entry in files:
@@ -83,7 +84,8 @@ class FolderTarget:
             yield
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
-            raise PublishError(f"cannot write to {self.folder}: {exc.strerror or exc}{where}") from exc
+            raise PublishError("cannot write to {folder}: {reason}{where}", folder=self.folder,
+                               reason=exc.strerror or exc, where=where) from exc
 
 
 def _holds(file: Path, entry: Entry) -> bool:

@@ -33,8 +33,8 @@ class S3Target:
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         unknown = set(options) - OPTIONS
         if not parts.hostname or unknown:
-            raise PublishError(f"'{url}': write s3://bucket/prefix, optionally with ?endpoint=URL&region=NAME"
-                               + (f" (unknown: {', '.join(sorted(unknown))})" if unknown else ""))
+            raise PublishError("'{url}': write s3://bucket/prefix, optionally with ?endpoint=URL&region=NAME{unknown}",
+                               url=url, unknown=f" (unknown: {', '.join(sorted(unknown))})" if unknown else "")
         self.url, self.bucket = url, parts.netloc
         self.prefix = parts.path.strip("/") + "/" if parts.path.strip("/") else ""
         self.base_url = base_url
@@ -83,7 +83,8 @@ class S3Target:
                 answer = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
                 if answer.get("Errors"):
                     first = answer["Errors"][0]
-                    raise PublishError(f"{self.url}: cannot delete {first.get('Key')}: {first.get('Message')}")
+                    raise PublishError("{url}: cannot delete {key}: {reason}", url=self.url, key=first.get("Key"),
+                                       reason=first.get("Message"))
 
     def prune(self, folders: list[str]) -> None:
         """An object store has no folders to leave empty."""
@@ -106,9 +107,10 @@ class S3Target:
                                "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (never in site.yaml)") from exc
         except ClientError as exc:
             error = exc.response.get("Error", {})
-            raise PublishError(f"{self.url}: {error.get('Code', '')}: {error.get('Message', exc)}") from exc
+            raise PublishError("{url}: {code}: {reason}", url=self.url, code=error.get("Code", ""),
+                               reason=error.get("Message", exc)) from exc
         except BotoCoreError as exc:
-            raise PublishError(f"{self.url}: {exc}") from exc
+            raise PublishError("{url}: {reason}", url=self.url, reason=exc) from exc
 
 
 def _client(options: dict[str, str]):

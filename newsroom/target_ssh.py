@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .deploy import MANIFEST, Entry, PublishError, Sent
+from .i18n import Explained
 
 # Whatever the site's files' modes, the web server must be able to read them.
 _MODES = ("--perms", "--chmod=D755,F644")
@@ -30,7 +31,7 @@ class SshTarget:
         if parts.password is not None:
             raise PublishError("put no password in the target: use an SSH key (ssh-agent) instead")
         if not parts.hostname or not parts.path.strip("/"):
-            raise PublishError(f"'{url}' needs a host and a folder: ssh://user@host/var/www/news")
+            raise PublishError("'{url}' needs a host and a folder: ssh://user@host/var/www/news", url=url)
         path = unquote(parts.path)
         path = path[3:] if path.startswith("/~/") else path   # ssh://host/~/www: in the home folder
         user = f"{parts.username}@" if parts.username else ""
@@ -107,5 +108,5 @@ class SshTarget:
         lines = [line for line in errors.splitlines() if line.strip() and not line.startswith("rsync error:")]
         expected = process.returncode in ok and (not said or said in errors)
         if process.returncode and not expected:
-            why = " ".join(lines[-3:]) or f"exit status {process.returncode}"
-            raise PublishError(f"rsync to {self.url} failed: {why}")
+            why = " ".join(lines[-3:]) or Explained("exit status {code}", code=process.returncode)
+            raise PublishError("rsync to {url} failed: {reason}", url=self.url, reason=why)

@@ -8,14 +8,13 @@ cost of a dozen pages, not the whole archive.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 
 import jinja2
 
 from . import render
 from .pages import Page
-from .problems import WARNING, Problem
+from .problems import Problem, warning
 
 THEME_FILES = (".html", ".xml", ".txt")
 
@@ -40,11 +39,11 @@ def problems(env: jinja2.Environment, planned: Sequence[Page],
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             located = on_error(exc, Page(path=name, template=name, context={}))
+            # No page uses it, so build does not fail on it: a warning, with the fix to make.
             found.setdefault((located.path, located.line),
-                             # No page uses it, so build does not fail on it: a warning, with the fix to make.
-                             dataclasses.replace(located, severity=WARNING,
-                                                 message=f"template syntax error (no page uses this template): "
-                                                         f"{exc.message}"))
+                             warning(located.path, located.line,
+                                     "template syntax error (no page uses this template): {reason}",
+                                     reason=exc.message))
     return list(found.values())
 
 

@@ -58,3 +58,23 @@ def test_argparse_errors_are_in_the_archive_language(archive: Path, capsys) -> N
 def test_argparse_has_its_own_words_back_after_a_chinese_help(archive: Path, capsys) -> None:
     run(capsys, "--root", str(archive), "--help")
     assert argparse.ArgumentParser(prog="x").format_usage().startswith("usage: x")
+
+
+def test_serve_says_everything_in_chinese(archive: Path) -> None:
+    from test_serve import Server
+
+    story = archive / "content/articles/2021/01/story-0000.md"
+    server = Server(archive)
+    try:
+        server.wait_for("预览 ", timeout=120)
+        story.write_text(story.read_text(encoding="utf-8").replace("走访社区", "走访了社区"), encoding="utf-8")
+        server.wait_for("content/articles/2021/01/story-0000.md 已修改", timeout=30)
+        server.wait_for("秒重新构建完成", timeout=60)
+        story.write_text("---\ntitle: 坏了: \"引号\"\n---\n", encoding="utf-8")
+        server.wait_for("构建失败（", timeout=60)
+        status, page = server.poll("", lambda status, body: status == 500)
+        assert status == 500 and "这里不能出现冒号加空格" in page and "mapping values" not in page
+    finally:
+        code, err = server.stop()
+    assert code == 0 and server.lines[-1] == "已停止", (server.lines, err)
+    assert not [line for line in server.lines if any(word in line for word in ("serving", "changed", "rebuilt"))]
