@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from . import (
     cache,
+    cachedir,
     cluster,
     content,
     depends,
@@ -104,7 +105,7 @@ def _turn(config: Config, options: Options) -> Iterator[str | None]:
     if options.write and output.check_output(config.output, config.root):
         yield None
         return
-    with hold_archive(config.cache_dir, options.lang):
+    with hold_archive(config.cache_dir, options.wait, options.lang):
         if options.write:
             output.tidy(config.output)
         yield _published(config)
@@ -141,6 +142,8 @@ def check(run: Run) -> bool:
             return False
     state = run.store.load() if run.store is not None else cache.State()
     run.state = state if state.settings == run.settings else cache.State(settings=run.settings)
+    if run.store is not None and run.store.damaged:
+        result.problems.append(cachedir.damaged(run.store.damaged, config.root))
     return True
 
 
@@ -160,8 +163,12 @@ def reuse(run: Run) -> bool:
     if (run.store is None or not run.options.write or run.state.recheck or run.scanned is None
             or not plancache.placed_as_before(run.before, (run.state.articles, run.state.photos))):
         return True
-    kept = plancache.load(run.store.folder, run.state.plan_token, _plan_inputs(run), run.now.timestamp(),
-                          run.articles, run.photos)
+    try:
+        kept = plancache.load(run.store.folder, run.state.plan_token, _plan_inputs(run), run.now.timestamp(),
+                              run.articles, run.photos)
+    except plancache.Damaged as exc:
+        kept = None
+        run.result.problems.append(cachedir.damaged(exc.file, run.config.root))
     if kept is not None:
         for name, value in kept.made.items():
             setattr(run, name, value)
@@ -214,6 +221,7 @@ def plan(run: Run) -> bool:
         run.result.problems += trial.problems(env, run.planned,
                                               lambda exc, page: render.problem(exc, page, run.config))
         _save_parsed(run)
+        run.result.notes += moved.pending(record, run.living.record)
         run.result.ok = not errors(run.result.problems, run.options.strict)
         return False
     return True
@@ -249,6 +257,7 @@ def images_(run: Run) -> bool:
 def decide(run: Run) -> bool:
     """What to render again (rebuild.py), from what each page read when it last rendered."""
     config, state = run.config, run.state
+    run.result.problems += render.check_compiled(config)
     run.env = render.environment(config, run.archive)
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(render.template_dirs(config))}"
     run.published = output.manifest(config.output) if run.store is not None else {}
@@ -319,10 +328,11 @@ def _remember(run: Run) -> None:
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
                                                      "drafts", "scheduled", "next_scheduled")}
     summary["renditions_reused"] += result.renditions_made
-    summary["problems"] = list(result.problems)
+    summary["problems"] = [p for p in result.problems if not p.repaired]   # said once, when repaired
     # moved.yaml as this build left it (it may just have written it): an editor's change to it
     # is seen, the build's own is not taken for one.
     run.store.save_head({"signature": cache.site_signature(run.inputs, run.config), "summary": summary,
+                         "output": str(run.config.output),   # for `python build.py cache --prune`
                          "moved": cache.stat_key(run.config.root / moved.RECORD),
                          "valid_until": _valid_until(run.articles, run.config, run.now)})
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cachedir
+from . import cachedir, sums
 from .config import Config
 from .output import MARKER
 
@@ -64,8 +64,11 @@ def settings_hash(config: Config) -> str:
 
 def state_folder(config: Config) -> Path:
     """What a build remembers, per output folder (pages there are compared with it)."""
-    key = hashlib.sha256(os.fsencode(config.output.resolve())).hexdigest()[:16]
-    return config.cache_dir / "build" / key
+    return config.cache_dir / "build" / state_key(config.output)
+
+
+def state_key(output: Path) -> str:
+    return hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:16]
 
 
 def templates_hash(folders: Iterable[Path]) -> str:
@@ -204,10 +207,11 @@ class Store:
         self.folder = folder
         self.head = folder / "head.pickle"
         self._loaded: dict[str, dict] = {}   # shard file name -> what it held (the same objects)
+        self.damaged: Path | None = None     # a file found damaged: what was remembered is not used
 
     def load(self) -> State:
-        meta = _load(self.folder / "pages.pickle")
-        if not isinstance(meta, dict) or meta.get("version") != VERSION:
+        meta = self.load_pages()
+        if meta.get("version") != VERSION:
             return State()
         state = State(settings=meta["settings"], pages=meta["pages"], pages_settings=meta["pages_settings"],
                       search=meta.get("search", {}), slugs=meta.get("slugs", {}), readers=meta.get("readers", {}),
@@ -216,13 +220,27 @@ class Store:
                       recheck=meta.get("recheck", True), plan_key=meta.get("plan_key", ""),
                       plan_token=meta.get("plan_token", ""))
         for n in range(SHARDS):
-            shard = _load(self.folder / f"parsed-{n:02d}.pickle")
+            shard = self._read(f"parsed-{n:02d}.pickle")
             if not isinstance(shard, dict):
                 return State()
             state.articles.update(shard["articles"])
             state.photos.update(shard["photos"])
             self._loaded[f"parsed-{n:02d}.pickle"] = shard
         return state
+
+    def load_pages(self) -> dict[str, Any]:
+        """What was remembered besides the parsed files (pages, search), as saved."""
+        meta = self._read("pages.pickle")
+        return meta if isinstance(meta, dict) else {}
+
+    def _read(self, name: str) -> Any:
+        """A file's value; None if it is missing, from another version, or damaged (the
+        first damaged one is kept in `damaged`, to be reported)."""
+        value = _load(self.folder / name)
+        if value is DAMAGED:
+            self.damaged = self.damaged or self.folder / name
+            return None
+        return value
 
     def save(self, state: State) -> None:
         shards: list[dict[str, dict[str, Entry]]] = [{"articles": {}, "photos": {}} for _ in range(SHARDS)]
@@ -243,7 +261,7 @@ class Store:
                                              "plan_key": state.plan_key, "plan_token": state.plan_token})
 
     def load_head(self) -> dict[str, Any]:
-        head = _load(self.head)
+        head = self._read(self.head.name)
         return head if isinstance(head, dict) else {}
 
     def save_head(self, head: dict[str, Any]) -> None:
@@ -261,26 +279,30 @@ def _same_entries(old: dict | None, new: dict[str, dict[str, Entry]]) -> bool:
     return True
 
 
-MAGIC = b"NRC1"   # then the CRC-32 of the pickle: a damaged or altered file is never used
+MAGIC = b"NRC1"   # then the CRC-32 of the pickle (sums.seal): a damaged or altered file is never used
+DAMAGED = object()
 
 
 def _load(file: Path) -> Any:
+    """The value pickled in `file`; None if there is none or it is from another version of
+    the engine; DAMAGED if its bytes are not what was written."""
     try:
-        data = file.read_bytes()
-        if data[:4] != MAGIC or int.from_bytes(data[4:8], "big") != zlib.crc32(data[8:]):
-            return None
-        return pickle.loads(data[8:])
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return None  # an old or damaged cache is only a lost shortcut
+        data = sums.unseal(MAGIC, file.read_bytes())
+    except OSError:
+        return None
+    if data is None:
+        return DAMAGED
+    try:
+        return pickle.loads(data)
+    except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # written by another version: only a lost shortcut
 
 
 def _save(file: Path, value: Any) -> None:
     cachedir.folder(file.parent)
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    with tmp.open("wb") as f:
-        f.write(MAGIC + zlib.crc32(data).to_bytes(4, "big"))
-        f.write(data)
+    tmp.write_bytes(sums.seal(MAGIC, data))
     os.replace(tmp, file)
 
 

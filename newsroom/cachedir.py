@@ -8,9 +8,16 @@ removed.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 from .i18n import Explained
+from .problems import Problem, repaired
+
+# A file being written, renamed into place once whole (renditions.store, cache._save, render):
+# .NAME.PID.tmp. One whose writer was killed is left behind.
+LEFTOVER = re.compile(r"^\..+\.(\d+)\.tmp$")
 
 
 class CacheError(Explained):
@@ -41,3 +48,24 @@ def folder(path: Path) -> Path:
             part.unlink()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def damaged(path: Path, root: Path) -> Problem:
+    """The one line saying that a cache file held other bytes than were written: it is not
+    used, and what it held is made again (never fatal, never published)."""
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return repaired(shown, "damaged in the cache: not used, and made again by this build")
+
+
+def left_by_dead(name: str) -> bool:
+    """Whether `name` is a temporary file (.NAME.PID.tmp) whose writer is no longer running."""
+    match = LEFTOVER.match(name)
+    if not match:
+        return False
+    try:
+        os.kill(int(match.group(1)), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError, ValueError):
+        return False
+    return False

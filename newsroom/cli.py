@@ -12,21 +12,22 @@ import os
 import sys
 from pathlib import Path
 
-from . import argwords, builder, i18n, interrupts
+from . import argwords, builder, i18n, interrupts, lock
 from . import config as config_mod
 from .i18n import N_, tr
 from .problems import errors, report
 
-COMMANDS = ("build", "check", "serve", "new", "publish")
+COMMANDS = ("build", "check", "serve", "new", "publish", "cache")
 
 
 # The shared options each command shows in its --help (all are accepted before the command).
 OPTIONS = {
-    "check": {"root", "drafts", "future", "strict", "jobs", "quiet", "verbose", "lang"},
-    "serve": {"root", "output", "strict", "jobs", "quiet", "verbose", "lang"},
+    "check": {"root", "drafts", "future", "strict", "jobs", "quiet", "verbose", "lang", "wait"},
+    "serve": {"root", "output", "strict", "jobs", "quiet", "verbose", "lang", "wait"},
     "new": {"root", "quiet", "lang"},
     # What publishes the site as built: no options that change what a build makes.
-    "publish": {"root", "output", "strict", "jobs", "quiet", "lang"},
+    "publish": {"root", "output", "strict", "jobs", "quiet", "lang", "wait"},
+    "cache": {"root", "output", "lang", "wait"},
 }
 DESCRIPTIONS = {
     "build": N_("Build the archive (content/, photos/) into a static site (ROOT/site), all at once or "
@@ -36,6 +37,8 @@ DESCRIPTIONS = {
                 "rebuilt on every save, and the open pages reloaded."),
     "new": N_("Start an article: write content/articles/YYYY/MM/<slug>.md, dated now, with its "
               "front matter filled in and draft: true, and print its path."),
+    "cache": N_("Show what ROOT/.cache holds, part by part, and how much of it no current build uses; "
+                "--prune removes that."),
     "publish": N_("Send the last good build to a folder, an SSH host or an S3-compatible store: only "
                   "what changed, media first, deletions last."),
 }
@@ -67,6 +70,9 @@ def _shared(lang: str, suppress: bool, only: set[str] | None = None) -> argparse
     add("-v", "--verbose", action="store_true", default=False, help=tr(lang, "print per-stage timings"))
     add("--lang", choices=("zh", "en"), default=None,
         help=tr(lang, "language of messages (default: site.yaml's language; $NEWSROOM_LANG)"))
+    add("--wait", type=float, metavar="SECONDS", default=None,
+        help=tr(lang, "how long to wait while another build of the archive runs, saying so every 30 s "
+                "(default: an hour; serve: no limit)"))
     return p
 
 
@@ -75,7 +81,7 @@ def parser(lang: str = i18n.ENGLISH) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python build.py",
         description=tr(lang, "Build a news and photo archive into a static site."),
-        epilog=tr(lang, "Commands: build (default), check, serve, new, publish. "
+        epilog=tr(lang, "Commands: build (default), check, serve, new, publish, cache. "
                   "Run `python build.py COMMAND --help` for a command's options."),
         parents=[_shared(lang, False)],
     )
@@ -103,6 +109,10 @@ def parser(lang: str = i18n.ENGLISH) -> argparse.ArgumentParser:
                          help=tr(lang, "print what would be sent and deleted, change nothing"))
     publish.add_argument("--max-deletes", type=int, metavar="N",
                          help=tr(lang, "stop if more files would be deleted (default: publish.max_deletes, or 256)"))
+    cache = command("cache", tr(lang, "the cache's size, part by part; --prune removes what no build uses"))
+    cache.add_argument("--prune", action="store_true",
+                       help=tr(lang, "remove what no current build uses (renditions, search years and build "
+                               "states of outputs gone, stale compiled templates, killed builds' files)"))
     return p
 
 
@@ -126,6 +136,11 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
         return run_new(args)
     if command == "publish":
         return run_publish(args)
+    if command == "cache":
+        from . import prune
+
+        cfg, _ = load_config(args)
+        return prune.command(cfg, args.prune, lang, _wait(args))
     return run_serve(args)
 
 
@@ -166,7 +181,8 @@ def load_config(args: argparse.Namespace, **overrides):
 def run_build(args: argparse.Namespace, write: bool, keep: list | None = None) -> int:
     cfg, problems = load_config(args)
     lang = i18n.choose(args.lang, cfg.language)
-    options = builder.Options(strict=args.strict, jobs=args.jobs, write=write, executor=args.executor, lang=lang)
+    options = builder.Options(strict=args.strict, jobs=args.jobs, write=write, executor=args.executor,
+                              wait=_wait(args), lang=lang)
     result = None
     try:
         result = builder.build(cfg, problems, options)
@@ -204,6 +220,11 @@ def tell(args: argparse.Namespace, cfg, result: builder.BuildResult, write: bool
     return 0
 
 
+def _wait(args: argparse.Namespace) -> float:
+    """--wait, else an hour: a build never waits for another one without end."""
+    return lock.WAIT if args.wait is None else max(args.wait, 0.0)
+
+
 def timings(result: builder.BuildResult) -> str:
     return "\n".join(f"  {name:<14} {seconds:7.3f} s" for name, seconds in result.timings.items())
 
@@ -235,7 +256,8 @@ def run_publish(args: argparse.Namespace) -> int:
     # (which that build may predate) are refused, so a mistake is never shipped unnoticed.
     cfg, problems = load_config(args, drafts=False, future=False, file_urls=False)
     lang = i18n.choose(args.lang, cfg.language)
-    result = builder.build(cfg, problems, builder.Options(strict=args.strict, jobs=args.jobs, write=False, lang=lang))
+    result = builder.build(cfg, problems, builder.Options(strict=args.strict, jobs=args.jobs, write=False,
+                                                          wait=_wait(args), lang=lang))
     if not result.ok:
         print(report(result.problems, lang), file=sys.stderr)
         print(tr(lang, "publish refused: the archive has errors (fix them, build, then publish); nothing was sent"),
@@ -273,6 +295,8 @@ def run_serve(args: argparse.Namespace) -> int:
         cfg, problems = config_mod.load(root, output)   # again on every rebuild: site.yaml may change
         return cfg.with_options(drafts=True, future=True, file_urls=False), problems
 
-    options = builder.Options(strict=args.strict, jobs=args.jobs, write=True, serve=True)
+    # Its builds wait for another build as long as it takes (saying so): serve runs on anyway.
+    options = builder.Options(strict=args.strict, jobs=args.jobs, write=True, serve=True, wait=args.wait,
+                              lang=i18n.choose(args.lang, config_mod.site_language(root)))
     return serve.run(load, options, port=args.port, quiet=args.quiet, verbose=args.verbose,
                      lang=args.lang)

@@ -5,7 +5,8 @@ usually its output folder, so a build holds `ROOT/.cache/lock` for its whole run
 is flock(2) on that file: the kernel drops it when the holder exits or is killed, even by
 SIGKILL, so a dead build never blocks the next one. (Forked workers would share the lock
 too; they die with their parent, see lifeline.py.) Whoever takes the lock writes who it is
-into the file, so a build that has to wait can say what it is waiting for.
+into the file, so a build that has to wait can say what it is waiting for; it says so again
+every EVERY seconds, and gives up after --wait seconds (WAIT by default; serve: no limit).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ except ImportError:  # not POSIX: builds are not serialised
     fcntl = None  # type: ignore[assignment]
 
 from . import cachedir
-from .i18n import ENGLISH, Explained, tr
+from .i18n import ENGLISH, N_, Explained, tr
 
 NAME = "lock"
 
@@ -33,14 +34,19 @@ class LockError(Explained):
     """The lock file cannot be made or waited for (an unwritable cache, a timeout)."""
 
 
-def hold_archive(cache_dir: Path, lang: str = ENGLISH) -> AbstractContextManager[None]:
-    """The archive's lock, `cache_dir`/lock, the cache folder made (or reported) first; `lang`:
-    the language of the line that says whom it waits for."""
+WAIT = 3600.0   # seconds a command waits for the lock before it gives up (--wait)
+EVERY = 30.0    # seconds between the lines that say it is still waiting
+
+
+def hold_archive(cache_dir: Path, wait: float | None = None, lang: str = ENGLISH) -> AbstractContextManager[None]:
+    """The archive's lock, `cache_dir`/lock, the cache folder made (or reported) first;
+    waited for `wait` seconds at most (None: as long as it takes); `lang`: the language of
+    the lines that say whom it waits for."""
     try:
         folder = cachedir.prepare(cache_dir)
     except cachedir.CacheError as exc:
         raise LockError(exc.template, **exc.params) from exc
-    return hold(folder / NAME, lang=lang)
+    return hold(folder / NAME, timeout=wait, lang=lang)
 
 
 def _say(text: str) -> None:
@@ -49,8 +55,9 @@ def _say(text: str) -> None:
 
 @contextmanager
 def hold(file: Path, what: str = "build", notify: Callable[[str], None] = _say,
-         timeout: float | None = None, lang: str = ENGLISH) -> Iterator[None]:
-    """Hold the lock `file` for the duration; wait (saying who holds it) while another process does."""
+         timeout: float | None = None, lang: str = ENGLISH, every: float = EVERY) -> Iterator[None]:
+    """Hold the lock `file` for the duration; while another process does, wait, saying who
+    it is and, every `every` seconds, that it is still waiting; LockError after `timeout`."""
     if fcntl is None:
         yield
         return
@@ -59,33 +66,38 @@ def hold(file: Path, what: str = "build", notify: Callable[[str], None] = _say,
     except OSError as exc:
         raise LockError("cannot make the lock file {file}: {reason}", file=file, reason=exc.strerror) from exc
     try:
-        _acquire(fd, file, notify, timeout, lang)
+        _acquire(fd, file, lambda message, **values: notify(tr(lang, message, **values)), timeout, every)
         _describe(fd, what)
         yield
     finally:
         os.close(fd)   # releases the lock
 
 
-def _acquire(fd: int, file: Path, notify: Callable[[str], None], timeout: float | None, lang: str) -> None:
+def _acquire(fd: int, file: Path, say: Callable[..., None], timeout: float | None, every: float) -> None:
+    """Polled rather than blocking, so that the wait is never silent and can end."""
+    if _try(fd):
+        return
+    say(N_("waiting for {holder} to finish (it holds {file})"), holder=holder(file), file=file)
+    started = said = time.monotonic()
+    while not _try(fd):
+        now = time.monotonic()
+        if timeout is not None and now - started >= timeout:
+            raise LockError("gave up after {seconds} s waiting for {holder} (it holds {file}); "
+                            "--wait SECONDS waits longer", seconds=round(timeout), holder=holder(file),
+                            file=file) from None
+        if now - said >= every:
+            say(N_("still waiting for {holder}: {seconds} s so far (it holds {file})"), holder=holder(file),
+                file=file, seconds=round(now - started))
+            said = now
+        time.sleep(0.05)
+
+
+def _try(fd: int) -> bool:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return
+        return True
     except BlockingIOError:
-        pass
-    notify(tr(lang, "waiting for {holder} to finish (it holds {file})", holder=holder(file), file=file))
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while True:
-        if deadline is None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            return
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise LockError("gave up after {seconds} s waiting for {holder} (it holds {file})",
-                                seconds=f"{timeout:.0f}", holder=holder(file), file=file) from None
-            time.sleep(0.05)
+        return False
 
 
 def _describe(fd: int, what: str) -> None:

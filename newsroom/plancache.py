@@ -25,11 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import depends
+from . import depends, sums
 from .cache import Entry
 from .model import Article, Photo
 
 FILE = "plan.pickle"
+MAGIC = b"NRP1"   # then the CRC-32 of the pickle (sums.seal)
+
+
+class Damaged(Exception):
+    def __init__(self, file: Path) -> None:
+        super().__init__(str(file))
+        self.file = file
 
 
 @dataclass
@@ -86,8 +93,8 @@ def save(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable
     buffer = io.BytesIO()
     _Pickler(buffer, {a.source: a for a in articles}, {p.file: p for p in photos}).dump((token, kept))
     folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f"{FILE}.{os.getpid()}"
-    temporary.write_bytes(buffer.getvalue())
+    temporary = folder / f".{FILE}.{os.getpid()}.tmp"   # cachedir.LEFTOVER, if killed now
+    temporary.write_bytes(sums.seal(MAGIC, buffer.getvalue()))
     os.replace(temporary, folder / FILE)
     return token
 
@@ -96,11 +103,16 @@ def load(folder: Path, token: str, key_now: str, now: float, articles: Iterable[
          photos: Iterable[Photo]) -> Kept | None:
     """The kept plan, with this build's articles and photos in it; None when there is none
     for this state, its key differs, it has expired, or it cannot be read (then the index
-    and plan are simply made again)."""
+    and plan are simply made again). Damaged: its bytes are not what was written."""
     if not token:
         return None
     try:
-        data = (folder / FILE).read_bytes()
+        data = sums.unseal(MAGIC, (folder / FILE).read_bytes())
+    except OSError:
+        return None
+    if data is None:
+        raise Damaged(folder / FILE)
+    try:
         saved, kept = _Unpickler(io.BytesIO(data), {a.source: a for a in articles},
                                  {p.file: p for p in photos}).load()
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError):

@@ -26,6 +26,8 @@ class Problem:
     message: str
     template: str = field(default="", compare=False)    # the message as declared, for its translation
     params: tuple[tuple[str, object], ...] = field(default=(), compare=False)
+    # A damaged cache entry, made again: said once, and no reason to fail even a --strict build.
+    repaired: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return self.text(ENGLISH)
@@ -41,9 +43,10 @@ class Problem:
         return tr(lang, self.template or self.message, **dict(self.params))
 
 
-def _make(severity: str, path: str | Path, line: int, message: str, params: dict) -> Problem:
+def _make(severity: str, path: str | Path, line: int, message: str, params: dict,
+          repaired: bool = False) -> Problem:
     text = message.format(**params) if params else message
-    return Problem(str(path), line, severity, text, message, tuple(params.items()))
+    return Problem(str(path), line, severity, text, message, tuple(params.items()), repaired)
 
 
 def error(path: str | Path, line: int, message: str, /, **params: object) -> Problem:
@@ -55,6 +58,11 @@ def warning(path: str | Path, line: int, message: str, /, **params: object) -> P
     return _make(WARNING, path, line, message, params)
 
 
+def repaired(path: str | Path, message: str, /, **params: object) -> Problem:
+    """A warning that a cache entry was damaged and is made again (never fatal)."""
+    return _make(WARNING, path, 0, message, params, repaired=True)
+
+
 def failed(path: str | Path, line: int, exc: Exception) -> Problem:
     """The error for a failure: its declared message (i18n.Explained), or else its text."""
     if isinstance(exc, Explained):
@@ -63,8 +71,8 @@ def failed(path: str | Path, line: int, exc: Exception) -> Problem:
 
 
 def errors(problems: Iterable[Problem], strict: bool = False) -> list[Problem]:
-    """The problems that fail a build (with --strict, warnings too)."""
-    return [p for p in problems if p.severity == ERROR or strict]
+    """The problems that fail a build (with --strict, warnings too, but not a repaired cache)."""
+    return [p for p in problems if p.severity == ERROR or (strict and not p.repaired)]
 
 
 def report(problems: Iterable[Problem], lang: str = ENGLISH) -> str:

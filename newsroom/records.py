@@ -75,6 +75,7 @@ class Options:
     incremental: bool = True      # remember parsed files and pages in ROOT/.cache/build
     executor: str | None = None   # a Dask scheduler (tcp://host:8786) for the image stage
     reindex: bool = True          # False: leave the search index as published (serve's rebuilds)
+    wait: float | None = None     # seconds to wait for another build of the archive (None: no limit)
     lang: str = ENGLISH           # what the build says while it runs (waiting for another build)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import types
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from . import cachedir, depends, theme
+from . import cachedir, depends, sums, theme
 from .config import Config
 from .index import Archive
 from .pages import Page
@@ -76,6 +77,10 @@ def template_dirs(config: Config) -> list[Path]:
     return [d for d in (own, DEFAULT_TEMPLATES) if d.is_dir()]
 
 
+COMPILED = "%s.jinja"   # a compiled template's file in .cache/jinja/, by Jinja's key
+SEAL = b"NRJ1"          # then the CRC-32 of Jinja's bytes (sums.seal)
+
+
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     """Compiled templates kept between builds: compiling them is half of a one-edit
     rebuild's rendering (0.06 s). Jinja keys each by its source, so an edit is seen."""
@@ -83,18 +88,49 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
         cachedir.folder(folder)
     except (OSError, cachedir.CacheError):   # a read-only archive still builds, compiling afresh
         return None
-    return _BytecodeCache(str(folder))
+    return _BytecodeCache(str(folder), COMPILED)
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
-    """A damaged compiled template (a truncated file, say) is compiled again, never fatal:
-    Jinja checks the magic and the source's checksum, not that the rest is whole."""
+    """Each file sealed with its checksum: Jinja checks its magic and the source's checksum,
+    not that the code is whole, and a truncated file failed every build. A file damaged
+    between builds is reported and removed first (check_compiled); one damaged during a
+    build is compiled again."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = compiled(Path(self._get_cache_filename(bucket)))
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        file = Path(self._get_cache_filename(bucket))
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")   # workers may compile it at once
         try:
-            super().load_bytecode(bucket)
-        except Exception:  # noqa: BLE001 - whatever the damage, the template is compiled afresh
-            bucket.reset()
+            tmp.write_bytes(sums.seal(SEAL, bucket.bytecode_to_string()))
+            os.replace(tmp, file)
+        except OSError:   # a full disk: it is compiled again next time
+            tmp.unlink(missing_ok=True)
+
+
+def compiled(file: Path) -> bytes | None:
+    """Jinja's bytes in a compiled template's file; None if it is missing or damaged."""
+    try:
+        return sums.unseal(SEAL, file.read_bytes())
+    except OSError:
+        return None
+
+
+def check_compiled(config: Config) -> list[Problem]:
+    """Compiled templates in the cache whose bytes are not what was written, removed (to be
+    compiled again) and each reported in one line. Before rendering, in the build itself:
+    its workers could not report them."""
+    folder = config.cache_dir / "jinja"
+    found = []
+    for file in sorted(folder.glob(COMPILED % "*")) if folder.is_dir() else ():
+        if file.is_file() and compiled(file) is None:
+            file.unlink(missing_ok=True)
+            found.append(cachedir.damaged(file, config.root))
+    return found
 
 
 def environment(config: Config, archive: Archive) -> jinja2.Environment:

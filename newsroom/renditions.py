@@ -1,8 +1,9 @@
 """The image stage: every rendition from the cache, or made now on an Executor.
 
-Renditions live in ROOT/.cache/media under their content-addressed names and are linked
-into site/ by output.write, so a rebuild decodes only photos whose bytes or rendition
-settings changed, and a rendition no longer used simply is not linked into the new site.
+Renditions live in ROOT/.cache/media under their content-addressed names and are copied
+into site/ by output.write once sums.py has checked them, so a rebuild decodes only photos
+whose bytes or rendition settings changed, and a rendition no longer used simply is not
+copied into the new site.
 Jobs run in-process (--jobs 1), on a local process pool (the default: one worker per
 core) or on any concurrent.futures Executor given (a cluster's, say).
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from . import cachedir, images, parallel, progress, sums
 from .lifeline import pool as worker_pool
 from .model import Article
-from .problems import ERROR, Problem, error, warning
+from .problems import ERROR, Problem, error, repaired
 
 Progress = Callable[[int, int], None]
 
@@ -38,8 +39,15 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
         executor: Executor | None = None, report: Progress | None = None) -> Outcome:
     """Make what the cache lacks; (name -> cached file, problems, counts)."""
     present = set(os.listdir(cache)) if cache.is_dir() else set()
+    for name in [name for name in present if cachedir.left_by_dead(name)]:   # a killed build's
+        (cache / name).unlink(missing_ok=True)
     recorded = _load_sums(cache)
-    warnings = _drop_damaged(jobs, cache, present, recorded)
+    warnings = []
+    if recorded is None:   # the records damaged: no rendition can be trusted, all are made again
+        warnings.append(cachedir.damaged(_sums_file(cache), cache.parent.parent))
+        present, recorded = set(), {}
+    before = dict(recorded)
+    warnings += _drop_damaged(jobs, cache, present, recorded)
     todo = [job for job in jobs if not all(name in present for name in images.file_names(job))]
     outcome = Outcome(decoded=len(todo), problems=warnings)
     bar = None
@@ -61,7 +69,7 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
     finally:
         if bar is not None:
             bar.close()
-        if todo or warnings:
+        if todo or warnings or recorded != before:
             _save_sums(cache, recorded)
     made_now = outcome.made
     for job in jobs:
@@ -77,15 +85,28 @@ def _sums_file(cache: Path) -> Path:
     return cache.with_name(cache.name + "-sums.json")
 
 
-def _load_sums(cache: Path) -> sums.Sums:
+def _load_sums(cache: Path) -> sums.Sums | None:
+    """The records; None if the file is there but damaged. (Missing, from a cache older than
+    the records, the renditions are recorded as they are.)"""
     try:
-        return {name: tuple(value) for name, value in json.loads(_sums_file(cache).read_text()).items()}
-    except (OSError, ValueError, AttributeError, TypeError):
+        text = _sums_file(cache).read_bytes()
+    except OSError:
         return {}
+    try:
+        return {name: tuple(value) for name, value in json.loads(text).items()}
+    except (ValueError, AttributeError, TypeError):
+        return None
 
 
 def _save_sums(cache: Path, recorded: sums.Sums) -> None:
     store(_sums_file(cache), json.dumps(recorded, sort_keys=True).encode())
+
+
+def forget(cache: Path, names: set[str]) -> None:
+    """The records of renditions removed from the cache (`python build.py cache --prune`)."""
+    recorded = _load_sums(cache) or {}
+    if names & recorded.keys():
+        _save_sums(cache, {name: value for name, value in recorded.items() if name not in names})
 
 
 def _drop_damaged(jobs: list[images.RenditionJob], cache: Path, present: set[str],
@@ -98,8 +119,8 @@ def _drop_damaged(jobs: list[images.RenditionJob], cache: Path, present: set[str
         (cache / name).unlink(missing_ok=True)
         present.discard(name)
         recorded.pop(name, None)
-        found.append(warning(owner[name].photo, 0, "its rendition {name} in the cache was damaged: made again",
-                             name=name))
+        found.append(repaired(owner[name].photo, "its rendition {name} in the cache was damaged: made again",
+                              name=name))
     return found
 
 

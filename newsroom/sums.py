@@ -1,16 +1,20 @@
-"""What a cache file held when it was made, to tell a damaged one before it is published.
+"""What a cache file held when it was made, to tell a damaged one before it is used.
 
 Renditions and search bundles are copied from the cache into the site. Each file's size,
 mtime and SHA-256 are recorded when it is made; before it is used again its size and
 mtime are compared (one stat), and only a file that changed since is hashed: the same
 bytes (a `touch`) are fine, other bytes are damage (a truncated file, random bytes, an
 editor's mistake) and the entry is made again.
+
+The cache's own records (the parse cache, compiled templates) carry their checksum inside
+instead: `seal` puts a kind of file and the CRC-32 of the rest in front, `unseal` checks them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -52,3 +56,16 @@ def damaged(files: Iterable[tuple[str, Path]], recorded: Sums) -> list[str]:
 def _sha256(path: Path) -> str:
     with open(path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def seal(magic: bytes, data: bytes) -> bytes:
+    """`data` behind `magic` (4 bytes: what kind of file) and its CRC-32."""
+    return magic + zlib.crc32(data).to_bytes(4, "big") + data
+
+
+def unseal(magic: bytes, sealed: bytes) -> bytes | None:
+    """What `seal` was given, or None if `sealed` is not such a file or was damaged since."""
+    data = sealed[8:]
+    if sealed[:4] != magic or sealed[4:8] != zlib.crc32(data).to_bytes(4, "big"):
+        return None
+    return data

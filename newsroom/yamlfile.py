@@ -61,8 +61,9 @@ class YamlError(Exception):
         self.params = params
 
 
-def load(text: str, first_line: int = 1) -> YamlDoc:
-    """Parse one YAML document; `first_line` is the file line the text starts on.
+def load(text: str, first_line: int = 1, suggest: bool = True) -> YamlDoc:
+    """Parse one YAML document; `first_line` is the file line the text starts on; `suggest`:
+    an error names the corrected line when it is a usual mistake.
 
     Raises YamlError (with the file line) for invalid YAML or unsafe tags.
     """
@@ -99,6 +100,8 @@ def load(text: str, first_line: int = 1) -> YamlDoc:
         if "could not determine a constructor" in str(problem) or "constructor" in str(exc):
             raise YamlError(first_line + (mark.line if mark else 0), "invalid YAML: YAML tag not allowed here ({tag})",
                             tag=problem.split("for the tag")[-1].strip()) from None
+        if not suggest:
+            raise YamlError(first_line + (mark.line if mark else 0), "invalid YAML: {problem}", problem=problem) from None
         raise _with_fix(text, mark.line if mark else 0, first_line, problem) from None
     except yaml.YAMLError as exc:
         raise YamlError(first_line, "invalid YAML: {problem}", problem=str(exc)) from None
@@ -112,9 +115,10 @@ def load(text: str, first_line: int = 1) -> YamlDoc:
 
 
 def parses(text: str) -> bool:
-    """Whether `text` is valid YAML."""
+    """Whether `text` is valid YAML. (Without suggestions: trying a fix must not try fixes of
+    the fix, which doubled quotes without end until memory ran out.)"""
     try:
-        load(text)
+        load(text, suggest=False)
     except YamlError:
         return False
     return True

@@ -76,18 +76,19 @@ def test_an_edit_indexes_only_the_recent_changes(archive: Path) -> None:
     assert recent["2021/01/01/story-0000/index.html"] != old["2021/01/01/story-0000/index.html"]
 
 
-def test_deleted_withdrawn_and_draft_pages_are_hidden_at_once(archive: Path) -> None:
+def test_deleted_withdrawn_and_draft_pages_leave_the_index_files_at_once(archive: Path) -> None:
+    """Not only hidden: their text must not stay published in the year's bundle."""
     root = archive
-    old = ids(root, "2021")
     (root / "content/articles/2021/02/story-0001.md").unlink()
     edit(root, "content/articles/2021/03/story-0002.md", "\n---\n", "\ndraft: true\n---\n")
     edit(root, "content/articles/2021/04/story-0003.md", "\n---\n",
          "\nwithdrawn: {date: 2021-06-01, reason: 报道有误。}\n---\n")
     build(root)
-    gone = {old[f"2021/{m:02d}/{d:02d}/story-000{i}/index.html"] for i, m, d in ((1, 2, 2), (2, 3, 3), (3, 4, 4))}
-    assert gone <= set(listing(root)["superseded"])
-    assert "recent" not in listing(root) or not set(ids(root, "recent")) & {
-        f"2021/{m:02d}/{d:02d}/story-000{i}/index.html" for i, m, d in ((1, 2, 2), (2, 3, 3), (3, 4, 4))}
+    gone = {f"2021/{m:02d}/{d:02d}/story-000{i}/index.html" for i, m, d in ((1, 2, 2), (2, 3, 3), (3, 4, 4))}
+    assert not gone & set(ids(root, "2021")) and "recent" not in listing(root)
+    assert "2021/05/05/story-0004/index.html" in ids(root, "2021")
+    published = {page for year in ("2021", "2022") for page in ids(root, year)}
+    assert not gone & published, "no fragment of theirs is left in the site"
 
 
 def test_a_cold_build_makes_every_year_anew(archive: Path) -> None:
@@ -114,6 +115,8 @@ def test_past_the_limit_the_year_is_made_anew() -> None:
     assert searchplan.plan(edited, made, cold=True).remake == ("2022", "2021")
     moved = searchplan.plan(known | {"p1": "2022:p1"}, made, cold=False)
     assert moved.recent == {"p1": "2022:p1"} and moved.superseded == {"2021": ("p1",)}
+    gone = searchplan.plan({k: v for k, v in edited.items() if k != "p3"}, made, cold=False, limit=3)
+    assert gone.remake == ("2021",) and gone.recent == {"q": "2022:new"}, "a page gone: its year anew"
 
 
 def test_a_damaged_bundle_in_the_cache_is_made_again_not_published(archive: Path, capsys) -> None:
@@ -163,3 +166,14 @@ def test_a_year_is_indexed_while_later_pages_still_render(tmp_path: Path) -> Non
     assert (config.cache_dir / "search" / "2021" / "bundle" / "pagefind.js").exists()
     files = dict(indexer.bundle({"2021/01/01/a/index.html"}, []))
     assert json.loads(files["pagefind/shards.json"])["shards"] == ["2021"]
+
+
+def test_the_stage_line_says_what_the_index_adds_after_the_pages(archive: Path, capsys) -> None:
+    edit(archive, STORY, "走访社区", "慰问独居老人")
+    capsys.readouterr()
+    assert main(["--root", str(archive), "-v"]) == 0
+    stages = dict(line.split()[0:2] if not line.strip().startswith("search") else
+                  (" ".join(line.split()[:2]), line.split()[2]) for line in capsys.readouterr().out.splitlines()
+                  if line.startswith("  ") and line.rstrip().endswith(" s"))
+    assert {"search copies", "search index", "render+write"} <= set(stages), stages
+    assert float(stages["search index"]) <= float(stages["render+write"])

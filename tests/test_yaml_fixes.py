@@ -68,3 +68,26 @@ def test_a_story_without_a_reporter_is_a_warning_unless_it_says_so() -> None:
         f"{SOURCE}:4: warning: no reporter: add a line such as 'reporter: 张鹏' "
         "(a 本报讯 story without a byline: 'reporter: []')"]
     assert problems("title: 标题\ndate: 2022-02-20\nreporter: []") == []
+
+
+def test_a_fix_that_does_not_parse_is_not_fixed_again(tmp_path) -> None:
+    """Found by test_properties: trying a fix tried fixes of the fix, doubling quotes at each
+    level, until a process held 21 GB. Run in a child with 1 GB, so a regression fails here
+    with a MemoryError instead of taking the machine's memory."""
+    import subprocess
+    import sys
+
+    front = "date\t\nfile\n  - [\nfile\n  - \nsummary \"\n  date\n  - \ndate\t\nstreet:'? \t{name: 张鹏}\n  \n"
+    (tmp_path / "front.yaml").write_text(front, encoding="utf-8")
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from newsroom import yamlfile\n"
+        "try:\n"
+        f"    yamlfile.load(open({str(tmp_path / 'front.yaml')!r}, encoding='utf-8').read())\n"
+        "except yamlfile.YamlError as exc:\n"
+        "    print(exc.line, exc.message)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-500:]
+    assert run.stdout.startswith("1 invalid YAML"), run.stdout
