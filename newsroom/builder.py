@@ -206,6 +206,7 @@ def plan(run: Run) -> bool:
         run.result.problems += trial.problems(env, run.planned,
                                               lambda exc, page: render.problem(exc, page, run.config))
         _save_parsed(run)
+        run.result.notes += moved.pending(record, run.living.record)
         run.result.ok = not errors(run.result.problems, run.options.strict)
         return False
     return True

@@ -81,7 +81,7 @@ def read_paper(root: Path) -> tuple[Paper | None, list[Problem]]:
     except (OSError, UnicodeDecodeError) as exc:
         return None, [error(PAPER_FILE, 0, "cannot read: {reason}", reason=str(exc))]
     except yamlfile.YamlError as exc:
-        return None, [error(PAPER_FILE, exc.line, exc.message)]
+        return None, [error(PAPER_FILE, exc.line, exc.template, **exc.params)]
     return parse_paper(doc)
 
 
@@ -158,7 +158,7 @@ def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Prob
     try:
         doc = yamlfile.load(text)
     except yamlfile.YamlError as exc:
-        return None, [error(source, exc.line, exc.message)]
+        return None, [error(source, exc.line, exc.template, **exc.params)]
     data = doc.data or {}
     if not isinstance(data, dict):
         return None, [error(source, 1, "an edition file must be a mapping (issue: …, pages: …)")]

@@ -36,7 +36,7 @@ def load(root: Path) -> tuple[Picks, list[Problem]]:
     except (OSError, UnicodeDecodeError) as exc:
         return (), [error(FRONT_FILE, 0, "cannot read: {reason}", reason=exc)]
     except yamlfile.YamlError as exc:
-        return (), [error(FRONT_FILE, exc.line, exc.message)]
+        return (), [error(FRONT_FILE, exc.line, exc.template, **exc.params)]
     items = doc.data or []
     if not isinstance(items, list):
         return (), [error(FRONT_FILE, 1, "front.yaml must be a list of stories (their files), the lead first")]

@@ -154,6 +154,22 @@ def update(record: Record, live: dict[str, tuple[Article, str]], shown: set[str]
     return Update(new, tuple(notes), tuple(problems))   # dump() sorts it
 
 
+def pending(record: Record, updated: Record) -> list[Explained]:
+    """What `check` says when a build would rewrite moved.yaml (it writes nothing itself): the
+    stories whose entries a build would add, change or drop."""
+    def shown(entry: Entry | None) -> tuple | None:
+        return (entry.title, entry.urls) if entry else None
+
+    changed = sorted(s for s in record.keys() | updated.keys() if shown(record.get(s)) != shown(updated.get(s)))
+    if not changed:
+        return []
+    files: Explained | str = ", ".join(changed[:3])
+    if len(changed) > 3:
+        files = Explained("{files}, … ({n} in all)", files=files, n=len(changed))
+    return [Explained("moved.yaml would change ({files}): `python build.py` writes it; commit it with the content",
+                      files=files)]
+
+
 def _found_again(entry: Entry, candidates: list[tuple[Article, str]]) -> tuple[Article, str] | None:
     """A recorded article whose file is gone, among the articles the record does not know:
     the one with its title, else the one at one of its addresses (when just one is)."""

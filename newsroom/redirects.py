@@ -18,7 +18,7 @@ from typing import Any
 
 from . import moved, urls
 from .config import Config
-from .i18n import N_
+from .i18n import N_, Explained
 from .index import Archive
 from .model import Article
 from .pages import Page
@@ -60,7 +60,7 @@ def plan(record: moved.Record, archive: Archive, config: Config, planned: list[P
             live.setdefault(article.source, (article, page.path))
     shown = {article.source for article in (*archive.articles, *archive.withdrawn)}
     updated = moved.update(record, {s: item for s, item in live.items() if not item[0].draft}, shown, files)
-    found = [*_article_redirects(updated.record, live), *_term_redirects(archive, config)]
+    found = [*_article_redirects(updated.record, live), *_term_redirects(archive, config, planned)]
     kept, problems = check(found, planned)
     pages = redirect_pages(kept, planned)
     return Plan(tuple(pages), tuple(kept), updated.record, updated.record != record, updated.notes,
@@ -88,9 +88,10 @@ def _article_redirects(record: moved.Record, live: dict[str, tuple[Article, str]
     return found
 
 
-def _term_redirects(archive: Archive, config: Config) -> list[Redirect]:
-    """A renamed street's or person's old page and feed lead to the new ones."""
+def _term_redirects(archive: Archive, config: Config, planned: list[Page]) -> list[Redirect]:
+    """A renamed street's or person's old pages (each page of its list) and feed lead to the new ones."""
     found = []
+    pages: set[str] = set()   # every planned page's path, once a term has an old slug
     for tax in archive.taxonomies:
         registry = config.registries.get(tax.key)
         if registry is None:
@@ -104,6 +105,12 @@ def _term_redirects(archive: Archive, config: Config) -> list[Redirect]:
                     continue
                 old = urls.term(replace(term, slug=slug), paths)
                 found.append(Redirect(old, new, registry.path, entry.line, term, term.name))
+                pages = pages or {page.path for page in planned}
+                number = 2
+                while urls.paged(new, number) in pages:   # old links and bookmarks to its later pages
+                    found.append(Redirect(urls.paged(old, number), urls.paged(new, number), registry.path,
+                                          entry.line, urls.paged(new, number), term.name))
+                    number += 1
                 if tax.config.feeds and config.base_url:
                     found.append(Redirect(urls.feed(old), urls.feed(new), registry.path, entry.line,
                                           urls.feed(new), term.name))
@@ -140,18 +147,18 @@ def check(found: list[Redirect], planned: list[Page]) -> tuple[list[Redirect], l
     return sorted(by_old.values(), key=lambda r: r.old), problems
 
 
-def _of(r: Redirect) -> str:
-    return f" (of {r.of})" if r.of and r.of != r.where else ""
+def _of(r: Redirect) -> Explained | str:
+    return Explained(" (of {source})", source=r.of) if r.of and r.of != r.where else ""
 
 
-def _maker(page: Page) -> str:
+def _maker(page: Page) -> Explained | str:
     item = page.context.get("article") or page.context.get("photo")
     if item is not None:
         return item.source
     term = page.context.get("term")
     if term is not None:
-        return f"the page of {term.taxonomy} '{term.name}'"
-    return f"a {page.template} page"
+        return Explained("the page of {taxonomy} '{name}'", taxonomy=term.taxonomy, name=term.name)
+    return Explained("a {template} page", template=page.template)
 
 
 def redirect_pages(redirects: list[Redirect], planned: list[Page]) -> list[Page]:

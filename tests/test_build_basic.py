@@ -65,10 +65,14 @@ def pager_links(site: Path, file: Path, doc: Element) -> dict[str, str]:
 
 def test_home_is_latest_first_and_paginated_by_page_size(basic_site: Path) -> None:
     pages = [page(basic_site, p) for p in ("", "page/2/", "page/3/")]
-    assert [list_titles(doc) for _, doc in pages] == [
-        [t for t, _ in NEWEST_FIRST[0:2]], [t for t, _ in NEWEST_FIRST[2:4]], [t for t, _ in NEWEST_FIRST[4:]]]
     file, doc = pages[0]
-    assert list_links(basic_site, file, doc) == [p for _, p in NEWEST_FIRST[0:2]]
+    # The first page's list leaves out the stories on the front above it.
+    on_front = {h3.find("a").text.strip() for h3 in doc.find("section", cls="front").find_all("h3")}
+    assert on_front
+    first = [(t, p) for t, p in NEWEST_FIRST[0:2] if t not in on_front]
+    assert [list_titles(doc) for _, doc in pages] == [
+        [t for t, _ in first], [t for t, _ in NEWEST_FIRST[2:4]], [t for t, _ in NEWEST_FIRST[4:]]]
+    assert list_links(basic_site, file, doc) == [p for _, p in first]
     assert pager_links(basic_site, file, doc)["next"] == "page/2/"
     file, doc = pages[1]
     links = pager_links(basic_site, file, doc)

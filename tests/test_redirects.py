@@ -224,3 +224,37 @@ def test_a_photo_caption_file_with_an_old_street_name_is_accepted_with_a_warning
                                        "  old_names: [南湾街道]\n", encoding="utf-8")
     assert build(root) == 0
     assert "photos/night.yaml:3: warning: street '南湾街道' is now called '南湾社区'" in capsys.readouterr().err
+
+
+def test_the_later_pages_of_a_renamed_street_redirect_too(root: Path) -> None:
+    site_yaml = root / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "page_size: 1\n", encoding="utf-8")
+    (root / "streets.yaml").write_text("- {name: 坂田街道, slug: bantian-street, old_slugs: [bantian]}\n"
+                                       "- name: 南湾街道\n", encoding="utf-8")
+    assert build(root) == 0
+    site = root / "site"
+    assert page(site, "streets/bantian-street/page/2/") is not None, "坂田街道's list has a second page"
+    soup = page(site, "streets/bantian/page/2/")
+    assert soup is not None and refresh_target(soup, "streets/bantian/page/2/") == "streets/bantian-street/page/2/"
+    assert page(site, "streets/bantian/page/3/") is None and page(site, "streets/bantian-street/page/3/") is None
+    hosts = (site / "_redirects").read_text(encoding="utf-8")
+    assert "/news/streets/bantian/page/2/ /news/streets/bantian-street/page/2/ 301" in hosts
+
+
+def test_check_says_when_moved_yaml_would_change_and_leaves_it(root: Path, capsys) -> None:
+    from newsroom.cli import main
+
+    assert main(["check", "--root", str(root)]) == 0
+    assert "moved.yaml would change" in capsys.readouterr().out and not (root / "moved.yaml").exists()
+    assert build(root) == 0
+    before = (root / "moved.yaml").read_bytes()
+    capsys.readouterr()
+    assert main(["check", "--root", str(root)]) == 0
+    assert "moved.yaml" not in capsys.readouterr().out, "nothing to record: nothing said"
+    edit(root, "2022/02/checkpoint.md", "title:", "slug: night-checkpoint\ntitle:")
+    assert main(["check", "--root", str(root)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert f"moved: /{OLD} -> /{NEW}" in out
+    assert any(line.startswith("moved.yaml would change") and "content/articles/2022/02/checkpoint.md" in line
+               for line in out), out
+    assert (root / "moved.yaml").read_bytes() == before

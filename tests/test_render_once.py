@@ -49,12 +49,12 @@ def test_a_control_character_in_a_story_does_not_confuse_the_links(tmp_path: Pat
                      "photos:\n  - {file: 2022/02/night-testing.jpg}\n---\n"
                      "正文里有一个\x1a控制字符。\n", encoding="utf-8")
     assert main(["--root", str(root), "-q"]) == 0
-    home = (root / "site" / "index.html").read_text(encoding="utf-8")
-    # Its item in the list, the first (it also leads the front page, above the list).
-    item = home[home.index('class="article-list"'):]
+    street = (root / "site" / "streets" / "bantian" / "index.html").read_text(encoding="utf-8")
+    # Its item in its street's list, the first (the home page has it on the front, not in its list).
+    item = street[street.index('class="article-list"'):]
     item = item[: item.index("</li>")]
     assert "奇怪的字符" in item
     # the title's link, and after the summary the thumbnail's link and image sources
     local = hour_ago.astimezone(ZoneInfo("Asia/Shanghai"))             # site.yaml's timezone
-    assert item.count(f'href="{local:%Y/%m/%d}/odd/"') == 2
-    assert 'src="media/' in item and "\x1a控制字符" in item
+    assert item.count(f'href="../../{local:%Y/%m/%d}/odd/"') == 2
+    assert 'src="../../media/' in item and "\x1a控制字符" in item

@@ -30,7 +30,7 @@ def texts(site: Path) -> dict[str, str]:
 
 def test_drafts_and_scheduled_articles_are_left_out_of_every_page(sample_root: Path, capsys) -> None:
     assert main(["check", "--root", str(sample_root)]) == 0
-    before = re.match(r"checked (\d+) articles and (\d+) photos", capsys.readouterr().out)
+    before = re.search(r"checked (\d+) articles and (\d+) photos", capsys.readouterr().out)
     add_unpublished(sample_root)
     assert main(["--root", str(sample_root), "-j", "1"]) == 0
     out, err = capsys.readouterr()

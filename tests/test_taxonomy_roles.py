@@ -73,9 +73,9 @@ def test_an_archive_of_districts_and_authors_has_bylines_and_sections(tmp_path: 
     # A district's page lists its authors; a list item names its district.
     district = load(site / "districts/nanshan/index.html")
     assert {a.text for a in district.find("p", class_="people").find_all("a")} == {"李明", "王芳"}
-    home = load(site / "index.html")
+    author = load(site / "authors/wang-fang/index.html")
     meta = {li.find(class_="item-title").text: li.find("p", class_="meta").text
-            for li in home.find_all("li", class_="article-item")}
+            for li in author.find_all("li", class_="article-item")}
     assert "福田区" in meta["福田新闻"]
     assert "<name>王芳</name>" in (site / "feed.xml").read_text(encoding="utf-8")
 
