@@ -43,6 +43,7 @@ from . import (
 from .config import Config
 from .confine import problems as confined
 from .editions import read_editions
+from .i18n import tr
 from .links import site_problems
 from .lock import LockError, hold_archive
 from .printing import build as build_editions
@@ -226,7 +227,7 @@ def images_(run: Run) -> bool:
             return False
     try:
         made = renditions.run(jobs, config.cache_dir / "media", options.jobs, executor=executor,
-                              report=options.progress)
+                              report=options.progress, label=tr(options.lang, "photos"))
     finally:
         if close is not None:
             close()
