@@ -27,6 +27,7 @@ from . import (
     front,
     images,
     index,
+    interrupts,
     moved,
     output,
     pages,
@@ -44,6 +45,7 @@ from .config import Config
 from .confine import problems as confined
 from .editions import read_editions
 from .i18n import tr
+from .interrupts import InterruptedAfterWriting
 from .links import site_problems
 from .lock import LockError, hold_archive
 from .printing import build as build_editions
@@ -62,15 +64,17 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
     # every page the workers share with us.
     enabled = gc.isenabled()
     gc.disable()
+    published = None
     try:
         run = Run(config, options, now or datetime.now(config.tz), BuildResult(problems=list(config_problems)))
         started = time.perf_counter()
         try:
-            with _turn(config, options):
+            with _turn(config, options) as published:
                 for name, stage in STAGES:
                     moment = time.perf_counter()
                     go_on = stage(run)
                     run.result.timings[name] = time.perf_counter() - moment
+                    interrupts.check()   # a Ctrl-C Python dropped during the stage
                     if not go_on:
                         break
         except LockError as exc:
@@ -83,24 +87,35 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
         run.result.seconds = time.perf_counter() - started
         run.result.records = {name: value for name, value in vars(run).items() if name != "result"}
         return run.result
+    except KeyboardInterrupt as exc:
+        changed = published is not None and published != _published(config)
+        if changed and not isinstance(exc, InterruptedAfterWriting):
+            raise InterruptedAfterWriting from None   # the new site is in place: say so
+        raise
     finally:
         if enabled:
             gc.enable()
 
 
 @contextmanager
-def _turn(config: Config, options: Options) -> Iterator[None]:
+def _turn(config: Config, options: Options) -> Iterator[str | None]:
     """One build of an archive at a time, for the whole run: builds share its cache (and
     usually its output). Then what a build that died left beside the output is undone,
     before anything is decided. Not for an output the check stage refuses: nothing may be
-    written there."""
+    written there. Yields which publication the output holds then (see _published)."""
     if options.write and output.check_output(config.output, config.root):
-        yield
+        yield None
         return
     with hold_archive(config.cache_dir, options.wait, options.lang):
         if options.write:
             output.tidy(config.output)
-        yield
+        yield _published(config)
+
+
+def _published(config: Config) -> str | None:
+    """Which publication the output folder holds: compared before and after a Ctrl-C, it says
+    whether this build changed the site (no other build can meanwhile: it holds the lock)."""
+    return output.identity(config.output)
 
 
 def check(run: Run) -> bool:
@@ -290,7 +305,8 @@ def record(run: Run) -> bool:
     """Keep moved.yaml: every address each article has been published at (not from a
     preview, which shows drafts and publishes nothing)."""
     if run.living.changed and not run.options.serve:
-        moved.save(run.config.root, run.living.record)
+        with interrupts.held():   # the site is in place: its record is not cut short
+            moved.save(run.config.root, run.living.record)
     return True
 
 
@@ -298,6 +314,12 @@ def save(run: Run) -> bool:
     """Remember this build for the next one: parsed files, pages, and the inputs' signature."""
     if run.store is None:
         return True
+    with interrupts.held():   # the site is in place: what the next build starts from, whole
+        _remember(run)
+    return True
+
+
+def _remember(run: Run) -> None:
     result = run.result
     run.decision.remember(run.state, run.planned, run.archive, run.values)
     run.state.plan_key = run.plan_key
@@ -314,7 +336,6 @@ def save(run: Run) -> bool:
                          "output": str(run.config.output),   # for `python build.py cache --prune`
                          "moved": cache.stat_key(run.config.root / moved.RECORD),
                          "valid_until": _valid_until(run.articles, run.config, run.now)})
-    return True
 
 
 # What the index and plan stages leave in the Run and in its result, for plancache.

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import argwords, builder, i18n, lock, output
+from . import argwords, builder, i18n, interrupts, lock
 from . import config as config_mod
 from .i18n import N_, tr
 from .problems import errors, report
@@ -152,13 +152,15 @@ def entry() -> None:
     gc.disable()
     kept: list = []
     try:
-        code = main(None, kept)
-    except output.InterruptedAfterWriting:
+        with interrupts.noticed():
+            code = main(None, kept)
+    except interrupts.InterruptedAfterWriting:
         print(tr(argwords.language(sys.argv[1:]), "interrupted: the new site was already in place"), file=sys.stderr)
         code = 130
     except KeyboardInterrupt:
         # Nothing is published until the very end, and that last step is not interrupted
-        # (output.py); the workers ignore Ctrl-C and end with the pool.
+        # (output.py); once it is done, the build says so (builder.build). The workers
+        # ignore Ctrl-C and end with the pool.
         print(tr(argwords.language(sys.argv[1:]), "interrupted: the site was not changed"), file=sys.stderr)
         code = 130
     # A big archive is millions of small objects; freeing them one by one at exit takes
@@ -181,9 +183,20 @@ def run_build(args: argparse.Namespace, write: bool, keep: list | None = None) -
     lang = i18n.choose(args.lang, cfg.language)
     options = builder.Options(strict=args.strict, jobs=args.jobs, write=write, executor=args.executor,
                               wait=_wait(args), lang=lang)
-    result = builder.build(cfg, problems, options)
-    if keep is not None:
-        keep.append(result)
+    result = None
+    try:
+        result = builder.build(cfg, problems, options)
+        if keep is not None:
+            keep.append(result)
+        return tell(args, cfg, result, write, lang)
+    except KeyboardInterrupt:
+        if result is not None and write and result.ok and (result.written or result.removed):
+            raise interrupts.InterruptedAfterWriting from None   # Ctrl-C during the report: the site is new
+        raise
+
+
+def tell(args: argparse.Namespace, cfg, result: builder.BuildResult, write: bool, lang: str) -> int:
+    """What the build did, and its exit status."""
     for note in result.notes:   # an article's address changed: recorded in moved.yaml (build) or not yet (check)
         print(note.text(lang))
     text = report(result.problems, lang)

@@ -11,7 +11,7 @@ import markdown
 import nh3
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-from . import links
+from . import interrupts, links
 
 # Links to another article's .md file, and site paths (/2022/…/), become this placeholder,
 # made relative to each page (render.py).
@@ -169,15 +169,18 @@ class Renderer:
         self._links.links = []
         body = self._md.convert(text)
         if self._sanitize:
-            body = nh3.clean(
-                body,
-                tags=_ALLOWED_TAGS,
-                attributes=_ALLOWED_ATTRIBUTES,
-                url_schemes={"http", "https", "mailto", "tel", ARTICLE_LINK.rstrip(":")},
-                link_rel=None,
-                attribute_filter=self._attribute,
-                filter_style_properties={"text-align"},
-            )
+            # Ctrl-C held back: raised in _attribute, nh3 would print it as ignored and drop
+            # the attribute, and the damaged body would be cached.
+            with interrupts.held():
+                body = nh3.clean(
+                    body,
+                    tags=_ALLOWED_TAGS,
+                    attributes=_ALLOWED_ATTRIBUTES,
+                    url_schemes={"http", "https", "mailto", "tel", ARTICLE_LINK.rstrip(":")},
+                    link_rel=None,
+                    attribute_filter=self._attribute,
+                    filter_style_properties={"text-align"},
+                )
             body = _IFRAME_WITHOUT_SRC.sub("", body)
         return body, list(self._links.links)
 

@@ -20,14 +20,12 @@ import hashlib
 import json
 import os
 import shutil
-import signal
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from . import journal
+from . import interrupts, journal
 from .i18n import Explained
 
 try:
@@ -194,7 +192,7 @@ def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteRe
             _remove(staging)
             return WriteResult((), len(new), ())
         (staging / MARKER).write_text(_manifest_text(new), encoding="utf-8")
-        with _whole():
+        with interrupts.held():   # Ctrl-C now would leave the site half-swapped
             _swap(staging, site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -233,7 +231,8 @@ def recover(site_dir: Path) -> None:
         return
     for patch in sorted(parent.glob(f".{site_dir.name}.patch-*")):
         if patch.is_dir() and not patch.is_symlink():
-            journal.undo(patch, site_dir, MARKER)   # a "….done" one has nothing left to undo
+            with interrupts.held():   # an undo cut short would leave the site mixed
+                journal.undo(patch, site_dir, MARKER)   # a "….done" one has nothing left to undo
     for leftover in sorted(parent.glob(f".{site_dir.name}.staging-*")):
         if not leftover.is_dir() or leftover.is_symlink():
             continue
@@ -243,7 +242,7 @@ def recover(site_dir: Path) -> None:
         if not site_dir.exists() and leftover.name.endswith(".old"):
             leftover.rename(site_dir)   # killed between the two renames of _swap's fallback
         else:
-            _remove(leftover)
+            _remove(leftover)   # a stale copy: removing it may stop anywhere (the marker goes last)
 
 
 def tidy(site_dir: Path) -> None:
@@ -262,28 +261,6 @@ def identity(site_dir: Path) -> str:
     except OSError:
         return ""
     return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
-
-
-@contextmanager
-def _whole() -> Iterator[None]:
-    """Ctrl-C held back while a change is applied (SIGKILL cannot be: recover() handles that)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-        if signal.SIGINT in signal.sigpending():
-            # Ctrl-C came while the change was applied: it is in place now, so say that, not
-            # "the site was not changed".
-            signal.sigwait({signal.SIGINT})
-            raise InterruptedAfterWriting
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-
-class InterruptedAfterWriting(KeyboardInterrupt):
-    """Ctrl-C during the last step of a build: the new site was already in place."""
 
 
 def copy(source: Path, target: Path) -> None:
@@ -421,7 +398,7 @@ def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: 
     except BaseException:
         shutil.rmtree(patch, ignore_errors=True)
         raise
-    with _whole():
+    with interrupts.held():   # Ctrl-C now would leave the site half-patched
         journal.apply(patch, site_dir, MARKER)
     return WriteResult(tuple(path for _, path in sorted(renames, key=lambda r: r[1])), len(new) - len(renames),
                        tuple(gone))
