@@ -44,6 +44,7 @@ from . import (
 from .config import Config
 from .confine import problems as confined
 from .editions import read_editions
+from .i18n import tr
 from .interrupts import InterruptedAfterWriting
 from .links import site_problems
 from .lock import LockError, hold_archive
@@ -241,7 +242,7 @@ def images_(run: Run) -> bool:
             return False
     try:
         made = renditions.run(jobs, config.cache_dir / "media", options.jobs, executor=executor,
-                              report=options.progress)
+                              report=options.progress, label=tr(options.lang, "photos"))
     finally:
         if close is not None:
             close()

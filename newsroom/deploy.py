@@ -233,7 +233,7 @@ def empty_folders(deleted: Iterable[str], files: Iterable[str]) -> list[str]:
 
 
 def publish(site: Path, target: Target, max_deletes: int = MAX_DELETES, progress: TextIO | None = None,
-            files: dict[str, Entry] | None = None) -> Report:
+            files: dict[str, Entry] | None = None, lang: str = ENGLISH) -> Report:
     """Bring the target up to the built site at `site` (see the module's docstring);
     `files`: its site_files, if known."""
     started = time.monotonic()
@@ -241,7 +241,7 @@ def publish(site: Path, target: Target, max_deletes: int = MAX_DELETES, progress
     if plan.added:   # listed before they exist: a stop now leaves them known to the next publish
         target.write_manifest(manifest_bytes(plan.old, plan.leftover | set(plan.added)))
     total = sum(plan.files[p].size for p in plan.sending)
-    bar = Bar(len(plan.sending), "files", stream=progress)
+    bar = Bar(len(plan.sending), tr(lang, "files"), stream=progress)
     done = [0, 0]
 
     def sent(path: str, size: int) -> None:
@@ -340,7 +340,7 @@ def command(site: Path, spec: str, base_url: str = "", max_deletes: int = MAX_DE
             print(tr(lang, "publishing {site} to {target} would:", site=site, target=target),
                   describe(plan, lang=lang), tr(lang, "nothing was changed (--dry-run)"), sep="\n")
             return 0
-        report = publish(site, target, max_deletes, io.StringIO() if quiet else None, files)
+        report = publish(site, target, max_deletes, io.StringIO() if quiet else None, files, lang)
     except PublishError as exc:
         print(tr(lang, "publish failed: {reason}", reason=exc), file=sys.stderr)
         return 1

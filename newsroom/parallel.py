@@ -84,9 +84,9 @@ class RenderFailed(Exception):
 
 def render_pages(env, pages: Sequence[Page], serve: bool, jobs: int,
                  on_error: Callable[[BaseException, Page], Problem], chunk: int = 64,
-                 note: Callable[[Page], Any] | None = None) -> Iterator[tuple[str, bytes, Any]]:
-    """(file, bytes, note(page) or None) of every page, in order; RenderFailed with a located
-    Problem on a template bug. `note` runs in the worker beside the rendering."""
+                 note: Callable[[Page, bytes], Any] | None = None) -> Iterator[tuple[str, bytes, Any]]:
+    """(file, bytes, note(page, bytes) or None) of every page, in order; RenderFailed with a
+    located Problem on a template bug. `note` runs in the worker beside the rendering."""
     state = {"env": env, "pages": pages, "serve": serve, "on_error": on_error, "note": note}
     ranges = [(i, min(i + chunk, len(pages))) for i in range(0, len(pages), chunk)]
     for done, problem in ordered(_render_range, ranges, jobs, state, min_chunks=4):
@@ -100,7 +100,8 @@ def _render_range(bounds: tuple[int, int]) -> tuple[list[tuple[str, bytes, Any]]
     out = []
     for page in pages[bounds[0]:bounds[1]]:
         try:
-            out.append((page.file, render.render(env, page, serve), note(page) if note else None))
+            data = render.render(env, page, serve)
+            out.append((page.file, data, note(page, data) if note else None))
         except Exception as exc:  # noqa: BLE001 - any template bug becomes a located Problem
             return out, STATE["on_error"](exc, page)
     return out, None

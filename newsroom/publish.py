@@ -35,8 +35,14 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
     append), in order. `reindex=False` leaves the published search index as it is (Pagefind
     takes a second)."""
     note, notes = noting
+
+    def worked_out(page: Page, data: bytes) -> tuple[Any, str | None]:
+        # In the worker, beside the rendering: the page's note and its copy for the search index.
+        return note(page) if note else None, indexer.prepare(page.file, data)
+
     rendered = _noted(parallel.render_pages(env, [planned[i] for i in todo], serve, jobs,
-                                            lambda exc, page: render.problem(exc, page, config), note=note),
+                                            lambda exc, page: render.problem(exc, page, config),
+                                            note=worked_out),
                       indexer, notes)
     every_page = {page.file for page in planned}
     kept = set() if reindex else {path for path in published if path.startswith(search.BUNDLE)}
@@ -65,8 +71,8 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
 
 def _noted(rendered: Iterator[tuple[str, bytes, Any]], indexer: search.Indexer,
            notes: Any) -> Iterator[tuple[str, bytes]]:
-    for path, data, note in rendered:
-        indexer.page(path, data)
+    for path, data, (note, entry) in rendered:
+        indexer.page(path, data, entry)
         if note is not None:
             notes.append(note)
         yield path, data

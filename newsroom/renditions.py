@@ -36,7 +36,7 @@ class Outcome:
 
 
 def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
-        executor: Executor | None = None, report: Progress | None = None) -> Outcome:
+        executor: Executor | None = None, report: Progress | None = None, label: str = "photos") -> Outcome:
     """Make what the cache lacks; (name -> cached file, problems, counts)."""
     present = set(os.listdir(cache)) if cache.is_dir() else set()
     for name in [name for name in present if cachedir.left_by_dead(name)]:   # a killed build's
@@ -52,7 +52,7 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
     outcome = Outcome(decoded=len(todo), problems=warnings)
     bar = None
     if report is None:
-        report = bar = progress.Bar(len(todo))
+        report = bar = progress.Bar(len(todo), label)
     try:
         if todo:
             cachedir.folder(cache)

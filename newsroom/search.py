@@ -106,13 +106,31 @@ class Indexer:
             cachedir.folder(folder)   # (a file in its way, below .cache, is removed)
             searchbundle.sweep(config.cache_dir / "search")
 
-    def page(self, path: str, content: bytes) -> None:
-        """Note a rendered page (searchable or not: a page may stop being searchable)."""
+    def prepare(self, path: str, content: bytes) -> str | None:
+        """The page's entry ("year:hash") if it is searchable, its copy for the index written
+        when it changed; None if not searchable. Pure of this indexer's bookkeeping, so the
+        render workers run it beside each page (spelling and writing the copies was most of
+        the build process's time in a cold build)."""
+        if not self.config.search or not path.endswith(".html") or MARKER not in content:
+            return None
+        year = YEAR.search(content)
+        copy = page_for_index(content.decode(), self.aliases)
+        digest = hashlib.sha256(indexed_part(copy).encode()).hexdigest()
+        entry = f"{year.group(1).decode() if year else 'all'}:{digest}"
+        if self.known.get(path) != entry:   # what the build began with: each page comes once
+            target = self.folder / shard(entry) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(copy, encoding="utf-8")
+        return entry
+
+    def page(self, path: str, content: bytes, entry: str | None | bool = False) -> None:
+        """Note a rendered page (searchable or not: a page may stop being searchable);
+        `entry`: what prepare() gave for it, if it ran already (in a worker)."""
         if not self.config.search:
             return
         started = time.perf_counter()
         try:
-            year = self._page(path, content)
+            year = self._page(path, self.prepare(path, content) if entry is False else entry)
             if year is not None:
                 self.seen[year] += 1
                 if self.seen[year] == self.expected.get(year) and self.binary:
@@ -121,25 +139,17 @@ class Indexer:
         finally:
             self.copying += time.perf_counter() - started
 
-    def _page(self, path: str, content: bytes) -> str | None:
-        """Keep the page's copy; returns the year of a searchable page."""
+    def _page(self, path: str, entry: str | None) -> str | None:
+        """Record the page's entry (its copy is written); returns the year of a searchable page."""
         old = self.known.get(path)
-        if path.endswith(".html") and MARKER in content:
-            year = YEAR.search(content)
-            copy = page_for_index(content.decode(), self.aliases)
-            digest = hashlib.sha256(indexed_part(copy).encode()).hexdigest()
-            entry = f"{year.group(1).decode() if year else 'all'}:{digest}"
-            if old == entry:
-                return shard(entry)
-            self._forget(path)
-            target = self.folder / shard(entry) / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(copy, encoding="utf-8")
-            self.known[path] = entry
-            return shard(entry)
-        if old is not None:
-            self._forget(path)
-        return None
+        if entry is None:
+            if old is not None:
+                self._forget(path)
+            return None
+        if old is not None and old != entry and shard(old) != shard(entry):
+            (self.folder / shard(old) / path).unlink(missing_ok=True)   # filed under another year now
+        self.known[path] = entry
+        return shard(entry)
 
     def _forget(self, path: str) -> None:
         old = self.known.pop(path, None)
