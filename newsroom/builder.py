@@ -51,7 +51,7 @@ from .lock import LockError, hold_archive
 from .printing import build as build_editions
 from .problems import Problem, error, errors, failed
 from .records import BuildResult, Options, Run
-from .slugs import slugify
+from .slugs import remembered_slugs
 from .urls import article as article_url
 
 _DEFAULTS = Options()   # frozen: one instance serves every call
@@ -185,7 +185,7 @@ def index_(run: Run) -> bool:
         return True
     start = len(run.result.problems)
     run.archive, found = index.build(run.articles, run.photos, run.config, run.now,
-                                     _remembered(slugify, run.state.slugs))
+                                     remembered_slugs(run.state.slugs))
     run.result.problems += found
     run.result.articles, run.result.photos = len(run.archive.articles), len(run.archive.photos)
     run.result.drafts, run.result.scheduled, due = index.left_out(run.articles, run.config, run.now)
@@ -381,17 +381,6 @@ def _save_parsed(run: Run) -> None:
     if run.store is not None:
         run.state.recheck = True
         run.store.save(run.state)
-
-
-def _remembered(make: Callable[[str], str], memo: dict[str, str]) -> Callable[[str], str]:
-    """`make`, remembering its results in `memo` (kept in the build state: pypinyin takes
-    0.16 s to load, and the names of streets, reporters and tags seldom change)."""
-    def remembered(text: str) -> str:
-        found = memo.get(text)
-        if found is None:
-            found = memo[text] = make(text)
-        return found
-    return remembered
 
 
 def _valid_until(articles: list, config: Config, now: datetime) -> float:

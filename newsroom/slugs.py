@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -50,3 +51,14 @@ def site_path(text: str) -> str | None:
     path = "/".join(parts)
     # A last part with a dot is a file (old.html, feed.xml); anything else is a folder.
     return path if "." in parts[-1] else path + "/"
+
+
+def remembered_slugs(memo: dict[str, str]) -> Callable[[str], str]:
+    """slugify, remembering its results in `memo` (kept in the build state: pypinyin takes
+    0.16 s to load, and the names of streets, reporters and tags seldom change)."""
+    def remembered(text: str) -> str:
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = slugify(text)
+        return found
+    return remembered
