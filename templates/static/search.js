@@ -376,7 +376,10 @@
   var superseded = {};
   var totals = {};
   var shards = new URL(box.getAttribute("data-shards"), location.href);
-  fetch(shards).then(function (response) {
+  // Never from the browser's cache: the list of bundles changes with every rebuild (the bundle
+  // of recent changes, the entries it supersedes), and a heuristically "fresh" copy would show
+  // an edited story by its old wording.
+  fetch(shards, { cache: "no-store" }).then(function (response) {
     if (!response.ok) throw new Error(response.status);
     return response.json();
   }).then(function (listed) {
