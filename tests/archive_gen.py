@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -43,3 +44,9 @@ def copy_sample(root: Path, cache: Path | None = None) -> Path:
         shutil.copytree(cache, root / ".cache", copy_function=os.link)
     return root
 
+
+def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every file under `folder` and its bytes' digest (but those under the top-level names in
+    `skip`): two sites compared whole."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).parts[0] not in skip}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 from archive_gen import make_archive
+from archive_gen import tree as archive_tree
 from PIL import Image
 
 from newsroom.cli import main
@@ -24,9 +24,7 @@ def build(root: Path, capsys, *args: str) -> tuple[int, str]:
 def tree(folder: Path) -> dict[str, str]:
     """Every file's digest, but the search index's (and the manifest listing them): after an
     edit it holds a bundle of recent changes, not what a clean build makes (searchplan.py)."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()
-            and p.relative_to(folder).parts[0] not in ("pagefind", ".newsroom-site.json")}
+    return archive_tree(folder, skip=("pagefind", ".newsroom-site.json"))
 
 
 @pytest.fixture

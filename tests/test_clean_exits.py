@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import shutil
@@ -16,16 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from archive_gen import make_archive
+from archive_gen import make_archive, tree
 
 from newsroom import interrupts, output
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build(root: Path, *args: str) -> subprocess.CompletedProcess:

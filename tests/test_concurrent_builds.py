@@ -4,7 +4,6 @@ pages as a clean build's), the preview never says 500."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
 import re
@@ -20,14 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from archive_gen import make_archive
+from archive_gen import make_archive, tree
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def start(root: Path, *args: str) -> subprocess.Popen:

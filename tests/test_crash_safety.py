@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import random
 import signal
@@ -12,16 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from archive_gen import make_archive
+from archive_gen import make_archive, tree
 
 from newsroom import lock
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def start(root: Path, *args: str, pipes: bool = True) -> subprocess.Popen:

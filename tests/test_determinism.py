@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -10,14 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from archive_gen import make_archive
+from archive_gen import make_archive, tree
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build(root: Path, seed: str, jobs: str, tz: str) -> None:
