@@ -72,7 +72,7 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
 def _noted(rendered: Iterator[tuple[str, bytes, Any]], indexer: search.Indexer,
            notes: Any) -> Iterator[tuple[str, bytes]]:
     for path, data, (note, entry) in rendered:
-        indexer.page(path, data, entry)
+        indexer.page(path, entry)
         if note is not None:
             notes.append(note)
         yield path, data

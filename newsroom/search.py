@@ -108,9 +108,9 @@ class Indexer:
 
     def prepare(self, path: str, content: bytes) -> str | None:
         """The page's entry ("year:hash") if it is searchable, its copy for the index written
-        when it changed; None if not searchable. Pure of this indexer's bookkeeping, so the
-        render workers run it beside each page (spelling and writing the copies was most of
-        the build process's time in a cold build)."""
+        when it changed; None if not searchable. It leaves this indexer's records alone, so
+        the render workers run it beside each page (spelling and writing the copies was most
+        of the build process's time in a cold build); page() records what it gave."""
         if not self.config.search or not path.endswith(".html") or MARKER not in content:
             return None
         year = YEAR.search(content)
@@ -123,14 +123,14 @@ class Indexer:
             target.write_text(copy, encoding="utf-8")
         return entry
 
-    def page(self, path: str, content: bytes, entry: str | None | bool = False) -> None:
-        """Note a rendered page (searchable or not: a page may stop being searchable);
-        `entry`: what prepare() gave for it, if it ran already (in a worker)."""
+    def page(self, path: str, entry: str | None) -> None:
+        """Note a rendered page (searchable or not: a page may stop being searchable) by what
+        prepare() gave for it."""
         if not self.config.search:
             return
         started = time.perf_counter()
         try:
-            year = self._page(path, self.prepare(path, content) if entry is False else entry)
+            year = self._page(path, entry)
             if year is not None:
                 self.seen[year] += 1
                 if self.seen[year] == self.expected.get(year) and self.binary:

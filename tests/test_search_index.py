@@ -161,7 +161,7 @@ def test_a_year_is_indexed_while_later_pages_still_render(tmp_path: Path) -> Non
     indexer = search.Indexer(config, tmp_path / "pages", {}, Counter({"2021": 1}))
     page = ('<html lang="zh-CN"><body><article data-pagefind-body><h1>标题</h1>'
             '<span data-pagefind-filter="year">2021</span><p>正文。</p></article></body></html>')
-    indexer.page("2021/01/01/a/index.html", page.encode())
+    indexer.page("2021/01/01/a/index.html", indexer.prepare("2021/01/01/a/index.html", page.encode()))
     indexer.close()   # waits for the bundle begun
     assert (config.cache_dir / "search" / "2021" / "bundle" / "pagefind.js").exists()
     files = dict(indexer.bundle({"2021/01/01/a/index.html"}, []))
