@@ -45,7 +45,7 @@ def folder(path: Path) -> Path:
     for part in reversed([path, *path.parents]):
         inside = ".cache" in part.parts[:-1]   # below .cache: the build's own
         if inside and (part.is_symlink() or (part.exists() and not part.is_dir())):
-            part.unlink()
+            part.unlink(missing_ok=True)
     path.mkdir(parents=True, exist_ok=True)
     return path
 

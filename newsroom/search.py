@@ -104,7 +104,9 @@ class Indexer:
             shutil.rmtree(folder, ignore_errors=True)
         if config.search:
             cachedir.folder(folder)   # (a file in its way, below .cache, is removed)
-            searchbundle.sweep(config.cache_dir / "search")
+            # Made (or repaired) here, before any Pagefind thread: two threads repairing the same
+            # parent at once raced (one removed the file in the way under the other).
+            searchbundle.sweep(cachedir.folder(config.cache_dir / "search"))
 
     def prepare(self, path: str, content: bytes) -> str | None:
         """The page's entry ("year:hash") if it is searchable, its copy for the index written
