@@ -40,7 +40,7 @@ _TEXT = ("text/", "application/json", "application/xml", "application/atom+xml",
 def kind(path: str, redirect: str = "") -> str:
     """One of KINDS. A redirect page at an old URL goes with the lists: it links to an article."""
     name = path.rpartition("/")[2]
-    if path.startswith("pagefind/") and name in _SEARCH_ENTRIES:
+    if path.startswith(urls.SEARCH_INDEX) and name in _SEARCH_ENTRIES:
         return "search"
     if path in _HOST_FILES:
         return "sitemap"

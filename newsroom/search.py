@@ -27,14 +27,14 @@ from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from . import cachedir, searchbundle, searchwords
+from . import cachedir, searchbundle, searchwords, urls
 from .config import Config
 from .pages import Page
 from .problems import Problem, warning
 from .searchplan import plan, shard
 from .searchwords import indexed_part, page_for_index
 
-BUNDLE = "pagefind/"
+BUNDLE = urls.SEARCH_INDEX
 MARKER = b"data-pagefind-body"
 PAGEFIND_VERSION_TAG = "3"   # bump to invalidate cached bundles
 
@@ -56,7 +56,6 @@ def is_extended(binary: Path) -> bool:
 
 # The year a story is filed under (templates/_macros.html writes it for the year filter).
 YEAR = re.compile(rb'data-pagefind-filter="year">\s*(\d{4})\s*<')
-SHARDS = "shards.json"
 RECENT = "recent"    # the bundle of pages changed since their year's bundle (searchplan.py)
 BIG_SHARD = 2000   # searchable pages in one year's index
 
@@ -253,11 +252,11 @@ def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple
     hidden = sorted({made[year].ids[path] for year, paths in superseded.items() for path in paths
                      if path in made[year].ids})
     listing = {"shards": years, **({"recent": RECENT} if RECENT in made else {}), "superseded": hidden}
-    files: list[tuple[str, bytes | Path]] = [(BUNDLE + SHARDS, json.dumps(listing).encode())]
+    files: list[tuple[str, bytes | Path]] = [(urls.SEARCH_SHARDS, json.dumps(listing).encode())]
     for name in sorted(made):
         # Files named by their content's hash are passed as files to copy (never read here:
         # there is one per page); the few others (pagefind.js, the entry) as bytes.
-        files += [(f"{BUNDLE}{name}/{rel}", file if "/" in rel else file.read_bytes())
+        files += [(urls.search_file(name, rel), file if "/" in rel else file.read_bytes())
                   for rel, file in made[name].files()]
     return files
 

@@ -27,6 +27,8 @@ CORRECTIONS = "corrections/"
 MEDIA = "media/"
 STATIC = "static/"
 EDITIONS = "editions/"
+SEARCH_INDEX = "pagefind/"                 # the Pagefind bundles (search.py)
+SEARCH_SHARDS = f"{SEARCH_INDEX}shards.json"   # the list of them the search page reads
 
 
 def paged(path: str, number: int) -> str:
@@ -68,6 +70,11 @@ def original(item: Photo) -> str:
 def media_file(name: str) -> str:
     """A rendition (content-addressed: `media(key, width, ext)` names it) in the site."""
     return f"{MEDIA}{name}"
+
+
+def search_file(bundle: str, name: str) -> str:
+    """A file of one Pagefind bundle (a year's, or the recent changes') in the site."""
+    return f"{SEARCH_INDEX}{bundle}/{name}"
 
 
 def static_file(name: str) -> str:
