@@ -96,6 +96,7 @@ class Indexer:
         self.aliases = {entry.name: entry.aliases for reg in config.registries.values() for entry in reg.entries}
         self.expected = (expected or Counter()) if self.cold and config.search else Counter()
         self.seen: Counter[str] = Counter()
+        self.fresh: set[str] = set()   # pages whose copy this build wrote
         self.early: dict[str, tuple[dict[str, str], Future]] = {}   # year -> (its pages, its bundle)
         self.binary = executable() if config.search else None
         self.pool: ThreadPoolExecutor | None = None
@@ -147,8 +148,10 @@ class Indexer:
             if old is not None:
                 self._forget(path)
             return None
-        if old is not None and old != entry and shard(old) != shard(entry):
-            (self.folder / shard(old) / path).unlink(missing_ok=True)   # filed under another year now
+        if old != entry:
+            self.fresh.add(path)
+            if old is not None and shard(old) != shard(entry):
+                (self.folder / shard(old) / path).unlink(missing_ok=True)   # filed under another year now
         self.known[path] = entry
         return shard(entry)
 
@@ -188,7 +191,27 @@ class Indexer:
         binary = self.binary
         assert binary is not None
         return searchbundle.make(binary, self.folder / name, self.config.cache_dir / "search" / name,
-                                 self.settings, digest.hexdigest(), pages, self.config.file_urls)
+                                 self.settings, digest.hexdigest(), pages, self.config.file_urls,
+                                 lambda: self._verified(pages))
+
+    def _verified(self, pages: dict[str, str]) -> list[Problem]:
+        """The copies of `pages` kept from earlier builds, checked before Pagefind reads them:
+        one whose searchable part is not what was indexed is a warning, and is spelt again
+        from the published page (unchanged since: it was not rendered now). The copy is
+        rewritten in place, so the bundle of recent changes, which links it, sees it too."""
+        found: list[Problem] = []
+        for path, entry in pages.items():
+            copy = self.folder / shard(entry) / path
+            if path in self.fresh or _indexed_digest(copy) == entry.partition(":")[2]:
+                continue
+            found.append(cachedir.damaged(copy, self.config.root))
+            try:
+                html = (self.config.output / path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue   # no published page to spell it from: Pagefind does without it
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(page_for_index(html, self.aliases), encoding="utf-8")
+        return found
 
     def bundle(self, pages: set[str], problems: list[Problem]) -> list[tuple[str, bytes | Path]]:
         """Every bundle, and the list of them, for the searchable pages among `pages` (the
@@ -242,6 +265,14 @@ class Indexer:
             (site / path).parent.mkdir(parents=True, exist_ok=True)
             os.link(self.folder / shard(entry) / path, site / path)
         return self._year(RECENT, pages)
+
+
+def _indexed_digest(copy: Path) -> str | None:
+    """The digest of what Pagefind reads of a kept copy (None: unreadable)."""
+    try:
+        return hashlib.sha256(indexed_part(copy.read_text(encoding="utf-8")).encode()).hexdigest()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple[str, ...]]) -> list[tuple[str, bytes | Path]]:

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,13 +68,15 @@ def cached(cache: Path, settings: str, problems: list[Problem]) -> Bundle | None
 
 
 def make(binary: Path, pages: Path, cache: Path, settings: str, digest: str, indexed: dict[str, str],
-         keep_index_url: bool) -> tuple[Bundle | None, list[Problem]]:
+         keep_index_url: bool, check: Callable[[], list[Problem]] = list) -> tuple[Bundle | None, list[Problem]]:
     """The bundle of the pages in folder `pages` (`indexed`: page file -> entry): from the
-    cache when it was made from the same pages with the same settings, else made now."""
+    cache when it was made from the same pages with the same settings, else made now, after
+    `check()` (which verifies the pages' copies) says what it found."""
     problems: list[Problem] = []
     known = cached(cache, settings, problems)
     if known is not None and known.digest == digest:
         return known, problems
+    problems += check()
     cachedir.folder(cache)
     fresh = cache / f"bundle-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)

@@ -138,6 +138,24 @@ def test_a_damaged_bundle_in_the_cache_is_made_again_not_published(archive: Path
     assert files(published) == files(cached)
 
 
+def test_a_damaged_search_copy_is_spelt_again_not_indexed(archive: Path, capsys) -> None:
+    """The copies Pagefind reads are kept in the cache between builds: one changed there is
+    a warning when its year is indexed again, and is made again from the published page."""
+    root = archive
+    copy = next((root / ".cache" / "build").glob("*/search-pages/2021/2021/04/04/story-0003/index.html"))
+    copy.write_text(copy.read_text(encoding="utf-8").replace("data-pagefind-body>", "data-pagefind-body><p>篡改的文字</p>", 1),
+                    encoding="utf-8")
+    (root / "content/articles/2021/02/story-0001.md").unlink()   # its year is indexed again at once
+    capsys.readouterr()
+    assert main(["--root", str(root)]) == 0
+    damaged = [line for line in capsys.readouterr().err.splitlines() if "damaged" in line]
+    assert len(damaged) == 1 and "search-pages/2021/2021/04/04/story-0003" in damaged[0], damaged
+    fragments = [gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
+                 for f in (root / "site" / "pagefind" / "2021" / "fragment").iterdir()]
+    assert not any("篡改" in text for text in fragments), "the damaged copy reached the index"
+    assert any("/2021/04/04/story-0003/" in text for text in fragments), "the page is still found"
+
+
 def test_killed_builds_leftovers_in_the_search_cache_are_removed(archive: Path) -> None:
     root = archive
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
