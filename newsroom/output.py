@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from . import interrupts, journal
-from .i18n import Explained
+from .sitecheck import MARKER, OutputError, check_output, check_target  # noqa: F401 - output's API
 
 try:
     import fcntl
@@ -34,7 +34,6 @@ except ImportError:  # not POSIX: builds are not serialised
     fcntl = None  # type: ignore[assignment]
 
 FICLONE = 0x40049409   # ioctl: make `dst` share `src`'s blocks (btrfs, XFS, …)
-MARKER = ".newsroom-site.json"   # tells a folder made by a build: its manifest of file digests
 
 
 class _Keep:
@@ -45,10 +44,6 @@ class _Keep:
 # In write()'s files: "this file is as in the current site" (an incremental build that did
 # not render the page again); it is linked from the site without being read.
 KEEP = _Keep()
-
-
-class OutputError(Explained):
-    """The output folder cannot be used (not made by a build, or unwritable)."""
 
 
 @dataclass(frozen=True)
@@ -70,134 +65,127 @@ def manifest(site_dir: Path) -> dict[str, str]:
         return {}
 
 
-def check_target(site_dir: Path) -> None:
-    """Refuse to replace a non-empty folder that no build made."""
-    if site_dir.exists() and not site_dir.is_dir():
-        raise OutputError("refusing to write the site here: it is a file, not a folder")
-    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / MARKER).is_file():
-        raise OutputError("refusing to write the site here: the folder is not empty and was not made "
-                          "by a build (it has no {marker}); choose an empty or new folder with --output",
-                          marker=MARKER)
-
-
-def check_output(site_dir: Path, root: Path, home: Path | None = None) -> OutputError | None:
-    """Why the site must not be written to `site_dir` (None: it may); checked before anything is written.
-
-    The output folder is replaced wholesale, so it must not be, or contain, anything an
-    editor keeps: the archive, its sources, the home folder, the file system root.
-    """
-    out, root = site_dir.resolve(), root.resolve()
-    try:
-        home = (home or Path.home()).resolve()
-    except (RuntimeError, KeyError):   # no home folder known: nothing to protect there
-        home = Path(root.anchor) / ".no-home"
-    why: Explained | None = None
-    sources = {"content": root / "content", "photos": root / "photos", "templates": root / "templates",
-               ".cache": root / ".cache"}
-    if out == Path(out.anchor):
-        why = Explained("it is the root of the file system")
-    elif out == home:
-        why = Explained("it is your home folder")
-    elif out == root:
-        why = Explained("it is the archive folder itself")
-    elif root.is_relative_to(out):
-        why = Explained("it contains the archive folder {root}", root=root)
-    else:
-        for name, folder in sources.items():
-            if out.is_relative_to(folder):
-                why = (Explained("it is the archive's {name}/ folder", name=name) if out == folder
-                       else Explained("it is inside the archive's {name}/ folder", name=name))
-                break
-    if not why and home.is_relative_to(out):
-        why = Explained("it contains your home folder")
-    blocked = next((folder for folder in out.parents if folder.exists() and not folder.is_dir()), None)
-    if not why and blocked is not None:
-        why = Explained("{path} is a file, not a folder", path=blocked)
-    if why:
-        return OutputError("refusing to write the site here: {why}; choose an empty or new folder with --output",
-                           why=why)
-    try:
-        check_target(out)
-    except OutputError as exc:
-        return exc
-    return None
-
-
 def _cannot_write(exc: OSError) -> OutputError:
     """Disk full, permissions, a file where a folder must go …, naming the file when known."""
     where = f" ({exc.filename})" if exc.filename else ""
     return OutputError("cannot write the site: {reason}{where}", reason=exc.strerror or exc, where=where)
 
 
-def write(files: Iterable[tuple[str, bytes | Path | _Keep]], site_dir: Path) -> WriteResult:
+def write(files: Iterable[tuple[str, bytes | Path | _Keep | Placed]], site_dir: Path) -> WriteResult:
     """Publish `files` (site-relative path, bytes or a file to link) as the whole of `site_dir`."""
+    with staged(site_dir) as stage:
+        for path, content in files:
+            stage.add(path, content)
+    return stage.result
+
+
+@dataclass(frozen=True)
+class Placed:
+    """In write()'s files: put in the staging folder already, by Stage.put in a worker."""
+    digest: str
+    written: bool
+
+
+@contextmanager
+def staged(site_dir: Path) -> Iterator[Stage]:
+    """A new tree for `site_dir`, assembled in a staging folder and swapped in whole when the
+    block ends without an exception (removed if it does not). Forked workers may put files
+    in it (Stage.put) while the block runs; they must have finished before it ends."""
     site_dir = site_dir.resolve()
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         with _locked(site_dir.parent):
-            return _write(files, site_dir)
+            recover(site_dir)
+            check_target(site_dir)
+            stage = Stage(site_dir)
+            try:
+                stage.begin()
+                yield stage
+                stage.finish()
+            except BaseException:
+                shutil.rmtree(stage.folder, ignore_errors=True)
+                raise
     except OSError as exc:   # disk full, permissions, a file where a folder must go …
         raise _cannot_write(exc) from exc
 
 
-def _write(files: Iterable[tuple[str, bytes | Path]], site_dir: Path) -> WriteResult:
-    recover(site_dir)
-    check_target(site_dir)
-    old = manifest(site_dir)
-    staging = site_dir.parent / f".{site_dir.name}.staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    new: dict[str, str] = {}
-    written: list[str] = []
-    # Folders made so far: most files are the only one in theirs, and asking the file
-    # system again for each one's parents was a tenth of the writing.
-    folders = {""}
-    try:
+class Stage:
+    """The staging folder of one write, and the manifest of what is in it so far."""
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        self.old = manifest(site_dir)
+        self.folder = site_dir.parent / f".{site_dir.name}.staging-{os.getpid()}"
+        self.new: dict[str, str] = {}
+        self.written: list[str] = []
+        self.result = WriteResult((), 0, ())
+        # Folders made so far: most files are the only one in theirs, and asking the file
+        # system again for each one's parents was a tenth of the writing.
+        self._folders = {""}
+
+    def begin(self) -> None:
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.folder.mkdir()
         # Marked at once: recover() then knows this folder is ours even if we are killed now.
-        (staging / MARKER).write_text(json.dumps({"staging": True}), encoding="utf-8")
-        for path, content in files:
-            _check_path(path)
-            if path in new:
-                raise OutputError("two files would be written to {path}", path=path)
-            target = staging / path
-            folder = path.rpartition("/")[0]
-            if folder not in folders:
-                os.makedirs(target.parent, exist_ok=True)
-                while folder not in folders:
-                    folders.add(folder)
-                    folder = folder.rpartition("/")[0]
-            if content is KEEP:
-                if path not in old:
-                    raise OutputError("{path} was to be kept but is not in {folder}", path=path, folder=site_dir)
-                new[path] = old[path]
-                if not _link(site_dir / path, target):
-                    try:
-                        shutil.copyfile(site_dir / path, target)
-                    except OSError as exc:
-                        raise OutputError("{path} is missing from the published site", path=site_dir / path) from exc
-                continue
-            digest = _digest(content)
-            new[path] = digest
-            if old.get(path) == digest and _same_size(site_dir / path, content) and _link(site_dir / path, target):
-                continue
-            if isinstance(content, Path):
-                copy(content, target)
-            else:
-                with open(target, "wb") as f:
-                    f.write(content)
-            written.append(path)
-        removed = tuple(sorted(set(old) - set(new)))
-        if not written and not removed and site_dir.is_dir():
-            _remove(staging)
-            return WriteResult((), len(new), ())
-        (staging / MARKER).write_text(_manifest_text(new), encoding="utf-8")
+        (self.folder / MARKER).write_text(json.dumps({"staging": True}), encoding="utf-8")
+
+    def add(self, path: str, content: bytes | Path | _Keep | Placed) -> None:
+        if path in self.new:
+            raise OutputError("two files would be written to {path}", path=path)
+        self.placed(path, content if isinstance(content, Placed) else self.put(path, content))
+
+    def placed(self, path: str, placed: Placed) -> None:
+        """Record a file put in the staging folder (here, or by a worker)."""
+        if path in self.new:
+            raise OutputError("two files would be written to {path}", path=path)
+        self.new[path] = placed.digest
+        if placed.written:
+            self.written.append(path)
+
+    def put(self, path: str, content: bytes | Path | _Keep) -> Placed:
+        """Put one file in the staging folder: linked from the site if it is unchanged. Safe
+        in forked workers (it records nothing here: the writer records what it returns)."""
+        _check_path(path)
+        target = self.folder / path
+        folder = path.rpartition("/")[0]
+        if folder not in self._folders:
+            os.makedirs(target.parent, exist_ok=True)
+            while folder not in self._folders:
+                self._folders.add(folder)
+                folder = folder.rpartition("/")[0]
+        if content is KEEP:
+            return Placed(self._keep(path, target), False)
+        digest = _digest(content)
+        if self.old.get(path) == digest and _same_size(self.site_dir / path, content) \
+                and _link(self.site_dir / path, target):
+            return Placed(digest, False)
+        if isinstance(content, Path):
+            copy(content, target)
+        else:
+            with open(target, "wb") as f:
+                f.write(content)
+        return Placed(digest, True)
+
+    def _keep(self, path: str, target: Path) -> str:
+        if path not in self.old:
+            raise OutputError("{path} was to be kept but is not in {folder}", path=path, folder=self.site_dir)
+        if not _link(self.site_dir / path, target):
+            try:
+                shutil.copyfile(self.site_dir / path, target)
+            except OSError as exc:
+                raise OutputError("{path} is missing from the published site", path=self.site_dir / path) from exc
+        return self.old[path]
+
+    def finish(self) -> None:
+        removed = tuple(sorted(set(self.old) - set(self.new)))
+        self.result = WriteResult(tuple(sorted(self.written)), len(self.new) - len(self.written), removed)
+        if not self.written and not removed and self.site_dir.is_dir():
+            _remove(self.folder)
+            return
+        (self.folder / MARKER).write_text(_manifest_text(self.new), encoding="utf-8")
         with interrupts.held():   # Ctrl-C now would leave the site half-swapped
-            _swap(staging, site_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return WriteResult(tuple(sorted(written)), len(new) - len(written), removed)
+            _swap(self.folder, self.site_dir)
 
 
 @contextmanager

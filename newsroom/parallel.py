@@ -84,10 +84,13 @@ class RenderFailed(Exception):
 
 def render_pages(env, pages: Sequence[Page], serve: bool, jobs: int,
                  on_error: Callable[[BaseException, Page], Problem], chunk: int = 64,
-                 note: Callable[[Page, bytes], Any] | None = None) -> Iterator[tuple[str, bytes, Any]]:
+                 note: Callable[[Page, bytes], Any] | None = None,
+                 store: Callable[[str, bytes], Any] | None = None) -> Iterator[tuple[str, Any, Any]]:
     """(file, bytes, note(page, bytes) or None) of every page, in order; RenderFailed with a
-    located Problem on a template bug. `note` runs in the worker beside the rendering."""
-    state = {"env": env, "pages": pages, "serve": serve, "on_error": on_error, "note": note}
+    located Problem on a template bug. `note` runs in the worker beside the rendering; so
+    does `store(file, bytes)`, if given, whose result comes back instead of the bytes (a
+    worker that writes the page itself spares sending it and the writer's time)."""
+    state = {"env": env, "pages": pages, "serve": serve, "on_error": on_error, "note": note, "store": store}
     ranges = [(i, min(i + chunk, len(pages))) for i in range(0, len(pages), chunk)]
     for done, problem in ordered(_render_range, ranges, jobs, state, min_chunks=4):
         if problem is not None:
@@ -95,13 +98,13 @@ def render_pages(env, pages: Sequence[Page], serve: bool, jobs: int,
         yield from done
 
 
-def _render_range(bounds: tuple[int, int]) -> tuple[list[tuple[str, bytes, Any]], Problem | None]:
-    env, pages, serve, note = STATE["env"], STATE["pages"], STATE["serve"], STATE["note"]
+def _render_range(bounds: tuple[int, int]) -> tuple[list[tuple[str, Any, Any]], Problem | None]:
+    env, pages, serve, note, store = STATE["env"], STATE["pages"], STATE["serve"], STATE["note"], STATE["store"]
     out = []
     for page in pages[bounds[0]:bounds[1]]:
         try:
             data = render.render(env, page, serve)
-            out.append((page.file, data, note(page, data) if note else None))
+            out.append((page.file, store(page.file, data) if store else data, note(page, data) if note else None))
         except Exception as exc:  # noqa: BLE001 - any template bug becomes a located Problem
             return out, STATE["on_error"](exc, page)
     return out, None

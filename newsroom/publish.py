@@ -9,6 +9,7 @@ new tree (output.write).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +41,10 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
         # In the worker, beside the rendering: the page's note and its copy for the search index.
         return note(page) if note else None, indexer.prepare(page.file, data)
 
-    rendered = _noted(parallel.render_pages(env, [planned[i] for i in todo], serve, jobs,
+    def rendered(store: Callable[[str, bytes], Any] | None = None) -> Iterator[tuple[str, Any]]:
+        return _noted(parallel.render_pages(env, [planned[i] for i in todo], serve, jobs,
                                             lambda exc, page: render.problem(exc, page, config),
-                                            note=worked_out),
+                                            note=worked_out, store=store),
                       indexer, notes)
     every_page = {page.file for page in planned}
     kept = set() if reindex else {path for path in published if path.startswith(search.BUNDLE)}
@@ -53,20 +55,20 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
                 *originals(planned, config), *(indexer.bundle(every_page, problems) if reindex else [])]
 
     if published and len(todo) <= max(SMALL_CHANGE, len(planned) // 4):
-        changed: dict[str, bytes | Path] = dict(rendered)
+        changed: dict[str, bytes | Path] = dict(rendered())
         rest = extra()
         changed.update(rest)
         removed = set(published) - every_page - {path for path, _ in rest} - kept
         return output.update(changed, removed, config.output)
     todo_set = set(todo)
-
-    def files() -> Iterator[tuple[str, bytes | Path | object]]:
-        for i, page in enumerate(planned):
-            yield next(rendered) if i in todo_set else (page.file, output.KEEP)
-        yield from extra()
-        yield from ((path, output.KEEP) for path in sorted(kept))
-
-    return output.write(files(), config.output)
+    with output.staged(config.output) as stage:
+        # The workers write the pages they render into the staging folder themselves.
+        with closing(rendered(stage.put)) as pages:
+            for i, page in enumerate(planned):
+                stage.add(*(next(pages) if i in todo_set else (page.file, output.KEEP)))
+        for path, content in [*extra(), *((path, output.KEEP) for path in sorted(kept))]:
+            stage.add(path, content)
+    return stage.result
 
 
 def _noted(rendered: Iterator[tuple[str, bytes, Any]], indexer: search.Indexer,
