@@ -49,15 +49,15 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
     every_page = {page.file for page in planned}
     kept = set() if reindex else {path for path in published if path.startswith(search.BUNDLE)}
 
-    def extra() -> list[tuple[str, bytes | Path]]:
+    def extra() -> list[tuple[str, bytes | Path | object]]:
         # After the pages: the search bundle needs every rendered page seen first.
         return [*static_files(config), *((urls.media_file(name), file) for name, file in sorted(media.items())),
-                *originals(planned, config), *(indexer.bundle(every_page, problems) if reindex else [])]
+                *originals(planned, config), *(indexer.bundle(every_page, problems, published) if reindex else [])]
 
     if published and len(todo) <= max(SMALL_CHANGE, len(planned) // 4):
         changed: dict[str, bytes | Path] = dict(rendered())
         rest = extra()
-        changed.update(rest)
+        changed.update((path, content) for path, content in rest if content is not output.KEEP)
         removed = set(published) - every_page - {path for path, _ in rest} - kept
         return output.update(changed, removed, config.output)
     todo_set = set(todo)

@@ -27,7 +27,7 @@ from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from . import cachedir, searchbundle, searchwords, urls
+from . import cachedir, output, searchbundle, searchwords, urls
 from .config import Config
 from .pages import Page
 from .problems import Problem, warning
@@ -213,17 +213,21 @@ class Indexer:
             copy.write_text(page_for_index(html, self.aliases), encoding="utf-8")
         return found
 
-    def bundle(self, pages: set[str], problems: list[Problem]) -> list[tuple[str, bytes | Path]]:
+    def bundle(self, pages: set[str], problems: list[Problem],
+               published: dict[str, str] | None = None) -> list[tuple[str, bytes | Path | object]]:
         """Every bundle, and the list of them, for the searchable pages among `pages` (the
-        whole site's pages)."""
+        whole site's pages). A bundle whose files are published as they are (`published`:
+        the site's manifest) is given as output.KEEP for each: an edit leaves nine years of
+        the index alone, and passing their ≈10,000 files to be compared was a quarter second."""
         started = time.perf_counter()
         try:
-            return self._bundle(pages, problems)
+            return self._bundle(pages, problems, published or {})
         finally:
             self.close()
             self.after += time.perf_counter() - started
 
-    def _bundle(self, pages: set[str], problems: list[Problem]) -> list[tuple[str, bytes | Path]]:
+    def _bundle(self, pages: set[str], problems: list[Problem],
+                published: dict[str, str]) -> list[tuple[str, bytes | Path | object]]:
         for path in [p for p in self.known if p not in pages]:
             self._forget(path)
         if not self.known or not self.config.search:   # nothing to search yet, or search off
@@ -250,7 +254,7 @@ class Indexer:
             if bundle is None:
                 return []
             made[name] = bundle
-        return _published(made, chosen.superseded)
+        return _published(made, chosen.superseded, published, self.config.output)
 
     def _job(self, year: str, pages: dict[str, str]) -> Future:
         """The year's bundle: the one begun while pages rendered if its pages are still those."""
@@ -275,21 +279,50 @@ def _indexed_digest(copy: Path) -> str | None:
         return None
 
 
-def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple[str, ...]]) -> list[tuple[str, bytes | Path]]:
+def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple[str, ...]],
+               published: dict[str, str], site: Path) -> list[tuple[str, bytes | Path | object]]:
     """The bundles' files under pagefind/, and shards.json: the year bundles newest first,
     the bundle of recent changes, and the Pagefind ids of the year bundles' entries that
-    the search page hides (pages changed or gone since their year's bundle was made)."""
+    the search page hides (pages changed or gone since their year's bundle was made).
+    The files of a bundle published as it is are output.KEEP."""
     years = sorted((name for name in made if name != RECENT), reverse=True)
     hidden = sorted({made[year].ids[path] for year, paths in superseded.items() for path in paths
                      if path in made[year].ids})
     listing = {"shards": years, **({"recent": RECENT} if RECENT in made else {}), "superseded": hidden}
-    files: list[tuple[str, bytes | Path]] = [(urls.SEARCH_SHARDS, json.dumps(listing).encode())]
+    files: list[tuple[str, bytes | Path | object]] = [(urls.SEARCH_SHARDS, json.dumps(listing).encode())]
+    live = _live(made, published, site)
     for name in sorted(made):
+        if name in live:
+            files += [(path, output.KEEP) for path in sorted(live[name])]
+            continue
         # Files named by their content's hash are passed as files to copy (never read here:
         # there is one per page); the few others (pagefind.js, the entry) as bytes.
         files += [(urls.search_file(name, rel), file if "/" in rel else file.read_bytes())
                   for rel, file in made[name].files()]
     return files
+
+
+def _live(made: dict[str, searchbundle.Bundle], published: dict[str, str], site: Path) -> dict[str, set[str]]:
+    """The bundles whose files are in the site as they are, nothing missing or besides (by
+    the site's manifest, and by the names in its folders: a file removed by hand is
+    published again): name -> the paths of their files in the site."""
+    in_site: dict[str, set[str]] = {}
+    for path in published:
+        if path.startswith(BUNDLE):
+            in_site.setdefault(path[len(BUNDLE):].partition("/")[0], set()).add(path)
+    live = {}
+    for name, bundle in made.items():
+        expected = {urls.search_file(name, rel): digest for rel, digest in bundle.as_published().items()}
+        if expected and in_site.get(name) == expected.keys() and all(published[p] == d for p, d in expected.items()) \
+                and _names(site, urls.search_file(name, "")) == expected.keys():
+            live[name] = in_site[name]
+    return live
+
+
+def _names(site: Path, folder: str) -> set[str]:
+    """The site paths of the files under `folder` of the site (read from its folders, not stat'ed)."""
+    return {f"{folder}{os.path.relpath(top, site / folder)}/{name}".replace("/./", "/")
+            for top, _, names in os.walk(site / folder) for name in names}
 
 
 @functools.cache

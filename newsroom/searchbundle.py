@@ -36,6 +36,13 @@ class Bundle:
     digest: str = ""
     pages: dict[str, str] = field(default_factory=dict)   # page file -> "year:hash", as indexed
     ids: dict[str, str] = field(default_factory=dict)     # page file -> its Pagefind id
+    sums: sums.Sums = field(default_factory=dict)          # file name -> what it held when made
+
+    def as_published(self) -> dict[str, str]:
+        """name under the bundle -> the digest the site's manifest gives the file once published
+        (output.py: a file passed by path is known by its name and size, bytes by SHA-256)."""
+        return {name: (f"file:{name.rpartition('/')[2]}:{size}" if "/" in name else sha256)
+                for name, (size, _, sha256) in self.sums.items()}
 
     def files(self) -> list[tuple[str, Path]]:
         """(name under the bundle, file): a few folders of ~1,000 files, walked once a build."""
@@ -53,8 +60,8 @@ def cached(cache: Path, settings: str, problems: list[Problem]) -> Bundle | None
         record = json.loads((cache / RECORD).read_text(encoding="utf-8"))
         if record["settings"] != settings or not (cache / "bundle").is_dir():
             return None
-        found = Bundle(cache / "bundle", record["digest"], record["pages"], record["ids"])
         recorded = {name: tuple(sums_) for name, sums_ in record["sums"].items()}   # (JSON gives lists)
+        found = Bundle(cache / "bundle", record["digest"], record["pages"], record["ids"], recorded)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     files = found.files()
@@ -96,9 +103,9 @@ def make(binary: Path, pages: Path, cache: Path, settings: str, digest: str, ind
     (cache / RECORD).unlink(missing_ok=True)
     shutil.rmtree(cache / "bundle", ignore_errors=True)
     os.replace(fresh, cache / "bundle")
-    made = Bundle(cache / "bundle", digest, dict(indexed), ids)
-    record = {"settings": settings, "digest": digest, "pages": made.pages, "ids": ids,
-              "sums": sums.record(made.files())}
+    folder = cache / "bundle"
+    made = Bundle(folder, digest, dict(indexed), ids, sums.record(Bundle(folder).files()))
+    record = {"settings": settings, "digest": digest, "pages": made.pages, "ids": ids, "sums": made.sums}
     (cache / RECORD).write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return made, problems
 

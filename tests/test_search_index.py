@@ -119,6 +119,24 @@ def test_past_the_limit_the_year_is_made_anew() -> None:
     assert gone.remake == ("2021",) and gone.recent == {"q": "2022:new"}, "a page gone: its year anew"
 
 
+def test_an_edit_leaves_the_other_years_index_files_as_published(archive: Path) -> None:
+    """An edit in 2021 is indexed in the bundle of recent changes: the year bundles' files
+    stay the very files published before (same inode: not written again); one removed from
+    the site by hand since is published again."""
+    site = archive / "site" / "pagefind"
+    inodes = {name: (site / name).stat().st_ino for name in files(site) if name.startswith(("2021/", "2022/"))}
+    edit(archive, STORY, "走访社区", "看望老人")
+    build(archive)
+    assert "recent" in listing(archive)
+    assert {name: (site / name).stat().st_ino for name in inodes} == inodes
+    lost = sorted(name for name in inodes if name.startswith("2022/fragment/"))[0]
+    (site / lost).unlink()
+    edit(archive, STORY, "看望老人", "慰问老人")
+    build(archive)
+    assert (site / lost).is_file()
+    assert files(site / "2022") == files(archive / ".cache" / "search" / "2022" / "bundle")
+
+
 def test_a_damaged_bundle_in_the_cache_is_made_again_not_published(archive: Path, capsys) -> None:
     root = archive
     cached = root / ".cache" / "search" / "2021" / "bundle"
