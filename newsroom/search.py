@@ -31,7 +31,7 @@ from . import cachedir, output, searchbundle, searchwords, urls
 from .config import Config
 from .pages import Page
 from .problems import Problem, warning
-from .searchplan import plan, shard
+from .searchplan import plan, shard, shard_of, split, starts_of
 from .searchwords import indexed_part, page_for_index
 
 BUNDLE = urls.SEARCH_INDEX
@@ -54,23 +54,26 @@ def is_extended(binary: Path) -> bool:
     return "extended" in binary.name
 
 
-# The year a story is filed under (templates/_macros.html writes it for the year filter).
+# The year a story is filed under and its date (templates/_macros.html writes them for the
+# year filter and the sort by date).
 YEAR = re.compile(rb'data-pagefind-filter="year">\s*(\d{4})\s*<')
+MONTH = re.compile(rb'data-pagefind-sort="date">\s*\d{4}-(\d{2})')
 RECENT = "recent"    # the bundle of pages changed since their year's bundle (searchplan.py)
-BIG_SHARD = 2000   # searchable pages in one year's index
 
 
 def expected(pages: list[Page]) -> Counter[str]:
-    """How many searchable pages of each year are among `pages` (articles and photos by
-    their date, as their templates file them). Only a hint: a year is indexed while later
-    pages still render once this many of its pages have passed (a wrong count costs time only)."""
-    years: Counter[str] = Counter()
+    """How many searchable pages of each month ("YYYY-MM") are among `pages` (articles and
+    photos by their date, as their templates file them). It splits big years (searchplan.split)
+    and it is a hint: a bundle is indexed while later pages still render once this many of its
+    pages have passed (a wrong count costs time only)."""
+    months: Counter[str] = Counter()
     for page in pages:
         item = page.context.get("article") if page.template == "article.html" else (
             page.context.get("photo") if page.template == "photo.html" else None)
         if item is not None:
-            years[str(item.date.year) if getattr(item, "date", None) else "all"] += 1
-    return years
+            date = getattr(item, "date", None)
+            months[f"{date.year}-{date.month:02d}" if date else "all"] += 1
+    return months
 
 
 class Indexer:
@@ -94,7 +97,13 @@ class Indexer:
         self.after = 0.0     # seconds the index adds after the last page (Pagefind's wait)
         # A page filed under a street or reporter is found by its registry aliases too.
         self.aliases = {entry.name: entry.aliases for reg in config.registries.values() for entry in reg.entries}
-        self.expected = (expected or Counter()) if self.cold and config.search else Counter()
+        months = (expected or Counter()) if self.cold and config.search else Counter()
+        # Big years split into parts by months: decided by a cold build, kept by the edits after it.
+        self.starts = split(months) if self.cold else starts_of(self.known)
+        self.expected: Counter[str] = Counter()
+        for key, count in months.items():
+            year, _, month = key.partition("-")
+            self.expected[shard_of(year, int(month or 1), self.starts)] += count
         self.seen: Counter[str] = Counter()
         self.fresh: set[str] = set()   # pages whose copy this build wrote
         self.early: dict[str, tuple[dict[str, str], Future]] = {}   # year -> (its pages, its bundle)
@@ -115,10 +124,11 @@ class Indexer:
         of the build process's time in a cold build); page() records what it gave."""
         if not self.config.search or not path.endswith(".html") or MARKER not in content:
             return None
-        year = YEAR.search(content)
+        year, month = YEAR.search(content), MONTH.search(content)
         copy = page_for_index(content.decode(), self.aliases)
         digest = hashlib.sha256(indexed_part(copy).encode()).hexdigest()
-        entry = f"{year.group(1).decode() if year else 'all'}:{digest}"
+        where = shard_of(year.group(1).decode(), int(month.group(1)) if month else 1, self.starts) if year else "all"
+        entry = f"{where}:{digest}"
         if self.known.get(path) != entry:   # what the build began with: each page comes once
             target = self.folder / shard(entry) / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -164,11 +174,10 @@ class Indexer:
         return sorted((path, entry) for path, entry in self.known.items() if shard(entry) == year)
 
     def _pool(self) -> ThreadPoolExecutor:
-        # Two Pagefind runs at once: one keeps ~1.4 cores busy, two fill both (a cold build);
-        # but one at a time for big years, as Pagefind's memory grows with its pages (~0.2 MB each).
+        # Two Pagefind runs at once: one keeps ~1.4 cores busy, two fill both (a cold build).
+        # Big years are split into parts (searchplan.split), so each run's memory stays bounded.
         if self.pool is None:
-            together = 2 if max(self.expected.values(), default=0) <= BIG_SHARD else 1
-            self.pool = ThreadPoolExecutor(together, thread_name_prefix="pagefind")
+            self.pool = ThreadPoolExecutor(2, thread_name_prefix="pagefind")
         return self.pool
 
     def close(self) -> None:
@@ -321,8 +330,12 @@ def _live(made: dict[str, searchbundle.Bundle], published: dict[str, str], site:
 
 def _names(site: Path, folder: str) -> set[str]:
     """The site paths of the files under `folder` of the site (read from its folders, not stat'ed)."""
-    return {f"{folder}{os.path.relpath(top, site / folder)}/{name}".replace("/./", "/")
-            for top, _, names in os.walk(site / folder) for name in names}
+    start = str(site / folder)
+    found = set()
+    for top, _, names in os.walk(start):
+        prefix = folder + top[len(start):].lstrip("/")
+        found.update(f"{prefix}/{name}" if prefix != folder else f"{folder}{name}" for name in names)
+    return found
 
 
 @functools.cache

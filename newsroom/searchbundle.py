@@ -46,10 +46,15 @@ class Bundle:
 
     def files(self) -> list[tuple[str, Path]]:
         """(name under the bundle, file): a few folders of ~1,000 files, walked once a build."""
+        return [(name, Path(file)) for name, file in self.names()]
+
+    def names(self) -> list[tuple[str, str]]:
+        """files(), the files as strings (to check them: a Path each is a tenth of an edit)."""
+        start = str(self.folder)
         found = []
-        for top, _, names in os.walk(self.folder):
-            rel = os.path.relpath(top, self.folder)
-            found += [(name if rel == "." else f"{rel}/{name}", Path(top, name)) for name in names]
+        for top, _, names in os.walk(start):
+            rel = top[len(start) + 1:]
+            found += [(f"{rel}/{name}" if rel else name, f"{top}/{name}") for name in names]
         return sorted(found)
 
 
@@ -64,7 +69,7 @@ def cached(cache: Path, settings: str, problems: list[Problem]) -> Bundle | None
         found = Bundle(cache / "bundle", record["digest"], record["pages"], record["ids"], recorded)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    files = found.files()
+    files = found.names()
     # Damaged: other bytes than made, missing, or not made with it (all would be published).
     bad = sorted(set(recorded) ^ {name for name, _ in files}) or sums.damaged(files, recorded)
     if bad:

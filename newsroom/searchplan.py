@@ -14,6 +14,7 @@ and costs ~2 ms a page it holds.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 # Pages pending (changed, or moved out) against the year bundles before years are made anew.
@@ -32,9 +33,58 @@ class Plan:
     superseded: dict[str, tuple[str, ...]]   # year -> the pages its bundle shows stale or gone
 
 
+# Searchable pages in one bundle at most, where months allow: Pagefind's memory grows with
+# the pages of a run (≈0.3 MB each here: a year of 10,000 took 2.8 GB), so a bigger year is
+# split into parts by months, and two parts are indexed at a time.
+BIG = 2000
+
+
 def shard(entry: str) -> str:
-    """The year of an entry ("2021:hash of the page"), 'all' for pages without a date."""
+    """The bundle of an entry ("2021:hash of the page", or "2021-07:…" in a year split into
+    parts by months), 'all' for pages without a date."""
     return entry.split(":", 1)[0]
+
+
+def split(months: Counter[str], big: int | None = None) -> dict[str, tuple[int, ...]]:
+    """Years of over `big` pages (BIG by default; `months`: pages by "YYYY-MM"), each as the
+    months its parts start at: the fewest equal parts (2, 3, 4, 6 or 12) of which none holds
+    over `big`."""
+    big = big or BIG
+    years: dict[str, dict[int, int]] = {}
+    for key, count in months.items():
+        year, _, month = key.partition("-")
+        if month:
+            years.setdefault(year, {})[int(month)] = years.get(year, {}).get(int(month), 0) + count
+    starts = {}
+    for year, counts in years.items():
+        if sum(counts.values()) > big:
+            for parts in (2, 3, 4, 6, 12):
+                size = 12 // parts
+                if all(sum(counts.get(m, 0) for m in range(first, first + size)) <= big
+                       for first in range(1, 13, size)):
+                    break
+            starts[year] = tuple(range(1, 13, 12 // parts))
+    return starts
+
+
+def starts_of(known: dict[str, str]) -> dict[str, tuple[int, ...]]:
+    """The parts of split years that `known`'s entries are filed under (see split)."""
+    found: dict[str, set[int]] = {}
+    for entry in known.values():
+        year, _, month = shard(entry).partition("-")
+        if month:
+            found.setdefault(year, set()).add(int(month))
+    return {year: tuple(sorted(months)) for year, months in found.items()}
+
+
+def shard_of(year: str, month: int, starts: dict[str, tuple[int, ...]]) -> str:
+    """The bundle a page of `year` and `month` goes into: its year's, or the part of it that
+    holds the month (the last part starting at or before it; else the first)."""
+    parts = starts.get(year)
+    if not parts:
+        return year
+    first = max((m for m in parts if m <= month), default=parts[0])
+    return f"{year}-{first:02d}"
 
 
 def plan(known: dict[str, str], made: dict[str, dict[str, str] | None], cold: bool,

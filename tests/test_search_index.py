@@ -119,6 +119,43 @@ def test_past_the_limit_the_year_is_made_anew() -> None:
     assert gone.remake == ("2021",) and gone.recent == {"q": "2022:new"}, "a page gone: its year anew"
 
 
+def test_the_parts_of_a_big_year_are_the_fewest_that_fit() -> None:
+    even = Counter({f"2021-{m:02d}": 300 for m in range(1, 13)} | {"2020-05": 900, "all": 5000})
+    assert searchplan.split(even, big=2000) == {"2021": (1, 7)}                   # 1,800 a half
+    assert searchplan.split(even, big=1000) == {"2021": (1, 4, 7, 10)}            # 900 a quarter
+    assert searchplan.split(Counter({"2021-03": 50}), big=10) == {"2021": tuple(range(1, 13))}   # months at most
+    starts = {"2021": (4, 10)}   # the parts an edit finds in use (some months had no page)
+    assert [searchplan.shard_of("2021", m, starts) for m in (2, 4, 9, 10, 12)] == \
+        ["2021-04", "2021-04", "2021-04", "2021-10", "2021-10"]
+    assert searchplan.shard_of("2020", 5, starts) == "2020"
+    assert searchplan.starts_of({"a": "2021-10:x", "b": "2021-04:y", "c": "2020:z"}) == starts
+
+
+def test_a_big_year_is_split_into_parts_by_months(tmp_path: Path, monkeypatch) -> None:
+    """A year of more pages than one Pagefind run should hold (searchplan.BIG) is indexed in
+    parts by months, newest first in shards.json; an edit keeps the parts."""
+    monkeypatch.setattr(searchplan, "BIG", 10)
+    root = make_archive(tmp_path / "archive", 40)
+    build(root)
+    parts = [name for name in listing(root)["shards"] if name.startswith("2021")]
+    assert len(parts) > 1 and parts == sorted(parts, reverse=True)
+    firsts = [int(name.partition("-")[2]) for name in reversed(parts)]
+    found: list[str] = []
+    for name in parts:
+        pages = list(ids(root, name))
+        first = int(name.partition("-")[2])
+        later = min((m for m in firsts if m > first), default=13)
+        assert 0 < len(pages) <= 10 and all(first <= int(page.split("/")[1]) < later for page in pages), (name, pages)
+        found += pages
+    stories = {f"{p.parent.parent.name}/{p.parent.name}" for p in (root / "content" / "articles").rglob("*.md")}
+    assert len(found) == len(set(found)) == 40 and {"/".join(page.split("/")[:2]) for page in found} <= stories
+    edit(root, STORY, "走访社区", "看望老人")
+    build(root)
+    assert [name for name in listing(root)["shards"] if name.startswith("2021")] == parts
+    assert "recent" in listing(root) and len(listing(root)["superseded"]) == 1
+    assert listing(root)["superseded"][0] == ids(root, parts[-1])["2021/01/01/story-0000/index.html"]
+
+
 def test_an_edit_leaves_the_other_years_index_files_as_published(archive: Path) -> None:
     """An edit in 2021 is indexed in the bundle of recent changes: the year bundles' files
     stay the very files published before (same inode: not written again); one removed from
