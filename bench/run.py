@@ -142,8 +142,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="build without the search index (site.yaml search: false): the same work as Hugo's")
     p.add_argument("--cold-runs", type=int, default=2, choices=(1, 2),
                    help="cold builds of each tool, interleaved; the faster is reported (default 2)")
-    p.add_argument("--settle", type=float, default=60,
-                   help="seconds to wait, after syncing the disk, before the first build (default 60)")
+    p.add_argument("--settle", type=float, default=400,
+                   help="seconds to wait, after syncing the disk, before the first build (default 400: "
+                        "ext4 without a journal skips inodes freed in the last 360 s)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     p.add_argument("--json", type=Path, help="also write the figures here")
     args = p.parse_args(argv)
@@ -161,12 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         compare = args.compare_hugo and shutil.which("hugo") is not None
         if args.compare_hugo and not compare:
             print("hugo is not installed (apt-get install hugo): skipping the comparison")
-        # File creation on this VM's disk slows down for a minute or more after many files
-        # were deleted (ext4 without a journal passes over inodes freed in the last 60 s, or
-        # 360 s while their table is unwritten), whoever builds then: an earlier run's
-        # cleanup or a test run doubled our cold build's system time. So the disk is synced
-        # and left to settle first, and each cold build runs twice, on two copies,
-        # interleaved with Hugo's; the faster of each tool's two is kept.
+        # File creation on this VM's disk slows down for minutes after many files were
+        # deleted (ext4 without a journal passes over inodes freed in the last 60 s, or 360 s
+        # while their table is unwritten; folders far more than files), whoever builds then:
+        # an earlier run's cleanup doubled our cold build's time (bench/README.md). So the
+        # disk is synced and left to settle first, and each cold build runs twice, on two
+        # copies, interleaved with Hugo's; the faster of each tool's two is kept.
         roots = [corpus.root]
         if args.cold_runs == 2:
             roots.append(tmp / "archive-2")
