@@ -49,3 +49,31 @@ def _pid_and_value(value: int) -> tuple[int, int]:
     import os
 
     return os.getpid(), value
+
+
+def test_a_page_failing_on_a_worker_leaves_the_site_and_no_staging_folder(tmp_path: Path) -> None:
+    """The workers write the pages they render into the staging folder: a template error
+    on a late page fails the build with its template's line, the published site stays as it
+    was, and the staging folder is gone (the workers finished before it was removed)."""
+    root = tmp_path / "archive"
+    corpus.make(root, articles=160, photos=0, seed=7)
+    site = tmp_path / "site"
+    cfg, problems = config.load(root, site)
+    assert builder.build(cfg, problems, builder.Options(jobs=2, incremental=False)).ok
+    before = site_files(site)
+    stories = sorted(path.removesuffix("index.html") for path in before
+                     if path.count("/") == 4 and path.endswith("/index.html") and not path.startswith("editions/"))
+    late = stories[len(stories) * 3 // 4]
+    default = (Path(__file__).resolve().parent.parent / "templates" / "article.html").read_text(encoding="utf-8")
+    (root / "templates").mkdir()
+    (root / "templates" / "article.html").write_text(
+        default.replace("{% block description %}",
+                        f'{{% block description %}}{{% if page_path == "{late}" %}}{{{{ no_such_value }}}}{{% endif %}}', 1),
+        encoding="utf-8")
+    cfg, problems = config.load(root, site)
+    result = builder.build(cfg, problems, builder.Options(jobs=2, incremental=False))
+    assert not result.ok
+    assert any(p.path == "templates/article.html" and p.line > 0 and late in str(p) for p in result.problems), \
+        [str(p) for p in result.problems]
+    assert site_files(site) == before
+    assert [p.name for p in tmp_path.iterdir() if ".staging-" in p.name] == []
