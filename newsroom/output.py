@@ -131,8 +131,8 @@ class Stage:
         (self.folder / MARKER).write_text(json.dumps({"staging": True}), encoding="utf-8")
 
     def add(self, path: str, content: bytes | Path | _Keep | Placed) -> None:
-        if path in self.new:
-            raise OutputError("two files would be written to {path}", path=path)
+        # A second file at a path overwrites the first in the staging folder, which placed()
+        # then refuses: the folder is removed.
         self.placed(path, content if isinstance(content, Placed) else self.put(path, content))
 
     def placed(self, path: str, placed: Placed) -> None:
@@ -309,11 +309,15 @@ def _link(source: Path, target: Path) -> bool:
         return False
 
 
+def linked_digest(name: str, size: int) -> str:
+    """What the manifest records of a file passed by path (see _digest)."""
+    return f"file:{name}:{size}"
+
+
 def _digest(content: bytes | Path) -> str:
     if isinstance(content, Path):
         # Linked files are content-addressed renditions (immutable): name and size identify them.
-        st = content.stat()
-        return f"file:{content.name}:{st.st_size}"
+        return linked_digest(content.name, content.stat().st_size)
     return hashlib.sha256(content).hexdigest()
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cache, cachedir, lock, output, render, renditions
+from . import cache, cachedir, lock, output, render, renditions, urls
 from .config import Config
 from .i18n import N_, ntr, tr
 from .search import RECENT
@@ -140,7 +140,7 @@ def _unused_renditions(media: Path, sites: list[Path]) -> list[Path]:
         files = output.manifest(site)
         if not files:
             return []   # a site whose manifest cannot be read: keep every rendition
-        used |= {path[len("media/"):] for path in files if path.startswith("media/")}
+        used |= {path[len(urls.MEDIA):] for path in files if path.startswith(urls.MEDIA)}
     return [f for f in _children(media) if f.name not in used and not cachedir.LEFTOVER.match(f.name)]
 
 

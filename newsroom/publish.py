@@ -71,8 +71,8 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
     return stage.result
 
 
-def _noted(rendered: Iterator[tuple[str, bytes, Any]], indexer: search.Indexer,
-           notes: Any) -> Iterator[tuple[str, bytes]]:
+def _noted(rendered: Iterator[tuple[str, Any, Any]], indexer: search.Indexer,
+           notes: Any) -> Iterator[tuple[str, Any]]:
     for path, data, (note, entry) in rendered:
         indexer.page(path, entry)
         if note is not None:

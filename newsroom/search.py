@@ -323,19 +323,15 @@ def _live(made: dict[str, searchbundle.Bundle], published: dict[str, str], site:
     for name, bundle in made.items():
         expected = {urls.search_file(name, rel): digest for rel, digest in bundle.as_published().items()}
         if expected and in_site.get(name) == expected.keys() and all(published[p] == d for p, d in expected.items()) \
-                and _names(site, urls.search_file(name, "")) == expected.keys():
+                and _in_folders(site, name) == expected.keys():
             live[name] = in_site[name]
     return live
 
 
-def _names(site: Path, folder: str) -> set[str]:
-    """The site paths of the files under `folder` of the site (read from its folders, not stat'ed)."""
-    start = str(site / folder)
-    found = set()
-    for top, _, names in os.walk(start):
-        prefix = folder + top[len(start):].lstrip("/")
-        found.update(f"{prefix}/{name}" if prefix != folder else f"{folder}{name}" for name in names)
-    return found
+def _in_folders(site: Path, name: str) -> set[str]:
+    """The site paths of bundle `name`'s files in the site's folders (their names, not stat'ed)."""
+    published = searchbundle.Bundle(site / urls.search_file(name, ""))
+    return {urls.search_file(name, rel) for rel, _ in published.names()}
 
 
 @functools.cache

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import cbor2
 
-from . import cachedir, searchfiles, sums
+from . import cachedir, output, searchfiles, sums
 from .problems import Problem, warning
 
 RECORD = "bundle.json"
@@ -39,9 +39,9 @@ class Bundle:
     sums: sums.Sums = field(default_factory=dict)          # file name -> what it held when made
 
     def as_published(self) -> dict[str, str]:
-        """name under the bundle -> the digest the site's manifest gives the file once published
-        (output.py: a file passed by path is known by its name and size, bytes by SHA-256)."""
-        return {name: (f"file:{name.rpartition('/')[2]}:{size}" if "/" in name else sha256)
+        """name under the bundle -> the digest the site's manifest gives the file once published:
+        files in its folders are passed by path (search._published), the few others as bytes."""
+        return {name: (output.linked_digest(name.rpartition("/")[2], size) if "/" in name else sha256)
                 for name, (size, _, sha256) in self.sums.items()}
 
     def files(self) -> list[tuple[str, Path]]:

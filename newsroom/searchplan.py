@@ -54,7 +54,7 @@ def split(months: Counter[str], big: int | None = None) -> dict[str, tuple[int, 
     for key, count in months.items():
         year, _, month = key.partition("-")
         if month:
-            years.setdefault(year, {})[int(month)] = years.get(year, {}).get(int(month), 0) + count
+            years.setdefault(year, {})[int(month)] = count
     starts = {}
     for year, counts in years.items():
         if sum(counts.values()) > big:

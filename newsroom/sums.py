@@ -21,7 +21,7 @@ from pathlib import Path
 Sums = dict[str, tuple[int, int, str]]   # file name -> (size, mtime_ns, sha256)
 
 
-def of(path: Path) -> tuple[int, int, str]:
+def of(path: Path | str) -> tuple[int, int, str]:
     st = path.stat()
     return st.st_size, st.st_mtime_ns, _sha256(path)
 
@@ -31,7 +31,7 @@ def record(files: Iterable[tuple[str, Path]]) -> Sums:
     return {name: of(path) for name, path in files}
 
 
-def damaged(files: Iterable[tuple[str, Path]], recorded: Sums) -> list[str]:
+def damaged(files: Iterable[tuple[str, Path | str]], recorded: Sums) -> list[str]:
     """The names among `files` that are missing or hold other bytes than recorded. A file
     only touched since has its record brought up to date; one never recorded (a cache from
     before records were kept) is recorded as it is."""
@@ -53,7 +53,7 @@ def damaged(files: Iterable[tuple[str, Path]], recorded: Sums) -> list[str]:
     return bad
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path | str) -> str:
     with open(path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
