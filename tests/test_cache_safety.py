@@ -72,6 +72,19 @@ def damage(file: Path, how: str) -> None:
             f.write(os.urandom(size - size // 2))
 
 
+def tamper(file: Path, text: str, or_middle: bool = False) -> bool:
+    """One character of `text` in `file` replaced by 篡 (or the middle's, `or_middle`, when
+    `text` is not there): whether it was."""
+    data = bytearray(file.read_bytes())
+    at = data.find(text.encode())
+    at = len(data) // 2 if at < 0 and or_middle else at
+    if at < 0:
+        return False
+    data[at:at + 3] = "篡".encode()
+    file.write_bytes(bytes(data))
+    return True
+
+
 def edit_one(root: Path) -> None:
     (root / "content/articles/2021/01/story-0000.md").write_text(
         "---\ntitle: 改\ndate: 2021-01-01\nreporter: []\n---\n改。\n", encoding="utf-8")
@@ -104,11 +117,7 @@ def test_a_damaged_parse_cache_is_one_warning_and_never_published(built: Path, t
     shards = sorted((built / ".cache" / "build").rglob("parsed-*.pickle"), key=lambda p: -p.stat().st_size)
     victim = shards[0]
     if how == "one character":   # a story's text altered in its parsed copy
-        data = bytearray(victim.read_bytes())
-        at = data.find("第0号报道".encode())
-        at = at if at >= 0 else len(data) // 2
-        data[at:at + 3] = "篡".encode()
-        victim.write_bytes(bytes(data))
+        tamper(victim, "第0号报道", or_middle=True)
     else:
         damage(victim, how)
     os.utime(built / "site.yaml")   # something changed: the build reads its cache
@@ -180,11 +189,7 @@ def test_a_damaged_kept_plan_is_one_warning_and_never_published(built: Path, tmp
     if how == "truncate":
         damage(plan, how)
     else:   # a title altered in the kept plan: it would reach every list that shows it
-        data = bytearray(plan.read_bytes())
-        at = data.find("第1号报道".encode())
-        assert at > 0
-        data[at:at + 3] = "篡".encode()
-        plan.write_bytes(bytes(data))
+        assert tamper(plan, "第1号报道")
     story.write_text(story.read_text(encoding="utf-8").replace("回访", "再访"), encoding="utf-8")
     status, err = build(built, capsys, "--strict")
     assert status == 0, err
