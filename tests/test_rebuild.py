@@ -68,3 +68,22 @@ def test_the_index_gives_back_who_read_what() -> None:
     index.add("new/index.html", {"a|x.md": 1 << BODY})   # a page added: a new id, none moved
     index.saved()
     assert index.readers("a|x.md", 1 << BODY) == {ids[0], index.ids["new/index.html"]} and ids == [0, 1, 2]
+
+
+def test_a_page_rendered_again_keeps_one_code_per_read_in_a_big_index() -> None:
+    # Many pages read the archive, as every page of a big site does; three are then rendered
+    # again: one reads what it read before, two read more.
+    index = depends.Index()
+    for n in range(5000):
+        index.add(f"p{n}/index.html", {"archive": 1})
+    index.saved()
+    again = depends.Index(index.codes, index.ids)
+    again.add("p7/index.html", {"archive": 1})
+    again.add("p9/index.html", {"archive": 3})
+    # Page 1 reading fields 5: its code's bytes are those across page 5's code and page 6's
+    # (little-endian: fields, then page id), but at no multiple of 8, so it is not there yet.
+    assert ((1 << 32) | 5).to_bytes(8, "little") in index.codes["archive"]
+    again.add("p1/index.html", {"archive": 5})
+    codes = again.saved()["archive"]
+    assert len(codes) == 8 * 5002
+    assert again.readers("archive", 2) == {9} and again.readers("archive", 4) == {1}
