@@ -127,13 +127,10 @@ def listed(found: dict[str, tuple[int, int]], folder: Path, suffixes: set[str]) 
     """Files under `folder` with one of `suffixes`, sorted, skipping hidden files and folders
     (as content.py's walk does)."""
     prefix = str(folder) + os.sep
-    out = []
-    for path in found:
-        if path.startswith(prefix) and os.path.splitext(path)[1].lower() in suffixes:
-            rel = path[len(prefix):]
-            if not any(part.startswith(".") for part in rel.split(os.sep)):
-                out.append(path)
-    return sorted(out)
+    ends, hidden, start = tuple(suffixes), os.sep + ".", len(prefix) - 1
+    # String tests, not splitext and a split per path: 100,000 paths at every build.
+    return sorted(path for path in found
+                  if path.startswith(prefix) and path.lower().endswith(ends) and hidden not in path[start:])
 
 
 def _scan(folder: Path) -> Iterable[tuple[str, int, int]]:
