@@ -112,7 +112,7 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
             tmp.unlink(missing_ok=True)
 
 
-def compiled(file: Path) -> bytes | None:
+def compiled(file: Path) -> memoryview | None:
     """Jinja's bytes in a compiled template's file; None if it is missing or damaged."""
     try:
         return sums.unseal(SEAL, file.read_bytes())
