@@ -298,8 +298,7 @@ def _load(file: Path) -> Any:
 def _save(file: Path, value: Any) -> None:
     cachedir.folder(file.parent)
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.write_bytes(sums.seal(MAGIC, data))
+    sums.write_sealed(tmp, MAGIC, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(tmp, file)
 
 

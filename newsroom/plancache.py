@@ -23,7 +23,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import depends, sums
 from .cache import Entry
@@ -90,11 +90,10 @@ def placed_as_before(before: tuple[dict[str, Entry], dict[str, Entry]],
 def save(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable[Photo]) -> str:
     """Write `kept`; the token the build state must carry for it to be used."""
     token = secrets.token_hex(8)
-    buffer = io.BytesIO()
-    _Pickler(buffer, {a.source: a for a in articles}, {p.file: p for p in photos}).dump((token, kept))
+    by_source, by_file = {a.source: a for a in articles}, {p.file: p for p in photos}
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{FILE}.{os.getpid()}.tmp"   # cachedir.LEFTOVER, if killed now
-    temporary.write_bytes(sums.seal(MAGIC, buffer.getvalue()))
+    sums.write_sealed(temporary, MAGIC, lambda out: _Pickler(out, by_source, by_file).dump((token, kept)))
     os.replace(temporary, folder / FILE)
     return token
 
@@ -128,7 +127,7 @@ def _ref(kind: str, name: str) -> Any:
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, file: io.BytesIO, articles: dict[str, Article], photos: dict[str, Photo]) -> None:
+    def __init__(self, file: BinaryIO, articles: dict[str, Article], photos: dict[str, Photo]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.articles, self.photos = articles, photos
 
