@@ -17,6 +17,7 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
+import secrets
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from . import cachedir, sums
 from .config import Config
 from .output import MARKER
 
-VERSION = 2   # 2: pages' dependencies as read while rendering
+VERSION = 3   # 2: pages' dependencies as read while rendering; 3: the state in parts (PARTS)
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -192,6 +193,15 @@ class State:
 
 SHARDS = 64
 
+# The parts of the state besides the parsed files, each in a file of its own, written only
+# when it changed: an edit at 100,000 articles changes an entry or two of one or two of them,
+# and rewriting them all (166 MB) was most of its save. pages.pickle, written last, names the
+# files that hold them, so a build killed while saving leaves the last state whole. The build
+# replaces a part when it changes it, never changes one in place (rebuild.py): the part as
+# loaded is what the file holds.
+PARTS = frozenset({"pages", "search", "slugs", "readers", "page_ids", "values", "visible"})
+PART_FILES = "state-*.pickle"
+
 
 class Store:
     """`State` on disk: parsed files in SHARDS pickles (by path), so an edit rewrites one
@@ -204,18 +214,17 @@ class Store:
         self.folder = folder
         self.head = folder / "head.pickle"
         self._loaded: dict[str, dict] = {}   # shard file name -> what it held (the same objects)
+        self._parts: dict[str, tuple[str, Any]] = {}   # part -> (its file, what it held)
         self.damaged: Path | None = None     # a file found damaged: what was remembered is not used
 
     def load(self) -> State:
         meta = self.load_pages()
         if meta.get("version") != VERSION:
             return State()
-        state = State(settings=meta["settings"], pages=meta["pages"], pages_settings=meta["pages_settings"],
-                      search=meta.get("search", {}), slugs=meta.get("slugs", {}), readers=meta.get("readers", {}),
-                      page_ids=meta.get("page_ids", {}), values=meta.get("values", {}),
-                      visible=meta.get("visible", ()), scheduled=meta.get("scheduled", frozenset()),
-                      recheck=meta.get("recheck", True), plan_key=meta.get("plan_key", ""),
-                      plan_token=meta.get("plan_token", ""))
+        state = State(settings=meta["settings"], pages_settings=meta["pages_settings"],
+                      scheduled=meta.get("scheduled", frozenset()), recheck=meta.get("recheck", True),
+                      plan_key=meta.get("plan_key", ""), plan_token=meta.get("plan_token", ""),
+                      **{name: meta[name] for name in PARTS})
         for n in range(SHARDS):
             shard = self._read(f"parsed-{n:02d}.pickle")
             if not isinstance(shard, dict):
@@ -226,9 +235,18 @@ class Store:
         return state
 
     def load_pages(self) -> dict[str, Any]:
-        """What was remembered besides the parsed files (pages, search), as saved."""
+        """What was remembered besides the parsed files (pages, search), as saved; nothing if
+        a part is missing or damaged."""
         meta = self._read("pages.pickle")
-        return meta if isinstance(meta, dict) else {}
+        if not isinstance(meta, dict) or not isinstance(meta.get("parts"), dict):
+            return {}
+        for name, file in meta["parts"].items():
+            value = self._read(file)
+            if value is None:
+                return {}
+            meta[name] = value
+            self._parts[name] = (file, value)
+        return meta if PARTS <= meta.keys() else {}
 
     def _read(self, name: str) -> Any:
         """A file's value; None if it is missing, from another version, or damaged (the
@@ -249,13 +267,24 @@ class Store:
             if not _same_entries(self._loaded.get(name), shard) or not (self.folder / name).exists():
                 _save(self.folder / name, shard)
                 self._loaded[name] = shard
+        parts = {name: self._part(name, getattr(state, name)) for name in PARTS}
         _save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
-                                             "pages": state.pages, "pages_settings": state.pages_settings,
-                                             "search": state.search, "slugs": state.slugs,
-                                             "readers": state.readers, "page_ids": state.page_ids,
-                                             "values": state.values, "visible": state.visible,
+                                             "pages_settings": state.pages_settings,
                                              "scheduled": state.scheduled, "recheck": state.recheck,
-                                             "plan_key": state.plan_key, "plan_token": state.plan_token})
+                                             "plan_key": state.plan_key, "plan_token": state.plan_token,
+                                             "parts": parts})
+        for file in self.folder.glob(PART_FILES):   # replaced: pages.pickle no longer names them
+            if file.name not in parts.values():
+                file.unlink(missing_ok=True)
+
+    def _part(self, name: str, value: Any) -> str:
+        """The file holding `value`: the one it was loaded from if it is the same, else a new one."""
+        file, before = self._parts.get(name, ("", None))
+        if before is None or before != value or not (self.folder / file).is_file():
+            file = PART_FILES.replace("*", f"{name}-{secrets.token_hex(6)}")
+            _save(self.folder / file, value)
+            self._parts[name] = (file, value)
+        return file
 
     def load_head(self) -> dict[str, Any]:
         head = self._read(self.head.name)

@@ -130,7 +130,8 @@ class _Notes:
         self.decision.index.add(self.planned[i].file, deps)
         values = self.decision.values
         for (key, bits), digest in fresh.items():
-            values.setdefault(key, {})[bits] = digest
+            # A new dict, not the one loaded with the state: it is saved only if it changed (cache.PARTS).
+            values[key] = {**values.get(key, {}), bits: digest}
 
 
 def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,

@@ -299,3 +299,30 @@ def test_a_failed_build_between_two_edits_does_not_hide_the_first(sample_root: P
     other.write_text(good, encoding="utf-8")               # fixed: a change of text only
     build(sample_root)
     assert "超2000人次" not in tag.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["text", "street", "photo"])
+def test_the_state_saved_is_the_state_the_build_ended_with(sample_root: Path, change: str) -> None:
+    # Each part of the state is written only when it changed (cache.PARTS): after an edit in
+    # place, one that moves a story, and a new photo, what the next build loads from disk is
+    # what this build remembered, part by part, and only the parts in use are on disk.
+    build(sample_root)
+    path = sample_root / ARTICLE
+    text = path.read_text(encoding="utf-8")
+    if change == "text":
+        path.write_text(text + "\n又及：活动将持续到月底。\n", encoding="utf-8")
+    elif change == "street":
+        street = re.search(r"^street: *(.+)$", text, re.M).group(1)
+        path.write_text(text.replace(f"street: {street}", "street: 坂田街道", 1), encoding="utf-8")
+    else:
+        photo = next((sample_root / "photos").rglob("*.jpg"))
+        import shutil
+        shutil.copy(photo, photo.with_name("extra-" + photo.name))
+    result = build(sample_root)
+    cfg, _ = config.load(sample_root)
+    folder = cache.state_folder(cfg)
+    loaded = cache.Store(folder).load()
+    remembered = result.records["state"]
+    for name in sorted(cache.PARTS):
+        assert getattr(loaded, name) == getattr(remembered, name), name
+    assert len(list(folder.glob(cache.PART_FILES))) == len(cache.PARTS)
