@@ -230,6 +230,8 @@ def attribute(problems: list[Problem], articles: Iterable[Article]) -> list[Prob
     from the index, which is wrong (it is there, but broken); that message is dropped in
     favour of the photo's own, which now points back at the article's line.
     """
+    if not any(p.severity == ERROR and p.path.startswith("photos/") for p in problems):
+        return problems   # no photo to name the users of: not worth a pass over every article
     used = users(articles)
     broken = {p.path for p in problems if p.severity == ERROR and p.path in used}
     # (article, the start of the index's message for that photo; a hint may follow it)
