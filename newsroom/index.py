@@ -92,6 +92,11 @@ class Archive:
     # Taken down (`withdrawn:`): each keeps its page, with a notice, and is in no list.
     withdrawn: tuple[Article, ...] = ()
 
+    @cached_property
+    def rank(self) -> dict[str, int]:
+        """Article id -> its place in `articles` (newest first): the order of related stories."""
+        return {article.id: i for i, article in enumerate(self.articles)}
+
     def taxonomy(self, key: str) -> Taxonomy | None:
         return next((t for t in self.taxonomies if t.key == key), None)
 

@@ -86,14 +86,13 @@ def plan(archive: Archive, config: Config, editions: printing.Editions = printin
     later = {"latest_photos": (), "on_this_day": (), "lead": None, "secondary": (), "street_blocks": ()}
     pages += [Page(p.path, p.template, {**p.context, **(first if p.context["pager"].number == 1 else later)})
               for p in _list_pages(articles, config.page_size, urls.HOME, "home.html", {"title": config.title})]
-    rank = {article.id: i for i, article in enumerate(articles)}
     for i, article in enumerate(articles):
         pages.append(Page(urls.article(article), "article.html", {
             "article": article,
             "title": article.title,
             "newer": articles[i - 1] if i > 0 else None,
             "older": articles[i + 1] if i + 1 < len(articles) else None,
-            "related": Related(archive, article, rank),
+            "related": Related(archive, article),
             "printed": editions.of(article.id),
         }))
     # A withdrawn story keeps its address, with a notice: in no list, feed, sitemap or index.
@@ -173,8 +172,8 @@ class Related(Sequence):
     edit fingerprints and renders a dozen pages, and finding them for all 10,000 articles
     was 40% of planning. A sequence like the tuple it stands for (depends.py hashes it as one)."""
 
-    def __init__(self, archive: Archive, article: Article, rank: dict[str, int], limit: int = 5) -> None:
-        self._args = (archive, article, limit, rank)
+    def __init__(self, archive: Archive, article: Article, limit: int = 5) -> None:
+        self._args = (archive, article, limit)
 
     @functools.cached_property
     def items(self) -> tuple[Article, ...]:
@@ -193,9 +192,9 @@ class Related(Sequence):
         return f"Related({self.items!r})"
 
 
-def related(archive: Archive, article: Article, limit: int, rank: dict[str, int]) -> tuple[Article, ...]:
-    """Newest articles sharing a street or a reporter (any taxonomy with a registry).
-    `rank`: article id -> its place in `archive.articles` (newest first)."""
+def related(archive: Archive, article: Article, limit: int) -> tuple[Article, ...]:
+    """Newest articles sharing a street or a reporter (any taxonomy with a registry)."""
+    rank = archive.rank
     ids: set[str] = set()
     for tax in archive.taxonomies:
         for name in article.names(tax.key):
