@@ -5,7 +5,8 @@ field the planner copies) leaves the archive's indexes and the page plan as they
 the planner reads nothing else of an article (tests/test_depends.py records what it reads).
 Such a build loads them from here instead of making them again, about half of a one-article
 edit at 10,000 articles. Articles and photos are kept by reference (their source), so the
-loaded plan holds this build's own parses, the edited text included.
+loaded plan holds this build's own parses, the edited text included; the pages' contexts
+are read from the file when first used (planfile.py), as an edit uses a few of them.
 
 Everything else the index and the plan are made from is in the key: the settings, every
 input file but the articles' own (stat), the set of articles, moved.yaml. A token, saved in
@@ -16,21 +17,20 @@ between the two saves leaves a plan nobody uses.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import pickle
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from . import depends, sums
+from . import depends, planfile, sums
 from .cache import Entry
 from .model import Article, Photo
 
 FILE = "plan.pickle"
-MAGIC = b"NRP1"   # then the CRC-32 of the pickle (sums.seal)
+MAGIC = b"NRP2"   # then the CRC-32 of the rest (sums.write_sealed), laid out as planfile.py says
 
 
 class Damaged(Exception):
@@ -90,10 +90,10 @@ def placed_as_before(before: tuple[dict[str, Entry], dict[str, Entry]],
 def save(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable[Photo]) -> str:
     """Write `kept`; the token the build state must carry for it to be used."""
     token = secrets.token_hex(8)
-    by_source, by_file = {a.source: a for a in articles}, {p.file: p for p in photos}
+    refs = planfile.Refs({a.source: a for a in articles}, {p.file: p for p in photos})
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{FILE}.{os.getpid()}.tmp"   # cachedir.LEFTOVER, if killed now
-    sums.write_sealed(temporary, MAGIC, lambda out: _Pickler(out, by_source, by_file).dump((token, kept)))
+    sums.write_sealed(temporary, MAGIC, lambda out: planfile.write(out, (token, kept), kept.made["planned"], refs))
     os.replace(temporary, folder / FILE)
     return token
 
@@ -112,45 +112,9 @@ def load(folder: Path, token: str, key_now: str, now: float, articles: Iterable[
     if data is None:
         raise Damaged(folder / FILE)
     try:
-        saved, kept = _Unpickler(io.BytesIO(data), {a.source: a for a in articles},
-                                 {p.file: p for p in photos}).load()
-    except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError):
+        saved, kept = planfile.read(data, planfile.Refs({a.source: a for a in articles}, {p.file: p for p in photos}))
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError, IndexError):
         return None
     if saved != token or not isinstance(kept, Kept) or kept.key != key_now or now >= kept.valid_until:
         return None
     return kept
-
-
-def _ref(kind: str, name: str) -> Any:
-    """Stands in the pickle for an article or a photo; _Unpickler resolves it."""
-    raise RuntimeError("resolved by plancache._Unpickler")
-
-
-class _Pickler(pickle.Pickler):
-    def __init__(self, file: BinaryIO, articles: dict[str, Article], photos: dict[str, Photo]) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.articles, self.photos = articles, photos
-
-    def reducer_override(self, obj: Any) -> Any:
-        # Only this build's own objects go by reference: a copy made by the index (if any)
-        # is kept whole, since the next build's parse would not be it.
-        kind = type(obj)
-        if kind is Article and self.articles.get(obj.source) is obj:
-            return _ref, ("a", obj.source)
-        if kind is Photo and self.photos.get(obj.file) is obj:
-            return _ref, ("p", obj.file)
-        return NotImplemented
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, articles: dict[str, Article], photos: dict[str, Photo]) -> None:
-        super().__init__(file)
-        self.articles, self.photos = articles, photos
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module == __name__ and name == "_ref":
-            return self._resolve
-        return super().find_class(module, name)
-
-    def _resolve(self, kind: str, name: str) -> Any:
-        return (self.articles if kind == "a" else self.photos)[name]

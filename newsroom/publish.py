@@ -86,7 +86,7 @@ def originals(planned: list[Page], config: Config) -> list[tuple[str, bytes]]:
     if not config.publish_originals:
         return []
     return [(page.context["original"], (config.photos_dir / page.context["photo"].file).read_bytes())
-            for page in planned if page.context.get("original")]
+            for page in planned if page.template == "photo.html" and page.context.get("original")]
 
 
 def static_files(config: Config) -> list[tuple[str, bytes]]:

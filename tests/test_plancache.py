@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from archive_gen import make_archive
+from conftest import copy_sample
 
-from newsroom import builder, config, plancache
+from newsroom import builder, config, depends, plancache, planfile
 
 NOW = datetime(2024, 1, 1, 12, tzinfo=UTC)
 
@@ -124,3 +125,29 @@ def test_a_plan_that_is_not_this_states_own_is_not_used(tmp_path: Path) -> None:
     _equals_clean(root)
     story.write_text(story.read_text(encoding="utf-8") + "\n再补充。\n", encoding="utf-8")
     assert _build(root, root / "site").plan_kept
+
+
+def test_a_kept_plan_reads_only_the_contexts_it_uses_and_they_are_as_made(tmp_path: Path, monkeypatch) -> None:
+    # The contexts are pickled in chunks (planfile.py), here of 4 pages, and read when used.
+    monkeypatch.setattr(planfile, "CHUNK", 4)
+    root = copy_sample(tmp_path)   # with a print edition: its stories' pages show where they ran
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("\nsearch: false\n")
+    first = _build(root, root / "site")
+    story = root / "content" / "articles" / "2022" / "02" / "party-volunteers.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n补记：活动持续到月底。\n", encoding="utf-8")
+    second = _build(root, root / "site")
+    assert second.plan_kept
+    planned, archive = second.records["planned"], second.records["archive"]
+    read = [page.path for page in planned if page.context.read]
+    assert 1 <= len(read) == second.rendered < len(planned) // 4, read   # the pages rendered again
+    # Every page is made from what it was made from (its fingerprint: path, template, context).
+    before, now = depends.Values(first.records["archive"]), depends.Values(archive)
+    assert [now.context(page) for page in planned] == [before.context(page) for page in first.records["planned"]]
+    # And the objects the contexts share with the archive are the archive's, not copies.
+    terms = {id(term) for tax in archive.taxonomies for term in tax.terms}
+    on_pages = [page.context["term"] for page in planned if page.template == "term.html"]
+    assert on_pages and all(id(term) in terms for term in on_pages)
+    placements = {id(p) for found in second.records["printed"].placements.values() for p in found}
+    printed = [p for page in planned if page.template == "article.html" for p in page.context["printed"]]
+    assert printed and all(id(p) in placements for p in printed)

@@ -1,0 +1,194 @@
+"""How a kept plan (plancache.py) is pickled: a head, and the pages' contexts in chunks read when used.
+
+An edit renders a page or two of the plan's 200,000 at 100,000 articles, yet unpickling
+every page's context was most of the second it took to load the plan, and half a
+gigabyte. So the contexts are pickled apart, CHUNK pages to a pickle, and a page's context
+is unpickled with its chunk the first time the build uses it (`Later`).
+
+The file, after its seal (sums.write_sealed): the chunks, the head, a trailer giving where
+each is, and the trailer's length in the last 8 bytes. The head holds the value given to
+`write` (the archive, the print editions, the page list …); each page in it stands for its
+path, its template and the number of its context. The objects the contexts share with the
+archive and the print editions (SHARED: a term, an edition …) are pickled once, in the
+head, and the chunks refer to them, so a context read later holds the very objects of
+the archive, as it did when the plan was made. Articles and photos are kept by reference
+(their source and file), resolved to the build's own parses.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from collections.abc import Iterator, Mapping
+from typing import Any, BinaryIO
+
+from .config import TaxonomyConfig
+from .index import Archive, Month, Taxonomy, Term, Year
+from .model import Article, Photo
+from .pages import Page
+from .printing import Edition, Placement, PrintPage
+
+CHUNK = 256
+SHARED = frozenset({Archive, Taxonomy, TaxonomyConfig, Term, Year, Month, Edition, PrintPage, Placement})
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+class Refs:
+    """This build's articles and photos, by source and by file."""
+
+    def __init__(self, articles: Mapping[str, Article], photos: Mapping[str, Photo]) -> None:
+        self.articles, self.photos = articles, photos
+
+
+def write(out: BinaryIO, value: Any, pages: list[Page], refs: Refs) -> None:
+    """Pickle `value` (which holds `pages`) into `out`, the pages' contexts in chunks."""
+    out = _Counting(out)
+    shared: dict[int, int] = {}
+    tabled: list[Any] = []
+    spans = []
+    for start in range(0, len(pages), CHUNK):
+        begin = out.written
+        _Pickler(out, refs, shared=(shared, tabled)).dump([page.context for page in pages[start:start + CHUNK]])
+        spans.append((begin, out.written))
+    begin = out.written
+    contexts = {id(page.context): i for i, page in enumerate(pages)}
+    _Pickler(out, refs, contexts=contexts).dump((value, tabled))
+    trailer = pickle.dumps(((begin, out.written), spans), protocol=_PROTOCOL)
+    out.write(trailer)
+    out.write(len(trailer).to_bytes(8, "big"))
+
+
+def read(data: memoryview, refs: Refs) -> Any:
+    """The value `write` was given, its pages' contexts read when first used. Raises what
+    pickle raises on bytes that are not such a file."""
+    size = int.from_bytes(data[-8:], "big")
+    (begin, end), spans = pickle.loads(data[len(data) - 8 - size:-8])
+    chunks = _Chunks(data, spans, refs)
+    value, chunks.tabled = _Unpickler(data[begin:end], refs, chunks).load()
+    return value
+
+
+class Later(Mapping):
+    """A page's context, unpickled with its chunk when first used (and then kept)."""
+
+    __slots__ = ("_chunks", "_number", "_context")
+
+    def __init__(self, chunks: _Chunks, number: int) -> None:
+        self._chunks, self._number, self._context = chunks, number, None
+
+    @property
+    def read(self) -> bool:
+        """Whether the context has been unpickled."""
+        return self._context is not None
+
+    def _get(self) -> dict[str, Any]:
+        if self._context is None:
+            self._context = self._chunks.context(self._number)
+        return self._context
+
+    def __getitem__(self, key: str) -> Any:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._get().get(key, default)
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+    def __reduce__(self) -> tuple:
+        return dict, (self._get(),)   # to a worker: the context itself
+
+
+class _Chunks:
+    def __init__(self, data: memoryview, spans: list[tuple[int, int]], refs: Refs) -> None:
+        self.data, self.spans, self.refs = data, spans, refs
+        self.tabled: list[Any] = []
+        self._read: dict[int, list[dict[str, Any]]] = {}
+        self._later: dict[int, Later] = {}
+
+    def context(self, number: int) -> dict[str, Any]:
+        chunk = self._read.get(number // CHUNK)
+        if chunk is None:
+            begin, end = self.spans[number // CHUNK]
+            chunk = self._read[number // CHUNK] = _Unpickler(self.data[begin:end], self.refs, self).load()
+        return chunk[number % CHUNK]
+
+    def page(self, path: str, template: str, number: int) -> Page:
+        # Pages that shared a context (an article's page and its old address's) share it still.
+        later = self._later.get(number)
+        if later is None:
+            later = self._later[number] = Later(self, number)
+        return Page(path, template, later)
+
+
+# Stand-ins in the pickle, resolved by _Unpickler: an article or a photo, an object of the head, a page.
+
+def _ref(kind: str, name: str) -> Any:
+    raise RuntimeError("resolved by planfile._Unpickler")
+
+
+def _shared(index: int) -> Any:
+    raise RuntimeError("resolved by planfile._Unpickler")
+
+
+def _page(path: str, template: str, number: int) -> Any:
+    raise RuntimeError("resolved by planfile._Unpickler")
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: BinaryIO, refs: Refs, shared: tuple[dict[int, int], list[Any]] | None = None,
+                 contexts: dict[int, int] | None = None) -> None:
+        super().__init__(file, protocol=_PROTOCOL)
+        self.refs, self.shared, self.contexts = refs, shared, contexts
+
+    def reducer_override(self, obj: Any) -> Any:
+        # Only this build's own objects go by reference: a copy made by the index (if any)
+        # is kept whole, since the next build's parse would not be it.
+        kind = type(obj)
+        if kind is Article and self.refs.articles.get(obj.source) is obj:
+            return _ref, ("a", obj.source)
+        if kind is Photo and self.refs.photos.get(obj.file) is obj:
+            return _ref, ("p", obj.file)
+        if self.shared is not None and kind in SHARED:
+            index, tabled = self.shared
+            found = index.get(id(obj))
+            if found is None:   # first met: pickled with the head (kept alive, so its id stays its own)
+                found = index[id(obj)] = len(tabled)
+                tabled.append(obj)
+            return _shared, (found,)
+        if self.contexts is not None and kind is Page and id(obj.context) in self.contexts:
+            return _page, (obj.path, obj.template, self.contexts[id(obj.context)])
+        return NotImplemented
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, data: memoryview, refs: Refs, chunks: _Chunks) -> None:
+        super().__init__(io.BytesIO(data))
+        self.refs, self.chunks = refs, chunks
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__:
+            if name == "_ref":
+                return lambda kind, key: (self.refs.articles if kind == "a" else self.refs.photos)[key]
+            if name == "_shared":
+                return lambda index: self.chunks.tabled[index]
+            if name == "_page":
+                return self.chunks.page
+        return super().find_class(module, name)
+
+
+class _Counting:
+    """A stream that writes to another and counts the bytes."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out, self.written = out, 0
+
+    def write(self, data: bytes) -> int:
+        self.written += len(data)
+        return self.out.write(data)
