@@ -8,7 +8,7 @@ is unpickled with its chunk the first time the build uses it (`Later`).
 The file, after its seal (sums.write_sealed): the chunks, the head, a trailer giving where
 each is, and the trailer's length in the last 8 bytes. The head holds the value given to
 `write` (the archive, the print editions, the page list …); each page in it stands for its
-path, its template and the number of its context. The objects the contexts share with the
+path, its template, the number of its context and its file. The objects the contexts share with the
 archive and the print editions (SHARED: a term, an edition …) are pickled once, in the
 head, and the chunks refer to them, so a context read later holds the very objects of
 the archive, as it did when the plan was made. Articles and photos are kept by reference
@@ -119,12 +119,14 @@ class _Chunks:
             chunk = self._read[number // CHUNK] = _Unpickler(self.data[begin:end], self.refs, self).load()
         return chunk[number % CHUNK]
 
-    def page(self, path: str, template: str, number: int) -> Page:
+    def page(self, path: str, template: str, number: int, file: str) -> Page:
         # Pages that shared a context (an article's page and its old address's) share it still.
         later = self._later.get(number)
         if later is None:
             later = self._later[number] = Later(self, number)
-        return Page(path, template, later)
+        page = Page(path, template, later)
+        page.__dict__["file"] = file   # as Page.file would make it (cached_property): a third of a second
+        return page
 
 
 # Stand-ins in the pickle, resolved by _Unpickler: an article or a photo, an object of the head, a page.
@@ -137,7 +139,7 @@ def _shared(index: int) -> Any:
     raise RuntimeError("resolved by planfile._Unpickler")
 
 
-def _page(path: str, template: str, number: int) -> Any:
+def _page(path: str, template: str, number: int, file: str) -> Any:
     raise RuntimeError("resolved by planfile._Unpickler")
 
 
@@ -163,7 +165,7 @@ class _Pickler(pickle.Pickler):
                 tabled.append(obj)
             return _shared, (found,)
         if self.contexts is not None and kind is Page and id(obj.context) in self.contexts:
-            return _page, (obj.path, obj.template, self.contexts[id(obj.context)])
+            return _page, (obj.path, obj.template, self.contexts[id(obj.context)], obj.file)
         return NotImplemented
 
 
