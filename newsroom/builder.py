@@ -143,6 +143,8 @@ def check(run: Run) -> bool:
             return False
     state = run.store.load() if run.store is not None else cache.State()
     run.state = state if state.settings == run.settings else cache.State(settings=run.settings)
+    if run.state is not state and run.store is not None:
+        run.store.forget()
     if run.store is not None and run.store.damaged:
         result.problems.append(cachedir.damaged(run.store.damaged, config.root))
     return True

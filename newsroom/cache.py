@@ -286,6 +286,11 @@ class Store:
             self._parts[name] = (file, value)
         return file
 
+    def forget(self) -> None:
+        """Let go of what was loaded (a state not used, from other settings): the next save
+        writes every file, and the old state is not kept in memory through a whole build."""
+        self._loaded, self._parts = {}, {}
+
     def load_head(self) -> dict[str, Any]:
         head = self._read(self.head.name)
         return head if isinstance(head, dict) else {}
