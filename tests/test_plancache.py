@@ -25,9 +25,9 @@ def _archive(root: Path, articles: int) -> Path:
     return root
 
 
-def _build(root: Path, output: Path, now: datetime = NOW, incremental: bool = True) -> builder.BuildResult:
+def _build(root: Path, output: Path, now: datetime = NOW, incremental: bool = True, jobs: int = 1) -> builder.BuildResult:
     cfg, problems = config.load(root, output)
-    result = builder.build(cfg, problems, builder.Options(jobs=1, incremental=incremental), now=now)
+    result = builder.build(cfg, problems, builder.Options(jobs=jobs, incremental=incremental), now=now)
     assert result.ok, [str(p) for p in result.problems]
     return result
 
@@ -151,3 +151,18 @@ def test_a_kept_plan_reads_only_the_contexts_it_uses_and_they_are_as_made(tmp_pa
     placements = {id(p) for found in second.records["printed"].placements.values() for p in found}
     printed = [p for page in planned if page.template == "article.html" for p in page.context["printed"]]
     assert printed and all(id(p) in placements for p in printed)
+
+
+def test_pages_of_a_kept_plan_rendered_on_two_workers_are_a_clean_builds(tmp_path: Path, monkeypatch) -> None:
+    # Every story's summary edited in place: its page and every list showing it are rendered
+    # again, enough pages for the forked workers (parallel.render_pages: 4 chunks of 64), which
+    # read the pages' contexts from the kept plan's chunks.
+    monkeypatch.setattr(planfile, "CHUNK", 8)
+    root = _archive(tmp_path / "archive", 150)
+    _build(root, root / "site", jobs=2)
+    for story in sorted((root / "content" / "articles").rglob("*.md")):
+        head, rule, body = story.read_text(encoding="utf-8").partition("\n---\n")
+        story.write_text(head + rule + "新的导语：" + body.lstrip(), encoding="utf-8")
+    again = _build(root, root / "site", jobs=2)
+    assert again.plan_kept and again.rendered >= 4 * 64
+    _equals_clean(root)
