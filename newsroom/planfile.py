@@ -41,19 +41,19 @@ class Refs:
 
 
 def write(out: BinaryIO, value: Any, pages: list[Page], refs: Refs) -> None:
-    """Pickle `value` (which holds `pages`) into `out`, the pages' contexts in chunks."""
-    out = _Counting(out)
+    """Pickle `value` (which holds `pages`) into `out`, the pages' contexts in chunks.
+    Offsets are `out.tell()`s: `out` starts where the data `read` is given starts."""
     shared: dict[int, int] = {}
     tabled: list[Any] = []
     spans = []
     for start in range(0, len(pages), CHUNK):
-        begin = out.written
+        begin = out.tell()
         _Pickler(out, refs, shared=(shared, tabled)).dump([page.context for page in pages[start:start + CHUNK]])
-        spans.append((begin, out.written))
-    begin = out.written
+        spans.append((begin, out.tell()))
+    begin = out.tell()
     contexts = {id(page.context): i for i, page in enumerate(pages)}
     _Pickler(out, refs, contexts=contexts).dump((value, tabled))
-    trailer = pickle.dumps(((begin, out.written), spans), protocol=_PROTOCOL)
+    trailer = pickle.dumps(((begin, out.tell()), spans), protocol=_PROTOCOL)
     out.write(trailer)
     out.write(len(trailer).to_bytes(8, "big"))
 
@@ -184,13 +184,3 @@ class _Unpickler(pickle.Unpickler):
                 return self.chunks.page
         return super().find_class(module, name)
 
-
-class _Counting:
-    """A stream that writes to another and counts the bytes."""
-
-    def __init__(self, out: BinaryIO) -> None:
-        self.out, self.written = out, 0
-
-    def write(self, data: bytes) -> int:
-        self.written += len(data)
-        return self.out.write(data)

@@ -77,14 +77,19 @@ def write_sealed(file: Path, magic: bytes, write: Callable[[BinaryIO], None]) ->
 
 
 class _Summing:
-    """A stream that writes to another and keeps the CRC-32 of what went through."""
+    """A stream that writes to another and keeps the CRC-32 and the length of what went through
+    (`tell`: where a writer is in what it wrote)."""
 
     def __init__(self, out: BinaryIO) -> None:
-        self.out, self.crc = out, 0
+        self.out, self.crc, self.written = out, 0, 0
 
     def write(self, data: bytes) -> int:
         self.crc = zlib.crc32(data, self.crc)
+        self.written += len(data)
         return self.out.write(data)
+
+    def tell(self) -> int:
+        return self.written
 
 
 def unseal(magic: bytes, sealed: bytes) -> memoryview | None:
