@@ -23,6 +23,8 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from . import interrupts
+
 PR_SET_PDEATHSIG = 1
 
 
@@ -65,7 +67,7 @@ def pool(workers: int, mp_context: Any = None, then: Callable[..., Any] | None =
     """A ProcessPoolExecutor whose workers die with this process and leave Ctrl-C to it;
     `then(*args)` is run by each worker as it starts."""
     start, initargs = initializer(then, args)
-    executor = ProcessPoolExecutor(workers, mp_context=mp_context, initializer=start, initargs=initargs)
+    executor = _Pool(workers, mp_context=mp_context, initializer=start, initargs=initargs)
     # Ctrl-C held back while the workers are forked: one that got it before ignoring it would
     # print a traceback. A first task starts them now (all at once, when forking).
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -74,3 +76,12 @@ def pool(workers: int, mp_context: Any = None, then: Callable[..., Any] | None =
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
     return executor
+
+
+class _Pool(ProcessPoolExecutor):
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        # A Ctrl-C inside ProcessPoolExecutor.submit, between recording the task and queueing
+        # it, leaves a task no worker ever gets, and shutdown (the pool's `with` block ending
+        # on that Ctrl-C) then waits for it forever: the build hung. So it comes after.
+        with interrupts.held():
+            return super().submit(fn, *args, **kwargs)
