@@ -154,7 +154,9 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path: Path) -> None:
     rng = random.Random(130)
     started = time.monotonic()
     said = ctrl_c_at(root, edit_one, schedule(root, edit_one, rng, 16))
-    said |= met(root, edit_one, "patch", IN_PLACE) | met(root, edit_one, "published", IN_PLACE)
+    # A patch of a few files is applied within a millisecond or two, which the test's polling
+    # (every millisecond) catches about one build in ten: enough tries that it is caught.
+    said |= met(root, edit_one, "patch", IN_PLACE, tries=60) | met(root, edit_one, "published", IN_PLACE)
     said |= ctrl_c_at(root, edit_theme, schedule(root, edit_theme, rng, 3))
     said |= met(root, edit_theme, "staging", NOT_CHANGED) | met(root, edit_theme, "published", IN_PLACE, tries=2)
     assert time.monotonic() - started < 240
@@ -238,3 +240,32 @@ def test_a_full_disk_is_one_line_for_cache_staging_and_output(tmp_path: Path) ->
         assert "No space left on device" in done.stderr.splitlines()[0], done.stderr
         assert len(done.stderr.splitlines()) == 3, done.stderr
         assert not [p for p in disk.iterdir() if ".staging-" in p.name or ".patch-" in p.name]
+
+
+def test_ctrl_c_while_a_task_is_handed_to_the_workers_leaves_no_hang() -> None:
+    # Ctrl-C pressed just as submit() queues a task (after the pool has recorded it): the
+    # KeyboardInterrupt comes once the task is queued, so the pool's shutdown does not wait
+    # for a task that no worker would ever get (builds hung after such a Ctrl-C).
+    import multiprocessing
+    import threading
+
+    from newsroom import lifeline
+
+    pool = lifeline.pool(1, multiprocessing.get_context("fork"))
+    ids = pool._work_ids   # CPython's ProcessPoolExecutor: its queue of task ids, read by its manager
+    put = ids.put
+
+    def pressed_here(*args, **kwargs):
+        signal.raise_signal(signal.SIGINT)
+        put(*args, **kwargs)
+
+    ids.put = pressed_here
+    with pytest.raises(KeyboardInterrupt):
+        pool.submit(int)
+    ended = threading.Thread(target=pool.shutdown, daemon=True)
+    ended.start()
+    ended.join(30)
+    if ended.is_alive():   # let the stuck pool go, so that the test run itself ends
+        pool._pending_work_items.clear()
+        pool._executor_manager_thread_wakeup.wakeup()
+    assert not ended.is_alive(), "the pool waited for a task no worker got"
