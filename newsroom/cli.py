@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -154,6 +155,8 @@ def entry() -> None:
     try:
         with interrupts.noticed():
             code = main(None, kept)
+            # Done, and said: a Ctrl-C from now on could only add a traceback to what was said.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     except interrupts.InterruptedAfterWriting:
         print(tr(argwords.language(sys.argv[1:]), "interrupted: the new site was already in place"), file=sys.stderr)
         code = 130
