@@ -68,6 +68,20 @@ def noticed() -> Iterator[None]:
         _dropped.clear()
 
 
+def behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C that `exc` was raised while handling, if any. An error in the unwinding after
+    a Ctrl-C (a file or pipe closed under a step it stopped: "Bad file descriptor") is its
+    consequence: reporting it instead said "cannot write the site" for a Ctrl-C."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, KeyboardInterrupt):
+            return found
+        seen.add(id(found))
+        found = found.__context__
+    return None
+
+
 def check() -> None:
     """Raise the Ctrl-C that Python dropped since the last check, if any (see noticed)."""
     if _dropped:

@@ -106,6 +106,9 @@ def staged(site_dir: Path) -> Iterator[Stage]:
                 shutil.rmtree(stage.folder, ignore_errors=True)
                 raise
     except OSError as exc:   # disk full, permissions, a file where a folder must go …
+        interrupt = interrupts.behind(exc)
+        if interrupt is not None:
+            raise interrupt from None   # the site is as it was: say so, as for any Ctrl-C
         raise _cannot_write(exc) from exc
 
 

@@ -198,6 +198,22 @@ def test_write_errors_are_output_errors(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+def test_an_error_while_a_ctrl_c_unwinds_is_reported_as_the_ctrl_c(tmp_path: Path) -> None:
+    """A step stopped by Ctrl-C can fail on its way out ("Bad file descriptor": a pipe closed
+    under it, seen once in fifteen Ctrl-Cs of a full re-render). The build is still stopped by
+    the Ctrl-C, and the site is as it was: not "cannot write the site" and exit 1."""
+    site = tmp_path / "site"
+    output.write([("index.html", b"published")], site)
+    with pytest.raises(KeyboardInterrupt), output.staged(site) as stage:
+        stage.add("index.html", b"half of a new site")
+        try:
+            raise KeyboardInterrupt
+        finally:
+            raise OSError(9, "Bad file descriptor")
+    assert (site / "index.html").read_bytes() == b"published"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
 def test_recover_after_kill_between_two_renames(tmp_path: Path) -> None:
     """Without renameat2 the swap is two renames; a kill between them leaves only the backup."""
     site = tmp_path / "site"
