@@ -86,7 +86,8 @@ def bits_of(obj: Any, attribute: str) -> int:
 
 
 class Recorder:
-    """The reads of the page being rendered: (archive object, attribute) or (lookup key, LOOKUP)."""
+    """The reads of the page being rendered: (archive object, attribute), (lookup key, LOOKUP)
+    or (reads already collected: key -> mask, None)."""
 
     def __init__(self) -> None:
         self.reads: list[tuple[Any, Any]] = []
@@ -112,8 +113,13 @@ def collect(reads: Iterable[tuple[Any, Any]], page: Page | None = None) -> dict[
     count as read for the fields the planner copied into that context."""
     found: dict[str, int] = {}
     for obj, what in reads:
-        if type(obj) is str:
+        kind = type(obj)
+        if kind is str:
             key, bits = obj, LOOKUP
+        elif kind is dict:   # reads collected before (theme.once)
+            for key, bits in obj.items():
+                found[key] = found.get(key, 0) | bits
+            continue
         else:
             key, bits = key_of(obj), (what if type(what) is int else bits_of(obj, what))
         found[key] = found.get(key, 0) | bits
