@@ -23,7 +23,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import interrupts, journal
 from .sitecheck import MARKER, OutputError, check_output, check_target  # noqa: F401 - output's API
@@ -331,8 +331,9 @@ def _manifest_text(files: dict[str, str]) -> str:
 
 
 def _check_path(path: str) -> None:
-    parts = PurePosixPath(path).parts
-    if not parts or path.startswith("/") or ".." in parts or path == MARKER:
+    # By string, not PurePosixPath: it ran for each of the 30,000 files of a cold build.
+    parts = path.split("/")
+    if path.startswith("/") or ".." in parts or path == MARKER or set(parts) <= {"", "."}:
         raise OutputError("refusing to write outside the site: {path}", path=repr(path))
 
 

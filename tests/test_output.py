@@ -248,7 +248,7 @@ def test_fallback_swap_without_renameat2(tmp_path: Path, monkeypatch) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-@pytest.mark.parametrize("path", ["../evil.html", "/etc/passwd", "a/../../b", output.MARKER])
+@pytest.mark.parametrize("path", ["../evil.html", "/etc/passwd", "a/../../b", output.MARKER, "", ".", "./", "a/.."])
 def test_never_writes_outside_the_site(tmp_path: Path, path: str) -> None:
     with pytest.raises(output.OutputError):
         output.write([(path, b"x")], tmp_path / "site")
