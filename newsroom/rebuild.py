@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import jinja2
@@ -25,6 +26,9 @@ import jinja2
 from . import cache, depends, index, pages
 
 EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck"
+# Lists of every page or article are made with map() over these: an edit of a 100,000-article
+# archive looks at 200,000 pages a few times, and each Python-level loop over them was 0.05 s.
+_FILE, _SOURCE = attrgetter("file"), attrgetter("source")
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,12 @@ class Changes:
     edited: dict[str, int]                # key of each article whose parse changed -> the fields that did
     edited_in_place: bool                 # each edited article appears where it did, linked the same way
     edits_known: bool = True              # False: a build since the last good one kept newer parses
-    unchanged: frozenset[str] = frozenset()   # keys of articles parsed the same and shown before and now
+    shown: frozenset[str] | set[str] = frozenset()   # sources of the articles shown before and now
     same_plan_inputs: bool = True         # the plan's other inputs (print editions, the day) are the same
+
+    def unchanged(self, key: str) -> bool:
+        """`key` is an article's, parsed the same and shown before and now."""
+        return key.startswith("a|") and key[2:] in self.shown and key not in self.edited
 
     @property
     def case(self) -> str:
@@ -58,22 +66,22 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
     """`before`: the last build's parsed articles and photos (cache entries by source);
     `state`: this build's, after reading; `plan_key`: a hash of the plan's other inputs."""
     old_articles, old_photos = before
-    olds = {source: getattr(old_articles.get(source), "value", None) for source in state.articles}
-    edited = {source: entry.value for source, entry in state.articles.items() if entry.value is not olds[source]}
-    shown = set(state.visible) & archive.article_by_id.keys()
+    edited = {source: entry.value for source, entry in state.articles.items()
+              if (old := old_articles.get(source)) is None or entry.value is not old.value}
+    olds = {source: getattr(old_articles.get(source), "value", None) for source in edited}
     return Changes(
         remembered=remembered,
         index=depends.Index(state.readers, state.page_ids),
         values=state.values,
-        same_pages=list(remembered) == [page.file for page in planned],
-        same_articles_shown=(state.visible == tuple(a.id for a in archive.articles)
+        same_pages=list(remembered) == list(map(_FILE, planned)),
+        same_articles_shown=(state.visible == tuple(map(_SOURCE, archive.articles))
                              and state.scheduled == archive.scheduled),
         same_files=(old_articles.keys() == state.articles.keys() and old_photos.keys() == state.photos.keys()
                     and all(state.photos.get(s) is e for s, e in old_photos.items())),
         edited={"a|" + source: depends.changed_bits(olds[source], new) for source, new in edited.items()},
         edited_in_place=all(depends.same_place(olds[source], new) for source, new in edited.items()),
         edits_known=not state.recheck,
-        unchanged=frozenset("a|" + source for source in shown if source not in edited),
+        shown=set(state.visible) & archive.article_by_id.keys(),
         same_plan_inputs=state.plan_key == plan_key,
     )
 
@@ -143,14 +151,18 @@ def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
     if case == EDITED_IN_PLACE:
         # Every page is where it was and shows what it showed, except what read an edited field.
         dirty = {i for key, bits in changed.edited.items() if bits for i in index_.readers(key, bits)}
-        todo = [i for i, page in enumerate(planned) if index_.ids.get(page.file) in dirty or page.file not in published]
-        return Decision(case, [known[page.file] for page in planned], todo, index_, dict(changed.values),
+        files = list(map(_FILE, planned))
+        ids = list(map(index_.ids.get, files))
+        todo = {ids.index(i) for i in dirty.intersection(ids)}   # a page id is one page's
+        if not published.keys() >= set(files):
+            todo.update(i for i, file in enumerate(files) if file not in published)
+        return Decision(case, list(map(known.__getitem__, files)), sorted(todo), index_, dict(changed.values),
                         stale=set(changed.edited))
     # Every value a page read, now; an article parsed the same and shown before and now is the same.
     now: dict[str, dict[int, str]] = {}
     dirty: set[int] = set()
     for key, before in changed.values.items():
-        if key in changed.unchanged:
+        if changed.unchanged(key):
             now[key] = before
             continue
         now[key] = {bits: values.digest(key, bits) for bits in before}
