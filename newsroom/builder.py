@@ -263,7 +263,7 @@ def decide(run: Run) -> bool:
     run.result.problems += render.check_compiled(config)
     run.env = render.environment(config, run.archive)
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(render.template_dirs(config))}"
-    run.published = output.manifest(config.output) if run.store is not None else {}
+    run.published = output.published(config.output) if run.store is not None else {}
     remembered = state.pages if state.pages_settings == _pages_key(run) and run.published else {}
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key)
     run.values = depends.Values(run.archive)

@@ -65,6 +65,21 @@ def manifest(site_dir: Path) -> dict[str, str]:
         return {}
 
 
+class Manifest(dict):
+    """A site's manifest as read, with the `identity` of the file it was read from."""
+
+    identity = ""
+
+
+def published(site_dir: Path) -> Manifest:
+    """The manifest of `site_dir`, kept with its identity: update() reads it again only if
+    the file changed since (at 100,000 articles it is 317,000 files, 0.2 s to read)."""
+    found = Manifest()
+    found.identity = identity(site_dir)
+    found.update(manifest(site_dir))
+    return found
+
+
 def _cannot_write(exc: OSError) -> OutputError:
     """Disk full, permissions, a file where a folder must go …, naming the file when known."""
     where = f" ({exc.filename})" if exc.filename else ""
@@ -337,17 +352,20 @@ def _check_path(path: str) -> None:
         raise OutputError("refusing to write outside the site: {path}", path=repr(path))
 
 
-def update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: Path) -> WriteResult:
-    """Replace a few files of a built site in place (see _update), one build at a time."""
+def update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: Path,
+           known: dict[str, str] | None = None) -> WriteResult:
+    """Replace a few files of a built site in place (see _update), one build at a time.
+    `known`: its manifest as read before (published()), used if the file is still that one."""
     site_dir = site_dir.resolve()
     with _locked(site_dir.parent):
         try:
-            return _update(changed, removed, site_dir)
+            return _update(changed, removed, site_dir, known)
         except OSError as exc:
             raise _cannot_write(exc) from exc
 
 
-def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: Path) -> WriteResult:
+def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: Path,
+            known: dict[str, str] | None = None) -> WriteResult:
     """Replace a few files of a built site in place, and remove others, crash-safely.
 
     For small incremental builds: staging a whole copy of a 20,000-file site costs seconds,
@@ -360,7 +378,8 @@ def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: 
     """
     recover(site_dir)
     check_target(site_dir)
-    old = manifest(site_dir)
+    same = isinstance(known, Manifest) and known.identity and known.identity == identity(site_dir)
+    old = known if same else manifest(site_dir)
     if not old or not (site_dir / MARKER).is_file():
         raise OutputError("{folder} has no manifest to update; a full write is needed", folder=site_dir)
     new = dict(old)

@@ -59,7 +59,7 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
         rest = extra()
         changed.update((path, content) for path, content in rest if content is not output.KEEP)
         removed = set(published) - every_page - {path for path, _ in rest} - kept
-        return output.update(changed, removed, config.output)
+        return output.update(changed, removed, config.output, published)
     todo_set = set(todo)
     with output.staged(config.output) as stage:
         # The workers write the pages they render into the staging folder themselves.

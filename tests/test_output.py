@@ -214,6 +214,19 @@ def test_an_error_while_a_ctrl_c_unwinds_is_reported_as_the_ctrl_c(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+def test_an_update_reads_the_manifest_again_if_the_site_changed_since_it_was_read(tmp_path: Path) -> None:
+    """A build reads the manifest once and hands it to update(); if another write replaced it
+    in between, update() works from the new one, not the copy it was given."""
+    site = tmp_path / "site"
+    output.write([("a.html", b"a"), ("b.html", b"b")], site)
+    seen = output.published(site)
+    assert seen.keys() == {"a.html", "b.html"}
+    output.write([("a.html", b"a"), ("c.html", b"c")], site)   # another build, in between
+    output.update({"a.html": b"A"}, [], site, seen)
+    assert output.manifest(site).keys() == {"a.html", "c.html"}
+    assert (site / "a.html").read_bytes() == b"A" and (site / "c.html").read_bytes() == b"c"
+
+
 def test_recover_after_kill_between_two_renames(tmp_path: Path) -> None:
     """Without renameat2 the swap is two renames; a kill between them leaves only the backup."""
     site = tmp_path / "site"
