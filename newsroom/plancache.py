@@ -106,7 +106,7 @@ def load(folder: Path, token: str, key_now: str, now: float, articles: Iterable[
     if not token:
         return None
     try:
-        data = sums.unseal(MAGIC, (folder / FILE).read_bytes())
+        data = sums.mapped(folder / FILE, MAGIC)
     except OSError:
         return None
     if data is None:

@@ -11,7 +11,7 @@ import pytest
 from archive_gen import make_archive
 from conftest import copy_sample
 
-from newsroom import builder, config, depends, plancache, planfile
+from newsroom import builder, config, depends, plancache, planfile, sums
 
 NOW = datetime(2024, 1, 1, 12, tzinfo=UTC)
 
@@ -166,3 +166,22 @@ def test_pages_of_a_kept_plan_rendered_on_two_workers_are_a_clean_builds(tmp_pat
     again = _build(root, root / "site", jobs=2)
     assert again.plan_kept and again.rendered >= 4 * 64
     _equals_clean(root)
+
+
+def test_a_sealed_file_mapped_is_what_was_written_and_damage_is_seen(tmp_path: Path) -> None:
+    """sums.mapped: the kept plan is read from a mapped file (an edit uses a few of its
+    chunks), checked as the whole file was: a byte changed, a file cut short or another
+    kind of file gives None."""
+    file = tmp_path / "sealed"
+    payload = bytes(range(256)) * 5000   # more than the 1 MB it is checked through
+    sums.write_sealed(file, b"TEST", lambda out: out.write(payload))
+    assert bytes(sums.mapped(file, b"TEST")) == payload
+    assert sums.mapped(file, b"PLAN") is None
+    data = bytearray(file.read_bytes())
+    data[len(data) // 2] ^= 1
+    file.write_bytes(bytes(data))
+    assert sums.mapped(file, b"TEST") is None
+    file.write_bytes(bytes(data[:5]))
+    assert sums.mapped(file, b"TEST") is None
+    sums.write_sealed(file, b"TEST", lambda out: None)
+    assert bytes(sums.mapped(file, b"TEST")) == b""
