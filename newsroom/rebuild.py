@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress
 from operator import attrgetter
 from typing import Any
 
@@ -152,8 +153,7 @@ def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
         # Every page is where it was and shows what it showed, except what read an edited field.
         dirty = {i for key, bits in changed.edited.items() if bits for i in index_.readers(key, bits)}
         files = list(map(_FILE, planned))
-        ids = list(map(index_.ids.get, files))
-        todo = {ids.index(i) for i in dirty.intersection(ids)}   # a page id is one page's
+        todo = set(compress(range(len(files)), map(dirty.__contains__, map(index_.ids.get, files))))
         if not published.keys() >= set(files):
             todo.update(i for i, file in enumerate(files) if file not in published)
         return Decision(case, list(map(known.__getitem__, files)), sorted(todo), index_, dict(changed.values),
