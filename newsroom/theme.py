@@ -37,7 +37,7 @@ class Theme:
         self.page = ""        # the path of the page being rendered (render.render sets it)
         self.recorder = depends.Recorder()   # what that page reads (render.render resets it)
         self.linker = urls.Linker({t.key: t.config.path for t in archive.taxonomies})
-        self._fragments: dict[tuple, tuple[str, tuple]] = {}   # once(): HTML with marked links, the arguments
+        self._fragments: dict[tuple, tuple[str, tuple, list]] = {}   # once(): HTML with marked links, the arguments, the reads
         self._marking = 0     # once() fragments being rendered now
         self._marked = 0      # links marked so far
 
