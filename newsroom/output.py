@@ -118,7 +118,7 @@ def staged(site_dir: Path) -> Iterator[Stage]:
                 yield stage
                 stage.finish()
             except BaseException:
-                shutil.rmtree(stage.folder, ignore_errors=True)
+                _discard(stage.folder)
                 raise
     except OSError as exc:   # disk full, permissions, a file where a folder must go …
         interrupt = interrupts.behind(exc)
@@ -294,6 +294,16 @@ def _swap(staging: Path, site_dir: Path) -> None:
     site_dir.rename(backup)
     staging.rename(site_dir)
     _remove(backup)
+
+
+def _discard(folder: Path) -> None:
+    """The staging folder of a build that failed or was stopped, removed as far as it goes:
+    its marker last, so one whose removal is cut short (an error, seen after a Ctrl-C) is
+    still known as ours, and the next build's recover() removes the rest."""
+    try:
+        _remove(folder)
+    except OSError:
+        pass
 
 
 def _remove(folder: Path) -> None:

@@ -214,6 +214,30 @@ def test_an_error_while_a_ctrl_c_unwinds_is_reported_as_the_ctrl_c(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+def test_a_failed_builds_staging_folder_cut_short_is_removed_by_the_next(tmp_path: Path, monkeypatch) -> None:
+    """The staging folder of a build stopped by Ctrl-C is removed; if that removal fails part
+    way (a file it cannot remove), the folder keeps its marker, so the next build knows it as
+    its own and removes it: no staging folder is left beside the site for good."""
+    site = tmp_path / "site"
+    output.write([("index.html", b"published")], site)
+    unlink = os.unlink
+
+    def failing(path, *args, **kwargs):
+        if str(path).endswith("stuck.html"):
+            raise OSError(9, "Bad file descriptor")
+        return unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", failing)
+    with pytest.raises(KeyboardInterrupt), output.staged(site) as stage:
+        stage.add("a/stuck.html", b"page")
+        stage.add("b/page.html", b"page")
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, "unlink", unlink)
+    output.recover(site)   # as the next build starts
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert (site / "index.html").read_bytes() == b"published"
+
+
 def test_an_update_reads_the_manifest_again_if_the_site_changed_since_it_was_read(tmp_path: Path) -> None:
     """A build reads the manifest once and hands it to update(); if another write replaced it
     in between, update() works from the new one, not the copy it was given."""
