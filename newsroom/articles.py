@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from . import dates, desk, notices, yamlfile, yamlfix
+from .bodies import Body
 from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef, PrintRef
@@ -93,7 +94,7 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
         return None, problems
     return Article(
         source=source, slug=slug, title=title, date=date, updated=updated,
-        body=body_html.encode("utf-8"), summary=summary, terms=terms, photos=photos,
+        body=Body(body_html.encode("utf-8")), summary=summary, terms=terms, photos=photos,
         draft=draft, links=link_lines, slug_line=slug_line,
         date_line=doc.line("date"), prints=prints, aliases=record.aliases, corrections=record.corrections,
         withdrawn=record.withdrawn, origin=desk_fields.origin, editor=desk_fields.editor,

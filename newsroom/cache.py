@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cachedir, sums
+from . import bodies, cachedir, sums
 from .config import Config
+from .model import Article
 from .output import MARKER
 
-VERSION = 3   # 2: pages' dependencies as read while rendering; 3: the state in parts (PARTS)
+VERSION = 4   # 2: pages' dependencies as read while rendering; 3: the state in parts (PARTS);
+              # 4: articles' bodies beside the shards (bodies.py)
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -201,6 +203,7 @@ SHARDS = 64
 # loaded is what the file holds.
 PARTS = frozenset({"pages", "search", "slugs", "readers", "page_ids", "values", "visible"})
 PART_FILES = "state-*.pickle"
+BODY_FILES = "bodies-*.bin"   # each shard's articles' bodies (bodies.py), named in the shard
 
 
 class Store:
@@ -227,7 +230,7 @@ class Store:
                       **{name: meta[name] for name in PARTS})
         for n in range(SHARDS):
             shard = self._read(f"parsed-{n:02d}.pickle")
-            if not isinstance(shard, dict):
+            if not isinstance(shard, dict) or not self._bodies_whole(shard):
                 return State()
             state.articles.update(shard["articles"])
             state.photos.update(shard["photos"])
@@ -248,6 +251,17 @@ class Store:
             self._parts[name] = (file, value)
         return meta if PARTS <= meta.keys() else {}
 
+    def _bodies_whole(self, shard: dict) -> bool:
+        """The file of the shard's bodies is there, as long as written (a body read from it is
+        checked against its hash: bodies.py)."""
+        if shard.get("bodies") is None:   # no articles in it
+            return True
+        name, size = shard["bodies"]
+        if (stat_key(self.folder / name) or (-1,))[0] == size:
+            return True
+        self.damaged = self.damaged or self.folder / name
+        return False
+
     def _read(self, name: str) -> Any:
         """A file's value; None if it is missing, from another version, or damaged (the
         first damaged one is kept in `damaged`, to be reported)."""
@@ -265,6 +279,7 @@ class Store:
         for n, shard in enumerate(shards):
             name = f"parsed-{n:02d}.pickle"
             if not _same_entries(self._loaded.get(name), shard) or not (self.folder / name).exists():
+                shard["bodies"] = self._save_bodies(n, shard["articles"].values())
                 _save(self.folder / name, shard)
                 self._loaded[name] = shard
         parts = {name: self._part(name, getattr(state, name)) for name in PARTS}
@@ -276,6 +291,19 @@ class Store:
         for file in self.folder.glob(PART_FILES):   # replaced: pages.pickle no longer names them
             if file.name not in parts.values():
                 file.unlink(missing_ok=True)
+        kept = {(shard.get("bodies") or ("",))[0] for shard in self._loaded.values()}
+        for file in self.folder.glob(BODY_FILES):   # replaced: no shard names them
+            if file.name not in kept:
+                file.unlink(missing_ok=True)
+
+    def _save_bodies(self, n: int, entries: Iterable[Entry]) -> tuple[str, int] | None:
+        """Write the bodies of a shard's articles to a new file, which they are read from from
+        now on: (its name, its size)."""
+        found = [entry.value.body for entry in entries if type(entry.value) is Article]
+        if not found:
+            return None
+        name = BODY_FILES.replace("*", f"{n:02d}-{secrets.token_hex(6)}")
+        return name, bodies.write(cachedir.folder(self.folder) / name, found)
 
     def _part(self, name: str, value: Any) -> str:
         """The file holding `value`: the one it was loaded from if it is the same, else a new one."""

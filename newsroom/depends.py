@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import urls
+from .bodies import Body
 from .index import Archive, Taxonomy, Term
 from .model import Article, Photo
 from .pages import Page
@@ -215,6 +216,8 @@ class Values:
         return found
 
     def _text(self, value: Any) -> str:
+        if type(value) is Body:   # its hash: the bytes may be in the cache, unread
+            return value.digest
         if isinstance(value, bytes):
             return hashlib.sha1(value).hexdigest()
         if isinstance(value, dict):

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import attrgetter
 
+from .bodies import Body
+
 
 @dataclass(frozen=True)
 class Name:
@@ -67,9 +69,9 @@ class Article:
     slug: str
     title: str
     date: datetime            # aware, in the site's timezone
-    # The body's HTML in UTF-8 (body_html decodes it): a rebuild loads every cached article
-    # but shows few bodies, and decoding them all was a third of loading the cache.
-    body: bytes
+    # The body's HTML (body_html): a rebuild loads every cached article but shows few
+    # bodies, so one loaded from the cache is read from it when shown (bodies.py).
+    body: Body
     summary: str
     terms: dict[str, tuple[Name, ...]] = field(default_factory=dict)
     photos: tuple[PhotoRef, ...] = ()
@@ -93,7 +95,7 @@ class Article:
 
     @property
     def body_html(self) -> str:
-        return self.body.decode("utf-8")
+        return self.body.html()
 
     @property
     def modified(self) -> datetime | None:

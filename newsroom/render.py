@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from . import cachedir, depends, sums, theme
+from . import bodies, cachedir, depends, sums, theme
 from .config import Config
 from .index import Archive
 from .pages import Page
@@ -164,6 +164,10 @@ def render(env: jinja2.Environment, page: Page, serve: bool = False) -> bytes:
 
 def problem(exc: BaseException | None, page: Page, config: Config) -> Problem:
     """A template mistake, located in the template file rather than as a traceback."""
+    if isinstance(exc, bodies.Damaged):   # not the template's: a story's body, read from the cache
+        return error(_shown(Path(exc.file), config), 0,
+                     "damaged in the cache while rendering /{path}: removed, so the next build reads its "
+                     "articles again; build again", path=page.path)
     name = getattr(exc, "filename", None) or f"templates/{page.template}"
     line = getattr(exc, "lineno", 0) or 0
     if not isinstance(exc, jinja2.TemplateSyntaxError):
@@ -173,8 +177,12 @@ def problem(exc: BaseException | None, page: Page, config: Config) -> Problem:
             if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml")):
                 name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
             tb = tb.tb_next
+    return error(_shown(Path(name), config), line, "template error while rendering /{path}: {exc}",
+                 path=page.path, exc=exc)
+
+
+def _shown(file: Path, config: Config) -> str:
     try:
-        name = Path(name).resolve().relative_to(config.root).as_posix()
+        return file.resolve().relative_to(config.root).as_posix()
     except ValueError:
-        pass
-    return error(name, line, "template error while rendering /{path}: {exc}", path=page.path, exc=exc)
+        return str(file)

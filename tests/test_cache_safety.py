@@ -197,3 +197,59 @@ def test_a_damaged_kept_plan_is_one_warning_and_never_published(built: Path, tmp
                                             "cache: not used, and made again by this build"]
     assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
     assert tree(built / "site") == tree(tmp_path / "clean")
+
+
+def bodies_files(root: Path) -> list[Path]:
+    """The parse cache's files of articles' bodies, biggest first."""
+    return sorted((root / ".cache" / "build").rglob("bodies-*.bin"), key=lambda p: -p.stat().st_size)
+
+
+def test_the_parse_cache_keeps_bodies_apart_and_a_rebuild_shows_them(built: Path, tmp_path: Path, capsys) -> None:
+    shards = b"".join(p.read_bytes() for p in (built / ".cache" / "build").rglob("parsed-*.pickle"))
+    body = b'<a href="https://example.org/0">'   # in story 0's second paragraph, not its summary
+    assert "第0号报道".encode() in shards and body not in shards
+    assert any(body in p.read_bytes() for p in bodies_files(built))
+    # Every page rendered again from the cache (a template added), so every body read from it:
+    (built / "templates").mkdir()
+    (built / "templates" / "unused.html").write_text("x", encoding="utf-8")
+    assert build(built, capsys, "--strict") == (0, "")
+    assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
+    assert tree(built / "site") == tree(tmp_path / "clean")
+    page = next((built / "site").rglob("story-0003/index.html")).read_text(encoding="utf-8")
+    assert "街道工作人员第3次走访社区" in page
+
+
+@pytest.mark.parametrize("how", ["truncate", "remove"])
+def test_bodies_cut_short_or_gone_from_the_cache_are_one_warning_and_never_published(built: Path, tmp_path: Path,
+                                                                                    capsys, how: str) -> None:
+    victim = bodies_files(built)[0]
+    if how == "truncate":
+        damage(victim, how)
+    else:
+        victim.unlink()
+    os.utime(built / "site.yaml")   # something changed: the build reads its cache
+    status, err = build(built, capsys, "--strict")
+    assert status == 0, err
+    assert warnings_about(err, "build") == [f"{victim.relative_to(built).as_posix()}: warning: damaged in the "
+                                            "cache: not used, and made again by this build"]
+    assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
+    assert tree(built / "site") == tree(tmp_path / "clean")
+
+
+def test_a_body_altered_in_the_cache_fails_the_build_naming_it_and_the_next_build_is_whole(
+        built: Path, tmp_path: Path, capsys) -> None:
+    victim = next(p for p in bodies_files(built) if "第1次走访".encode() in p.read_bytes())
+    assert tamper(victim, "第1次走访")   # as long as before: only the story's own hash can tell
+    before = tree(built / "site")
+    (built / "templates").mkdir()        # every page rendered again, every body read
+    (built / "templates" / "unused.html").write_text("x", encoding="utf-8")
+    status, err = build(built, capsys)
+    assert status == 1 and tree(built / "site") == before
+    assert f"{victim.relative_to(built).as_posix()}: error: damaged in the cache while rendering /" in err
+    status, err = build(built, capsys, "--strict")
+    assert status == 0, err
+    assert warnings_about(err, "build") == [f"{victim.relative_to(built).as_posix()}: warning: damaged in the "
+                                            "cache: not used, and made again by this build"]
+    assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
+    assert tree(built / "site") == tree(tmp_path / "clean")
+    assert "篡".encode() not in b"".join(p.read_bytes() for p in (built / "site").rglob("*.html"))

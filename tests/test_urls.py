@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from newsroom import urls
+from newsroom.bodies import Body
 from newsroom.config import TaxonomyConfig
 from newsroom.index import Month, Taxonomy, Term, Year
 from newsroom.model import Article, Photo
@@ -74,7 +75,7 @@ def test_output_files() -> None:
 
 def test_object_paths() -> None:
     article = Article(source="content/articles/a.md", slug="volunteers", title="t",
-                      date=datetime(2022, 2, 1, 9, tzinfo=TZ), body=b"", summary="")
+                      date=datetime(2022, 2, 1, 9, tzinfo=TZ), body=Body(b""), summary="")
     photo = Photo(file="2022/02/x.jpg", source="photos/2022/02/x.jpg", slug="2022-02-x", caption="",
                   credit=None, width=1, height=1, digest="d")
     tax = Taxonomy(TaxonomyConfig(key="street", title="街道", path="streets"), ())
