@@ -61,22 +61,31 @@ class Bundle:
 def cached(cache: Path, settings: str, problems: list[Problem]) -> Bundle | None:
     """The bundle in `cache` if it was made with these settings and its files are as made;
     a damaged one is a warning (and None: it is made again)."""
+    found = recorded(cache, settings)
+    return found if found is not None and whole(found, problems) else None
+
+
+def recorded(cache: Path, settings: str) -> Bundle | None:
+    """The bundle in `cache` as its record says, if made with these settings; its files not
+    checked (`whole`): a bundle already published as it is copies none of them."""
     try:
         record = json.loads((cache / RECORD).read_text(encoding="utf-8"))
         if record["settings"] != settings or not (cache / "bundle").is_dir():
             return None
-        recorded = {name: tuple(sums_) for name, sums_ in record["sums"].items()}   # (JSON gives lists)
-        found = Bundle(cache / "bundle", record["digest"], record["pages"], record["ids"], recorded)
+        kept = {name: tuple(sums_) for name, sums_ in record["sums"].items()}   # (JSON gives lists)
+        return Bundle(cache / "bundle", record["digest"], record["pages"], record["ids"], kept)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    files = found.names()
+
+
+def whole(bundle: Bundle, problems: list[Problem]) -> bool:
+    """Whether the bundle's files are as made; a damaged one is a warning (it is made again)."""
+    files = bundle.names()
     # Damaged: other bytes than made, missing, or not made with it (all would be published).
-    bad = sorted(set(recorded) ^ {name for name, _ in files}) or sums.damaged(files, recorded)
+    bad = sorted(set(bundle.sums) ^ {name for name, _ in files}) or sums.damaged(files, bundle.sums)
     if bad:
-        problems.append(warning(str(cache / "bundle" / bad[0]), 0,
-                                "search index file damaged in the cache: made again"))
-        return None
-    return found
+        problems.append(warning(str(bundle.folder / bad[0]), 0, "search index file damaged in the cache: made again"))
+    return not bad
 
 
 def make(binary: Path, pages: Path, cache: Path, settings: str, digest: str, indexed: dict[str, str],

@@ -174,7 +174,7 @@ def test_an_edit_leaves_the_other_years_index_files_as_published(archive: Path) 
     assert files(site / "2022") == files(archive / ".cache" / "search" / "2022" / "bundle")
 
 
-def test_a_damaged_bundle_in_the_cache_is_made_again_not_published(archive: Path, capsys) -> None:
+def test_a_damaged_bundle_in_the_cache_is_made_again_when_used_never_published(archive: Path, capsys) -> None:
     root = archive
     cached = root / ".cache" / "search" / "2021" / "bundle"
     fragment = sorted((cached / "fragment").iterdir())[0]
@@ -183,14 +183,21 @@ def test_a_damaged_bundle_in_the_cache_is_made_again_not_published(archive: Path
     (cached / "filter" / "zh-cn_0000000.pf_filter").write_bytes(b"junk")   # a stray file
     edit(root, STORY, "走访社区", "慰问独居老人")
     capsys.readouterr()
+    # The site has the year's bundle as it is: nothing is copied from the cache, nor checked.
     assert main(["--root", str(root)]) == 0
+    assert "damaged" not in capsys.readouterr().err
+    published = root / "site" / "pagefind" / "2021"
+    assert (published / "fragment" / fragment.name).read_bytes() == good
+    # A site that needs the year's files from the cache: checked, made again, never published.
+    assert main(["--root", str(root), "--output", str(root / "elsewhere")]) == 0
     err = capsys.readouterr().err
     damaged = [line for line in err.splitlines() if "damaged" in line]
     assert len(damaged) == 1 and ".cache/search/2021/bundle" in damaged[0], err
-    published = root / "site" / "pagefind" / "2021"
-    assert (published / "fragment" / fragment.name).read_bytes() == good
-    assert not (published / "filter" / "zh-cn_0000000.pf_filter").exists()
-    assert files(published) == files(cached)
+    for site in (root / "site", root / "elsewhere"):
+        published = site / "pagefind" / "2021"
+        assert (published / "fragment" / fragment.name).read_bytes() == good
+        assert not (published / "filter" / "zh-cn_0000000.pf_filter").exists()
+    assert files(root / "elsewhere" / "pagefind" / "2021") == files(cached)   # as made again
 
 
 def test_a_damaged_search_copy_is_spelt_again_not_indexed(archive: Path, capsys) -> None:
