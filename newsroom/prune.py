@@ -32,7 +32,7 @@ from .searchplan import shard
 
 # The parts of the cache, by the first matching rule on a file's path inside it.
 PARTS = (
-    (N_("parsed files"), re.compile(r"build/[^/]+/parsed-[^/]*$")),
+    (N_("parsed files"), re.compile(r"build/[^/]+/(parsed-[^/]*|bodies-[^/]*)$")),
     (N_("search index"), re.compile(r"(search/|build/[^/]+/search-pages/)")),
     (N_("build state"), re.compile(r"build/")),
     (N_("compiled templates"), re.compile(r"jinja/")),
