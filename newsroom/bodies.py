@@ -57,6 +57,11 @@ class Body:
     def html(self) -> str:
         return self.data.decode("utf-8")
 
+    @property
+    def file(self) -> str | None:
+        """The file its bytes are read from; None while they are only in memory."""
+        return self._where[0] if self._where is not None else None
+
     def stored_at(self, file: str, offset: int, length: int) -> None:
         """Its bytes are also at `file`: from now on it is pickled as where they are."""
         self._where = (file, offset, length)
@@ -84,12 +89,16 @@ def _stored(digest: str, file: str, offset: int, length: int) -> Body:
 
 def write(file: Path, bodies: list[Body]) -> int:
     """Write `bodies` one after the other into `file` (replaced whole: a file of bodies is
-    never changed in place) and note in each where it now is. Its size."""
+    never changed in place) and note in each where it now is. Its size. A body whose bytes
+    are damaged where they were read from is left out, still naming that file (`Body.file`)."""
     temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")   # cachedir.LEFTOVER, if killed now
     placed, offset = [], 0
     with open(temporary, "wb") as out:
         for body in bodies:
-            data = body.data
+            try:
+                data = body.data
+            except Damaged:
+                continue
             out.write(data)
             placed.append((body, offset, len(data)))
             offset += len(data)

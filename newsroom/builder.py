@@ -327,7 +327,7 @@ def _remember(run: Run) -> None:
     run.state.plan_key = run.plan_key
     run.state.plan_token = _keep_plan(run)
     run.state.pages_settings = _pages_key(run)
-    run.store.save(run.state)
+    _save_state(run)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
                                                      "drafts", "scheduled", "next_scheduled")}
     summary["renditions_reused"] += result.renditions_made
@@ -382,7 +382,15 @@ def _save_parsed(run: Run) -> None:
     compare the two: it fingerprints every page."""
     if run.store is not None:
         run.state.recheck = True
-        run.store.save(run.state)
+        _save_state(run)
+
+
+def _save_state(run: Run) -> None:
+    """Save what this build parsed and rendered, saying if a story's body in the cache was
+    found damaged meanwhile (it is read again next time)."""
+    run.store.save(run.state)
+    if run.store.lost is not None:
+        run.result.problems.append(cachedir.damaged_body(run.store.lost, run.config.root))
 
 
 def _valid_until(articles: list, config: Config, now: datetime) -> float:

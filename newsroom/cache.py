@@ -219,6 +219,7 @@ class Store:
         self._loaded: dict[str, dict] = {}   # shard file name -> what it held (the same objects)
         self._parts: dict[str, tuple[str, Any]] = {}   # part -> (its file, what it held)
         self.damaged: Path | None = None     # a file found damaged: what was remembered is not used
+        self.lost: Path | None = None        # a file of bodies found damaged while saving (_save_bodies)
 
     def load(self) -> State:
         meta = self.load_pages()
@@ -279,7 +280,7 @@ class Store:
         for n, shard in enumerate(shards):
             name = f"parsed-{n:02d}.pickle"
             if not _same_entries(self._loaded.get(name), shard) or not (self.folder / name).exists():
-                shard["bodies"] = self._save_bodies(n, shard["articles"].values())
+                shard["bodies"] = self._save_bodies(n, shard["articles"])
                 _save(self.folder / name, shard)
                 self._loaded[name] = shard
         parts = {name: self._part(name, getattr(state, name)) for name in PARTS}
@@ -296,14 +297,20 @@ class Store:
             if file.name not in kept:
                 file.unlink(missing_ok=True)
 
-    def _save_bodies(self, n: int, entries: Iterable[Entry]) -> tuple[str, int] | None:
+    def _save_bodies(self, n: int, entries: dict[str, Entry]) -> tuple[str, int] | None:
         """Write the bodies of a shard's articles to a new file, which they are read from from
-        now on: (its name, its size)."""
-        found = [entry.value.body for entry in entries if type(entry.value) is Article]
+        now on: (its name, its size). An article whose body was damaged in the cache is left
+        out of the shard, so the next build reads its file again (`lost` names the damage)."""
+        found = {source: entry.value.body for source, entry in entries.items() if type(entry.value) is Article}
         if not found:
             return None
-        name = BODY_FILES.replace("*", f"{n:02d}-{secrets.token_hex(6)}")
-        return name, bodies.write(cachedir.folder(self.folder) / name, found)
+        file = cachedir.folder(self.folder) / BODY_FILES.replace("*", f"{n:02d}-{secrets.token_hex(6)}")
+        size = bodies.write(file, list(found.values()))
+        for source, body in found.items():
+            if body.file != str(file):
+                del entries[source]
+                self.lost = self.lost or Path(body.file)
+        return file.name, size
 
     def _part(self, name: str, value: Any) -> str:
         """The file holding `value`: the one it was loaded from if it is the same, else a new one."""

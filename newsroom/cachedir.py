@@ -53,8 +53,17 @@ def folder(path: Path) -> Path:
 def damaged(path: Path, root: Path) -> Problem:
     """The one line saying that a cache file held other bytes than were written: it is not
     used, and what it held is made again (never fatal, never published)."""
-    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-    return repaired(shown, "damaged in the cache: not used, and made again by this build")
+    return repaired(_shown(path, root), "damaged in the cache: not used, and made again by this build")
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def damaged_body(path: Path, root: Path) -> Problem:
+    """The one line saying that a file of stories' bodies was found damaged while the build
+    saved its cache (bodies.py): removed, and those stories are read again next time."""
+    return repaired(_shown(path, root), "damaged in the cache: removed, and its stories read again by the next build")
 
 
 def left_by_dead(name: str) -> bool:
