@@ -96,6 +96,17 @@ def warnings_about(err: str, folder: str) -> list[str]:
     return [line for line in err.splitlines() if line.startswith(f".cache/{folder}/")]
 
 
+def said_once_then_as_clean(built: Path, tmp_path: Path, capsys, victim: Path) -> None:
+    """A --strict build succeeds, saying in one warning that `victim` (under .cache/build/)
+    was damaged; the site is then a clean build's."""
+    status, err = build(built, capsys, "--strict")
+    assert status == 0, err
+    assert warnings_about(err, "build") == [f"{victim.relative_to(built).as_posix()}: warning: damaged in the "
+                                            "cache: not used, and made again by this build"]
+    assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
+    assert tree(built / "site") == tree(tmp_path / "clean")
+
+
 @pytest.mark.parametrize("how", ["truncate", "random bytes"])
 def test_a_damaged_compiled_template_is_one_warning_then_compiled_again(built: Path, tmp_path: Path, capsys,
                                                                         how: str) -> None:
@@ -123,12 +134,7 @@ def test_a_damaged_parse_cache_is_one_warning_and_never_published(built: Path, t
     else:
         damage(victim, how)
     os.utime(built / "site.yaml")   # something changed: the build reads its cache
-    status, err = build(built, capsys, "--strict")
-    assert status == 0, err
-    assert warnings_about(err, "build") == [f"{victim.relative_to(built).as_posix()}: warning: damaged in the "
-                                            "cache: not used, and made again by this build"]
-    assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
-    assert tree(built / "site") == tree(tmp_path / "clean")
+    said_once_then_as_clean(built, tmp_path, capsys, victim)
     os.utime(built / "site.yaml")
     assert warnings_about(build(built, capsys)[1], "build") == []
 
@@ -193,12 +199,7 @@ def test_a_damaged_kept_plan_is_one_warning_and_never_published(built: Path, tmp
     else:   # a title altered in the kept plan: it would reach every list that shows it
         assert tamper(plan, "第1号报道")
     story.write_text(story.read_text(encoding="utf-8").replace("回访", "再访"), encoding="utf-8")
-    status, err = build(built, capsys, "--strict")
-    assert status == 0, err
-    assert warnings_about(err, "build") == [f"{plan.relative_to(built).as_posix()}: warning: damaged in the "
-                                            "cache: not used, and made again by this build"]
-    assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
-    assert tree(built / "site") == tree(tmp_path / "clean")
+    said_once_then_as_clean(built, tmp_path, capsys, plan)
 
 
 def bodies_files(root: Path) -> list[Path]:
@@ -230,12 +231,7 @@ def test_bodies_cut_short_or_gone_from_the_cache_are_one_warning_and_never_publi
     else:
         victim.unlink()
     os.utime(built / "site.yaml")   # something changed: the build reads its cache
-    status, err = build(built, capsys, "--strict")
-    assert status == 0, err
-    assert warnings_about(err, "build") == [f"{victim.relative_to(built).as_posix()}: warning: damaged in the "
-                                            "cache: not used, and made again by this build"]
-    assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
-    assert tree(built / "site") == tree(tmp_path / "clean")
+    said_once_then_as_clean(built, tmp_path, capsys, victim)
 
 
 def test_a_body_altered_in_the_cache_fails_the_build_naming_it_and_the_next_build_is_whole(
@@ -248,12 +244,7 @@ def test_a_body_altered_in_the_cache_fails_the_build_naming_it_and_the_next_buil
     status, err = build(built, capsys)
     assert status == 1 and tree(built / "site") == before
     assert f"{victim.relative_to(built).as_posix()}: error: damaged in the cache while rendering /" in err
-    status, err = build(built, capsys, "--strict")
-    assert status == 0, err
-    assert warnings_about(err, "build") == [f"{victim.relative_to(built).as_posix()}: warning: damaged in the "
-                                            "cache: not used, and made again by this build"]
-    assert build(built, capsys, "--output", str(tmp_path / "clean"))[0] == 0
-    assert tree(built / "site") == tree(tmp_path / "clean")
+    said_once_then_as_clean(built, tmp_path, capsys, victim)
     assert "篡".encode() not in b"".join(p.read_bytes() for p in (built / "site").rglob("*.html"))
 
 
