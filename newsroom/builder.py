@@ -161,24 +161,33 @@ def read(run: Run) -> bool:
 
 
 def reuse(run: Run) -> bool:
-    """An edit that leaves every article where it was, under the same title: the last
-    build's archive and page plan are this build's (plancache.py), with this build's parses."""
-    if (run.store is None or not run.options.write or run.state.recheck or run.scanned is None
-            or not plancache.placed_as_before(run.before, (run.state.articles, run.state.photos))):
+    """An edit that leaves every article where it was: the last build's archive and page plan
+    are this build's (plancache.py), with this build's parses and the new titles put in."""
+    if run.store is None or not run.options.write or run.state.recheck or run.scanned is None:
         return True
+    state = run.state
+    retitled = plancache.retitled(run.before, (state.articles, state.photos))
+    if retitled is None or len(retitled | state.plan_titles.keys()) > plancache.RETITLED:
+        return True
+    run.kept_key = _plan_inputs(run)
     try:
-        kept = plancache.load(run.store.folder, run.state.plan_token, _plan_inputs(run), run.now.timestamp(),
-                              run.articles, run.photos)
+        kept = plancache.load(run.store.folder, state.plan_token, run.kept_key, run.now.timestamp(),
+                              run.articles, run.photos, state.plan_patched_key)
     except plancache.Damaged as exc:
         kept = None
         run.result.problems.append(cachedir.damaged(exc.file, run.config.root))
-    if kept is not None:
-        for name, value in kept.made.items():
-            setattr(run, name, value)
-        for name, value in kept.result.items():
-            setattr(run.result, name, value)
-        run.result.problems += run.plan_problems
-        run.kept = run.result.plan_kept = True
+    if kept is None:
+        return True
+    sources = retitled | state.plan_titles.keys()
+    by_source = {a.source: a for a in run.articles} if sources else {}
+    plancache.retitle(kept.made, by_source, sources, state.plan_titles)
+    run.retitled = {s: by_source[s].title for s in sources if s in by_source}
+    for name, value in kept.made.items():
+        setattr(run, name, value)
+    for name, value in kept.result.items():
+        setattr(run.result, name, value)
+    run.result.problems += run.plan_problems
+    run.kept = run.result.plan_kept = True
     return True
 
 
@@ -326,6 +335,12 @@ def _remember(run: Run) -> None:
     run.decision.remember(run.state, run.planned, run.archive, run.values)
     run.state.plan_key = run.plan_key
     run.state.plan_token = _keep_plan(run)
+    run.state.plan_titles = run.retitled
+    # moved.yaml is in the plan's key: rewritten with new titles, the plan answers to its new stat.
+    if run.kept and run.retitled:
+        run.state.plan_patched_key = _plan_inputs(run) if run.living.changed else run.kept_key
+    else:
+        run.state.plan_patched_key = ""
     run.state.pages_settings = _pages_key(run)
     _save_state(run)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",

@@ -191,6 +191,10 @@ class State:
     # an article edited in place leaves every page's context as it was.
     plan_key: str = ""
     plan_token: str = ""     # the archive and plan kept for the next build (plancache.py)
+    # Stories retitled by builds that kept that plan -> the title they published (in
+    # moved.yaml too), and the key the plan answers to since (plancache.retitle).
+    plan_titles: dict[str, str] = field(default_factory=dict)
+    plan_patched_key: str = ""
 
 
 SHARDS = 64
@@ -228,6 +232,7 @@ class Store:
         state = State(settings=meta["settings"], pages_settings=meta["pages_settings"],
                       scheduled=meta.get("scheduled", frozenset()), recheck=meta.get("recheck", True),
                       plan_key=meta.get("plan_key", ""), plan_token=meta.get("plan_token", ""),
+                      plan_titles=meta.get("plan_titles", {}), plan_patched_key=meta.get("plan_patched_key", ""),
                       **{name: meta[name] for name in PARTS})
         for n in range(SHARDS):
             shard = self._read(f"parsed-{n:02d}.pickle")
@@ -288,7 +293,8 @@ class Store:
                                              "pages_settings": state.pages_settings,
                                              "scheduled": state.scheduled, "recheck": state.recheck,
                                              "plan_key": state.plan_key, "plan_token": state.plan_token,
-                                             "parts": parts})
+                                             "plan_titles": state.plan_titles,
+                                             "plan_patched_key": state.plan_patched_key, "parts": parts})
         for file in self.folder.glob(PART_FILES):   # replaced: pages.pickle no longer names them
             if file.name not in parts.values():
                 file.unlink(missing_ok=True)

@@ -1,10 +1,12 @@
 """The last build's archive and page plan, kept for the next build when an edit leaves them as they were.
 
-Editing an article's text (not where it is placed, depends.PLACING, nor its title, the one
-field the planner copies) leaves the archive's indexes and the page plan as they were:
-the planner reads nothing else of an article (tests/test_depends.py records what it reads).
-Such a build loads them from here instead of making them again, about half of a one-article
-edit at 10,000 articles. Articles and photos are kept by reference (their source), so the
+Editing an article's text or title (not where it is placed, depends.PLACING) leaves the
+archive's indexes and the page plan as they were, but for the title where the planner copied
+it (depends.COPIED; `retitle` puts the new one in): the planner reads nothing else of an
+article (tests/test_depends.py records what it reads). Such a build loads them from here
+instead of making them again, about half of a one-article edit at 10,000 articles. Titles
+put in are not saved in the plan's file (that is most of a cold plan's cost at 100,000
+articles): the build state lists them, and each build that keeps the plan puts them in again. Articles and photos are kept by reference (their source), so the
 loaded plan holds this build's own parses, the edited text included; the pages' contexts
 are read from the file when first used (planfile.py), as an edit uses a few of them.
 
@@ -16,20 +18,24 @@ between the two saves leaves a plan nobody uses.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import depends, planfile, sums
+from . import depends, planfile, sums, urls
 from .cache import Entry
 from .model import Article, Photo
 
 FILE = "plan.pickle"
+# Stories retitled in a kept plan before it is made afresh: their titles are saved with every
+# build's state, so they are not left to grow without end.
+RETITLED = 2000
 MAGIC = b"NRP2"   # then the CRC-32 of the rest (sums.write_sealed), laid out as planfile.py says
 
 
@@ -68,23 +74,63 @@ def key(settings: str, scanned: dict[str, tuple[int, int]], sources: Iterable[st
     return h.hexdigest()
 
 
-def placed_as_before(before: tuple[dict[str, Entry], dict[str, Entry]],
-                     now: tuple[dict[str, Entry], dict[str, Entry]]) -> bool:
-    """Every article parsed now sits where its last parse did, under the same title, and
-    every photo parsed the same: the plan made from the last parses is this build's too."""
+def retitled(before: tuple[dict[str, Entry], dict[str, Entry]],
+             now: tuple[dict[str, Entry], dict[str, Entry]]) -> set[str] | None:
+    """The articles whose title changed, when every article parsed now sits where its last
+    parse did and every photo parsed the same: the plan made from the last parses is this
+    build's once those titles are put in (`retitle`). None: it is not."""
     old_articles, old_photos = before
     articles, photos = now
     if old_articles.keys() != articles.keys() or old_photos.keys() != photos.keys():
-        return False
+        return None
     if any(photos[source] is not entry for source, entry in old_photos.items()):
-        return False
+        return None
+    found = set()
     for source, entry in articles.items():
         old = old_articles[source]
         if entry is old or entry.value is old.value:
             continue
-        if not (depends.same_place(old.value, entry.value) and old.value.title == entry.value.title):
-            return False
-    return True
+        if not depends.same_place(old.value, entry.value):
+            return None
+        if old.value.title != entry.value.title:
+            found.add(source)
+    return found
+
+
+def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iterable[str],
+            published: Mapping[str, str]) -> None:
+    """Put the current titles of `sources` into the kept plan `made`, where the planner copied
+    them (depends.COPIED): the context of the story's page (or its withdrawn notice), of each
+    page at an old address of it, and its entry in moved.yaml's record. `published`: the
+    titles moved.yaml has now, where they are not the plan's; the record is to be written
+    when one differs."""
+    stories = {source: articles[source] for source in sources if source in articles}
+    if not stories:
+        return
+    living = made["living"]
+    redirects, at_old = [], {}
+    for r in living.redirects:
+        story = stories.get(r.target.source) if type(r.target) is Article else None
+        redirects.append(r if story is None else dataclasses.replace(r, title=story.title))
+        if story is not None:
+            at_old[r.old] = story.title
+    at = {urls.article(a): a.title for a in stories.values()}
+    for page in made["planned"]:
+        if page.template in ("article.html", "withdrawn.html"):
+            title = at.get(page.path)
+        else:
+            title = at_old.get(page.path) if page.template == "redirect.html" else None
+        if title is not None:
+            page.context.patch(title=title)
+    record, changed = dict(living.record), living.changed
+    for source, story in stories.items():
+        entry = record.get(source)
+        if entry is None:
+            continue
+        changed = changed or published.get(source, entry.title) != story.title
+        if entry.title != story.title:
+            record[source] = dataclasses.replace(entry, title=story.title)
+    made["living"] = dataclasses.replace(living, redirects=tuple(redirects), record=record, changed=changed)
 
 
 def save(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable[Photo]) -> str:
@@ -99,10 +145,12 @@ def save(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable
 
 
 def load(folder: Path, token: str, key_now: str, now: float, articles: Iterable[Article],
-         photos: Iterable[Photo]) -> Kept | None:
+         photos: Iterable[Photo], patched_key: str = "") -> Kept | None:
     """The kept plan, with this build's articles and photos in it; None when there is none
     for this state, its key differs, it has expired, or it cannot be read (then the index
-    and plan are simply made again). Damaged: its bytes are not what was written."""
+    and plan are simply made again). `patched_key`: the key it answers to since a build
+    retitled stories in it and rewrote moved.yaml (else its own). Damaged: its bytes are
+    not what was written."""
     if not token:
         return None
     try:
@@ -115,6 +163,6 @@ def load(folder: Path, token: str, key_now: str, now: float, articles: Iterable[
         saved, kept = planfile.read(data, planfile.Refs({a.source: a for a in articles}, {p.file: p for p in photos}))
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError, IndexError):
         return None
-    if saved != token or not isinstance(kept, Kept) or kept.key != key_now or now >= kept.valid_until:
+    if saved != token or not isinstance(kept, Kept) or (patched_key or kept.key) != key_now or now >= kept.valid_until:
         return None
     return kept

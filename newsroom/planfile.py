@@ -71,19 +71,27 @@ def read(data: memoryview, refs: Refs) -> Any:
 class Later(Mapping):
     """A page's context, unpickled with its chunk when first used (and then kept)."""
 
-    __slots__ = ("_chunks", "_number", "_context")
+    __slots__ = ("_chunks", "_number", "_context", "_changes")
 
     def __init__(self, chunks: _Chunks, number: int) -> None:
-        self._chunks, self._number, self._context = chunks, number, None
+        self._chunks, self._number, self._context, self._changes = chunks, number, None, {}
 
     @property
     def read(self) -> bool:
         """Whether the context has been unpickled."""
         return self._context is not None
 
+    def patch(self, **changes: Any) -> None:
+        """Change values of the context (a story's new title, plancache.retitle) without
+        reading it now: they are applied when it is first used."""
+        self._changes = {**self._changes, **changes}
+        if self._context is not None:
+            self._context = {**self._context, **changes}
+
     def _get(self) -> dict[str, Any]:
         if self._context is None:
-            self._context = self._chunks.context(self._number)
+            context = self._chunks.context(self._number)
+            self._context = {**context, **self._changes} if self._changes else context
         return self._context
 
     def __getitem__(self, key: str) -> Any:

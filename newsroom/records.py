@@ -107,4 +107,6 @@ class Run:
     plan_key: str = ""                                # what else the plan was made from: editions, the day
     living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
     kept: bool = False                                # the archive and plan are the last build's (plancache)
+    kept_key: str = ""                                # the key they were found under (plancache.key)
+    retitled: dict[str, str] = field(default_factory=dict)   # stories retitled in them -> the titles put in
     plan_problems: list[Problem] = field(default_factory=list)   # what the index and plan stages found

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from archive_gen import make_archive
 from conftest import copy_sample
 
@@ -73,14 +75,53 @@ def _page_of(root: Path, result: builder.BuildResult) -> tuple[str, ...]:
     return found[0].relative_to(root / "site").parts
 
 
-def test_a_new_title_or_date_makes_the_plan_again(tmp_path: Path) -> None:
+def _retitle(story: Path, old: str, new: str) -> None:
+    text = story.read_text(encoding="utf-8")
+    assert f"title: {old}\n" in text
+    story.write_text(text.replace(f"title: {old}\n", f"title: {new}\n"), encoding="utf-8")
+
+
+def _titles(root: Path, source: str) -> tuple[str, set[str]]:
+    """The story's title in moved.yaml, and the <title>s of every page that redirects to it
+    or is it."""
+    entry = yaml.safe_load((root / "moved.yaml").read_text(encoding="utf-8"))[source]
+    shown = {re.search(r"<title>(.*?) · ", (root / "site" / url.strip("/") / "index.html").read_text(
+        encoding="utf-8"))[1] for url in entry["urls"]}
+    return entry["title"], shown
+
+
+def test_a_new_title_keeps_the_plan_and_is_shown_everywhere_it_was_copied(tmp_path: Path) -> None:
+    # The story moved once (a new date), so it has a page at its old address too, which
+    # names it: the planner copied its title there, into moved.yaml, and into its own page.
+    root = _archive(tmp_path / "archive", 12)
+    story, source = _story(root, 5), "content/articles/" + _story(root, 5).relative_to(
+        root / "content" / "articles").as_posix()
+    _build(root, root / "site")
+    story.write_text(story.read_text(encoding="utf-8").replace("date: 2021-06-06", "date: 2021-07-09"),
+                     encoding="utf-8")
+    _build(root, root / "site")
+    assert len(yaml.safe_load((root / "moved.yaml").read_text(encoding="utf-8"))[source]["urls"]) == 2
+    for old, new in (("第5号报道", "第5号报道（修订）"), ("第5号报道（修订）", "第5号报道（二改）"),
+                     ("第5号报道（二改）", "第5号报道")):   # back to the title the plan was made with
+        _retitle(story, old, new)
+        result = _build(root, root / "site")
+        assert result.plan_kept and result.rendered >= 2
+        assert _titles(root, source) == (new, {new})
+        _equals_clean(root)
+    # A later edit elsewhere keeps the plan, with the title put in again.
+    _retitle(story, "第5号报道", "第5号报道（三改）")
+    _build(root, root / "site")
+    other = _story(root, 2)
+    other.write_text(other.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    assert _build(root, root / "site").plan_kept
+    assert _titles(root, source) == ("第5号报道（三改）", {"第5号报道（三改）"})
+    _equals_clean(root)
+
+
+def test_a_new_date_makes_the_plan_again(tmp_path: Path) -> None:
     root = _archive(tmp_path / "archive", 12)
     _build(root, root / "site")
     story = _story(root, 5)
-    story.write_text(story.read_text(encoding="utf-8").replace("title: 第5号报道", "title: 第5号报道（修订）"),
-                     encoding="utf-8")
-    assert not _build(root, root / "site").plan_kept
-    _equals_clean(root)
     text = story.read_text(encoding="utf-8")
     story.write_text(text.replace("date: 2021-06-06", "date: 2021-07-09"), encoding="utf-8")
     assert "2021-07-09" in story.read_text(encoding="utf-8")
