@@ -205,6 +205,14 @@ def edit_article(path: Path) -> None:
     path.write_text(text.rstrip("\n") + "\n\n（本文有更正。）\n", encoding="utf-8")
 
 
+def retitle_article(path: Path) -> None:
+    """Change one article's title (its page, the lists that show it and its moved.yaml entry)."""
+    text = path.read_text(encoding="utf-8")
+    head, rule, body = text.partition("\ntitle: ")
+    title, newline, rest = body.partition("\n")
+    path.write_text(head + rule + title + "（修订）" + newline + rest, encoding="utf-8")
+
+
 def add_photo(corpus: Corpus, index: int = 999_999) -> str:
     """A new photo (with sidecar) that no article uses yet; its file relative to photos/."""
     file = f"2024/12/photo-new-{index}.jpg"

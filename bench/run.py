@@ -1,4 +1,4 @@
-"""Benchmark: build a seeded archive cold, then again after no change, one edit, one new photo.
+"""Benchmark: build a seeded archive cold, then again after no change, one edit, one new title, one new photo.
 
     python bench/run.py --articles 10000 --photos 0 --compare-hugo
 
@@ -190,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         figures["nochange"] = shown("no-change rebuild", ours(corpus.root, args.jobs))
         corpus_mod.edit_article(corpus.articles[len(corpus.articles) // 2])
         figures["edit"] = shown("one article edited", ours(corpus.root, args.jobs))
+        corpus_mod.retitle_article(corpus.articles[len(corpus.articles) // 2 + 1])
+        figures["retitle"] = shown("one title edited", ours(corpus.root, args.jobs))
         new_photo = corpus_mod.add_photo(corpus)
         figures["photo"] = shown("one photo added", ours(corpus.root, args.jobs))
         figures["photo"]["file"] = new_photo
@@ -229,7 +231,7 @@ def shown_hugo(name: str, r: tuple[float, int, tuple[float, float]]) -> tuple[fl
 
 def report(f: dict) -> None:
     rows = [("cold build", f["cold"]), ("no-change rebuild", f["nochange"]),
-            ("one article edited", f["edit"]), ("one photo added", f["photo"])]
+            ("one article edited", f["edit"]), ("one title edited", f["retitle"]), ("one photo added", f["photo"])]
     hugo = {"cold build": f.get("hugo_cold"), "no-change rebuild": f.get("hugo_nochange"),
             "one article edited": f.get("hugo_edit")}
     print(f"\n{'':<20} {'wall s':>8} {'build s':>8} {'rendered':>9} {'written':>8} {'RSS MB':>7}"
