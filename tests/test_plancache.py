@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -226,3 +227,39 @@ def test_a_sealed_file_mapped_is_what_was_written_and_damage_is_seen(tmp_path: P
     assert sums.mapped(file, b"TEST") is None
     sums.write_sealed(file, b"TEST", lambda out: None)
     assert bytes(sums.mapped(file, b"TEST")) == b""
+
+
+def _strings(value: object, where: str) -> list[tuple[str, str]]:
+    """(where, string) for every string a context holds by value: the archive's own objects
+    (articles, terms …) are held by reference, and their titles read when a page renders."""
+    if isinstance(value, str):
+        return [(where, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _strings(item, f"{where}.{key}")]
+    if isinstance(value, (list, tuple)):
+        return [found for item in value for found in _strings(item, where)]
+    if dataclasses.is_dataclass(value) and type(value) not in depends.ENTITY_TYPES:
+        return [found for f in dataclasses.fields(value) for found in _strings(getattr(value, f.name), where)]
+    return []
+
+
+def test_the_planner_copies_titles_only_where_a_kept_plan_puts_new_ones(tmp_path: Path) -> None:
+    # plancache.retitle puts a new title into these contexts and nowhere else: a planner that
+    # copied a title anywhere more would leave the old one there after a title edit.
+    root = copy_sample(tmp_path)
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("\nsearch: false\n")
+    _build(root, root / "site")
+    folder = root / "content" / "articles" / "2022" / "02"
+    moved = folder / "baolong-support.md"   # a page at its old address names it
+    moved.write_text(moved.read_text(encoding="utf-8").replace("date: 2022-02-21", "date: 2022-02-20"), encoding="utf-8")
+    gone = folder / "pingdi-support.md"
+    gone.write_text(gone.read_text(encoding="utf-8").replace("title:", "withdrawn: {date: 2022-03-01, reason: 内容有误。}\ntitle:", 1),
+                    encoding="utf-8")
+    result = _build(root, root / "site")
+    titles = {a.title for a in result.records["archive"].article_by_id.values()} | {
+        a.title for a in result.records["archive"].withdrawn}
+    copied = {(page.template, where) for page in result.records["planned"]
+              for where, text in _strings(dict(page.context), "context") if text in titles}
+    assert copied == {("article.html", "context.title"), ("withdrawn.html", "context.title"),
+                      ("redirect.html", "context.title")}
