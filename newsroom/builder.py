@@ -39,6 +39,7 @@ from . import (
     render,
     renditions,
     search,
+    sums,
     trial,
 )
 from .config import Config
@@ -80,6 +81,9 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
         except LockError as exc:
             run.result.ok = False
             run.result.problems.append(failed(".cache", 0, exc))
+        except sums.Truncated as exc:   # the kept plan, cut short while this build used it
+            run.result.ok = False
+            run.result.problems.append(cachedir.cut_short(exc.file, config.root))
         except OSError as exc:   # a full disk or a read-only folder, met while writing the cache
             run.result.ok = False
             run.result.problems.append(error(str(exc.filename or config.cache_dir), 0,

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from .i18n import Explained
-from .problems import Problem, repaired
+from .problems import Problem, error, repaired
 
 # A file being written, renamed into place once whole (renditions.store, cache._save, render):
 # .NAME.PID.tmp. One whose writer was killed is left behind.
@@ -64,6 +64,13 @@ def damaged_body(path: Path, root: Path) -> Problem:
     """The one line saying that a file of stories' bodies was found damaged while the build
     saved its cache (bodies.py): removed, and those stories are read again next time."""
     return repaired(_shown(path, root), "damaged in the cache: removed, and its stories read again by the next build")
+
+
+def cut_short(path: Path, root: Path) -> Problem:
+    """The error when a cache file checked whole at the start of the build read short later
+    (sums.Truncated): this build fails, leaving the site as it was, and the file is gone."""
+    return error(_shown(path, root), 0, "damaged in the cache while in use: removed, so the next build "
+                 "makes it again; build again")
 
 
 def left_by_dead(name: str) -> bool:

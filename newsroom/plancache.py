@@ -154,13 +154,15 @@ def load(folder: Path, token: str, key_now: str, now: float, articles: Iterable[
     if not token:
         return None
     try:
-        data = sums.mapped(folder / FILE, MAGIC)
+        data = sums.opened(folder / FILE, MAGIC)
     except OSError:
         return None
     if data is None:
         raise Damaged(folder / FILE)
     try:
         saved, kept = planfile.read(data, planfile.Refs({a.source: a for a in articles}, {p.file: p for p in photos}))
+    except sums.Truncated:
+        raise Damaged(folder / FILE) from None
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError, IndexError):
         return None
     if saved != token or not isinstance(kept, Kept) or (patched_key or kept.key) != key_now or now >= kept.valid_until:

@@ -27,6 +27,7 @@ from .index import Archive, Month, Taxonomy, Term, Year
 from .model import Article, Photo
 from .pages import Page
 from .printing import Edition, Placement, PrintPage
+from .sums import Sealed
 
 CHUNK = 256
 SHARED = frozenset({Archive, Taxonomy, TaxonomyConfig, Term, Year, Month, Edition, PrintPage, Placement})
@@ -58,7 +59,7 @@ def write(out: BinaryIO, value: Any, pages: list[Page], refs: Refs) -> None:
     out.write(len(trailer).to_bytes(8, "big"))
 
 
-def read(data: memoryview, refs: Refs) -> Any:
+def read(data: Sealed, refs: Refs) -> Any:
     """The value `write` was given, its pages' contexts read when first used. Raises what
     pickle raises on bytes that are not such a file."""
     size = int.from_bytes(data[-8:], "big")
@@ -114,7 +115,7 @@ class Later(Mapping):
 
 
 class _Chunks:
-    def __init__(self, data: memoryview, spans: list[tuple[int, int]], refs: Refs) -> None:
+    def __init__(self, data: Sealed, spans: list[tuple[int, int]], refs: Refs) -> None:
         self.data, self.spans, self.refs = data, spans, refs
         self.tabled: list[Any] = []
         self._read: dict[int, list[dict[str, Any]]] = {}
@@ -178,7 +179,7 @@ class _Pickler(pickle.Pickler):
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, data: memoryview, refs: Refs, chunks: _Chunks) -> None:
+    def __init__(self, data: bytes, refs: Refs, chunks: _Chunks) -> None:
         super().__init__(io.BytesIO(data))
         self.refs, self.chunks = refs, chunks
 

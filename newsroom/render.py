@@ -164,6 +164,8 @@ def render(env: jinja2.Environment, page: Page, serve: bool = False) -> bytes:
 
 def problem(exc: BaseException | None, page: Page, config: Config) -> Problem:
     """A template mistake, located in the template file rather than as a traceback."""
+    if isinstance(exc, sums.Truncated):   # not the template's: the kept plan, cut short since it was checked
+        return cachedir.cut_short(exc.file, config.root)
     if isinstance(exc, bodies.Damaged):   # not the template's: a story's body, read from the cache
         return error(_shown(Path(exc.file), config), 0,
                      "damaged in the cache while rendering /{path}: removed, so the next build reads its "

@@ -13,7 +13,6 @@ instead: `seal` puts a kind of file and the CRC-32 of the rest in front, `unseal
 from __future__ import annotations
 
 import hashlib
-import mmap
 import os
 import zlib
 from collections.abc import Callable, Iterable
@@ -102,20 +101,54 @@ def unseal(magic: bytes, sealed: bytes) -> memoryview | None:
     return data
 
 
-def mapped(file: Path, magic: bytes) -> memoryview | None:
-    """What `seal` was given in `file`, as `unseal` gives it, but mapped: its pages are read
-    when used. For the kept plan (140 MB at 100,000 articles, of which an edit reads a few
-    chunks): read whole, it stayed in memory through the build. It is checked through a small
-    buffer, as a mapped file's pages count in the build's memory once touched."""
-    with open(file, "rb") as f:
+class Truncated(Exception):
+    """A sealed file read shorter than it was when checked: something cut it short since
+    (the engine never does: it replaces files), or the disk failed to read it."""
+
+    def __init__(self, file: Path) -> None:
+        super().__init__(str(file))
+        self.file = file
+
+
+class Sealed:
+    """What `seal` was given in a file, as `unseal` gives it, read a slice at a time when
+    used: for the kept plan (140 MB at 100,000 articles, of which an edit reads a few chunks).
+    Read whole, it stayed in memory through the build; mapped, a file cut short while in use
+    killed the build with SIGBUS. Here that reads short, and raises Truncated."""
+
+    def __init__(self, file: Path, stream: BinaryIO, start: int, size: int) -> None:
+        self.file, self._stream, self._start, self._size = file, stream, start, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, where: slice) -> bytes:
+        begin, end, _ = where.indices(self._size)
+        want = max(0, end - begin)
+        try:
+            data = os.pread(self._stream.fileno(), want, self._start + begin)
+        except OSError:
+            data = b""
+        if len(data) != want:   # it can only fail again: removed, the next build makes it anew
+            self.file.unlink(missing_ok=True)
+            raise Truncated(self.file)
+        return data
+
+
+def opened(file: Path, magic: bytes) -> Sealed | None:
+    """`file`'s sealed data (None: not what was written), checked whole through a small
+    buffer, then read by slices (`Sealed`) from the same open file: files are replaced
+    (os.replace), never rewritten, so what was checked is what is read."""
+    f = open(file, "rb")   # kept open by the Sealed, closed with it
+    try:
         head = f.read(8)
         crc, buffer = 0, bytearray(1 << 20)
         while size := f.readinto(buffer):
             crc = zlib.crc32(memoryview(buffer)[:size], crc)
-        if len(head) < 8 or head[:4] != magic or head[4:] != crc.to_bytes(4, "big"):
-            return None
-        if f.tell() == len(head):
-            return memoryview(b"")
-        # The same open file: it is replaced (os.replace), never rewritten, so what was
-        # checked is what is mapped.
-        return memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))[len(head):]
+    except OSError:
+        f.close()
+        raise
+    if len(head) < 8 or head[:4] != magic or head[4:] != crc.to_bytes(4, "big"):
+        f.close()
+        return None
+    return Sealed(file, f, len(head), f.tell() - len(head))

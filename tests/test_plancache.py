@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -210,23 +211,62 @@ def test_pages_of_a_kept_plan_rendered_on_two_workers_are_a_clean_builds(tmp_pat
     _equals_clean(root)
 
 
-def test_a_sealed_file_mapped_is_what_was_written_and_damage_is_seen(tmp_path: Path) -> None:
-    """sums.mapped: the kept plan is read from a mapped file (an edit uses a few of its
+def test_a_sealed_file_read_by_slices_is_what_was_written_and_damage_is_seen(tmp_path: Path) -> None:
+    """sums.opened: the kept plan is read a slice at a time (an edit uses a few of its
     chunks), checked as the whole file was: a byte changed, a file cut short or another
-    kind of file gives None."""
+    kind of file gives None; a file cut short after the check reads as Truncated."""
     file = tmp_path / "sealed"
     payload = bytes(range(256)) * 5000   # more than the 1 MB it is checked through
     sums.write_sealed(file, b"TEST", lambda out: out.write(payload))
-    assert bytes(sums.mapped(file, b"TEST")) == payload
-    assert sums.mapped(file, b"PLAN") is None
+    sealed = sums.opened(file, b"TEST")
+    assert len(sealed) == len(payload) and sealed[:] == payload
+    assert sealed[-8:] == payload[-8:] and sealed[1000:2000] == payload[1000:2000]
+    assert sums.opened(file, b"PLAN") is None
+    os.truncate(file, 100_000)   # after the check, as something outside the engine might
+    assert sealed[:50_000] == payload[:50_000]
+    with pytest.raises(sums.Truncated):
+        sealed[50_000:200_000]
+    assert not file.exists(), "a file found cut short is removed: it could only fail again"
+    sums.write_sealed(file, b"TEST", lambda out: out.write(payload))
     data = bytearray(file.read_bytes())
     data[len(data) // 2] ^= 1
     file.write_bytes(bytes(data))
-    assert sums.mapped(file, b"TEST") is None
+    assert sums.opened(file, b"TEST") is None
     file.write_bytes(bytes(data[:5]))
-    assert sums.mapped(file, b"TEST") is None
+    assert sums.opened(file, b"TEST") is None
     sums.write_sealed(file, b"TEST", lambda out: None)
-    assert bytes(sums.mapped(file, b"TEST")) == b""
+    assert sums.opened(file, b"TEST")[:] == b""
+
+
+def test_a_kept_plan_cut_short_during_the_build_fails_it_with_one_error_not_a_crash(tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    # Mapped, the plan's file cut short under a running build killed it with SIGBUS (and
+    # this test with it). Read by slices, the build fails with one error naming the file,
+    # leaves the site as it was, and the next build is whole.
+    root = _archive(tmp_path / "archive", 12)
+    _build(root, root / "site")
+    story = _story(root, 3)
+    story.write_text(story.read_text(encoding="utf-8") + "\n更正：第三段补充了新的内容。\n", encoding="utf-8")
+    before = _tree(root / "site")
+    plan = next((root / ".cache" / "build").iterdir()) / plancache.FILE
+
+    def reuse_then_cut(run):
+        found = builder.reuse(run)
+        os.truncate(plan, 8)   # the seal's head only: every chunk of contexts is gone
+        return found
+    monkeypatch.setattr(builder, "STAGES", tuple((name, reuse_then_cut if name == "reuse" else stage)
+                                                 for name, stage in builder.STAGES))
+    cfg, problems = config.load(root, root / "site")
+    result = builder.build(cfg, problems, builder.Options(jobs=1), now=NOW)
+    assert result.plan_kept and not result.ok
+    assert [str(p) for p in result.problems] == [
+        f"{plan.relative_to(root).as_posix()}: error: damaged in the cache while in use: removed, so the next "
+        "build makes it again; build again"]
+    assert _tree(root / "site") == before and not plan.exists()
+    monkeypatch.undo()
+    again = _build(root, root / "site")
+    assert not again.plan_kept and not again.problems
+    _equals_clean(root)
 
 
 def _strings(value: object, where: str) -> list[tuple[str, str]]:
