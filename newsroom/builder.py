@@ -280,7 +280,9 @@ def decide(run: Run) -> bool:
     remembered = state.pages if state.pages_settings == _pages_key(run) and run.published else {}
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key)
     run.values = depends.Values(run.archive)
-    run.decision = rebuild.decide(changed, run.planned, run.values, run.published)
+    contexts = (parallel.fingerprints(run.planned, run.values.context, run.options.jobs)
+                if changed.case == rebuild.RECHECK else None)
+    run.decision = rebuild.decide(changed, run.planned, run.values, run.published, contexts)
     run.result.rendered = len(run.decision.todo)
     return True
 

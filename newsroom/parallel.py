@@ -74,6 +74,24 @@ def split(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+# Fingerprints ----------------------------------------------------------------------------
+
+FINGERPRINTS = 2048   # pages to a task: hashing one is ≈25 µs, a task's result ≈150 KB
+
+
+def fingerprints(pages: Sequence[Page], fingerprint: Callable[[Page], str], jobs: int) -> list[str]:
+    """fingerprint(page) of every page, in order, on the workers. An edit that moves a story
+    (a new date, street, photo …) fingerprints every page of a new plan (rebuild.RECHECK):
+    at 10,000 articles 0.8 s on one core of a 2.7 s build."""
+    ranges = [(i, min(i + FINGERPRINTS, len(pages))) for i in range(0, len(pages), FINGERPRINTS)]
+    state = {"pages": pages, "fingerprint": fingerprint}
+    return [digest for part in ordered(_fingerprint_range, ranges, jobs, state, min_chunks=4) for digest in part]
+
+
+def _fingerprint_range(bounds: tuple[int, int]) -> list[str]:
+    return list(map(STATE["fingerprint"], STATE["pages"][bounds[0]:bounds[1]]))
+
+
 # Rendering -------------------------------------------------------------------------------
 
 class RenderFailed(Exception):

@@ -144,8 +144,9 @@ class _Notes:
 
 
 def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
-           published: dict[str, str]) -> Decision:
-    """The decision for `changed`; `published`: the files now in the output folder."""
+           published: dict[str, str], contexts: list[str] | None = None) -> Decision:
+    """The decision for `changed`; `published`: the files now in the output folder;
+    `contexts`: every page's context digest (values.context), if worked out already."""
     known, case, index_ = changed.remembered, changed.case, changed.index
     if case == EVERYTHING:
         return Decision(case, [""] * len(planned), list(range(len(planned))), depends.Index(), {})
@@ -169,7 +170,8 @@ def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
         for bits, digest in before.items():
             if now[key][bits] != digest:
                 dirty |= index_.readers(key, bits, exact=True)
-    contexts = [values.context(page) for page in planned]
+    if contexts is None:
+        contexts = [values.context(page) for page in planned]
     todo = [i for i, page in enumerate(planned)
             if contexts[i] != known.get(page.file) or page.file not in index_.ids
             or index_.ids[page.file] in dirty or page.file not in published]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench import corpus
-from newsroom import builder, config, parallel
+from newsroom import builder, config, depends, parallel
 
 
 def site_files(site: Path) -> dict[str, bytes]:
@@ -77,3 +77,38 @@ def test_a_page_failing_on_a_worker_leaves_the_site_and_no_staging_folder(tmp_pa
         [str(p) for p in result.problems]
     assert site_files(site) == before
     assert [p.name for p in tmp_path.iterdir() if ".staging-" in p.name] == []
+
+
+def test_an_edit_that_moves_a_story_fingerprints_pages_on_workers_as_here(tmp_path: Path, monkeypatch) -> None:
+    # A new date makes the plan again and every page is fingerprinted (rebuild.RECHECK), on
+    # two workers here, in tasks of 64 pages: the same digests as in one process, the same
+    # pages rendered again, and the site a clean build makes.
+    monkeypatch.setattr(parallel, "FINGERPRINTS", 64)
+    root = tmp_path / "archive"
+    made = corpus.make(root, articles=120, photos=0, seed=3)
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("search: false\n")
+    cfg, problems = config.load(root, root / "site")
+    assert builder.build(cfg, problems, builder.Options(jobs=2)).ok
+    story = made.articles[60]
+    text = story.read_text(encoding="utf-8")
+    date = text.split("\ndate: ", 1)[1][:10]
+    story.write_text(text.replace(f"\ndate: {date}", "\ndate: 2009-01-02", 1), encoding="utf-8")
+    tasks: list[tuple[str, int]] = []
+    real_ordered = parallel.ordered
+
+    def counting(task, items, jobs, state, min_chunks=2):
+        tasks.append((task.__name__, len(items)))
+        yield from real_ordered(task, items, jobs, state, min_chunks)
+    monkeypatch.setattr(parallel, "ordered", counting)
+    result = builder.build(cfg, problems, builder.Options(jobs=2))
+    assert result.ok and result.records["decision"].case == "recheck"
+    assert ("_fingerprint_range", -(-len(result.records["planned"]) // 64)) in tasks
+    planned, archive = result.records["planned"], result.records["archive"]
+    assert len(planned) > 4 * 64
+    here = [depends.Values(archive).context(page) for page in planned]
+    assert result.records["decision"].contexts == here
+    assert 1 <= result.rendered < len(planned)
+    cfg_clean, problems = config.load(root, tmp_path / "clean")
+    assert builder.build(cfg_clean, problems, builder.Options(jobs=1, incremental=False)).ok
+    assert site_files(root / "site") == site_files(tmp_path / "clean")
