@@ -174,16 +174,17 @@ def reuse(run: Run) -> bool:
     if retitled is None or len(retitled | state.plan_titles.keys()) > plancache.RETITLED:
         return True
     run.kept_key = _plan_inputs(run)
+    if run.kept_key != state.plan_answers or run.now.timestamp() >= state.plan_valid_until:
+        return True   # made from other inputs, or expired: not even read
     try:
-        kept = plancache.load(run.store.folder, state.plan_token, run.kept_key, run.now.timestamp(),
-                              run.articles, run.photos, state.plan_patched_key)
+        kept = plancache.load(run.store.folder, state.plan_token, run.articles, run.photos)
     except plancache.Damaged as exc:
         kept = None
         run.result.problems.append(cachedir.damaged(exc.file, run.config.root))
     if kept is None:
         return True
     sources = retitled | state.plan_titles.keys()
-    by_source = {a.source: a for a in run.articles} if sources else {}
+    by_source = {s: state.articles[s].value for s in sources}   # this build's parses (content.py)
     plancache.retitle(kept.made, by_source, sources, state.plan_titles)
     run.retitled = {s: by_source[s].title for s in sources if s in by_source}
     for name, value in kept.made.items():
@@ -340,13 +341,9 @@ def _remember(run: Run) -> None:
     result = run.result
     run.decision.remember(run.state, run.planned, run.archive, run.values)
     run.state.plan_key = run.plan_key
-    run.state.plan_token = _keep_plan(run)
+    valid_until = _valid_until(run.articles, run.config, run.now)
+    run.state.plan_token, run.state.plan_answers, run.state.plan_valid_until = _keep_plan(run, valid_until)
     run.state.plan_titles = run.retitled
-    # moved.yaml is in the plan's key: rewritten with new titles, the plan answers to its new stat.
-    if run.kept and run.retitled:
-        run.state.plan_patched_key = _plan_inputs(run) if run.living.changed else run.kept_key
-    else:
-        run.state.plan_patched_key = ""
     run.state.pages_settings = _pages_key(run)
     _save_state(run)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
@@ -358,7 +355,7 @@ def _remember(run: Run) -> None:
     run.store.save_head({"signature": cache.site_signature(run.inputs, run.config), "summary": summary,
                          "output": str(run.config.output),   # for `python build.py cache --prune`
                          "moved": cache.stat_key(run.config.root / moved.RECORD),
-                         "valid_until": _valid_until(run.articles, run.config, run.now)})
+                         "valid_until": valid_until})
 
 
 # What the index and plan stages leave in the Run and in its result, for plancache.
@@ -366,16 +363,18 @@ _PLANNED = ("archive", "printed", "planned", "living", "plan_key", "plan_problem
 _COUNTED = ("articles", "photos", "drafts", "scheduled", "next_scheduled", "notes", "redirects", "pages")
 
 
-def _keep_plan(run: Run) -> str:
-    """Save this build's archive and plan for the next (the token it is saved under)."""
+def _keep_plan(run: Run, valid_until: float) -> tuple[str, str, float]:
+    """Save this build's archive and plan for the next: the token it is saved under, the
+    inputs it answers to (plancache.key) and until when."""
     if run.kept:
-        return run.state.plan_token
+        # moved.yaml is in the key: rewritten with new titles, the plan answers to its new stat.
+        answers = _plan_inputs(run) if run.living.changed else run.kept_key
+        return run.state.plan_token, answers, run.state.plan_valid_until
     made = {name: getattr(run, name) for name in _PLANNED}
     if run.living.changed and not run.options.serve:   # the record stage has just saved moved.yaml
         made["living"] = dataclasses.replace(run.living, changed=False)
-    kept = plancache.Kept(_plan_inputs(run), _valid_until(run.articles, run.config, run.now), made,
-                          {name: getattr(run.result, name) for name in _COUNTED})
-    return plancache.save(run.store.folder, kept, run.articles, run.photos)
+    kept = plancache.Kept(made, {name: getattr(run.result, name) for name in _COUNTED})
+    return plancache.save(run.store.folder, kept, run.articles, run.photos), _plan_inputs(run), valid_until
 
 
 def _plan_inputs(run: Run) -> str:

@@ -191,10 +191,11 @@ class State:
     # an article edited in place leaves every page's context as it was.
     plan_key: str = ""
     plan_token: str = ""     # the archive and plan kept for the next build (plancache.py)
+    plan_answers: str = ""   # the inputs it is right for (plancache.key), and until when
+    plan_valid_until: float = 0.0
     # Stories retitled by builds that kept that plan -> the title they published (in
-    # moved.yaml too), and the key the plan answers to since (plancache.retitle).
+    # moved.yaml too: plancache.retitle).
     plan_titles: dict[str, str] = field(default_factory=dict)
-    plan_patched_key: str = ""
 
 
 SHARDS = 64
@@ -232,7 +233,8 @@ class Store:
         state = State(settings=meta["settings"], pages_settings=meta["pages_settings"],
                       scheduled=meta.get("scheduled", frozenset()), recheck=meta.get("recheck", True),
                       plan_key=meta.get("plan_key", ""), plan_token=meta.get("plan_token", ""),
-                      plan_titles=meta.get("plan_titles", {}), plan_patched_key=meta.get("plan_patched_key", ""),
+                      plan_answers=meta.get("plan_answers", ""), plan_valid_until=meta.get("plan_valid_until", 0.0),
+                      plan_titles=meta.get("plan_titles", {}),
                       **{name: meta[name] for name in PARTS})
         for n in range(SHARDS):
             shard = self._read(f"parsed-{n:02d}.pickle")
@@ -293,8 +295,9 @@ class Store:
                                              "pages_settings": state.pages_settings,
                                              "scheduled": state.scheduled, "recheck": state.recheck,
                                              "plan_key": state.plan_key, "plan_token": state.plan_token,
-                                             "plan_titles": state.plan_titles,
-                                             "plan_patched_key": state.plan_patched_key, "parts": parts})
+                                             "plan_answers": state.plan_answers,
+                                             "plan_valid_until": state.plan_valid_until,
+                                             "plan_titles": state.plan_titles, "parts": parts})
         for file in self.folder.glob(PART_FILES):   # replaced: pages.pickle no longer names them
             if file.name not in parts.values():
                 file.unlink(missing_ok=True)

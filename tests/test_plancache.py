@@ -154,10 +154,10 @@ def test_a_plan_that_is_not_this_states_own_is_not_used(tmp_path: Path) -> None:
     _build(root, root / "site")
     folder = next((root / ".cache" / "build").iterdir())
     articles = []   # nothing to resolve: a wrong token or a damaged file is refused before that
-    assert plancache.load(folder, "not-the-token", "", 0.0, articles, []) is None
+    assert plancache.load(folder, "not-the-token", articles, []) is None
     (folder / plancache.FILE).write_bytes(b"\x80\x05garbage")
     with pytest.raises(plancache.Damaged):
-        plancache.load(folder, "any", "", 0.0, articles, [])
+        plancache.load(folder, "any", articles, [])
     # A damaged plan is made again, with one warning: the build is right and keeps a good one.
     story = _story(root, 2)
     story.write_text(story.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
