@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import array
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Iterable
 from typing import Any
@@ -203,20 +204,32 @@ class Values:
         return urls.article(target) if target else "#"
 
     def plain(self, value: Any) -> str:
-        """A value as text: the archive's objects by key, everything else by value."""
+        """A value as text: the archive's objects by key, everything else by value. A long
+        text stands for itself by its hash: a year's or an edition's is in the context of
+        each of its pages, and hashing it whole for each was a third of fingerprinting."""
         kind = type(value)
         if kind in _SCALARS:
             return repr(value)
-        if kind in ENTITY_TYPES:
-            return key_of(value)
+        key = _KEYS.get(kind)
+        if key is not None:
+            return key(value)
         found = self._plain.get(id(value))
         if found is None:
-            found = self._plain[id(value)] = self._text(value)
+            found = self._text(value)
+            if len(found) > _LONG:
+                found = "#" + hashlib.sha1(found.encode()).hexdigest()
+            self._plain[id(value)] = found
             self._keep.append(value)
         return found
 
     def _text(self, value: Any) -> str:
-        if type(value) is Body:   # its hash: the bytes may be in the cache, unread
+        kind = type(value)
+        if kind is tuple or kind is list:
+            return "[" + ",".join(map(self.plain, value)) + "]"
+        names = _dataclass_fields(kind)
+        if names is not None:
+            return kind.__name__ + "(" + ",".join(self.plain(getattr(value, name)) for name in names) + ")"
+        if kind is Body:   # its hash: the bytes may be in the cache, unread
             return value.digest
         if isinstance(value, bytes):
             return hashlib.sha1(value).hexdigest()
@@ -224,17 +237,22 @@ class Values:
             return "{" + ",".join(f"{k!r}:{self.plain(v)}" for k, v in sorted(value.items(), key=repr)) + "}"
         if isinstance(value, (set, frozenset)):
             return "{" + ",".join(sorted(map(self.plain, value))) + "}"
-        if isinstance(value, (tuple, list)) or (hasattr(value, "__len__") and hasattr(value, "__getitem__")
-                                                and not dataclasses.is_dataclass(value)):
+        if isinstance(value, (tuple, list)) or (hasattr(value, "__len__") and hasattr(value, "__getitem__")):
             return "[" + ",".join(map(self.plain, value)) + "]"
-        if dataclasses.is_dataclass(value):
-            return type(value).__name__ + "(" + ",".join(
-                self.plain(getattr(value, f.name)) for f in dataclasses.fields(value)) + ")"
         # Anything else a newer page type puts in a context: its repr must show its data.
-        return f"{type(value).__name__}:{value!r}"
+        return f"{kind.__name__}:{value!r}"
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_KEYS: dict[type, Any] = {Article: lambda a: "a|" + a.source, Photo: lambda p: "p|" + p.file,
+                          Term: lambda t: f"t|{t.taxonomy}|{t.name}", Taxonomy: lambda x: "x|" + x.config.key,
+                          Archive: lambda _: "archive"}   # as key_of, one lookup
+_LONG = 256   # longer texts are hashed once (sha1: 40 characters)
+
+
+@functools.cache
+def _dataclass_fields(kind: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
 
 
 def _articles_in(values: Iterable[Any]) -> set[str]:
