@@ -16,6 +16,7 @@ from . import urls
 from .index import Archive
 from .printing import Edition, Editions, PrintPage
 
+FIRST = "first"   # in _issue_links: an edition's first page
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")       # Monday first, as Chinese calendars are
 
 
@@ -56,13 +57,15 @@ def plan(editions: Editions, archive: Archive) -> list[tuple[str, str, dict[str,
         if year:
             found.append((urls.editions_year(year), "editions.html", {**context, "title": f"{paper} {year}年"}))
     all_editions = editions.editions
+    # Each edition is linked from both its neighbours' pages, each page to its own number there.
+    issue_links = [_issue_links(edition) for edition in all_editions]
     for i, edition in enumerate(all_editions):
-        before = all_editions[i - 1] if i > 0 else None
-        after = all_editions[i + 1] if i + 1 < len(all_editions) else None
+        before = issue_links[i - 1] if i > 0 else None
+        after = issue_links[i + 1] if i + 1 < len(all_editions) else None
         stories = tuple((page, _articles(page, archive)) for page in edition.pages)
         found.append((urls.edition(edition), "edition.html", {
             "title": f"{_label(edition)}", "edition": edition, "pages_stories": stories,
-            "previous": _issue_link(before, None), "next": _issue_link(after, None)}))
+            "previous": before and before[None], "next": after and after[None]}))
         for j, page in enumerate(edition.pages):
             found.append((urls.print_page(page), "print_page.html", {
                 "title": f"{_label(edition)} {page_label(page)}", "edition": edition, "page": page,
@@ -70,7 +73,8 @@ def plan(editions: Editions, archive: Archive) -> list[tuple[str, str, dict[str,
                 "scan": archive.photo_by_id.get(page.scan) if page.scan else None,
                 "prev_page": _page_link(edition.pages[j - 1]) if j > 0 else None,
                 "next_page": _page_link(edition.pages[j + 1]) if j + 1 < len(edition.pages) else None,
-                "prev_issue": _issue_link(before, page.number), "next_issue": _issue_link(after, page.number)}))
+                "prev_issue": before and before.get(page.number, before[FIRST]),
+                "next_issue": after and after.get(page.number, after[FIRST])}))
     return found
 
 
@@ -95,16 +99,16 @@ def _page_link(page: PrintPage) -> Nav:
     return Nav(page_label(page), urls.print_page(page))
 
 
-def _issue_link(edition: Edition | None, number: int | None) -> Nav | None:
-    """The neighbouring issue: its page with the same number (else its first page), or the
-    edition itself when `number` is None."""
-    if edition is None:
-        return None
+def _issue_links(edition: Edition) -> dict[int | str | None, Nav]:
+    """Links to an edition from a neighbouring issue: None to the edition itself, each page
+    number to its page, FIRST to its first page (for a page number it lacks)."""
     day = f"{edition.date.year}年{edition.date.month}月{edition.date.day}日"
-    if number is None:
-        return Nav(day, urls.edition(edition))
-    page = next((p for p in edition.pages if p.number == number), edition.pages[0])
-    return Nav(f"{day} {page_label(page)}", urls.print_page(page))
+    links: dict[int | str | None, Nav] = {None: Nav(day, urls.edition(edition))}
+    for page in edition.pages:
+        links[page.number] = Nav(f"{day} {page_label(page)}", urls.print_page(page))
+    if edition.pages:
+        links[FIRST] = links[edition.pages[0].number]
+    return links
 
 
 def _months(editions: tuple[Edition, ...], year: int) -> tuple[MonthGrid, ...]:
