@@ -116,6 +116,9 @@ class Indexer:
             # Made (or repaired) here, before any Pagefind thread: two threads repairing the same
             # parent at once raced (one removed the file in the way under the other).
             searchbundle.sweep(cachedir.folder(config.cache_dir / "search"))
+            for name in os.listdir(folder):   # links for Pagefind (_linked) a killed build left
+                if cachedir.left_by_dead(name):
+                    shutil.rmtree(folder / name, ignore_errors=True)
 
     def prepare(self, path: str, content: bytes) -> str | None:
         """The page's entry ("year:hash") if it is searchable, its copy for the index written
@@ -199,9 +202,17 @@ class Indexer:
             digest.update(f"{path}\0{entry}\n".encode())
         binary = self.binary
         assert binary is not None
-        return searchbundle.make(binary, self.folder / name, self.config.cache_dir / "search" / name,
-                                 self.settings, digest.hexdigest(), pages, self.config.file_urls,
-                                 lambda: self._verified(pages))
+        source = self.folder / f".{name}.{os.getpid()}.tmp"   # (cachedir.LEFTOVER, if killed)
+
+        def check() -> list[Problem]:   # just before Pagefind runs (not for a bundle in the cache)
+            found = self._verified(pages)
+            _linked(source, self.folder, pages)
+            return found
+        try:
+            return searchbundle.make(binary, source, self.config.cache_dir / "search" / name, self.settings,
+                                     digest.hexdigest(), pages, self.config.file_urls, check)
+        finally:
+            shutil.rmtree(source, ignore_errors=True)
 
     def _verified(self, pages: dict[str, str]) -> list[Problem]:
         """The copies of `pages` kept from earlier builds, checked before Pagefind reads them:
@@ -277,13 +288,21 @@ class Indexer:
         return early if early is not None and begun == pages else self._pool().submit(self._year, year, pages)
 
     def _recent(self, pages: dict[str, str]) -> tuple[searchbundle.Bundle | None, list[Problem]]:
-        """The bundle of recent changes, made from a folder of links to their copies."""
-        site = self.folder / RECENT
-        shutil.rmtree(site, ignore_errors=True)
-        for path, entry in pages.items():
-            (site / path).parent.mkdir(parents=True, exist_ok=True)
-            os.link(self.folder / shard(entry) / path, site / path)
+        """The bundle of recent changes: the pages changed since their years' bundles."""
+        shutil.rmtree(self.folder / RECENT, ignore_errors=True)   # where earlier versions linked them
         return self._year(RECENT, pages)
+
+
+def _linked(folder: Path, copies: Path, pages: dict[str, str]) -> None:
+    """`folder`: links to the copies of `pages`, made in the order of their paths. Pagefind
+    numbers pages in the order it finds them, which on tmpfs or btrfs is the order a folder's
+    entries were made (ext4 lists them by a hash of their names): from the copies themselves,
+    written as pages finished rendering, two clean builds' indexes differed."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for path, entry in sorted(pages.items()):
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(copies / shard(entry) / path, target)
 
 
 def _indexed_digest(copy: Path) -> str | None:

@@ -50,3 +50,26 @@ def test_unchanged_rebuild_writes_nothing(tmp_path: Path, capsys) -> None:
     assert main(["--root", str(root), "-j", "1"]) == 0
     assert " 0 files written" in capsys.readouterr().out
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*")} == before
+
+
+def test_the_search_index_is_the_same_where_folders_list_files_as_they_were_made(tmp_path: Path) -> None:
+    # tmpfs (and btrfs) list a folder's entries in the order they were made, and Pagefind
+    # numbers pages in the order it finds them: from the copies the render workers write as
+    # pages finish, one worker and two wrote different indexes of the same pages.
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        import pytest
+
+        pytest.skip("no tmpfs at /dev/shm")
+    place = Path(__import__("tempfile").mkdtemp(dir=shm))
+    try:
+        first = make_archive(place / "a" / "archive", 200, photos=False)
+        second = shutil.copytree(first, place / "b" / "archive")
+        build(first, "1", "1", "UTC")
+        build(second, "1", "2", "UTC")
+        a, b = tree(first / "site"), tree(second / "site")
+        assert sum(name.startswith("pagefind/") for name in a) > 20
+        assert a.keys() == b.keys()
+        assert [name for name in a if a[name] != b[name]] == []
+    finally:
+        shutil.rmtree(place, ignore_errors=True)
