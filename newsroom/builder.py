@@ -65,7 +65,7 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
     # every page the workers share with us.
     enabled = gc.isenabled()
     gc.disable()
-    published = None
+    published = run = None
     try:
         run = Run(config, options, now or datetime.now(config.tz), BuildResult(problems=list(config_problems)))
         started = time.perf_counter()
@@ -97,6 +97,8 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
             raise InterruptedAfterWriting from None   # the new site is in place: say so
         raise
     finally:
+        if run is not None:   # a plan written early by a build that then failed (or was stopped)
+            plancache.discard(run.plan_written)
         if enabled:
             gc.enable()
 
@@ -281,7 +283,7 @@ def decide(run: Run) -> bool:
     remembered = state.pages if state.pages_settings == _pages_key(run) and run.published else {}
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key)
     run.values = depends.Values(run.archive)
-    contexts = (parallel.fingerprints(run.planned, run.values.context, run.options.jobs)
+    contexts = (parallel.fingerprints(run.planned, run.values.context, run.options.jobs, lambda: _write_plan(run))
                 if changed.case == rebuild.RECHECK else None)
     run.decision = rebuild.decide(changed, run.planned, run.values, run.published, contexts)
     run.result.rendered = len(run.decision.todo)
@@ -370,11 +372,23 @@ def _keep_plan(run: Run, valid_until: float) -> tuple[str, str, float]:
         # moved.yaml is in the key: rewritten with new titles, the plan answers to its new stat.
         answers = _plan_inputs(run) if run.living.changed else run.kept_key
         return run.state.plan_token, answers, run.state.plan_valid_until
+    written = run.plan_written or _written(run)
+    run.plan_written = None
+    return plancache.keep(written), _plan_inputs(run), valid_until
+
+
+def _write_plan(run: Run) -> None:
+    """Write the plan now, to be kept when the build is saved (it is whole once planned)."""
+    if run.store is not None and run.options.write and not run.kept:
+        run.plan_written = _written(run)
+
+
+def _written(run: Run) -> plancache.Written:
     made = {name: getattr(run, name) for name in _PLANNED}
-    if run.living.changed and not run.options.serve:   # the record stage has just saved moved.yaml
+    if run.living.changed and not run.options.serve:   # the record stage saves moved.yaml
         made["living"] = dataclasses.replace(run.living, changed=False)
     kept = plancache.Kept(made, {name: getattr(run.result, name) for name in _COUNTED})
-    return plancache.save(run.store.folder, kept, run.articles, run.photos), _plan_inputs(run), valid_until
+    return plancache.write(run.store.folder, kept, run.articles, run.photos)
 
 
 def _plan_inputs(run: Run) -> str:

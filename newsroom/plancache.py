@@ -134,15 +134,43 @@ def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iter
     made["living"] = dataclasses.replace(living, redirects=tuple(redirects), record=record, changed=changed)
 
 
-def save(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable[Photo]) -> str:
-    """Write `kept`; the token the build state must carry for it to be used."""
+@dataclass(frozen=True)
+class Written:
+    """A plan written beside its place, not yet in it: `keep` puts it there."""
+
+    token: str
+    file: Path
+
+
+def write(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable[Photo]) -> Written:
+    """Write `kept` to a file of its own in `folder`, to be kept (or discarded) later: an
+    edit that moves a story writes it while the workers fingerprint the pages."""
     token = secrets.token_hex(8)
     refs = planfile.Refs({a.source: a for a in articles}, {p.file: p for p in photos})
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{FILE}.{os.getpid()}.tmp"   # cachedir.LEFTOVER, if killed now
     sums.write_sealed(temporary, MAGIC, lambda out: planfile.write(out, (token, kept), kept.made["planned"], refs))
-    os.replace(temporary, folder / FILE)
-    return token
+    return Written(token, temporary)
+
+
+def keep(written: Written) -> str:
+    """Put a written plan in place; the token the build state must carry for it to be used."""
+    os.replace(written.file, written.file.parent / FILE)
+    return written.token
+
+
+def discard(written: Written | None) -> None:
+    """A written plan the build did not keep (it failed after writing it)."""
+    if written is not None:
+        try:
+            written.file.unlink(missing_ok=True)
+        except OSError:
+            pass   # left over: the next build removes it (cachedir.LEFTOVER)
+
+
+def save(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable[Photo]) -> str:
+    """Write `kept` in place; the token the build state must carry for it to be used."""
+    return keep(write(folder, kept, articles, photos))
 
 
 def load(folder: Path, token: str, articles: Iterable[Article], photos: Iterable[Photo]) -> Kept | None:

@@ -109,4 +109,5 @@ class Run:
     kept: bool = False                                # the archive and plan are the last build's (plancache)
     kept_key: str = ""                                # the key they were found under (plancache.key)
     retitled: dict[str, str] = field(default_factory=dict)   # stories retitled in them -> the titles put in
+    plan_written: Any = None                          # plancache.Written: this build's plan, written early
     plan_problems: list[Problem] = field(default_factory=list)   # what the index and plan stages found

@@ -97,13 +97,14 @@ def test_an_edit_that_moves_a_story_fingerprints_pages_on_workers_as_here(tmp_pa
     tasks: list[tuple[str, int]] = []
     real_ordered = parallel.ordered
 
-    def counting(task, items, jobs, state, min_chunks=2):
-        tasks.append((task.__name__, len(items)))
-        yield from real_ordered(task, items, jobs, state, min_chunks)
+    def counting(task, items, jobs, state, min_chunks=2, meanwhile=None):
+        tasks.append((task.__name__, len(items), meanwhile is not None))
+        yield from real_ordered(task, items, jobs, state, min_chunks, meanwhile)
     monkeypatch.setattr(parallel, "ordered", counting)
     result = builder.build(cfg, problems, builder.Options(jobs=2))
     assert result.ok and result.records["decision"].case == "recheck"
-    assert ("_fingerprint_range", -(-len(result.records["planned"]) // 64)) in tasks
+    # The plan for the next build is written while the workers hash (`meanwhile`).
+    assert ("_fingerprint_range", -(-len(result.records["planned"]) // 64), True) in tasks
     planned, archive = result.records["planned"], result.records["archive"]
     assert len(planned) > 4 * 64
     here = [depends.Values(archive).context(page) for page in planned]

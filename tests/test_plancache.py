@@ -131,6 +131,61 @@ def test_a_new_date_makes_the_plan_again(tmp_path: Path) -> None:
     _equals_clean(root)
 
 
+def _state_folder(root: Path) -> Path:
+    cfg, _ = config.load(root, root / "site")
+    from newsroom import cache
+    return cache.state_folder(cfg)
+
+
+def _leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in _state_folder(root).iterdir() if p.name.endswith(".tmp"))
+
+
+def test_a_moved_story_s_plan_written_while_pages_are_fingerprinted_is_kept_for_the_next_edit(tmp_path: Path) -> None:
+    # A new date makes the plan again; it is written while the workers fingerprint the pages
+    # (parallel.fingerprints' `meanwhile`), kept once the build is saved, and the next edit in
+    # place reads it: the site is a clean build's after each.
+    root = _archive(tmp_path / "archive", 150)
+    _build(root, root / "site", jobs=2)
+    story = _story(root, 5)
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text.replace("date: 2021-06-06", "date: 2021-07-09"), encoding="utf-8")
+    moved = _build(root, root / "site", jobs=2)
+    assert not moved.plan_kept and moved.records["decision"].case == "recheck"
+    assert _leftovers(root) == []
+    _equals_clean(root)
+    story.write_text(story.read_text(encoding="utf-8") + "\n更正：第三段补充了新的内容。\n", encoding="utf-8")
+    again = _build(root, root / "site", jobs=2)
+    assert again.plan_kept
+    _equals_clean(root)
+
+
+def test_a_build_that_fails_after_writing_its_plan_leaves_the_last_one(tmp_path: Path, monkeypatch) -> None:
+    # The disk fills up while pages are written: the plan written early (during the
+    # fingerprints) is removed, the last build's plan and state stay, and the next build
+    # after the disk is freed is a clean build's.
+    root = _archive(tmp_path / "archive", 150)
+    _build(root, root / "site", jobs=2)
+    plan = _state_folder(root) / plancache.FILE
+    kept = plan.read_bytes()
+    story = _story(root, 5)
+    story.write_text(story.read_text(encoding="utf-8").replace("date: 2021-06-06", "date: 2021-07-09"),
+                     encoding="utf-8")
+
+    def full(run) -> bool:
+        raise OSError(28, "No space left on device", str(run.config.output))
+    monkeypatch.setattr(builder, "STAGES", tuple((name, full if name == "render+write" else stage)
+                                                 for name, stage in builder.STAGES))
+    cfg, problems = config.load(root, root / "site")
+    failed = builder.build(cfg, problems, builder.Options(jobs=2), now=NOW)
+    assert not failed.ok and failed.records["plan_written"] is not None   # written, then removed
+    assert failed.records["decision"].case == "recheck"
+    assert _leftovers(root) == [] and plan.read_bytes() == kept
+    monkeypatch.undo()
+    assert not _build(root, root / "site", jobs=2).plan_kept
+    _equals_clean(root)
+
+
 def test_a_scheduled_story_goes_live_though_only_text_changed(tmp_path: Path) -> None:
     root = _archive(tmp_path / "archive", 6)
     due = NOW + timedelta(hours=2)
