@@ -168,11 +168,6 @@ def discard(written: Written | None) -> None:
             pass   # left over: the next build removes it (cachedir.LEFTOVER)
 
 
-def save(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable[Photo]) -> str:
-    """Write `kept` in place; the token the build state must carry for it to be used."""
-    return keep(write(folder, kept, articles, photos))
-
-
 def load(folder: Path, token: str, articles: Iterable[Article], photos: Iterable[Photo]) -> Kept | None:
     """The kept plan, with this build's articles and photos in it; None when there is none
     for this state (the token) or it cannot be read (then the index and plan are simply made
