@@ -210,9 +210,8 @@ class Values:
         kind = type(value)
         if kind in _SCALARS:
             return repr(value)
-        key = _KEYS.get(kind)
-        if key is not None:
-            return key(value)
+        if kind in ENTITY_TYPES:
+            return key_of(value)
         found = self._plain.get(id(value))
         if found is None:
             found = self._text(value)
@@ -244,9 +243,6 @@ class Values:
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-_KEYS: dict[type, Any] = {Article: lambda a: "a|" + a.source, Photo: lambda p: "p|" + p.file,
-                          Term: lambda t: f"t|{t.taxonomy}|{t.name}", Taxonomy: lambda x: "x|" + x.config.key,
-                          Archive: lambda _: "archive"}   # as key_of, one lookup
 _LONG = 256   # longer texts are hashed once (sha1: 40 characters)
 
 

@@ -117,8 +117,8 @@ class Indexer:
             # Made (or repaired) here, before any Pagefind thread: two threads repairing the same
             # parent at once raced (one removed the file in the way under the other).
             searchbundle.sweep(cachedir.folder(config.cache_dir / "search"))
-            for name in os.listdir(folder):   # links for Pagefind (_linked) a killed build left
-                if cachedir.left_by_dead(name):
+            for name in os.listdir(folder):   # links for Pagefind (_linked) a killed build left,
+                if cachedir.left_by_dead(name) or name == RECENT:   # or where earlier versions made them
                     shutil.rmtree(folder / name, ignore_errors=True)
             self.listed_as_made = listed_as_made(folder)
 
@@ -279,7 +279,7 @@ class Indexer:
         made: dict[str, searchbundle.Bundle] = {y: b for y, b in kept.items() if b and y not in chosen.remake}
         jobs = {year: self._job(year, chosen.years[year]) for year in chosen.remake}
         if chosen.recent:
-            jobs[RECENT] = self._pool().submit(self._recent, chosen.recent)
+            jobs[RECENT] = self._pool().submit(self._year, RECENT, chosen.recent)
         for name, job in sorted(jobs.items()):
             bundle, found = job.result()
             problems.extend(found)
@@ -293,11 +293,6 @@ class Indexer:
         """The year's bundle: the one begun while pages rendered if its pages are still those."""
         begun, early = self.early.get(year, (None, None))
         return early if early is not None and begun == pages else self._pool().submit(self._year, year, pages)
-
-    def _recent(self, pages: dict[str, str]) -> tuple[searchbundle.Bundle | None, list[Problem]]:
-        """The bundle of recent changes: the pages changed since their years' bundles."""
-        shutil.rmtree(self.folder / RECENT, ignore_errors=True)   # where earlier versions linked them
-        return self._year(RECENT, pages)
 
 
 def listed_as_made(folder: Path) -> bool:
