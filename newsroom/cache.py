@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import marshal
 import os
 import pickle
 import secrets
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import bodies, cachedir, sums
 from .config import Config
@@ -205,9 +206,12 @@ SHARDS = 64
 # and rewriting them all (166 MB) was most of its save. pages.pickle, written last, names the
 # files that hold them, so a build killed while saving leaves the last state whole. The build
 # replaces a part when it changes it, never changes one in place (rebuild.py): the part as
-# loaded is what the file holds.
+# loaded is what the file holds. They hold only str, bytes, int, and dicts and tuples of
+# them, so they are marshalled, not pickled (_save_part): read as fast, but written 3-14
+# times faster, as pickle memoises every object it writes (an edit's save at 100,000
+# articles: 0.53 s -> 0.41 s).
 PARTS = frozenset({"pages", "search", "slugs", "readers", "page_ids", "values", "visible"})
-PART_FILES = "state-*.pickle"
+PART_FILES = "state-*"
 BODY_FILES = "bodies-*.bin"   # each shard's articles' bodies (bodies.py), named in the shard
 
 
@@ -325,8 +329,8 @@ class Store:
         """The file holding `value`: the one it was loaded from if it is the same, else a new one."""
         file, before = self._parts.get(name, ("", None))
         if before is None or before != value or not (self.folder / file).is_file():
-            file = PART_FILES.replace("*", f"{name}-{secrets.token_hex(6)}")
-            _save(self.folder / file, value)
+            file = PART_FILES.replace("*", f"{name}-{secrets.token_hex(6)}.marshal")
+            _save_part(self.folder / file, value)
             self._parts[name] = (file, value)
         return file
 
@@ -355,28 +359,46 @@ def _same_entries(old: dict | None, new: dict[str, dict[str, Entry]]) -> bool:
 
 
 MAGIC = b"NRC1"   # then the CRC-32 of the pickle (sums.seal): a damaged or altered file is never used
+MARSHALLED = b"NRM1"   # the same, of a value marshalled (_save_part)
 DAMAGED = object()
 
 
 def _load(file: Path) -> Any:
-    """The value pickled in `file`; None if there is none or it is from another version of
-    the engine; DAMAGED if its bytes are not what was written."""
+    """The value pickled (or marshalled) in `file`; None if there is none or it is from another
+    version of the engine or of Python; DAMAGED if its bytes are not what was written."""
     try:
-        data = sums.unseal(MAGIC, file.read_bytes())
+        sealed = file.read_bytes()
     except OSError:
         return None
+    marshalled = sealed[:4] == MARSHALLED
+    data = sums.unseal(MARSHALLED if marshalled else MAGIC, sealed)
     if data is None:
         return DAMAGED
     try:
-        return pickle.loads(data)
+        return marshal.loads(data) if marshalled else pickle.loads(data)
     except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None  # written by another version: only a lost shortcut
 
 
 def _save(file: Path, value: Any) -> None:
+    _sealed(file, MAGIC, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _save_part(file: Path, value: Any) -> None:
+    """A part of the state (PARTS), marshalled; pickled if it holds anything else."""
+    try:
+        data = marshal.dumps(value)
+    except ValueError:
+        _save(file, value)
+        return
+    _sealed(file, MARSHALLED, lambda out: out.write(data))
+
+
+def _sealed(file: Path, magic: bytes, write: Callable[[BinaryIO], object]) -> None:
+    """`file` as `write` writes it, sealed (sums.write_sealed), put in place once whole."""
     cachedir.folder(file.parent)
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    sums.write_sealed(tmp, MAGIC, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
+    sums.write_sealed(tmp, magic, write)
     os.replace(tmp, file)
 
 

@@ -139,6 +139,18 @@ def test_a_damaged_parse_cache_is_one_warning_and_never_published(built: Path, t
     assert warnings_about(build(built, capsys)[1], "build") == []
 
 
+@pytest.mark.parametrize("how", ["truncate", "random bytes"])
+def test_a_damaged_part_of_the_build_state_is_one_warning_and_never_published(built: Path, tmp_path: Path,
+                                                                             capsys, how: str) -> None:
+    # The parts (pages' fingerprints, what each page read …) are marshalled, not pickled.
+    parts = sorted((built / ".cache" / "build").rglob("state-*"), key=lambda p: -p.stat().st_size)
+    assert parts and all(p.read_bytes()[:4] == cache.MARSHALLED for p in parts)
+    victim = parts[0]
+    damage(victim, how)
+    os.utime(built / "site.yaml")   # something changed: the build reads its cache
+    said_once_then_as_clean(built, tmp_path, capsys, victim)
+
+
 def test_a_damaged_rendition_fails_no_strict_build_and_is_said_once(built: Path, capsys) -> None:
     victim = sorted(p for p in (built / ".cache" / "media").iterdir() if p.suffix == ".jpg")[0]
     damage(victim, "random bytes")
