@@ -349,10 +349,12 @@ def _digest(content: bytes | Path) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def _manifest_text(files: dict[str, str]) -> str:
+def _manifest_text(files: dict[str, str], in_order: bool = False) -> str:
+    """`in_order`: `files` is in path order already (sorting 317,000 paths was 0.1 s of an
+    edit at 100,000 articles)."""
     # One line: json's C encoder is only used without `indent`, and the manifest has a line
     # per file of the site (18,000 at 10,000 articles), written on every build.
-    return json.dumps({"files": dict(sorted(files.items()))})
+    return json.dumps({"files": files if in_order else dict(sorted(files.items()))})
 
 
 def _check_path(path: str) -> None:
@@ -418,7 +420,9 @@ def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: 
             shutil.rmtree(patch, ignore_errors=True)
             return WriteResult((), len(new), ())
         patch.mkdir(exist_ok=True)
-        (patch / journal.MANIFEST).write_text(_manifest_text(new), encoding="utf-8")
+        # The manifest read is in path order, as written: the new one is too unless a path was added.
+        in_order = not changed.keys() - old.keys()
+        (patch / journal.MANIFEST).write_text(_manifest_text(new, in_order), encoding="utf-8")
         journal.commit(patch, renames, gone)
     except BaseException:
         shutil.rmtree(patch, ignore_errors=True)

@@ -251,6 +251,21 @@ def test_an_update_reads_the_manifest_again_if_the_site_changed_since_it_was_rea
     assert (site / "a.html").read_bytes() == b"A" and (site / "c.html").read_bytes() == b"c"
 
 
+def test_updates_leave_the_manifest_a_whole_write_makes(tmp_path: Path) -> None:
+    """The manifest stays in path order, byte for byte what writing the site whole makes,
+    whether an update changes files, adds one between others or removes one."""
+    site, whole = tmp_path / "site", tmp_path / "whole"
+    files = {"b/index.html": b"b", "d.html": b"d", "a.html": b"a"}
+    output.write(list(files.items()), site)
+    for changed, removed in [({"d.html": b"D"}, []), ({"c.html": b"c", "a.html": b"A"}, []),
+                             ({"b/index.html": b"B"}, ["d.html"])]:
+        output.update(changed, removed, site, output.published(site))
+        files = {**{p: c for p, c in files.items() if p not in removed}, **changed}
+        output.write(list(files.items()), whole)
+        assert (site / output.MARKER).read_bytes() == (whole / output.MARKER).read_bytes()
+        assert list(output.manifest(site)) == sorted(files)
+
+
 def test_recover_after_kill_between_two_renames(tmp_path: Path) -> None:
     """Without renameat2 the swap is two renames; a kill between them leaves only the backup."""
     site = tmp_path / "site"
