@@ -272,7 +272,8 @@ class Indexer:
                                      for year in {shard(entry) for entry in self.known.values()}}
         # A bundle published as it is copies nothing from the cache: only the others' files
         # are checked (at 100,000 articles an edit checked 90,000 files, 0.4 s, to copy none).
-        live = _live({year: b for year, b in kept.items() if b is not None}, published, site)
+        in_site = _in_site(published)
+        live = _live({year: b for year, b in kept.items() if b is not None}, published, site, in_site)
         kept = {year: b if b is not None and (year in live or searchbundle.whole(b, problems)) else None
                 for year, b in kept.items()}
         chosen = plan(self.known, {year: b.pages if b else None for year, b in kept.items()}, self.cold)
@@ -287,7 +288,7 @@ class Indexer:
                 return []
             made[name] = bundle
         live = {year: files for year, files in live.items() if year not in chosen.remake}
-        return _published(made, chosen.superseded, published, site, live)
+        return _published(made, chosen.superseded, published, site, live, in_site)
 
     def _job(self, year: str, pages: dict[str, str]) -> Future:
         """The year's bundle: the one begun while pages rendered if its pages are still those."""
@@ -336,7 +337,7 @@ def _indexed_digest(copy: Path) -> str | None:
 
 
 def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple[str, ...]],
-               published: dict[str, str], site: Path, live: dict[str, set[str]]
+               published: dict[str, str], site: Path, live: dict[str, set[str]], in_site: dict[str, set[str]]
                ) -> list[tuple[str, bytes | Path | object]]:
     """The bundles' files under pagefind/, and shards.json: the year bundles newest first,
     the bundle of recent changes, and the Pagefind ids of the year bundles' entries that
@@ -348,7 +349,7 @@ def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple
                      if path in made[year].ids})
     listing = {"shards": years, **({"recent": RECENT} if RECENT in made else {}), "superseded": hidden}
     files: list[tuple[str, bytes | Path | object]] = [(urls.SEARCH_SHARDS, json.dumps(listing).encode())]
-    live = {**live, **_live({name: b for name, b in made.items() if name not in live}, published, site)}
+    live = {**live, **_live({name: b for name, b in made.items() if name not in live}, published, site, in_site)}
     for name in sorted(made):
         if name in live:
             files += [(path, output.KEEP) for path in sorted(live[name])]
@@ -360,14 +361,20 @@ def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple
     return files
 
 
-def _live(made: dict[str, searchbundle.Bundle], published: dict[str, str], site: Path) -> dict[str, set[str]]:
-    """The bundles whose files are in the site as they are, nothing missing or besides (by
-    the site's manifest, and by the names in its folders: a file removed by hand is
-    published again): name -> the paths of their files in the site."""
+def _in_site(published: dict[str, str]) -> dict[str, set[str]]:
+    """The paths of each bundle's files in the site's manifest: bundle name -> paths."""
     in_site: dict[str, set[str]] = {}
     for path in published:
         if path.startswith(BUNDLE):
             in_site.setdefault(path[len(BUNDLE):].partition("/")[0], set()).add(path)
+    return in_site
+
+
+def _live(made: dict[str, searchbundle.Bundle], published: dict[str, str], site: Path,
+          in_site: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The bundles whose files are in the site as they are, nothing missing or besides (by
+    the site's manifest, grouped by `_in_site`, and by the names in its folders: a file
+    removed by hand is published again): name -> the paths of their files in the site."""
     live = {}
     for name, bundle in made.items():
         expected = {urls.search_file(name, rel): digest for rel, digest in bundle.as_published().items()}
