@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from .i18n import Explained
-from .problems import Problem, error, repaired
+from .problems import Problem, error, repaired, shown
 
 # A file being written, renamed into place once whole (renditions.store, cache._save, render):
 # .NAME.PID.tmp. One whose writer was killed is left behind.
@@ -53,23 +53,19 @@ def folder(path: Path) -> Path:
 def damaged(path: Path, root: Path) -> Problem:
     """The one line saying that a cache file held other bytes than were written: it is not
     used, and what it held is made again (never fatal, never published)."""
-    return repaired(_shown(path, root), "damaged in the cache: not used, and made again by this build")
-
-
-def _shown(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return repaired(shown(path, root), "damaged in the cache: not used, and made again by this build")
 
 
 def damaged_body(path: Path, root: Path) -> Problem:
     """The one line saying that a file of stories' bodies was found damaged while the build
     saved its cache (bodies.py): removed, and those stories are read again next time."""
-    return repaired(_shown(path, root), "damaged in the cache: removed, and its stories read again by the next build")
+    return repaired(shown(path, root), "damaged in the cache: removed, and its stories read again by the next build")
 
 
 def cut_short(path: Path, root: Path) -> Problem:
     """The error when a cache file checked whole at the start of the build read short later
     (sums.Truncated): this build fails, leaving the site as it was, and the file is gone."""
-    return error(_shown(path, root), 0, "damaged in the cache while in use: removed, so the next build "
+    return error(shown(path, root), 0, "damaged in the cache while in use: removed, so the next build "
                  "makes it again; build again")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import argwords, builder, i18n, interrupts, lock
 from . import config as config_mod
 from .i18n import N_, tr
-from .problems import errors, report
+from .problems import errors, report, shown
 
 COMMANDS = ("build", "check", "serve", "new", "publish", "cache")
 
@@ -245,7 +245,7 @@ def run_new(args: argparse.Namespace) -> int:
     if path is None:
         print(report(problems, lang), file=sys.stderr)
         return 1
-    print(path.relative_to(cfg.root).as_posix() if path.is_relative_to(cfg.root) else path)
+    print(shown(path, cfg.root))
     if not args.quiet:
         print(tr(lang, "it is a draft (draft: true): write the body, check it with `python build.py serve`, "
                  "then set draft: false to publish"), file=sys.stderr)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .problems import Problem, error
+from .problems import Problem, error, shown
 
 
 def escaping(folder: Path) -> list[Path]:
@@ -40,7 +40,6 @@ def problems(folders: list[tuple[Path, str]], root: Path) -> list[Problem]:
     found = []
     for folder, name in folders:
         for link in escaping(folder):
-            where = link.relative_to(root).as_posix() if link.is_relative_to(root) else str(link)
-            found.append(error(where, 0, "symlink leads outside {folder}/ (refused): {target}", folder=name,
+            found.append(error(shown(link, root), 0, "symlink leads outside {folder}/ (refused): {target}", folder=name,
                                target=os.readlink(link)))
     return found

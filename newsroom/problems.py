@@ -70,6 +70,11 @@ def failed(path: str | Path, line: int, exc: Exception) -> Problem:
     return _make(ERROR, path, line, str(exc), {})
 
 
+def shown(path: Path, root: Path) -> str:
+    """How a file is named in a message: from the archive's root when it is under it."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 def errors(problems: Iterable[Problem], strict: bool = False) -> list[Problem]:
     """The problems that fail a build (with --strict, warnings too, but not a repaired cache)."""
     return [p for p in problems if p.severity == ERROR or (strict and not p.repaired)]

@@ -13,7 +13,7 @@ from . import bodies, cachedir, depends, sums, theme
 from .config import Config
 from .index import Archive
 from .pages import Page
-from .problems import Problem, error
+from .problems import Problem, error, shown
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RELOAD_SCRIPT = "<script src=\"/__newsroom/reload.js\"></script>"
@@ -167,7 +167,7 @@ def problem(exc: BaseException | None, page: Page, config: Config) -> Problem:
     if isinstance(exc, sums.Truncated):   # not the template's: the kept plan, cut short since it was checked
         return cachedir.cut_short(exc.file, config.root)
     if isinstance(exc, bodies.Damaged):   # not the template's: a story's body, read from the cache
-        return error(_shown(Path(exc.file), config), 0,
+        return error(shown(Path(exc.file).resolve(), config.root), 0,
                      "damaged in the cache while rendering /{path}: removed, so the next build reads its "
                      "articles again; build again", path=page.path)
     name = getattr(exc, "filename", None) or f"templates/{page.template}"
@@ -179,12 +179,5 @@ def problem(exc: BaseException | None, page: Page, config: Config) -> Problem:
             if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml")):
                 name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
             tb = tb.tb_next
-    return error(_shown(Path(name), config), line, "template error while rendering /{path}: {exc}",
+    return error(shown(Path(name).resolve(), config.root), line, "template error while rendering /{path}: {exc}",
                  path=page.path, exc=exc)
-
-
-def _shown(file: Path, config: Config) -> str:
-    try:
-        return file.resolve().relative_to(config.root).as_posix()
-    except ValueError:
-        return str(file)
