@@ -19,6 +19,7 @@ page's context). tests/test_depends.py records what the planner reads and proves
 from __future__ import annotations
 
 import array
+import bisect
 import dataclasses
 import functools
 import hashlib
@@ -268,6 +269,9 @@ def _articles_in(values: Iterable[Any]) -> set[str]:
 # The dependencies of every page, kept between builds as object key -> the pages that read
 # it, each code = page id << 32 | fields read (an array of 64-bit ints: it loads fast). Page
 # ids are stable from build to build (Index.ids), so pages added or removed move no code.
+# Each key's codes are kept in ascending order, so whether a page read the same fields of a
+# key as before is a binary search: searching the bytes for each code of each page rendered
+# again was 0.16 s of a moved story's 141 pages at 10,000 articles.
 
 class Index:
     """What every page read: object key -> codes, and each page's stable id."""
@@ -310,33 +314,25 @@ class Index:
 
     def saved(self) -> dict[str, bytes]:
         for key, new in self._pending.items():
-            old = self.codes.get(key, b"")
-            self.codes[key] = old + array.array("Q", _absent(old, new)).tobytes()
+            self.codes[key] = _merged(self.codes.get(key, b""), new)
         self._pending = {}
         return self.codes
 
 
-# Below this many (new codes x old bytes), a byte search beats building a set of the old codes:
-# an edit re-renders a page or two, but the archive's own key holds a code for every page
-# (200,000 at 100,000 articles), and making that set for each key the page read took 0.6 s.
-_SEARCHED = 1 << 24
-
-
-def _absent(old: bytes, new: list[int]) -> list[int]:
-    """The codes in `new` that `old` (packed codes) does not hold."""
+def _merged(old: bytes, new: list[int]) -> bytes:
+    """`old` (packed codes, ascending) with the codes of `new` it does not hold, in order."""
     if not old:
-        return new
-    if len(new) * len(old) > _SEARCHED:
-        present = set(array.array("Q", old))
-        return [code for code in new if code not in present]
-    return [code for code in new if not _holds(old, array.array("Q", (code,)).tobytes())]
-
-
-def _holds(old: bytes, packed: bytes) -> bool:
-    """`packed` (one code) is one of the codes in `old`: found at a multiple of 8 bytes."""
-    at = old.find(packed)
-    while at % 8:   # -1 % 8 is 7: not found
-        if at < 0:
-            return False
-        at = old.find(packed, at + 1)
-    return True
+        return array.array("Q", sorted(new)).tobytes()   # (in order already, in a cold build)
+    # A code bisect does not find is inserted: were `old` out of order, one it holds would at
+    # worst be held twice, never one it lacks taken as held.
+    held = memoryview(old).cast("Q")
+    places = sorted({(bisect.bisect_left(held, code), code) for code in new})
+    places = [(at, code) for at, code in places if at == len(held) or held[at] != code]
+    if not places:
+        return old
+    parts, start = [], 0
+    for at, code in places:
+        parts += [old[start * 8:at * 8], array.array("Q", (code,)).tobytes()]
+        start = at
+    parts.append(old[start * 8:])
+    return b"".join(parts)
