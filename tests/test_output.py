@@ -192,9 +192,11 @@ def test_a_file_edited_in_the_site_is_restored(tmp_path: Path) -> None:
     assert (site / "index.html").read_bytes() == b"<p>published</p>"
 
 
-def test_write_errors_are_output_errors(tmp_path: Path) -> None:
+@pytest.mark.parametrize("page", ["a/index.html", "a/b/index.html"])
+def test_write_errors_are_output_errors(tmp_path: Path, page: str) -> None:
+    """A file where a page's folder must go (a, then a/…)."""
     with pytest.raises(output.OutputError, match="cannot write the site: "):
-        output.write([("a", b"file"), ("a/index.html", b"page")], tmp_path / "site")
+        output.write([("a", b"file"), (page, b"page")], tmp_path / "site")
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
