@@ -24,6 +24,7 @@ import dataclasses
 import functools
 import hashlib
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 from . import urls
@@ -234,7 +235,10 @@ class Values:
         if isinstance(value, bytes):
             return hashlib.sha1(value).hexdigest()
         if isinstance(value, dict):
-            return "{" + ",".join(f"{k!r}:{self.plain(v)}" for k, v in sorted(value.items(), key=repr)) + "}"
+            # Ordered by the keys alone: ordered by the items' repr, every value (an article's
+            # names) was printed twice, once to sort it.
+            items = sorted(((repr(k), v) for k, v in value.items()), key=itemgetter(0))
+            return "{" + ",".join(f"{k}:{self.plain(v)}" for k, v in items) + "}"
         if isinstance(value, (set, frozenset)):
             return "{" + ",".join(sorted(map(self.plain, value))) + "}"
         if isinstance(value, (tuple, list)) or (hasattr(value, "__len__") and hasattr(value, "__getitem__")):
