@@ -67,6 +67,13 @@ class _Recording(jinja2.Environment):
             self.theme.recorder.attribute(obj, argument)
         return super().getitem(obj, argument)
 
+    def make_globals(self, d: dict[str, Any] | None) -> dict[str, Any]:  # type: ignore[override]
+        """A template's globals as a plain dict, not Jinja's ChainMap over the environment's:
+        every page copies them into its context, and every `{% from … import %}` compares its
+        names with them, each name looked up through both maps (a tenth of the masthead and
+        footer every page has). They are all set before the first template is loaded."""
+        return {**self.globals, **(d or {})}
+
 
 _UNMARKED_TYPES = frozenset({jinja2.runtime.Macro, types.FunctionType, types.BuiltinFunctionType,
                              types.MethodType})
