@@ -76,6 +76,29 @@ def ordered(task: Callable[[Any], Any], chunks: Sequence[Any], jobs: int, state:
         STATE.clear()
 
 
+def aside(task: Callable[[], Any], meanwhile: Callable[[], Any], jobs: int = 0) -> Any:
+    """task() on a forked worker while meanwhile() runs in this process; task's result, which
+    must be small (it is pickled back). One after the other where fork is not available or
+    there is one core."""
+    ctx = _context()
+    if ctx is None or workers(jobs) < 2:
+        meanwhile()
+        return task()
+    STATE.clear()
+    STATE["aside"] = task
+    try:
+        with worker_pool(1, ctx) as pool:
+            future = pool.submit(_aside)
+            meanwhile()
+            return future.result()
+    finally:
+        STATE.clear()
+
+
+def _aside() -> Any:
+    return STATE["aside"]()
+
+
 def split(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 

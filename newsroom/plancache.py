@@ -142,10 +142,16 @@ class Written:
     file: Path
 
 
-def write(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable[Photo]) -> Written:
+def new_token() -> str:
+    return secrets.token_hex(8)
+
+
+def write(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable[Photo],
+          token: str | None = None) -> Written:
     """Write `kept` to a file of its own in `folder`, to be kept (or discarded) later: an
-    edit that moves a story writes it while the workers fingerprint the pages."""
-    token = secrets.token_hex(8)
+    edit that moves a story writes it while the workers fingerprint the pages, other builds
+    while the build state is saved. `token`: the one to write it under (default: a new one)."""
+    token = token or new_token()
     refs = planfile.Refs({a.source: a for a in articles}, {p.file: p for p in photos})
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{FILE}.{os.getpid()}.tmp"   # cachedir.LEFTOVER, if killed now

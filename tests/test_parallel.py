@@ -51,6 +51,34 @@ def _pid_and_value(value: int) -> tuple[int, int]:
     return os.getpid(), value
 
 
+def test_aside_runs_its_task_on_a_worker_while_the_other_runs_here() -> None:
+    """The build saves its state while a worker writes the plan (builder._save_with_plan):
+    the task runs in another process, at the same time, and its result comes back."""
+    import os
+    import time
+
+    here: list[tuple[int, float]] = []
+
+    def meanwhile() -> None:
+        here.append((os.getpid(), time.monotonic()))
+        time.sleep(0.3)
+        here.append((os.getpid(), time.monotonic()))
+
+    pid, started, ended = parallel.aside(_slow_pid, meanwhile, jobs=2)
+    assert pid != os.getpid() and here[0][0] == os.getpid()
+    assert started < here[1][1] and here[0][1] < ended   # they overlapped
+    assert parallel.aside(_slow_pid, lambda: None, jobs=1)[0] == os.getpid()
+
+
+def _slow_pid() -> tuple[int, float, float]:
+    import os
+    import time
+
+    started = time.monotonic()
+    time.sleep(0.3)
+    return os.getpid(), started, time.monotonic()
+
+
 def test_a_page_failing_on_a_worker_leaves_the_site_and_no_staging_folder(tmp_path: Path) -> None:
     """The workers write the pages they render into the staging folder: a template error
     on a late page fails the build with its template's line, the published site stays as it
