@@ -135,12 +135,29 @@ def _with_fix(text: str, index: int, first_line: int, problem: str) -> YamlError
 
 
 def _collect_lines(node: yaml.Node, path: tuple, lines: dict, first_line: int) -> None:
-    lines[path] = first_line + node.start_mark.line
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                _collect_lines(value_node, path + (key_node.value,), lines, first_line)
-                lines[path + (key_node.value,)] = first_line + key_node.start_mark.line
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _collect_lines(item, path + (i,), lines, first_line)
+    """The line of every key and item under `node`, by path. A value repeated by aliases is
+    walked once: a few lines of nested aliases (a "billion laughs") would otherwise expand to
+    billions of paths and hang the build. A value holding an alias to itself is an error."""
+    walked: set[int] = set()
+    within: set[int] = set()
+
+    def walk(node: yaml.Node, path: tuple) -> None:
+        lines[path] = first_line + node.start_mark.line
+        if id(node) in within:
+            raise YamlError(first_line + node.start_mark.line,
+                            "invalid YAML: this value contains an alias to itself (*name inside &name)")
+        if id(node) in walked:
+            return
+        walked.add(id(node))
+        within.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    walk(value_node, path + (key_node.value,))
+                    lines[path + (key_node.value,)] = first_line + key_node.start_mark.line
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, path + (i,))
+        within.discard(id(node))
+
+    walk(node, path)

@@ -91,3 +91,17 @@ def test_a_fix_that_does_not_parse_is_not_fixed_again(tmp_path) -> None:
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr[-500:]
     assert run.stdout.startswith("1 invalid YAML"), run.stdout
+
+
+def test_aliases_repeating_a_value_are_walked_once_and_one_inside_itself_is_an_error() -> None:
+    """Thirty lines of nested aliases (a "billion laughs") expand to 3^29 paths: walking them
+    for the lines of the front matter hung the build (seen). A value holding an alias to itself is
+    reported where its anchor is, not a RecursionError."""
+    # Ten levels here (59,000 paths when expanded), so that a regression fails rather than hangs.
+    bomb = "l0: &l0 [x, x]\n" + "".join(f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}]\n" for i in range(1, 10))
+    doc = yamlfile.load(bomb + "extra: *l9\n")
+    assert doc.data["extra"][0][0][0] is doc.data["l6"] and doc.line("extra", 0, 1) == 11
+    assert len(doc.lines) < 50, len(doc.lines)
+    found = problems("title: 标题\ndate: 2022-02-20\nreporter: 张鹏\nseen: &s [1, *s]")
+    assert found == [f"{SOURCE}:5: error: invalid YAML: this value contains an alias to itself "
+                     "(*name inside &name)"], found
