@@ -26,6 +26,7 @@ _ARTICLE_HREF = re.compile(r'href="' + re.escape(ARTICLE_LINK) + r'([^"#]*)(#[^"
 # in turn (home, related, streets …, years, months), so items are reused while they are kept.
 FRAGMENTS = 10_000
 _MARK = "\x1a"   # before and after each site path in a fragment's links
+_SPECIAL = re.compile("[&<>\"']").search   # in a link: escaped (most have none of these)
 
 
 class Theme:
@@ -117,10 +118,10 @@ class Theme:
             reads += found[2]
         if self._marking:
             return Markup(found[0])    # inside another fragment: its links are made relative with it
-        page, file_urls = self.page, self.config.file_urls
         parts = found[0].split(_MARK)    # text, path, text, path, …, text
-        parts[1::2] = [escape(urls.relative(page, html.unescape(p) if "&" in p else p, file_urls))
-                       for p in parts[1::2]]
+        links = urls.relative_all(self.page, [html.unescape(p) if "&" in p else p for p in parts[1::2]],
+                                  self.config.file_urls)
+        parts[1::2] = [escape(link) if _SPECIAL(link) else link for link in links]
         return Markup("".join(parts))
 
     def abs_url(self, target: Any) -> str:

@@ -170,6 +170,18 @@ def relative(from_path: str, to_path: str, file_urls: bool = False) -> str:
     return link
 
 
+def relative_all(from_path: str, to_paths: list[str], file_urls: bool = False) -> list[str]:
+    """relative() of each of `to_paths` from one page. A fragment's links (theme.once) are
+    made relative to each page that shows it, about fifty a page: most have no folder in
+    common with the page, and are the way up to the root and then the path."""
+    start = _folder(from_path)
+    if not start or file_urls:
+        return [relative(from_path, path, file_urls) for path in to_paths]
+    up, first = "../" * len(start), start[0]
+    return [up + path if (head := path.partition("/")[0]) and head != first and "#" not in path
+            and "//" not in path and "./" not in path else relative(from_path, path) for path in to_paths]
+
+
 @functools.lru_cache(maxsize=256)
 def _folder(page_path: str) -> tuple[str, ...]:
     """The folder holding a page's file, as parts ('2022/02/21/a/' -> 2022, 02, 21, a).

@@ -66,6 +66,18 @@ def test_file_urls_name_index_html(page: str, target: str, link: str) -> None:
     assert urls.relative(page, target, file_urls=True) == link
 
 
+@pytest.mark.parametrize("file_urls", [False, True])
+def test_links_made_all_at_once_are_the_links_made_one_by_one(file_urls: bool) -> None:
+    """urls.relative_all (a fragment's links, on every page showing it) takes a shorter road
+    for most links; it must end where relative() does, for every kind of page and target."""
+    pages = ["", "404.html", "feed.xml", "page/2/", "streets/", "streets/bantian/", "streets/bantian/feed.xml",
+             "2022/02/21/a/", "2022/", "a:b/", "photos/x/"]
+    targets = ["", "streets/", "streets/bantian/", "2022/02/20/b/", "2022/02/21/a/#top", "static/style.css",
+               "a:b/c/", "photos//x/", "./photos/", "feed.xml", "page/3/", "2022/", "media/k-480.jpg#x"]
+    for page in pages:
+        assert urls.relative_all(page, targets, file_urls) == [urls.relative(page, t, file_urls) for t in targets], page
+
+
 def test_output_files() -> None:
     assert urls.output_file("") == "index.html"
     assert urls.output_file("streets/bantian/") == "streets/bantian/index.html"
