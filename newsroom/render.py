@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from . import bodies, cachedir, depends, sums, theme
 from .config import Config
@@ -73,6 +74,39 @@ class _Recording(jinja2.Environment):
         names with them, each name looked up through both maps (a tenth of the masthead and
         footer every page has). They are all set before the first template is loaded."""
         return {**self.globals, **(d or {})}
+
+
+try:   # MarkupSafe 3: escape() is Python around this (MarkupSafe 2's escape is C throughout)
+    from markupsafe import _escape_inner
+except ImportError:  # pragma: no cover - MarkupSafe 2
+    _escape_inner = None
+_new_str = str.__new__
+
+
+def _escape(value: Any) -> Markup:
+    """markupsafe.escape for what a template outputs ({{ … }}), a shorter road for the usual
+    two: text is escaped straight into a Markup (without Markup.__new__'s checks), and Markup
+    (a macro's or once()'s output) is already safe. A page outputs about 120 values, and
+    escape was a tenth of rendering one (0.32 µs each against 0.07 µs)."""
+    kind = type(value)
+    if kind is str:
+        return _new_str(Markup, _escape_inner(value))
+    if kind is Markup:
+        return value
+    return escape(value)
+
+
+class _Template(jinja2.Template):
+    """Jinja's template, outputting through _escape: the compiled code looks `escape` up in
+    its module's namespace, which is the globals of its functions."""
+
+    @classmethod
+    def from_code(cls, environment: jinja2.Environment, code: types.CodeType, globals: Any,
+                  uptodate: Any = None) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        if _escape_inner is not None:
+            template.root_render_func.__globals__["escape"] = _escape
+        return template
 
 
 _UNMARKED_TYPES = frozenset({jinja2.runtime.Macro, types.FunctionType, types.BuiltinFunctionType,
@@ -154,6 +188,7 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
         bytecode_cache=_bytecode_cache(config.cache_dir / "jinja"),
     )
     env.context_class = _Context
+    env.template_class = _Template
     env.theme = theme.Theme(config, archive)
     env.globals.update(env.theme.globals())
     env.filters.update(env.theme.filters())
