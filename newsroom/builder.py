@@ -341,7 +341,6 @@ def save(run: Run) -> bool:
 
 def _remember(run: Run) -> None:
     result = run.result
-    run.decision.remember(run.state, run.planned, run.archive, run.values)
     run.state.plan_key = run.plan_key
     valid_until = _valid_until(run.articles, run.config, run.now)
     run.state.plan_titles = run.retitled
@@ -367,22 +366,26 @@ _COUNTED = ("articles", "photos", "drafts", "scheduled", "next_scheduled", "note
 def _save_with_plan(run: Run, valid_until: float) -> None:
     """Save the build state, with this build's archive and plan for the next: the token it is
     saved under, the inputs it answers to (plancache.key) and until when. A plan not written
-    yet is written on a worker while this process saves the state (both were a cold build's
-    last 0.5 s at 10,000 articles); the state may name it before it is in place, as a plan
-    under another token is not used."""
+    yet is written on a worker while this process makes and saves the state (both were a
+    cold build's last 0.5 s at 10,000 articles); the state may name it before it is in
+    place, as a plan under another token is not used."""
     state = run.state
+
+    def remember() -> None:
+        run.decision.remember(state, run.planned, run.archive, run.values)
+        _save_state(run)
     if run.kept:
         # moved.yaml is in the key: rewritten with new titles, the plan answers to its new stat.
         state.plan_answers = _plan_inputs(run) if run.living.changed else run.kept_key
-        _save_state(run)
+        remember()
         return
     state.plan_answers, state.plan_valid_until = _plan_inputs(run), valid_until
     if run.plan_written is None:
         state.plan_token = token = plancache.new_token()
-        run.plan_written = parallel.aside(lambda: _written(run, token), lambda: _save_state(run), run.options.jobs)
+        run.plan_written = parallel.aside(lambda: _written(run, token), remember, run.options.jobs)
     else:
         state.plan_token = run.plan_written.token
-        _save_state(run)
+        remember()
     plancache.keep(run.plan_written)
     run.plan_written = None
 

@@ -102,15 +102,20 @@ class Decision:
     def note(self, env: jinja2.Environment, values: depends.Values) -> Callable[[pages.Page], Any]:
         """What the render workers work out beside each page: its context's digest, what it
         read, and the values of what it read that this worker has not sent yet (the workers
-        compute them, in parallel, rather than the build process after them)."""
+        compute them, in parallel, rather than the build process after them). Not when every
+        page is rendered: each worker would digest most of the archive's objects, so the build
+        process digests each once when it saves (`remember`), while a worker writes the plan."""
         recorder = env.theme.recorder
         sent: set[tuple[str, int]] = set()   # each forked worker has its own copy
+        fresh: dict[tuple[str, int], str] = {}
 
         def note(page: pages.Page) -> tuple[str, dict[str, int], dict[tuple[str, int], str]]:
             deps = depends.collect(recorder.reads, page)
-            fresh = {read: values.digest(*read) for read in deps.items() if read not in sent}
-            sent.update(fresh)
-            return values.context(page), deps, fresh
+            if self.case == EVERYTHING:
+                return values.context(page), deps, fresh
+            found = {read: values.digest(*read) for read in deps.items() if read not in sent}
+            sent.update(found)
+            return values.context(page), deps, found
         return note
 
     def notes(self, planned: list[pages.Page]) -> _Notes:
@@ -121,6 +126,9 @@ class Decision:
                  values: depends.Values) -> None:
         state.pages = dict(zip((page.file for page in planned), self.contexts, strict=True))
         state.readers, state.page_ids = self.index.saved(), self.index.ids
+        if self.case == EVERYTHING:
+            for key, bits in self.index.masks():
+                self.values.setdefault(key, {})[bits] = values.digest(key, bits)
         for key in self.stale:
             self.values[key] = {bits: values.digest(key, bits) for bits in self.values.get(key, {})}
         state.values = self.values
