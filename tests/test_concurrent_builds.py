@@ -172,7 +172,7 @@ def test_serve_answers_every_request_while_builds_run_beside_it(tmp_path: Path) 
             assert finish(side)[0] == 0
             until(serving, edited, "（同时改动）")
             theme.write_text(theme.read_text(encoding="utf-8").replace(   # every page: a new tree swapped in
-                "</footer>", "<p>新的页脚</p></footer>", 1), encoding="utf-8")
+                "</main>", "<p>新的页脚</p></main>", 1), encoding="utf-8")
             until(serving, edited, "新的页脚")
             time.sleep(0.5)
         failed = [(path, status) for path, status in answers if status != 200]

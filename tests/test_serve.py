@@ -206,7 +206,7 @@ def test_settings_templates_and_photos_rebuild_too(server: Server, sample_root: 
     server.wait_for("site.yaml changed", timeout=10)
 
     base = sample_root / "templates/base.html"
-    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<p>模板改了</p></footer>"),
+    base.write_text(base.read_text(encoding="utf-8").replace("</main>", "<p>模板改了</p></main>"),
                     encoding="utf-8")
     assert "模板改了" in server.poll("", lambda s, body: "模板改了" in body)[1]
     server.wait_for("templates/base.html changed", timeout=10)
