@@ -23,7 +23,7 @@ import bisect
 import dataclasses
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
@@ -174,6 +174,16 @@ class Values:
                     self.plain(getattr(obj, name)) for i, name in enumerate(FIELDS[type(obj)]) if bits >> i & 1)
             found = self._digests[(key, bits)] = hashlib.sha1(text.encode()).hexdigest()
         return found
+
+    def each(self, masks: Iterable[tuple[str, int]]) -> Iterator[tuple[str, int, str]]:
+        """(key, fields, digest) of each of `masks`, grouped by key: what it memoises is kept
+        only while on one key. A cold build digests each value its pages read once, and
+        keeping the text of every field of every object would hold much of the archive again."""
+        last = None
+        for key, bits in masks:
+            if key != last:
+                self._digests, self._plain, self._keep, last = {}, {}, [], key
+            yield key, bits, self.digest(key, bits)
 
     def entity(self, key: str) -> Any:
         archive = self.archive

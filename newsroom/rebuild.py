@@ -127,8 +127,8 @@ class Decision:
         state.pages = dict(zip((page.file for page in planned), self.contexts, strict=True))
         state.readers, state.page_ids = self.index.saved(), self.index.ids
         if self.case == EVERYTHING:
-            for key, bits in self.index.masks():
-                self.values.setdefault(key, {})[bits] = values.digest(key, bits)
+            for key, bits, digest in depends.Values(archive).each(self.index.masks()):
+                self.values.setdefault(key, {})[bits] = digest
         for key in self.stale:
             self.values[key] = {bits: values.digest(key, bits) for bits in self.values.get(key, {})}
         state.values = self.values
