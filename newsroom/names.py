@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # str.strip() already strips U+3000 (ideographic space), but not zero-width ones.
@@ -10,7 +11,14 @@ _INVISIBLE = "\u200b\u200c\u200d\ufeff"
 
 def normalize(name: object) -> str:
     """NFC, trimmed, with inner runs of any white space (incl. U+3000) made one space."""
-    text = unicodedata.normalize("NFC", str(name))
+    return _normalized(name) if type(name) is str else _normalized(str(name))
+
+
+# The same few hundred names (reporters, streets, tags, roles) come back in every article,
+# each normalised several times on its way to a registry's entry: a tenth of reading one.
+@functools.lru_cache(maxsize=4096)
+def _normalized(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
     for ch in _INVISIBLE:
         text = text.replace(ch, "")
     return " ".join(text.split())
