@@ -8,7 +8,6 @@ describes the records and why the stages are in this order.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import hashlib
 import os
@@ -16,7 +15,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from . import (
     cache,
@@ -28,6 +27,7 @@ from . import (
     images,
     index,
     interrupts,
+    memory,
     moved,
     output,
     pages,
@@ -175,7 +175,7 @@ def reuse(run: Run) -> bool:
     retitled = plancache.retitled(run.before, (state.articles, state.photos))
     if retitled is None or len(retitled | state.plan_titles.keys()) > plancache.RETITLED:
         return True
-    run.kept_key = _plan_inputs(run)
+    run.kept_key = memory.plan_inputs(run)
     if run.kept_key != state.plan_answers or run.now.timestamp() >= state.plan_valid_until:
         return True   # made from other inputs, or expired: not even read
     try:
@@ -239,7 +239,7 @@ def plan(run: Run) -> bool:
         env = render.environment(run.config, run.archive)
         run.result.problems += trial.problems(env, run.planned,
                                               lambda exc, page: render.problem(exc, page, run.config))
-        _save_parsed(run)
+        memory.save_parsed(run)
         run.result.notes += moved.pending(record, run.living.record)
         run.result.ok = not errors(run.result.problems, run.options.strict)
         return False
@@ -268,7 +268,7 @@ def images_(run: Run) -> bool:
     result.renditions_made, result.renditions_reused = made.made, made.reused
     run.media = made.media
     if errors(result.problems, options.strict):
-        _save_parsed(run)
+        memory.save_parsed(run)
         return False
     return True
 
@@ -280,10 +280,10 @@ def decide(run: Run) -> bool:
     run.env = render.environment(config, run.archive)
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(render.template_dirs(config))}"
     run.published = output.published(config.output) if run.store is not None else {}
-    remembered = state.pages if state.pages_settings == _pages_key(run) and run.published else {}
+    remembered = state.pages if state.pages_settings == memory.pages_key(run) and run.published else {}
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key)
     run.values = depends.Values(run.archive)
-    contexts = (parallel.fingerprints(run.planned, run.values.context, run.options.jobs, lambda: _write_plan(run))
+    contexts = (parallel.fingerprints(run.planned, run.values.context, run.options.jobs, lambda: memory.write_plan(run))
                 if changed.case == rebuild.RECHECK else None)
     run.decision = rebuild.decide(changed, run.planned, run.values, run.published, contexts)
     run.result.rendered = len(run.decision.todo)
@@ -335,115 +335,10 @@ def save(run: Run) -> bool:
     if run.store is None:
         return True
     with interrupts.held():   # the site is in place: what the next build starts from, whole
-        _remember(run)
+        memory.remember(run)
     return True
-
-
-def _remember(run: Run) -> None:
-    result = run.result
-    run.state.plan_key = run.plan_key
-    valid_until = _valid_until(run.articles, run.config, run.now)
-    run.state.plan_titles = run.retitled
-    run.state.pages_settings = _pages_key(run)
-    _save_with_plan(run, valid_until)
-    summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
-                                                     "drafts", "scheduled", "next_scheduled")}
-    summary["renditions_reused"] += result.renditions_made
-    summary["problems"] = [p for p in result.problems if not p.repaired]   # said once, when repaired
-    # moved.yaml as this build left it (it may just have written it): an editor's change to it
-    # is seen, the build's own is not taken for one.
-    run.store.save_head({"signature": cache.site_signature(run.inputs, run.config), "summary": summary,
-                         "output": str(run.config.output),   # for `python build.py cache --prune`
-                         "moved": cache.stat_key(run.config.root / moved.RECORD),
-                         "valid_until": valid_until})
-
-
-# What the index and plan stages leave in the Run and in its result, for plancache.
-_PLANNED = ("archive", "printed", "planned", "living", "plan_key", "plan_problems")
-_COUNTED = ("articles", "photos", "drafts", "scheduled", "next_scheduled", "notes", "redirects", "pages")
-
-
-def _save_with_plan(run: Run, valid_until: float) -> None:
-    """Save the build state, with this build's archive and plan for the next: the token it is
-    saved under, the inputs it answers to (plancache.key) and until when. A plan not written
-    yet is written on a worker while this process makes and saves the state (both were a
-    cold build's last 0.5 s at 10,000 articles); the state may name it before it is in
-    place, as a plan under another token is not used."""
-    state = run.state
-
-    def remember() -> None:
-        run.decision.remember(state, run.planned, run.archive, run.values)
-        _save_state(run)
-    if run.kept:
-        # moved.yaml is in the key: rewritten with new titles, the plan answers to its new stat.
-        state.plan_answers = _plan_inputs(run) if run.living.changed else run.kept_key
-        remember()
-        return
-    state.plan_answers, state.plan_valid_until = _plan_inputs(run), valid_until
-    if run.plan_written is None:
-        state.plan_token = token = plancache.new_token()
-        run.plan_written = parallel.aside(lambda: _written(run, token), remember, run.options.jobs)
-    else:
-        state.plan_token = run.plan_written.token
-        remember()
-    plancache.keep(run.plan_written)
-    run.plan_written = None
-
-
-def _write_plan(run: Run) -> None:
-    """Write the plan now, to be kept when the build is saved (it is whole once planned)."""
-    if run.store is not None and run.options.write and not run.kept:
-        run.plan_written = _written(run)
-
-
-def _written(run: Run, token: str | None = None) -> plancache.Written:
-    made = {name: getattr(run, name) for name in _PLANNED}
-    if run.living.changed and not run.options.serve:   # the record stage saves moved.yaml
-        made["living"] = dataclasses.replace(run.living, changed=False)
-    kept = plancache.Kept(made, {name: getattr(run.result, name) for name in _COUNTED})
-    return plancache.write(run.store.folder, kept, run.articles, run.photos, token)
-
-
-def _plan_inputs(run: Run) -> str:
-    root = run.config.root
-    return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", run.scanned,
-                         run.state.articles, run.config.content_dir,
-                         (root / "editions.yaml", root / "front.yaml", root / moved.RECORD))
-
-
-def _pages_key(run: Run) -> str:
-    """The settings the pages were made with, and the publication they went into: pages
-    remembered are only what is published if no other build (one killed after publishing,
-    say) changed the site since."""
-    return f"{run.page_settings}|site={output.identity(run.config.output)}"
 
 
 STAGES: tuple[tuple[str, Callable[[Run], bool]], ...] = (
     ("check", check), ("read", read), ("reuse", reuse), ("index", index_), ("plan", plan), ("images", images_),
     ("depends", decide), ("render+write", render_and_write), ("record", record), ("save", save))
-
-
-def _save_parsed(run: Run) -> None:
-    """Keep the parsed files of a build that wrote no pages: they stay useful next time. The
-    pages remembered are now older than the parsed files, so the next decision must not
-    compare the two: it fingerprints every page."""
-    if run.store is not None:
-        run.state.recheck = True
-        _save_state(run)
-
-
-def _save_state(run: Run) -> None:
-    """Save what this build parsed and rendered, saying if a story's body in the cache was
-    found damaged meanwhile (it is read again next time)."""
-    run.store.save(run.state)
-    if run.store.lost is not None:
-        run.result.problems.append(cachedir.damaged_body(run.store.lost, run.config.root))
-
-
-def _valid_until(articles: list, config: Config, now: datetime) -> float:
-    """When the site must change though no file did: the next scheduled (future-dated) article
-    goes live, or a new day begins (the home page's 历史上的今天)."""
-    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo).timestamp()
-    if config.future:
-        return tomorrow
-    return min([tomorrow, *(a.date.timestamp() for a in articles if a.date > now)])

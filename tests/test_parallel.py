@@ -52,7 +52,7 @@ def _pid_and_value(value: int) -> tuple[int, int]:
 
 
 def test_aside_runs_its_task_on_a_worker_while_the_other_runs_here() -> None:
-    """The build saves its state while a worker writes the plan (builder._save_with_plan):
+    """The build saves its state while a worker writes the plan (memory._save_with_plan):
     the task runs in another process, at the same time, and its result comes back."""
     import os
     import time

@@ -1,0 +1,119 @@
+"""What a build leaves for the next one: the build state (parsed files, what each page read,
+the values it read), the archive and plan (plancache.py), and the head the quick check reads
+first. The save stage calls `remember`; earlier stages ask for the keys the plan and the
+pages were made under (`plan_inputs`, `pages_key`)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+
+from . import cache, cachedir, moved, output, parallel, plancache
+from .config import Config
+from .records import Run
+
+
+def remember(run: Run) -> None:
+    """Save this build's state, plan and head (the save stage, Ctrl-C held)."""
+    result = run.result
+    run.state.plan_key = run.plan_key
+    valid_until = _valid_until(run.articles, run.config, run.now)
+    run.state.plan_titles = run.retitled
+    run.state.pages_settings = pages_key(run)
+    _save_with_plan(run, valid_until)
+    summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
+                                                     "drafts", "scheduled", "next_scheduled")}
+    summary["renditions_reused"] += result.renditions_made
+    summary["problems"] = [p for p in result.problems if not p.repaired]   # said once, when repaired
+    # moved.yaml as this build left it (it may just have written it): an editor's change to it
+    # is seen, the build's own is not taken for one.
+    run.store.save_head({"signature": cache.site_signature(run.inputs, run.config), "summary": summary,
+                         "output": str(run.config.output),   # for `python build.py cache --prune`
+                         "moved": cache.stat_key(run.config.root / moved.RECORD),
+                         "valid_until": valid_until})
+
+
+# What the index and plan stages leave in the Run and in its result, for plancache.
+_PLANNED = ("archive", "printed", "planned", "living", "plan_key", "plan_problems")
+_COUNTED = ("articles", "photos", "drafts", "scheduled", "next_scheduled", "notes", "redirects", "pages")
+
+
+def _save_with_plan(run: Run, valid_until: float) -> None:
+    """Save the build state, with this build's archive and plan for the next: the token it is
+    saved under, the inputs it answers to (plancache.key) and until when. A plan not written
+    yet is written on a worker while this process makes and saves the state (both were a
+    cold build's last 0.5 s at 10,000 articles); the state may name it before it is in
+    place, as a plan under another token is not used."""
+    state = run.state
+
+    def made_and_saved() -> None:
+        run.decision.remember(state, run.planned, run.archive, run.values)
+        _save_state(run)
+    if run.kept:
+        # moved.yaml is in the key: rewritten with new titles, the plan answers to its new stat.
+        state.plan_answers = plan_inputs(run) if run.living.changed else run.kept_key
+        made_and_saved()
+        return
+    state.plan_answers, state.plan_valid_until = plan_inputs(run), valid_until
+    if run.plan_written is None:
+        state.plan_token = token = plancache.new_token()
+        run.plan_written = parallel.aside(lambda: _written(run, token), made_and_saved, run.options.jobs)
+    else:
+        state.plan_token = run.plan_written.token
+        made_and_saved()
+    plancache.keep(run.plan_written)
+    run.plan_written = None
+
+
+def write_plan(run: Run) -> None:
+    """Write the plan now, to be kept when the build is saved (it is whole once planned)."""
+    if run.store is not None and run.options.write and not run.kept:
+        run.plan_written = _written(run)
+
+
+def _written(run: Run, token: str | None = None) -> plancache.Written:
+    made = {name: getattr(run, name) for name in _PLANNED}
+    if run.living.changed and not run.options.serve:   # the record stage saves moved.yaml
+        made["living"] = dataclasses.replace(run.living, changed=False)
+    kept = plancache.Kept(made, {name: getattr(run.result, name) for name in _COUNTED})
+    return plancache.write(run.store.folder, kept, run.articles, run.photos, token)
+
+
+def plan_inputs(run: Run) -> str:
+    root = run.config.root
+    return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", run.scanned,
+                         run.state.articles, run.config.content_dir,
+                         (root / "editions.yaml", root / "front.yaml", root / moved.RECORD))
+
+
+def pages_key(run: Run) -> str:
+    """The settings the pages were made with, and the publication they went into: pages
+    remembered are only what is published if no other build (one killed after publishing,
+    say) changed the site since."""
+    return f"{run.page_settings}|site={output.identity(run.config.output)}"
+
+
+def save_parsed(run: Run) -> None:
+    """Keep the parsed files of a build that wrote no pages: they stay useful next time. The
+    pages remembered are now older than the parsed files, so the next decision must not
+    compare the two: it fingerprints every page."""
+    if run.store is not None:
+        run.state.recheck = True
+        _save_state(run)
+
+
+def _save_state(run: Run) -> None:
+    """Save what this build parsed and rendered, saying if a story's body in the cache was
+    found damaged meanwhile (it is read again next time)."""
+    run.store.save(run.state)
+    if run.store.lost is not None:
+        run.result.problems.append(cachedir.damaged_body(run.store.lost, run.config.root))
+
+
+def _valid_until(articles: list, config: Config, now: datetime) -> float:
+    """When the site must change though no file did: the next scheduled (future-dated) article
+    goes live, or a new day begins (the home page's 历史上的今天)."""
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo).timestamp()
+    if config.future:
+        return tomorrow
+    return min([tomorrow, *(a.date.timestamp() for a in articles if a.date > now)])
