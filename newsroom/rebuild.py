@@ -106,16 +106,15 @@ class Decision:
         page is rendered: each worker would digest most of the archive's objects, so the build
         process digests each once when it saves (`remember`), while a worker writes the plan."""
         recorder = env.theme.recorder
+        if self.case == EVERYTHING:
+            return lambda page: (values.context(page), depends.collect(recorder.reads, page), {})
         sent: set[tuple[str, int]] = set()   # each forked worker has its own copy
-        fresh: dict[tuple[str, int], str] = {}
 
         def note(page: pages.Page) -> tuple[str, dict[str, int], dict[tuple[str, int], str]]:
             deps = depends.collect(recorder.reads, page)
-            if self.case == EVERYTHING:
-                return values.context(page), deps, fresh
-            found = {read: values.digest(*read) for read in deps.items() if read not in sent}
-            sent.update(found)
-            return values.context(page), deps, found
+            fresh = {read: values.digest(*read) for read in deps.items() if read not in sent}
+            sent.update(fresh)
+            return values.context(page), deps, fresh
         return note
 
     def notes(self, planned: list[pages.Page]) -> _Notes:
