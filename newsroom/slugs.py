@@ -14,17 +14,21 @@ def slugify(text: str, fallback: str = "item") -> str:
 
     Never raises and never returns an empty string: text with nothing to keep gives `fallback`.
     """
-    from pypinyin import lazy_pinyin  # imported here: it takes 0.2 s, and most builds need no pinyin
-
     text = unicodedata.normalize("NFKC", str(text))
-    # pypinyin passes non-Chinese runs through unchanged; each syllable becomes a word.
-    words = lazy_pinyin(text, errors="default")
+    # pypinyin passes non-Chinese runs through unchanged; each syllable becomes a word. It is
+    # loaded only for text that is not ASCII (a photo's file name seldom is): 0.16 s and 50 MB.
+    words = [text] if text.isascii() else _pinyin(text)
     ascii_text = " ".join(words)
     # Punctuation and symbols separate words ('02·17' -> '02-17'); only letters lose accents below.
     ascii_text = "".join(" " if unicodedata.category(ch)[0] in "PSZ" else ch for ch in ascii_text)
     ascii_text = unicodedata.normalize("NFKD", ascii_text).encode("ascii", "ignore").decode()
     slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
     return slug or fallback
+
+
+def _pinyin(text: str) -> list[str]:
+    from pypinyin import lazy_pinyin  # imported here: most builds need no pinyin
+    return lazy_pinyin(text, errors="default")
 
 
 def clean_slug(text: str) -> str | None:
