@@ -203,7 +203,7 @@ def index_(run: Run) -> bool:
         return True
     start = len(run.result.problems)
     run.archive, found = index.build(run.articles, run.photos, run.config, run.now,
-                                     remembered_slugs(run.state.slugs))
+                                     remembered_slugs(run.state.slugs, parallel.apart))
     run.result.problems += found
     run.result.articles, run.result.photos = len(run.archive.articles), len(run.archive.photos)
     run.result.drafts, run.result.scheduled, due = index.left_out(run.articles, run.config, run.now)

@@ -19,7 +19,7 @@ from .config import Config, TaxonomyConfig
 from .model import Article, Credit, Photo, PhotoRef
 from .photos import resolve_credit
 from .problems import Problem, error, warning
-from .slugs import slugify
+from .slugs import slugify_all
 
 
 @dataclass(frozen=True)
@@ -119,9 +119,10 @@ def left_out(articles: list[Article], config: Config, now: datetime) -> tuple[in
 
 
 def build(articles: list[Article], photos: list[Photo], config: Config, now: datetime,
-          make_slug: Callable[[str], str] = slugify) -> tuple[Archive, list[Problem]]:
-    """The archive's indexes. `make_slug` makes a term's slug when its registry gives none (the
-    builder passes slugify remembered from the last build)."""
+          make_slugs: Callable[[set[str]], dict[str, str]] = slugify_all) -> tuple[Archive, list[Problem]]:
+    """The archive's indexes. `make_slugs` makes the slugs of the terms their registries give
+    none, all at once (the builder's remembers them from the last build and makes the others
+    in another process: slugs.py)."""
     problems: list[Problem] = _duplicates(articles, photos)
     for article in articles:
         if article.date > now and not article.draft:
@@ -161,9 +162,11 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     epoch = datetime.min.replace(tzinfo=config.tz)
     sorted_photos = sorted(photos, key=lambda p: (photo_date(p) or epoch, p.file), reverse=True)
 
-    taxonomies = tuple(
-        _taxonomy(tax, published, sorted_photos, photo_terms, config, make_slug) for tax in config.taxonomies
-    )
+    named = [_named(tax, published, sorted_photos, photo_terms) for tax in config.taxonomies]
+    slugs = make_slugs({name for tax, found in zip(config.taxonomies, named, strict=True)
+                        for name in _unregistered(config.registries.get(tax.key), found[0].keys() | found[2].keys())})
+    taxonomies = tuple(_taxonomy(tax, found, config, slugs)
+                       for tax, found in zip(config.taxonomies, named, strict=True))
     archive = Archive(
         articles=tuple(published),
         photos=tuple(sorted_photos),
@@ -282,10 +285,12 @@ def _unlabelled(article: Article, ref: PhotoRef, figure: Figure) -> list[Problem
     return found
 
 
-def _taxonomy(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],
-              photo_terms: dict[str, dict[str, list[str]]], config: Config,
-              make_slug: Callable[[str], str]) -> Taxonomy:
-    registry = config.registries.get(tax.key)
+_Named = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]
+
+
+def _named(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],
+           photo_terms: dict[str, dict[str, list[str]]]) -> _Named:
+    """A taxonomy's names: (name -> its articles, name -> the roles given with it, name -> its photos)."""
     by_name: dict[str, list[str]] = defaultdict(list)
     roles: dict[str, list[str]] = defaultdict(list)
     for article in articles:
@@ -297,12 +302,23 @@ def _taxonomy(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],
     for photo in photos:
         for name in photo_terms[photo.id][tax.key]:
             photos_by_name[name].append(photo.id)
+    return by_name, roles, photos_by_name
+
+
+def _unregistered(registry, names: Iterable[str]) -> set[str]:
+    return {name for name in names if not (registry and registry.lookup(name))}
+
+
+def _taxonomy(tax: TaxonomyConfig, named: _Named, config: Config, slugs: dict[str, str]) -> Taxonomy:
+    registry = config.registries.get(tax.key)
+    by_name, roles, photos_by_name = named
     names = set(by_name) | set(photos_by_name)
+    entries = {name: registry.lookup(name) if registry else None for name in names}
     terms = []
     used_slugs: set[str] = set()
-    for name in sorted(names, key=lambda n: (_entry_slug(registry, n, make_slug), n)):
-        entry = registry.lookup(name) if registry else None
-        slug = entry.slug if entry else make_slug(name)
+    for name in sorted(names, key=lambda n: (entries[n].slug if entries[n] else slugs[n], n)):
+        entry = entries[name]
+        slug = entry.slug if entry else slugs[name]
         base, n = slug, 2
         while slug in used_slugs:  # homophones share a pinyin slug; keep both pages
             slug, n = f"{base}-{n}", n + 1
@@ -314,11 +330,6 @@ def _taxonomy(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],
             articles=tuple(by_name.get(name, ())), photos=tuple(photos_by_name.get(name, ())),
         ))
     return Taxonomy(tax, tuple(terms))
-
-
-def _entry_slug(registry, name: str, make_slug: Callable[[str], str]) -> str:
-    entry = registry.lookup(name) if registry else None
-    return entry.slug if entry else make_slug(name)
 
 
 def _years(articles: list[Article]) -> tuple[Year, ...]:

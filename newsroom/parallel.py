@@ -84,6 +84,18 @@ def aside(task: Callable[[], Any], meanwhile: Callable[[], Any], jobs: int = 0) 
     if ctx is None or workers(jobs) < 2:
         meanwhile()
         return task()
+    return _forked(task, meanwhile, ctx)
+
+
+def apart(task: Callable[[], Any]) -> Any:
+    """task() in a forked process, for what it leaves behind: what it loads (a library's
+    dictionaries) stays out of this process and of the workers it forks later. Its result
+    must be small. Here where fork is not available."""
+    ctx = _context()
+    return task() if ctx is None else _forked(task, lambda: None, ctx)
+
+
+def _forked(task: Callable[[], Any], meanwhile: Callable[[], Any], ctx) -> Any:
     STATE.clear()
     STATE["aside"] = task
     try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -57,12 +59,27 @@ def site_path(text: str) -> str | None:
     return path if "." in parts[-1] else path + "/"
 
 
-def remembered_slugs(memo: dict[str, str]) -> Callable[[str], str]:
-    """slugify, remembering its results in `memo` (kept in the build state: pypinyin takes
-    0.16 s to load, and the names of streets, reporters and tags seldom change)."""
-    def remembered(text: str) -> str:
-        found = memo.get(text)
-        if found is None:
-            found = memo[text] = slugify(text)
-        return found
+def slugify_all(texts: Iterable[str]) -> dict[str, str]:
+    return {text: slugify(text) for text in texts}
+
+
+def _here(task: Callable[[], dict[str, str]]) -> dict[str, str]:
+    return task()
+
+
+def remembered_slugs(memo: dict[str, str],
+                     elsewhere: Callable[[Callable[[], dict[str, str]]], dict[str, str]] = _here,
+                     ) -> Callable[[set[str]], dict[str, str]]:
+    """slugify_all, remembering its results in `memo` (kept in the build state: pypinyin takes
+    0.16 s to load, and the names of streets, reporters and tags seldom change). The texts not
+    remembered are slugged by `elsewhere(task)` unless pypinyin is loaded here already (a
+    preview server, the tests): the builder runs the task in a forked process, so pypinyin's
+    dictionaries (50 MB once loaded, for a few dozen names) stay out of the build process and
+    of the render workers it forks later."""
+    def remembered(texts: set[str]) -> dict[str, str]:
+        missing = sorted(texts - memo.keys())
+        if missing:
+            task = functools.partial(slugify_all, missing)
+            memo.update(task() if "pypinyin" in sys.modules else elsewhere(task))
+        return {text: memo[text] for text in texts}
     return remembered

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
-from conftest import SITES
+from conftest import REPO, SITES, copy_sample
 
 from newsroom import config as config_mod
 from newsroom.photos import photo_slug
@@ -58,3 +62,18 @@ def test_registry_slug_wins_over_pinyin_and_pinyin_is_the_fallback() -> None:
 def test_photo_slug_joins_folders_and_name() -> None:
     assert photo_slug("2022/02/night-testing.jpg") == "2022-02-night-testing"
     assert photo_slug("街景/坂田.jpg") == "jie-jing-ban-tian"
+
+
+def test_a_build_makes_the_terms_pinyin_slugs_in_a_process_of_their_own(tmp_path: Path) -> None:
+    """pypinyin's dictionaries (50 MB once loaded) stay out of the build process, whose render
+    workers would each inherit them: the tags' slugs (the sample's registries give the
+    streets' and reporters') are made in a forked process, and are the same."""
+    root = copy_sample(tmp_path)
+    script = ("import sys; from pathlib import Path; from newsroom import builder, config; "
+              f"cfg, found = config.load(Path({str(root)!r})); result = builder.build(cfg, found); "
+              "print(result.ok, 'pypinyin' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"], out.stderr
+    for name in ("疫情防控", "核酸检测", "志愿服务"):
+        page = root / "site" / "tags" / slugify(name) / "index.html"
+        assert name in page.read_text(encoding="utf-8")
