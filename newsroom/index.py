@@ -164,7 +164,7 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
 
     named = [_named(tax, published, sorted_photos, photo_terms) for tax in config.taxonomies]
     slugs = make_slugs({name for tax, found in zip(config.taxonomies, named, strict=True)
-                        for name in _unregistered(config.registries.get(tax.key), found[0].keys() | found[2].keys())})
+                        for name in _pinyin_wanted(config.registries.get(tax.key), found[0].keys() | found[2].keys())})
     taxonomies = tuple(_taxonomy(tax, found, config, slugs)
                        for tax, found in zip(config.taxonomies, named, strict=True))
     archive = Archive(
@@ -305,8 +305,16 @@ def _named(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],
     return by_name, roles, photos_by_name
 
 
-def _unregistered(registry, names: Iterable[str]) -> set[str]:
-    return {name for name in names if not (registry and registry.lookup(name))}
+def _pinyin_wanted(registry, names: Iterable[str]) -> set[str]:
+    """The names whose slug is their pinyin: not in the registry, or in it with no slug."""
+    entries = {name: registry.lookup(name) if registry else None for name in names}
+    return {entry.name if entry else name for name, entry in entries.items() if not (entry and entry.slug)}
+
+
+def _slug(entry, name: str, slugs: dict[str, str]) -> str:
+    if entry is None:
+        return slugs[name]
+    return entry.slug or slugs[entry.name]
 
 
 def _taxonomy(tax: TaxonomyConfig, named: _Named, config: Config, slugs: dict[str, str]) -> Taxonomy:
@@ -316,9 +324,9 @@ def _taxonomy(tax: TaxonomyConfig, named: _Named, config: Config, slugs: dict[st
     entries = {name: registry.lookup(name) if registry else None for name in names}
     terms = []
     used_slugs: set[str] = set()
-    for name in sorted(names, key=lambda n: (entries[n].slug if entries[n] else slugs[n], n)):
+    for name in sorted(names, key=lambda n: (_slug(entries[n], n, slugs), n)):
         entry = entries[name]
-        slug = entry.slug if entry else slugs[name]
+        slug = _slug(entry, name, slugs)
         base, n = slug, 2
         while slug in used_slugs:  # homophones share a pinyin slug; keep both pages
             slug, n = f"{base}-{n}", n + 1

@@ -100,7 +100,7 @@ def _term_redirects(archive: Archive, config: Config, planned: list[Page]) -> li
         for term in tax.terms:
             entry = registry.lookup(term.name)
             new = urls.term(term, paths)
-            for slug in entry.old_slugs if entry else ():
+            for slug in entry.earlier_slugs() if entry else ():
                 if slug == term.slug:
                     continue
                 old = urls.term(replace(term, slug=slug), paths)

@@ -18,13 +18,21 @@ from .slugs import clean_slug, slugify
 @dataclass(frozen=True)
 class Entry:
     name: str
+    # The slug the registry gives; "": the name's pinyin, made where pages are planned
+    # (index.py), so a build that plans nothing (no change, a kept plan) never loads pypinyin.
     slug: str
     description: str = ""
     role: str = ""
     aliases: tuple[str, ...] = ()
     old_names: tuple[str, ...] = ()   # what it was called before: still accepted, with a warning
-    old_slugs: tuple[str, ...] = ()   # its earlier URLs' slugs: they redirect to the current one
+    old_slugs: tuple[str, ...] = ()   # its earlier URLs' slugs, as given: they redirect to the current one
     line: int = 0
+
+    def earlier_slugs(self) -> tuple[str, ...]:
+        """Its earlier URLs' slugs: those given, and each old name's pinyin where the slug is
+        the name's pinyin (renaming such an entry changed its URL)."""
+        pinyin = () if self.slug else tuple(slugify(name) for name in self.old_names)
+        return tuple(dict.fromkeys((*self.old_slugs, *pinyin)))
 
 
 @dataclass(frozen=True)
@@ -131,21 +139,21 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
             continue
         name = normalize(item["name"])
         raw_slug = item.get("slug")
-        slug = clean_slug(raw_slug) if raw_slug is not None else slugify(name)
+        slug = clean_slug(raw_slug) if raw_slug is not None else ""
         if slug is None:
             problems.append(error(shown_as, doc.line(i, "slug"),
                                   "slug '{slug}' must be lower-case ASCII letters, digits and hyphens", slug=raw_slug))
             slug = slugify(str(raw_slug))
         aliases = _names(item.get("aliases"))
         old_names = _names(item.get("old_names"))
-        old_slugs, found = _old_slugs(item.get("old_slugs"), old_names if raw_slug is None else (),
-                                      shown_as, doc.line(i, "old_slugs"))
+        old_slugs, found = _old_slugs(item.get("old_slugs"), shown_as, doc.line(i, "old_slugs"))
         problems += found
         entry = Entry(name=name, slug=slug, description=str(item.get("description") or ""),
                       role=normalize(item.get("role") or ""), aliases=aliases, old_names=old_names,
                       old_slugs=tuple(s for s in old_slugs if s != slug), line=line)
+        # Pinyin slugs are not compared here: two names that sound alike both keep a page (index.py).
         for label, value, seen in (("name", compact(name), seen_names), ("slug", slug, seen_slugs)):
-            if value in seen:
+            if value in seen and value:
                 problems.append(error(shown_as, line, "duplicate {label} '{value}' (first on line {first})", label=label, value=value,
                                   first=seen[value]))
             seen[value] = line
@@ -158,10 +166,8 @@ def _names(value: object) -> tuple[str, ...]:
     return tuple(normalize(a) for a in items if normalize(a))
 
 
-def _old_slugs(value: object, old_names: tuple[str, ...], shown_as: str, line: int
-               ) -> tuple[tuple[str, ...], list[Problem]]:
-    """The slugs given, plus the pinyin of each old name when the slug is the name's pinyin
-    (no 'slug:'): renaming such an entry changed its URL."""
+def _old_slugs(value: object, shown_as: str, line: int) -> tuple[tuple[str, ...], list[Problem]]:
+    """The old slugs given (Entry.earlier_slugs adds the old names' pinyin)."""
     items = value if isinstance(value, list) else [value] if value else []
     found, problems = [], []
     for item in items:
@@ -171,7 +177,6 @@ def _old_slugs(value: object, old_names: tuple[str, ...], shown_as: str, line: i
                                   "and hyphens", slug=item))
         else:
             found.append(slug)
-    found += [slugify(name) for name in old_names]
     return tuple(dict.fromkeys(found)), problems
 
 
