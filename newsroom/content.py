@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from . import articles, cache, parallel, photos
@@ -17,6 +18,7 @@ from .i18n import N_
 from .markup import Renderer
 from .model import Article, Name, Photo
 from .problems import Problem, error, warning
+from .slugs import remembered_slugs, slugify
 
 ARTICLE_SUFFIXES = {".md", ".markdown"}
 
@@ -118,13 +120,17 @@ def _read_photos(config: Config, state: cache.State) -> tuple[list[Photo], list[
     found: list[Photo] = []
     problems: list[Problem] = []
     entries: dict[str, cache.Entry] = {}
-    for path in photo_files(config):
-        source = path.relative_to(config.root).as_posix()
-        stat = (cache.stat_key(path), cache.stat_key(path.with_suffix(".yaml")),
-                cache.stat_key(path.with_suffix(".yml")), path.is_symlink())
+    stats = {path: (cache.stat_key(path), cache.stat_key(path.with_suffix(".yaml")),
+                    cache.stat_key(path.with_suffix(".yml")), path.is_symlink()) for path in photo_files(config)}
+    sources = {path: path.relative_to(config.root).as_posix() for path in stats}
+    fresh = [path for path, stat in stats.items()
+             if (entry := state.photos.get(sources[path])) is None or entry.stat != stat]
+    slug_of = _photo_slugs(fresh, config, state)
+    for path, stat in stats.items():
+        source = sources[path]
         entry = state.photos.get(source)
         if entry is None or entry.stat != stat:
-            photo, found_problems = read_photo(path, config)
+            photo, found_problems = read_photo(path, config, slug_of)
             # A photo that could not be read is read again next time (it may be readable by
             # then: a permission fixed), whatever its size and mtime say.
             entry = cache.Entry(stat if photo else None, photo.digest if photo else "", photo, found_problems)
@@ -134,6 +140,14 @@ def _read_photos(config: Config, state: cache.State) -> tuple[list[Photo], list[
             found.append(entry.value)
     state.photos = entries
     return found, problems
+
+
+def _photo_slugs(paths: list[Path], config: Config, state: cache.State) -> Callable[[str], str]:
+    """The slug of each part of these photos' paths: pinyin where a part is not ASCII (街景/坂田.jpg),
+    remembered, and made in a forked process like the terms' (slugs.remembered_slugs)."""
+    parts = {part for path in paths for part in (*path.relative_to(config.photos_dir).parent.parts, path.stem)}
+    made = remembered_slugs(state.slugs, parallel.apart)({part for part in parts if not part.isascii()})
+    return lambda part: made.get(part) or slugify(part)
 
 
 def read_article(path: Path, config: Config, renderer: Renderer) -> tuple[Article | None, list[Problem]]:
@@ -148,7 +162,8 @@ def read_article(path: Path, config: Config, renderer: Renderer) -> tuple[Articl
     return articles.parse(text, source, config, renderer)
 
 
-def read_photo(path: Path, config: Config) -> tuple[Photo | None, list[Problem]]:
+def read_photo(path: Path, config: Config,
+               slug_of: Callable[[str], str] = slugify) -> tuple[Photo | None, list[Problem]]:
     file = path.relative_to(config.photos_dir).as_posix()
     source = f"photos/{file}"
     if path.is_symlink():
@@ -169,7 +184,7 @@ def read_photo(path: Path, config: Config) -> tuple[Photo | None, list[Problem]]
         if side_text is None:
             return None, [problem]
         sidecar = side_text
-    return photos.parse(file, data, sidecar, config, side_name)
+    return photos.parse(file, data, sidecar, config, side_name, slug_of)
 
 
 def decode(raw: bytes, source: str) -> tuple[str | None, Problem | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -24,14 +25,14 @@ COURTESY_MARKS = ("供图", "提供", "图片来源", "来源", "courtesy")
 SIDECAR_FIELDS = {"caption", "credit", "date", "title", "alt"}
 
 
-def photo_slug(file: str) -> str:
-    """'2022/02/night-testing.jpg' -> '2022-02-night-testing'."""
+def photo_slug(file: str, slug_of: Callable[[str], str] = slugify) -> str:
+    """'2022/02/night-testing.jpg' -> '2022-02-night-testing'; `slug_of`: each part's slug."""
     path = PurePosixPath(file)
-    return "-".join(slugify(part) for part in (*path.parent.parts, path.stem))
+    return "-".join(slug_of(part) for part in (*path.parent.parts, path.stem))
 
 
 def parse(file: str, data: bytes, sidecar: str | None, config: Config,
-          sidecar_source: str = "") -> tuple[Photo | None, list[Problem]]:
+          sidecar_source: str = "", slug_of: Callable[[str], str] = slugify) -> tuple[Photo | None, list[Problem]]:
     """A photo from its bytes and its sidecar's text (None if it has none); `sidecar_source`
     names the sidecar in messages (default: photos/NAME.yaml)."""
     source = f"photos/{file}"
@@ -87,7 +88,7 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
     if any(p.severity == "error" for p in problems):
         return None, problems
     return Photo(
-        file=file, source=source, slug=photo_slug(file), caption=caption, credit=credit,
+        file=file, source=source, slug=photo_slug(file, slug_of), caption=caption, credit=credit,
         width=width, height=height, digest=hashlib.sha256(data).hexdigest(), date=date, terms=terms,
     ), problems
 

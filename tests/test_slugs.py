@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -78,12 +79,15 @@ def _in_a_fresh_process(root: Path) -> list[str]:
 
 def test_a_build_makes_the_terms_pinyin_slugs_in_a_process_of_their_own(tmp_path: Path) -> None:
     """pypinyin's dictionaries (50 MB once loaded) stay out of the build process, whose render
-    workers would each inherit them: the tags' slugs (the sample's registries give the
-    streets' and reporters') are made in a forked process, and are the same."""
+    workers would each inherit them: the slugs of the tags, of a reporter the registry gives
+    none and of a photo's Chinese file name are made in a forked process, and are the same."""
     root = copy_sample(tmp_path)
     with (root / "reporters.yaml").open("a", encoding="utf-8") as f:
         f.write("\n- name: 何新\n")   # no slug: its pinyin, he-xin
+    (root / "photos" / "街景").mkdir()   # a photo's file name in Chinese: its page's slug is pinyin too
+    shutil.copy(sorted((root / "photos").rglob("*.jpg"))[0], root / "photos" / "街景" / "坂田.jpg")
     assert _in_a_fresh_process(root) == ["True", "False"]
+    assert (root / "site" / "photos" / "jie-jing-ban-tian" / "index.html").exists()
     for name in ("疫情防控", "核酸检测", "志愿服务"):
         page = root / "site" / "tags" / slugify(name) / "index.html"
         assert name in page.read_text(encoding="utf-8")
