@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 from . import links
 from .config import Config, TaxonomyConfig
@@ -163,8 +164,12 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     sorted_photos = sorted(photos, key=lambda p: (photo_date(p) or epoch, p.file), reverse=True)
 
     named = [_named(tax, published, sorted_photos, photo_terms) for tax in config.taxonomies]
-    slugs = make_slugs({name for tax, found in zip(config.taxonomies, named, strict=True)
-                        for name in _pinyin_wanted(config.registries.get(tax.key), found[0].keys() | found[2].keys())})
+    registries = [config.registries.get(tax.key) for tax in config.taxonomies]
+    slugs = make_slugs({name for registry, found in zip(registries, named, strict=True)
+                        for name in _pinyin_wanted(registry, found[0].keys() | found[2].keys())}
+                       | {entry.name for registry in registries if registry for entry in registry.entries
+                          if not entry.slug})
+    problems += [clash for registry in registries if registry for clash in _slug_clashes(registry, slugs)]
     taxonomies = tuple(_taxonomy(tax, found, config, slugs)
                        for tax, found in zip(config.taxonomies, named, strict=True))
     archive = Archive(
@@ -309,6 +314,20 @@ def _pinyin_wanted(registry, names: Iterable[str]) -> set[str]:
     """The names whose slug is their pinyin: not in the registry, or in it with no slug."""
     entries = {name: registry.lookup(name) if registry else None for name in names}
     return {entry.name if entry else name for name, entry in entries.items() if not (entry and entry.slug)}
+
+
+def _slug_clashes(registry, slugs: dict[str, str]) -> list[Problem]:
+    """Two entries of a registry with one slug, where one is a name's pinyin (two slugs given
+    are compared when the registry is read): give one of them a 'slug:'."""
+    seen: dict[str, Any] = {}
+    found = []
+    for entry in registry.entries:
+        slug = entry.slug or slugs[entry.name]
+        first = seen.setdefault(slug, entry)
+        if first is not entry and not (first.slug and entry.slug):
+            found.append(error(registry.path, entry.line, "duplicate {label} '{value}' (first on line {first})",
+                               label="slug", value=slug, first=first.line))
+    return found
 
 
 def _slug(entry, name: str, slugs: dict[str, str]) -> str:

@@ -151,7 +151,7 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
         entry = Entry(name=name, slug=slug, description=str(item.get("description") or ""),
                       role=normalize(item.get("role") or ""), aliases=aliases, old_names=old_names,
                       old_slugs=tuple(s for s in old_slugs if s != slug), line=line)
-        # Pinyin slugs are not compared here: two names that sound alike both keep a page (index.py).
+        # Pinyin slugs are compared where they are made (index.py).
         for label, value, seen in (("name", compact(name), seen_names), ("slug", slug, seen_slugs)):
             if value in seen and value:
                 problems.append(error(shown_as, line, "duplicate {label} '{value}' (first on line {first})", label=label, value=value,

@@ -334,3 +334,16 @@ def test_check_exit_status_from_the_command_line(sample_root: Path) -> None:
     assert f"{ARTICLES}/broken.md:3: error: date '2022-02-30' is not a valid date" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (sample_root / "site").exists()
+
+
+def test_a_registry_names_pinyin_is_checked_against_the_other_slugs(sample_root: Path, capsys) -> None:
+    """A name with no 'slug:' has its pinyin as slug, made where the pages are planned; one
+    that another entry has already is the same error as two slugs given alike."""
+    registry = sample_root / "reporters.yaml"
+    text = registry.read_text(encoding="utf-8").rstrip("\n")
+    registry.write_text(text + "\n- name: 章鹏\n", encoding="utf-8")   # zhang-peng, as 张鹏's slug
+    line = len(text.splitlines()) + 1
+    first = next(n for n, row in enumerate(text.splitlines(), 1) if "name: 张鹏" in row)
+    code, lines, _ = check(sample_root, capsys, "--lang", "en")
+    assert code == 1
+    assert problems(lines) == [f"reporters.yaml:{line}: error: duplicate slug 'zhang-peng' (first on line {first})"]
