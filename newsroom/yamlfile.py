@@ -105,13 +105,38 @@ def load(text: str, first_line: int = 1, suggest: bool = True) -> YamlDoc:
         raise _with_fix(text, mark.line if mark else 0, first_line, problem) from None
     except yaml.YAMLError as exc:
         raise YamlError(first_line, "invalid YAML: {problem}", problem=str(exc)) from None
-    except (ValueError, TypeError, RecursionError) as exc:
+    except RecursionError:
+        raise _too_deep(text, first_line) from None
+    except (ValueError, TypeError) as exc:
         raise YamlError(first_line, "invalid YAML: {problem}", problem=str(exc)) from None
     finally:
         loader.dispose()
     lines: dict[tuple, int] = {}
     _collect_lines(node, (), lines, first_line)
     return YamlDoc(data, lines, first_line)
+
+
+_DEEPEST = 100   # levels of nesting named in the message for a document PyYAML cannot compose
+
+
+def _too_deep(text: str, first_line: int) -> YamlError:
+    """A document nested so deep that PyYAML's composer (which recurses, two frames a level)
+    ran out of stack: the line where it passes _DEEPEST levels, found by its parser, which
+    does not recurse."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _DEEPEST:
+                    return YamlError(first_line + event.start_mark.line,
+                                     "invalid YAML: lists and mappings nested more than {levels} deep",
+                                     levels=_DEEPEST)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return YamlError(first_line, "invalid YAML: lists and mappings nested more than {levels} deep", levels=_DEEPEST)
 
 
 def parses(text: str) -> bool:

@@ -105,3 +105,17 @@ def test_aliases_repeating_a_value_are_walked_once_and_one_inside_itself_is_an_e
     found = problems("title: 标题\ndate: 2022-02-20\nreporter: 张鹏\nseen: &s [1, *s]")
     assert found == [f"{SOURCE}:5: error: invalid YAML: this value contains an alias to itself "
                      "(*name inside &name)"], found
+
+
+@pytest.mark.parametrize("nested", [
+    "[" * 3000 + "]" * 3000,                                          # in flow style, on one line
+    "\n" + "".join(" " * i + "k:\n" for i in range(1, 3000)) + " " * 3000 + "v",   # in block style
+])
+def test_front_matter_nested_thousands_deep_is_an_error_at_the_line_it_gets_too_deep(nested: str) -> None:
+    """PyYAML's composer recurses, so a document nested a few hundred levels deep ran out of
+    stack: reported at line 1 as Python's 'maximum recursion depth exceeded'."""
+    found = problems(f"title: 标题\ndate: 2022-02-20\nreporter: 张鹏\nbad: {nested}")
+    # The front matter (level 1) starts on line 2 and `bad:` is on line 5; in block style each
+    # line below it is a level deeper, level 2 on line 6.
+    line = 5 if nested.startswith("[") else 5 + 100
+    assert found == [f"{SOURCE}:{line}: error: invalid YAML: lists and mappings nested more than 100 deep"], found
