@@ -22,6 +22,20 @@ from newsroom import interrupts, output
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_raises() -> Iterator[None]:
+    """These tests press Ctrl-C. A test run started with SIGINT ignored (in the background:
+    `cmd &`, nohup) would let every press pass unseen, here and in the builds it starts."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    # A child inherits an ignored SIGINT, and Python then leaves it ignored.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def build(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "-q", "-j", "2", *args],
                           cwd=REPO, capture_output=True, text=True, timeout=300)
@@ -35,7 +49,7 @@ def start(root: Path) -> subprocess.Popen:
     """A build in its own session: SIGINT to its group is what Ctrl-C in a terminal sends."""
     return subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "-q", "-j", "2"],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
 
 
 def until(condition: Callable[[], bool], proc: subprocess.Popen, within: float = 60) -> bool:
