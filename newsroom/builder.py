@@ -226,7 +226,8 @@ def plan(run: Run) -> bool:
     run.plan_key = hashlib.sha256(f"{run.now.date()}|{run.printed.editions!r}|{picks!r}".encode()).hexdigest()
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
     record, found = moved.load(run.config.root)
-    run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles))
+    run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles),
+                                remembered_slugs(run.state.slugs, parallel.apart))
     run.planned += run.living.pages
     run.result.problems += found + list(run.living.problems)
     run.result.notes, run.result.redirects = list(run.living.notes), redirects.pairs(run.living.redirects)

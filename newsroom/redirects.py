@@ -12,7 +12,7 @@ Pure: the builder loads moved.yaml and saves the updated record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,6 +23,7 @@ from .index import Archive
 from .model import Article
 from .pages import Page
 from .problems import Problem, error
+from .slugs import slugify_all
 
 HOST_FILES = ("_redirects", "redirects.map")
 
@@ -49,9 +50,9 @@ class Plan:
 
 
 def plan(record: moved.Record, archive: Archive, config: Config, planned: list[Page],
-         files: set[str]) -> Plan:
+         files: set[str], make_slugs: Callable[[set[str]], dict[str, str]] = slugify_all) -> Plan:
     """The redirect pages and host files, and moved.yaml as it stands after this build.
-    `files`: every article file (see moved.update)."""
+    `files`: every article file (see moved.update); `make_slugs`: as for index.build."""
     # Each article's address as planned (made once: dates are slow to format, 10,000 times).
     live: dict[str, tuple[Article, str]] = {}
     for page in planned:   # an article's own page comes before any other page that shows it
@@ -60,7 +61,7 @@ def plan(record: moved.Record, archive: Archive, config: Config, planned: list[P
             live.setdefault(article.source, (article, page.path))
     shown = {article.source for article in (*archive.articles, *archive.withdrawn)}
     updated = moved.update(record, {s: item for s, item in live.items() if not item[0].draft}, shown, files)
-    found = [*_article_redirects(updated.record, live), *_term_redirects(archive, config, planned)]
+    found = [*_article_redirects(updated.record, live), *_term_redirects(archive, config, planned, make_slugs)]
     kept, problems = check(found, planned)
     pages = redirect_pages(kept, planned)
     return Plan(tuple(pages), tuple(kept), updated.record, updated.record != record, updated.notes,
@@ -88,10 +89,14 @@ def _article_redirects(record: moved.Record, live: dict[str, tuple[Article, str]
     return found
 
 
-def _term_redirects(archive: Archive, config: Config, planned: list[Page]) -> list[Redirect]:
+def _term_redirects(archive: Archive, config: Config, planned: list[Page],
+                    make_slugs: Callable[[set[str]], dict[str, str]]) -> list[Redirect]:
     """A renamed street's or person's old pages (each page of its list) and feed lead to the new ones."""
     found = []
     pages: set[str] = set()   # every planned page's path, once a term has an old slug
+    slugs = make_slugs({old for tax in archive.taxonomies if (registry := config.registries.get(tax.key))
+                        for term in tax.terms if (entry := registry.lookup(term.name)) and not entry.slug
+                        for old in entry.old_names})
     for tax in archive.taxonomies:
         registry = config.registries.get(tax.key)
         if registry is None:
@@ -100,7 +105,7 @@ def _term_redirects(archive: Archive, config: Config, planned: list[Page]) -> li
         for term in tax.terms:
             entry = registry.lookup(term.name)
             new = urls.term(term, paths)
-            for slug in entry.earlier_slugs() if entry else ():
+            for slug in entry.earlier_slugs(slugs.__getitem__) if entry else ():
                 if slug == term.slug:
                     continue
                 old = urls.term(replace(term, slug=slug), paths)

@@ -6,6 +6,7 @@ silently creates a new page. Aliases resolve to the canonical entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +29,10 @@ class Entry:
     old_slugs: tuple[str, ...] = ()   # its earlier URLs' slugs, as given: they redirect to the current one
     line: int = 0
 
-    def earlier_slugs(self) -> tuple[str, ...]:
-        """Its earlier URLs' slugs: those given, and each old name's pinyin where the slug is
-        the name's pinyin (renaming such an entry changed its URL)."""
-        pinyin = () if self.slug else tuple(slugify(name) for name in self.old_names)
+    def earlier_slugs(self, slug_of: Callable[[str], str] = slugify) -> tuple[str, ...]:
+        """Its earlier URLs' slugs: those given, and each old name's pinyin (`slug_of`) where
+        the slug is the name's pinyin (renaming such an entry changed its URL)."""
+        pinyin = () if self.slug else tuple(slug_of(name) for name in self.old_names)
         return tuple(dict.fromkeys((*self.old_slugs, *pinyin)))
 
 

@@ -83,7 +83,7 @@ def test_a_build_makes_the_terms_pinyin_slugs_in_a_process_of_their_own(tmp_path
     none and of a photo's Chinese file name are made in a forked process, and are the same."""
     root = copy_sample(tmp_path)
     with (root / "reporters.yaml").open("a", encoding="utf-8") as f:
-        f.write("\n- name: 何新\n")   # no slug: its pinyin, he-xin
+        f.write("\n- name: 何新\n  old_names: [李新]\n")   # no slug: its pinyin, he-xin (was li-xin)
     (root / "photos" / "街景").mkdir()   # a photo's file name in Chinese: its page's slug is pinyin too
     shutil.copy(sorted((root / "photos").rglob("*.jpg"))[0], root / "photos" / "街景" / "坂田.jpg")
     assert _in_a_fresh_process(root) == ["True", "False"]
@@ -92,12 +92,14 @@ def test_a_build_makes_the_terms_pinyin_slugs_in_a_process_of_their_own(tmp_path
         page = root / "site" / "tags" / slugify(name) / "index.html"
         assert name in page.read_text(encoding="utf-8")
     # Not on the site yet (no story of theirs), but known: an edit filing one under them
-    # gives them a page at their pinyin.
+    # gives them a page at their pinyin, and a redirect at their old name's.
     story = sorted((root / "content").rglob("*.md"))[0]
     text = story.read_text(encoding="utf-8")
     story.write_text(re.sub(r"^reporter:.*$", "reporter: 何新", text, count=1, flags=re.M), encoding="utf-8")
-    assert _in_a_fresh_process(root)[0] == "True"
+    assert _in_a_fresh_process(root) == ["True", "False"]
     assert "何新" in (root / "site" / "reporters" / "he-xin" / "index.html").read_text(encoding="utf-8")
+    # Their old name's address leads there.
+    assert "../he-xin/" in (root / "site" / "reporters" / "li-xin" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_build_with_nothing_to_plan_does_not_load_pypinyin(tmp_path: Path) -> None:
