@@ -14,11 +14,11 @@ Every entry is only a shortcut: a missing or unreadable cache gives a full, corr
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import marshal
 import os
 import pickle
 import secrets
+import sys
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -49,13 +49,30 @@ LIBRARIES = ("jinja2", "markdown", "nh3", "pypinyin", "pyyaml")
 
 
 def library_versions() -> str:
-    found = []
-    for name in LIBRARIES:
+    """name=version of each of LIBRARIES, the first found on sys.path as importlib.metadata
+    finds it. Read from the name of its .dist-info folder (as pip installs), and only
+    otherwise by importlib.metadata: importing that took 25 ms, a sixth of a rebuild with
+    nothing to do."""
+    found: dict[str, str] = {}
+    for folder in dict.fromkeys(sys.path):
         try:
-            found.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            found.append(f"{name}=?")
-    return ",".join(found)
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith(".dist-info"):
+                name, _, version = entry[:-len(".dist-info")].partition("-")
+                found.setdefault(name.lower().replace("-", "_").replace(".", "_"), version)
+    return ",".join(f"{name}={found.get(name) or _installed(name)}" for name in LIBRARIES)
+
+
+def _installed(name: str) -> str:
+    import importlib.metadata  # only for an install with no .dist-info folder (an .egg-info)
+
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
 
 
 def settings_hash(config: Config) -> str:

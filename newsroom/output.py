@@ -14,8 +14,6 @@ that name and marker (or still empty) are ever removed by `recover`.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import json
 import os
@@ -328,6 +326,8 @@ def _remove(folder: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE)."""
+    import ctypes.util  # here: it imports subprocess, and a build with nothing to do swaps nothing
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         renameat2 = libc.renameat2
