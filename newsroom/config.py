@@ -9,8 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from . import editions, registry, yamlfile
-from .markup import EMBED_HOSTS
 from .problems import Problem, error
+
+# Video players an editor may embed by default (markdown.embed_hosts in site.yaml replaces it).
+EMBED_HOSTS = ("www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com",
+               "player.bilibili.com", "v.qq.com")
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 DEFAULT_TAXONOMIES = (
     {"key": "street", "title": "街道", "path": "streets", "registry": "streets.yaml"},
@@ -357,3 +362,9 @@ def site_language(root: Path) -> str:
     _doc, data, _problems = _site_file(root / "site.yaml")
     language = data.get("language", Config.language)
     return language if isinstance(language, str) else Config.language
+
+
+def template_dirs(config: Config) -> list[Path]:
+    """Where templates are looked up: the archive's own folder, then the default theme's."""
+    own = config.root / "templates"
+    return [d for d in (own, DEFAULT_TEMPLATES) if d.is_dir()]

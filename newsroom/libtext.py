@@ -12,8 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-
-import jinja2
+import sys
 
 from .i18n import N_, Explained, tr
 
@@ -81,9 +80,11 @@ def shown(value: object, lang: str) -> object:
     if isinstance(value, OSError) and value.errno in _ERRNO:
         reason = tr(lang, _ERRNO[value.errno])
         return tr(lang, "{reason}: {file}", reason=reason, file=value.filename) if value.filename else reason
-    if isinstance(value, jinja2.TemplateNotFound):
+    # A Jinja error exists only once Jinja is loaded: a build with nothing to do never loads it.
+    jinja2 = sys.modules.get("jinja2")
+    if jinja2 is not None and isinstance(value, jinja2.TemplateNotFound):
         return tr(lang, "no template named '{name}'", name=value.name)
-    if isinstance(value, jinja2.TemplateError):
+    if jinja2 is not None and isinstance(value, jinja2.TemplateError):
         text = value.message or ""
     elif isinstance(value, str):
         text = value

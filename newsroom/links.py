@@ -4,7 +4,7 @@ An editor may write a link to another article's file in any of the ways a file c
 named — relative to the article (`../02/a.md`), from the archive (`content/articles/…/a.md`,
 `/content/articles/…/a.md`), with Windows separators (`..\\02\\a.md`), %-escaped, with a
 `#fragment` or `?query` — and a link to a page of the site by its path (`/2022/02/21/a/`).
-Parsing (markup.py), the checks (index.py, builder.py), the page fingerprints (depends.py)
+Parsing (markup.py), the checks (index.py, stages.py), the page fingerprints (depends.py)
 and rendering (render.py) all resolve them here, so they can never disagree.
 """
 

@@ -12,6 +12,7 @@ import nh3
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from . import interrupts, links
+from .config import EMBED_HOSTS
 
 # Links to another article's .md file, and site paths (/2022/…/), become this placeholder,
 # made relative to each page (render.py).
@@ -62,7 +63,7 @@ class _LinkCollector(Treeprocessor):
                 # Not a URL at all (http://[x): an error (index.py), and no link in the page meanwhile.
                 a.set("href", "#" if found == links.INVALID else _valid_url(href))
             if found != links.OTHER:
-                self.links.append(href)     # as written: checked, with its line, by index.py and builder.py
+                self.links.append(href)     # as written: checked, with its line, by index.py and stages.py
 
 
 # Every inline pattern of the extensions above needs one of these in the text to match:
@@ -125,9 +126,6 @@ def plain_html(text: str) -> str | None:
     return "\n".join(parts)
 
 
-# Video players an editor may embed by default (markdown.embed_hosts in site.yaml replaces it).
-EMBED_HOSTS = ("www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com",
-               "player.bilibili.com", "v.qq.com")
 _IFRAME_WITHOUT_SRC = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
 
 

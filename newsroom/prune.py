@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 
 from . import cache, cachedir, lock, output, render, renditions, urls
-from .config import Config
+from .config import Config, template_dirs
 from .i18n import N_, ntr, tr
 from .search import RECENT
 from .searchplan import shard
@@ -162,7 +162,7 @@ def _stale_compiled(config: Config) -> list[Path]:
     folder = config.cache_dir / "jinja"
     if not folder.is_dir():
         return []
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in render.template_dirs(config)]))
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]))
     bcc = jinja2.FileSystemBytecodeCache(str(folder), render.COMPILED)
     current = {}
     for name in env.loader.list_templates():

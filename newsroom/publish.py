@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from . import output, parallel, render, search, urls
-from .config import Config
+from .config import Config, template_dirs
 from .pages import Page
 from .problems import Problem
 
@@ -92,7 +92,7 @@ def originals(planned: list[Page], config: Config) -> list[tuple[str, bytes]]:
 def static_files(config: Config) -> list[tuple[str, bytes]]:
     """templates/static/** of the theme; an archive's own templates/ win over the defaults."""
     found: dict[str, bytes] = {}
-    for folder in reversed(render.template_dirs(config)):
+    for folder in reversed(template_dirs(config)):
         static = folder / "static"
         if static.is_dir():
             for file in sorted(static.rglob("*")):

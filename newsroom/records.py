@@ -1,4 +1,4 @@
-"""The records a build passes from stage to stage (builder.STAGES), and what it returns.
+"""The records a build passes from stage to stage (builder.py, stages.py), and what it returns.
 
 `Options` is what the caller asks for, `Run` is filled in stage by stage, `BuildResult` is
 what the caller gets back: counts, problems, timings. docs/architecture.md describes them.
@@ -10,17 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-
-from . import cache, depends, index, pages, rebuild, redirects
+from . import cache
 from .config import Config
 from .i18n import ENGLISH, Explained, ntr, tr
-from .model import Article, Photo
-from .printing import NONE as NO_EDITIONS
-from .printing import Editions
 from .problems import Problem
+
+if TYPE_CHECKING:   # the engine's heavy half (Jinja, Markdown, Pillow): not loaded by a build that stops at its check
+    import jinja2
+
+    from . import depends, index, pages, rebuild, redirects
+    from .model import Article, Photo
+    from .printing import Editions
 
 
 @dataclass
@@ -103,7 +105,7 @@ class Run:
     published: dict[str, str] = field(default_factory=dict)   # the output folder's manifest
     values: depends.Values | None = None
     decision: rebuild.Decision | None = None
-    printed: Editions = NO_EDITIONS                   # the printed paper (printing.py)
+    printed: Editions | None = None                   # the printed paper (printing.py), from the index stage on
     plan_key: str = ""                                # what else the plan was made from: editions, the day
     living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
     kept: bool = False                                # the archive and plan are the last build's (plancache)

@@ -11,12 +11,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import bodies, cachedir, depends, sums, theme
-from .config import Config
+from .config import Config, template_dirs
 from .index import Archive
 from .pages import Page
 from .problems import Problem, error, shown
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RELOAD_SCRIPT = "<script src=\"/__newsroom/reload.js\"></script>"
 
 
@@ -115,11 +114,6 @@ class _Template(jinja2.Template):
 _METHOD = types.MethodType
 _UNMARKED_TYPES = frozenset({jinja2.runtime.Macro, types.FunctionType, types.BuiltinFunctionType,
                              types.MethodType})
-
-
-def template_dirs(config: Config) -> list[Path]:
-    own = config.root / "templates"
-    return [d for d in (own, DEFAULT_TEMPLATES) if d.is_dir()]
 
 
 COMPILED = "%s.jinja"   # a compiled template's file in .cache/jinja/, by Jinja's key

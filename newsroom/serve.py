@@ -29,7 +29,7 @@ from pathlib import Path
 import watchfiles
 
 from . import builder, i18n, photos, preview_script, render
-from .config import Config
+from .config import Config, template_dirs
 from .i18n import tr
 from .problems import Problem, count_line, error, errors, report
 
@@ -191,7 +191,7 @@ class Watcher:
         self._ignore = [config.output, config.output.parent / f".{config.output.name}.staging"]
         self._suffixes = {config.content_dir: {".md", ".markdown"},
                           config.photos_dir: {*photos.EXTENSIONS, ".yaml", ".yml"}}
-        folders = [d for d in (config.content_dir, config.photos_dir, *render.template_dirs(config)) if d.is_dir()]
+        folders = [d for d in (config.content_dir, config.photos_dir, *template_dirs(config)) if d.is_dir()]
         self._threads = [threading.Thread(target=self._watch, args=(folders, True), daemon=True),
                          threading.Thread(target=self._watch, args=([config.root], False), daemon=True)]
         self._root = config.root

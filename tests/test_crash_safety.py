@@ -128,7 +128,7 @@ def build_here(root: Path, *args: str) -> int:
 
 
 def test_a_build_killed_after_publishing_then_reverted_leaves_nothing_of_it(tmp_path: Path, monkeypatch) -> None:
-    from newsroom import builder
+    from newsroom import stages
 
     root = no_search(make_archive(tmp_path / "archive", 30, photos=False))
     assert build_here(root) == 0
@@ -137,7 +137,7 @@ def test_a_build_killed_after_publishing_then_reverted_leaves_nothing_of_it(tmp_
     story.write_text(original + "\n撤回的句子。\n", encoding="utf-8")
     # Killed after publishing, before it remembered what it published.
     with monkeypatch.context() as m:
-        m.setattr(builder, "STAGES", tuple(stage for stage in builder.STAGES if stage[0] != "save"))
+        m.setattr(stages, "STAGES", tuple(stage for stage in stages.STAGES if stage[0] != "save"))
         assert build_here(root) == 0
     assert any("撤回的句子" in p.read_text(encoding="utf-8") for p in (root / "site").rglob("*.html"))
     story.write_text(original, encoding="utf-8")       # the edit reverted

@@ -15,7 +15,7 @@ import yaml
 from archive_gen import make_archive
 from conftest import copy_sample
 
-from newsroom import builder, config, depends, plancache, planfile, sums
+from newsroom import builder, config, depends, plancache, planfile, stages, sums
 
 NOW = datetime(2024, 1, 1, 12, tzinfo=UTC)
 
@@ -174,8 +174,8 @@ def test_a_build_that_fails_after_writing_its_plan_leaves_the_last_one(tmp_path:
 
     def full(run) -> bool:
         raise OSError(28, "No space left on device", str(run.config.output))
-    monkeypatch.setattr(builder, "STAGES", tuple((name, full if name == "render+write" else stage)
-                                                 for name, stage in builder.STAGES))
+    monkeypatch.setattr(stages, "STAGES", tuple((name, full if name == "render+write" else stage)
+                                                 for name, stage in stages.STAGES))
     cfg, problems = config.load(root, root / "site")
     failed = builder.build(cfg, problems, builder.Options(jobs=2), now=NOW)
     assert not failed.ok and failed.records["plan_written"] is not None   # written, then removed
@@ -306,11 +306,11 @@ def test_a_kept_plan_cut_short_during_the_build_fails_it_with_one_error_not_a_cr
     plan = next((root / ".cache" / "build").iterdir()) / plancache.FILE
 
     def reuse_then_cut(run):
-        found = builder.reuse(run)
+        found = stages.reuse(run)
         os.truncate(plan, 8)   # the seal's head only: every chunk of contexts is gone
         return found
-    monkeypatch.setattr(builder, "STAGES", tuple((name, reuse_then_cut if name == "reuse" else stage)
-                                                 for name, stage in builder.STAGES))
+    monkeypatch.setattr(stages, "STAGES", tuple((name, reuse_then_cut if name == "reuse" else stage)
+                                                 for name, stage in stages.STAGES))
     cfg, problems = config.load(root, root / "site")
     result = builder.build(cfg, problems, builder.Options(jobs=1), now=NOW)
     assert result.plan_kept and not result.ok

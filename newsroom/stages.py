@@ -1,0 +1,237 @@
+"""The stages after the check (builder.py runs them): read, reuse, index, plan, images,
+depends, render+write, record and save. Each is a function of the `Run`: it reads what the
+earlier stages left there, adds its own record, and says whether the build goes on (a check
+or an error stops early). docs/architecture.md describes the records and why the stages
+are in this order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable
+
+from . import (
+    cache,
+    cachedir,
+    cluster,
+    content,
+    depends,
+    front,
+    images,
+    index,
+    interrupts,
+    memory,
+    moved,
+    output,
+    pages,
+    parallel,
+    plancache,
+    publish,
+    rebuild,
+    redirects,
+    render,
+    renditions,
+    search,
+    trial,
+)
+from .config import template_dirs
+from .confine import problems as confined
+from .editions import read_editions
+from .i18n import tr
+from .links import site_problems
+from .printing import build as build_editions
+from .problems import errors, failed
+from .records import Run
+from .slugs import remembered_slugs
+from .urls import article as article_url
+
+
+def read(run: Run) -> bool:
+    run.before = (run.state.articles, run.state.photos)
+    run.articles, run.photos, found = content.read_all(run.config, run.state, run.options.jobs, run.scanned)
+    run.result.problems += found
+    run.result.problems += confined([(run.config.content_dir, "content"),
+                                      *((d, "templates") for d in template_dirs(run.config))],
+                                      run.config.root)
+    return True
+
+
+def reuse(run: Run) -> bool:
+    """An edit that leaves every article where it was: the last build's archive and page plan
+    are this build's (plancache.py), with this build's parses and the new titles put in."""
+    if run.store is None or not run.options.write or run.state.recheck or run.scanned is None:
+        return True
+    state = run.state
+    retitled = plancache.retitled(run.before, (state.articles, state.photos))
+    if retitled is None or len(retitled | state.plan_titles.keys()) > plancache.RETITLED:
+        return True
+    run.kept_key = memory.plan_inputs(run)
+    if run.kept_key != state.plan_answers or run.now.timestamp() >= state.plan_valid_until:
+        return True   # made from other inputs, or expired: not even read
+    try:
+        kept = plancache.load(run.store.folder, state.plan_token, run.articles, run.photos)
+    except plancache.Damaged as exc:
+        kept = None
+        run.result.problems.append(cachedir.damaged(exc.file, run.config.root))
+    if kept is None:
+        return True
+    sources = retitled | state.plan_titles.keys()
+    by_source = {s: state.articles[s].value for s in sources}   # this build's parses (content.py)
+    plancache.retitle(kept.made, by_source, sources, state.plan_titles)
+    run.retitled = {s: by_source[s].title for s in sources if s in by_source}
+    for name, value in kept.made.items():
+        setattr(run, name, value)
+    for name, value in kept.result.items():
+        setattr(run.result, name, value)
+    run.result.problems += run.plan_problems
+    run.kept = run.result.plan_kept = True
+    return True
+
+
+def index_(run: Run) -> bool:
+    if run.kept:
+        return True
+    start = len(run.result.problems)
+    run.archive, found = index.build(run.articles, run.photos, run.config, run.now,
+                                     remembered_slugs(run.state.slugs, parallel.apart))
+    run.result.problems += found
+    run.result.articles, run.result.photos = len(run.archive.articles), len(run.archive.photos)
+    run.result.drafts, run.result.scheduled, due = index.left_out(run.articles, run.config, run.now)
+    run.result.next_scheduled = f"{due.astimezone(run.config.tz):%Y-%m-%d %H:%M}" if due else ""
+    files, found = read_editions(run.config.root, run.config.content_dir)
+    run.printed, more = build_editions(run.archive, run.articles, files, run.config.paper)
+    run.result.problems += found + more
+    run.plan_problems = run.result.problems[start:]
+    return True
+
+
+def plan(run: Run) -> bool:
+    if run.kept:
+        return True
+    start = len(run.result.problems)
+    picks, found = front.load(run.config.root)
+    front_page, more = front.choose(run.archive, picks)
+    run.result.problems += found + more
+    run.planned = pages.plan(run.archive, run.config, run.printed, run.now.date(), front_page)
+    run.plan_key = hashlib.sha256(f"{run.now.date()}|{run.printed.editions!r}|{picks!r}".encode()).hexdigest()
+    run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
+    record, found = moved.load(run.config.root)
+    run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles),
+                                remembered_slugs(run.state.slugs, parallel.apart))
+    run.planned += run.living.pages
+    run.result.problems += found + list(run.living.problems)
+    run.result.notes, run.result.redirects = list(run.living.notes), redirects.pairs(run.living.redirects)
+    waiting = {article_url(a): a.source for a in run.articles}
+    run.result.problems += site_problems(run.archive.articles, waiting, (page.path for page in run.planned))
+    run.result.pages = len(run.planned)
+    run.plan_problems += run.result.problems[start:]
+    if not run.options.write:   # a check: report, keep the parsed files, write nothing
+        # Nothing is written, but the templates are tried: check must fail where build would.
+        env = render.environment(run.config, run.archive)
+        run.result.problems += trial.problems(env, run.planned,
+                                              lambda exc, page: render.problem(exc, page, run.config))
+        memory.save_parsed(run)
+        run.result.notes += moved.pending(record, run.living.record)
+        run.result.ok = not errors(run.result.problems, run.options.strict)
+        return False
+    return True
+
+
+def images_(run: Run) -> bool:
+    """Photos are rendered even when something else is wrong, so one build lists every bad
+    photo (and nothing is wasted: the renditions wait in the cache for the next build)."""
+    config, options, result = run.config, run.options, run.result
+    jobs = images.plan(run.archive.photos, config.root, config.images)
+    executor, close = None, None
+    if options.executor and jobs:
+        try:
+            executor, close = cluster.connect(options.executor)
+        except cluster.ClusterError as exc:
+            result.problems.append(failed("--executor", 0, exc))
+            return False
+    try:
+        made = renditions.run(jobs, config.cache_dir / "media", options.jobs, executor=executor,
+                              report=options.progress, label=tr(options.lang, "photos"))
+    finally:
+        if close is not None:
+            close()
+    result.problems = renditions.attribute(result.problems + made.problems, run.articles)
+    result.renditions_made, result.renditions_reused = made.made, made.reused
+    run.media = made.media
+    if errors(result.problems, options.strict):
+        memory.save_parsed(run)
+        return False
+    return True
+
+
+def decide(run: Run) -> bool:
+    """What to render again (rebuild.py), from what each page read when it last rendered."""
+    config, state = run.config, run.state
+    run.result.problems += render.check_compiled(config)
+    run.env = render.environment(config, run.archive)
+    run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(template_dirs(config))}"
+    run.published = output.published(config.output) if run.store is not None else {}
+    remembered = state.pages if state.pages_settings == memory.pages_key(run) and run.published else {}
+    changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key)
+    run.values = depends.Values(run.archive)
+    contexts = (parallel.fingerprints(run.planned, run.values.context, run.options.jobs, lambda: memory.write_plan(run))
+                if changed.case == rebuild.RECHECK else None)
+    run.decision = rebuild.decide(changed, run.planned, run.values, run.published, contexts)
+    run.result.rendered = len(run.decision.todo)
+    return True
+
+
+def render_and_write(run: Run) -> bool:
+    config, decision, result = run.config, run.decision, run.result
+    folder = (cache.state_folder(config) / "search-pages" if run.store is not None
+              else config.cache_dir / "search" / f"pages-{os.getpid()}")
+    indexer = search.Indexer(config, folder, run.state.search if decision.case != rebuild.EVERYTHING else {},
+                             search.expected([run.planned[i] for i in decision.todo]) if run.options.reindex else None)
+    notes = decision.notes(run.planned)
+    try:
+        written = publish.write(run.planned, decision.todo, run.env, run.media, config, run.published, indexer,
+                                result.problems, run.options.jobs, run.options.serve,
+                                (decision.note(run.env, run.values), notes), run.options.reindex)
+    except output.OutputError as exc:
+        result.problems.append(failed(str(config.output), 0, exc))
+        return False
+    except parallel.RenderFailed as exc:
+        result.problems.append(exc.problem)
+        return False
+    finally:
+        indexer.close()
+        if run.store is None:
+            shutil.rmtree(indexer.folder, ignore_errors=True)
+    # Parts of render+write: the searchable copies, made as pages render (years are indexed
+    # as soon as their pages are all in), and what the index adds after the last page.
+    result.timings["search copies"] = indexer.copying
+    result.timings["search index"] = indexer.after
+    run.state.search = indexer.known
+    result.written, result.removed = len(written.written), len(written.removed)
+    result.ok = True
+    return True
+
+
+def record(run: Run) -> bool:
+    """Keep moved.yaml: every address each article has been published at (not from a
+    preview, which shows drafts and publishes nothing)."""
+    if run.living.changed and not run.options.serve:
+        with interrupts.held():   # the site is in place: its record is not cut short
+            moved.save(run.config.root, run.living.record)
+    return True
+
+
+def save(run: Run) -> bool:
+    """Remember this build for the next one: parsed files, pages, and the inputs' signature."""
+    if run.store is None:
+        return True
+    with interrupts.held():   # the site is in place: what the next build starts from, whole
+        memory.remember(run)
+    return True
+
+
+STAGES: tuple[tuple[str, Callable[[Run], bool]], ...] = (
+    ("read", read), ("reuse", reuse), ("index", index_), ("plan", plan), ("images", images_),
+    ("depends", decide), ("render+write", render_and_write), ("record", record), ("save", save))
