@@ -63,9 +63,9 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
             raise InterruptedAfterWriting from None   # the new site is in place: say so
         raise
     finally:
-        if run is not None and run.plan_written is not None:   # written early by a build that then failed (or was stopped)
-            from .plancache import discard
-            discard(run.plan_written)
+        if run is not None and (run.plan_written is not None or run.plan_writing is not None):   # the build failed
+            from .memory import discard_plan
+            discard_plan(run)
         if enabled:
             gc.enable()
 

@@ -55,6 +55,12 @@ def _save_with_plan(run: Run, valid_until: float) -> None:
         made_and_saved()
         return
     state.plan_answers, state.plan_valid_until = plan_inputs(run), valid_until
+    if run.plan_writing is not None:
+        run.plan_written, run.plan_writing = run.plan_writing.result(), None
+        if run.plan_written is None:   # its process was killed: the next build plans again
+            state.plan_token = ""
+            made_and_saved()
+            return
     if run.plan_written is None:
         state.plan_token = token = plancache.new_token()
         run.plan_written = parallel.aside(lambda: _written(run, token), made_and_saved, run.options.jobs)
@@ -65,10 +71,14 @@ def _save_with_plan(run: Run, valid_until: float) -> None:
     run.plan_written = None
 
 
-def write_plan(run: Run) -> None:
-    """Write the plan now, to be kept when the build is saved (it is whole once planned)."""
-    if run.store is not None and run.options.write and not run.kept:
-        run.plan_written = _written(run)
+def start_writing_plan(run: Run) -> None:
+    """Write the plan in a forked process from now on, while the build goes on: after an edit
+    that moves a story or adds a photo, the stages that follow the plan each leave a core
+    idle for a while (one photo's renditions, the decision, rendering a few pages, the
+    save). Not in a first build, whose render keeps both cores busy: its plan is written
+    as its state is saved."""
+    if run.store is not None and run.options.write and not run.kept and run.state.pages:
+        run.plan_writing = parallel.Started(lambda: _written(run))
 
 
 def _written(run: Run, token: str | None = None) -> plancache.Written:
@@ -77,6 +87,18 @@ def _written(run: Run, token: str | None = None) -> plancache.Written:
         made["living"] = dataclasses.replace(run.living, changed=False)
     kept = plancache.Kept(made, {name: getattr(run.result, name) for name in _COUNTED})
     return plancache.write(run.store.folder, kept, run.articles, run.photos, token)
+
+
+def discard_plan(run: Run) -> None:
+    """The plan written (or being written) by a build that then failed or was stopped: the
+    last build's stays in place."""
+    if run.plan_writing is not None:
+        pid = run.plan_writing.pid
+        run.plan_writing.cancel()
+        if pid is not None:
+            plancache.discard(plancache.Written("", plancache.being_written(run.store.folder, pid)))
+        run.plan_writing = None
+    plancache.discard(run.plan_written)
 
 
 def plan_inputs(run: Run) -> str:

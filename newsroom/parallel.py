@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from typing import Any
 
 from . import render
+from .lifeline import die_with_parent
 from .lifeline import pool as worker_pool
 from .pages import Page
 from .problems import Problem
@@ -43,18 +45,14 @@ def _context():
 
 
 def ordered(task: Callable[[Any], Any], chunks: Sequence[Any], jobs: int, state: dict[str, Any],
-            min_chunks: int = 2, meanwhile: Callable[[], Any] | None = None) -> Iterator[Any]:
-    """task(chunk) for every chunk, in order, on up to `jobs` forked workers. `meanwhile()`,
-    if given, runs in this process once every chunk is queued (so only for tasks whose
-    results are small: they wait for it), before the first result is given."""
+            min_chunks: int = 2) -> Iterator[Any]:
+    """task(chunk) for every chunk, in order, on up to `jobs` forked workers."""
     n = min(workers(jobs), len(chunks))
     ctx = _context()
     STATE.clear()
     STATE.update(state)
     try:
         if n <= 1 or len(chunks) < min_chunks or ctx is None:
-            if meanwhile is not None:
-                meanwhile()
             yield from map(task, chunks)
             return
         with worker_pool(n, ctx) as pool:
@@ -62,10 +60,8 @@ def ordered(task: Callable[[Any], Any], chunks: Sequence[Any], jobs: int, state:
             todo = iter(chunks)
             for chunk in todo:
                 pending.append(pool.submit(task, chunk))
-                if len(pending) >= 2 * n and meanwhile is None:
+                if len(pending) >= 2 * n:
                     break
-            if meanwhile is not None:
-                meanwhile()
             while pending:
                 result = pending.popleft().result()
                 for chunk in todo:
@@ -111,6 +107,68 @@ def _aside() -> Any:
     return STATE["aside"]()
 
 
+class Started:
+    """task() in a forked process, started now, while this process goes on with other stages;
+    `result()` waits for its result (small: pickled back) or raises what it raised, and is
+    None if the process was killed. Here, at once, where fork is not available."""
+
+    def __init__(self, task: Callable[[], Any]) -> None:
+        ctx = _context()
+        self._process = self._reader = None
+        if ctx is None:
+            self._outcome: tuple[bool, Any] | None = (True, task())
+            return
+        self._outcome = None
+        self._reader, writer = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(target=_started, args=(task, writer, os.getpid()), daemon=True)
+        # Ctrl-C held back while forking, as for a pool (lifeline.py): the process ignores it.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self._process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        writer.close()
+
+    def result(self) -> Any:
+        if self._outcome is None:
+            try:
+                self._outcome = self._reader.recv()
+            except EOFError:   # killed (the OOM killer): what it made is simply not there
+                self._outcome = (True, None)
+            self._close()
+        done, value = self._outcome
+        if not done:
+            raise value
+        return value
+
+    @property
+    def pid(self) -> int | None:
+        """The process's id (None: it ran here), for what it names by its process."""
+        return self._process.pid if self._process is not None else None
+
+    def cancel(self) -> None:
+        """Stop it (the build failed or was stopped), at once."""
+        if self._process is not None and self._outcome is None:
+            self._process.kill()
+            self._outcome = (True, None)
+            self._close()
+
+    def _close(self) -> None:
+        if self._process is not None:
+            self._process.join()
+            self._reader.close()
+
+
+def _started(task: Callable[[], Any], writer: Any, parent: int) -> None:
+    die_with_parent(parent)
+    try:
+        outcome = (True, task())
+    except BaseException as exc:  # noqa: BLE001 - raised again in the build process, by result()
+        outcome = (False, exc)
+    writer.send(outcome)
+    writer.close()
+
+
 def split(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -120,15 +178,14 @@ def split(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
 FINGERPRINTS = 2048   # pages to a task: hashing one is ≈25 µs, a task's result ≈150 KB
 
 
-def fingerprints(pages: Sequence[Page], fingerprint: Callable[[Page], str], jobs: int,
-                 meanwhile: Callable[[], Any] | None = None) -> list[str]:
+def fingerprints(pages: Sequence[Page], fingerprint: Callable[[Page], str], jobs: int) -> list[str]:
     """fingerprint(page) of every page, in order, on the workers. An edit that moves a story
     (a new date, street, photo …) fingerprints every page of a new plan (rebuild.RECHECK):
-    at 10,000 articles 0.8 s on one core of a 2.7 s build. `meanwhile()` runs here while
-    the workers hash (writing the plan for the next build: this process would only wait)."""
+    at 10,000 articles 0.8 s on one core of a 2.7 s build (the plan for the next build is
+    being written meanwhile, in a process of its own: memory.start_writing_plan)."""
     ranges = [(i, min(i + FINGERPRINTS, len(pages))) for i in range(0, len(pages), FINGERPRINTS)]
     state = {"pages": pages, "fingerprint": fingerprint}
-    return [digest for part in ordered(_fingerprint_range, ranges, jobs, state, min_chunks=4, meanwhile=meanwhile)
+    return [digest for part in ordered(_fingerprint_range, ranges, jobs, state, min_chunks=4)
             for digest in part]
 
 

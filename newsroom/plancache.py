@@ -149,14 +149,19 @@ def new_token() -> str:
 def write(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterable[Photo],
           token: str | None = None) -> Written:
     """Write `kept` to a file of its own in `folder`, to be kept (or discarded) later: an
-    edit that moves a story writes it while the workers fingerprint the pages, other builds
-    while the build state is saved. `token`: the one to write it under (default: a new one)."""
+    edit that moves a story writes it in a process of its own while the build goes on, a
+    first build while its state is saved. `token`: the one to write it under (default: a new one)."""
     token = token or new_token()
     refs = planfile.Refs({a.source: a for a in articles}, {p.file: p for p in photos})
     folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{FILE}.{os.getpid()}.tmp"   # cachedir.LEFTOVER, if killed now
+    temporary = being_written(folder, os.getpid())
     sums.write_sealed(temporary, MAGIC, lambda out: planfile.write(out, (token, kept), kept.made["planned"], refs))
     return Written(token, temporary)
+
+
+def being_written(folder: Path, pid: int) -> Path:
+    """Where process `pid` writes a plan before it is kept (cachedir.LEFTOVER, if it is killed)."""
+    return folder / f".{FILE}.{pid}.tmp"
 
 
 def keep(written: Written) -> str:

@@ -112,4 +112,5 @@ class Run:
     kept_key: str = ""                                # the key they were found under (plancache.key)
     retitled: dict[str, str] = field(default_factory=dict)   # stories retitled in them -> the titles put in
     plan_written: Any = None                          # plancache.Written: this build's plan, written early
+    plan_writing: Any = None                          # parallel.Started: the plan being written in a process of its own
     plan_problems: list[Problem] = field(default_factory=list)   # what the index and plan stages found

@@ -136,6 +136,8 @@ def plan(run: Run) -> bool:
         run.result.notes += moved.pending(record, run.living.record)
         run.result.ok = not errors(run.result.problems, run.options.strict)
         return False
+    if not errors(run.result.problems, run.options.strict):   # else the build stops at the images
+        memory.start_writing_plan(run)
     return True
 
 
@@ -176,7 +178,7 @@ def decide(run: Run) -> bool:
     remembered = state.pages if state.pages_settings == memory.pages_key(run) and run.published else {}
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key)
     run.values = depends.Values(run.archive)
-    contexts = (parallel.fingerprints(run.planned, run.values.context, run.options.jobs, lambda: memory.write_plan(run))
+    contexts = (parallel.fingerprints(run.planned, run.values.context, run.options.jobs)
                 if changed.case == rebuild.RECHECK else None)
     run.decision = rebuild.decide(changed, run.planned, run.values, run.published, contexts)
     run.result.rendered = len(run.decision.todo)

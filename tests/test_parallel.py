@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench import corpus
 from newsroom import builder, config, depends, parallel
 
@@ -70,6 +72,32 @@ def test_aside_runs_its_task_on_a_worker_while_the_other_runs_here() -> None:
     assert parallel.aside(_slow_pid, lambda: None, jobs=1)[0] == os.getpid()
 
 
+def test_started_runs_its_task_in_another_process_until_its_result_is_asked_for() -> None:
+    """The plan for the next build is written so (memory.start_writing_plan): the task runs
+    while this process goes on; its result or its error comes back; cancel stops it at once."""
+    import os
+    import time
+
+    begun = time.monotonic()
+    task = parallel.Started(_slow_pid)
+    here = time.monotonic()   # not held up by the task's 0.3 s
+    pid, started, ended = task.result()
+    assert pid == task.pid != os.getpid() and here - begun < 0.2 and ended - started >= 0.3
+    assert task.result()[0] == pid   # asked again: the same
+
+    def fails() -> None:
+        raise OSError(28, "No space left on device", "plan")
+    with pytest.raises(OSError, match="No space left"):
+        parallel.Started(fails).result()
+
+    forever = parallel.Started(lambda: time.sleep(60))
+    begun = time.monotonic()
+    forever.cancel()
+    assert time.monotonic() - begun < 5 and forever.result() is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(forever.pid, 0)   # gone, and reaped
+
+
 def _slow_pid() -> tuple[int, float, float]:
     import os
     import time
@@ -125,14 +153,13 @@ def test_an_edit_that_moves_a_story_fingerprints_pages_on_workers_as_here(tmp_pa
     tasks: list[tuple[str, int]] = []
     real_ordered = parallel.ordered
 
-    def counting(task, items, jobs, state, min_chunks=2, meanwhile=None):
-        tasks.append((task.__name__, len(items), meanwhile is not None))
-        yield from real_ordered(task, items, jobs, state, min_chunks, meanwhile)
+    def counting(task, items, jobs, state, min_chunks=2):
+        tasks.append((task.__name__, len(items)))
+        yield from real_ordered(task, items, jobs, state, min_chunks)
     monkeypatch.setattr(parallel, "ordered", counting)
     result = builder.build(cfg, problems, builder.Options(jobs=2))
     assert result.ok and result.records["decision"].case == "recheck"
-    # The plan for the next build is written while the workers hash (`meanwhile`).
-    assert ("_fingerprint_range", -(-len(result.records["planned"]) // 64), True) in tasks
+    assert ("_fingerprint_range", -(-len(result.records["planned"]) // 64)) in tasks
     planned, archive = result.records["planned"], result.records["archive"]
     assert len(planned) > 4 * 64
     here = [depends.Values(archive).context(page) for page in planned]

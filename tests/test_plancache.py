@@ -141,9 +141,9 @@ def _leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in _state_folder(root).iterdir() if p.name.endswith(".tmp"))
 
 
-def test_a_moved_story_s_plan_written_while_pages_are_fingerprinted_is_kept_for_the_next_edit(tmp_path: Path) -> None:
-    # A new date makes the plan again; it is written while the workers fingerprint the pages
-    # (parallel.fingerprints' `meanwhile`), kept once the build is saved, and the next edit in
+def test_a_moved_story_s_plan_written_while_the_build_goes_on_is_kept_for_the_next_edit(tmp_path: Path) -> None:
+    # A new date makes the plan again; it is written in a process of its own while the build
+    # goes on (memory.start_writing_plan), kept once the build is saved, and the next edit in
     # place reads it: the site is a clean build's after each.
     root = _archive(tmp_path / "archive", 150)
     _build(root, root / "site", jobs=2)
@@ -161,8 +161,8 @@ def test_a_moved_story_s_plan_written_while_pages_are_fingerprinted_is_kept_for_
 
 
 def test_a_build_that_fails_after_writing_its_plan_leaves_the_last_one(tmp_path: Path, monkeypatch) -> None:
-    # The disk fills up while pages are written: the plan written early (during the
-    # fingerprints) is removed, the last build's plan and state stay, and the next build
+    # The disk fills up while pages are written: the plan written early (in a process of its
+    # own, from the end of the plan stage) is removed, the last build's plan and state stay, and the next build
     # after the disk is freed is a clean build's.
     root = _archive(tmp_path / "archive", 150)
     _build(root, root / "site", jobs=2)
@@ -178,7 +178,7 @@ def test_a_build_that_fails_after_writing_its_plan_leaves_the_last_one(tmp_path:
                                                  for name, stage in stages.STAGES))
     cfg, problems = config.load(root, root / "site")
     failed = builder.build(cfg, problems, builder.Options(jobs=2), now=NOW)
-    assert not failed.ok and failed.records["plan_written"] is not None   # written, then removed
+    assert not failed.ok and failed.records["plan_writing"] is not None   # being written, then removed
     assert failed.records["decision"].case == "recheck"
     assert _leftovers(root) == [] and plan.read_bytes() == kept
     monkeypatch.undo()
