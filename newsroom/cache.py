@@ -214,6 +214,9 @@ class State:
     # Stories retitled by builds that kept that plan -> the title they published (in
     # moved.yaml too: plancache.retitle).
     plan_titles: dict[str, str] = field(default_factory=dict)
+    # Every input but the photos' files, as the pages were made (memory.plan_inputs): an edit
+    # that changes only photos leaves the context of every page no photo reaches.
+    inputs_but_photos: str = ""
 
 
 SHARDS = 64
@@ -255,7 +258,7 @@ class Store:
                       scheduled=meta.get("scheduled", frozenset()), recheck=meta.get("recheck", True),
                       plan_key=meta.get("plan_key", ""), plan_token=meta.get("plan_token", ""),
                       plan_answers=meta.get("plan_answers", ""), plan_valid_until=meta.get("plan_valid_until", 0.0),
-                      plan_titles=meta.get("plan_titles", {}),
+                      plan_titles=meta.get("plan_titles", {}), inputs_but_photos=meta.get("inputs_but_photos", ""),
                       **{name: meta[name] for name in PARTS})
         for n in range(SHARDS):
             shard = self._read(f"parsed-{n:02d}.pickle")
@@ -318,7 +321,8 @@ class Store:
                                              "plan_key": state.plan_key, "plan_token": state.plan_token,
                                              "plan_answers": state.plan_answers,
                                              "plan_valid_until": state.plan_valid_until,
-                                             "plan_titles": state.plan_titles, "parts": parts})
+                                             "plan_titles": state.plan_titles,
+                                             "inputs_but_photos": state.inputs_but_photos, "parts": parts})
         for file in self.folder.glob(PART_FILES):   # replaced: pages.pickle no longer names them
             if file.name not in parts.values():
                 file.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ def remember(run: Run) -> None:
     valid_until = _valid_until(run.articles, run.config, run.now)
     run.state.plan_titles = run.retitled
     run.state.pages_settings = pages_key(run)
+    run.state.inputs_but_photos = plan_inputs(run, but_photos=True)
     _save_with_plan(run, valid_until)
     summary = {key: getattr(result, key) for key in ("articles", "photos", "pages", "renditions_reused",
                                                      "drafts", "scheduled", "next_scheduled")}
@@ -101,11 +102,14 @@ def discard_plan(run: Run) -> None:
     plancache.discard(run.plan_written)
 
 
-def plan_inputs(run: Run) -> str:
+def plan_inputs(run: Run, but_photos: bool = False) -> str:
+    """plancache.key of this build. `but_photos`: without the photos' files; while it is
+    the last build's and every article parsed as it was, only photos changed."""
     root = run.config.root
     return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", run.scanned,
                          run.state.articles, run.config.content_dir,
-                         (root / "editions.yaml", root / "front.yaml", root / moved.RECORD))
+                         (root / "editions.yaml", root / "front.yaml", root / moved.RECORD),
+                         run.config.photos_dir if but_photos else None)
 
 
 def pages_key(run: Run) -> str:

@@ -224,6 +224,24 @@ def _list_pages(items: tuple, size: int, base: str, template: str, extra: dict[s
             for pager, chunk in paginate(items, size, base)]
 
 
+# Templates of pages whose context no photo reaches (checked page by page after photo edits
+# in tests/test_incremental.py). Not: a photo's page, a list of photos, a term's page (its
+# photos), the sitemap (every page's address), the redirects (a photo's old address).
+_PHOTO_FREE = frozenset({"article.html", "withdrawn.html", "archive.html", "year.html", "month.html",
+                         "edition.html", "editions.html", "taxonomy.html", "corrections.html",
+                         "corrections.xml", "feed.xml", "search.html", "404.html", "robots.txt"})
+
+
+def photo_free(page: Page) -> bool:
+    """No photo reaches the page's context: after an edit that changes only photos, it is the
+    last build's, and it is not hashed again (rebuild.known_contexts)."""
+    if page.template == "home.html":   # the first shows the newest photos
+        return page.context["pager"].number > 1
+    if page.template == "print_page.html":   # and its scan
+        return not page.context["page"].scan
+    return page.template in _PHOTO_FREE
+
+
 SITEMAP_LIMIT = 50_000   # URLs per sitemap file (the sitemaps.org limit)
 
 

@@ -58,12 +58,14 @@ class Kept:
 
 
 def key(settings: str, scanned: dict[str, tuple[int, int]], sources: Iterable[str],
-        content_dir: Path, extra_files: Iterable[Path]) -> str:
-    """The plan's inputs other than the articles' parses: all files' stats but articles'."""
+        content_dir: Path, extra_files: Iterable[Path], photos_dir: Path | None = None) -> str:
+    """The plan's inputs other than the articles' parses: all files' stats but articles'
+    (and but the photos', if `photos_dir` is given)."""
     h = hashlib.sha256(settings.encode())
     articles = str(content_dir) + os.sep
+    photos = str(photos_dir) + os.sep if photos_dir is not None else None
     for path, stat in scanned.items():
-        if not (path.startswith(articles) and path.endswith(".md")):
+        if not (path.startswith(articles) and path.endswith(".md")) and not (photos and path.startswith(photos)):
             h.update(f"{path}|{stat}\n".encode())
     for file in extra_files:
         try:

@@ -178,8 +178,14 @@ def decide(run: Run) -> bool:
     remembered = state.pages if state.pages_settings == memory.pages_key(run) and run.published else {}
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key)
     run.values = depends.Values(run.archive)
-    contexts = (parallel.fingerprints(run.planned, run.values.context, run.options.jobs)
-                if changed.case == rebuild.RECHECK else None)
+    contexts = None
+    if changed.case == rebuild.RECHECK:
+        same = state.inputs_but_photos == memory.plan_inputs(run, but_photos=True)
+        contexts = rebuild.known_contexts(changed, run.planned, same)
+        unknown = [i for i, digest in enumerate(contexts) if digest is None]
+        digests = parallel.fingerprints([run.planned[i] for i in unknown], run.values.context, run.options.jobs)
+        for i, digest in zip(unknown, digests, strict=True):
+            contexts[i] = digest
     run.decision = rebuild.decide(changed, run.planned, run.values, run.published, contexts)
     run.result.rendered = len(run.decision.todo)
     return True

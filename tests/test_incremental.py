@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsroom import builder, cache, config, publish
+from newsroom import builder, cache, config, depends, pages, publish
 
 ARTICLE = "content/articles/2022/02/party-volunteers.md"
 OTHER = "content/articles/2022/02/baolong-support.md"
@@ -234,6 +235,40 @@ def test_new_photo_reaches_every_page_that_shows_it(sample_root: Path) -> None:
     # Later home pages do not show photos: what they were built from is unchanged.
     assert fingerprints["page/2/index.html"] == recorded(sample_root)["page/2/index.html"]
     assert result.rendered < first.pages
+
+
+def test_after_photo_edits_every_page_no_photo_reaches_keeps_its_context(sample_root: Path) -> None:
+    """A new photo, a new caption, a photo removed: the decision takes the context of every
+    page pages.photo_free names from the last build, unhashed (rebuild.known_contexts). Here
+    each is hashed anyway, and is what it was; and the site is a clean build's."""
+    build(sample_root)
+    photo = sample_root / "photos" / "2022" / "02" / "new-photo.jpg"
+    shutil.copy(sorted((sample_root / "photos").rglob("*.jpg"))[0], photo)
+    sidecar = photo.with_suffix(".yaml")
+    edits = [lambda: sidecar.write_text("caption: 新增图片。\ncredit: 张鹏\n", encoding="utf-8"),
+             lambda: sidecar.write_text("caption: 改过的图注。\ncredit: 陈涛\n", encoding="utf-8"),
+             lambda: (photo.unlink(), sidecar.unlink())]
+    for edit in edits:
+        before = recorded(sample_root)
+        edit()
+        result = build(sample_root)
+        assert result.records["decision"].case == "recheck"
+        planned, values = result.records["planned"], depends.Values(result.records["archive"])
+        free = [page for page in planned if pages.photo_free(page) and page.file in before]
+        assert len(free) > len(planned) / 2
+        assert [page.file for page in free if values.context(page) != before[page.file]] == []
+        assert [page.file for page in planned if not pages.photo_free(page)
+                and values.context(page) != before.get(page.file)], "no page a photo reaches changed"
+        shutil.rmtree(sample_root / "clean", ignore_errors=True)
+        cfg, problems = config.load(sample_root, sample_root / "clean")
+        assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
+        assert _files(sample_root / "site") == _files(sample_root / "clean")
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    """The site's files but the search index (after edits it holds a bundle of recent changes)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+            if p.is_file() and not p.name.startswith(".") and p.relative_to(site).parts[0] != "pagefind"}
 
 
 def test_an_edit_needs_no_pinyin_for_names_already_slugged(sample_root: Path) -> None:

@@ -3,9 +3,10 @@ the site an incremental build leaves is, byte for byte, the site a clean build m
 
 The edits are drawn at random (seeded: the same sequences every run): add, remove, retitle,
 re-date an article, correct its text, move it to other streets or reporters, add or remove
-one of its photos, change a caption, rename a registry entry, change a setting. Each runs
-with the default theme and with a theme that reads what the default one does not: counts,
-the archive through a variable, and macros imported with context.
+one of its photos, change a caption, add or remove a photo no story uses, rename a registry
+entry, change a setting. Each runs with the default theme and with a theme that reads what
+the default one does not: counts, the archive through a variable, and macros imported with
+context.
 """
 
 from __future__ import annotations
@@ -164,6 +165,20 @@ def caption(model, draw):
     model["captions"][name] = draw(st.sampled_from(["新图注", "图0", None]))
 
 
+def new_photo(model, draw):
+    """A photo no story uses (only its own page, the photo lists and its photographer's page show it)."""
+    name = next((f"p{i}.jpg" for i in range(10) if f"p{i}.jpg" not in model["captions"]), None)
+    if name is not None:
+        model["captions"][name] = draw(st.sampled_from(["新照片", None]))
+
+
+def drop_photo(model, draw):
+    used = {p if isinstance(p, str) else p["file"] for a in model["articles"].values() for p in a["photos"]}
+    unused = sorted(set(model["captions"]) - used)
+    if unused:
+        del model["captions"][draw(st.sampled_from(unused))]
+
+
 def rename_entry(model, draw):
     """A registry entry gets another URL, or another name (the old one kept as an alias)."""
     entries = model[draw(st.sampled_from(["streets", "reporters"]))]
@@ -181,7 +196,7 @@ def setting(model, draw):
 
 
 EDITS = [add, remove, retitle, redate, correct_text, move_street, move_reporter, add_photo, remove_photo, caption,
-         rename_entry, setting]
+         new_photo, drop_photo, rename_entry, setting]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
