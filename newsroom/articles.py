@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Any
 
 from . import dates, desk, notices, yamlfile, yamlfix
@@ -22,6 +24,8 @@ from .registry import Registry
 from .slugs import clean_slug, slugify
 
 FIELDS = {"title", "date", "updated", "slug", "draft", "summary", "photos", "print"}
+
+_NO_SLUGS: Mapping[str, str] = MappingProxyType({})
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -43,8 +47,10 @@ class _FrontMatterError(ValueError):
         self.params = params
 
 
-def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[Article | None, list[Problem]]:
-    """Parse one article; `source` is its path relative to the archive root."""
+def parse(text: str, source: str, config: Config, renderer: Renderer,
+          slugs: Mapping[str, str] = _NO_SLUGS) -> tuple[Article | None, list[Problem]]:
+    """Parse one article; `source` is its path relative to the archive root; `slugs`: file
+    names' pinyin made already (content.py), else made here."""
     try:
         doc, data, body, body_line = _front_matter(text)
     except _FrontMatterError as exc:
@@ -66,7 +72,7 @@ def parse(text: str, source: str, config: Config, renderer: Renderer) -> tuple[A
     date = _date(data, "date", config, err, required=True)
     updated = _date(data, "updated", config, err, required=False)
 
-    slug, slug_line = _slug(data, source, doc, err)
+    slug, slug_line = _slug(data, source, doc, err, slugs)
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         err("'draft' must be true or false", "draft")
@@ -116,16 +122,15 @@ def _reminders(data: dict, doc: yamlfile.YamlDoc, source: str, config: Config, d
     return found
 
 
-def _slug(data: dict, source: str, doc: yamlfile.YamlDoc, err) -> tuple[str, int]:
+def _slug(data: dict, source: str, doc: yamlfile.YamlDoc, err, slugs: Mapping[str, str]) -> tuple[str, int]:
     """(the slug: given, else the file name's, else its pinyin; the 'slug:' line or 1)."""
     stem = PurePosixPath(source).stem
-    slug = clean_slug(stem) or slugify(stem)
     if "slug" not in data:
-        return slug, 1
+        return clean_slug(stem) or slugs.get(stem) or slugify(stem), 1
     given = clean_slug(str(data["slug"]))
     if given is None:
         err("slug '{slug}' must be lower-case ASCII letters, digits and hyphens", "slug", slug=data["slug"])
-    return given or slug, doc.line("slug")
+    return given or clean_slug(stem) or slugs.get(stem) or slugify(stem), doc.line("slug")
 
 
 def _front_matter(text: str) -> tuple[yamlfile.YamlDoc, dict, str, int]:
