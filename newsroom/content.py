@@ -113,7 +113,7 @@ def _file_name_slugs(sources: list[str], state: cache.State) -> dict[str, str]:
     gives no slug: remembered, and made in a forked process like the terms' (slugs.remembered_slugs),
     so neither the build process nor the workers that parse load pypinyin (0.13 s, 50 MB)."""
     names = {PurePosixPath(source).stem for source in sources}
-    return remembered_slugs(state.slugs, parallel.apart)({name for name in names if not name.isascii()})
+    return remembered_slugs(state, parallel.apart)({name for name in names if not name.isascii()})
 
 
 def _shared_names(article: Article | None, shared: dict[Name, Name]) -> Article | None:
@@ -155,7 +155,7 @@ def _photo_slugs(paths: list[Path], config: Config, state: cache.State) -> Calla
     """The slug of each part of these photos' paths: pinyin where a part is not ASCII (街景/坂田.jpg),
     remembered, and made in a forked process like the terms' (slugs.remembered_slugs)."""
     parts = {part for path in paths for part in (*path.relative_to(config.photos_dir).parent.parts, path.stem)}
-    made = remembered_slugs(state.slugs, parallel.apart)({part for part in parts if not part.isascii()})
+    made = remembered_slugs(state, parallel.apart)({part for part in parts if not part.isascii()})
     return lambda part: made.get(part) or slugify(part)
 
 

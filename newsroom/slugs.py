@@ -7,6 +7,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -67,19 +68,25 @@ def _here(task: Callable[[], dict[str, str]]) -> dict[str, str]:
     return task()
 
 
-def remembered_slugs(memo: dict[str, str],
+class Remembers(Protocol):
+    slugs: dict[str, str]   # text -> its slug
+
+
+def remembered_slugs(state: Remembers,
                      elsewhere: Callable[[Callable[[], dict[str, str]]], dict[str, str]] = _here,
                      ) -> Callable[[set[str]], dict[str, str]]:
-    """slugify_all, remembering its results in `memo` (kept in the build state: pypinyin takes
+    """slugify_all, remembering its results in `state.slugs` (the build state's: pypinyin takes
     0.16 s to load, and the names of streets, reporters and tags seldom change). The texts not
     remembered are slugged by `elsewhere(task)` unless pypinyin is loaded here already (a
     preview server, the tests): the builder runs the task in a forked process, so pypinyin's
     dictionaries (50 MB once loaded, for a few dozen names) stay out of the build process and
-    of the render workers it forks later."""
+    of the render workers it forks later. New slugs go into a new dict: a part of the state is
+    never changed in place (cache.PARTS), and one changed so was never saved."""
     def remembered(texts: set[str]) -> dict[str, str]:
-        missing = sorted(texts - memo.keys())
+        missing = sorted(texts - state.slugs.keys())
         if missing:
             task = functools.partial(slugify_all, missing)
-            memo.update(task() if "pypinyin" in sys.modules else elsewhere(task))
+            state.slugs = {**state.slugs, **(task() if "pypinyin" in sys.modules else elsewhere(task))}
+        memo = state.slugs
         return {text: memo[text] for text in texts}
     return remembered

@@ -95,7 +95,7 @@ def index_(run: Run) -> bool:
         return True
     start = len(run.result.problems)
     run.archive, found = index.build(run.articles, run.photos, run.config, run.now,
-                                     remembered_slugs(run.state.slugs, parallel.apart))
+                                     remembered_slugs(run.state, parallel.apart))
     run.result.problems += found
     run.result.articles, run.result.photos = len(run.archive.articles), len(run.archive.photos)
     run.result.drafts, run.result.scheduled, due = index.left_out(run.articles, run.config, run.now)
@@ -119,7 +119,7 @@ def plan(run: Run) -> bool:
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
     record, found = moved.load(run.config.root)
     run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles),
-                                remembered_slugs(run.state.slugs, parallel.apart))
+                                remembered_slugs(run.state, parallel.apart))
     run.planned += run.living.pages
     run.result.problems += found + list(run.living.problems)
     run.result.notes, run.result.redirects = list(run.living.notes), redirects.pairs(run.living.redirects)

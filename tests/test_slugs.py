@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SITES, copy_sample
 
+from newsroom import cache
 from newsroom import config as config_mod
 from newsroom.photos import photo_slug
 from newsroom.slugs import clean_slug, slugify
@@ -118,6 +119,14 @@ def test_an_article_named_in_chinese_gets_its_pinyin_without_pypinyin_in_the_bui
     named.write_text(named.read_text(encoding="utf-8") + "\n补充的一段。\n", encoding="utf-8")
     assert _in_a_fresh_process(root) == ["True", "False"]
     assert "补充的一段" in pages[0].read_text(encoding="utf-8")
+    # Names first met by an incremental build are remembered too (a story's file, a tag).
+    another = named.with_name("横岗街道新闻.md")
+    another.write_text(re.sub(r"^tags:.*$", "tags: [新的标签]", named.read_text(encoding="utf-8"), count=1,
+                              flags=re.M), encoding="utf-8")
+    assert _in_a_fresh_process(root) == ["True", "False"]
+    cfg, _ = config_mod.load(root)
+    remembered = cache.Store(cache.state_folder(cfg)).load().slugs
+    assert remembered["横岗街道新闻"] == "heng-gang-jie-dao-xin-wen" and remembered["新的标签"] == "xin-de-biao-qian"
 
 
 def test_a_build_with_nothing_to_plan_does_not_load_pypinyin(tmp_path: Path) -> None:
