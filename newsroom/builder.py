@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from . import cache, cachedir, interrupts, moved, output, sums
+from . import cache, cachedir, interrupts, moved, output, sums, versions
 from .config import Config, template_dirs
 from .interrupts import InterruptedAfterWriting
 from .lock import LockError, hold_archive
@@ -110,7 +110,7 @@ def check(run: Run) -> bool:
             result.problems.append(failed(str(config.output), 0, refused))
             return False
     run.store = cache.Store(cache.state_folder(config)) if options.incremental else None
-    run.settings = cache.settings_hash(config)
+    run.settings = versions.settings_hash(config)
     if run.store is not None and options.write:
         run.inputs, run.scanned = cache.inputs_signature(config, template_dirs(config),
                                                          f"{run.settings}|{options.serve}|{options.strict}")

@@ -18,7 +18,6 @@ import marshal
 import os
 import pickle
 import secrets
-import sys
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,55 +31,6 @@ from .output import MARKER
 
 VERSION = 4   # 2: pages' dependencies as read while rendering; 3: the state in parts (PARTS);
               # 4: articles' bodies beside the shards (bodies.py)
-PACKAGE = Path(__file__).resolve().parent
-
-
-def code_hash() -> str:
-    """The engine's own source: a new version of newsroom invalidates every cache entry."""
-    h = hashlib.sha256(str(VERSION).encode())
-    for file in sorted(PACKAGE.glob("*.py")):
-        h.update(file.name.encode())
-        h.update(file.read_bytes())
-    return h.hexdigest()
-
-
-# The libraries whose output is cached: a parsed article's HTML and slugs, a page's markup.
-LIBRARIES = ("jinja2", "markdown", "nh3", "pypinyin", "pyyaml")
-
-
-def library_versions() -> str:
-    """name=version of each of LIBRARIES, the first found on sys.path as importlib.metadata
-    finds it. Read from the name of its .dist-info folder (as pip installs), and only
-    otherwise by importlib.metadata: importing that took 25 ms, a sixth of a rebuild with
-    nothing to do."""
-    found: dict[str, str] = {}
-    for folder in dict.fromkeys(sys.path):
-        try:
-            entries = os.listdir(folder or ".")
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.endswith(".dist-info"):
-                name, _, version = entry[:-len(".dist-info")].partition("-")
-                found.setdefault(name.lower().replace("-", "_").replace(".", "_"), version)
-    return ",".join(f"{name}={found.get(name) or _installed(name)}" for name in LIBRARIES)
-
-
-def _installed(name: str) -> str:
-    import importlib.metadata  # only for an install with no .dist-info folder (an .egg-info)
-
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "?"
-
-
-def settings_hash(config: Config) -> str:
-    """Everything in the settings a parsed article or a page can depend on.
-
-    Config's repr covers site.yaml and the registries' entries (dataclasses print every field).
-    """
-    return hashlib.sha256(f"{code_hash()}|{library_versions()}|{config!r}".encode()).hexdigest()
 
 
 def state_folder(config: Config) -> Path:

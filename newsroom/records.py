@@ -91,7 +91,7 @@ class Run:
     result: BuildResult
     store: cache.Store | None = None                  # None: not incremental
     state: cache.State = field(default_factory=cache.State)
-    settings: str = ""                                # cache.settings_hash
+    settings: str = ""                                # versions.settings_hash
     inputs: str = ""                                  # every input file's size and mtime
     scanned: dict[str, tuple[int, int]] | None = None
     before: tuple[dict, dict] = ({}, {})              # the last build's parsed articles and photos
