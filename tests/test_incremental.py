@@ -271,6 +271,37 @@ def _files(site: Path) -> dict[str, bytes]:
             if p.is_file() and not p.name.startswith(".") and p.relative_to(site).parts[0] != "pagefind"}
 
 
+def test_a_new_story_is_related_to_the_stories_nearest_it_not_to_every_story_of_its_street(tmp_path: Path) -> None:
+    """Related stories are the nearest in time sharing a street, reporter or tag: a new story
+    renders again the pages of the few stories just before it in each of its lists (not of
+    every story of its street and reporters), and the oldest story's are the oldest."""
+    from bench import corpus
+
+    root = tmp_path / "archive"
+    made = corpus.make(root, articles=150, photos=0, seed=5)
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("search: false\n")
+    first = build(root)
+    newest = first.records["archive"].articles[0]
+    text = (root / newest.source).read_text(encoding="utf-8")
+    text = re.sub(r"^(slug|print):.*\n", "", text, flags=re.M).replace(f"title: {newest.title}", "title: 新来的报道")
+    (root / newest.source).with_name("new-story.md").write_text(
+        text.replace(f"date: {newest.date.isoformat()}", f"date: {(newest.date + timedelta(days=1)).isoformat()}"),
+        encoding="utf-8")
+    added = build(root)
+    archive, planned = added.records["archive"], added.records["planned"]
+    story = archive.articles[0]
+    assert story.title == "新来的报道"
+    terms = sum(len(story.names(tax.key)) for tax in archive.taxonomies)
+    stories = {planned[i].path for i in added.records["decision"].todo if planned[i].template == "article.html"}
+    assert 1 < len(stories) <= 1 + 5 * terms < len(made.articles) // 3
+    oldest = archive.articles[-1]
+    sharing = [a for a in archive.articles[:-1]
+               if any({n.name for n in a.names(tax.key)} & {n.name for n in oldest.names(tax.key)}
+                      for tax in archive.taxonomies)]
+    assert list(pages.related(archive, oldest, 5)) == sharing[-5:]
+
+
 def test_an_edit_needs_no_pinyin_for_names_already_slugged(sample_root: Path) -> None:
     """Tag slugs are pinyin (pypinyin takes 0.16 s to load): a rebuild after an edit
     remembers them from the last build, and its pages link to the same tag pages."""
