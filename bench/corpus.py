@@ -213,6 +213,20 @@ def retitle_article(path: Path) -> None:
     path.write_text(head + rule + title + "（修订）" + newline + rest, encoding="utf-8")
 
 
+def add_article(corpus: Corpus) -> Path:
+    """A new story, newer than every other (as an editor's day begins), in a street, by a
+    reporter and under a tag the archive has; no print placement yet."""
+    name, _, role = corpus.reporters[0]
+    street = STREETS[0][0]
+    path = corpus.root / "content" / "articles" / "2025" / "01" / "story-new.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: {street}新增报道\ndate: 2025-01-01T09:00:00+08:00\n"
+                    f"reporter:\n  - {{name: {name}, role: {role}}}\nstreet: [{street}]\ntags: [{TAGS[0]}]\n---\n"
+                    + body(random.Random(0), street, name), encoding="utf-8")
+    corpus.articles.append(path)
+    return path
+
+
 def add_photo(corpus: Corpus, index: int = 999_999) -> str:
     """A new photo (with sidecar) that no article uses yet; its file relative to photos/."""
     file = f"2024/12/photo-new-{index}.jpg"

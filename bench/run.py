@@ -1,4 +1,5 @@
-"""Benchmark: build a seeded archive cold, then again after no change, one edit, one new title, one new photo.
+"""Benchmark: build a seeded archive cold, then again after no change, one edit, one new title, one new photo,
+one new story.
 
     python bench/run.py --articles 10000 --photos 0 --compare-hugo
 
@@ -200,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         new_photo = corpus_mod.add_photo(corpus)
         figures["photo"] = shown("one photo added", ours(corpus.root, args.jobs))
         figures["photo"]["file"] = new_photo
+        corpus_mod.add_article(corpus)
+        figures["story"] = shown("one story added", ours(corpus.root, args.jobs))
         if compare:
             figures["hugo_cold"], figures["hugo_cold_rss"], figures["hugo_cold_cpu"] = min(hugo_colds)
             figures["hugo_cold_runs"] = [h[0] for h in hugo_colds]
@@ -236,7 +239,8 @@ def shown_hugo(name: str, r: tuple[float, int, tuple[float, float]]) -> tuple[fl
 
 def report(f: dict) -> None:
     rows = [("cold build", f["cold"]), ("no-change rebuild", f["nochange"]),
-            ("one article edited", f["edit"]), ("one title edited", f["retitle"]), ("one photo added", f["photo"])]
+            ("one article edited", f["edit"]), ("one title edited", f["retitle"]), ("one photo added", f["photo"]),
+            ("one story added", f["story"])]
     hugo = {"cold build": f.get("hugo_cold"), "no-change rebuild": f.get("hugo_nochange"),
             "one article edited": f.get("hugo_edit")}
     print(f"\n{'':<20} {'wall s':>8} {'build s':>8} {'rendered':>9} {'written':>8} {'RSS MB':>7}"
