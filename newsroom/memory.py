@@ -79,7 +79,7 @@ def start_writing_plan(run: Run) -> None:
     save). Not in a first build, whose render keeps both cores busy: its plan is written
     as its state is saved."""
     if run.store is not None and run.options.write and not run.kept and run.state.pages:
-        run.plan_writing = parallel.Started(lambda: _written(run))
+        run.plan_writing = parallel.Started(lambda: _written(run), run.options.jobs)
 
 
 def _written(run: Run, token: str | None = None) -> plancache.Written:
@@ -93,12 +93,13 @@ def _written(run: Run, token: str | None = None) -> plancache.Written:
 def discard_plan(run: Run) -> None:
     """The plan written (or being written) by a build that then failed or was stopped: the
     last build's stays in place."""
-    if run.plan_writing is not None:
-        pid = run.plan_writing.pid
-        run.plan_writing.cancel()
-        if pid is not None:
+    writing, run.plan_writing = run.plan_writing, None
+    if writing is not None:
+        pid = writing.pid
+        writing.cancel()
+        plancache.discard(writing.result())   # written already (here, with one core)
+        if pid is not None:   # or being written by its process, stopped now
             plancache.discard(plancache.Written("", plancache.being_written(run.store.folder, pid)))
-        run.plan_writing = None
     plancache.discard(run.plan_written)
 
 

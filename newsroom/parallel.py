@@ -110,12 +110,13 @@ def _aside() -> Any:
 class Started:
     """task() in a forked process, started now, while this process goes on with other stages;
     `result()` waits for its result (small: pickled back) or raises what it raised, and is
-    None if the process was killed. Here, at once, where fork is not available."""
+    None if the process was killed. Here, at once, where fork is not available or there is
+    one core (`jobs`, as for `aside`)."""
 
-    def __init__(self, task: Callable[[], Any]) -> None:
+    def __init__(self, task: Callable[[], Any], jobs: int = 0) -> None:
         ctx = _context()
         self._process = self._reader = None
-        if ctx is None:
+        if ctx is None or workers(jobs) < 2:
             self._outcome: tuple[bool, Any] | None = (True, task())
             return
         self._outcome = None

@@ -96,6 +96,8 @@ def test_started_runs_its_task_in_another_process_until_its_result_is_asked_for(
     assert time.monotonic() - begun < 5 and forever.result() is None
     with pytest.raises(ProcessLookupError):
         os.kill(forever.pid, 0)   # gone, and reaped
+    here = parallel.Started(_slow_pid, jobs=1)   # -j 1: no other process
+    assert here.pid is None and here.result()[0] == os.getpid()
 
 
 def _slow_pid() -> tuple[int, float, float]:

@@ -160,12 +160,13 @@ def test_a_moved_story_s_plan_written_while_the_build_goes_on_is_kept_for_the_ne
     _equals_clean(root)
 
 
-def test_a_build_that_fails_after_writing_its_plan_leaves_the_last_one(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("jobs", [2, 1], ids=["plan-written-apart", "plan-written-here"])
+def test_a_build_that_fails_after_writing_its_plan_leaves_the_last_one(tmp_path: Path, monkeypatch, jobs: int) -> None:
     # The disk fills up while pages are written: the plan written early (in a process of its
     # own, from the end of the plan stage) is removed, the last build's plan and state stay, and the next build
     # after the disk is freed is a clean build's.
     root = _archive(tmp_path / "archive", 150)
-    _build(root, root / "site", jobs=2)
+    _build(root, root / "site", jobs=jobs)
     plan = _state_folder(root) / plancache.FILE
     kept = plan.read_bytes()
     story = _story(root, 5)
@@ -177,12 +178,12 @@ def test_a_build_that_fails_after_writing_its_plan_leaves_the_last_one(tmp_path:
     monkeypatch.setattr(stages, "STAGES", tuple((name, full if name == "render+write" else stage)
                                                  for name, stage in stages.STAGES))
     cfg, problems = config.load(root, root / "site")
-    failed = builder.build(cfg, problems, builder.Options(jobs=2), now=NOW)
+    failed = builder.build(cfg, problems, builder.Options(jobs=jobs), now=NOW)
     assert not failed.ok and failed.records["plan_writing"] is not None   # being written, then removed
     assert failed.records["decision"].case == "recheck"
     assert _leftovers(root) == [] and plan.read_bytes() == kept
     monkeypatch.undo()
-    assert not _build(root, root / "site", jobs=2).plan_kept
+    assert not _build(root, root / "site", jobs=jobs).plan_kept
     _equals_clean(root)
 
 
