@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from . import articles, cache, parallel, photos
@@ -132,13 +132,13 @@ def _read_photos(config: Config, state: cache.State) -> tuple[list[Photo], list[
     stats = {path: (cache.stat_key(path), cache.stat_key(path.with_suffix(".yaml")),
                     cache.stat_key(path.with_suffix(".yml")), path.is_symlink()) for path in photo_files(config)}
     sources = {path: path.relative_to(config.root).as_posix() for path in stats}
-    fresh = [path for path, stat in stats.items()
-             if (entry := state.photos.get(sources[path])) is None or entry.stat != stat]
+    fresh = {path for path, stat in stats.items()
+             if (entry := state.photos.get(sources[path])) is None or entry.stat != stat}
     slug_of = _photo_slugs(fresh, config, state)
     for path, stat in stats.items():
         source = sources[path]
         entry = state.photos.get(source)
-        if entry is None or entry.stat != stat:
+        if path in fresh:
             photo, found_problems = read_photo(path, config, slug_of)
             # A photo that could not be read is read again next time (it may be readable by
             # then: a permission fixed), whatever its size and mtime say.
@@ -151,7 +151,7 @@ def _read_photos(config: Config, state: cache.State) -> tuple[list[Photo], list[
     return found, problems
 
 
-def _photo_slugs(paths: list[Path], config: Config, state: cache.State) -> Callable[[str], str]:
+def _photo_slugs(paths: Iterable[Path], config: Config, state: cache.State) -> Callable[[str], str]:
     """The slug of each part of these photos' paths: pinyin where a part is not ASCII (街景/坂田.jpg),
     remembered, and made in a forked process like the terms' (slugs.remembered_slugs)."""
     parts = {part for path in paths for part in (*path.relative_to(config.photos_dir).parent.parts, path.stem)}

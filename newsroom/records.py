@@ -20,8 +20,9 @@ from .problems import Problem
 if TYPE_CHECKING:   # the engine's heavy half (Jinja, Markdown, Pillow): not loaded by a build that stops at its check
     import jinja2
 
-    from . import depends, index, pages, rebuild, redirects
+    from . import depends, index, pages, plancache, rebuild, redirects
     from .model import Article, Photo
+    from .parallel import Started
     from .printing import Editions
 
 
@@ -111,6 +112,6 @@ class Run:
     kept: bool = False                                # the archive and plan are the last build's (plancache)
     kept_key: str = ""                                # the key they were found under (plancache.key)
     retitled: dict[str, str] = field(default_factory=dict)   # stories retitled in them -> the titles put in
-    plan_written: Any = None                          # plancache.Written: this build's plan, written early
-    plan_writing: Any = None                          # parallel.Started: the plan being written in a process of its own
+    plan_written: plancache.Written | None = None     # this build's plan, written early
+    plan_writing: Started | None = None               # the plan being written, in a process of its own
     plan_problems: list[Problem] = field(default_factory=list)   # what the index and plan stages found

@@ -123,20 +123,19 @@ def _too_deep(text: str, first_line: int) -> YamlError:
     """A document nested so deep that PyYAML's composer (which recurses, two frames a level)
     ran out of stack: the line where it passes _DEEPEST levels, found by its parser, which
     does not recurse."""
-    depth = 0
+    line, depth = first_line, 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > _DEEPEST:
-                    return YamlError(first_line + event.start_mark.line,
-                                     "invalid YAML: lists and mappings nested more than {levels} deep",
-                                     levels=_DEEPEST)
+                    line = first_line + event.start_mark.line
+                    break
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
         pass
-    return YamlError(first_line, "invalid YAML: lists and mappings nested more than {levels} deep", levels=_DEEPEST)
+    return YamlError(line, "invalid YAML: lists and mappings nested more than {levels} deep", levels=_DEEPEST)
 
 
 def parses(text: str) -> bool:
