@@ -29,11 +29,13 @@ from typing import Any
 
 from . import urls
 from .bodies import Body
-from .index import Archive, Taxonomy, Term
+from .index import Archive, Month, Taxonomy, Term, Year
 from .model import Article, Photo
 from .pages import Page
 
-ENTITY_TYPES = frozenset({Archive, Article, Photo, Term, Taxonomy})
+# Years and months are known by key too: a year's later list pages hold it, and a story added
+# to it changed the context of every one of them (depends on what a page reads of it, not on it).
+ENTITY_TYPES = frozenset({Archive, Article, Photo, Term, Taxonomy, Year, Month})
 FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in ENTITY_TYPES}
 WHOLE = (1 << 32) - 1   # every field (an attribute not known to read only some)
 LOOKUP = 1              # the one value of a lookup (see `Values.lookup`)
@@ -44,12 +46,14 @@ DERIVED: dict[type, dict[str, tuple[str, ...]]] = {
     Photo: {"id": ("file",), "title": ("caption", "file"), "names": ("terms",)},
     Taxonomy: {"key": ("config",), "term": ("terms",), "_by_name": ("terms",)},
     Term: {},
+    Year: {"count": ("months",)},
+    Month: {},
     # archive.term()/taxonomy() also read each taxonomy's terms: Recorder records those.
     Archive: {"taxonomy": ("taxonomies",), "term": ("taxonomies",)},
 }
 # What url() reads of each kind of object (urls.Linker).
 URL_FIELDS: dict[type, tuple[str, ...]] = {Article: ("date", "slug"), Photo: ("slug",), Term: ("taxonomy", "slug"),
-                                           Taxonomy: ("config",)}
+                                           Taxonomy: ("config",), Year: ("year",), Month: ("year", "month")}
 # Fields of an article the planner reads to decide where it appears and how it is linked
 # (index.build, pages.plan); while they stay the same, every page's context does too.
 PLACING = ("source", "slug", "date", "updated", "draft", "terms", "photos", "links", "date_line", "slug_line",
@@ -80,6 +84,10 @@ def key_of(obj: Any) -> str:
         return f"t|{obj.taxonomy}|{obj.name}"
     if kind is Taxonomy:
         return "x|" + obj.config.key
+    if kind is Year:
+        return f"y|{obj.year}"
+    if kind is Month:
+        return f"m|{obj.year}|{obj.month}"
     return "archive"
 
 
@@ -98,8 +106,11 @@ class Recorder:
 
     def attribute(self, obj: Any, attribute: str) -> None:
         self.reads.append((obj, attribute))
-        if type(obj) is Archive and attribute in ("term", "taxonomy"):
+        kind = type(obj)
+        if kind is Archive and attribute in ("term", "taxonomy"):
             self.reads.extend((tax, "terms") for tax in obj.taxonomies)
+        elif kind is Year and attribute == "count":   # its months are values of their own (by key)
+            self.reads.extend((month, "articles") for month in obj.months)
 
     def whole(self, obj: Any) -> None:
         self.reads.append((obj, WHOLE))
@@ -197,6 +208,11 @@ class Values:
             return archive.term(taxonomy, name)
         if kind == "x":
             return archive.taxonomy(rest)
+        if kind in ("y", "m"):
+            year, _, month = rest.partition("|")
+            found = next((y for y in archive.years if str(y.year) == year), None)
+            return found if kind == "y" or found is None else next(
+                (m for m in found.months if str(m.month) == month), None)
         return archive if key == "archive" else None
 
     def lookup(self, key: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from conftest import copy_sample
 
 from newsroom import config, content, depends, index, pages
-from newsroom.index import Archive, Taxonomy, Term
+from newsroom.index import Archive, Month, Taxonomy, Term, Year
 from newsroom.model import Article, Photo
 
 
@@ -59,8 +59,10 @@ def test_each_property_and_method_reads_only_the_fields_declared(sample) -> None
              Photo: {"id": lambda p: p.id, "title": lambda p: p.title, "names": lambda p: p.names("street")},
              Taxonomy: {"key": lambda t: t.key, "term": lambda t: t.term("坂田街道"),
                         "_by_name": lambda t: t._by_name},
-             Archive: {"taxonomy": lambda a: a.taxonomy("street"), "term": lambda a: a.term("street", "坂田街道")}}
-    samples = {Article: articles[0], Photo: photos[0], Taxonomy: archive.taxonomies[0], Archive: archive}
+             Archive: {"taxonomy": lambda a: a.taxonomy("street"), "term": lambda a: a.term("street", "坂田街道")},
+             Year: {"count": lambda y: y.count}}
+    samples = {Article: articles[0], Photo: photos[0], Taxonomy: archive.taxonomies[0], Archive: archive,
+               Year: archive.years[0]}
     assert {cls: set(names) for cls, names in calls.items()} == {
         cls: set(names) for cls, names in depends.DERIVED.items() if names}
     for cls, named in calls.items():
@@ -68,7 +70,7 @@ def test_each_property_and_method_reads_only_the_fields_declared(sample) -> None
             reads: set[str] = set()
             call(_as(cls, samples[cls], reads))
             assert reads and reads <= set(depends.DERIVED[cls][name]), (cls.__name__, name, reads)
-    assert depends.DERIVED[Term] == {}
+    assert depends.DERIVED[Term] == depends.DERIVED[Month] == {}
 
 
 def test_a_page_depends_on_what_its_template_read(tmp_path: Path) -> None:
@@ -92,3 +94,28 @@ def test_a_page_depends_on_what_its_template_read(tmp_path: Path) -> None:
     assert deps["a|" + first.source] == bits["title"]
     assert deps[depends.key_of(term)] == 1 << depends.FIELDS[Term].index("articles")
     assert "l|term|street|x" in deps and "archive" in deps
+
+
+def test_a_year_and_a_month_are_in_a_context_by_key_and_their_fields_are_read_values(sample) -> None:
+    """A year's later list pages hold the year (for its number): a story added to the year
+    must not change their context, only the value of what a page read of it (its months)."""
+    cfg, articles, photos = sample
+    archive, _ = index.build(articles, photos, cfg, datetime.now(UTC))
+    year = archive.years[0]
+    month = year.months[0]
+    grown = dataclasses.replace(year, months=(dataclasses.replace(month, articles=(*month.articles, "x.md")),
+                                              *year.months[1:]))
+    bigger = dataclasses.replace(archive, years=(grown, *archive.years[1:]))
+    page = pages.Page(f"{year.year}/page/1/", "year.html", {"year": year, "month": month})
+    later = pages.Page(page.path, page.template, {"year": grown, "month": grown.months[0]})
+    assert depends.Values(archive).context(page) == depends.Values(bigger).context(later)
+    key, stories = depends.key_of(month), depends.bits_of(month, "articles")
+    assert key == f"m|{month.year}|{month.month}" and depends.Values(bigger).entity(key) == grown.months[0]
+    assert depends.Values(archive).digest(key, stories) != depends.Values(bigger).digest(key, stories)
+    number = depends.bits_of(year, "year")
+    assert depends.Values(archive).digest(f"y|{year.year}", number) == depends.Values(bigger).digest(
+        f"y|{year.year}", number)
+    # year.count adds up its months' stories: reading it reads each month's.
+    recorder = depends.Recorder()
+    recorder.attribute(year, "count")
+    assert depends.collect(recorder.reads)[key] & stories
