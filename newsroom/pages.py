@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -34,40 +33,63 @@ class Page:
 
 @dataclass(frozen=True)
 class Pager:
-    """One page of a paginated list, with links to every page of it."""
+    """One page of a paginated list. Pages are counted from the oldest: page 1 holds the
+    list's oldest `size` items, page 2 the next, and a page, once full, keeps its items and
+    its number as stories are added; the list's first page (number 0, at `base`) holds the
+    rest, the newest: `size` to 2 × `size` − 1 of them. A new story changes that first page
+    and the pagers near it, not every page of every list it joins (1,000 pages at 10,000
+    articles). What a page shows of the others is worked out here, so that its context, and
+    so its fingerprint (depends.py), is that of what it shows."""
 
-    number: int
-    count: int
-    base: str
-    total: int                   # items in the whole list
+    number: int                  # 0: the first page (the newest items); n > 0: the n-th from the oldest
+    base: str                    # the first page's path
+    window: tuple[int | None, ...] = (0,)   # page numbers the pager shows, newest first; None: a gap
+    newer: str | None = None     # the path of the page of newer items
+    older: str | None = None
+    total: int | None = None     # items in the whole list (on the first page only)
 
     def path(self, number: int) -> str:
         return urls.paged(self.base, number)
 
     @property
-    def newer(self) -> str | None:
-        return self.path(self.number - 1) if self.number > 1 else None
+    def paged(self) -> bool:
+        """The list has more than one page."""
+        return len(self.window) > 1
 
-    @property
-    def older(self) -> str | None:
-        return self.path(self.number + 1) if self.number < self.count else None
 
-    def window(self, size: int = 2) -> list[int | None]:
-        """Page numbers to show: first, last, and `size` around the current one; None is a gap."""
-        shown = sorted({1, self.count, *range(max(1, self.number - size), min(self.count, self.number + size) + 1)})
-        result: list[int | None] = []
-        for n in shown:
-            if result and n - (result[-1] or 0) > 1:
-                result.append(None)
-            result.append(n)
-        return result
+def window(number: int, last: int, size: int = 2) -> tuple[int | None, ...]:
+    """Page numbers a pager on page `number` shows, newest first: the first page (0), the
+    oldest (1), and `size` either side of `number` (the first page's side: the newest full
+    pages); None is a gap. `last`: the newest full page's number (0: there is none)."""
+    if last == 0:
+        return (0,)
+    middle = last if number == 0 else number
+    shown = sorted({0, 1, *range(max(1, middle - size), min(last, middle + size) + 1)},
+                   key=lambda n: -n if n else -last - 1)
+    result: list[int | None] = []
+    for n in shown:
+        before = result[-1] if result else None
+        if before is not None and (last + 1 if before == 0 else before) - n > 1:
+            result.append(None)
+        result.append(n)
+    return tuple(result)
 
 
 def paginate(items: tuple | list, size: int, base: str) -> list[tuple[Pager, tuple]]:
-    """Split a list into pages: [(pager, items on that page)]; an empty list still has page 1."""
-    count = max(1, math.ceil(len(items) / size))
-    return [(Pager(n, count, base, len(items)), tuple(items[(n - 1) * size: n * size]))
-            for n in range(1, count + 1)]
+    """Split a list (newest first) into pages: [(pager, items on that page)], the first page
+    (number 0) first, then the full pages from the newest (highest number) to page 1. An
+    empty list still has its first page."""
+    n = len(items)
+    last = max(0, n // size - 1)   # full pages of their own: the first page keeps the rest
+    first = n - last * size
+    pages = [(Pager(0, base, window(0, last), None, urls.paged(base, last) if last else None, n), tuple(items[:first]))]
+    for number in range(last, 0, -1):
+        end = n - (number - 1) * size
+        pager = Pager(number, base, window(number, last),
+                      urls.paged(base, number + 1) if number < last else base,
+                      urls.paged(base, number - 1) if number > 1 else None)
+        pages.append((pager, tuple(items[end - size:end])))
+    return pages
 
 
 HOME_PHOTOS = 8   # the newest photos on the first home page
@@ -85,8 +107,7 @@ def plan(archive: Archive, config: Config, editions: printing.Editions = printin
     first = {"latest_photos": archive.photos[:HOME_PHOTOS], "on_this_day": history.on_this_day(articles, today),
              **(front_page if front_page is not None else front.choose(archive, ())[0])}
     later = {"latest_photos": (), "on_this_day": (), "lead": None, "secondary": (), "street_blocks": ()}
-    pages += [Page(p.path, p.template, {**p.context, **(first if p.context["pager"].number == 1 else later)})
-              for p in _list_pages(articles, config.page_size, urls.HOME, "home.html", {"title": config.title})]
+    pages += _list_pages(articles, config.page_size, urls.HOME, "home.html", {"title": config.title}, first, later)
     for i, article in enumerate(articles):
         pages.append(Page(urls.article(article), "article.html", {
             "article": article,
@@ -158,9 +179,11 @@ def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page
         base = urls.term(term, paths)
         items = tuple(archive.article_by_id[i] for i in term.articles)
         photos = tuple(archive.photo_by_id[i] for i in term.photos)
-        extra = {"title": term.name, "taxonomy": tax, "term": term, "photos": photos,
-                 "people": _co_terms(archive, term, config.byline)}
-        pages += _list_pages(items, config.page_size, base, "term.html", extra)
+        # Its photos and the people sharing its stories change as stories are added: shown
+        # on its first page only, they are in no other page's context.
+        first = {"photos": photos, "people": _co_terms(archive, term, config.byline)}
+        pages += _list_pages(items, config.page_size, base, "term.html",
+                             {"title": term.name, "taxonomy": tax, "term": term}, first, {"photos": (), "people": ()})
         if tax.config.feeds and config.base_url and items:   # no feed that could never have an entry
             pages.append(Page(urls.feed(base), "feed.xml", {
                 "title": f"{term.name} — {config.title}", "articles": items[: config.feed_size],
@@ -227,8 +250,11 @@ def _co_terms(archive: Archive, term: Term, key: str) -> tuple[Term, ...]:
     return tuple(other for count, other in sorted((e for e in shared if e[0]), key=lambda e: (-e[0], e[1].slug)))
 
 
-def _list_pages(items: tuple, size: int, base: str, template: str, extra: dict[str, Any]) -> list[Page]:
-    return [Page(pager.path(pager.number), template, {**extra, "pager": pager, "articles": chunk})
+def _list_pages(items: tuple, size: int, base: str, template: str, extra: dict[str, Any],
+                first: dict[str, Any] | None = None, later: dict[str, Any] | None = None) -> list[Page]:
+    """A list's pages; `first`: context of its first page only (`later`: the others' instead)."""
+    return [Page(pager.path(pager.number), template,
+                 {**extra, **((first or {}) if pager.number == 0 else (later or {})), "pager": pager, "articles": chunk})
             for pager, chunk in paginate(items, size, base)]
 
 
@@ -244,7 +270,7 @@ def photo_free(page: Page) -> bool:
     """No photo reaches the page's context: after an edit that changes only photos, it is the
     last build's, and it is not hashed again (rebuild.known_contexts)."""
     if page.template == "home.html":   # the first shows the newest photos
-        return page.context["pager"].number > 1
+        return page.context["pager"].number > 0
     if page.template == "print_page.html":   # and its scan
         return not page.context["page"].scan
     return page.template in _PHOTO_FREE

@@ -111,7 +111,7 @@ def _term_redirects(archive: Archive, config: Config, planned: list[Page],
                 old = urls.term(replace(term, slug=slug), paths)
                 found.append(Redirect(old, new, registry.path, entry.line, term, term.name))
                 pages = pages or {page.path for page in planned}
-                number = 2
+                number = 1
                 while urls.paged(new, number) in pages:   # old links and bookmarks to its later pages
                     found.append(Redirect(urls.paged(old, number), urls.paged(new, number), registry.path,
                                           entry.line, urls.paged(new, number), term.name))

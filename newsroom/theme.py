@@ -81,9 +81,9 @@ class Theme:
             self.recorder.url(target)
         return self.linker.path(target)
 
-    def url(self, target: Any, number: int = 1) -> str:
+    def url(self, target: Any, number: int = 0) -> str:
         path = self.path_of(target)
-        if number > 1:
+        if number > 0:
             path = urls.paged(path, number)
         if self._marking:
             self._marked += 1

@@ -33,7 +33,9 @@ SEARCH_SHARDS = f"{SEARCH_INDEX}shards.json"   # the list of them the search pag
 
 
 def paged(path: str, number: int) -> str:
-    return path if number <= 1 else f"{path}page/{number}/"
+    """The path of page `number` of the list at `path`: 0 is the list's own page (its newest
+    items), 1 the oldest (pages.Pager)."""
+    return path if number <= 0 else f"{path}page/{number}/"
 
 
 def _day(when: date) -> str:

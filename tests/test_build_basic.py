@@ -64,20 +64,22 @@ def pager_links(site: Path, file: Path, doc: Element) -> dict[str, str]:
 # --- home ------------------------------------------------------------------------------
 
 def test_home_is_latest_first_and_paginated_by_page_size(basic_site: Path) -> None:
-    pages = [page(basic_site, p) for p in ("", "page/2/", "page/3/")]
+    """Pages are counted from the oldest: page 1 holds the two oldest stories (page_size 2),
+    the home page the three newest (what is not a full page of its own)."""
+    pages = [page(basic_site, p) for p in ("", "page/1/")]
     file, doc = pages[0]
     # The first page's list leaves out the stories on the front above it.
     on_front = {h3.find("a").text.strip() for h3 in doc.find("section", cls="front").find_all("h3")}
     assert on_front
-    first = [(t, p) for t, p in NEWEST_FIRST[0:2] if t not in on_front]
-    assert [list_titles(doc) for _, doc in pages] == [
-        [t for t, _ in first], [t for t, _ in NEWEST_FIRST[2:4]], [t for t, _ in NEWEST_FIRST[4:]]]
+    first = [(t, p) for t, p in NEWEST_FIRST[0:3] if t not in on_front]
+    assert [list_titles(doc) for _, doc in pages] == [[t for t, _ in first], [t for t, _ in NEWEST_FIRST[3:]]]
     assert list_links(basic_site, file, doc) == [p for _, p in first]
-    assert pager_links(basic_site, file, doc)["next"] == "page/2/"
+    assert pager_links(basic_site, file, doc)["next"] == "page/1/"
     file, doc = pages[1]
     links = pager_links(basic_site, file, doc)
-    assert links["prev"] == "" and links["next"] == "page/3/"
-    assert not (basic_site / "page/4/index.html").exists()
+    assert links["prev"] == "" and "next" not in links
+    assert doc.find("h1").text.endswith("第1页")
+    assert not (basic_site / "page/2/index.html").exists()
     assert doc.find("html").get("lang") == "zh-CN"
 
 
@@ -184,26 +186,26 @@ def test_street_index_lists_every_street_with_counts(basic_site: Path) -> None:
     }
 
 
-def test_street_page_is_paginated_with_its_photos(basic_site: Path) -> None:
+def test_street_page_lists_its_stories_with_its_photos(basic_site: Path) -> None:
     file, doc = page(basic_site, "streets/bantian/")
     assert doc.find("h1").text == "坂田街道"
     assert doc.find("p", cls="lede").text == "测试用的街道。"
-    assert list_titles(doc) == ["南湾街道与坂田街道联合值守", "坂田街道连夜开展核酸检测"]
-    assert pager_links(basic_site, file, doc)["next"] == "streets/bantian/page/2/"
+    # Three stories, page_size 2: not two full pages, so one page (pages are counted from the oldest).
+    assert list_titles(doc) == ["南湾街道与坂田街道联合值守", "坂田街道连夜开展核酸检测",
+                                "新年第一天的坂田"]   # the alias 坂田 counted as 坂田街道
+    assert doc.find_all("nav", cls="pagination") == []
+    assert "3 篇报道" in doc.find("p", cls="meta").text
     grid = [target(basic_site, file, a.get("href")) for a in doc.find("ul", cls="photo-grid").find_all("a")]
     assert sorted(grid) == ["photos/2022-harbour/", "photos/2022-portrait/"]
-    _, doc2 = page(basic_site, "streets/bantian/page/2/")
-    assert list_titles(doc2) == ["新年第一天的坂田"]   # the alias 坂田 counted as 坂田街道
 
 
 def test_reporter_page_lists_articles_written_and_photos_taken(basic_site: Path) -> None:
     file, doc = page(basic_site, "reporters/zhang-peng/")
     assert "张鹏" in doc.find("h1").text and "首席记者" in doc.find("h1").text
-    assert list_titles(doc) == ["南湾街道与坂田街道联合值守", "坂田街道连夜开展核酸检测"]
+    assert list_titles(doc) == ["南湾街道与坂田街道联合值守", "坂田街道连夜开展核酸检测",
+                                "新年第一天的坂田"]   # written as the alias 小张
     photos = [target(basic_site, file, a.get("href")) for a in doc.find("ul", cls="photo-grid").find_all("a")]
     assert photos == ["photos/2022-harbour/"]
-    _, doc2 = page(basic_site, "reporters/zhang-peng/page/2/")
-    assert list_titles(doc2) == ["新年第一天的坂田"]   # written as the alias 小张
 
     file, doc = page(basic_site, "reporters/wang-feng/")
     assert list_titles(doc) == ["一张表格看支援力量", "横岗街道队员驰援兄弟街道"]
@@ -234,8 +236,13 @@ def test_archive_year_and_month_pages(basic_site: Path) -> None:
     months = [(a.text, target(basic_site, file, a.get("href"))) for a in block.find("ul", cls="months").find_all("a")]
     assert months == [("3月", "2022/03/"), ("2月", "2022/02/"), ("1月", "2022/01/")]
 
-    pages = ["2022/", "2022/page/2/", "2022/page/3/"]
+    pages = ["2022/", "2022/page/1/"]
     assert [t for p in pages for t in list_titles(page(basic_site, p)[1])] == [t for t, _ in NEWEST_FIRST]
+    assert [len(list_titles(page(basic_site, p)[1])) for p in pages] == [3, 2]
+    # The month list is on the year's first page; its later pages keep only their stories.
+    assert page(basic_site, "2022/page/1/")[1].find_all("ul", cls="months") == []
+    assert page(basic_site, "2022/")[1].find_all("ul", cls="months")
+    assert not (basic_site / "2022/page/2/index.html").exists()
     _, doc = page(basic_site, "2022/02/")
     assert doc.find("h1").text == "2022年2月"
     assert list_titles(doc) == ["横岗街道队员驰援兄弟街道", "坂田街道连夜开展核酸检测"]
@@ -245,7 +252,7 @@ def test_archive_year_and_month_pages(basic_site: Path) -> None:
 
 def test_photo_archive_grid_is_paginated_and_holds_every_photo(basic_site: Path) -> None:
     seen = []
-    for path in ("photos/", "photos/page/2/"):
+    for path in ("photos/", "photos/page/1/"):
         file, doc = page(basic_site, path)
         grid = doc.find("ul", cls="photo-grid")
         seen += [target(basic_site, file, a.get("href")) for a in grid.find_all("a")]
@@ -253,7 +260,8 @@ def test_photo_archive_grid_is_paginated_and_holds_every_photo(basic_site: Path)
     assert "共 4 张" in page(basic_site, "photos/")[1].find("main").text
     assert sorted(seen) == ["photos/2022-03-no-sidecar/", "photos/2022-harbour/",
                             "photos/2022-portrait/", "photos/misc-unused/"]
-    assert not (basic_site / "photos/page/3/index.html").exists()
+    assert "共" not in page(basic_site, "photos/page/1/")[1].find("main").text   # the count: first page only
+    assert not (basic_site / "photos/page/2/index.html").exists()
 
 
 def test_photo_page(basic_site: Path) -> None:

@@ -302,6 +302,50 @@ def test_a_new_story_is_related_to_the_stories_nearest_it_not_to_every_story_of_
     assert list(pages.related(archive, oldest, 5)) == sharing[-5:]
 
 
+def test_a_new_story_renders_the_first_page_of_each_list_not_every_page(tmp_path: Path) -> None:
+    """List pages are counted from the oldest (pages.Pager): a story newer than every other
+    changes the first page of each list it joins and the pagers of the few newest full pages;
+    every other page of those lists keeps its file byte for byte (a list of 150 stories was
+    rendered again whole, each of its pages moved by one story)."""
+    from bench import corpus
+
+    root = tmp_path / "archive"
+    corpus.make(root, articles=150, photos=0, seed=5)
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("search: false\npage_size: 4\n")
+    first = build(root)
+    site = root / "site"
+    lists = {"home.html", "term.html", "year.html", "month.html"}
+    later = {page.file: (site / page.file).read_bytes() for page in first.records["planned"]
+             if page.template in lists and page.context["pager"].number > 0}
+    newest = first.records["archive"].articles[0]
+    text = (root / newest.source).read_text(encoding="utf-8")
+    text = re.sub(r"^(slug|print):.*\n", "", text, flags=re.M).replace(f"title: {newest.title}", "title: 新来的报道")
+    (root / newest.source).with_name("new-story.md").write_text(
+        text.replace(f"date: {newest.date.isoformat()}", f"date: {(newest.date + timedelta(days=1)).isoformat()}"),
+        encoding="utf-8")
+    added = build(root)
+    planned = added.records["planned"]
+    rendered = [planned[i] for i in added.records["decision"].todo if planned[i].template in lists]
+    home = [page.path for page in rendered if page.template == "home.html"]
+    assert "" in home and len(home) <= 4, home
+    assert all(page.context["pager"].number == 0 or page.context["pager"].number >= max(
+        p.context["pager"].number for p in planned if p.context.get("pager") and p.context["pager"].base
+        == page.context["pager"].base) - 2 for page in rendered), "a page far from the newest was rendered"
+    same = [file for file, data in later.items() if (site / file).is_file() and (site / file).read_bytes() == data]
+    assert len(later) > 60 and len(same) >= len(later) - 4 * len({p.context["pager"].base for p in rendered})
+    assert "新来的报道" in (site / "index.html").read_text(encoding="utf-8")
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".cache"))
+    build(clean)
+    assert snapshot_bytes(site) == snapshot_bytes(clean / "site")
+
+
+def snapshot_bytes(site: Path) -> dict[str, bytes]:
+    return {f.relative_to(site).as_posix(): f.read_bytes() for f in site.rglob("*") if f.is_file()
+            and f.name != ".manifest"}
+
+
 def test_an_edit_needs_no_pinyin_for_names_already_slugged(sample_root: Path) -> None:
     """Tag slugs are pinyin (pypinyin takes 0.16 s to load): a rebuild after an edit
     remembers them from the last build, and its pages link to the same tag pages."""

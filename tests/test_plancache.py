@@ -257,7 +257,7 @@ def test_pages_of_a_kept_plan_rendered_on_two_workers_are_a_clean_builds(tmp_pat
     # again, enough pages for the forked workers (parallel.render_pages: 4 chunks of 64), which
     # read the pages' contexts from the kept plan's chunks.
     monkeypatch.setattr(planfile, "CHUNK", 8)
-    root = _archive(tmp_path / "archive", 150)
+    root = _archive(tmp_path / "archive", 180)
     _build(root, root / "site", jobs=2)
     for story in sorted((root / "content" / "articles").rglob("*.md")):
         head, rule, body = story.read_text(encoding="utf-8").partition("\n---\n")

@@ -105,17 +105,24 @@ def _numbers(nav: Element) -> list[str]:
     return [e.text.strip() for e in nav.find_all() if e.tag in ("a", "span") and e.text.strip().isdigit()]
 
 
-def test_numbered_pagination_with_first_and_last(site: Path) -> None:
+def test_numbered_pagination_with_newest_and_oldest(site: Path) -> None:
+    """Seven stories, two a page: page 1 holds the two oldest, page 2 the next two, the home
+    page the three newest; the pager goes newest first (最新, 2, 1)."""
+    home = page(site, "").find("nav", cls="pagination")
+    assert _numbers(home) == ["2", "1"] and home.find("span", aria_current="page").text == "最新"
+    assert resolve(site, "", home.find("a", rel="next").get("href")) == site / "page" / "2" / "index.html"
     nav = page(site, "page/2/").find("nav", cls="pagination")
-    assert _numbers(nav) == ["1", "2", "3", "4"]
+    assert _numbers(nav) == ["2", "1"]
     assert nav.find("span", aria_current="page").text == "2"
     assert resolve(site, "page/2/", nav.find("a", cls="first").get("href")) == site / "index.html"
     assert resolve(site, "page/2/", nav.find("a", rel="prev").get("href")) == site / "index.html"
-    assert resolve(site, "page/2/", nav.find("a", cls="last").get("href")) == site / "page" / "4" / "index.html"
-    last = page(site, "page/4/").find("nav", cls="pagination")
-    assert last.find("a", rel="next") is None and last.find("a", rel="prev") is not None
-    street = page(site, "streets/bantian/page/3/").find("nav", cls="pagination")
-    assert street.find("span", aria_current="page").text == "3"
+    assert resolve(site, "page/2/", nav.find("a", rel="next").get("href")) == site / "page" / "1" / "index.html"
+    assert resolve(site, "page/2/", nav.find("a", cls="last").get("href")) == site / "page" / "1" / "index.html"
+    oldest = page(site, "page/1/").find("nav", cls="pagination")
+    assert oldest.find("a", rel="next") is None and oldest.find("a", rel="prev") is not None
+    assert not (site / "page" / "3").exists()
+    street = page(site, "streets/bantian/page/1/").find("nav", cls="pagination")
+    assert street.find("span", aria_current="page").text == "1"
 
 
 def test_street_page_shows_photos_and_reporters(site: Path) -> None:

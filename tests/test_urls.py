@@ -82,7 +82,8 @@ def test_output_files() -> None:
     assert urls.output_file("") == "index.html"
     assert urls.output_file("streets/bantian/") == "streets/bantian/index.html"
     assert urls.output_file("feed.xml") == "feed.xml"
-    assert urls.paged("tags/x/", 1) == "tags/x/" and urls.paged("", 3) == "page/3/"
+    assert urls.paged("tags/x/", 0) == "tags/x/" and urls.paged("tags/x/", 1) == "tags/x/page/1/"
+    assert urls.paged("", 3) == "page/3/"
 
 
 def test_object_paths() -> None:
