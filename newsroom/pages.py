@@ -266,6 +266,11 @@ _PHOTO_FREE = frozenset({"article.html", "withdrawn.html", "archive.html", "year
                          "corrections.xml", "feed.xml", "search.html", "404.html", "robots.txt"})
 
 
+# The print editions' pages: their contexts hold the editions (a plan input) and the stories
+# they name, so stories added elsewhere leave them as they were (rebuild.known_contexts).
+PRINT_TEMPLATES = frozenset({"editions.html", "edition.html", "print_page.html"})
+
+
 def photo_free(page: Page) -> bool:
     """No photo reaches the page's context: after an edit that changes only photos, it is the
     last build's, and it is not hashed again (rebuild.known_contexts)."""

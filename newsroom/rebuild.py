@@ -47,6 +47,7 @@ class Changes:
     edits_known: bool = True              # False: a build since the last good one kept newer parses
     shown: frozenset[str] | set[str] = frozenset()   # sources of the articles shown before and now
     same_plan_inputs: bool = True         # the plan's other inputs (print editions, the day) are the same
+    only_added: bool = False              # stories added, and every other article and photo as it was
 
     def unchanged(self, key: str) -> bool:
         """`key` is an article's, parsed the same and shown before and now."""
@@ -70,6 +71,8 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
     edited = {source: entry.value for source, entry in state.articles.items()
               if (old := old_articles.get(source)) is None or entry.value is not old.value}
     olds = {source: getattr(old_articles.get(source), "value", None) for source in edited}
+    shown = set(state.visible) & archive.article_by_id.keys()
+    new = {source for source, old in olds.items() if old is None}
     return Changes(
         remembered=remembered,
         index=depends.Index(state.readers, state.page_ids),
@@ -82,8 +85,15 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         edited={"a|" + source: depends.changed_bits(olds[source], new) for source, new in edited.items()},
         edited_in_place=all(depends.same_place(olds[source], new) for source, new in edited.items()),
         edits_known=not state.recheck,
-        shown=set(state.visible) & archive.article_by_id.keys(),
+        shown=shown,
         same_plan_inputs=state.plan_key == plan_key,
+        # Nothing hidden, nothing edited or removed, and nothing shown now but new files (not a
+        # scheduled story gone live: a print page may name it already).
+        only_added=(len(new) == len(edited) and old_articles.keys() <= state.articles.keys()
+                    and len(shown) == len(state.visible) and not state.recheck
+                    and old_photos.keys() == state.photos.keys()
+                    and all(state.photos.get(s) is e for s, e in old_photos.items())
+                    and all(a.source in new for a in archive.articles if a.id not in shown)),
     )
 
 
@@ -155,12 +165,17 @@ def known_contexts(changed: Changes, planned: list[pages.Page], other_inputs_sam
     When nothing but photos changed (`other_inputs_same`: every other input file as it was;
     every article parsed, shown and scheduled as before; the plan's other inputs the same), a
     page no photo reaches (pages.photo_free) has the context it had: a new photo at 10,000
-    articles hashed 30,000 pages, of which 5,000 can differ."""
-    if not (other_inputs_same and changed.edits_known and not changed.edited
-            and changed.same_articles_shown and changed.same_plan_inputs):
-        return [None] * len(planned)
+    articles hashed 30,000 pages, of which 5,000 can differ. When stories were only added
+    (in no print edition: the editions are a plan input), the print pages have theirs: their
+    contexts hold the editions and the stories named in them (12,000 pages at 10,000 articles)."""
     known = changed.remembered
-    return [known.get(page.file) if pages.photo_free(page) else None for page in planned]
+    if not (changed.edits_known and changed.same_plan_inputs):
+        return [None] * len(planned)
+    if other_inputs_same and not changed.edited and changed.same_articles_shown:
+        return [known.get(page.file) if pages.photo_free(page) else None for page in planned]
+    if changed.only_added:
+        return [known.get(page.file) if page.template in pages.PRINT_TEMPLATES else None for page in planned]
+    return [None] * len(planned)
 
 
 def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,

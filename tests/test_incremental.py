@@ -265,6 +265,48 @@ def test_after_photo_edits_every_page_no_photo_reaches_keeps_its_context(sample_
         assert _files(sample_root / "site") == _files(sample_root / "clean")
 
 
+def test_after_stories_are_added_the_print_pages_keep_their_context(sample_root: Path, monkeypatch) -> None:
+    """Stories added in no print edition: the decision takes the context of every print page
+    (pages.PRINT_TEMPLATES) from the last build, unhashed. Here each is hashed anyway, and is
+    what it was; a story added to a print page is not such an edit; the site is a clean build's."""
+    build(sample_root)
+    other = (sample_root / OTHER).read_text(encoding="utf-8")
+    story = sample_root / "content" / "articles" / "2022" / "03" / "added.md"
+    story.parent.mkdir(exist_ok=True)
+    edits = [lambda: story.write_text(other.replace("date: 2022-02-21T11:00:00+08:00", "date: 2022-03-01T09:00:00+08:00")
+                                      .replace("title: ", "title: 新增："), encoding="utf-8"),
+             lambda: story.with_name("printed.md").write_text(
+                 other.replace("date: 2022-02-21T11:00:00+08:00", "date: 2022-02-22T09:00:00+08:00\nprint: {page: 3}")
+                 .replace("title: ", "title: 见报："), encoding="utf-8")]
+    from newsroom import parallel
+
+    hashed: list[str] = []
+    fingerprints = parallel.fingerprints
+    monkeypatch.setattr(parallel, "fingerprints", lambda todo, *rest: (
+        hashed.extend(page.template for page in todo), fingerprints(todo, *rest))[1])
+    for printed, edit in enumerate(edits):
+        before = recorded(sample_root)
+        edit()
+        hashed.clear()
+        result = build(sample_root)
+        assert bool(set(hashed) & pages.PRINT_TEMPLATES) == bool(printed), hashed
+        decision, planned = result.records["decision"], result.records["planned"]
+        values = depends.Values(result.records["archive"])
+        prints = [page for page in planned if page.template in pages.PRINT_TEMPLATES]
+        assert decision.case == "recheck" and len(prints) >= 3
+        stale = [page.file for page in prints if values.context(page) != before.get(page.file)]
+        if printed:
+            assert stale, "a story added to page 3 changes it"
+        else:
+            assert stale == []
+            assert all(decision.contexts[i] == before[page.file] for i, page in enumerate(planned)
+                       if page.template in pages.PRINT_TEMPLATES)
+        shutil.rmtree(sample_root / "clean", ignore_errors=True)
+        cfg, problems = config.load(sample_root, sample_root / "clean")
+        assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
+        assert _files(sample_root / "site") == _files(sample_root / "clean")
+
+
 def _files(site: Path) -> dict[str, bytes]:
     """The site's files but the search index (after edits it holds a bundle of recent changes)."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
