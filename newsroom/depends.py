@@ -211,8 +211,9 @@ class Values:
         if kind in ("y", "m"):
             year, _, month = rest.partition("|")
             found = next((y for y in archive.years if str(y.year) == year), None)
-            return found if kind == "y" or found is None else next(
-                (m for m in found.months if str(m.month) == month), None)
+            if kind == "m" and found is not None:
+                found = next((m for m in found.months if str(m.month) == month), None)
+            return found
         return archive if key == "archive" else None
 
     def lookup(self, key: str) -> str:

@@ -63,32 +63,32 @@ def window(number: int, last: int, size: int = 2) -> tuple[int | None, ...]:
     pages); None is a gap. `last`: the newest full page's number (0: there is none)."""
     if last == 0:
         return (0,)
+    top = last + 1   # the first page, in order: above the newest full page
     middle = last if number == 0 else number
-    shown = sorted({0, 1, *range(max(1, middle - size), min(last, middle + size) + 1)},
-                   key=lambda n: -n if n else -last - 1)
+    shown = sorted({top, 1, *range(max(1, middle - size), min(last, middle + size) + 1)}, reverse=True)
     result: list[int | None] = []
     for n in shown:
-        before = result[-1] if result else None
-        if before is not None and (last + 1 if before == 0 else before) - n > 1:
+        if result and (result[-1] or top) - n > 1:
             result.append(None)
-        result.append(n)
+        result.append(0 if n == top else n)
     return tuple(result)
 
 
 def paginate(items: tuple | list, size: int, base: str) -> list[tuple[Pager, tuple]]:
     """Split a list (newest first) into pages: [(pager, items on that page)], the first page
-    (number 0) first, then the full pages from the newest (highest number) to page 1. An
-    empty list still has its first page."""
+    (number 0) first, then the full pages from the newest (highest number) to page 1, each
+    linked to the pages before and after it. An empty list still has its first page."""
     n = len(items)
     last = max(0, n // size - 1)   # full pages of their own: the first page keeps the rest
-    first = n - last * size
-    pages = [(Pager(0, base, window(0, last), None, urls.paged(base, last) if last else None, n), tuple(items[:first]))]
-    for number in range(last, 0, -1):
-        end = n - (number - 1) * size
-        pager = Pager(number, base, window(number, last),
-                      urls.paged(base, number + 1) if number < last else base,
-                      urls.paged(base, number - 1) if number > 1 else None)
-        pages.append((pager, tuple(items[end - size:end])))
+    numbers = [0, *range(last, 0, -1)]
+    pages = []
+    for at, number in enumerate(numbers):
+        start = 0 if number == 0 else n - number * size
+        end = n - last * size if number == 0 else start + size
+        newer = urls.paged(base, numbers[at - 1]) if at else None
+        older = urls.paged(base, numbers[at + 1]) if at + 1 < len(numbers) else None
+        pager = Pager(number, base, window(number, last), newer, older, n if number == 0 else None)
+        pages.append((pager, tuple(items[start:end])))
     return pages
 
 
@@ -269,6 +269,10 @@ _PHOTO_FREE = frozenset({"article.html", "withdrawn.html", "archive.html", "year
 # The print editions' pages: their contexts hold the editions (a plan input) and the stories
 # they name, so stories added elsewhere leave them as they were (rebuild.known_contexts).
 PRINT_TEMPLATES = frozenset({"editions.html", "edition.html", "print_page.html"})
+
+
+def in_print(page: Page) -> bool:
+    return page.template in PRINT_TEMPLATES
 
 
 def photo_free(page: Page) -> bool:

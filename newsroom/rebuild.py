@@ -73,6 +73,8 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
     olds = {source: getattr(old_articles.get(source), "value", None) for source in edited}
     shown = set(state.visible) & archive.article_by_id.keys()
     new = {source for source, old in olds.items() if old is None}
+    same_photos = (old_photos.keys() == state.photos.keys()
+                   and all(state.photos.get(s) is e for s, e in old_photos.items()))
     return Changes(
         remembered=remembered,
         index=depends.Index(state.readers, state.page_ids),
@@ -80,8 +82,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         same_pages=list(remembered) == list(map(_FILE, planned)),
         same_articles_shown=(state.visible == tuple(map(_SOURCE, archive.articles))
                              and state.scheduled == archive.scheduled),
-        same_files=(old_articles.keys() == state.articles.keys() and old_photos.keys() == state.photos.keys()
-                    and all(state.photos.get(s) is e for s, e in old_photos.items())),
+        same_files=old_articles.keys() == state.articles.keys() and same_photos,
         edited={"a|" + source: depends.changed_bits(olds[source], new) for source, new in edited.items()},
         edited_in_place=all(depends.same_place(olds[source], new) for source, new in edited.items()),
         edits_known=not state.recheck,
@@ -90,9 +91,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         # Nothing hidden, nothing edited or removed, and nothing shown now but new files (not a
         # scheduled story gone live: a print page may name it already).
         only_added=(len(new) == len(edited) and old_articles.keys() <= state.articles.keys()
-                    and len(shown) == len(state.visible) and not state.recheck
-                    and old_photos.keys() == state.photos.keys()
-                    and all(state.photos.get(s) is e for s, e in old_photos.items())
+                    and len(shown) == len(state.visible) and not state.recheck and same_photos
                     and all(a.source in new for a in archive.articles if a.id not in shown)),
     )
 
@@ -168,14 +167,16 @@ def known_contexts(changed: Changes, planned: list[pages.Page], other_inputs_sam
     articles hashed 30,000 pages, of which 5,000 can differ. When stories were only added
     (in no print edition: the editions are a plan input), the print pages have theirs: their
     contexts hold the editions and the stories named in them (12,000 pages at 10,000 articles)."""
-    known = changed.remembered
-    if not (changed.edits_known and changed.same_plan_inputs):
+    unreached: Callable[[pages.Page], bool] | None = None   # the pages the change cannot reach
+    if changed.edits_known and changed.same_plan_inputs:
+        if other_inputs_same and not changed.edited and changed.same_articles_shown:
+            unreached = pages.photo_free
+        elif changed.only_added:
+            unreached = pages.in_print
+    if unreached is None:
         return [None] * len(planned)
-    if other_inputs_same and not changed.edited and changed.same_articles_shown:
-        return [known.get(page.file) if pages.photo_free(page) else None for page in planned]
-    if changed.only_added:
-        return [known.get(page.file) if page.template in pages.PRINT_TEMPLATES else None for page in planned]
-    return [None] * len(planned)
+    known = changed.remembered
+    return [known.get(page.file) if unreached(page) else None for page in planned]
 
 
 def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,

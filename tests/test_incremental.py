@@ -317,19 +317,8 @@ def test_a_new_story_is_related_to_the_stories_nearest_it_not_to_every_story_of_
     """Related stories are the nearest in time sharing a street, reporter or tag: a new story
     renders again the pages of the few stories just before it in each of its lists (not of
     every story of its street and reporters), and the oldest story's are the oldest."""
-    from bench import corpus
-
-    root = tmp_path / "archive"
-    made = corpus.make(root, articles=150, photos=0, seed=5)
-    with (root / "site.yaml").open("a", encoding="utf-8") as f:
-        f.write("search: false\n")
-    first = build(root)
-    newest = first.records["archive"].articles[0]
-    text = (root / newest.source).read_text(encoding="utf-8")
-    text = re.sub(r"^(slug|print):.*\n", "", text, flags=re.M).replace(f"title: {newest.title}", "title: 新来的报道")
-    (root / newest.source).with_name("new-story.md").write_text(
-        text.replace(f"date: {newest.date.isoformat()}", f"date: {(newest.date + timedelta(days=1)).isoformat()}"),
-        encoding="utf-8")
+    root, made = _generated(tmp_path, "search: false\n")
+    _add_newest_story(root, build(root))
     added = build(root)
     archive, planned = added.records["archive"], added.records["planned"]
     story = archive.articles[0]
@@ -349,23 +338,13 @@ def test_a_new_story_renders_the_first_page_of_each_list_not_every_page(tmp_path
     changes the first page of each list it joins and the pagers of the few newest full pages;
     every other page of those lists keeps its file byte for byte (a list of 150 stories was
     rendered again whole, each of its pages moved by one story)."""
-    from bench import corpus
-
-    root = tmp_path / "archive"
-    corpus.make(root, articles=150, photos=0, seed=5)
-    with (root / "site.yaml").open("a", encoding="utf-8") as f:
-        f.write("search: false\npage_size: 4\n")
+    root, _ = _generated(tmp_path, "search: false\npage_size: 4\n")
     first = build(root)
     site = root / "site"
     lists = {"home.html", "term.html", "year.html", "month.html"}
     later = {page.file: (site / page.file).read_bytes() for page in first.records["planned"]
              if page.template in lists and page.context["pager"].number > 0}
-    newest = first.records["archive"].articles[0]
-    text = (root / newest.source).read_text(encoding="utf-8")
-    text = re.sub(r"^(slug|print):.*\n", "", text, flags=re.M).replace(f"title: {newest.title}", "title: 新来的报道")
-    (root / newest.source).with_name("new-story.md").write_text(
-        text.replace(f"date: {newest.date.isoformat()}", f"date: {(newest.date + timedelta(days=1)).isoformat()}"),
-        encoding="utf-8")
+    _add_newest_story(root, first)
     added = build(root)
     planned = added.records["planned"]
     rendered = [planned[i] for i in added.records["decision"].todo if planned[i].template in lists]
@@ -380,12 +359,28 @@ def test_a_new_story_renders_the_first_page_of_each_list_not_every_page(tmp_path
     clean = tmp_path / "clean"
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".cache"))
     build(clean)
-    assert snapshot_bytes(site) == snapshot_bytes(clean / "site")
+    assert _files(site) == _files(clean / "site")
 
 
-def snapshot_bytes(site: Path) -> dict[str, bytes]:
-    return {f.relative_to(site).as_posix(): f.read_bytes() for f in site.rglob("*") if f.is_file()
-            and f.name != ".manifest"}
+def _generated(tmp_path: Path, settings: str):
+    """A generated archive of 150 stories (bench/corpus.py), with `settings` added to its site.yaml."""
+    from bench import corpus
+
+    root = tmp_path / "archive"
+    made = corpus.make(root, articles=150, photos=0, seed=5)
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write(settings)
+    return root, made
+
+
+def _add_newest_story(root: Path, built: builder.BuildResult) -> None:
+    """A copy of the newest story of the last build, a day newer, titled 新来的报道 (in no print edition)."""
+    newest = built.records["archive"].articles[0]
+    text = (root / newest.source).read_text(encoding="utf-8")
+    text = re.sub(r"^(slug|print):.*\n", "", text, flags=re.M).replace(f"title: {newest.title}", "title: 新来的报道")
+    (root / newest.source).with_name("new-story.md").write_text(
+        text.replace(f"date: {newest.date.isoformat()}", f"date: {(newest.date + timedelta(days=1)).isoformat()}"),
+        encoding="utf-8")
 
 
 def test_an_edit_needs_no_pinyin_for_names_already_slugged(sample_root: Path) -> None:
