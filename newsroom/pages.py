@@ -191,12 +191,15 @@ def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page
     return pages
 
 
+RELATED = 5   # related stories shown on a story's page
+
+
 class Related(Sequence):
     """An article's related stories (`related`), found when first used: a rebuild after an
     edit fingerprints and renders a dozen pages, and finding them for all 10,000 articles
     was 40% of planning. A sequence like the tuple it stands for (depends.py hashes it as one)."""
 
-    def __init__(self, archive: Archive, article: Article, limit: int = 5) -> None:
+    def __init__(self, archive: Archive, article: Article, limit: int = RELATED) -> None:
         self._args = (archive, article, limit)
 
     @functools.cached_property
@@ -256,33 +259,6 @@ def _list_pages(items: tuple, size: int, base: str, template: str, extra: dict[s
     return [Page(pager.path(pager.number), template,
                  {**extra, **((first or {}) if pager.number == 0 else (later or {})), "pager": pager, "articles": chunk})
             for pager, chunk in paginate(items, size, base)]
-
-
-# Templates of pages whose context no photo reaches (checked page by page after photo edits
-# in tests/test_incremental.py). Not: a photo's page, a list of photos, a term's page (its
-# photos), the sitemap (every page's address), the redirects (a photo's old address).
-_PHOTO_FREE = frozenset({"article.html", "withdrawn.html", "archive.html", "year.html", "month.html",
-                         "edition.html", "editions.html", "taxonomy.html", "corrections.html",
-                         "corrections.xml", "feed.xml", "search.html", "404.html", "robots.txt"})
-
-
-# The print editions' pages: their contexts hold the editions (a plan input) and the stories
-# they name, so stories added elsewhere leave them as they were (rebuild.known_contexts).
-PRINT_TEMPLATES = frozenset({"editions.html", "edition.html", "print_page.html"})
-
-
-def in_print(page: Page) -> bool:
-    return page.template in PRINT_TEMPLATES
-
-
-def photo_free(page: Page) -> bool:
-    """No photo reaches the page's context: after an edit that changes only photos, it is the
-    last build's, and it is not hashed again (rebuild.known_contexts)."""
-    if page.template == "home.html":   # the first shows the newest photos
-        return page.context["pager"].number > 0
-    if page.template == "print_page.html":   # and its scan
-        return not page.context["page"].scan
-    return page.template in _PHOTO_FREE
 
 
 SITEMAP_LIMIT = 50_000   # URLs per sitemap file (the sitemaps.org limit)

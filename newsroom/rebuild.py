@@ -24,7 +24,7 @@ from typing import Any
 
 import jinja2
 
-from . import cache, depends, index, pages
+from . import cache, depends, index, pages, reach
 
 EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck"
 # Lists of every page or article are made with map() over these: an edit of a 100,000-article
@@ -159,20 +159,21 @@ class _Notes:
             values[key] = {**values.get(key, {}), bits: digest}
 
 
-def known_contexts(changed: Changes, planned: list[pages.Page], other_inputs_same: bool) -> list[str | None]:
-    """Each page's context digest where it is known without hashing the page, else None.
-    When nothing but photos changed (`other_inputs_same`: every other input file as it was;
-    every article parsed, shown and scheduled as before; the plan's other inputs the same), a
-    page no photo reaches (pages.photo_free) has the context it had: a new photo at 10,000
-    articles hashed 30,000 pages, of which 5,000 can differ. When stories were only added
-    (in no print edition: the editions are a plan input), the print pages have theirs: their
-    contexts hold the editions and the stories named in them (12,000 pages at 10,000 articles)."""
-    unreached: Callable[[pages.Page], bool] | None = None   # the pages the change cannot reach
+def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.Archive,
+                   other_inputs_same: bool) -> list[str | None]:
+    """Each page's context digest where it is known without hashing the page, else None: the
+    last build's, for the pages the change cannot reach (reach.py). When nothing but photos
+    changed (`other_inputs_same`: every other input file as it was; every article parsed,
+    shown and scheduled as before; the plan's other inputs the same), the pages no photo
+    reaches. When stories were only added (in no print edition: the editions are a plan
+    input), the pages out of their reach."""
+    unreached: Callable[[pages.Page], bool] | None = None
     if changed.edits_known and changed.same_plan_inputs:
         if other_inputs_same and not changed.edited and changed.same_articles_shown:
-            unreached = pages.photo_free
+            unreached = reach.photo_free
         elif changed.only_added:
-            unreached = pages.in_print
+            added = {key[2:] for key in changed.edited} & archive.article_by_id.keys()
+            unreached = reach.beyond_added(archive, added)
     if unreached is None:
         return [None] * len(planned)
     known = changed.remembered

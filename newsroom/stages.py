@@ -181,7 +181,7 @@ def decide(run: Run) -> bool:
     contexts = None
     if changed.case == rebuild.RECHECK:
         same = state.inputs_but_photos == memory.plan_inputs(run, but_photos=True)
-        contexts = rebuild.known_contexts(changed, run.planned, same)
+        contexts = rebuild.known_contexts(changed, run.planned, run.archive, same)
         unknown = [i for i, digest in enumerate(contexts) if digest is None]
         digests = parallel.fingerprints([run.planned[i] for i in unknown], run.values.context, run.options.jobs)
         for i, digest in zip(unknown, digests, strict=True):

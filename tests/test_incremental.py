@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsroom import builder, cache, config, depends, pages, publish
+from newsroom import builder, cache, config, depends, pages, publish, reach
 
 ARTICLE = "content/articles/2022/02/party-volunteers.md"
 OTHER = "content/articles/2022/02/baolong-support.md"
@@ -239,7 +239,7 @@ def test_new_photo_reaches_every_page_that_shows_it(sample_root: Path) -> None:
 
 def test_after_photo_edits_every_page_no_photo_reaches_keeps_its_context(sample_root: Path) -> None:
     """A new photo, a new caption, a photo removed: the decision takes the context of every
-    page pages.photo_free names from the last build, unhashed (rebuild.known_contexts). Here
+    page reach.photo_free names from the last build, unhashed (rebuild.known_contexts). Here
     each is hashed anyway, and is what it was; and the site is a clean build's."""
     build(sample_root)
     photo = sample_root / "photos" / "2022" / "02" / "new-photo.jpg"
@@ -254,10 +254,10 @@ def test_after_photo_edits_every_page_no_photo_reaches_keeps_its_context(sample_
         result = build(sample_root)
         assert result.records["decision"].case == "recheck"
         planned, values = result.records["planned"], depends.Values(result.records["archive"])
-        free = [page for page in planned if pages.photo_free(page) and page.file in before]
+        free = [page for page in planned if reach.photo_free(page) and page.file in before]
         assert len(free) > len(planned) / 2
         assert [page.file for page in free if values.context(page) != before[page.file]] == []
-        assert [page.file for page in planned if not pages.photo_free(page)
+        assert [page.file for page in planned if not reach.photo_free(page)
                 and values.context(page) != before.get(page.file)], "no page a photo reaches changed"
         shutil.rmtree(sample_root / "clean", ignore_errors=True)
         cfg, problems = config.load(sample_root, sample_root / "clean")
@@ -267,7 +267,7 @@ def test_after_photo_edits_every_page_no_photo_reaches_keeps_its_context(sample_
 
 def test_after_stories_are_added_the_print_pages_keep_their_context(sample_root: Path, monkeypatch) -> None:
     """Stories added in no print edition: the decision takes the context of every print page
-    (pages.PRINT_TEMPLATES) from the last build, unhashed. Here each is hashed anyway, and is
+    (reach.PRINT_TEMPLATES) from the last build, unhashed. Here each is hashed anyway, and is
     what it was; a story added to a print page is not such an edit; the site is a clean build's."""
     build(sample_root)
     other = (sample_root / OTHER).read_text(encoding="utf-8")
@@ -289,10 +289,10 @@ def test_after_stories_are_added_the_print_pages_keep_their_context(sample_root:
         edit()
         hashed.clear()
         result = build(sample_root)
-        assert bool(set(hashed) & pages.PRINT_TEMPLATES) == bool(printed), hashed
+        assert bool(set(hashed) & reach.PRINT_TEMPLATES) == bool(printed), hashed
         decision, planned = result.records["decision"], result.records["planned"]
         values = depends.Values(result.records["archive"])
-        prints = [page for page in planned if page.template in pages.PRINT_TEMPLATES]
+        prints = [page for page in planned if page.template in reach.PRINT_TEMPLATES]
         assert decision.case == "recheck" and len(prints) >= 3
         stale = [page.file for page in prints if values.context(page) != before.get(page.file)]
         if printed:
@@ -300,7 +300,7 @@ def test_after_stories_are_added_the_print_pages_keep_their_context(sample_root:
         else:
             assert stale == []
             assert all(decision.contexts[i] == before[page.file] for i, page in enumerate(planned)
-                       if page.template in pages.PRINT_TEMPLATES)
+                       if page.template in reach.PRINT_TEMPLATES)
         shutil.rmtree(sample_root / "clean", ignore_errors=True)
         cfg, problems = config.load(sample_root, sample_root / "clean")
         assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
@@ -376,11 +376,52 @@ def _generated(tmp_path: Path, settings: str):
 def _add_newest_story(root: Path, built: builder.BuildResult) -> None:
     """A copy of the newest story of the last build, a day newer, titled 新来的报道 (in no print edition)."""
     newest = built.records["archive"].articles[0]
-    text = (root / newest.source).read_text(encoding="utf-8")
-    text = re.sub(r"^(slug|print):.*\n", "", text, flags=re.M).replace(f"title: {newest.title}", "title: 新来的报道")
-    (root / newest.source).with_name("new-story.md").write_text(
-        text.replace(f"date: {newest.date.isoformat()}", f"date: {(newest.date + timedelta(days=1)).isoformat()}"),
-        encoding="utf-8")
+    _copy_story(root, newest, "new-story", newest.date + timedelta(days=1), "新来的报道")
+
+
+def _copy_story(root: Path, story, name: str, date: datetime, title: str) -> str:
+    """A copy of `story` as content/…/NAME.md beside it, dated `date`, titled `title`, in no
+    print edition; its id."""
+    text = (root / story.source).read_text(encoding="utf-8")
+    text = re.sub(r"^(slug|print):.*\n", "", text, flags=re.M).replace(f"title: {story.title}", f"title: {title}")
+    path = (root / story.source).with_name(f"{name}.md")
+    path.write_text(text.replace(f"date: {story.date.isoformat()}", f"date: {date.isoformat()}"), encoding="utf-8")
+    return path.relative_to(root).as_posix()
+
+
+def test_after_stories_are_added_every_page_out_of_their_reach_keeps_its_context(tmp_path: Path) -> None:
+    """Stories only added: the decision takes the context of every page reach.beyond_added
+    names from the last build, unhashed. Here each is hashed anyway, and is what it was,
+    after a new story, one dated between two others, two new ones (making the home page's
+    full pages one more), and a new one with an old one; and the site is a clean build's."""
+    root, _ = _generated(tmp_path, "search: false\n")
+    settings = root / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("page_size: 10", "page_size: 7"), encoding="utf-8")
+    built = build(root)
+    stories = built.records["archive"].articles
+    between = stories[75].date + (stories[74].date - stories[75].date) / 2
+    edits = [lambda: [_copy_story(root, stories[0], "newest", stories[0].date + timedelta(days=1), "最新")],
+             lambda: [_copy_story(root, stories[75], "between", between, "补记")],
+             lambda: [_copy_story(root, stories[0], "newer", stories[0].date + timedelta(days=2), "更新"),
+                      _copy_story(root, stories[1], "newer-still", stories[0].date + timedelta(days=3), "又更新")],
+             lambda: [_copy_story(root, stories[0], "latest", stories[0].date + timedelta(days=4), "再更新"),
+                      _copy_story(root, stories[120], "older", stories[120].date - timedelta(minutes=1), "旧闻")]]
+    for edit in edits:
+        before = recorded(root)
+        added = set(edit())
+        result = build(root)
+        planned, archive = result.records["planned"], result.records["archive"]
+        assert result.records["decision"].case == "recheck" and added <= archive.article_by_id.keys()
+        values, unreached = depends.Values(archive), reach.beyond_added(archive, added)
+        kept = [page for page in planned if unreached(page) and page.file in before]
+        assert len(kept) > len(planned) / 2
+        assert [page.file for page in kept if values.context(page) != before[page.file]] == []
+        assert [page.file for page in planned if not unreached(page)
+                and values.context(page) != before.get(page.file)], "no page the stories reach changed"
+        shutil.rmtree(root / "clean", ignore_errors=True)
+        cfg, problems = config.load(root, root / "clean")
+        assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
+        assert _files(root / "site") == _files(root / "clean")
 
 
 def test_an_edit_needs_no_pinyin_for_names_already_slugged(sample_root: Path) -> None:
