@@ -30,6 +30,7 @@ EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck
 # Lists of every page or article are made with map() over these: an edit of a 100,000-article
 # archive looks at 200,000 pages a few times, and each Python-level loop over them was 0.05 s.
 _FILE, _SOURCE = attrgetter("file"), attrgetter("source")
+_FIGURES = "l|figures|"   # depends.Values.lookup
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,18 @@ class Changes:
     shown: frozenset[str] | set[str] = frozenset()   # sources of the articles shown before and now
     same_plan_inputs: bool = True         # the plan's other inputs (print editions, the day) are the same
     only_added: bool = False              # stories added, and every other article and photo as it was
+    same_photos: bool = False             # every photo file as it was
 
     def unchanged(self, key: str) -> bool:
-        """`key` is an article's, parsed the same and shown before and now."""
-        return key.startswith("a|") and key[2:] in self.shown and key not in self.edited
+        """`key` is an article's, parsed the same and shown before and now, or the figures
+        found for one (index.Archive.figures: from its parse and the photos it shows)."""
+        if key.startswith("a|"):
+            source = key[2:]
+        elif key.startswith(_FIGURES) and self.same_photos:
+            source = key[len(_FIGURES):]
+        else:
+            return False
+        return source in self.shown and "a|" + source not in self.edited
 
     @property
     def case(self) -> str:
@@ -88,6 +97,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         edits_known=not state.recheck,
         shown=shown,
         same_plan_inputs=state.plan_key == plan_key,
+        same_photos=same_photos,
         # Nothing hidden, nothing edited or removed, and nothing shown now but new files (not a
         # scheduled story gone live: a print page may name it already).
         only_added=(len(new) == len(edited) and old_articles.keys() <= state.articles.keys()
