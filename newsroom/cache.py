@@ -299,7 +299,7 @@ class Store:
     def _part(self, name: str, value: Any) -> str:
         """The file holding `value`: the one it was loaded from if it is the same, else a new one."""
         file, before = self._parts.get(name, ("", None))
-        if before is None or before != value or not (self.folder / file).is_file():
+        if before is None or (before is not value and before != value) or not (self.folder / file).is_file():
             file = PART_FILES.replace("*", f"{name}-{secrets.token_hex(6)}.marshal")
             _save_part(self.folder / file, value)
             self._parts[name] = (file, value)

@@ -142,7 +142,14 @@ class Decision:
 
     def remember(self, state: cache.State, planned: list[pages.Page], archive: index.Archive,
                  values: depends.Values) -> None:
-        state.pages = dict(zip((page.file for page in planned), self.contexts, strict=True))
+        if self.case == EDITED_IN_PLACE:
+            # The last build's pages (the decision was made from state.pages): only a page
+            # rendered may have another context (a new title), and 200,000 entries stay put.
+            files = {planned[i].file: self.contexts[i] for i in self.todo}
+            if any(state.pages[file] != context for file, context in files.items()):
+                state.pages = {**state.pages, **files}
+        else:
+            state.pages = dict(zip((page.file for page in planned), self.contexts, strict=True))
         state.readers, state.page_ids = self.index.saved(), self.index.ids
         if self.case == EVERYTHING:
             for key, bits, digest in depends.Values(archive).each(self.index.masks()):
