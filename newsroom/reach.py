@@ -16,11 +16,14 @@ from .index import Archive
 from .pages import RELATED, Page
 
 # Templates of pages whose context no photo reaches. Not: a photo's page, a list of photos,
-# a term's page (its photos), the sitemap (every page's address), the redirects (a photo's
+# a term's first page (its photos), the sitemap (every page's address), the redirects (a photo's
 # old address).
 _PHOTO_FREE = frozenset({"article.html", "withdrawn.html", "archive.html", "year.html", "month.html",
                          "edition.html", "editions.html", "taxonomy.html", "corrections.html",
                          "corrections.xml", "feed.xml", "search.html", "404.html", "robots.txt"})
+
+# Lists whose first page alone has photos in its context (pages.plan, pages.taxonomy_pages).
+_FIRST_SHOWS_PHOTOS = frozenset({"home.html", "term.html"})
 
 # The print editions' pages: their contexts hold the editions (a plan input) and the stories
 # they name, so stories added elsewhere leave them as they were.
@@ -30,7 +33,7 @@ PRINT_TEMPLATES = frozenset({"editions.html", "edition.html", "print_page.html"}
 def photo_free(page: Page) -> bool:
     """No photo reaches the page's context: after an edit that changes only photos, it is the
     last build's."""
-    if page.template == "home.html":   # the first shows the newest photos
+    if page.template in _FIRST_SHOWS_PHOTOS:   # the newest photos, a term's photos
         return page.context["pager"].number > 0
     if page.template == "print_page.html":   # and its scan
         return not page.context["page"].scan

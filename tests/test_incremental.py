@@ -240,7 +240,10 @@ def test_new_photo_reaches_every_page_that_shows_it(sample_root: Path) -> None:
 def test_after_photo_edits_every_page_no_photo_reaches_keeps_its_context(sample_root: Path) -> None:
     """A new photo, a new caption, a photo removed: the decision takes the context of every
     page reach.photo_free names from the last build, unhashed (rebuild.known_contexts). Here
-    each is hashed anyway, and is what it was; and the site is a clean build's."""
+    each is hashed anyway, and is what it was; and the site is a clean build's. Two stories
+    to a page: the lists have later pages."""
+    settings = sample_root / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("page_size: 10", "page_size: 2"), encoding="utf-8")
     build(sample_root)
     photo = sample_root / "photos" / "2022" / "02" / "new-photo.jpg"
     shutil.copy(sorted((sample_root / "photos").rglob("*.jpg"))[0], photo)
