@@ -49,15 +49,18 @@ class Changes:
     shown: frozenset[str] | set[str] = frozenset()   # sources of the articles shown before and now
     same_plan_inputs: bool = True         # the plan's other inputs (print editions, the day) are the same
     only_added: bool = False              # stories added, and every other article and photo as it was
-    same_photos: bool = False             # every photo file as it was
+    same_figures: frozenset[str] | set[str] = frozenset()   # of those, the ones showing no photo changed
 
     def unchanged(self, key: str) -> bool:
         """`key` is an article's, parsed the same and shown before and now, or the figures
-        found for one (index.Archive.figures: from its parse and the photos it shows)."""
+        found for one that shows no photo changed (index.Archive.figures: from its parse and
+        the photos it shows)."""
         if key.startswith("a|"):
             source = key[2:]
-        elif key.startswith(_FIGURES) and self.same_photos:
+        elif key.startswith(_FIGURES):
             source = key[len(_FIGURES):]
+            if source not in self.same_figures:
+                return False
         else:
             return False
         return source in self.shown and "a|" + source not in self.edited
@@ -84,6 +87,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
     new = {source for source, old in olds.items() if old is None}
     same_photos = (old_photos.keys() == state.photos.keys()
                    and all(state.photos.get(s) is e for s, e in old_photos.items()))
+    photos = set() if same_photos else _photos_changed(old_photos, state.photos)
     return Changes(
         remembered=remembered,
         index=depends.Index(state.readers, state.page_ids),
@@ -97,13 +101,20 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         edits_known=not state.recheck,
         shown=shown,
         same_plan_inputs=state.plan_key == plan_key,
-        same_photos=same_photos,
+        same_figures=shown if same_photos else {s for s in shown if photos.isdisjoint(
+            ref.file for ref in state.articles[s].value.photos)},
         # Nothing hidden, nothing edited or removed, and nothing shown now but new files (not a
         # scheduled story gone live: a print page may name it already).
         only_added=(len(new) == len(edited) and old_articles.keys() <= state.articles.keys()
                     and len(shown) == len(state.visible) and not state.recheck and same_photos
                     and all(a.source in new for a in archive.articles if a.id not in shown)),
     )
+
+
+def _photos_changed(old: dict[str, cache.Entry], new: dict[str, cache.Entry]) -> set[str]:
+    """The ids of the photos added, removed or changed since the last build (as parsed)."""
+    return {entry.value.id for photos in (old, new) for source, entry in photos.items()
+            if old.get(source) is not new.get(source) and entry.value is not None}
 
 
 @dataclass
