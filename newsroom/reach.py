@@ -47,6 +47,7 @@ def beyond_added(archive: Archive, added: Set[str]) -> Callable[[Page], bool]:
     show none of them, the page of every story but those `_near` them, the lists of a term,
     year or month holding none of them, and the full pages of the others older than all of
     them (`_kept`): of the 18,400 pages a new story hashed at 10,000 articles, 400 are left."""
+    added = added & archive.rank.keys()   # a story withdrawn at once is in no list: only its page is new
     near = _near(archive, added)
     lists: dict[int | None, tuple[int, int, int]] = {None: _shape([a.id for a in archive.articles], added)}
     for tax in archive.taxonomies:

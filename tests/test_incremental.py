@@ -382,11 +382,11 @@ def _add_newest_story(root: Path, built: builder.BuildResult) -> None:
     _copy_story(root, newest, "new-story", newest.date + timedelta(days=1), "新来的报道")
 
 
-def _copy_story(root: Path, story, name: str, date: datetime, title: str) -> str:
+def _copy_story(root: Path, story, name: str, date: datetime, title: str, extra: str = "") -> str:
     """A copy of `story` as content/…/NAME.md beside it, dated `date`, titled `title`, in no
-    print edition; its id."""
+    print edition, with the front matter lines `extra`; its id."""
     text = (root / story.source).read_text(encoding="utf-8")
-    text = re.sub(r"^(slug|print):.*\n", "", text, flags=re.M).replace(f"title: {story.title}", f"title: {title}")
+    text = re.sub(r"^(slug|print):.*\n", "", text, flags=re.M).replace(f"title: {story.title}", f"{extra}title: {title}")
     path = (root / story.source).with_name(f"{name}.md")
     path.write_text(text.replace(f"date: {story.date.isoformat()}", f"date: {date.isoformat()}"), encoding="utf-8")
     return path.relative_to(root).as_posix()
@@ -396,7 +396,8 @@ def test_after_stories_are_added_every_page_out_of_their_reach_keeps_its_context
     """Stories only added: the decision takes the context of every page reach.beyond_added
     names from the last build, unhashed. Here each is hashed anyway, and is what it was,
     after a new story, one dated between two others, two new ones (making the home page's
-    full pages one more), and a new one with an old one; and the site is a clean build's."""
+    full pages one more), a new one with an old one, and one withdrawn at once (in no list);
+    and the site is a clean build's."""
     root, _ = _generated(tmp_path, "search: false\n")
     settings = root / "site.yaml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("page_size: 10", "page_size: 7"), encoding="utf-8")
@@ -408,7 +409,9 @@ def test_after_stories_are_added_every_page_out_of_their_reach_keeps_its_context
              lambda: [_copy_story(root, stories[0], "newer", stories[0].date + timedelta(days=2), "更新"),
                       _copy_story(root, stories[1], "newer-still", stories[0].date + timedelta(days=3), "又更新")],
              lambda: [_copy_story(root, stories[0], "latest", stories[0].date + timedelta(days=4), "再更新"),
-                      _copy_story(root, stories[120], "older", stories[120].date - timedelta(minutes=1), "旧闻")]]
+                      _copy_story(root, stories[120], "older", stories[120].date - timedelta(minutes=1), "旧闻")],
+             lambda: [_copy_story(root, stories[2], "taken-down", stories[0].date + timedelta(days=5), "撤回",
+                                  "withdrawn: {date: 2025-01-02, reason: 内容有误。}\n")]]
     for edit in edits:
         before = recorded(root)
         added = set(edit())
@@ -419,8 +422,8 @@ def test_after_stories_are_added_every_page_out_of_their_reach_keeps_its_context
         kept = [page for page in planned if unreached(page) and page.file in before]
         assert len(kept) > len(planned) / 2
         assert [page.file for page in kept if values.context(page) != before[page.file]] == []
-        assert [page.file for page in planned if not unreached(page)
-                and values.context(page) != before.get(page.file)], "no page the stories reach changed"
+        assert [page.file for page in planned if (not unreached(page) or page.file not in before)
+                and values.context(page) != before.get(page.file)], "no page hashed changed"
         shutil.rmtree(root / "clean", ignore_errors=True)
         cfg, problems = config.load(root, root / "clean")
         assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
