@@ -24,6 +24,7 @@ import dataclasses
 import functools
 import hashlib
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
@@ -274,7 +275,9 @@ class Values:
         return f"{kind.__name__}:{value!r}"
 
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+# Values whose repr is all they hold: dates too, as each sitemap entry and each story has one
+# (a date took the long way below, through every check for a container).
+_SCALARS = frozenset({str, int, float, bool, type(None), datetime, date})
 _LONG = 256   # longer texts are hashed once (sha1: 40 characters)
 
 
