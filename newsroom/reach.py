@@ -46,7 +46,7 @@ def beyond_added(archive: Archive, added: Set[str]) -> Callable[[Page], bool]:
     their reach. Out of reach are the print pages, the withdrawn notices, the feeds that
     show none of them, the page of every story but those `_near` them, the lists of a term,
     year or month holding none of them, and the full pages of the others older than all of
-    them (`_kept`): of the 18,400 pages a new story hashed at 10,000 articles, 400 are left."""
+    them (`_kept`): of the 18,400 pages a new story hashed at 10,000 articles, 175 are left."""
     added = added & archive.rank.keys()   # a story withdrawn at once is in no list: only its page is new
     near = _near(archive, added)
     lists: dict[int | None, tuple[int, int, int]] = {None: _shape([a.id for a in archive.articles], added)}
@@ -75,7 +75,7 @@ def _shape(ids: Sequence[str], added: Set[str]) -> tuple[int, int, int]:
     """A list's length, how many of the added stories it holds, and how many of its items
     are older than all of those."""
     places = [at for at, i in enumerate(ids) if i in added]
-    return len(ids), len(places), len(ids) - 1 - places[-1] if places else len(ids)
+    return len(ids), len(places), (len(ids) - 1 - places[-1]) if places else len(ids)
 
 
 def _kept(number: int, size: int, length: int, added: int, older: int) -> bool:

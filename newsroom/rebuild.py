@@ -200,8 +200,7 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
         if other_inputs_same and not changed.edited and changed.same_articles_shown:
             unreached = reach.photo_free
         elif changed.only_added:
-            added = {key[2:] for key in changed.edited} & archive.article_by_id.keys()
-            unreached = reach.beyond_added(archive, added)
+            unreached = reach.beyond_added(archive, {key[2:] for key in changed.edited})
     if unreached is None:
         return [None] * len(planned)
     known = changed.remembered
