@@ -323,7 +323,7 @@ class Index:
         # then comparing the copies with the loaded ones, took a tenth of a second.
         self.codes = codes if codes is not None else {}
         self.ids = ids if ids is not None else {}                 # output file -> page id
-        self._copied = (codes is None, ids is None)
+        self._own_codes, self._own_ids = codes is None, ids is None
         # Packed as they come: a cold build records ≈1,000,000 codes, 40 MB as a list's ints.
         self._pending: dict[str, array.array] = {}
         # Kept, not recomputed: max() over all ids for each new page made a cold build quadratic.
@@ -332,8 +332,8 @@ class Index:
     def id(self, file: str) -> int:
         found = self.ids.get(file)
         if found is None:
-            if not self._copied[1]:
-                self.ids, self._copied = dict(self.ids), (self._copied[0], True)
+            if not self._own_ids:
+                self.ids, self._own_ids = dict(self.ids), True
             if self._next < 0:
                 self._next = max(self.ids.values(), default=-1) + 1
             found = self.ids[file] = self._next
@@ -371,8 +371,8 @@ class Index:
             old = self.codes.get(key, b"")
             merged = _merged(old, new)
             if merged != old:
-                if not self._copied[0]:
-                    self.codes, self._copied = dict(self.codes), (True, self._copied[1])
+                if not self._own_codes:
+                    self.codes, self._own_codes = dict(self.codes), True
                 self.codes[key] = merged
         self._pending = {}
         return self.codes

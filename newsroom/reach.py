@@ -49,12 +49,15 @@ def beyond_added(archive: Archive, added: Set[str]) -> Callable[[Page], bool]:
     them (`_kept`): of the 18,400 pages a new story hashed at 10,000 articles, 175 are left."""
     added = added & archive.rank.keys()   # a story withdrawn at once is in no list: only its page is new
     near = _near(archive, added)
-    lists: dict[int | None, tuple[int, int, int]] = {None: _shape([a.id for a in archive.articles], added)}
+    rank, count = archive.rank, len(archive.articles)
+    # The home page's list is every story: each added one is in it, at its rank.
+    lists: dict[int | None, tuple[int, int, int]] = {
+        None: (count, len(added), count - 1 - max((rank[s] for s in added), default=-1))}
     for tax in archive.taxonomies:
-        lists |= {id(term): _shape(term.articles, added) for term in tax.terms}
+        lists |= {id(term): _shape(term.articles, added, rank) for term in tax.terms}
     for year in archive.years:
-        lists |= {id(month): _shape(month.articles, added) for month in year.months}
-        lists[id(year)] = _shape([i for month in year.months for i in month.articles], added)
+        lists |= {id(month): _shape(month.articles, added, rank) for month in year.months}
+        lists[id(year)] = _shape([i for month in year.months for i in month.articles], added, rank)
     listed = {"home.html": None, "term.html": "term", "month.html": "month", "year.html": "year"}
 
     def unreached(page: Page) -> bool:
@@ -71,11 +74,14 @@ def beyond_added(archive: Archive, added: Set[str]) -> Callable[[Page], bool]:
     return unreached
 
 
-def _shape(ids: Sequence[str], added: Set[str]) -> tuple[int, int, int]:
+def _shape(ids: Sequence[str], added: Set[str], rank: dict[str, int]) -> tuple[int, int, int]:
     """A list's length, how many of the added stories it holds, and how many of its items
-    are older than all of those."""
-    places = [at for at, i in enumerate(ids) if i in added]
-    return len(ids), len(places), (len(ids) - 1 - places[-1]) if places else len(ids)
+    are older than all of those. Lists are newest first, as `rank` orders them: each added
+    story is looked for where it would be (a pass over every list, 540,000 places at
+    100,000 articles, was 0.15 s of a new story's build)."""
+    places = [at for s, at in ((s, bisect.bisect_left(ids, rank[s], key=rank.__getitem__)) for s in added)
+              if at < len(ids) and ids[at] == s]
+    return len(ids), len(places), (len(ids) - 1 - max(places)) if places else len(ids)
 
 
 def _kept(number: int, size: int, length: int, added: int, older: int) -> bool:
