@@ -67,14 +67,14 @@ def page_for_index(html: str, aliases: dict[str, tuple[str, ...]]) -> str:
     """The copy of a rendered page that Pagefind indexes: the searchable text spelt as pairs
     (see `words`), the page's title kept as written for the results, and the names the page
     is filed under (with their registry aliases) added, so that a search for a street,
-    reporter or tag finds what is filed under it."""
+    reporter or tag finds what is filed under it. The rest of the page is left out (`_frame`)."""
     at = html.find("data-pagefind-body")
     if at < 0:
         return html
     start = html.rfind("<", 0, at)
     title = _H1.search(html)
     filed = [name for value in _FILED.findall(html) for name in (value, *aliases.get(value, ()))]
-    out = [html[:start]]
+    out: list[str] = []
     stack: list[bool] = []   # for each open element: is its text kept as written?
     pos = start
     for match in _TAG.finditer(html, start):
@@ -99,8 +99,26 @@ def page_for_index(html: str, aliases: dict[str, tuple[str, ...]]) -> str:
                            f"{title.group(1)}</span></div>")
             if name.group(1).lower() not in _VOID and not tag.endswith("/>"):
                 stack.append(keep)
-    out.append(html[pos:])
-    return "".join(out)
+    head, tail = _frame(html, start, pos)
+    return "".join([head, *out, tail])
+
+
+_HTML = re.compile(r"<html\b[^>]*>", re.I)
+_TITLE = re.compile(r"<title\b[^>]*>.*?</title>", re.S | re.I)
+
+
+def _frame(html: str, start: int, end: int) -> tuple[str, str]:
+    """What the copy keeps of the page before and after its searchable element
+    html[start:end]: only the <html> tag (its lang chooses Pagefind's language) and the
+    <title>, unless the page marks something there for Pagefind (a theme's meta or filter),
+    when all of it is kept. Pagefind indexes nothing else there, but parses all it is given:
+    the header, navigation and lists of other stories were a tenth of its time."""
+    head, tail = html[:start], html[end:]
+    if "data-pagefind-" in head or "data-pagefind-" in tail:
+        return head, tail
+    opening, title = _HTML.search(head), _TITLE.search(head)
+    return (f"<!DOCTYPE html>{opening[0] if opening else '<html>'}<head><meta charset=utf-8>"
+            f"{title[0] if title else ''}</head><body>", "</body></html>")
 
 
 def indexed_part(copy: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from archive_gen import make_archive
 
-from newsroom import search, searchplan
+from newsroom import search, searchplan, searchwords
 from newsroom.cli import main
 
 pytestmark = pytest.mark.skipif(search.executable() is None, reason="pagefind is not installed")
@@ -257,3 +257,53 @@ def test_the_stage_line_says_what_the_index_adds_after_the_pages(archive: Path, 
                   if line.startswith("  ") and line.rstrip().endswith(" s"))
     assert {"search copies", "search index", "render+write"} <= set(stages), stages
     assert float(stages["search index"]) <= float(stages["render+write"])
+
+
+def pagefind_reading(copies: dict[str, str], folder: Path) -> tuple[list[str], dict[str, dict]]:
+    """What the real Pagefind makes of `copies` (file -> copy): the languages of its index
+    and each page's fragment (its text, title, filters, sort keys and anchors) by URL."""
+    for rel, copy in copies.items():
+        (folder / "pages" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "pages" / rel).write_text(copy, encoding="utf-8")
+    subprocess.run([str(search.executable()), "--site", str(folder / "pages"), "--output-path",
+                    str(folder / "index"), "--silent"], check=True, timeout=300)
+    languages = sorted(meta.name.split("_")[0] for meta in (folder / "index").glob("*.pf_meta"))
+    fragments = {}
+    for fragment in (folder / "index" / "fragment").iterdir():
+        read = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
+        fragments[read["url"]] = read
+    return languages, fragments
+
+
+SEARCHABLE = ("2021/04/04/story-0003/index.html", "photos/2022-02-command-post-rain/index.html")
+
+
+def test_pagefind_reads_a_bare_copy_of_the_searchable_part_with_the_pages_marks(archive: Path, tmp_path: Path,
+                                                                                monkeypatch) -> None:
+    """The header, navigation and other stories' links are left out of what Pagefind parses,
+    and it finds in the copy all it found in the whole page: language, text, title, filters."""
+    pages = {rel: (archive / "site" / rel).read_text(encoding="utf-8") for rel in SEARCHABLE}
+    bare = {rel: searchwords.page_for_index(html, {}) for rel, html in pages.items()}
+    for rel, html in pages.items():
+        assert 'class="masthead"' in html and 'class="masthead"' not in bare[rel], f"{rel}: the site's header is indexed"
+        assert bare[rel].startswith('<!DOCTYPE html><html lang="zh-CN">') and "<title>" in bare[rel]
+    monkeypatch.setattr(searchwords, "_frame", lambda html, start, end: (html[:start], html[end:]))
+    whole = {rel: searchwords.page_for_index(html, {}) for rel, html in pages.items()}
+    assert all(len(bare[rel]) < len(whole[rel]) * 0.8 for rel in pages)
+    read_bare = pagefind_reading(bare, tmp_path / "bare")
+    assert read_bare == pagefind_reading(whole, tmp_path / "whole")
+    languages, fragments = read_bare
+    assert languages == ["pagefind.zh-cn"] and len(fragments) == 2
+    story = fragments["/2021/04/04/story-0003/"]
+    assert story["filters"]["year"] == ["2021"] and story["meta"]["title"] and story["word_count"] > 20
+
+
+def test_a_page_marking_something_outside_its_searchable_part_is_indexed_whole(archive: Path, tmp_path: Path) -> None:
+    """A theme may give Pagefind a meta or a filter in the page's head: then the page is kept."""
+    rel = SEARCHABLE[0]
+    html = (archive / "site" / rel).read_text(encoding="utf-8").replace(
+        "</head>", '<meta data-pagefind-meta="image[content]" content="/media/cover.jpg"></head>', 1)
+    copy = searchwords.page_for_index(html, {})
+    assert copy.startswith(html[:html.index("<article")]), "the head and header were dropped"
+    _, fragments = pagefind_reading({rel: copy}, tmp_path)
+    assert fragments["/2021/04/04/story-0003/"]["meta"]["image"] == "/media/cover.jpg"
