@@ -11,6 +11,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from . import corrections, edition_pages, front, history, printing, urls
@@ -262,17 +263,51 @@ def _list_pages(items: tuple, size: int, base: str, template: str, extra: dict[s
 
 
 SITEMAP_LIMIT = 50_000   # URLs per sitemap file (the sitemaps.org limit)
+SITEMAP_SPLIT = 2_000    # past this many URLs, one sitemap per part of the site
+SITEMAP_LEAST = 100      # a part with fewer URLs goes into the sitemap of small parts
+SMALL_PARTS = "other"
 
 
-def sitemap_pages(pages: list[Page], limit: int = SITEMAP_LIMIT) -> list[Page]:
-    """sitemap.xml (an index of sitemap-N.xml files past `limit` URLs) and robots.txt."""
+def sitemap_pages(pages: list[Page]) -> list[Page]:
+    """sitemap.xml and robots.txt. Past SITEMAP_SPLIT URLs, sitemap.xml is an index of one
+    sitemap per part of the site (`_part`: a year's stories, the photos, the streets …), so
+    that a new story renders its year's sitemap again, not one of every page."""
     entries = _sitemap_entries(pages)
-    chunks = [entries[i:i + limit] for i in range(0, len(entries), limit)] or [()]
     robots = Page(urls.ROBOTS, "robots.txt", {"sitemap_path": urls.SITEMAP})
-    if len(chunks) == 1:
-        return [Page(urls.SITEMAP, "sitemap.xml", {"entries": chunks[0]}), robots]
-    parts = [Page(urls.sitemap_part(n), "sitemap.xml", {"entries": chunk}) for n, chunk in enumerate(chunks, 1)]
+    if len(entries) <= SITEMAP_SPLIT:
+        return [Page(urls.SITEMAP, "sitemap.xml", {"entries": entries}), robots]
+    parts = [Page(urls.sitemap_part(name), "sitemap.xml", {"entries": chunk}) for name, chunk in _sitemap_parts(entries)]
     return [*parts, Page(urls.SITEMAP, "sitemap-index.xml", {"paths": tuple(p.path for p in parts)}), robots]
+
+
+def _sitemap_parts(entries: tuple[tuple[str, Any], ...]) -> list[tuple[str, tuple[tuple[str, Any], ...]]]:
+    """(name, entries) of each sitemap: the parts of the site, those under SITEMAP_LEAST URLs
+    (or with a name that is not ASCII) together as SMALL_PARTS, and one past SITEMAP_LIMIT
+    cut into NAME-1, NAME-2 …"""
+    parts: dict[str, list[tuple[str, Any]]] = {}
+    for entry in entries:
+        parts.setdefault(_part(entry[0]), []).append(entry)
+    for name in [name for name, found in parts.items() if len(found) < SITEMAP_LEAST or not name.isascii()]:
+        if name != SMALL_PARTS:
+            parts.setdefault(SMALL_PARTS, []).extend(parts.pop(name))
+    made = []
+    for name, found in sorted(parts.items()):
+        found.sort(key=itemgetter(0))   # (the small parts, put together)
+        if len(found) <= SITEMAP_LIMIT:
+            made.append((name, tuple(found)))
+        else:
+            made += [(f"{name}-{n}", tuple(found[at:at + SITEMAP_LIMIT]))
+                     for n, at in enumerate(range(0, len(found), SITEMAP_LIMIT), 1)]
+    return made
+
+
+def _part(path: str) -> str:
+    """The part of the site a page is in: its first folder (a year of stories, "photos",
+    "streets" …), with the year below it where there is one ("editions-2024")."""
+    first, _, rest = path.partition("/")
+    if not first.isdigit() and rest[:4].isdigit() and rest[4:5] in ("/", ""):
+        return f"{first}-{rest[:4]}"
+    return first or SMALL_PARTS
 
 
 def _sitemap_entries(pages: list[Page]) -> tuple[tuple[str, Any], ...]:
@@ -284,7 +319,7 @@ def _sitemap_entries(pages: list[Page]) -> tuple[tuple[str, Any], ...]:
             continue
         article = page.context.get("article")
         found.append((page.path, (article.modified or article.date) if article else None))
-    return tuple(sorted(found, key=lambda e: e[0]))
+    return tuple(sorted(found, key=itemgetter(0)))
 
 
 def duplicate_paths(planned: list[Page]) -> list[Problem]:

@@ -66,9 +66,9 @@ def feed(folder: str = HOME) -> str:
     return f"{folder}{FEED}"
 
 
-def sitemap_part(number: int) -> str:
-    """One of the sitemaps an index lists, past the sitemaps.org limit of URLs per file."""
-    return f"sitemap-{number}.xml"
+def sitemap_part(name: str) -> str:
+    """One of the sitemaps sitemap.xml lists on a big site (pages.sitemap_pages)."""
+    return f"sitemap-{name}.xml"
 
 
 def original(item: Photo) -> str:

@@ -392,12 +392,15 @@ def _copy_story(root: Path, story, name: str, date: datetime, title: str, extra:
     return path.relative_to(root).as_posix()
 
 
-def test_after_stories_are_added_every_page_out_of_their_reach_keeps_its_context(tmp_path: Path) -> None:
+def test_after_stories_are_added_every_page_out_of_their_reach_keeps_its_context(tmp_path: Path,
+                                                                                  monkeypatch) -> None:
     """Stories only added: the decision takes the context of every page reach.beyond_added
     names from the last build, unhashed. Here each is hashed anyway, and is what it was,
     after a new story, one dated between two others, two new ones (making the home page's
     full pages one more), a new one with an old one, and one withdrawn at once (in no list);
-    and the site is a clean build's."""
+    and the site is a clean build's, its sitemap split into parts as a big site's is."""
+    monkeypatch.setattr(pages, "SITEMAP_SPLIT", 100)
+    monkeypatch.setattr(pages, "SITEMAP_LEAST", 20)
     root, _ = _generated(tmp_path, "search: false\n")
     settings = root / "site.yaml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("page_size: 10", "page_size: 7"), encoding="utf-8")
@@ -428,6 +431,7 @@ def test_after_stories_are_added_every_page_out_of_their_reach_keeps_its_context
         cfg, problems = config.load(root, root / "clean")
         assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
         assert _files(root / "site") == _files(root / "clean")
+    assert len(list((root / "site").glob("sitemap-*.xml"))) > 2
 
 
 def test_an_edit_needs_no_pinyin_for_names_already_slugged(sample_root: Path) -> None:
