@@ -63,6 +63,8 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
             raise InterruptedAfterWriting from None   # the new site is in place: say so
         raise
     finally:
+        if run is not None and run.images_making is not None:   # the build stopped before its image stage
+            run.images_making.cancel()
         if run is not None and (run.plan_written is not None or run.plan_writing is not None):   # the build failed
             from .memory import discard_plan
             discard_plan(run)

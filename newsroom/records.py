@@ -114,4 +114,5 @@ class Run:
     retitled: dict[str, str] = field(default_factory=dict)   # stories retitled in them -> the titles put in
     plan_written: plancache.Written | None = None     # this build's plan, written early
     plan_writing: Started | None = None               # the plan being written, in a process of its own
+    images_making: Started | None = None              # a new photo or two, made beside the plan (stages.py)
     plan_problems: list[Problem] = field(default_factory=list)   # what the index and plan stages found

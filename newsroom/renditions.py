@@ -80,6 +80,12 @@ def run(jobs: list[images.RenditionJob], cache: Path, workers: int = 0,
     return outcome
 
 
+def missing(jobs: list[images.RenditionJob], cache: Path) -> list[images.RenditionJob]:
+    """The jobs with a rendition not in the cache (by name only: `run` checks the others)."""
+    present = set(os.listdir(cache)) if cache.is_dir() else set()
+    return [job for job in jobs if not all(name in present for name in images.file_names(job))]
+
+
 def _sums_file(cache: Path) -> Path:
     """What each rendition held when made (sums.py): beside the folder, which holds only renditions."""
     return cache.with_name(cache.name + "-sums.json")

@@ -110,6 +110,7 @@ def index_(run: Run) -> bool:
 def plan(run: Run) -> bool:
     if run.kept:
         return True
+    _start_images(run)
     start = len(run.result.problems)
     picks, found = front.load(run.config.root)
     front_page, more = front.choose(run.archive, picks)
@@ -141,24 +142,32 @@ def plan(run: Run) -> bool:
     return True
 
 
+# A new photo or two (an editor's usual addition) are made in a process of their own from
+# the start of the plan stage, which they outlast no longer: 0.2 s of a 1.5 s build at 10,000
+# articles. More wait for the image stage's pool, which uses every core.
+EARLY_PHOTOS = 2
+
+
+def _start_images(run: Run) -> None:
+    config, options = run.config, run.options
+    if not options.write or options.executor or options.progress is not None:   # a cluster's, or progress shown
+        return
+    jobs = images.plan(run.archive.photos, config.root, config.images)
+    cache = config.cache_dir / "media"
+    if 0 < len(renditions.missing(jobs, cache)) <= EARLY_PHOTOS:
+        label = tr(options.lang, "photos")
+        run.images_making = parallel.Started(lambda: renditions.run(jobs, cache, 1, label=label), options.jobs)
+
+
 def images_(run: Run) -> bool:
     """Photos are rendered even when something else is wrong, so one build lists every bad
     photo (and nothing is wasted: the renditions wait in the cache for the next build)."""
-    config, options, result = run.config, run.options, run.result
-    jobs = images.plan(run.archive.photos, config.root, config.images)
-    executor, close = None, None
-    if options.executor and jobs:
-        try:
-            executor, close = cluster.connect(options.executor)
-        except cluster.ClusterError as exc:
-            result.problems.append(failed("--executor", 0, exc))
+    options, result = run.options, run.result
+    made = run.images_making.result() if run.images_making is not None else None
+    if made is None:   # not begun early, or its process killed: what it made is in the cache
+        made = _images_now(run)
+        if made is None:
             return False
-    try:
-        made = renditions.run(jobs, config.cache_dir / "media", options.jobs, executor=executor,
-                              report=options.progress, label=tr(options.lang, "photos"))
-    finally:
-        if close is not None:
-            close()
     result.problems = renditions.attribute(result.problems + made.problems, run.articles)
     result.renditions_made, result.renditions_reused = made.made, made.reused
     run.media = made.media
@@ -166,6 +175,25 @@ def images_(run: Run) -> bool:
         memory.save_parsed(run)
         return False
     return True
+
+
+def _images_now(run: Run) -> renditions.Outcome | None:
+    """The image stage's own work: on a cluster with --executor, else on this machine's cores."""
+    config, options = run.config, run.options
+    jobs = images.plan(run.archive.photos, config.root, config.images)
+    executor, close = None, None
+    if options.executor and jobs:
+        try:
+            executor, close = cluster.connect(options.executor)
+        except cluster.ClusterError as exc:
+            run.result.problems.append(failed("--executor", 0, exc))
+            return None
+    try:
+        return renditions.run(jobs, config.cache_dir / "media", options.jobs, executor=executor,
+                              report=options.progress, label=tr(options.lang, "photos"))
+    finally:
+        if close is not None:
+            close()
 
 
 def decide(run: Run) -> bool:

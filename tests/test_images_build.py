@@ -5,6 +5,7 @@ AVIF opt-in, bad photos reported with the articles that use them, progress, proc
 from __future__ import annotations
 
 import io
+import os
 from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
@@ -179,6 +180,42 @@ def test_bad_photos_are_each_reported_with_the_articles_using_them(tmp_path: Pat
     assert not (root / "site").exists()                            # the build failed: nothing published
     cached = {p.name.rsplit("-", 1)[0] for p in (root / ".cache/media").iterdir()}
     assert len(cached) == 2                                        # good.jpg and png-named.jpg still done
+
+
+def test_new_photos_made_beside_the_plan_are_published_and_a_bad_one_is_reported(tmp_path: Path, photos,
+                                                                                 monkeypatch) -> None:
+    """A new photo or two are made in a process of their own while the pages are planned
+    (stages.EARLY_PHOTOS), not again by the image stage: the new one's renditions are
+    published as any photo's, and a broken one fails the build, reported with the article
+    that shows it."""
+    root = archive(tmp_path / "a", photos)
+    assert build(root, jobs=2).ok
+    new = {**photos, "2022/new.jpg": save(quadrants((100, 80)), "JPEG", quality=85)}
+    archive(root, new, articles={"story": list(photos), "zz-later": ["2022/new.jpg"]})
+    here, run = [], renditions.run   # calls in this process (the other's are its own)
+    monkeypatch.setattr(renditions, "run", lambda *args, **kwargs: here.append(1) or run(*args, **kwargs))
+    added = build(root, jobs=2)
+    making = added.records["images_making"]
+    assert making is not None and making.pid not in (None, os.getpid()), "not made beside the plan"
+    assert here == [], "the image stage made them again"
+    assert added.ok and added.renditions_made == 2 * 2 and added.renditions_reused == 12
+    page = root / "site/2022/02/02/zz-later/index.html"
+    [picture] = [p for p in pictures(page) if p["img"]["width"] == "100"]   # (the others: related stories)
+    for srcset, fmt in ((picture["sources"][0]["srcset"], "WEBP"), (picture["img"]["srcset"], "JPEG")):
+        assert [w for _, w in srcset_files(page, srcset)] == [32, 64]
+        for file, width in srcset_files(page, srcset):
+            with Image.open(file) as rendition:
+                assert (rendition.format, rendition.size) == (fmt, (width, round(width * 0.8)))
+
+    good = save(quadrants((160, 120)), "JPEG", quality=90)
+    huffman = good.find(b"\xff\xc4") + 5     # its header reads (the story is planned); decoding fails
+    archive(root, {**new, "2022/broken.jpg": good[:huffman] + b"\xff" * 16 + good[huffman + 16:]},
+            articles={"story": list(photos), "zz-later": ["2022/new.jpg", "2022/broken.jpg"]})
+    failed = build(root, jobs=2)
+    assert failed.records["images_making"] is not None and not failed.ok, failed.problems
+    [bad] = [p for p in failed.problems if p.severity == "error"]
+    assert bad.path == "photos/2022/broken.jpg" and "content/articles/2022/02/zz-later.md" in bad.message, bad
+    assert (root / "site/2022/02/02/zz-later/index.html").read_bytes() == page.read_bytes(), "the site was changed"
 
 
 def test_progress_bar_only_on_a_terminal_and_only_for_more_than_a_handful(tmp_path: Path, monkeypatch) -> None:
