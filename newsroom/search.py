@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -31,41 +30,12 @@ from .config import Config
 from .pages import Page
 from .problems import Problem, warning
 from .searchplan import plan, shard, shard_of, split, starts_of
+from .searchtool import executable, index_language, is_extended
 from .searchwords import indexed_part, page_for_index
 
 BUNDLE = urls.SEARCH_INDEX
 MARKER = b"data-pagefind-body"
 PAGEFIND_VERSION_TAG = "3"   # bump to invalidate cached bundles
-
-
-def executable() -> Path | None:
-    """The Pagefind binary: PAGEFIND_BINARY_PATH if set, else the extended build that
-    `pip install 'pagefind[extended]'` ships, else the pagefind package's own lookup (None if
-    none is found). The extended build is asked for first and directly: the package's lookup
-    imports its asyncio service, 20 ms of every build."""
-    named = os.environ.get("PAGEFIND_BINARY_PATH")
-    if named:
-        found: Path | None = Path(named)
-    else:
-        try:
-            from pagefind_bin_extended import get_executable
-            found = get_executable()
-        except (ImportError, FileNotFoundError):
-            found = _packaged()
-    return found if found and found.exists() else None
-
-
-def _packaged() -> Path | None:
-    if importlib.util.find_spec("pagefind") is None:
-        return None
-    from pagefind.service import get_executable  # the package's own lookup
-
-    return get_executable()
-
-
-def is_extended(binary: Path) -> bool:
-    """Only the extended build segments Chinese text into words."""
-    return "extended" in binary.name
 
 
 # The year a story is filed under and its date (templates/_macros.html writes them for the
@@ -210,7 +180,11 @@ class Indexer:
         """What every bundle depends on besides its pages: a change makes every bundle anew."""
         version = versions.library_version("pagefind")
         return hashlib.sha256(f"{PAGEFIND_VERSION_TAG}:{version}:{self.binary}:{self.config.file_urls}:"
-                              f"{_spelling()}".encode()).hexdigest()
+                              f"{_spelling()}:{self.language}".encode()).hexdigest()
+
+    @functools.cached_property
+    def language(self) -> str | None:
+        return index_language(self.config.language)
 
     def _year(self, name: str, pages: dict[str, str]) -> tuple[searchbundle.Bundle | None, list[Problem]]:
         """Bundle `name` (a year, or RECENT) of `pages` (page file -> entry)."""
@@ -231,7 +205,7 @@ class Indexer:
             return found
         try:
             return searchbundle.make(binary, source, self.config.cache_dir / "search" / name, self.settings,
-                                     digest.hexdigest(), pages, self.config.file_urls, check)
+                                     digest.hexdigest(), pages, self.config.file_urls, check, self.language)
         finally:
             if linked:
                 shutil.rmtree(source, ignore_errors=True)

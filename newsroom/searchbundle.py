@@ -89,10 +89,12 @@ def whole(bundle: Bundle, problems: list[Problem]) -> bool:
 
 
 def make(binary: Path, pages: Path, cache: Path, settings: str, digest: str, indexed: dict[str, str],
-         keep_index_url: bool, check: Callable[[], list[Problem]] = list) -> tuple[Bundle | None, list[Problem]]:
+         keep_index_url: bool, check: Callable[[], list[Problem]] = list,
+         language: str | None = None) -> tuple[Bundle | None, list[Problem]]:
     """The bundle of the pages in folder `pages` (`indexed`: page file -> entry): from the
     cache when it was made from the same pages with the same settings, else made now, after
-    `check()` (which verifies the pages' copies) says what it found."""
+    `check()` (which verifies the pages' copies) says what it found. `language`: what
+    Pagefind is told the pages are written in (None: what each page's <html lang> says)."""
     problems: list[Problem] = []
     known = cached(cache, settings, problems)
     if known is not None and known.digest == digest:
@@ -104,6 +106,8 @@ def make(binary: Path, pages: Path, cache: Path, settings: str, digest: str, ind
     command = [str(binary), "--site", str(pages), "--output-path", str(fresh), "--silent"]
     if keep_index_url:
         command.append("--keep-index-url")
+    if language:
+        command += ["--force-language", language]
     try:
         run = subprocess.run(command, capture_output=True, text=True, timeout=3600)
         if run.returncode != 0:
