@@ -23,16 +23,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import interrupts, journal
+from . import interrupts, journal, placing
 from .sitecheck import MARKER, OutputError, check_output, check_target  # noqa: F401 - output's API
 
 try:
     import fcntl
 except ImportError:  # not POSIX: builds are not serialised
     fcntl = None  # type: ignore[assignment]
-
-FICLONE = 0x40049409   # ioctl: make `dst` share `src`'s blocks (btrfs, XFS, …)
-
 
 class _Keep:
     def __repr__(self) -> str:
@@ -116,7 +113,7 @@ def staged(site_dir: Path) -> Iterator[Stage]:
                 yield stage
                 stage.finish()
             except BaseException:
-                _discard(stage.folder)
+                placing.discard(stage.folder)
                 raise
     except OSError as exc:   # disk full, permissions, a file where a folder must go …
         interrupt = interrupts.behind(exc)
@@ -168,10 +165,10 @@ class Stage:
             return Placed(self._keep(path, target), False)
         digest = _digest(content)
         if self.old.get(path) == digest and _same_size(self.site_dir / path, content) \
-                and _link(self.site_dir / path, target):
+                and placing.link(self.site_dir / path, target):
             return Placed(digest, False)
         if isinstance(content, Path):
-            copy(content, target)
+            placing.copy(content, target)
         else:
             with open(target, "wb") as f:
                 f.write(content)
@@ -194,7 +191,7 @@ class Stage:
     def _keep(self, path: str, target: str) -> str:
         if path not in self.old:
             raise OutputError("{path} was to be kept but is not in {folder}", path=path, folder=self.site_dir)
-        if not _link(self.site_dir / path, target):
+        if not placing.link(self.site_dir / path, target):
             try:
                 shutil.copyfile(self.site_dir / path, target)
             except OSError as exc:
@@ -205,11 +202,11 @@ class Stage:
         removed = tuple(sorted(set(self.old) - set(self.new)))
         self.result = WriteResult(tuple(sorted(self.written)), len(self.new) - len(self.written), removed)
         if not self.written and not removed and self.site_dir.is_dir():
-            _remove(self.folder)
+            placing.remove(self.folder)
             return
         (self.folder / MARKER).write_text(_manifest_text(self.new), encoding="utf-8")
         with interrupts.held():   # Ctrl-C now would leave the site half-swapped
-            _swap(self.folder, self.site_dir)
+            placing.swap(self.folder, self.site_dir)
 
 
 @contextmanager
@@ -252,9 +249,9 @@ def recover(site_dir: Path) -> None:
         if not made_by_build:
             continue   # not ours after all: leave it alone
         if not site_dir.exists() and leftover.name.endswith(".old"):
-            leftover.rename(site_dir)   # killed between the two renames of _swap's fallback
+            leftover.rename(site_dir)   # killed between the two renames of placing.swap's fallback
         else:
-            _remove(leftover)   # a stale copy: removing it may stop anywhere (the marker goes last)
+            placing.remove(leftover)   # a stale copy: removing it may stop anywhere (the marker goes last)
 
 
 def tidy(site_dir: Path) -> None:
@@ -273,76 +270,6 @@ def identity(site_dir: Path) -> str:
     except OSError:
         return ""
     return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
-
-
-def copy(source: Path, target: Path | str) -> None:
-    """A copy of a cache file, never a second name for it: the site must not change when the
-    cache does. A reflink (shared blocks, copied on write) where the file system has them."""
-    with open(source, "rb") as src, open(target, "wb") as dst:
-        if fcntl is not None:
-            try:
-                fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
-                return
-            except OSError:
-                pass
-        shutil.copyfileobj(src, dst, 1 << 20)
-
-
-def _swap(staging: Path, site_dir: Path) -> None:
-    if not site_dir.exists():
-        staging.rename(site_dir)
-        return
-    if _exchange(staging, site_dir):
-        _remove(staging)   # now holds the previous site
-        return
-    # No atomic exchange here: two renames, and recover() undoes a kill between them.
-    backup = staging.with_name(staging.name + ".old")
-    site_dir.rename(backup)
-    staging.rename(site_dir)
-    _remove(backup)
-
-
-def _discard(folder: Path) -> None:
-    """The staging folder of a build that failed or was stopped, removed as far as it goes:
-    its marker last, so one whose removal is cut short (an error, seen after a Ctrl-C) is
-    still known as ours, and the next build's recover() removes the rest."""
-    try:
-        _remove(folder)
-    except OSError:
-        pass
-
-
-def _remove(folder: Path) -> None:
-    """A staging folder removed, its marker last: killed half-way, it is still known as ours."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name != MARKER:
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path)
-                else:
-                    os.unlink(entry.path)
-    shutil.rmtree(folder)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE)."""
-    import ctypes.util  # here: it imports subprocess, and a build with nothing to do swaps nothing
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def _link(source: Path, target: Path | str) -> bool:
-    try:
-        os.link(source, target)
-        return True
-    except OSError:
-        return False
 
 
 def linked_digest(name: str, size: int) -> str:
@@ -420,7 +347,7 @@ def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: 
             patch.mkdir(exist_ok=True)
             name = str(len(renames))
             if isinstance(content, Path):
-                copy(content, patch / name)
+                placing.copy(content, patch / name)
             else:
                 (patch / name).write_bytes(content)
             renames.append((name, path))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from archive_gen import make_archive
 
-from newsroom import output
+from newsroom import output, placing
 from newsroom.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -292,7 +292,7 @@ def test_recover_leaves_folders_no_build_made(tmp_path: Path) -> None:
 
 
 def test_fallback_swap_without_renameat2(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(placing, "exchange", lambda a, b: False)
     site = tmp_path / "site"
     output.write([("a.html", b"1"), ("b.html", b"2")], site)
     result = output.write([("a.html", b"1"), ("c.html", b"3")], site)
