@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence, Set
+from operator import attrgetter
 
 from .index import Archive
+from .model import Article
 from .pages import RELATED, Page
+
+_ID = attrgetter("id")
 
 # Templates of pages whose context no photo reaches. Not: a photo's page, a list of photos,
 # a term's first page (its photos), the sitemap (every page's address), the redirects (a photo's
@@ -40,73 +44,103 @@ def photo_free(page: Page) -> bool:
     return page.template in _PHOTO_FREE
 
 
-def beyond_added(archive: Archive, added: Set[str]) -> Callable[[Page], bool]:
-    """After stories were only added (`added`: their ids; nothing else edited, removed or
-    hidden, the photos and the print editions as they were): whether a page is out of
-    their reach. Out of reach are the print pages, the withdrawn notices, the feeds that
-    show none of them, the page of every story but those `_near` them, the lists of a term,
-    year or month holding none of them, and the full pages of the others older than all of
-    them (`_kept`): of the 18,400 pages a new story hashed at 10,000 articles, 175 are left."""
+def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article] = ()) -> Callable[[Page], bool]:
+    """After stories were only added or removed (`added`: the new ones' ids; `removed`: the
+    last build's parses of those whose files are gone; nothing else edited or hidden, the
+    photos and the print editions as they were): whether a page is out of their reach. Out
+    of reach are the print pages, the withdrawn notices, the feeds that show none of them
+    (after a removal, none is: the story after the last one comes in), the page of every
+    story but those `_near` them, the lists of a term, year or month that hold or held none
+    of them, and the full pages of the others older than all of them (`_kept`): of the
+    18,400 pages a new story hashed at 10,000 articles, 175 are left. A removed story is
+    counted as listed where its names and date would list it: if it was hidden, its reach
+    is only wider than it was."""
     added = added & archive.rank.keys()   # a story withdrawn at once is in no list: only its page is new
-    near = _near(archive, added)
-    rank, count = archive.rank, len(archive.articles)
-    # The home page's list is every story: each added one is in it, at its rank.
-    lists: dict[int | None, tuple[int, int, int]] = {
-        None: (count, len(added), count - 1 - max((rank[s] for s in added), default=-1))}
+    rank = archive.rank
+    gone = _gone_from(archive, removed)
+    near = _near(archive, added, gone[None])
+    lists = {None: _shape(tuple(map(_ID, archive.articles)), added, gone[None], rank)}
     for tax in archive.taxonomies:
-        lists |= {id(term): _shape(term.articles, added, rank) for term in tax.terms}
+        lists |= {id(term): _shape(term.articles, added, gone.get(id(term), ()), rank) for term in tax.terms}
     for year in archive.years:
-        lists |= {id(month): _shape(month.articles, added, rank) for month in year.months}
-        lists[id(year)] = _shape([i for month in year.months for i in month.articles], added, rank)
+        lists |= {id(month): _shape(month.articles, added, gone.get(id(month), ()), rank) for month in year.months}
+        lists[id(year)] = _shape([i for month in year.months for i in month.articles], added,
+                                 gone.get(id(year), ()), rank)
     listed = {"home.html": None, "term.html": "term", "month.html": "month", "year.html": "year"}
+    # A photo a new or removed story shows may be dated by it (index.build), and move in the
+    # list of every term it is in, shown on the term's first page.
+    photos = any(archive.figures.get(s) for s in added) or any(story.photos for story in removed)
 
     def unreached(page: Page) -> bool:
         template, context = page.template, page.context
         if template == "article.html":
             return context["article"].id not in near
         if template in listed:
-            name = listed[template]
-            return _kept(context["pager"].number, len(context["articles"]),
-                         *lists[id(context[name]) if name else None])
+            number, name = context["pager"].number, listed[template]
+            if number == 0 and photos and template in _FIRST_SHOWS_PHOTOS:
+                return False
+            return _kept(number, len(context["articles"]), *lists[id(context[name]) if name else None])
         if template == "feed.xml":
-            return added.isdisjoint(a.id for a in context["articles"])
+            return not removed and added.isdisjoint(a.id for a in context["articles"])
         return template == "withdrawn.html" or template in PRINT_TEMPLATES
     return unreached
 
 
-def _shape(ids: Sequence[str], added: Set[str], rank: dict[str, int]) -> tuple[int, int, int]:
-    """A list's length, how many of the added stories it holds, and how many of its items
-    are older than all of those. Lists are newest first, as `rank` orders them: each added
-    story is looked for where it would be (a pass over every list, 540,000 places at
-    100,000 articles, was 0.15 s of a new story's build)."""
-    places = [at for s, at in ((s, bisect.bisect_left(ids, rank[s], key=rank.__getitem__)) for s in added)
-              if at < len(ids) and ids[at] == s]
-    return len(ids), len(places), (len(ids) - 1 - max(places)) if places else len(ids)
+def _gone_from(archive: Archive, removed: Sequence[Article]) -> dict[int | None, list[int]]:
+    """For each list a removed story was in (by id; None: the home page's, every story's),
+    where it falls among today's stories: the rank of the first one older than it."""
+    gone: dict[int | None, list[int]] = {None: []}
+    articles = archive.articles
+    for story in removed:
+        key = (story.date, story.slug)
+        place = bisect.bisect_left(range(len(articles)), True, key=lambda i: (articles[i].date, articles[i].slug) < key)
+        lists: list[object] = [None]
+        for tax in archive.taxonomies:
+            lists += [term for name in story.names(tax.key) if (term := tax.term(name.name)) is not None]
+        for year in archive.years:
+            if year.year == story.date.year:
+                lists += [year, *(m for m in year.months if m.month == story.date.month)]
+        for listed in lists:
+            gone.setdefault(None if listed is None else id(listed), []).append(place)
+    return gone
 
 
-def _kept(number: int, size: int, length: int, added: int, older: int) -> bool:
+def _shape(ids: Sequence[str], added: Set[str], gone: Sequence[int], rank: dict[str, int]) -> tuple[int, int, int, bool]:
+    """A list's length now and at the last build, how many of its items are older than
+    every story added to it or removed from it (`gone`: where each removed one falls), and
+    whether there is any. Lists are newest first, as `rank` orders them: each added story
+    is looked for where it would be (a pass over every list, 540,000 places at 100,000
+    articles, was 0.15 s of a new story's build)."""
+    found = [at for s, at in ((s, bisect.bisect_left(ids, rank[s], key=rank.__getitem__)) for s in added)
+             if at < len(ids) and ids[at] == s]
+    starts = [at + 1 for at in found] + [bisect.bisect_left(ids, place, key=rank.__getitem__) for place in gone]
+    return len(ids), len(ids) - len(found) + len(gone), len(ids) - max(starts, default=0), bool(starts)
+
+
+def _kept(number: int, size: int, length: int, before: int, older: int, touched: bool) -> bool:
     """Whether page `number` of a list keeps its context (pages.paginate): a full page (any
-    but the first, `size` items) of items older than every added story, whose pager is the
-    same. Its pager changes when the list's newest full page is another and the page is
-    within reach of it (pages.window shows 2 pages either side, and links the newest full
-    page to the first)."""
-    if added == 0 or number == 0:
-        return added == 0
-    last, before = max(0, length // size - 1), max(0, (length - added) // size - 1)
-    return number * size <= older and (last == before or number + 2 < min(last, before))
+    but the first, `size` items) of items older than every added or removed story, whose
+    pager is the same. Its pager changes when the list's newest full page is another and
+    the page is within reach of it (pages.window shows 2 pages either side, and links the
+    newest full page to the first)."""
+    if not touched or number == 0:
+        return not touched
+    last, last_before = max(0, length // size - 1), max(0, before // size - 1)
+    return number * size <= older and (last == last_before or number + 2 < min(last, last_before))
 
 
-def _near(archive: Archive, added: Set[str]) -> set[str]:
-    """The stories whose page an added story may change: the one before and after it, whose
-    newer and older links it takes, and those within RELATED places of where it falls in
-    any term's list. A story's related ones are the nearest in time among its terms' lists
-    (pages.related, each list within RELATED places of the story): an added story changes
-    them only by falling inside that span of one of the lists, whether it joins the list
-    (it may be nearer) or not (it moves the stories after it one place further in time)."""
+def _near(archive: Archive, added: Set[str], places: Sequence[int] = ()) -> set[str]:
+    """The stories whose page an added or removed story may change (`places`: where each
+    removed one falls): the one before and after it, whose newer and older links it takes
+    or gives back, and those within RELATED places of where it falls in any term's list. A
+    story's related ones are the nearest in time among its terms' lists (pages.related,
+    each list within RELATED places of the story): an added story changes them only by
+    falling inside that span of one of the lists, whether it joins the list (it may be
+    nearer) or not (it moves the stories after it one place further in time); a removed
+    one, the other way round."""
     rank, articles = archive.rank, archive.articles
     near = set(added)
-    for story in added:
-        at = rank[story]
+    for at in [rank[story] for story in added] + list(places):
         near.update(a.id for a in articles[max(0, at - 1): at + 2])
         for tax in archive.taxonomies:
             for term in tax.terms:

@@ -48,7 +48,8 @@ class Changes:
     edits_known: bool = True              # False: a build since the last good one kept newer parses
     shown: frozenset[str] | set[str] = frozenset()   # sources of the articles shown before and now
     same_plan_inputs: bool = True         # the plan's other inputs (print editions, the day) are the same
-    only_added: bool = False              # stories added, and every other article and photo as it was
+    added_or_removed: bool = False        # stories added or removed, and every other article and photo as it was
+    removed: tuple = ()                   # the last build's parses of the articles whose files are gone
     same_figures: frozenset[str] | set[str] = frozenset()   # of those, the ones showing no photo changed
 
     def unchanged(self, key: str) -> bool:
@@ -88,6 +89,8 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
     same_photos = (old_photos.keys() == state.photos.keys()
                    and all(state.photos.get(s) is e for s, e in old_photos.items()))
     photos = set() if same_photos else _photos_changed(old_photos, state.photos)
+    gone = old_articles.keys() - state.articles.keys()
+    removed = [old_articles[source].value for source in sorted(gone)]
     return Changes(
         remembered=remembered,
         index=depends.Index(state.readers, state.page_ids),
@@ -103,11 +106,12 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         same_plan_inputs=state.plan_key == plan_key,
         same_figures=shown if same_photos else {s for s in shown if photos.isdisjoint(
             ref.file for ref in state.articles[s].value.photos)},
-        # Nothing hidden, nothing edited or removed, and nothing shown now but new files (not a
+        # Nothing edited, and nothing hidden but removed files, nor shown now but new files (not a
         # scheduled story gone live: a print page may name it already).
-        only_added=(len(new) == len(edited) and old_articles.keys() <= state.articles.keys()
-                    and len(shown) == len(state.visible) and not state.recheck and same_photos
-                    and all(a.source in new for a in archive.articles if a.id not in shown)),
+        added_or_removed=(len(new) == len(edited) and None not in removed and not state.recheck and same_photos
+                          and set(state.visible) - shown <= gone
+                          and all(a.source in new for a in archive.articles if a.id not in shown)),
+        removed=tuple(removed),
     )
 
 
@@ -193,14 +197,14 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
     last build's, for the pages the change cannot reach (reach.py). When nothing but photos
     changed (`other_inputs_same`: every other input file as it was; every article parsed,
     shown and scheduled as before; the plan's other inputs the same), the pages no photo
-    reaches. When stories were only added (in no print edition: the editions are a plan
-    input), the pages out of their reach."""
+    reaches. When stories were only added or removed (in no print edition: the editions are
+    a plan input), the pages out of their reach."""
     unreached: Callable[[pages.Page], bool] | None = None
     if changed.edits_known and changed.same_plan_inputs:
         if other_inputs_same and not changed.edited and changed.same_articles_shown:
             unreached = reach.photo_free
-        elif changed.only_added:
-            unreached = reach.beyond_added(archive, {key[2:] for key in changed.edited})
+        elif changed.added_or_removed:
+            unreached = reach.beyond_changed(archive, {key[2:] for key in changed.edited}, changed.removed)
     if unreached is None:
         return [None] * len(planned)
     known = changed.remembered

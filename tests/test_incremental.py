@@ -392,36 +392,54 @@ def _copy_story(root: Path, story, name: str, date: datetime, title: str, extra:
     return path.relative_to(root).as_posix()
 
 
-def test_after_stories_are_added_every_page_out_of_their_reach_keeps_its_context(tmp_path: Path,
-                                                                                  monkeypatch) -> None:
-    """Stories only added: the decision takes the context of every page reach.beyond_added
-    names from the last build, unhashed. Here each is hashed anyway, and is what it was,
-    after a new story, one dated between two others, two new ones (making the home page's
-    full pages one more), a new one with an old one, and one withdrawn at once (in no list);
-    and the site is a clean build's, its sitemap split into parts as a big site's is."""
+def test_after_stories_are_added_or_removed_every_page_out_of_their_reach_keeps_its_context(
+        tmp_path: Path, monkeypatch) -> None:
+    """Stories only added or removed: the decision takes the context of every page
+    reach.beyond_changed names from the last build, unhashed. Here each is hashed anyway, and
+    is what it was, after a new story, one dated between two others, two new ones (making the
+    home page's full pages one more), a new one with an old one, one withdrawn at once (in no
+    list), then each of those removed, one of them as another is added; and the site is a
+    clean build's, its sitemap split into parts as a big site's is."""
     monkeypatch.setattr(pages, "SITEMAP_SPLIT", 100)
     monkeypatch.setattr(pages, "SITEMAP_LEAST", 20)
+    used, rule = [], reach.beyond_changed
+    monkeypatch.setattr(reach, "beyond_changed", lambda *args: used.append(args) or rule(*args))
     root, _ = _generated(tmp_path, "search: false\n")
     settings = root / "site.yaml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("page_size: 10", "page_size: 7"), encoding="utf-8")
     built = build(root)
     stories = built.records["archive"].articles
     between = stories[75].date + (stories[74].date - stories[75].date) / 2
-    edits = [lambda: [_copy_story(root, stories[0], "newest", stories[0].date + timedelta(days=1), "最新")],
-             lambda: [_copy_story(root, stories[75], "between", between, "补记")],
-             lambda: [_copy_story(root, stories[0], "newer", stories[0].date + timedelta(days=2), "更新"),
-                      _copy_story(root, stories[1], "newer-still", stories[0].date + timedelta(days=3), "又更新")],
-             lambda: [_copy_story(root, stories[0], "latest", stories[0].date + timedelta(days=4), "再更新"),
-                      _copy_story(root, stories[120], "older", stories[120].date - timedelta(minutes=1), "旧闻")],
-             lambda: [_copy_story(root, stories[2], "taken-down", stories[0].date + timedelta(days=5), "撤回",
-                                  "withdrawn: {date: 2025-01-02, reason: 内容有误。}\n")]]
+
+    def gone(*names: str) -> list[str]:
+        files = [next(root.glob(f"content/**/{name}.md")) for name in names]
+        for file in files:
+            file.unlink()
+        return [file.relative_to(root).as_posix() for file in files]
+    edits = [lambda: ([_copy_story(root, stories[0], "newest", stories[0].date + timedelta(days=1), "最新")], []),
+             lambda: ([_copy_story(root, stories[75], "between", between, "补记")], []),
+             lambda: ([_copy_story(root, stories[0], "newer", stories[0].date + timedelta(days=2), "更新"),
+                       _copy_story(root, stories[1], "newer-still", stories[0].date + timedelta(days=3), "又更新")], []),
+             lambda: ([_copy_story(root, stories[0], "latest", stories[0].date + timedelta(days=4), "再更新"),
+                       _copy_story(root, stories[120], "older", stories[120].date - timedelta(minutes=1), "旧闻")], []),
+             lambda: ([_copy_story(root, stories[2], "taken-down", stories[0].date + timedelta(days=5), "撤回",
+                                   "withdrawn: {date: 2025-01-02, reason: 内容有误。}\n")], []),
+             lambda: ([], gone("between")),
+             lambda: ([], gone("latest", "newer-still")),
+             lambda: ([_copy_story(root, stories[30], "again", stories[30].date + timedelta(minutes=1), "再补记")],
+                      gone("older")),
+             lambda: ([], gone("taken-down", "newest"))]
+    last = built
     for edit in edits:
         before = recorded(root)
-        added = set(edit())
+        added, removed = edit()
+        old = {a.id: a for a in last.records["archive"].articles + last.records["archive"].withdrawn}
         result = build(root)
         planned, archive = result.records["planned"], result.records["archive"]
-        assert result.records["decision"].case == "recheck" and added <= archive.article_by_id.keys()
-        values, unreached = depends.Values(archive), reach.beyond_added(archive, added)
+        assert result.records["decision"].case == "recheck" and set(added) <= archive.article_by_id.keys()
+        assert [call[1:] for call in used] == [(set(added), tuple(old[s] for s in sorted(removed)))]
+        used.clear()
+        values, unreached = depends.Values(archive), rule(archive, set(added), [old[s] for s in removed])
         kept = [page for page in planned if unreached(page) and page.file in before]
         assert len(kept) > len(planned) / 2
         assert [page.file for page in kept if values.context(page) != before[page.file]] == []
@@ -431,7 +449,38 @@ def test_after_stories_are_added_every_page_out_of_their_reach_keeps_its_context
         cfg, problems = config.load(root, root / "clean")
         assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
         assert _files(root / "site") == _files(root / "clean")
+        last = result
     assert len(list((root / "site").glob("sitemap-*.xml"))) > 2
+
+
+def test_a_new_story_that_dates_an_undated_photo_moves_it_in_every_list_of_its_photos(sample_root: Path) -> None:
+    """A photo with no date of its own is dated by the earliest story showing it (index.build):
+    an older story added with it moves it to the end of the photos of a street the new story
+    is not in, shown on the street's first page, which reach.beyond_changed does not take
+    unhashed, and is rendered again (a clean build's)."""
+    photos = sample_root / "photos" / "2022" / "02"
+    shutil.copy(photos / "warm-soup.jpg", photos / "undated.jpg")
+    (photos / "undated.yaml").write_text("caption: 没有日期的图片。\n", encoding="utf-8")
+    story = sample_root / ARTICLE
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "photos:\n", "photos:\n  - {file: 2022/02/undated.jpg}\n", 1), encoding="utf-8")
+    first = build(sample_root)
+    assert first.records["archive"].photo_by_id["2022/02/undated.jpg"].date is None
+    street = (sample_root / "site" / "streets" / "bantian" / "index.html").read_text(encoding="utf-8")
+    assert "没有日期的图片" in street
+    (story.parent / "older.md").write_text(
+        "---\ntitle: 一年前的报道\ndate: 2021-02-21T09:00:00+08:00\nstreet: [龙城街道]\n"
+        "photos:\n  - {file: 2022/02/undated.jpg}\n---\n龙城街道一年前的报道。\n", encoding="utf-8")
+    before = recorded(sample_root)
+    again = build(sample_root)
+    archive = again.records["archive"]
+    unreached, values = reach.beyond_changed(archive, {"content/articles/2022/02/older.md"}), depends.Values(archive)
+    assert [page.file for page in again.records["planned"] if unreached(page) and page.file in before
+            and values.context(page) != before[page.file]] == []
+    cfg, problems = config.load(sample_root, sample_root / "clean")
+    assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
+    assert _files(sample_root / "site") == _files(sample_root / "clean")
+    assert (sample_root / "site" / "streets" / "bantian" / "index.html").read_text(encoding="utf-8") != street
 
 
 def test_an_edit_needs_no_pinyin_for_names_already_slugged(sample_root: Path) -> None:
