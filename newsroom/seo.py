@@ -20,12 +20,16 @@ from .model import Article, Credit, Photo
 # JSON inside <script> ends at the first "</script"; escaping <, > and & as \uXXXX (valid
 # JSON) means no title or caption can close the element or open a comment.
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_UNSAFE = re.compile("[<>&\u2028\u2029]")
+# One encoder for every page's JSON-LD (json.dumps with these options made one per call).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
     """A <script type="application/ld+json"> element that is safe whatever the strings hold."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
-    text = re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group()], text)
+    text = _ENCODE(data)
+    if _UNSAFE.search(text):
+        text = _UNSAFE.sub(lambda m: _SCRIPT_UNSAFE[m.group()], text)
     return Markup(f'<script type="application/ld+json">{text}</script>')
 
 
