@@ -45,16 +45,17 @@ def photo_free(page: Page) -> bool:
 
 
 def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article] = ()) -> Callable[[Page], bool]:
-    """After stories were only added or removed (`added`: the new ones' ids; `removed`: the
-    last build's parses of those whose files are gone; nothing else edited or hidden, the
-    photos and the print editions as they were): whether a page is out of their reach. Out
-    of reach are the print pages, the withdrawn notices, the feeds that show none of them
-    (after a removal, none is: the story after the last one comes in), the page of every
-    story but those `_near` them, the lists of a term, year or month that hold or held none
-    of them, and the full pages of the others older than all of them (`_kept`): of the
-    18,400 pages a new story hashed at 10,000 articles, 175 are left. A removed story is
-    counted as listed where its names and date would list it: if it was hidden, its reach
-    is only wider than it was."""
+    """After only stories were added, removed or edited (`added`: the ids of the new and the
+    edited ones; `removed`: the last build's parses of those removed or edited, for an
+    edited story is taken from where it was and put where it is; the photos, the other
+    stories and the print editions as they were, nothing hidden): whether a page is out of
+    their reach. Out of reach are the print pages, the withdrawn notices, the feeds that
+    show none of them (after a removal, none is: the story after the last one comes in),
+    the page of every story but those `_near` them, the lists of a term, year or month that
+    hold or held none of them, and the full pages of the others older than all of them
+    (`_kept`): of the 18,400 pages a new story hashed at 10,000 articles, 175 are left. A
+    removed story counts as listed where its names and date would list it: if it was
+    hidden, its reach is only wider than it was."""
     added = added & archive.rank.keys()   # a story withdrawn at once is in no list: only its page is new
     rank = archive.rank
     gone = _gone_from(archive, removed)

@@ -48,8 +48,8 @@ class Changes:
     edits_known: bool = True              # False: a build since the last good one kept newer parses
     shown: frozenset[str] | set[str] = frozenset()   # sources of the articles shown before and now
     same_plan_inputs: bool = True         # the plan's other inputs (print editions, the day) are the same
-    added_or_removed: bool = False        # stories added or removed, and every other article and photo as it was
-    removed: tuple = ()                   # the last build's parses of the articles whose files are gone
+    stories_only: bool = False            # stories added, removed or edited; every photo and other story as it was
+    before_edits: tuple = ()              # the last build's parses of the stories removed or edited
     same_figures: frozenset[str] | set[str] = frozenset()   # of those, the ones showing no photo changed
 
     def unchanged(self, key: str) -> bool:
@@ -85,12 +85,13 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
               if (old := old_articles.get(source)) is None or entry.value is not old.value}
     olds = {source: getattr(old_articles.get(source), "value", None) for source in edited}
     shown = set(state.visible) & archive.article_by_id.keys()
-    new = {source for source, old in olds.items() if old is None}
     same_photos = (old_photos.keys() == state.photos.keys()
                    and all(state.photos.get(s) is e for s, e in old_photos.items()))
     photos = set() if same_photos else _photos_changed(old_photos, state.photos)
     gone = old_articles.keys() - state.articles.keys()
-    removed = [old_articles[source].value for source in sorted(gone)]
+    # An edited story is taken from where it was and put where it is (reach.beyond_changed).
+    before_edits = [story for story in [old_articles[source].value for source in sorted(gone)]
+                    + [olds[source] for source in sorted(olds)] if story is not None]
     return Changes(
         remembered=remembered,
         index=depends.Index(state.readers, state.page_ids),
@@ -106,12 +107,11 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         same_plan_inputs=state.plan_key == plan_key,
         same_figures=shown if same_photos else {s for s in shown if photos.isdisjoint(
             ref.file for ref in state.articles[s].value.photos)},
-        # Nothing edited, and nothing hidden but removed files, nor shown now but new files (not a
+        # Nothing hidden but removed files, nothing shown now that was not but edited files (not a
         # scheduled story gone live: a print page may name it already).
-        added_or_removed=(len(new) == len(edited) and None not in removed and not state.recheck and same_photos
-                          and set(state.visible) - shown <= gone
-                          and all(a.source in new for a in archive.articles if a.id not in shown)),
-        removed=tuple(removed),
+        stories_only=(not state.recheck and same_photos and set(state.visible) - shown <= gone
+                      and all(a.source in edited for a in archive.articles if a.id not in shown)),
+        before_edits=tuple(before_edits),
     )
 
 
@@ -197,14 +197,14 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
     last build's, for the pages the change cannot reach (reach.py). When nothing but photos
     changed (`other_inputs_same`: every other input file as it was; every article parsed,
     shown and scheduled as before; the plan's other inputs the same), the pages no photo
-    reaches. When stories were only added or removed (in no print edition: the editions are
-    a plan input), the pages out of their reach."""
+    reaches. When only stories were added, removed or edited (with the print editions the
+    same: they are a plan input), the pages out of their reach."""
     unreached: Callable[[pages.Page], bool] | None = None
     if changed.edits_known and changed.same_plan_inputs:
         if other_inputs_same and not changed.edited and changed.same_articles_shown:
             unreached = reach.photo_free
-        elif changed.added_or_removed:
-            unreached = reach.beyond_changed(archive, {key[2:] for key in changed.edited}, changed.removed)
+        elif changed.stories_only:
+            unreached = reach.beyond_changed(archive, {key[2:] for key in changed.edited}, changed.before_edits)
     if unreached is None:
         return [None] * len(planned)
     known = changed.remembered

@@ -392,14 +392,15 @@ def _copy_story(root: Path, story, name: str, date: datetime, title: str, extra:
     return path.relative_to(root).as_posix()
 
 
-def test_after_stories_are_added_or_removed_every_page_out_of_their_reach_keeps_its_context(
+def test_after_stories_are_added_removed_or_moved_every_page_out_of_their_reach_keeps_its_context(
         tmp_path: Path, monkeypatch) -> None:
-    """Stories only added or removed: the decision takes the context of every page
+    """Only stories added, removed or edited: the decision takes the context of every page
     reach.beyond_changed names from the last build, unhashed. Here each is hashed anyway, and
     is what it was, after a new story, one dated between two others, two new ones (making the
     home page's full pages one more), a new one with an old one, one withdrawn at once (in no
-    list), then each of those removed, one of them as another is added; and the site is a
-    clean build's, its sitemap split into parts as a big site's is."""
+    list), then each of those removed, one of them as another is added, then stories moved
+    (redated, in another street, retagged with a new tag; one redated as another is added);
+    and the site is a clean build's, its sitemap split into parts as a big site's is."""
     monkeypatch.setattr(pages, "SITEMAP_SPLIT", 100)
     monkeypatch.setattr(pages, "SITEMAP_LEAST", 20)
     used, rule = [], reach.beyond_changed
@@ -410,6 +411,15 @@ def test_after_stories_are_added_or_removed_every_page_out_of_their_reach_keeps_
     built = build(root)
     stories = built.records["archive"].articles
     between = stories[75].date + (stories[74].date - stories[75].date) / 2
+
+    def edited(name: str, pattern: str, replacement: str) -> list[str]:
+        """The story NAME.md (or the one whose slug is NAME) with one front matter line changed."""
+        file = next(root.glob(f"content/**/{name}.md"), None) or next(
+            f for f in root.glob("content/**/*.md") if f"slug: {name}\n" in f.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        file.write_text(re.sub(pattern, replacement, text, count=1), encoding="utf-8")
+        assert file.read_text(encoding="utf-8") != text
+        return [file.relative_to(root).as_posix()]
 
     def gone(*names: str) -> list[str]:
         files = [next(root.glob(f"content/**/{name}.md")) for name in names]
@@ -428,7 +438,13 @@ def test_after_stories_are_added_or_removed_every_page_out_of_their_reach_keeps_
              lambda: ([], gone("latest", "newer-still")),
              lambda: ([_copy_story(root, stories[30], "again", stories[30].date + timedelta(minutes=1), "再补记")],
                       gone("older")),
-             lambda: ([], gone("taken-down", "newest"))]
+             lambda: ([], gone("taken-down", "newest")),
+             lambda: (edited("again", r"date: \S+", f"date: {(stories[100].date + timedelta(minutes=1)).isoformat()}"), []),
+             lambda: (edited("newer", r"street: \[[^]\n]*\]", "street: [南澳街道]"), []),
+             lambda: (edited(stories[40].slug, r"tags: \[[^]\n]*\]", "tags: [新的标签, 旧改]"), []),
+             lambda: (edited("again", r"date: \S+", f"date: {(stories[0].date + timedelta(days=9)).isoformat()}")
+                      + [_copy_story(root, stories[60], "one-more", stories[60].date + timedelta(minutes=2), "又一篇")],
+                      [])]
     last = built
     for edit in edits:
         before = recorded(root)
@@ -437,9 +453,10 @@ def test_after_stories_are_added_or_removed_every_page_out_of_their_reach_keeps_
         result = build(root)
         planned, archive = result.records["planned"], result.records["archive"]
         assert result.records["decision"].case == "recheck" and set(added) <= archive.article_by_id.keys()
-        assert [call[1:] for call in used] == [(set(added), tuple(old[s] for s in sorted(removed)))]
+        edits = [s for s in added if s in old]   # a story edited is taken from where it was and put where it is
+        assert [call[1:] for call in used] == [(set(added), tuple(old[s] for s in sorted(removed) + sorted(edits)))]
         used.clear()
-        values, unreached = depends.Values(archive), rule(archive, set(added), [old[s] for s in removed])
+        values, unreached = depends.Values(archive), rule(archive, set(added), [old[s] for s in removed + edits])
         kept = [page for page in planned if unreached(page) and page.file in before]
         assert len(kept) > len(planned) / 2
         assert [page.file for page in kept if values.context(page) != before[page.file]] == []
