@@ -213,6 +213,22 @@ def retitle_article(path: Path) -> None:
     path.write_text(head + rule + title + "（修订）" + newline + rest, encoding="utf-8")
 
 
+def move_article(path: Path) -> None:
+    """File one article under another street (the desk corrects where it happened): it moves
+    in the street lists, and its related stories change; not in print, as it ran there."""
+    text = path.read_text(encoding="utf-8")
+    head, rule, rest = text.partition("\nstreet: [")
+    streets, bracket, tail = rest.partition("]")
+    other = next(name for name, _ in STREETS if name not in streets)
+    path.write_text(head + rule + other + bracket + tail, encoding="utf-8")
+
+
+def delete_article(corpus: Corpus, path: Path) -> None:
+    """Delete one article's file (a story published in error; one that ran in print would be withdrawn)."""
+    path.unlink()
+    corpus.articles.remove(path)
+
+
 def add_article(corpus: Corpus) -> Path:
     """A new story, newer than every other (as an editor's day begins), in a street, by a
     reporter and under a tag the archive has; no print placement yet."""

@@ -1,5 +1,5 @@
 """Benchmark: build a seeded archive cold, then again after no change, one edit, one new title, one new photo,
-one new story.
+one new story, one story moved to another street, the new story deleted.
 
     python bench/run.py --articles 10000 --photos 0 --compare-hugo
 
@@ -201,8 +201,12 @@ def main(argv: list[str] | None = None) -> int:
         new_photo = corpus_mod.add_photo(corpus)
         figures["photo"] = shown("one photo added", ours(corpus.root, args.jobs))
         figures["photo"]["file"] = new_photo
-        corpus_mod.add_article(corpus)
+        story = corpus_mod.add_article(corpus)
         figures["story"] = shown("one story added", ours(corpus.root, args.jobs))
+        corpus_mod.move_article(corpus.articles[len(corpus.articles) // 3])
+        figures["move"] = shown("one story moved", ours(corpus.root, args.jobs))
+        corpus_mod.delete_article(corpus, story)
+        figures["delete"] = shown("one story deleted", ours(corpus.root, args.jobs))
         if compare:
             figures["hugo_cold"], figures["hugo_cold_rss"], figures["hugo_cold_cpu"] = min(hugo_colds)
             figures["hugo_cold_runs"] = [h[0] for h in hugo_colds]
@@ -240,7 +244,7 @@ def shown_hugo(name: str, r: tuple[float, int, tuple[float, float]]) -> tuple[fl
 def report(f: dict) -> None:
     rows = [("cold build", f["cold"]), ("no-change rebuild", f["nochange"]),
             ("one article edited", f["edit"]), ("one title edited", f["retitle"]), ("one photo added", f["photo"]),
-            ("one story added", f["story"])]
+            ("one story added", f["story"]), ("one story moved", f["move"]), ("one story deleted", f["delete"])]
     hugo = {"cold build": f.get("hugo_cold"), "no-change rebuild": f.get("hugo_nochange"),
             "one article edited": f.get("hugo_edit")}
     print(f"\n{'':<20} {'wall s':>8} {'build s':>8} {'rendered':>9} {'written':>8} {'RSS MB':>7}"
