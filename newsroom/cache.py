@@ -167,6 +167,9 @@ class State:
     # Every input but the photos' files, as the pages were made (memory.plan_inputs): an edit
     # that changes only photos leaves the context of every page no photo reaches.
     inputs_but_photos: str = ""
+    # Each print edition's digest and stories, by date (printing.digests), as the pages were
+    # made: an edit that changes a few editions leaves the pages of the others as they were.
+    editions: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 SHARDS = 64
@@ -180,7 +183,7 @@ SHARDS = 64
 # them, so they are marshalled, not pickled (_save_part): read as fast, but written 3-14
 # times faster, as pickle memoises every object it writes (an edit's save at 100,000
 # articles: 0.53 s -> 0.41 s).
-PARTS = frozenset({"pages", "search", "slugs", "readers", "page_ids", "values", "visible"})
+PARTS = frozenset({"pages", "search", "slugs", "readers", "page_ids", "values", "visible", "editions"})
 PART_FILES = "state-*"
 BODY_FILES = "bodies-*.bin"   # each shard's articles' bodies (bodies.py), named in the shard
 

@@ -17,6 +17,8 @@ def remember(run: Run) -> None:
     """Save this build's state, plan and head (the save stage, Ctrl-C held)."""
     result = run.result
     run.state.plan_key = run.plan_key
+    if run.decision is not None:   # the editions the pages' contexts were made with
+        run.state.editions = run.edition_digests
     valid_until = _valid_until(run.articles, run.config, run.now)
     run.state.plan_titles = run.retitled
     run.state.pages_settings = pages_key(run)

@@ -9,6 +9,7 @@ comes first, then `position:`, then the stories' dates.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -64,6 +65,14 @@ class Editions:
 
 
 NONE = Editions()
+
+
+def digests(editions: Editions) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each edition's digest and the stories it holds, by its date: what the next build compares
+    to find the editions changed (rebuild.changes), and the stories whose 刊于 line they held."""
+    return {edition.date.isoformat(): (hashlib.sha1(repr(edition).encode()).hexdigest(),
+                                       tuple(story for page in edition.pages for story in page.stories))
+            for edition in editions.editions}
 
 
 def build(archive: Archive, all_articles: list[Article], files: list[EditionFile],

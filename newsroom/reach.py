@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence, Set
+from dataclasses import dataclass
+from datetime import date
 from operator import attrgetter
 
 from .index import Archive
 from .model import Article
 from .pages import RELATED, Page
+from .printing import Edition
 
 _ID = attrgetter("id")
 
@@ -29,9 +32,11 @@ _PHOTO_FREE = frozenset({"article.html", "withdrawn.html", "archive.html", "year
 # Lists whose first page alone has photos in its context (pages.plan, pages.taxonomy_pages).
 _FIRST_SHOWS_PHOTOS = frozenset({"home.html", "term.html"})
 
-# The print editions' pages: their contexts hold the editions (a plan input) and the stories
-# they name, so stories added elsewhere leave them as they were.
+# The print editions' pages: their contexts hold the editions and the stories they name, so
+# stories changed elsewhere leave them as they were, and so do the editions not changed
+# (Printed) but for their neighbours.
 PRINT_TEMPLATES = frozenset({"editions.html", "edition.html", "print_page.html"})
+_EDITION_TEMPLATES = frozenset({"edition.html", "print_page.html"})   # one edition's (context["edition"])
 
 
 def photo_free(page: Page) -> bool:
@@ -44,7 +49,31 @@ def photo_free(page: Page) -> bool:
     return page.template in _PHOTO_FREE
 
 
-def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article] = ()) -> Callable[[Page], bool]:
+@dataclass(frozen=True)
+class Printed:
+    """The print editions after an edit: today's (oldest first), the days (ISO) of those added,
+    removed or changed, and the stories those held at the last build."""
+
+    editions: Sequence[Edition] = ()
+    changed: Set[str] = frozenset()
+    held: Set[str] = frozenset()
+
+    def reached(self) -> set[date]:
+        """The days whose edition's pages may differ: each changed one, and those before and
+        after it (their 上一期/下一期 links show it), or around where it was."""
+        days = [edition.date for edition in self.editions]
+        found: set[date] = set()
+        for iso in self.changed:
+            at = bisect.bisect_left(days, date.fromisoformat(iso))
+            found.update(days[max(0, at - 1): at + 2])
+        return found
+
+
+SAME_PRINT = Printed()
+
+
+def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article] = (),
+                   printed: Printed = SAME_PRINT) -> Callable[[Page], bool]:
     """After only stories were added, removed or edited (`added`: the ids of the new and the
     edited ones; `removed`: the last build's parses of those removed or edited, for an
     edited story is taken from where it was and put where it is; the photos, the other
@@ -55,7 +84,8 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     hold or held none of them, and the full pages of the others older than all of them
     (`_kept`): of the 18,400 pages a new story hashed at 10,000 articles, 175 are left. A
     removed story counts as listed where its names and date would list it: if it was
-    hidden, its reach is only wider than it was."""
+    hidden, its reach is only wider than it was. `printed`: the editions changed, whose pages,
+    neighbours' pages, calendar and stories (their 刊于 line) are in reach too."""
     added = added & archive.rank.keys()   # a story withdrawn at once is in no list: only its page is new
     rank = archive.rank
     gone = _gone_from(archive, removed)
@@ -71,11 +101,15 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     # A photo a new or removed story shows may be dated by it (index.build), and move in the
     # list of every term it is in, shown on the term's first page.
     photos = any(archive.figures.get(s) for s in added) or any(story.photos for story in removed)
+    days = printed.reached()
+    changed_days = {date.fromisoformat(iso) for iso in printed.changed}
 
     def unreached(page: Page) -> bool:
         template, context = page.template, page.context
         if template == "article.html":
-            return context["article"].id not in near
+            story = context["article"].id
+            return story not in near and story not in printed.held and not any(
+                placement.date in changed_days for placement in context["printed"])
         if template in listed:
             number, name = context["pager"].number, listed[template]
             if number == 0 and photos and template in _FIRST_SHOWS_PHOTOS:
@@ -83,7 +117,9 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
             return _kept(number, len(context["articles"]), *lists[id(context[name]) if name else None])
         if template == "feed.xml":
             return not removed and added.isdisjoint(a.id for a in context["articles"])
-        return template == "withdrawn.html" or template in PRINT_TEMPLATES
+        if template in _EDITION_TEMPLATES:
+            return context["edition"].date not in days
+        return template == "withdrawn.html" or (template == "editions.html" and not printed.changed)
     return unreached
 
 

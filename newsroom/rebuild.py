@@ -16,7 +16,7 @@ A page whose file is missing from the published site is always rendered.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter
@@ -24,7 +24,7 @@ from typing import Any
 
 import jinja2
 
-from . import cache, depends, index, pages, reach
+from . import cache, depends, index, pages, printing, reach
 
 EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck"
 # Lists of every page or article are made with map() over these: an edit of a 100,000-article
@@ -48,6 +48,9 @@ class Changes:
     edits_known: bool = True              # False: a build since the last good one kept newer parses
     shown: frozenset[str] | set[str] = frozenset()   # sources of the articles shown before and now
     same_plan_inputs: bool = True         # the plan's other inputs (print editions, the day) are the same
+    same_but_editions: bool = True        # the same but for the print editions
+    editions_changed: frozenset[str] = frozenset()   # the days (ISO) of the editions added, removed or changed
+    printed_before: frozenset[str] = frozenset()     # the stories those held at the last build
     stories_only: bool = False            # stories added, removed or edited; every photo and other story as it was
     before_edits: tuple = ()              # the last build's parses of the stories removed or edited
     same_figures: frozenset[str] | set[str] = frozenset()   # of those, the ones showing no photo changed
@@ -77,9 +80,10 @@ class Changes:
 
 
 def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archive, planned: list[pages.Page],
-            remembered: dict[str, str], plan_key: str = "") -> Changes:
+            remembered: dict[str, str], plan_key: str = "", editions: dict | None = None) -> Changes:
     """`before`: the last build's parsed articles and photos (cache entries by source);
-    `state`: this build's, after reading; `plan_key`: a hash of the plan's other inputs."""
+    `state`: this build's, after reading; `plan_key`: a hash of the plan's other inputs but the
+    print editions; `editions`: theirs by day (printing.digests), compared with the last build's."""
     old_articles, old_photos = before
     edited = {source: entry.value for source, entry in state.articles.items()
               if (old := old_articles.get(source)) is None or entry.value is not old.value}
@@ -89,6 +93,9 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
                    and all(state.photos.get(s) is e for s, e in old_photos.items()))
     photos = set() if same_photos else _photos_changed(old_photos, state.photos)
     gone = old_articles.keys() - state.articles.keys()
+    editions, old_editions = editions or {}, state.editions
+    days = {day for day in editions.keys() | old_editions.keys()
+            if editions.get(day, ("",))[0] != old_editions.get(day, ("",))[0]}
     # An edited story is taken from where it was and put where it is (reach.beyond_changed).
     before_edits = [story for story in [old_articles[source].value for source in sorted(gone)]
                     + [olds[source] for source in sorted(olds)] if story is not None]
@@ -104,7 +111,10 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         edited_in_place=all(depends.same_place(olds[source], new) for source, new in edited.items()),
         edits_known=not state.recheck,
         shown=shown,
-        same_plan_inputs=state.plan_key == plan_key,
+        same_plan_inputs=state.plan_key == plan_key and not days,
+        same_but_editions=state.plan_key == plan_key,
+        editions_changed=frozenset(days),
+        printed_before=frozenset(story for day in days for story in old_editions.get(day, ("", ()))[1]),
         same_figures=shown if same_photos else {s for s in shown if photos.isdisjoint(
             ref.file for ref in state.articles[s].value.photos)},
         # Nothing hidden but removed files, nothing shown now that was not but edited files (not a
@@ -192,19 +202,21 @@ class _Notes:
 
 
 def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.Archive,
-                   other_inputs_same: bool) -> list[str | None]:
+                   other_inputs_same: bool, editions: Sequence[printing.Edition] = ()) -> list[str | None]:
     """Each page's context digest where it is known without hashing the page, else None: the
     last build's, for the pages the change cannot reach (reach.py). When nothing but photos
     changed (`other_inputs_same`: every other input file as it was; every article parsed,
     shown and scheduled as before; the plan's other inputs the same), the pages no photo
-    reaches. When only stories were added, removed or edited (with the print editions the
-    same: they are a plan input), the pages out of their reach."""
+    reaches. When only stories and print editions (`editions`: today's) were added, removed
+    or edited, the pages out of their reach."""
     unreached: Callable[[pages.Page], bool] | None = None
-    if changed.edits_known and changed.same_plan_inputs:
-        if other_inputs_same and not changed.edited and changed.same_articles_shown:
+    if changed.edits_known and changed.same_but_editions:
+        if changed.same_plan_inputs and other_inputs_same and not changed.edited and changed.same_articles_shown:
             unreached = reach.photo_free
         elif changed.stories_only:
-            unreached = reach.beyond_changed(archive, {key[2:] for key in changed.edited}, changed.before_edits)
+            unreached = reach.beyond_changed(archive, {key[2:] for key in changed.edited}, changed.before_edits,
+                                             reach.Printed(editions, changed.editions_changed,
+                                                           changed.printed_before))
     if unreached is None:
         return [None] * len(planned)
     known = changed.remembered

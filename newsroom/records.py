@@ -107,7 +107,8 @@ class Run:
     values: depends.Values | None = None
     decision: rebuild.Decision | None = None
     printed: Editions | None = None                   # the printed paper (printing.py), from the index stage on
-    plan_key: str = ""                                # what else the plan was made from: editions, the day
+    plan_key: str = ""                                # what else the plan was made from: the day, the front page
+    edition_digests: dict = field(default_factory=dict)   # printing.digests of `printed`, for the next build
     living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
     kept: bool = False                                # the archive and plan are the last build's (plancache)
     kept_key: str = ""                                # the key they were found under (plancache.key)

@@ -28,6 +28,7 @@ from . import (
     pages,
     parallel,
     plancache,
+    printing,
     publish,
     rebuild,
     redirects,
@@ -116,7 +117,8 @@ def plan(run: Run) -> bool:
     front_page, more = front.choose(run.archive, picks)
     run.result.problems += found + more
     run.planned = pages.plan(run.archive, run.config, run.printed, run.now.date(), front_page)
-    run.plan_key = hashlib.sha256(f"{run.now.date()}|{run.printed.editions!r}|{picks!r}".encode()).hexdigest()
+    # The print editions are compared one by one (printing.digests, rebuild.changes).
+    run.plan_key = hashlib.sha256(f"{run.now.date()}|{picks!r}".encode()).hexdigest()
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
     record, found = moved.load(run.config.root)
     run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles),
@@ -204,12 +206,14 @@ def decide(run: Run) -> bool:
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(template_dirs(config))}"
     run.published = output.published(config.output) if run.store is not None else {}
     remembered = state.pages if state.pages_settings == memory.pages_key(run) and run.published else {}
-    changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key)
+    run.edition_digests = printing.digests(run.printed)
+    changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key,
+                              run.edition_digests)
     run.values = depends.Values(run.archive)
     contexts = None
     if changed.case == rebuild.RECHECK:
         same = state.inputs_but_photos == memory.plan_inputs(run, but_photos=True)
-        contexts = rebuild.known_contexts(changed, run.planned, run.archive, same)
+        contexts = rebuild.known_contexts(changed, run.planned, run.archive, same, run.printed.editions)
         unknown = [i for i, digest in enumerate(contexts) if digest is None]
         digests = parallel.fingerprints([run.planned[i] for i in unknown], run.values.context, run.options.jobs)
         for i, digest in zip(unknown, digests, strict=True):

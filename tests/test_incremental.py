@@ -454,7 +454,8 @@ def test_after_stories_are_added_removed_or_moved_every_page_out_of_their_reach_
         planned, archive = result.records["planned"], result.records["archive"]
         assert result.records["decision"].case == "recheck" and set(added) <= archive.article_by_id.keys()
         edits = [s for s in added if s in old]   # a story edited is taken from where it was and put where it is
-        assert [call[1:] for call in used] == [(set(added), tuple(old[s] for s in sorted(removed) + sorted(edits)))]
+        assert [call[1:3] for call in used] == [(set(added), tuple(old[s] for s in sorted(removed) + sorted(edits)))]
+        assert not used[0][3].changed   # no story here is in print
         used.clear()
         values, unreached = depends.Values(archive), rule(archive, set(added), [old[s] for s in removed + edits])
         kept = [page for page in planned if unreached(page) and page.file in before]
@@ -468,6 +469,77 @@ def test_after_stories_are_added_removed_or_moved_every_page_out_of_their_reach_
         assert _files(root / "site") == _files(root / "clean")
         last = result
     assert len(list((root / "site").glob("sitemap-*.xml"))) > 2
+
+
+def test_after_print_editions_change_every_page_out_of_their_reach_keeps_its_context(tmp_path: Path,
+                                                                                      monkeypatch) -> None:
+    """An edition file added, edited and removed, a story moved to another page of its day's
+    paper, one redated within its day, one redated to another day (which renumbers the later
+    issues), an edition edited as a story is added, that story put in it by the file alone and
+    taken out again: the decision takes the context of every
+    page reach.beyond_changed names from the last build, unhashed: not the changed editions'
+    pages, their neighbours', the calendar's or their stories' (before and after). Here each
+    is hashed anyway, and is what it was; and the site is a clean build's."""
+    used, rule = [], reach.beyond_changed
+    monkeypatch.setattr(reach, "beyond_changed", lambda *args: used.append(args) or rule(*args))
+    root, _ = _generated(tmp_path, "search: false\n")
+    built = build(root)
+    stories = built.records["archive"].articles
+    editions = built.records["printed"].editions
+    middle = editions[len(editions) // 2]
+    day, number = middle.date.isoformat(), middle.pages[0].number
+    edition_file = root / "content" / "editions" / f"{day}.yaml"
+    printed = [s for s in stories[40:] if re.search(r"^print: \{page: \d+\}$", (root / s.source).read_text(
+        encoding="utf-8"), re.M)]
+
+    def edited(story, pattern: str, replacement: str) -> list[str]:
+        file = root / story.source
+        text = file.read_text(encoding="utf-8")
+        file.write_text(re.sub(pattern, replacement, text, count=1, flags=re.M), encoding="utf-8")
+        assert file.read_text(encoding="utf-8") != text
+        return [story.source]
+
+    def edition(headline: str, *named: str) -> list[str]:
+        """The edition file of `day`: its first page's headline, and the stories it names (with
+        no `print:` of their own: only the file places them)."""
+        edition_file.parent.mkdir(exist_ok=True)
+        stories = "".join(f"      - {source.removeprefix('content/articles/')}\n" for source in named)
+        edition_file.write_text(f"pages:\n  - page: {number}\n    headline: {headline}\n"
+                                + (f"    stories:\n{stories}" if named else ""), encoding="utf-8")
+        return []
+    # (edit, whether it changes a few pages only, whether it changes the editions)
+    edits = [(lambda: edition("头版新闻"), True, True),
+             (lambda: edition("改过的标题"), True, True),
+             (lambda: edited(printed[0], r"^print: \{page: (\d+)\}$", "print: {page: 1}"), True, True),
+             (lambda: edited(printed[1], r"^date: (\S+?)T(\d\d)", r"date: \1T23"), True, False),   # alone on its page
+             (lambda: edited(printed[2], r"^date: \S+", f"date: {(printed[2].date - timedelta(days=400)).isoformat()}"),
+              False, True),
+             (lambda: edition("又改了") + [_copy_story(root, stories[0], "newest", stories[0].date + timedelta(days=1),
+                                                    "最新")], True, True),
+             (lambda: edition("印上新稿", "content/articles/2024/12/newest.md"), True, True),
+             (lambda: edition("撤下新稿"), True, True),
+             (lambda: edition_file.unlink() or [], True, True)]
+    last = built
+    for edit, small, reprinted in edits:
+        before = recorded(root)
+        added = edit()
+        old = {a.id: a for a in last.records["archive"].articles}
+        result = build(root)
+        planned, archive = result.records["planned"], result.records["archive"]
+        assert result.records["decision"].case == "recheck"
+        assert len(used) == 1 and used[0][1] == set(added) and bool(used[0][3].changed) == reprinted, used
+        args = used.pop()
+        assert args[2] == tuple(old[s] for s in added if s in old)
+        values, unreached = depends.Values(archive), rule(*args)
+        kept = [page for page in planned if unreached(page) and page.file in before]
+        assert len(kept) > (len(planned) / 2 if small else 0)
+        assert [page.file for page in kept if values.context(page) != before[page.file]] == []
+        assert any(page.template in reach.PRINT_TEMPLATES and not unreached(page) for page in planned) == reprinted
+        shutil.rmtree(root / "clean", ignore_errors=True)
+        cfg, problems = config.load(root, root / "clean")
+        assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
+        assert _files(root / "site") == _files(root / "clean")
+        last = result
 
 
 def test_a_new_story_that_dates_an_undated_photo_moves_it_in_every_list_of_its_photos(sample_root: Path) -> None:
