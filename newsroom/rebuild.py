@@ -94,8 +94,8 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
     photos = set() if same_photos else _photos_changed(old_photos, state.photos)
     gone = old_articles.keys() - state.articles.keys()
     editions, old_editions = editions or {}, state.editions
-    days = {day for day in editions.keys() | old_editions.keys()
-            if editions.get(day, ("",))[0] != old_editions.get(day, ("",))[0]}
+    days = set() if editions == old_editions else {
+        day for day in editions.keys() | old_editions.keys() if editions.get(day, ("",))[0] != old_editions.get(day, ("",))[0]}
     # An edited story is taken from where it was and put where it is (reach.beyond_changed).
     before_edits = [story for story in [old_articles[source].value for source in sorted(gone)]
                     + [olds[source] for source in sorted(olds)] if story is not None]

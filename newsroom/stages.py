@@ -206,7 +206,9 @@ def decide(run: Run) -> bool:
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(template_dirs(config))}"
     run.published = output.published(config.output) if run.store is not None else {}
     remembered = state.pages if state.pages_settings == memory.pages_key(run) and run.published else {}
-    run.edition_digests = printing.digests(run.printed)
+    # A kept plan holds the last build's editions, whose digests the state holds (a plan is
+    # kept only from a build that saved both): an edit in place does not hash them again.
+    run.edition_digests = state.editions if run.kept else printing.digests(run.printed)
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key,
                               run.edition_digests)
     run.values = depends.Values(run.archive)

@@ -542,6 +542,30 @@ def test_after_print_editions_change_every_page_out_of_their_reach_keeps_its_con
         last = result
 
 
+def test_an_edit_in_place_keeps_the_editions_digests_without_hashing_them(sample_root: Path, monkeypatch) -> None:
+    """An edit that keeps the last build's plan keeps its print editions too: their digests
+    (printing.digests, a few hundred milliseconds at 100,000 articles) are the state's, not
+    made again; a story moved to another page makes them again, and only that edition differs."""
+    from newsroom import printing
+
+    first = build(sample_root)
+    made: list[int] = []
+    digests = printing.digests
+    monkeypatch.setattr(printing, "digests", lambda editions: made.append(1) or digests(editions))
+    _edit_body(sample_root)
+    kept = build(sample_root)
+    assert kept.plan_kept
+    assert made == [] and kept.records["edition_digests"] == first.records["edition_digests"] != {}
+    story = sample_root / ARTICLE
+    story.write_text(story.read_text(encoding="utf-8").replace("date: 2022-02-21T09:30:00+08:00",
+                                                               "date: 2022-02-21T09:30:00+08:00\nprint: {page: 1}"),
+                     encoding="utf-8")
+    moved = build(sample_root)
+    assert made == [1]
+    assert {day for day, (digest, _) in moved.records["edition_digests"].items()
+            if first.records["edition_digests"].get(day, ("",))[0] != digest} == {"2022-02-21"}
+
+
 def test_a_new_story_that_dates_an_undated_photo_moves_it_in_every_list_of_its_photos(sample_root: Path) -> None:
     """A photo with no date of its own is dated by the earliest story showing it (index.build):
     an older story added with it moves it to the end of the photos of a street the new story
