@@ -16,7 +16,6 @@ from . import urls
 from .index import Archive
 from .printing import Edition, Editions, PrintPage
 
-FIRST = "first"   # in _issue_links: an edition's first page
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")       # Monday first, as Chinese calendars are
 
 
@@ -57,25 +56,58 @@ def plan(editions: Editions, archive: Archive) -> list[tuple[str, str, dict[str,
         if year:
             found.append((urls.editions_year(year), "editions.html", {**context, "title": f"{paper} {year}年"}))
     all_editions = editions.editions
-    # Each edition is linked from both its neighbours' pages, each page to its own number there.
-    issue_links = [_issue_links(edition) for edition in all_editions]
+    # Each edition's addresses and labels, made once: its pages link to each other, and each
+    # edition is linked from both its neighbours' pages, each page to its own number there.
+    links = [_Links(edition) for edition in all_editions]
     for i, edition in enumerate(all_editions):
-        before = issue_links[i - 1] if i > 0 else None
-        after = issue_links[i + 1] if i + 1 < len(all_editions) else None
+        mine = links[i]
+        before = links[i - 1] if i > 0 else None
+        after = links[i + 1] if i + 1 < len(all_editions) else None
         stories = tuple((page, _articles(page, archive)) for page in edition.pages)
-        found.append((urls.edition(edition), "edition.html", {
-            "title": f"{_label(edition)}", "edition": edition, "pages_stories": stories,
-            "previous": before and before[None], "next": after and after[None]}))
+        found.append((mine.path, "edition.html", {
+            "title": mine.label, "edition": edition, "pages_stories": stories,
+            "previous": before and before.edition, "next": after and after.edition}))
+        last = len(edition.pages) - 1
         for j, page in enumerate(edition.pages):
-            found.append((urls.print_page(page), "print_page.html", {
-                "title": f"{_label(edition)} {page_label(page)}", "edition": edition, "page": page,
+            found.append((mine.paths[j], "print_page.html", {
+                "title": f"{mine.label} {mine.labels[j]}", "edition": edition, "page": page,
                 "articles": stories[j][1],
                 "scan": archive.photo_by_id.get(page.scan) if page.scan else None,
-                "prev_page": _page_link(edition.pages[j - 1]) if j > 0 else None,
-                "next_page": _page_link(edition.pages[j + 1]) if j + 1 < len(edition.pages) else None,
-                "prev_issue": before and before.get(page.number, before[FIRST]),
-                "next_issue": after and after.get(page.number, after[FIRST])}))
+                "prev_page": mine.own(j - 1) if j > 0 else None,
+                "next_page": mine.own(j + 1) if j < last else None,
+                "prev_issue": before and before.to(page.number),
+                "next_issue": after and after.to(page.number)}))
     return found
+
+
+class _Links:
+    """An edition's addresses and labels, and the links to it and its pages."""
+
+    def __init__(self, edition: Edition) -> None:
+        self.path = urls.edition(edition)
+        self.label = _label(edition)
+        self.labels = [page_label(page) for page in edition.pages]
+        # urls.print_page's addresses, below the edition's own
+        self.paths = [f"{self.path}{page.number:02d}/" for page in edition.pages]
+        self.numbers = {page.number: j for j, page in enumerate(edition.pages)}
+        self.day = f"{edition.date.year}年{edition.date.month}月{edition.date.day}日"
+        self.edition = Nav(self.day, self.path)
+        self._to: dict[int, Nav] = {}
+
+    def own(self, j: int) -> Nav:
+        """A link to its page `j` from another page of it."""
+        return Nav(self.labels[j], self.paths[j])
+
+    def to(self, number: int) -> Nav:
+        """A link from a neighbouring issue's page `number`: to this edition's page of that
+        number, or to its first page if it has none (or to the edition, if it has no pages)."""
+        j = self.numbers.get(number, 0 if self.paths else None)
+        if j is None:
+            return self.edition
+        found = self._to.get(j)
+        if found is None:
+            found = self._to[j] = Nav(f"{self.day} {self.labels[j]}", self.paths[j])
+        return found
 
 
 def page_label(page: PrintPage) -> str:
@@ -93,22 +125,6 @@ def _articles(page: PrintPage, archive: Archive) -> tuple:
     # A withdrawn story ran in print, but is in no list (its address shows the notice).
     found = (archive.article_by_id.get(i) for i in page.stories)
     return tuple(a for a in found if a is not None and a.withdrawn is None)
-
-
-def _page_link(page: PrintPage) -> Nav:
-    return Nav(page_label(page), urls.print_page(page))
-
-
-def _issue_links(edition: Edition) -> dict[int | str | None, Nav]:
-    """Links to an edition from a neighbouring issue: None to the edition itself, each page
-    number to its page, FIRST to its first page (for a page number it lacks)."""
-    day = f"{edition.date.year}年{edition.date.month}月{edition.date.day}日"
-    links: dict[int | str | None, Nav] = {None: Nav(day, urls.edition(edition))}
-    for page in edition.pages:
-        links[page.number] = Nav(f"{day} {page_label(page)}", urls.print_page(page))
-    if edition.pages:
-        links[FIRST] = links[edition.pages[0].number]
-    return links
 
 
 def _months(editions: tuple[Edition, ...], year: int) -> tuple[MonthGrid, ...]:
