@@ -108,9 +108,12 @@ def build(archive: Archive, all_articles: list[Article], files: list[EditionFile
                 key = (1, ref.position) if ref.position else (2, article.date.timestamp(), article.slug)
                 placed[(ref.date, number)].append((key, article.id, article.source, ref.line))
     pages: dict[date, list[PrintPage]] = defaultdict(list)
-    for where in sorted(set(placed) | set(specs)):
+    usual: dict[int, str] = {}   # page number -> its usual name (a scan of the registry each)
+    for where in sorted(placed.keys() | specs.keys()):
         stories = _order(where, placed.get(where, []), problems)
-        pages[where[0]].append(_page(where, specs.get(where), stories, paper))
+        number = where[1]
+        name = usual[number] if number in usual else usual.setdefault(number, paper.usual_name(number))
+        pages[where[0]].append(_page(where, specs.get(where), stories, paper, name))
     editions = _number(pages, by_date, paper)
     return Editions(paper, editions, _placements(editions)), problems
 
@@ -201,6 +204,8 @@ def _page_number(page: str, paper: Paper, source: str, line: int, problems: list
 def _order(where: tuple[date, int], entries: list[tuple[tuple, str, str, int]],
            problems: list[Problem]) -> tuple[str, ...]:
     """The page's stories in print order; a story twice, or two at one position, are errors."""
+    if len(entries) == 1 and entries[0][0][0] != 1:   # most pages: one story, nothing to check
+        return (entries[0][1],)
     day = where[0].isoformat()
     first_at: dict[int, str] = {}
     seen: dict[str, tuple[tuple, str, int]] = {}
@@ -221,9 +226,11 @@ def _order(where: tuple[date, int], entries: list[tuple[tuple, str, str, int]],
     return tuple(seen)
 
 
-def _page(where: tuple[date, int], spec: PageSpec | None, stories: tuple[str, ...], paper: Paper) -> PrintPage:
+def _page(where: tuple[date, int], spec: PageSpec | None, stories: tuple[str, ...], paper: Paper,
+          usual: str) -> PrintPage:
+    """`usual`: the page number's usual name (Paper.usual_name)."""
     day, number = where
-    name = (spec.name if spec else "") or paper.usual_name(number)
+    name = (spec.name if spec else "") or usual
     if spec is None:
         return PrintPage(day, number, name, stories=stories)
     entry = paper.page_names.lookup(name)
