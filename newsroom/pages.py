@@ -21,15 +21,25 @@ from .model import Article
 from .problems import Problem, error, warning
 
 
+class _File:
+    """Page.file: functools.cached_property without its lock, which Python 3.11 takes for
+    each page's first use (2 µs against 0.4 µs; every page's file is used in every build
+    that plans). Made once, then found in the page's own __dict__ (planfile.py puts it there)."""
+
+    def __get__(self, page: Page | None, owner: type | None = None) -> Any:
+        if page is None:
+            return self
+        found = page.__dict__["file"] = urls.output_file(page.path)
+        return found
+
+
 @dataclass(frozen=True)
 class Page:
     path: str                    # site-relative: '2022/02/21/volunteers/' or 'feed.xml'
     template: str
     context: dict[str, Any]
 
-    @functools.cached_property
-    def file(self) -> str:
-        return urls.output_file(self.path)
+    file = _File()   # the file it is written to (urls.output_file)
 
 
 @dataclass(frozen=True)
@@ -64,14 +74,13 @@ def window(number: int, last: int, size: int = 2) -> tuple[int | None, ...]:
     pages); None is a gap. `last`: the newest full page's number (0: there is none)."""
     if last == 0:
         return (0,)
-    top = last + 1   # the first page, in order: above the newest full page
     middle = last if number == 0 else number
-    shown = sorted({top, 1, *range(max(1, middle - size), min(last, middle + size) + 1)}, reverse=True)
-    result: list[int | None] = []
-    for n in shown:
-        if result and (result[-1] or top) - n > 1:
-            result.append(None)
-        result.append(0 if n == top else n)
+    low, high = max(1, middle - size), min(last, middle + size)
+    # The first page (in order: above the newest full page, last + 1), high … low, then 1.
+    result: list[int | None] = [0, None] if last > high else [0]
+    result += range(high, low - 1, -1)
+    if low > 1:
+        result += [None, 1] if low > 2 else [1]
     return tuple(result)
 
 
@@ -127,11 +136,11 @@ def plan(archive: Archive, config: Config, editions: printing.Editions = printin
     pages.append(Page(urls.ARCHIVE, "archive.html", {"title": "往期", "years": archive.years}))
     for year in archive.years:
         ids = [i for m in year.months for i in m.articles]
-        items = tuple(archive.article_by_id[i] for i in ids)
+        items = tuple(map(archive.article_by_id.__getitem__, ids))
         pages += _list_pages(items, config.page_size, urls.year(year), "year.html",
                              {"title": f"{year.year}年", "year": year})
         for month in year.months:
-            items = tuple(archive.article_by_id[i] for i in month.articles)
+            items = tuple(map(archive.article_by_id.__getitem__, month.articles))
             pages += _list_pages(items, config.page_size, urls.month(month), "month.html",
                                  {"title": f"{month.year}年{month.month}月", "year": year, "month": month})
     pages += photo_pages(archive, config)
@@ -176,13 +185,14 @@ def photo_pages(archive: Archive, config: Config) -> list[Page]:
 def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page]:
     pages = [Page(urls.taxonomy(tax), "taxonomy.html", {"title": tax.config.title, "taxonomy": tax})]
     paths = {tax.key: tax.config.path}
+    people = _CoTerms(archive, config.byline)
     for term in tax.terms:
         base = urls.term(term, paths)
-        items = tuple(archive.article_by_id[i] for i in term.articles)
-        photos = tuple(archive.photo_by_id[i] for i in term.photos)
+        items = tuple(map(archive.article_by_id.__getitem__, term.articles))
+        photos = tuple(map(archive.photo_by_id.__getitem__, term.photos))
         # Its photos and the people sharing its stories change as stories are added: shown
         # on its first page only, they are in no other page's context.
-        first = {"photos": photos, "people": _co_terms(archive, term, config.byline)}
+        first = {"photos": photos, "people": people.of(term)}
         pages += _list_pages(items, config.page_size, base, "term.html",
                              {"title": term.name, "taxonomy": tax, "term": term}, first, {"photos": (), "people": ()})
         if tax.config.feeds and config.base_url and items:   # no feed that could never have an entry
@@ -242,16 +252,24 @@ def related(archive: Archive, article: Article, limit: int) -> tuple[Article, ..
     return tuple(archive.article_by_id[i] for i in sorted(nearest, key=rank.__getitem__))
 
 
-def _co_terms(archive: Archive, term: Term, key: str) -> tuple[Term, ...]:
-    """Terms of another taxonomy (the byline's) that share articles with this one (a street's reporters)."""
-    tax = archive.taxonomy(key)
-    if tax is None or term.taxonomy == key:
-        return ()
-    # Shared articles counted by set intersection (in C): walking every article of every
-    # street and tag for its reporters was a quarter of planning the site.
-    mine = set(term.articles)
-    shared = [(len(mine.intersection(other.articles)), other) for other in tax.terms]
-    return tuple(other for count, other in sorted((e for e in shared if e[0]), key=lambda e: (-e[0], e[1].slug)))
+class _CoTerms:
+    """Terms of another taxonomy (the byline's) that share articles with a term (a street's reporters)."""
+
+    def __init__(self, archive: Archive, key: str) -> None:
+        self.key, self.tax = key, archive.taxonomy(key)
+        self._sets: list[tuple[set[str], Term]] | None = None
+
+    def of(self, term: Term) -> tuple[Term, ...]:
+        if self.tax is None or term.taxonomy == self.key:
+            return ()
+        if self._sets is None:   # made when first needed: the byline's own pages need none
+            self._sets = [(set(other.articles), other) for other in self.tax.terms]
+        # Shared articles counted by intersecting sets (in C, over the smaller of the two):
+        # walking every article of every street and tag for its reporters was a quarter of
+        # planning the site, intersecting a set with each reporter's list a tenth.
+        mine = set(term.articles)
+        shared = [(len(mine & others), other) for others, other in self._sets]
+        return tuple(other for count, other in sorted((e for e in shared if e[0]), key=lambda e: (-e[0], e[1].slug)))
 
 
 def _list_pages(items: tuple, size: int, base: str, template: str, extra: dict[str, Any],
