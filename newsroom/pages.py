@@ -11,12 +11,11 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
-from . import corrections, edition_pages, front, history, printing, urls
+from . import corrections, edition_pages, front, history, printing, sitemaps, urls
 from .config import Config
-from .index import Archive, Taxonomy, Term
+from .index import Archive, Taxonomy, Term, Year
 from .model import Article
 from .problems import Problem, error, warning
 
@@ -109,49 +108,75 @@ def plan(archive: Archive, config: Config, editions: printing.Editions = printin
          today: date | None = None, front_page: dict[str, Any] | None = None) -> list[Page]:
     """`editions`: the print index (printing.build); `today`: the build's day, for 历史上的今天;
     `front_page`: the stories the editor put on the front page (front.choose; default: none chosen)."""
-    pages: list[Page] = []
+    pages: list[Page] = home_pages(archive, config, today, front_page)
     articles = archive.articles
-    # Only the first home page shows the newest photos and 历史上的今天; as they are in its
-    # context (not read from the archive by the template), a new photo re-renders that page alone.
-    # So does the front page's choice of stories (as plain tuples: depends.py finds the articles in them).
-    first = {"latest_photos": archive.photos[:HOME_PHOTOS], "on_this_day": history.on_this_day(articles, today),
-             **(front_page if front_page is not None else front.choose(archive, ())[0])}
-    later = {"latest_photos": (), "on_this_day": (), "lead": None, "secondary": (), "street_blocks": ()}
-    pages += _list_pages(articles, config.page_size, urls.HOME, "home.html", {"title": config.title}, first, later)
-    for i, article in enumerate(articles):
-        pages.append(Page(urls.article(article), "article.html", {
-            "article": article,
-            "title": article.title,
-            "newer": articles[i - 1] if i > 0 else None,
-            "older": articles[i + 1] if i + 1 < len(articles) else None,
-            "related": Related(archive, article),
-            "printed": editions.of(article.id),
-        }))
+    pages += [article_page(archive, i, editions) for i in range(len(articles))]
     # A withdrawn story keeps its address, with a notice: in no list, feed, sitemap or index.
     pages += [Page(urls.article(a), "withdrawn.html", {"article": a, "title": a.title, "noindex": True})
               for a in archive.withdrawn]
     for tax in archive.taxonomies:
         pages += taxonomy_pages(archive, tax, config)
     pages += corrections.plan(archive, config)
-    pages.append(Page(urls.ARCHIVE, "archive.html", {"title": "往期", "years": archive.years}))
+    pages.append(archive_page(archive))
     for year in archive.years:
-        ids = [i for m in year.months for i in m.articles]
-        items = tuple(map(archive.article_by_id.__getitem__, ids))
-        pages += _list_pages(items, config.page_size, urls.year(year), "year.html",
-                             {"title": f"{year.year}年", "year": year})
-        for month in year.months:
-            items = tuple(map(archive.article_by_id.__getitem__, month.articles))
-            pages += _list_pages(items, config.page_size, urls.month(month), "month.html",
-                                 {"title": f"{month.year}年{month.month}月", "year": year, "month": month})
+        pages += year_pages(archive, year, config)
     pages += photo_pages(archive, config)
     pages += [Page(*spec) for spec in edition_pages.plan(editions, archive)]
     pages.append(Page(urls.SEARCH, "search.html", {"title": "搜索"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "找不到页面"}))
     if config.base_url:  # feeds and sitemaps need absolute URLs: see warnings()
-        pages.append(Page(urls.feed(), "feed.xml", {"title": config.title, "articles": articles[: config.feed_size],
-                                                    "feed_path": urls.feed(), "home_path": urls.HOME}))
-        pages += sitemap_pages(pages)
+        pages.append(home_feed(archive, config))
+        pages += sitemaps.pages(pages)
     return pages
+
+
+def home_pages(archive: Archive, config: Config, today: date | None,
+               front_page: dict[str, Any] | None) -> list[Page]:
+    """The home page's list of every story."""
+    # Only the first home page shows the newest photos and 历史上的今天; as they are in its
+    # context (not read from the archive by the template), a new photo re-renders that page alone.
+    # So does the front page's choice of stories (as plain tuples: depends.py finds the articles in them).
+    articles = archive.articles
+    first = {"latest_photos": archive.photos[:HOME_PHOTOS], "on_this_day": history.on_this_day(articles, today),
+             **(front_page if front_page is not None else front.choose(archive, ())[0])}
+    later = {"latest_photos": (), "on_this_day": (), "lead": None, "secondary": (), "street_blocks": ()}
+    return _list_pages(articles, config.page_size, urls.HOME, "home.html", {"title": config.title}, first, later)
+
+
+def article_page(archive: Archive, i: int, editions: printing.Editions) -> Page:
+    """The page of the `i`-th story (newest first)."""
+    articles = archive.articles
+    article = articles[i]
+    return Page(urls.article(article), "article.html", {
+        "article": article,
+        "title": article.title,
+        "newer": articles[i - 1] if i > 0 else None,
+        "older": articles[i + 1] if i + 1 < len(articles) else None,
+        "related": Related(archive, article),
+        "printed": editions.of(article.id),
+    })
+
+
+def archive_page(archive: Archive) -> Page:
+    """往期: the years and their months."""
+    return Page(urls.ARCHIVE, "archive.html", {"title": "往期", "years": archive.years})
+
+
+def year_pages(archive: Archive, year: Year, config: Config) -> list[Page]:
+    """A year's list, then each of its months'."""
+    ids = [i for m in year.months for i in m.articles]
+    items = tuple(map(archive.article_by_id.__getitem__, ids))
+    pages = _list_pages(items, config.page_size, urls.year(year), "year.html", {"title": f"{year.year}年", "year": year})
+    for month in year.months:
+        items = tuple(map(archive.article_by_id.__getitem__, month.articles))
+        pages += _list_pages(items, config.page_size, urls.month(month), "month.html",
+                             {"title": f"{month.year}年{month.month}月", "year": year, "month": month})
+    return pages
+
+
+def home_feed(archive: Archive, config: Config) -> Page:
+    return Page(urls.feed(), "feed.xml", {"title": config.title, "articles": archive.articles[: config.feed_size],
+                                          "feed_path": urls.feed(), "home_path": urls.HOME})
 
 
 def photo_pages(archive: Archive, config: Config) -> list[Page]:
@@ -184,21 +209,26 @@ def photo_pages(archive: Archive, config: Config) -> list[Page]:
 
 def taxonomy_pages(archive: Archive, tax: Taxonomy, config: Config) -> list[Page]:
     pages = [Page(urls.taxonomy(tax), "taxonomy.html", {"title": tax.config.title, "taxonomy": tax})]
-    paths = {tax.key: tax.config.path}
-    people = _CoTerms(archive, config.byline)
+    people = CoTerms(archive, config.byline)
     for term in tax.terms:
-        base = urls.term(term, paths)
-        items = tuple(map(archive.article_by_id.__getitem__, term.articles))
-        photos = tuple(map(archive.photo_by_id.__getitem__, term.photos))
-        # Its photos and the people sharing its stories change as stories are added: shown
-        # on its first page only, they are in no other page's context.
-        first = {"photos": photos, "people": people.of(term)}
-        pages += _list_pages(items, config.page_size, base, "term.html",
-                             {"title": term.name, "taxonomy": tax, "term": term}, first, {"photos": (), "people": ()})
-        if tax.config.feeds and config.base_url and items:   # no feed that could never have an entry
-            pages.append(Page(urls.feed(base), "feed.xml", {
-                "title": f"{term.name} — {config.title}", "articles": items[: config.feed_size],
-                "feed_path": urls.feed(base), "home_path": base}))
+        pages += term_pages(archive, tax, term, config, people)
+    return pages
+
+
+def term_pages(archive: Archive, tax: Taxonomy, term: Term, config: Config, people: CoTerms) -> list[Page]:
+    """A term's list, and its feed."""
+    base = urls.term(term, {tax.key: tax.config.path})
+    items = tuple(map(archive.article_by_id.__getitem__, term.articles))
+    photos = tuple(map(archive.photo_by_id.__getitem__, term.photos))
+    # Its photos and the people sharing its stories change as stories are added: shown
+    # on its first page only, they are in no other page's context.
+    first = {"photos": photos, "people": people.of(term)}
+    pages = _list_pages(items, config.page_size, base, "term.html",
+                        {"title": term.name, "taxonomy": tax, "term": term}, first, {"photos": (), "people": ()})
+    if tax.config.feeds and config.base_url and items:   # no feed that could never have an entry
+        pages.append(Page(urls.feed(base), "feed.xml", {
+            "title": f"{term.name} — {config.title}", "articles": items[: config.feed_size],
+            "feed_path": urls.feed(base), "home_path": base}))
     return pages
 
 
@@ -229,6 +259,10 @@ class Related(Sequence):
     def __repr__(self) -> str:
         return f"Related({self.items!r})"
 
+    def __reduce__(self) -> tuple:
+        # Kept in a plan (plancache.py) without the items found: a story added since may be one.
+        return Related, self._args
+
 
 def related(archive: Archive, article: Article, limit: int) -> tuple[Article, ...]:
     """The `limit` articles sharing a street, reporter or tag with `article` nearest to it in
@@ -252,7 +286,7 @@ def related(archive: Archive, article: Article, limit: int) -> tuple[Article, ..
     return tuple(archive.article_by_id[i] for i in sorted(nearest, key=rank.__getitem__))
 
 
-class _CoTerms:
+class CoTerms:
     """Terms of another taxonomy (the byline's) that share articles with a term (a street's reporters)."""
 
     def __init__(self, archive: Archive, key: str) -> None:
@@ -278,66 +312,6 @@ def _list_pages(items: tuple, size: int, base: str, template: str, extra: dict[s
     return [Page(pager.path(pager.number), template,
                  {**extra, **((first or {}) if pager.number == 0 else (later or {})), "pager": pager, "articles": chunk})
             for pager, chunk in paginate(items, size, base)]
-
-
-SITEMAP_LIMIT = 50_000   # URLs per sitemap file (the sitemaps.org limit)
-SITEMAP_SPLIT = 2_000    # past this many URLs, one sitemap per part of the site
-SITEMAP_LEAST = 100      # a part with fewer URLs goes into the sitemap of small parts
-SMALL_PARTS = "other"
-
-
-def sitemap_pages(pages: list[Page]) -> list[Page]:
-    """sitemap.xml and robots.txt. Past SITEMAP_SPLIT URLs, sitemap.xml is an index of one
-    sitemap per part of the site (`_part`: a year's stories, the photos, the streets …), so
-    that a new story renders its year's sitemap again, not one of every page."""
-    entries = _sitemap_entries(pages)
-    robots = Page(urls.ROBOTS, "robots.txt", {"sitemap_path": urls.SITEMAP})
-    if len(entries) <= SITEMAP_SPLIT:
-        return [Page(urls.SITEMAP, "sitemap.xml", {"entries": entries}), robots]
-    parts = [Page(urls.sitemap_part(name), "sitemap.xml", {"entries": chunk}) for name, chunk in _sitemap_parts(entries)]
-    return [*parts, Page(urls.SITEMAP, "sitemap-index.xml", {"paths": tuple(p.path for p in parts)}), robots]
-
-
-def _sitemap_parts(entries: tuple[tuple[str, Any], ...]) -> list[tuple[str, tuple[tuple[str, Any], ...]]]:
-    """(name, entries) of each sitemap: the parts of the site, those under SITEMAP_LEAST URLs
-    (or with a name that is not ASCII) together as SMALL_PARTS, and one past SITEMAP_LIMIT
-    cut into NAME-1, NAME-2 …"""
-    parts: dict[str, list[tuple[str, Any]]] = {}
-    for entry in entries:
-        parts.setdefault(_part(entry[0]), []).append(entry)
-    for name in [name for name, found in parts.items() if len(found) < SITEMAP_LEAST or not name.isascii()]:
-        if name != SMALL_PARTS:
-            parts.setdefault(SMALL_PARTS, []).extend(parts.pop(name))
-    made = []
-    for name, found in sorted(parts.items()):
-        found.sort(key=itemgetter(0))   # (the small parts, put together)
-        if len(found) <= SITEMAP_LIMIT:
-            made.append((name, tuple(found)))
-        else:
-            made += [(f"{name}-{n}", tuple(found[at:at + SITEMAP_LIMIT]))
-                     for n, at in enumerate(range(0, len(found), SITEMAP_LIMIT), 1)]
-    return made
-
-
-def _part(path: str) -> str:
-    """The part of the site a page is in: its first folder (a year of stories, "photos",
-    "streets" …), with the year below it where there is one ("editions-2024")."""
-    first, _, rest = path.partition("/")
-    if not first.isdigit() and rest[:4].isdigit() and rest[4:5] in ("/", ""):
-        return f"{first}-{rest[:4]}"
-    return first or SMALL_PARTS
-
-
-def _sitemap_entries(pages: list[Page]) -> tuple[tuple[str, Any], ...]:
-    """(path, last modified or None) of every public HTML page, sorted (not those marked noindex:
-    withdrawn stories, redirects)."""
-    found = []
-    for page in pages:
-        if not page.template.endswith(".html") or page.template == "404.html" or page.context.get("noindex"):
-            continue
-        article = page.context.get("article")
-        found.append((page.path, (article.modified or article.date) if article else None))
-    return tuple(sorted(found, key=itemgetter(0)))
 
 
 def duplicate_paths(planned: list[Page]) -> list[Problem]:

@@ -67,7 +67,7 @@ def feed(folder: str = HOME) -> str:
 
 
 def sitemap_part(name: str) -> str:
-    """One of the sitemaps sitemap.xml lists on a big site (pages.sitemap_pages)."""
+    """One of the sitemaps sitemap.xml lists on a big site (sitemaps.pages)."""
     return f"sitemap-{name}.xml"
 
 

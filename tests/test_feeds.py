@@ -11,7 +11,7 @@ import pytest
 from conftest import copy_sample
 from seo_html import local_file, page, parse, resolve
 
-from newsroom import pages, seo
+from newsroom import pages, seo, sitemaps
 from newsroom.cli import main
 
 BASE = "https://news.example.org/"
@@ -173,29 +173,29 @@ def test_sitemap_lists_every_public_page(site: Path) -> None:
 def test_big_sitemaps_are_an_index_of_one_sitemap_per_part_of_the_site(monkeypatch) -> None:
     """A year's stories, the photos, a year of editions: each its own sitemap (a new story
     renders only its year's again); small parts together; a part past the limit cut."""
-    monkeypatch.setattr(pages, "SITEMAP_SPLIT", 10)
-    monkeypatch.setattr(pages, "SITEMAP_LEAST", 3)
-    monkeypatch.setattr(pages, "SITEMAP_LIMIT", 6)
+    monkeypatch.setattr(sitemaps, "SITEMAP_SPLIT", 10)
+    monkeypatch.setattr(sitemaps, "SITEMAP_LEAST", 3)
+    monkeypatch.setattr(sitemaps, "SITEMAP_LIMIT", 6)
     paths = ([f"2021/01/0{n}/s{n}/" for n in range(1, 9)] + [f"2022/03/01/a{n}/" for n in range(3)]
              + [f"photos/2022-02-x{n}/" for n in range(3)] + ["editions/2024/", "editions/2024/01/01/",
                                                              "editions/2024/01/01/01/"]
              + ["", "search/", "streets/bantian/", "专题/a/", "专题/b/", "专题/c/"])
     planned = [pages.Page(path, "article.html" if path[:2] == "20" else "term.html", {}) for path in paths]
     planned += [pages.Page("404.html", "404.html", {}), pages.Page("old/", "redirect.html", {"noindex": True})]
-    made = {p.path: p for p in pages.sitemap_pages(planned)}
+    made = {p.path: p for p in sitemaps.pages(planned)}
     parts = {"2021-1": paths[0:6], "2021-2": paths[6:8], "2022": paths[8:11], "editions-2024": paths[14:17],
              "other": ["", "search/", "streets/bantian/", "专题/a/", "专题/b/", "专题/c/"], "photos": paths[11:14]}
     assert set(made) == {f"sitemap-{name}.xml" for name in parts} | {"sitemap.xml", "robots.txt"}
     assert made["sitemap.xml"].template == "sitemap-index.xml"
     assert list(made["sitemap.xml"].context["paths"]) == [f"sitemap-{name}.xml" for name in sorted(parts)]
     assert {name: [e[0] for e in made[f"sitemap-{name}.xml"].context["entries"]] for name in parts} == parts
-    monkeypatch.setattr(pages, "SITEMAP_SPLIT", len(paths))
-    assert [p.path for p in pages.sitemap_pages(planned)] == ["sitemap.xml", "robots.txt"], "small: one sitemap"
+    monkeypatch.setattr(sitemaps, "SITEMAP_SPLIT", len(paths))
+    assert [p.path for p in sitemaps.pages(planned)] == ["sitemap.xml", "robots.txt"], "small: one sitemap"
 
 
 def test_a_big_site_lists_every_public_page_in_the_sitemaps_its_index_names(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(pages, "SITEMAP_SPLIT", 20)
-    monkeypatch.setattr(pages, "SITEMAP_LEAST", 5)
+    monkeypatch.setattr(sitemaps, "SITEMAP_SPLIT", 20)
+    monkeypatch.setattr(sitemaps, "SITEMAP_LEAST", 5)
     root = _sample(tmp_path)
     assert main(["--root", str(root), "-q"]) == 0
     site = root / "site"

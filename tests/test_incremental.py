@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsroom import builder, cache, config, depends, pages, publish, reach
+from newsroom import builder, cache, config, depends, pages, publish, reach, sitemaps
 
 ARTICLE = "content/articles/2022/02/party-volunteers.md"
 OTHER = "content/articles/2022/02/baolong-support.md"
@@ -401,8 +401,8 @@ def test_after_stories_are_added_removed_or_moved_every_page_out_of_their_reach_
     list), then each of those removed, one of them as another is added, then stories moved
     (redated, in another street, retagged with a new tag; one redated as another is added);
     and the site is a clean build's, its sitemap split into parts as a big site's is."""
-    monkeypatch.setattr(pages, "SITEMAP_SPLIT", 100)
-    monkeypatch.setattr(pages, "SITEMAP_LEAST", 20)
+    monkeypatch.setattr(sitemaps, "SITEMAP_SPLIT", 100)
+    monkeypatch.setattr(sitemaps, "SITEMAP_LEAST", 20)
     used, rule = [], reach.beyond_changed
     monkeypatch.setattr(reach, "beyond_changed", lambda *args: used.append(args) or rule(*args))
     root, _ = _generated(tmp_path, "search: false\n")

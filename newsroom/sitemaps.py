@@ -1,0 +1,75 @@
+"""sitemap.xml and robots.txt, planned from the site's other pages (pages.plan adds them)."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+from . import urls
+
+if TYPE_CHECKING:
+    from .pages import Page
+
+SITEMAP_LIMIT = 50_000   # URLs per sitemap file (the sitemaps.org limit)
+SITEMAP_SPLIT = 2_000    # past this many URLs, one sitemap per part of the site
+SITEMAP_LEAST = 100      # a part with fewer URLs goes into the sitemap of small parts
+SMALL_PARTS = "other"
+
+
+def pages(planned: list[Page]) -> list[Page]:
+    """sitemap.xml and robots.txt. Past SITEMAP_SPLIT URLs, sitemap.xml is an index of one
+    sitemap per part of the site (`_part`: a year's stories, the photos, the streets …), so
+    that a new story renders its year's sitemap again, not one of every page."""
+    return from_entries(entries(planned))
+
+
+def from_entries(found: tuple[tuple[str, Any], ...]) -> list[Page]:
+    """The sitemaps of these (path, last modified) entries, sorted by path (`entries`)."""
+    from .pages import Page  # (pages.plan calls this module)
+    robots = Page(urls.ROBOTS, "robots.txt", {"sitemap_path": urls.SITEMAP})
+    if len(found) <= SITEMAP_SPLIT:
+        return [Page(urls.SITEMAP, "sitemap.xml", {"entries": found}), robots]
+    parts = [Page(urls.sitemap_part(name), "sitemap.xml", {"entries": chunk}) for name, chunk in _parts(found)]
+    return [*parts, Page(urls.SITEMAP, "sitemap-index.xml", {"paths": tuple(p.path for p in parts)}), robots]
+
+
+def _parts(entries: tuple[tuple[str, Any], ...]) -> list[tuple[str, tuple[tuple[str, Any], ...]]]:
+    """(name, entries) of each sitemap: the parts of the site, those under SITEMAP_LEAST URLs
+    (or with a name that is not ASCII) together as SMALL_PARTS, and one past SITEMAP_LIMIT
+    cut into NAME-1, NAME-2 …"""
+    parts: dict[str, list[tuple[str, Any]]] = {}
+    for entry in entries:
+        parts.setdefault(_part(entry[0]), []).append(entry)
+    for name in [name for name, found in parts.items() if len(found) < SITEMAP_LEAST or not name.isascii()]:
+        if name != SMALL_PARTS:
+            parts.setdefault(SMALL_PARTS, []).extend(parts.pop(name))
+    made = []
+    for name, found in sorted(parts.items()):
+        found.sort(key=itemgetter(0))   # (the small parts, put together)
+        if len(found) <= SITEMAP_LIMIT:
+            made.append((name, tuple(found)))
+        else:
+            made += [(f"{name}-{n}", tuple(found[at:at + SITEMAP_LIMIT]))
+                     for n, at in enumerate(range(0, len(found), SITEMAP_LIMIT), 1)]
+    return made
+
+
+def _part(path: str) -> str:
+    """The part of the site a page is in: its first folder (a year of stories, "photos",
+    "streets" …), with the year below it where there is one ("editions-2024")."""
+    first, _, rest = path.partition("/")
+    if not first.isdigit() and rest[:4].isdigit() and rest[4:5] in ("/", ""):
+        return f"{first}-{rest[:4]}"
+    return first or SMALL_PARTS
+
+
+def entries(planned: list[Page]) -> tuple[tuple[str, Any], ...]:
+    """(path, last modified or None) of every public HTML page, sorted (not those marked noindex:
+    withdrawn stories, redirects)."""
+    found = []
+    for page in planned:
+        if not page.template.endswith(".html") or page.template == "404.html" or page.context.get("noindex"):
+            continue
+        article = page.context.get("article")
+        found.append((page.path, (article.modified or article.date) if article else None))
+    return tuple(sorted(found, key=itemgetter(0)))
