@@ -105,12 +105,14 @@ def discard_plan(run: Run) -> None:
     plancache.discard(run.plan_written)
 
 
-def plan_inputs(run: Run, but_photos: bool = False) -> str:
+def plan_inputs(run: Run, but_photos: bool = False, leaving: frozenset[str] = frozenset()) -> str:
     """plancache.key of this build. `but_photos`: without the photos' files; while it is
-    the last build's and every article parsed as it was, only photos changed."""
+    the last build's and every article parsed as it was, only photos changed. `leaving`:
+    without these article files (new ones: was the last plan made from the others?)."""
     root = run.config.root
+    sources = run.state.articles.keys() - leaving if leaving else run.state.articles
     return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", run.scanned,
-                         run.state.articles, run.config.content_dir,
+                         sources, run.config.content_dir,
                          (root / "editions.yaml", root / "front.yaml", root / moved.RECORD),
                          run.config.photos_dir if but_photos else None)
 

@@ -100,6 +100,22 @@ def retitled(before: tuple[dict[str, Entry], dict[str, Entry]],
     return found
 
 
+def added(before: tuple[dict[str, Entry], dict[str, Entry]],
+          now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
+    """The article files new since the last build and the articles retitled, when every other
+    article parsed now sits where its last parse did and every photo parsed the same (as
+    `retitled` asks): the kept plan is this build's once those titles are put in and the new
+    stories too (additions.py). None: it is not, or nothing was added."""
+    old_articles, old_photos = before
+    articles, photos = now
+    new = articles.keys() - old_articles.keys()
+    if not new or len(new) + len(old_articles) != len(articles):
+        return None
+    found = retitled(({s: old_articles[s] for s in articles if s not in new}, old_photos),
+                     ({s: e for s, e in articles.items() if s not in new}, photos))
+    return None if found is None else (new, found)
+
+
 def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iterable[str],
             published: Mapping[str, str]) -> None:
     """Put the current titles of `sources` into the kept plan `made`, where the planner copied

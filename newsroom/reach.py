@@ -10,11 +10,13 @@ after such edits the pages it names are hashed anyway and found as they were.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 
+from . import urls
 from .index import Archive
 from .model import Article
 from .pages import RELATED, Page
@@ -73,7 +75,7 @@ SAME_PRINT = Printed()
 
 
 def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article] = (),
-                   printed: Printed = SAME_PRINT) -> Callable[[Page], bool]:
+                   printed: Printed = SAME_PRINT, page_size: int = 0) -> Callable[[Page], bool]:
     """After only stories were added, removed or edited (`added`: the ids of the new and the
     edited ones; `removed`: the last build's parses of those removed or edited, for an
     edited story is taken from where it was and put where it is; the photos, the other
@@ -85,7 +87,9 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     (`_kept`): of the 18,400 pages a new story hashed at 10,000 articles, 175 are left. A
     removed story counts as listed where its names and date would list it: if it was
     hidden, its reach is only wider than it was. `printed`: the editions changed, whose pages,
-    neighbours' pages, calendar and stories (their 刊于 line) are in reach too."""
+    neighbours' pages, calendar and stories (their 刊于 line) are in reach too. `page_size`:
+    the lists' (site.yaml), if given, lets a story's page and a list's be placed by their
+    address, not their context, which a kept plan reads only when used (planfile.py)."""
     added = added & archive.rank.keys()   # a story withdrawn at once is in no list: only its page is new
     rank = archive.rank
     gone = _gone_from(archive, removed)
@@ -103,9 +107,21 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     photos = any(archive.figures.get(s) for s in added) or any(story.photos for story in removed)
     days = printed.reached()
     changed_days = {date.fromisoformat(iso) for iso in printed.changed}
+    by_path = _ByPath(archive, near | printed.held) if page_size else None
 
     def unreached(page: Page) -> bool:
         template, context = page.template, page.context
+        if by_path is not None:
+            if template == "article.html" and not changed_days:
+                return page.path not in by_path.stories
+            found = by_path.list_page(page.path) if template in listed else None
+            if found is not None:
+                key, number = found
+                if number == 0 and photos and template in _FIRST_SHOWS_PHOTOS:
+                    return False
+                return _kept(number, page_size, *lists[key])
+            if template in _EDITION_TEMPLATES and not days:
+                return True
         if template == "article.html":
             story = context["article"].id
             return story not in near and story not in printed.held and not any(
@@ -121,6 +137,32 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
             return context["edition"].date not in days
         return template == "withdrawn.html" or (template == "editions.html" and not printed.changed)
     return unreached
+
+
+class _ByPath:
+    """Pages placed by their address: the stories' pages in reach, and each list's pages."""
+
+    PAGED = re.compile(r"(.*)page/(\d+)/")   # pages.paginate's (urls.paged)
+
+    def __init__(self, archive: Archive, reached: Set[str]) -> None:
+        by_id = archive.article_by_id
+        self.stories = {urls.article(by_id[i]) for i in reached if i in by_id}
+        self.lists: dict[str, int | None] = {urls.HOME: None}
+        for tax in archive.taxonomies:
+            paths = {tax.key: tax.config.path}
+            self.lists |= {urls.term(term, paths): id(term) for term in tax.terms}
+        for year in archive.years:
+            self.lists[urls.year(year)] = id(year)
+            self.lists |= {urls.month(month): id(month) for month in year.months}
+
+    def list_page(self, path: str) -> tuple[int | None, int] | None:
+        """(the list's key in `beyond_changed`, the page's number), or None if it is none of theirs."""
+        if path in self.lists:
+            return self.lists[path], 0
+        paged = self.PAGED.fullmatch(path)
+        if paged is not None and paged[1] in self.lists:
+            return self.lists[paged[1]], int(paged[2])
+        return None
 
 
 def _gone_from(archive: Archive, removed: Sequence[Article]) -> dict[int | None, list[int]]:

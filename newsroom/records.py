@@ -112,6 +112,7 @@ class Run:
     living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
     kept: bool = False                                # the archive and plan are the last build's (plancache)
     kept_key: str = ""                                # the key they were found under (plancache.key)
+    patched: bool = False                             # the last build's, with new stories put in (additions.py)
     retitled: dict[str, str] = field(default_factory=dict)   # stories retitled in them -> the titles put in
     plan_written: plancache.Written | None = None     # this build's plan, written early
     plan_writing: Started | None = None               # the plan being written, in a process of its own

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable
 
 from . import (
+    additions,
     cache,
     cachedir,
     cluster,
@@ -42,6 +43,7 @@ from .confine import problems as confined
 from .editions import read_editions
 from .i18n import tr
 from .links import site_problems
+from .model import Article
 from .printing import build as build_editions
 from .problems import errors, failed
 from .records import Run
@@ -61,14 +63,18 @@ def read(run: Run) -> bool:
 
 def reuse(run: Run) -> bool:
     """An edit that leaves every article where it was: the last build's archive and page plan
-    are this build's (plancache.py), with this build's parses and the new titles put in."""
+    are this build's (plancache.py), with this build's parses and the new titles put in. So
+    are they after a new story or two that additions.py can put in them."""
     if run.store is None or not run.options.write or run.state.recheck or run.scanned is None:
         return True
     state = run.state
-    retitled = plancache.retitled(run.before, (state.articles, state.photos))
+    now = (state.articles, state.photos)
+    retitled, new = plancache.retitled(run.before, now), set()
+    if retitled is None:
+        retitled, new = _additions(run)
     if retitled is None or len(retitled | state.plan_titles.keys()) > plancache.RETITLED:
         return True
-    run.kept_key = memory.plan_inputs(run)
+    run.kept_key = memory.plan_inputs(run, leaving=frozenset(new))
     if run.kept_key != state.plan_answers or run.now.timestamp() >= state.plan_valid_until:
         return True   # made from other inputs, or expired: not even read
     try:
@@ -81,18 +87,48 @@ def reuse(run: Run) -> bool:
     sources = retitled | state.plan_titles.keys()
     by_source = {s: state.articles[s].value for s in sources}   # this build's parses (content.py)
     plancache.retitle(kept.made, by_source, sources, state.plan_titles)
-    run.retitled = {s: by_source[s].title for s in sources if s in by_source}
+    if new and not _put_in(run, kept, [state.articles[s].value for s in sorted(new)]):
+        return True
+    run.retitled = {} if new else {s: by_source[s].title for s in sources if s in by_source}
     for name, value in kept.made.items():
         setattr(run, name, value)
     for name, value in kept.result.items():
         setattr(run.result, name, value)
     run.result.problems += run.plan_problems
-    run.kept = run.result.plan_kept = True
+    if new:   # a new plan: written for the next build as a plan made afresh is
+        run.patched = True
+    else:
+        run.kept = run.result.plan_kept = True
+    return True
+
+
+def _additions(run: Run) -> tuple[set[str] | None, set[str]]:
+    """(the articles retitled, the new ones) when stories were only added (and others
+    retitled), and none of the new ones is of a kind additions.py refuses at sight."""
+    found = plancache.added(run.before, (run.state.articles, run.state.photos))
+    if found is None:
+        return None, set()
+    new, retitled = found
+    stories = [run.state.articles[s].value for s in new]
+    if any(type(story) is not Article or additions.unlike(story, run.now) for story in stories):
+        return None, set()
+    return retitled, new
+
+
+def _put_in(run: Run, kept: plancache.Kept, stories: list[Article]) -> bool:
+    """Put the new stories into the kept plan, if additions.py can (else the build plans afresh)."""
+    made, config = kept.made, run.config
+    if additions.refusal(made, stories, run.articles, config, run.now, set(run.state.articles)):
+        return False
+    picks, found = front.load(config.root)
+    if found or front.choose(made["archive"], picks)[1]:
+        return False   # a pick may name a new story
+    additions.put_in(made, kept.result, stories, config, run.now.date(), picks)
     return True
 
 
 def index_(run: Run) -> bool:
-    if run.kept:
+    if run.kept or run.patched:
         return True
     start = len(run.result.problems)
     run.archive, found = index.build(run.articles, run.photos, run.config, run.now,
@@ -110,6 +146,10 @@ def index_(run: Run) -> bool:
 
 def plan(run: Run) -> bool:
     if run.kept:
+        return True
+    if run.patched:
+        if not errors(run.result.problems, run.options.strict):
+            memory.start_writing_plan(run)
         return True
     _start_images(run)
     start = len(run.result.problems)
@@ -208,14 +248,15 @@ def decide(run: Run) -> bool:
     remembered = state.pages if state.pages_settings == memory.pages_key(run) and run.published else {}
     # A kept plan holds the last build's editions, whose digests the state holds (a plan is
     # kept only from a build that saved both): an edit in place does not hash them again.
-    run.edition_digests = state.editions if run.kept else printing.digests(run.printed)
+    run.edition_digests = state.editions if run.kept or run.patched else printing.digests(run.printed)
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key,
                               run.edition_digests)
     run.values = depends.Values(run.archive)
     contexts = None
     if changed.case == rebuild.RECHECK:
         same = state.inputs_but_photos == memory.plan_inputs(run, but_photos=True)
-        contexts = rebuild.known_contexts(changed, run.planned, run.archive, same, run.printed.editions)
+        contexts = rebuild.known_contexts(changed, run.planned, run.archive, same, run.printed.editions,
+                                          config.page_size)
         unknown = [i for i, digest in enumerate(contexts) if digest is None]
         digests = parallel.fingerprints([run.planned[i] for i in unknown], run.values.context, run.options.jobs)
         for i, digest in zip(unknown, digests, strict=True):

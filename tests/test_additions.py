@@ -1,0 +1,113 @@
+"""A new story put into the kept plan (additions.py) instead of a plan made afresh: the plan,
+page by page, and the site, file by file, are what a clean build makes; what it does not
+cover is planned afresh."""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from newsroom import builder, config, depends, reach
+
+
+def _generated(tmp_path: Path) -> Path:
+    """A generated archive of 150 stories (bench/corpus.py), without the search index."""
+    from bench import corpus
+
+    root = tmp_path / "archive"
+    corpus.make(root, articles=150, photos=0, seed=5)
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("search: false\n")
+    return root
+
+
+def build(root: Path, output: Path | None = None, **options) -> builder.BuildResult:
+    cfg, problems = config.load(root, output)
+    result = builder.build(cfg, problems, builder.Options(jobs=1, **options))
+    assert result.ok, [str(p) for p in result.problems]
+    return result
+
+
+def story(root: Path, name: str, like, when: datetime, extra: str = "", tags: str = "") -> None:
+    """A new story NAME.md under its month's folder, filed under the streets, reporters (with
+    no role) and tags (else `tags`) of the story `like`, dated `when`."""
+    names = {key: ", ".join(n.name for n in like.names(key)) for key in ("street", "reporter", "tags")}
+    names["tags"] = tags or names["tags"]
+    folder = root / "content" / "articles" / f"{when:%Y}" / f"{when:%m}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.md").write_text(
+        f"---\ntitle: 新稿{name}\ndate: {when.isoformat()}\nreporter: [{names['reporter']}]\n"
+        f"street: [{names['street']}]\ntags: [{names['tags']}]\n{extra}---\n新的报道{name}，坂田街道。\n",
+        encoding="utf-8")
+
+
+def planned(result: builder.BuildResult) -> list[tuple[str, str, str]]:
+    values = depends.Values(result.records["archive"])
+    return [(page.path, page.template, values.context(page)) for page in result.records["planned"]]
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def test_new_stories_put_into_the_kept_plan_give_a_clean_builds_plan_and_site(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    first = build(root)
+    stories = first.records["archive"].articles
+    newest = stories[0].date
+    steps = [  # (what, put in?)
+        (lambda: story(root, "newest", stories[3], newest + timedelta(hours=1)), True),
+        (lambda: story(root, "between", stories[40], stories[40].date + timedelta(minutes=1)), True),
+        (lambda: (story(root, "two-a", stories[5], newest + timedelta(days=1)),
+                  story(root, "two-b", stories[9], newest + timedelta(days=1, hours=2))), True),
+        (lambda: story(root, "next-month", stories[7], newest.replace(day=1) + timedelta(days=40)), True),
+        (lambda: story(root, "next-year", stories[8], newest.replace(month=1, day=1) + timedelta(days=400)), True),
+        (lambda: story(root, "oldest", stories[-1], stories[-1].date - timedelta(days=1)), True),
+        # Not covered: planned afresh.
+        (lambda: story(root, "new-tag", stories[2], newest + timedelta(days=500), tags="新的标签"), False),
+        (lambda: story(root, "withdrawn", stories[2], newest + timedelta(days=501),
+                       f"withdrawn: {{date: {newest + timedelta(days=502):%Y-%m-%d}, reason: 内容有误。}}\n"), False),
+    ]
+    last = first
+    for make, put_in in steps:
+        make()
+        result = build(root)
+        assert result.records["patched"] is put_in
+        assert not result.plan_kept
+        # The pages out of the new stories' reach are found by their addresses as by their contexts.
+        archive = result.records["archive"]
+        added = archive.article_by_id.keys() - last.records["archive"].article_by_id.keys()
+        by_path, by_context = reach.beyond_changed(archive, added, (), reach.SAME_PRINT, result.records["config"].page_size), \
+            reach.beyond_changed(archive, added)
+        assert [by_path(page) for page in result.records["planned"]] == \
+            [by_context(page) for page in result.records["planned"]]
+        last = result
+        clean = build(root, root / "clean", incremental=False)
+        assert planned(result) == planned(clean)
+        assert files(root / "site") == files(root / "clean")
+        shutil.rmtree(root / "clean")
+    # The plan with them in is kept for the next edit in place.
+    edited = root / stories[0].source
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    again = build(root)
+    assert again.plan_kept
+    build(root, root / "clean", incremental=False)
+    assert files(root / "site") == files(root / "clean")
+
+
+def test_a_story_with_a_photo_or_a_link_is_planned_afresh(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    first = build(root)
+    stories = first.records["archive"].articles
+    when = stories[0].date + timedelta(hours=1)
+    story(root, "linked", stories[1], when)
+    file = root / f"content/articles/{when:%Y}/{when:%m}/linked.md"
+    link = posixpath.relpath(stories[1].source, file.parent.relative_to(root).as_posix())
+    file.write_text(file.read_text(encoding="utf-8") + f"\n见[旧闻]({link})。\n", encoding="utf-8")
+    result = build(root)
+    assert result.records["patched"] is False
+    build(root, root / "clean", incremental=False)
+    assert files(root / "site") == files(root / "clean")
