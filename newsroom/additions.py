@@ -1,19 +1,23 @@
-"""New stories put into the last build's plan, instead of indexing and planning every page again.
+"""New stories or photos put into the last build's plan, instead of indexing and planning every page again.
 
-An editor's usual change is a story or two added to an archive of thousands. The kept plan
-(plancache.py) is the last build's archive and pages; a new story that shows no photo,
-names only streets, people and tags the archive has, links nowhere and ran in no printed
-edition changes a few of them: the lists it joins (the home page's, its terms', its year's
-and month's, with their feeds), the pages of the stories beside it, the sitemap, and its own
-page, new. Those are made again here by the planner's own functions (pages.py) from the
-kept archive with the story put in, and the rest of the plan is kept as it was: at 10,000
-articles this replaces about a second of indexing and planning on a slow machine.
+An editor's usual change is a story or two added to an archive of thousands, a
+photographer's a photo or two. The kept plan (plancache.py) is the last build's archive
+and pages; a new story that shows no photo, names only streets, people and tags the archive
+has, links nowhere and ran in no printed edition changes a few of them: the lists it joins
+(the home page's, its terms', its year's and month's, with their feeds), the pages of the
+stories beside it, the sitemap, and its own page, new. A new photo no story shows yet,
+credited to and filed under names the archive has, changes the photo archive, the first
+pages of its terms and of the home page (the newest photos), and the sitemap. Those are
+made again here by the planner's own functions (pages.py) from the kept archive with the
+story or photo put in, and the rest of the plan is kept as it was: at 10,000 articles this
+replaces about a second of indexing and planning on a slow machine.
 
 The kept archive's objects are this build's own (just unpickled), and the pages kept refer
 to them, so they are changed in place: a term, a month and the archive itself get their new
 lists, and every kept page that holds them sees them. Anything this does not cover is
-refused (`refusal` says why), and the build plans afresh; tests/test_additions.py checks
-that a plan made here is the one a build planning afresh makes, page by page.
+refused (`refusal`, `photo_refusal` say why), and the build plans afresh;
+tests/test_additions.py checks that a plan made here is the one a build planning afresh
+makes, page by page.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from typing import Any
 from . import front, moved, pages, sitemaps, urls
 from .config import Config
 from .index import Archive, Month, Term, Year
-from .model import Article
+from .model import Article, Photo
 
 LIMIT = 8   # more new stories at once are planned afresh
 
@@ -84,6 +88,68 @@ def _misplaced(story: Article, archive: Archive, config: Config, slugs: Counter,
             if entry is not None and (entry.old_names or entry.old_slugs):
                 return "a renamed term"   # its old pages redirect, one for each page of its list
     return None
+
+
+def photo_refusal(made: dict[str, Any], added: Sequence[Photo], photos: Iterable[Photo]) -> str | None:
+    """Why the new photos `added` cannot be put into the kept plan `made` (None: they can).
+    `photos`: every photo read now."""
+    if not added or len(added) > LIMIT:
+        return "none or too many"
+    archive = made["archive"]
+    slugs = Counter(p.slug for p in photos)
+    taken = {page.path for page in made["planned"]}
+    for photo in added:
+        if photo.id in archive.photo_by_id or slugs[photo.slug] > 1 or urls.photo(photo) in taken:
+            return "its file, slug or address is taken"
+        if any(tax.term(name) is None for tax, name in _photo_names(archive, photo)):
+            return "a new name"
+        names = (photo.slug, posixpath.basename(photo.file))
+        if any(name in str(problem) for problem in made["plan_problems"] for name in names):
+            return "named by a problem"   # a story or an edition may show it
+    return None
+
+
+def put_photos_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence[Photo], config: Config,
+                  today: date, picks: front.Picks) -> None:
+    """Put `added` (which `photo_refusal` accepts) into the kept plan `made` and its counts."""
+    archive, living = made["archive"], made["living"]
+    planned = made["planned"]
+    main, redirects = planned[:len(planned) - len(living.pages)], planned[len(planned) - len(living.pages):]
+    epoch = datetime.min.replace(tzinfo=config.tz)
+    by_id = archive.article_by_id
+
+    def key(photo: Photo) -> tuple:   # index.build's order: by date (its own, or its first story's), file
+        users = archive.photo_users.get(photo.id, ())
+        when = photo.date or (min(by_id[u].date for u in users) if users else None)
+        return when or epoch, photo.file
+    terms = set()
+    for photo in added:
+        at = _place(key(photo), map(key, archive.photos))
+        object.__setattr__(archive, "photos", (*archive.photos[:at], photo, *archive.photos[at:]))
+        archive.photo_by_id[photo.id] = photo
+        photo_by_id = archive.photo_by_id
+        for tax, name in _photo_names(archive, photo):
+            term = tax.term(name)
+            ids = list(term.photos)
+            ids.insert(_place(key(photo), (key(photo_by_id[i]) for i in ids)), photo.id)
+            object.__setattr__(term, "photos", tuple(ids))
+            terms.add(id(term))
+    remade = _Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set())
+    made["planned"] = [*remade.pages(main, archive.articles, set(), terms, photos=True), *redirects]
+    counted["photos"] += len(added)
+    counted["pages"] = len(made["planned"])
+
+
+def _photo_names(archive: Archive, photo: Photo) -> list[tuple[Any, str]]:
+    """(taxonomy, name) of each term a photo no story shows is in (index._photo_terms)."""
+    found = []
+    for tax in archive.taxonomies:
+        if tax.config.credits:
+            names = [photo.credit.name] if photo.credit and photo.credit.name else []
+        else:
+            names = [n.name for n in photo.names(tax.key)]
+        found += [(tax, name) for name in dict.fromkeys(names)]
+    return found
 
 
 def put_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence[Article], config: Config,
@@ -183,7 +249,8 @@ class _Remade:
         self.replaced: set[str] = set()     # paths of the kept pages they replace
 
     def pages(self, main: list[pages.Page], before: tuple[Article, ...], years: set[int],
-              terms: set[int]) -> list[pages.Page]:
+              terms: set[int], photos: bool = False) -> list[pages.Page]:
+        """`photos`: the photo archive made again (a photo was added)."""
         archive, config = self.archive, self.config
         people = pages.CoTerms(archive, config.byline)
         lists: dict[str, Any] = {}
@@ -202,15 +269,18 @@ class _Remade:
                 out += self._made(main[at:end], pages.home_pages(archive, config, self.today, self.front_page))
             elif page.template == "article.html":
                 end = _run(main, at, lambda p: p.template == "article.html")
-                out += self._stories(main[at:end], before)
-            elif page.template == "archive.html":   # then every year's list and its months'
+                out += self._stories(main[at:end], before) if self.added else main[at:end]
+            elif page.template == "photos.html" and photos:
+                end = _run(main, at, lambda p: p.template in ("photos.html", "photo.html"))
+                out += self._made(main[at:end], pages.photo_pages(archive, config))
+            elif page.template == "archive.html" and self.added:   # then every year's list and its months'
                 end = _run(main, at, lambda p: p.template in ("year.html", "month.html"))
                 out += self._made([page], [pages.archive_page(archive)]) + self._years(main[at + 1:end], years)
             elif page.path in lists and page.template == "term.html":
                 base = page.path
                 end = _run(main, at, lambda p, base=base: p.path.startswith(base) and p.template != "article.html")
                 out += self._made(main[at:end], lists[base]())
-            elif page.template == "feed.xml" and page.path == urls.feed():
+            elif page.template == "feed.xml" and page.path == urls.feed() and self.added:
                 out += self._made([page], [pages.home_feed(archive, config)])
             elif page.template in _SITEMAPS:
                 if page.template == "sitemap.xml":

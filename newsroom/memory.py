@@ -105,16 +105,22 @@ def discard_plan(run: Run) -> None:
     plancache.discard(run.plan_written)
 
 
-def plan_inputs(run: Run, but_photos: bool = False, leaving: frozenset[str] = frozenset()) -> str:
+def plan_inputs(run: Run, but_photos: bool = False, leaving: frozenset[str] = frozenset(),
+                leaving_photos: frozenset[str] = frozenset()) -> str:
     """plancache.key of this build. `but_photos`: without the photos' files; while it is
-    the last build's and every article parsed as it was, only photos changed. `leaving`:
-    without these article files (new ones: was the last plan made from the others?)."""
+    the last build's and every article parsed as it was, only photos changed. `leaving`,
+    `leaving_photos`: without these article files, these photos' (new ones: was the last
+    plan made from the others?)."""
     root = run.config.root
     sources = run.state.articles.keys() - leaving if leaving else run.state.articles
+    # A photo's file and its sidecar (content.py reads FILE.yaml or FILE.yml beside it).
+    skipped = frozenset(str(path) for source in leaving_photos
+                        for path in (root / source, (root / source).with_suffix(".yaml"),
+                                     (root / source).with_suffix(".yml")))
     return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", run.scanned,
                          sources, run.config.content_dir,
                          (root / "editions.yaml", root / "front.yaml", root / moved.RECORD),
-                         run.config.photos_dir if but_photos else None)
+                         run.config.photos_dir if but_photos else None, skipped)
 
 
 def pages_key(run: Run) -> str:

@@ -58,14 +58,16 @@ class Kept:
 
 
 def key(settings: str, scanned: dict[str, tuple[int, int]], sources: Iterable[str],
-        content_dir: Path, extra_files: Iterable[Path], photos_dir: Path | None = None) -> str:
+        content_dir: Path, extra_files: Iterable[Path], photos_dir: Path | None = None,
+        skipped: frozenset[str] = frozenset()) -> str:
     """The plan's inputs other than the articles' parses: all files' stats but articles'
-    (and but the photos', if `photos_dir` is given)."""
+    (and but the photos', if `photos_dir` is given; and but those `skipped`)."""
     h = hashlib.sha256(settings.encode())
     articles = str(content_dir) + os.sep
     photos = str(photos_dir) + os.sep if photos_dir is not None else None
     for path, stat in scanned.items():
-        if not (path.startswith(articles) and path.endswith(".md")) and not (photos and path.startswith(photos)):
+        if not (path.startswith(articles) and path.endswith(".md")) and not (photos and path.startswith(photos)) \
+                and path not in skipped:
             h.update(f"{path}|{stat}\n".encode())
     for file in extra_files:
         try:
@@ -101,19 +103,22 @@ def retitled(before: tuple[dict[str, Entry], dict[str, Entry]],
 
 
 def added(before: tuple[dict[str, Entry], dict[str, Entry]],
-          now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
-    """The article files new since the last build and the articles retitled, when every other
-    article parsed now sits where its last parse did and every photo parsed the same (as
-    `retitled` asks): the kept plan is this build's once those titles are put in and the new
-    stories too (additions.py). None: it is not, or nothing was added."""
+          now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str], set[str]] | None:
+    """The article files new since the last build, the photo files new, and the articles
+    retitled, when stories or photos (not both) were added and every other article parsed now
+    sits where its last parse did and every other photo parsed the same (as `retitled`
+    asks): the kept plan is this build's once those titles are put in and the new stories
+    or photos too (additions.py). None: it is not, or nothing was added."""
     old_articles, old_photos = before
     articles, photos = now
-    new = articles.keys() - old_articles.keys()
-    if not new or len(new) + len(old_articles) != len(articles):
-        return None
+    new, new_photos = articles.keys() - old_articles.keys(), photos.keys() - old_photos.keys()
+    if bool(new) == bool(new_photos) or len(articles) - len(new) != len(old_articles) \
+            or len(photos) - len(new_photos) != len(old_photos):
+        return None   # nothing added, or both kinds, or something removed too
     found = retitled(({s: old_articles[s] for s in articles if s not in new}, old_photos),
-                     ({s: e for s, e in articles.items() if s not in new}, photos))
-    return None if found is None else (new, found)
+                     ({s: e for s, e in articles.items() if s not in new},
+                      {s: e for s, e in photos.items() if s not in new_photos}))
+    return None if found is None else (new, new_photos, found)
 
 
 def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iterable[str],

@@ -51,6 +51,22 @@ def photo_free(page: Page) -> bool:
     return page.template in _PHOTO_FREE
 
 
+def photo_free_by_path(archive: Archive, editions: Sequence[Edition]) -> Callable[[Page], bool]:
+    """photo_free, telling a list's first page and a printed page with a scan by their
+    addresses, not their contexts, which a kept plan reads only when used (planfile.py)."""
+    lists = _ByPath(archive, set())
+    scanned = {urls.print_page(page) for edition in editions for page in edition.pages if page.scan}
+
+    def unreached(page: Page) -> bool:
+        if page.template in _FIRST_SHOWS_PHOTOS:
+            found = lists.list_page(page.path)
+            return found[1] > 0 if found is not None else photo_free(page)
+        if page.template == "print_page.html":
+            return page.path not in scanned
+        return page.template in _PHOTO_FREE
+    return unreached
+
+
 @dataclass(frozen=True)
 class Printed:
     """The print editions after an edit: today's (oldest first), the days (ISO) of those added,

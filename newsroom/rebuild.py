@@ -213,7 +213,7 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
     unreached: Callable[[pages.Page], bool] | None = None
     if changed.edits_known and changed.same_but_editions:
         if changed.same_plan_inputs and other_inputs_same and not changed.edited and changed.same_articles_shown:
-            unreached = reach.photo_free
+            unreached = reach.photo_free_by_path(archive, editions) if page_size else reach.photo_free
         elif changed.stories_only:
             unreached = reach.beyond_changed(archive, {key[2:] for key in changed.edited}, changed.before_edits,
                                              reach.Printed(editions, changed.editions_changed,

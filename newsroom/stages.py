@@ -43,7 +43,7 @@ from .confine import problems as confined
 from .editions import read_editions
 from .i18n import tr
 from .links import site_problems
-from .model import Article
+from .model import Article, Photo
 from .printing import build as build_editions
 from .problems import errors, failed
 from .records import Run
@@ -64,17 +64,17 @@ def read(run: Run) -> bool:
 def reuse(run: Run) -> bool:
     """An edit that leaves every article where it was: the last build's archive and page plan
     are this build's (plancache.py), with this build's parses and the new titles put in. So
-    are they after a new story or two that additions.py can put in them."""
+    are they after a new story or photo or two that additions.py can put in them."""
     if run.store is None or not run.options.write or run.state.recheck or run.scanned is None:
         return True
     state = run.state
-    now = (state.articles, state.photos)
-    retitled, new = plancache.retitled(run.before, now), set()
+    retitled, stories, photos = plancache.retitled(run.before, (state.articles, state.photos)), [], []
     if retitled is None:
-        retitled, new = _additions(run)
+        retitled, stories, photos = _additions(run)
     if retitled is None or len(retitled | state.plan_titles.keys()) > plancache.RETITLED:
         return True
-    run.kept_key = memory.plan_inputs(run, leaving=frozenset(new))
+    run.kept_key = memory.plan_inputs(run, leaving=frozenset(s.source for s in stories),
+                                      leaving_photos=frozenset(p.source for p in photos))
     if run.kept_key != state.plan_answers or run.now.timestamp() >= state.plan_valid_until:
         return True   # made from other inputs, or expired: not even read
     try:
@@ -87,43 +87,54 @@ def reuse(run: Run) -> bool:
     sources = retitled | state.plan_titles.keys()
     by_source = {s: state.articles[s].value for s in sources}   # this build's parses (content.py)
     plancache.retitle(kept.made, by_source, sources, state.plan_titles)
-    if new and not _put_in(run, kept, [state.articles[s].value for s in sorted(new)]):
+    added = bool(stories or photos)
+    if added and not _put_in(run, kept, stories, photos):
         return True
-    run.retitled = {} if new else {s: by_source[s].title for s in sources if s in by_source}
+    run.retitled = {} if added else {s: by_source[s].title for s in sources if s in by_source}
     for name, value in kept.made.items():
         setattr(run, name, value)
     for name, value in kept.result.items():
         setattr(run.result, name, value)
     run.result.problems += run.plan_problems
-    if new:   # a new plan: written for the next build as a plan made afresh is
+    if added:   # a new plan: written for the next build as a plan made afresh is
         run.patched = True
     else:
         run.kept = run.result.plan_kept = True
     return True
 
 
-def _additions(run: Run) -> tuple[set[str] | None, set[str]]:
-    """(the articles retitled, the new ones) when stories were only added (and others
-    retitled), and none of the new ones is of a kind additions.py refuses at sight."""
-    found = plancache.added(run.before, (run.state.articles, run.state.photos))
+def _additions(run: Run) -> tuple[set[str] | None, list[Article], list[Photo]]:
+    """(the articles retitled, the new stories, the new photos) when stories or photos were
+    only added (and others retitled), and none of the new ones is of a kind additions.py
+    refuses at sight."""
+    state = run.state
+    found = plancache.added(run.before, (state.articles, state.photos))
     if found is None:
-        return None, set()
-    new, retitled = found
-    stories = [run.state.articles[s].value for s in new]
-    if any(type(story) is not Article or additions.unlike(story, run.now) for story in stories):
-        return None, set()
-    return retitled, new
+        return None, [], []
+    new, new_photos, retitled = found
+    stories = [state.articles[s].value for s in sorted(new)]
+    photos = [state.photos[s].value for s in sorted(new_photos)]
+    if any(type(story) is not Article or additions.unlike(story, run.now) for story in stories) \
+            or any(type(photo) is not Photo for photo in photos):
+        return None, [], []
+    return retitled, stories, photos
 
 
-def _put_in(run: Run, kept: plancache.Kept, stories: list[Article]) -> bool:
-    """Put the new stories into the kept plan, if additions.py can (else the build plans afresh)."""
+def _put_in(run: Run, kept: plancache.Kept, stories: list[Article], photos: list[Photo]) -> bool:
+    """Put the new stories or photos into the kept plan, if additions.py can (else the build
+    plans afresh)."""
     made, config = kept.made, run.config
-    if additions.refusal(made, stories, run.articles, config, run.now, set(run.state.articles)):
+    if stories and additions.refusal(made, stories, run.articles, config, run.now, set(run.state.articles)):
+        return False
+    if photos and additions.photo_refusal(made, photos, run.photos):
         return False
     picks, found = front.load(config.root)
     if found or front.choose(made["archive"], picks)[1]:
         return False   # a pick may name a new story
-    additions.put_in(made, kept.result, stories, config, run.now.date(), picks)
+    if stories:
+        additions.put_in(made, kept.result, stories, config, run.now.date(), picks)
+    else:
+        additions.put_photos_in(made, kept.result, photos, config, run.now.date(), picks)
     return True
 
 
@@ -148,6 +159,7 @@ def plan(run: Run) -> bool:
     if run.kept:
         return True
     if run.patched:
+        _start_images(run)
         if not errors(run.result.problems, run.options.strict):
             memory.start_writing_plan(run)
         return True
