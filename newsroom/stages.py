@@ -71,6 +71,8 @@ def reuse(run: Run) -> bool:
     retitled, stories, photos = plancache.retitled(run.before, (state.articles, state.photos)), [], []
     if retitled is None:
         retitled, stories, photos = _additions(run)
+        if photos:
+            _start_images(run)
     if retitled is None or len(retitled | state.plan_titles.keys()) > plancache.RETITLED:
         return True
     run.kept_key = memory.plan_inputs(run, leaving=frozenset(s.source for s in stories),
@@ -203,10 +205,11 @@ EARLY_PHOTOS = 2
 
 
 def _start_images(run: Run) -> None:
+    """(Once: the reuse stage starts them when it finds new photos, before the kept plan is read.)"""
     config, options = run.config, run.options
-    if not options.write or options.executor or options.progress is not None:   # a cluster's, or progress shown
-        return
-    jobs = images.plan(run.archive.photos, config.root, config.images)
+    if not options.write or options.executor or options.progress is not None or run.images_making is not None:
+        return   # a cluster's, progress shown, or begun
+    jobs = images.plan(run.photos, config.root, config.images)   # (all of them: the archive's, in another order)
     cache = config.cache_dir / "media"
     if 0 < len(renditions.missing(jobs, cache)) <= EARLY_PHOTOS:
         label = tr(options.lang, "photos")
