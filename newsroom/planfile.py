@@ -43,16 +43,38 @@ class Refs:
 
 def write(out: BinaryIO, value: Any, pages: list[Page], refs: Refs) -> None:
     """Pickle `value` (which holds `pages`) into `out`, the pages' contexts in chunks.
-    Offsets are `out.tell()`s: `out` starts where the data `read` is given starts."""
-    shared: dict[int, int] = {}
-    tabled: list[Any] = []
+    Offsets are `out.tell()`s: `out` starts where the data `read` is given starts. Pages
+    that kept a context of the plan they were read from, unread or as read, keep it as it
+    was pickled: that plan's chunks are copied as they are, and only the other contexts
+    pickled (a plan with a new story put in: additions.py)."""
+    old = next((page.context._chunks for page in pages if type(page.context) is Later), None)
+    if old is not None and 2 * sum(type(p.context) is Later and not p.context._changes for p in pages) \
+            < len(old.spans) * CHUNK:
+        old = None   # most of its contexts are no page's now: all pickled afresh, the file no bigger
+    tabled: list[Any] = list(old.tabled) if old is not None else []
+    shared = {id(obj): i for i, obj in enumerate(tabled)}   # (the old chunks name them by place)
     spans = []
-    for start in range(0, len(pages), CHUNK):
+    for begin, end in old.spans if old is not None else ():
+        start = out.tell()
+        out.write(old.data[begin:end])
+        spans.append((start, out.tell()))
+    first = len(spans) * CHUNK   # the number of the first context pickled here
+    contexts: dict[int, int] = {}   # a context (by id) -> its number (pages may share one)
+    fresh: list[Any] = []
+    for page in pages:
+        context = page.context
+        if id(context) in contexts:
+            continue
+        if type(context) is Later and context._chunks is old and not context._changes:
+            contexts[id(context)] = context._number
+        else:
+            contexts[id(context)] = first + len(fresh)
+            fresh.append(context)
+    for start in range(0, len(fresh), CHUNK):
         begin = out.tell()
-        _Pickler(out, refs, shared=(shared, tabled)).dump([page.context for page in pages[start:start + CHUNK]])
+        _Pickler(out, refs, shared=(shared, tabled)).dump(fresh[start:start + CHUNK])
         spans.append((begin, out.tell()))
     begin = out.tell()
-    contexts = {id(page.context): i for i, page in enumerate(pages)}
     _Pickler(out, refs, contexts=contexts).dump((value, tabled))
     trailer = pickle.dumps(((begin, out.tell()), spans), protocol=_PROTOCOL)
     out.write(trailer)
