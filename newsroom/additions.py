@@ -52,13 +52,18 @@ def refusal(made: dict[str, Any], added: Sequence[Article], articles: Iterable[A
             return found
         if story.source in living.record:
             return "recorded before"
-        # A problem that names it (a link to it, an edition or front.yaml naming it) may go away.
-        names = (story.slug, posixpath.basename(story.source))
-        if any(name in str(problem) for problem in made["plan_problems"] for name in names):
+        if _named_by_problem(made, story.slug, story.source):   # a link to it, an edition naming it …
             return "named by a problem"
     if any(source not in sources for source in living.record):
         return "a recorded file is gone"   # a new file may be that story, moved (moved.update)
     return None
+
+
+def _named_by_problem(made: dict[str, Any], slug: str, file: str) -> bool:
+    """Whether a problem of the kept plan names the story or photo (by slug or file name): it
+    may go away now that it is there, as a plan made afresh would find."""
+    names = (slug, posixpath.basename(file))
+    return any(name in str(problem) for problem in made["plan_problems"] for name in names)
 
 
 def unlike(story: Article, now: datetime) -> str | None:
@@ -103,18 +108,15 @@ def photo_refusal(made: dict[str, Any], added: Sequence[Photo], photos: Iterable
             return "its file, slug or address is taken"
         if any(tax.term(name) is None for tax, name in _photo_names(archive, photo)):
             return "a new name"
-        names = (photo.slug, posixpath.basename(photo.file))
-        if any(name in str(problem) for problem in made["plan_problems"] for name in names):
-            return "named by a problem"   # a story or an edition may show it
+        if _named_by_problem(made, photo.slug, photo.file):   # a story or an edition may show it
+            return "named by a problem"
     return None
 
 
 def put_photos_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence[Photo], config: Config,
                   today: date, picks: front.Picks) -> None:
     """Put `added` (which `photo_refusal` accepts) into the kept plan `made` and its counts."""
-    archive, living = made["archive"], made["living"]
-    planned = made["planned"]
-    main, redirects = planned[:len(planned) - len(living.pages)], planned[len(planned) - len(living.pages):]
+    archive = made["archive"]
     epoch = datetime.min.replace(tzinfo=config.tz)
     by_id = archive.article_by_id
 
@@ -135,9 +137,8 @@ def put_photos_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence
             object.__setattr__(term, "photos", tuple(ids))
             terms.add(id(term))
     remade = _Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set())
-    made["planned"] = [*remade.pages(main, archive.articles, set(), terms, photos=True), *redirects]
+    _replan(made, counted, remade, archive.articles, set(), terms, photos=True)
     counted["photos"] += len(added)
-    counted["pages"] = len(made["planned"])
 
 
 def _photo_names(archive: Archive, photo: Photo) -> list[tuple[Any, str]]:
@@ -157,8 +158,6 @@ def put_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence[Articl
     """Put `added` (which `refusal` accepts) into the kept plan `made` and its counts `counted`.
     `picks`: front.yaml's (front.load)."""
     archive, living = made["archive"], made["living"]
-    planned = made["planned"]
-    main, redirects = planned[:len(planned) - len(living.pages)], planned[len(planned) - len(living.pages):]
     before = archive.articles
     _archive_with(archive, added)
     front_page = front.choose(archive, picks)[0]
@@ -166,10 +165,19 @@ def put_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence[Articl
     terms = {id(tax.term(name.name)) for story in added for tax in archive.taxonomies
              for name in story.names(tax.key)}
     remade = _Remade(archive, config, made["printed"], today, front_page, {s.id for s in added})
-    made["planned"] = [*remade.pages(main, before, years, terms), *redirects]
+    _replan(made, counted, remade, before, years, terms)
     record = {**living.record, **{s.source: moved.Entry(s.source, s.title, (urls.article(s),)) for s in added}}
     made["living"] = replace(living, record=record, changed=True)
     counted["articles"] += len(added)
+
+
+def _replan(made: dict[str, Any], counted: dict[str, Any], remade: _Remade, before: tuple[Article, ...],
+            years: set[int], terms: set[int], photos: bool = False) -> None:
+    """The kept plan's pages as `remade` makes them again, before its redirects (kept: what
+    `refusal` accepts leads no old address anywhere new)."""
+    planned, redirects = made["planned"], len(made["living"].pages)
+    main = planned[:len(planned) - redirects]
+    made["planned"] = [*remade.pages(main, before, years, terms, photos), *planned[len(planned) - redirects:]]
     counted["pages"] = len(made["planned"])
 
 
@@ -253,11 +261,8 @@ class _Remade:
         """`photos`: the photo archive made again (a photo was added)."""
         archive, config = self.archive, self.config
         people = pages.CoTerms(archive, config.byline)
-        lists: dict[str, Any] = {}
-        for tax in archive.taxonomies:
-            paths = {tax.key: tax.config.path}
-            lists |= {urls.term(t, paths): (lambda tax=tax, t=t: pages.term_pages(archive, tax, t, config, people))
-                      for t in tax.terms if id(t) in terms}
+        lists = {urls.term(term, {tax.key: tax.config.path}): (tax, term)   # each term's first page
+                 for tax in archive.taxonomies for term in tax.terms if id(term) in terms}
         out: list[pages.Page] = []
         entries: list[tuple[str, Any]] = []
         at = 0
@@ -279,7 +284,7 @@ class _Remade:
             elif page.path in lists and page.template == "term.html":
                 base = page.path
                 end = _run(main, at, lambda p, base=base: p.path.startswith(base) and p.template != "article.html")
-                out += self._made(main[at:end], lists[base]())
+                out += self._made(main[at:end], pages.term_pages(archive, *lists[base], config, people))
             elif page.template == "feed.xml" and page.path == urls.feed() and self.added:
                 out += self._made([page], [pages.home_feed(archive, config)])
             elif page.template in _SITEMAPS:

@@ -160,8 +160,7 @@ def index_(run: Run) -> bool:
 def plan(run: Run) -> bool:
     if run.kept:
         return True
-    if run.patched:
-        _start_images(run)
+    if run.patched:   # (a new photo's renditions were begun in the reuse stage)
         if not errors(run.result.problems, run.options.strict):
             memory.start_writing_plan(run)
         return True
