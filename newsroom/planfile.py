@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import io
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from .config import TaxonomyConfig
@@ -147,7 +148,10 @@ class _Chunks:
         chunk = self._read.get(number // CHUNK)
         if chunk is None:
             begin, end = self.spans[number // CHUNK]
-            chunk = self._read[number // CHUNK] = _Unpickler(self.data[begin:end], self.refs, self).load()
+            # A chunk copied as it was may hold contexts no page has now, of stories since
+            # deleted (removals.py): those stand for them there (no page's context holds one).
+            chunk = self._read[number // CHUNK] = _Unpickler(self.data[begin:end], self.refs, self,
+                                                             Gone).load()
         return chunk[number % CHUNK]
 
     def page(self, path: str, template: str, number: int, file: str) -> Page:
@@ -200,18 +204,32 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
+@dataclass(frozen=True)
+class Gone:
+    """An article not among this build's, in a context no page has."""
+
+    source: str
+
+
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, refs: Refs, chunks: _Chunks) -> None:
+    def __init__(self, data: bytes, refs: Refs, chunks: _Chunks, gone: Callable[[str], Any] | None = None) -> None:
         super().__init__(io.BytesIO(data))
-        self.refs, self.chunks = refs, chunks
+        self.refs, self.chunks, self.gone = refs, chunks, gone
 
     def find_class(self, module: str, name: str) -> Any:
         if module == __name__:
             if name == "_ref":
-                return lambda kind, key: (self.refs.articles if kind == "a" else self.refs.photos)[key]
+                return self._ref
             if name == "_shared":
                 return lambda index: self.chunks.tabled[index]
             if name == "_page":
                 return self.chunks.page
         return super().find_class(module, name)
 
+    def _ref(self, kind: str, key: str) -> Any:
+        found = (self.refs.articles if kind == "a" else self.refs.photos).get(key)
+        if found is None:
+            if self.gone is None or kind != "a":
+                raise KeyError(key)
+            return self.gone(key)
+        return found
