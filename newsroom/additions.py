@@ -52,14 +52,15 @@ def refusal(made: dict[str, Any], added: Sequence[Article], articles: Iterable[A
             return found
         if story.source in living.record:
             return "recorded before"
-        if _named_by_problem(made, story.slug, story.source):   # a link to it, an edition naming it …
+        if named_by_problem(made, story.slug, story.source):   # a link to it, an edition naming it …
             return "named by a problem"
-    if any(source not in sources for source in living.record):
-        return "a recorded file is gone"   # a new file may be that story, moved (moved.update)
+    found = [(story, urls.article(story)) for story in added]
+    if any(moved.found_again(entry, found) for source, entry in living.record.items() if source not in sources):
+        return "a recorded story moved"   # its file gone, and a new one with its title or address
     return None
 
 
-def _named_by_problem(made: dict[str, Any], slug: str, file: str) -> bool:
+def named_by_problem(made: dict[str, Any], slug: str, file: str) -> bool:
     """Whether a problem of the kept plan names the story or photo (by slug or file name): it
     may go away now that it is there, as a plan made afresh would find."""
     names = (slug, posixpath.basename(file))
@@ -108,7 +109,7 @@ def photo_refusal(made: dict[str, Any], added: Sequence[Photo], photos: Iterable
             return "its file, slug or address is taken"
         if any(tax.term(name) is None for tax, name in _photo_names(archive, photo)):
             return "a new name"
-        if _named_by_problem(made, photo.slug, photo.file):   # a story or an edition may show it
+        if named_by_problem(made, photo.slug, photo.file):   # a story or an edition may show it
             return "named by a problem"
     return None
 
@@ -136,8 +137,8 @@ def put_photos_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence
             ids.insert(_place(key(photo), (key(photo_by_id[i]) for i in ids)), photo.id)
             object.__setattr__(term, "photos", tuple(ids))
             terms.add(id(term))
-    remade = _Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set())
-    _replan(made, counted, remade, archive.articles, set(), terms, photos=True)
+    remade = Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set())
+    replan(made, counted, remade, archive.articles, set(), terms, photos=True)
     counted["photos"] += len(added)
 
 
@@ -161,17 +162,17 @@ def put_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence[Articl
     before = archive.articles
     _archive_with(archive, added)
     front_page = front.choose(archive, picks)[0]
-    years = {id(_year(archive, story.date)) for story in added}
+    years = {id(year_of(archive, story.date)) for story in added}
     terms = {id(tax.term(name.name)) for story in added for tax in archive.taxonomies
              for name in story.names(tax.key)}
-    remade = _Remade(archive, config, made["printed"], today, front_page, {s.id for s in added})
-    _replan(made, counted, remade, before, years, terms)
+    remade = Remade(archive, config, made["printed"], today, front_page, {s.id for s in added})
+    replan(made, counted, remade, before, years, terms)
     record = {**living.record, **{s.source: moved.Entry(s.source, s.title, (urls.article(s),)) for s in added}}
     made["living"] = replace(living, record=record, changed=True)
     counted["articles"] += len(added)
 
 
-def _replan(made: dict[str, Any], counted: dict[str, Any], remade: _Remade, before: tuple[Article, ...],
+def replan(made: dict[str, Any], counted: dict[str, Any], remade: Remade, before: tuple[Article, ...],
             years: set[int], terms: set[int], photos: bool = False) -> None:
     """The kept plan's pages as `remade` makes them again, before its redirects (kept: what
     `refusal` accepts leads no old address anywhere new)."""
@@ -196,7 +197,7 @@ def _archive_with(archive: Archive, added: Sequence[Article]) -> None:
         for tax in archive.taxonomies:
             for name in story.names(tax.key):   # each time it is named, as index._named lists it
                 _insert(tax.term(name.name), story, key, by_id)
-        _insert(_month(archive, story.date) or _new_month(archive, story.date), story, key, by_id)
+        _insert(month_of(archive, story.date) or _new_month(archive, story.date), story, key, by_id)
 
 
 def _order(story: Article) -> tuple:
@@ -222,7 +223,7 @@ def _insert(holder: Term | Month | None, story: Article, key: tuple, by_id: dict
 
 def _new_month(archive: Archive, when: datetime) -> Month:
     """A month put in its year's list (newest first), empty; and its year in the archive's, if new."""
-    year = _year(archive, when)
+    year = year_of(archive, when)
     if year is None:
         year = Year(when.year, ())
         years = sorted([*archive.years, year], key=lambda y: y.year, reverse=True)
@@ -233,28 +234,31 @@ def _new_month(archive: Archive, when: datetime) -> Month:
     return month
 
 
-def _year(archive: Archive, when: datetime) -> Any:
+def year_of(archive: Archive, when: datetime) -> Any:
     return next((y for y in archive.years if y.year == when.year), None)
 
 
-def _month(archive: Archive, when: datetime) -> Month | None:
-    year = _year(archive, when)
+def month_of(archive: Archive, when: datetime) -> Month | None:
+    year = year_of(archive, when)
     return next((m for m in year.months if m.month == when.month), None) if year else None
 
 
 _SITEMAPS = ("sitemap.xml", "sitemap-index.xml", "robots.txt")
 
 
-class _Remade:
+class Remade:
     """The kept plan's pages with the lists the new stories joined made again, their own pages
     put in, and the sitemap updated; the others as they were (their contexts not even read)."""
 
     def __init__(self, archive: Archive, config: Config, printed: Any, today: date,
-                 front_page: dict[str, Any], added: set[str]) -> None:
+                 front_page: dict[str, Any], added: set[str], removed: Sequence[Article] = ()) -> None:
         self.archive, self.config, self.printed = archive, config, printed
         self.today, self.front_page, self.added = today, front_page, added
+        self.removed = {story.id for story in removed}   # stories taken out (removals.py)
+        self.changed = bool(added or removed)            # the lists of every story
         self.made: list[pages.Page] = []    # pages made here
-        self.replaced: set[str] = set()     # paths of the kept pages they replace
+        # Paths of the kept pages they replace (a story taken out: its page, gone).
+        self.replaced: set[str] = {urls.article(story) for story in removed}
 
     def pages(self, main: list[pages.Page], before: tuple[Article, ...], years: set[int],
               terms: set[int], photos: bool = False) -> list[pages.Page]:
@@ -274,18 +278,18 @@ class _Remade:
                 out += self._made(main[at:end], pages.home_pages(archive, config, self.today, self.front_page))
             elif page.template == "article.html":
                 end = _run(main, at, lambda p: p.template == "article.html")
-                out += self._stories(main[at:end], before) if self.added else main[at:end]
+                out += self._stories(main[at:end], before) if self.changed else main[at:end]
             elif page.template == "photos.html" and photos:
                 end = _run(main, at, lambda p: p.template in ("photos.html", "photo.html"))
                 out += self._made(main[at:end], pages.photo_pages(archive, config))
-            elif page.template == "archive.html" and self.added:   # then every year's list and its months'
+            elif page.template == "archive.html" and self.changed:   # then every year's list and its months'
                 end = _run(main, at, lambda p: p.template in ("year.html", "month.html"))
                 out += self._made([page], [pages.archive_page(archive)]) + self._years(main[at + 1:end], years)
             elif page.path in lists and page.template == "term.html":
                 base = page.path
                 end = _run(main, at, lambda p, base=base: p.path.startswith(base) and p.template != "article.html")
                 out += self._made(main[at:end], pages.term_pages(archive, *lists[base], config, people))
-            elif page.template == "feed.xml" and page.path == urls.feed() and self.added:
+            elif page.template == "feed.xml" and page.path == urls.feed() and self.changed:
                 out += self._made([page], [pages.home_feed(archive, config)])
             elif page.template in _SITEMAPS:
                 if page.template == "sitemap.xml":
@@ -304,7 +308,8 @@ class _Remade:
         return new
 
     def _years(self, old: list[pages.Page], years: set[int]) -> list[pages.Page]:
-        """The years' lists, newest first: those of `years` made again, the others kept."""
+        """The years' lists, newest first: those of `years` made again, the others kept
+        (a year no story is in now: gone)."""
         out = []
         for year in self.archive.years:
             base = urls.year(year)
@@ -313,26 +318,31 @@ class _Remade:
                 out += self._made(mine, pages.year_pages(self.archive, year, self.config))
             else:
                 out += mine
+        kept = {id(page) for page in out}
+        self.replaced.update(page.path for page in old if id(page) not in kept)
         return out
 
     def _stories(self, old: list[pages.Page], before: tuple[Article, ...]) -> list[pages.Page]:
-        """The stories' pages, in the archive's order: the new ones made, those beside them
-        given their new neighbours (上一篇/下一篇), the others as they were."""
-        stories, added = self.archive.articles, self.added
-        out, kept = [], iter(zip(before, old, strict=True))
+        """The stories' pages, in the archive's order: the new ones made, those taken out
+        left out, those whose neighbours changed given their new ones (上一篇/下一篇), the
+        others as they were."""
+        stories, added, removed = self.archive.articles, self.added, self.removed
+        out, kept = [], iter(enumerate(zip(before, old, strict=True)))
         for i, story in enumerate(stories):
             if story.id in added:
                 page = pages.article_page(self.archive, i, self.printed)
                 self.made.append(page)
             else:
-                was, page = next(kept)
+                j, (was, page) = next(kept)
+                while was.id in removed:
+                    j, (was, page) = next(kept)
                 assert was is story, "the kept pages are in the kept archive's order"
                 newer, older = stories[i - 1] if i else None, stories[i + 1] if i + 1 < len(stories) else None
-                if (newer is not None and newer.id in added) or (older is not None and older.id in added):
+                if newer is not (before[j - 1] if j else None) \
+                        or older is not (before[j + 1] if j + 1 < len(before) else None):
                     page = _with(page, newer=newer, older=older)
             out.append(page)
         return out
-
 
 def _run(main: list[pages.Page], at: int, within: Any) -> int:
     """The end of the run of pages from `at` that are `within` it."""

@@ -106,13 +106,13 @@ def discard_plan(run: Run) -> None:
 
 
 def plan_inputs(run: Run, but_photos: bool = False, leaving: frozenset[str] = frozenset(),
-                leaving_photos: frozenset[str] = frozenset()) -> str:
+                leaving_photos: frozenset[str] = frozenset(), gone: frozenset[str] = frozenset()) -> str:
     """plancache.key of this build. `but_photos`: without the photos' files; while it is
     the last build's and every article parsed as it was, only photos changed. `leaving`,
     `leaving_photos`: without these article files, these photos' (new ones: was the last
-    plan made from the others?)."""
+    plan made from the others?); `gone`: with these article files (deleted since)."""
     root = run.config.root
-    sources = run.state.articles.keys() - leaving if leaving else run.state.articles
+    sources = (run.state.articles.keys() - leaving) | gone if leaving or gone else run.state.articles
     # A photo's file and its sidecar (content.py reads FILE.yaml or FILE.yml beside it).
     skipped = frozenset(str(path) for source in leaving_photos
                         for path in (root / source, (root / source).with_suffix(".yaml"),

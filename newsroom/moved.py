@@ -131,7 +131,7 @@ def update(record: Record, live: dict[str, tuple[Article, str]], shown: set[str]
                                         "out (a draft, or dated later): that address answers 404",
                                         source=entry.source, url=entry.urls[0]))
             continue
-        found = _found_again(entry, unrecorded)
+        found = found_again(entry, unrecorded)
         del new[entry.source]
         if found is None:
             problems.append(warning(RECORD, entry.line, "{source} was published at /{url} and its file is gone: "
@@ -170,7 +170,7 @@ def pending(record: Record, updated: Record) -> list[Explained]:
                       files=files)]
 
 
-def _found_again(entry: Entry, candidates: list[tuple[Article, str]]) -> tuple[Article, str] | None:
+def found_again(entry: Entry, candidates: list[tuple[Article, str]]) -> tuple[Article, str] | None:
     """A recorded article whose file is gone, among the articles the record does not know:
     the one with its title, else the one at one of its addresses (when just one is)."""
     for same in (lambda item: entry.title and item[0].title == entry.title,

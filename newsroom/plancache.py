@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import depends, planfile, sums, urls
+from . import depends, moved, planfile, sums, urls
 from .cache import Entry
 from .model import Article, Photo
+from .problems import Problem
 
 FILE = "plan.pickle"
 # Stories retitled in a kept plan before it is made afresh: their titles are saved with every
@@ -121,6 +122,21 @@ def added(before: tuple[dict[str, Entry], dict[str, Entry]],
     return None if found is None else (new, new_photos, found)
 
 
+def removed(before: tuple[dict[str, Entry], dict[str, Entry]],
+            now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
+    """The article files gone since the last build, and the articles retitled, when stories
+    were only deleted and every other article parsed now sits where its last parse did and
+    every photo parsed the same (as `retitled` asks): the kept plan is this build's once
+    those titles are put in and the stories taken out (removals.py). None: it is not."""
+    old_articles, old_photos = before
+    articles = now[0]
+    gone = old_articles.keys() - articles.keys()
+    if not gone or len(articles) + len(gone) != len(old_articles):
+        return None   # nothing deleted, or something added too
+    found = retitled(({s: e for s, e in old_articles.items() if s not in gone}, old_photos), now)
+    return None if found is None else (gone, found)
+
+
 def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iterable[str],
             published: Mapping[str, str]) -> None:
     """Put the current titles of `sources` into the kept plan `made`, where the planner copied
@@ -155,6 +171,24 @@ def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iter
         if entry.title != story.title:
             record[source] = dataclasses.replace(entry, title=story.title)
     made["living"] = dataclasses.replace(living, redirects=tuple(redirects), record=record, changed=changed)
+
+
+def record_warnings(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems moved.update gave: a recorded story's file gone, or the story left out."""
+    return [p for p in problems if p.path == moved.RECORD and p.template.startswith("{source} was published at")]
+
+
+def rewarn(made: dict[str, Any], record: moved.Record, files: set[str]) -> None:
+    """moved.yaml's warnings in the kept plan `made`, made again from `record` (the file as it
+    is now: its line numbers) as a plan made afresh makes them: every story shown is in the
+    record (else the build plans afresh: moved.update might find one again). `files`: every
+    article file there is."""
+    living, archive = made["living"], made["archive"]
+    shown = {a.source for a in (*archive.articles, *archive.withdrawn)}
+    fresh = moved.update(record, {}, shown, files).problems
+    stale = set(record_warnings(living.problems))
+    made["living"] = dataclasses.replace(living, problems=(*fresh, *(p for p in living.problems if p not in stale)))
+    made["plan_problems"] = [p for p in made["plan_problems"] if p not in stale] + list(fresh)
 
 
 @dataclass(frozen=True)

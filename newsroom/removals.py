@@ -1,0 +1,129 @@
+"""Stories deleted since the last build taken out of its plan, instead of indexing and planning every page again.
+
+A story published in error is deleted; its moved.yaml entry stays, with a warning, until
+an editor lets its address go (moved.update). A story that showed no photo, ran in no
+printed edition, links nowhere, has no aliases, corrections or front-page place, and that
+no other story links to, leaves a few pages of the kept plan: the lists it was in (the home
+page's, its terms', its year's and month's, with their feeds), the pages of the stories
+beside it, the sitemap, and its own page. additions.Remade makes those again from the kept
+archive with the story taken out, as it does when one is put in; the warning is made as a
+plan made afresh makes it, from moved.yaml as it is now. Anything else is refused
+(`refusal` says why) and the build plans afresh; tests/test_removals.py compares the plan
+with one made afresh, page by page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from . import additions, front, links, moved, urls
+from .config import Config
+from .index import Archive
+from .model import Article
+
+
+def refusal(made: dict[str, Any], gone: Sequence[Article], articles: Iterable[Article], config: Config,
+            record: moved.Record) -> str | None:
+    """Why the stories `gone` (their last parses) cannot be taken out of the kept plan `made`
+    (None: they can). `articles`: every article parsed now; `record`: moved.yaml now."""
+    if not gone or len(gone) > additions.LIMIT:
+        return "none or too many"
+    archive, living = made["archive"], made["living"]
+    ids = {story.id for story in gone}
+    for story in gone:
+        if archive.article_by_id.get(story.id) is not story or story.id in archive.scheduled \
+                or story.withdrawn or story.corrections or story.featured:
+            return "not in the lists, or withdrawn, corrected or featured"
+        if story.photos or story.prints or story.links or story.aliases:
+            return "photos, print, links or aliases"
+        found = _unplaced(story, archive, config, ids)
+        if found:
+            return found
+        if additions.named_by_problem(made, story.slug, story.source):   # a hint, a duplicate …
+            return "named by a problem"
+    if _linked_to(gone, articles):
+        return "linked to"
+    if any(r.of in {story.source for story in gone} for r in living.redirects):
+        return "its old addresses redirect"
+    if _shown(record) != _shown(living.record) or any(a.source not in record for a in archive.articles
+                                                      if a.id not in ids):
+        return "moved.yaml is not the kept plan's"
+    return None
+
+
+def _unplaced(story: Article, archive: Archive, config: Config, ids: set[str]) -> str | None:
+    """What taking the story out would change beyond its lists: a term left empty, a term's role (the one most of its stories give, where its registry gives none)."""
+    by_id = archive.article_by_id
+    for tax in archive.taxonomies:
+        registry = config.registries.get(tax.key)
+        for name in story.names(tax.key):
+            term = tax.term(name.name)
+            if term is None or not (set(term.articles) - ids or term.photos):
+                return "a term left empty"
+            entry = registry.lookup(name.name) if registry else None
+            if entry is not None and (entry.old_names or entry.old_slugs):
+                return "a renamed term"   # its old pages redirect, one for each page of its list
+            if name.role and not (entry and entry.role):
+                roles = [n.role for i in term.articles if i not in ids
+                         for n in by_id[i].names(tax.key) if n.name == term.name and n.role]
+                if (max(set(roles), key=roles.count) if roles else "") != term.role:
+                    return "another role"
+    return None
+
+
+def _linked_to(gone: Sequence[Article], articles: Iterable[Article]) -> bool:
+    """Whether a story links to one of `gone`, by its file or its address (that link breaks)."""
+    sources = {story.source for story in gone}
+    paths = {urls.article(story) for story in gone}
+    for article in articles:
+        for href, _ in article.links:
+            found = links.kind(href)
+            if found == links.ARTICLE and links.article_source(article.source, href) in sources:
+                return True
+            if found == links.SITE and links.site_path(href) in paths:
+                return True
+    return False
+
+
+def _shown(record: moved.Record) -> dict[str, tuple]:
+    return {source: (entry.title, entry.urls) for source, entry in record.items()}
+
+
+def take_out(made: dict[str, Any], counted: dict[str, Any], gone: Sequence[Article], config: Config,
+             today: date, picks: front.Picks) -> None:
+    """Take `gone` (which `refusal` accepts) out of the kept plan `made` and its counts
+    `counted` (moved.yaml's warnings: plancache.rewarn)."""
+    archive = made["archive"]
+    before = archive.articles
+    _archive_without(archive, gone)
+    years = {id(additions.year_of(archive, story.date)) for story in gone}
+    terms = {id(tax.term(name.name)) for story in gone for tax in archive.taxonomies
+             for name in story.names(tax.key)}
+    remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0],
+                              set(), gone)
+    additions.replan(made, counted, remade, before, years, terms)
+    counted["articles"] -= len(gone)
+
+
+def _archive_without(archive: Archive, gone: Sequence[Article]) -> None:
+    """Take the stories out of the kept archive's lists (in place: the kept pages hold its objects)."""
+    ids = {story.id for story in gone}
+    object.__setattr__(archive, "articles", tuple(a for a in archive.articles if a.id not in ids))
+    archive.__dict__.pop("rank", None)   # (a cached_property)
+    for story in gone:
+        del archive.article_by_id[story.id], archive.article_by_source[story.source], archive.figures[story.id]
+        for term in (tax.term(name.name) for tax in archive.taxonomies for name in story.names(tax.key)):
+            object.__setattr__(term, "articles", tuple(i for i in term.articles if i != story.id))
+        _leave_month(archive, story)
+
+
+def _leave_month(archive: Archive, story: Article) -> None:
+    """Take the story out of its month's list; a month, then a year, left empty goes."""
+    year, month = additions.year_of(archive, story.date), additions.month_of(archive, story.date)
+    object.__setattr__(month, "articles", tuple(i for i in month.articles if i != story.id))
+    if not month.articles:
+        object.__setattr__(year, "months", tuple(m for m in year.months if m is not month))
+    if not year.months:
+        object.__setattr__(archive, "years", tuple(y for y in archive.years if y is not year))

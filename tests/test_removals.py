@@ -1,0 +1,113 @@
+"""Stories deleted, taken out of the kept plan (removals.py) instead of a plan made afresh:
+the plan, page by page, the site, file by file, and the problems (moved.yaml's warning
+for the address that now answers 404, with its line) are what a clean build gives; what it
+does not cover is planned afresh."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+from test_additions import _generated, build, files, planned, story
+
+from newsroom import builder, config, moved
+
+
+def _same_as_clean(root: Path, result, problems: bool = True) -> None:
+    clean = build(root, root / "clean", incremental=False)
+    assert planned(result) == planned(clean)
+    if problems:
+        assert sorted(map(str, result.problems)) == sorted(map(str, clean.problems))
+    assert files(root / "site") == files(root / "clean")
+    shutil.rmtree(root / "clean")
+
+
+def test_deleted_stories_taken_out_of_the_kept_plan_give_a_clean_builds_plan_and_site(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    stories = build(root).records["archive"].articles
+    newest = stories[0].date
+    made = {  # name -> (like, when)
+        "newest": (stories[3], newest + timedelta(hours=1)),
+        "between": (stories[40], stories[40].date + timedelta(minutes=1)),
+        "two-a": (stories[5], newest + timedelta(hours=2)),
+        "two-b": (stories[60], stories[60].date + timedelta(minutes=2)),
+        "oldest": (stories[-1], stories[-1].date - timedelta(minutes=1)),
+        "month-alone": (stories[1], newest.replace(day=1) + timedelta(days=40)),   # the only one of its month
+        "year-alone": (stories[2], newest + timedelta(days=400)),   # the only one of its year
+    }
+    for name, (like, when) in made.items():
+        story(root, name, like, when)
+    build(root)
+    file = {name: root / f"content/articles/{when:%Y}/{when:%m}/{name}.md" for name, (_, when) in made.items()}
+    steps = [(("newest",), True), (("between",), True), (("two-a", "two-b"), True), (("oldest",), True),
+             (("month-alone",), True), (("year-alone",), True)]
+    for names, taken_out in steps:
+        for name in names:
+            file[name].unlink()
+        result = build(root)
+        assert result.records["patched"] is taken_out, names
+        warned = [p for p in result.problems if p.path == "moved.yaml" and "file is gone" in p.message]
+        assert {p.params[0][1] for p in warned} >= {file[n].relative_to(root).as_posix() for n in names}
+        assert all(p.line > 0 for p in warned)
+        _same_as_clean(root, result)
+    # While moved.yaml warns of them, new stories are still put in, and the warnings keep
+    # the lines of moved.yaml as each build finds it (each new entry moves those after it).
+    for name in ("0-first", "after"):
+        story(root, name, stories[4], newest + timedelta(hours=5 + len(name)))
+        record = moved.load(root)[0]   # as the build finds it (it then writes the new story's entry)
+        result = build(root)
+        assert result.records["patched"]
+        warned = {dict(p.params)["source"]: p.line for p in result.problems if "file is gone" in p.message}
+        assert len(warned) == 7 and warned == {source: record[source].line for source in warned}
+        _same_as_clean(root, result, problems=False)
+    # The plan with them out is kept for the next edit in place.
+    edited = root / stories[0].source
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    again = build(root)
+    assert again.plan_kept
+    _same_as_clean(root, again)
+
+
+def test_a_story_in_print_or_linked_to_is_planned_afresh(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    stories = build(root).records["archive"].articles
+    when = stories[0].date + timedelta(hours=1)
+    story(root, "target", stories[2], when)
+    story(root, "linking", stories[3], when + timedelta(minutes=5))
+    linking = root / f"content/articles/{when:%Y}/{when:%m}/linking.md"
+    linking.write_text(linking.read_text(encoding="utf-8") + "\n见[前文](target.md)。\n", encoding="utf-8")
+    build(root)
+    (root / stories[10].source).unlink()   # it ran in print
+    result = build(root)
+    assert result.records["patched"] is False
+    _same_as_clean(root, result)
+    (root / f"content/articles/{when:%Y}/{when:%m}/target.md").unlink()   # a story links to it
+    cfg, cfg_problems = config.load(root)
+    broken = builder.build(cfg, cfg_problems, builder.Options(jobs=1))
+    assert not broken.ok and broken.records["patched"] is False
+    assert any("linking.md" in p.path and "target.md" in p.message for p in broken.problems)
+
+
+def test_a_deletion_that_changes_a_persons_role_is_planned_afresh(tmp_path: Path) -> None:
+    """A person the registry gives no role takes the one most of their stories give: with two
+    of three 记者 stories gone, 通讯员 is theirs now, on every page that names them."""
+    root = _generated(tmp_path)
+    stories = build(root).records["archive"].articles
+    with (root / "reporters.yaml").open("a", encoding="utf-8") as f:
+        f.write("- {name: 新来的人, slug: xin-lai-de-ren}\n")   # no role of their own
+    when = stories[0].date
+    for n, role in enumerate(["通讯员", "通讯员", "记者", "记者", "记者"]):
+        story(root, f"role-{n}", stories[0], when + timedelta(hours=n + 1))
+        file = root / f"content/articles/{when:%Y}/{when:%m}/role-{n}.md"
+        text = file.read_text(encoding="utf-8")
+        head, _, rest = text.partition("reporter: [")
+        file.write_text(f"{head}reporter: [{{name: 新来的人, role: {role}}}]{rest.partition(']')[2]}", encoding="utf-8")
+    first = build(root)
+    assert first.records["archive"].term("reporter", "新来的人").role == "记者"
+    for n in (3, 4):
+        (root / f"content/articles/{when:%Y}/{when:%m}/role-{n}.md").unlink()
+    result = build(root)
+    assert result.records["archive"].term("reporter", "新来的人").role == "通讯员"
+    assert result.records["patched"] is False
+    _same_as_clean(root, result)
