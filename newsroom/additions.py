@@ -196,8 +196,8 @@ def _archive_with(archive: Archive, added: Sequence[Article]) -> None:
         by_id = archive.article_by_id
         for tax in archive.taxonomies:
             for name in story.names(tax.key):   # each time it is named, as index._named lists it
-                _insert(tax.term(name.name), story, key, by_id)
-        _insert(month_of(archive, story.date) or _new_month(archive, story.date), story, key, by_id)
+                insert(tax.term(name.name), story, key, by_id)
+        insert(month_of(archive, story.date) or _new_month(archive, story.date), story, key, by_id)
 
 
 def _order(story: Article) -> tuple:
@@ -214,7 +214,7 @@ def _place(key: tuple, keys: Iterable[tuple]) -> int:
     return count
 
 
-def _insert(holder: Term | Month | None, story: Article, key: tuple, by_id: dict[str, Article]) -> None:
+def insert(holder: Term | Month | None, story: Article, key: tuple, by_id: dict[str, Article]) -> None:
     assert holder is not None   # refusal: every name has its term, the month is there
     ids = list(holder.articles)
     ids.insert(_place(key, (_order(by_id[i]) for i in ids)), story.id)

@@ -137,6 +137,26 @@ def removed(before: tuple[dict[str, Entry], dict[str, Entry]],
     return None if found is None else (gone, found)
 
 
+def refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
+            now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
+    """The articles filed under other names (and nothing else the planner reads changed),
+    and the articles retitled (those among them too), when every other article parsed now
+    sits where its last parse did and every photo parsed the same (as `retitled` asks): the
+    kept plan is this build's once the stories are refiled in it (refiling.py)."""
+    old_articles, articles = before[0], now[0]
+    if old_articles.keys() != articles.keys():
+        return None
+    moved = {source for source, entry in articles.items() if entry is not old_articles[source]
+             and depends.refiled(old_articles[source].value, entry.value)}
+    if not moved:
+        return None
+    found = retitled(({s: e for s, e in old_articles.items() if s not in moved}, before[1]),
+                     ({s: e for s, e in articles.items() if s not in moved}, now[1]))
+    if found is None:
+        return None
+    return moved, found | {s for s in moved if old_articles[s].value.title != articles[s].value.title}
+
+
 def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iterable[str],
             published: Mapping[str, str]) -> None:
     """Put the current titles of `sources` into the kept plan `made`, where the planner copied

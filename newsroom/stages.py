@@ -13,7 +13,6 @@ import shutil
 from collections.abc import Callable
 
 from . import (
-    additions,
     cache,
     cachedir,
     cluster,
@@ -28,12 +27,12 @@ from . import (
     output,
     pages,
     parallel,
+    patches,
     plancache,
     printing,
     publish,
     rebuild,
     redirects,
-    removals,
     render,
     renditions,
     search,
@@ -44,7 +43,6 @@ from .confine import problems as confined
 from .editions import read_editions
 from .i18n import tr
 from .links import site_problems
-from .model import Article, Photo
 from .printing import build as build_editions
 from .problems import errors, failed
 from .records import Run
@@ -65,107 +63,43 @@ def read(run: Run) -> bool:
 def reuse(run: Run) -> bool:
     """An edit that leaves every article where it was: the last build's archive and page plan
     are this build's (plancache.py), with this build's parses and the new titles put in. So
-    are they after a new story or photo or two that additions.py can put in them, or a
-    story or two deleted that removals.py can take out."""
+    are they after a few stories or photos added, stories deleted or filed under other
+    names, where patches.py finds the module that can patch them in."""
     if run.store is None or not run.options.write or run.state.recheck or run.scanned is None:
         return True
     state = run.state
-    retitled, stories, photos = plancache.retitled(run.before, (state.articles, state.photos)), [], []
-    gone: list[Article] = []
-    if retitled is None:
-        retitled, stories, photos = _additions(run)
-        if photos:
-            _start_images(run)
-    if retitled is None:
-        retitled, gone = _removals(run)
-    if retitled is None or len(retitled | state.plan_titles.keys()) > plancache.RETITLED:
+    patch = patches.found(run)
+    if patch is not None and patch.photos:
+        _start_images(run)
+    if patch is None or len(patch.retitled | state.plan_titles.keys()) > plancache.RETITLED:
         return True
-    run.kept_key = memory.plan_inputs(run, leaving=frozenset(s.source for s in stories),
-                                      leaving_photos=frozenset(p.source for p in photos),
-                                      gone=frozenset(s.source for s in gone))
+    run.kept_key = patches.key(run, patch)
     if run.kept_key != state.plan_answers or run.now.timestamp() >= state.plan_valid_until:
         return True   # made from other inputs, or expired: not even read
     try:   # (the stories gone are in it as they were last parsed)
-        kept = plancache.load(run.store.folder, state.plan_token, [*run.articles, *gone], run.photos)
+        kept = plancache.load(run.store.folder, state.plan_token, [*run.articles, *patch.gone], run.photos)
     except plancache.Damaged as exc:
         kept = None
         run.result.problems.append(cachedir.damaged(exc.file, run.config.root))
     if kept is None:
         return True
-    sources = retitled | state.plan_titles.keys()
+    sources = patch.retitled | state.plan_titles.keys()
     by_source = {s: state.articles[s].value for s in sources}   # this build's parses (content.py)
     plancache.retitle(kept.made, by_source, sources, state.plan_titles)
-    added = bool(stories or photos or gone)
-    if not _patched(run, kept, stories, photos, gone):
+    if not patches.apply(run, kept, patch):
         return True
-    run.retitled = {} if added else {s: by_source[s].title for s in sources if s in by_source}
+    run.retitled = {} if patch else {s: by_source[s].title for s in sources if s in by_source}
     for name, value in kept.made.items():
         setattr(run, name, value)
     for name, value in kept.result.items():
         setattr(run.result, name, value)
     run.result.problems += run.plan_problems
-    if added:   # a new plan: written for the next build as a plan made afresh is
+    if patch:   # a new plan: written for the next build as a plan made afresh is
         run.patched = True
     else:
         run.kept = run.result.plan_kept = True
     return True
 
-
-def _additions(run: Run) -> tuple[set[str] | None, list[Article], list[Photo]]:
-    """(the articles retitled, the new stories, the new photos) when stories or photos were
-    only added (and others retitled), and none of the new ones is of a kind additions.py
-    refuses at sight."""
-    state = run.state
-    found = plancache.added(run.before, (state.articles, state.photos))
-    if found is None:
-        return None, [], []
-    new, new_photos, retitled = found
-    stories = [state.articles[s].value for s in sorted(new)]
-    photos = [state.photos[s].value for s in sorted(new_photos)]
-    if any(type(story) is not Article or additions.unlike(story, run.now) for story in stories) \
-            or any(type(photo) is not Photo for photo in photos):
-        return None, [], []
-    return retitled, stories, photos
-
-
-def _removals(run: Run) -> tuple[set[str] | None, list[Article]]:
-    """(the articles retitled, the stories gone as last parsed) when stories were only
-    deleted (and others retitled)."""
-    found = plancache.removed(run.before, (run.state.articles, run.state.photos))
-    if found is None:
-        return None, []
-    gone = [run.before[0][source].value for source in sorted(found[0])]
-    return (found[1], gone) if all(type(story) is Article for story in gone) else (None, [])
-
-
-def _patched(run: Run, kept: plancache.Kept, stories: list[Article], photos: list[Photo],
-             gone: list[Article]) -> bool:
-    """Put the new stories or photos into the kept plan, or take the stories gone out of it,
-    if additions.py or removals.py can (else the build plans afresh); and make moved.yaml's
-    warnings again where there are any (the file may have been written since: their lines)."""
-    made, config = kept.made, run.config
-    if stories and additions.refusal(made, stories, run.articles, config, run.now, set(run.state.articles)):
-        return False
-    if photos and additions.photo_refusal(made, photos, run.photos):
-        return False
-    warned = gone or plancache.record_warnings(made["living"].problems)
-    record, found = moved.load(config.root) if warned else ({}, [])
-    if found or (gone and removals.refusal(made, gone, run.articles, config, record)):
-        return False
-    if stories or photos or gone:
-        picks, found = front.load(config.root)
-        if found or front.choose(made["archive"], picks)[1]:
-            return False   # a pick may name a new story, or the one gone
-        today = run.now.date()
-        if stories:
-            additions.put_in(made, kept.result, stories, config, today, picks)
-        elif photos:
-            additions.put_photos_in(made, kept.result, photos, config, today, picks)
-        else:
-            removals.take_out(made, kept.result, gone, config, today, picks)
-    if warned:
-        plancache.rewarn(made, record, set(run.state.articles))
-    return True
 
 def index_(run: Run) -> bool:
     if run.kept or run.patched:

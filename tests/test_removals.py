@@ -5,6 +5,7 @@ does not cover is planned afresh."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -111,3 +112,37 @@ def test_a_deletion_that_changes_a_persons_role_is_planned_afresh(tmp_path: Path
     assert result.records["archive"].term("reporter", "新来的人").role == "通讯员"
     assert result.records["patched"] is False
     _same_as_clean(root, result)
+
+
+def test_stories_filed_under_other_names_are_refiled_in_the_kept_plan(tmp_path: Path) -> None:
+    """refiling.py: a story moved to another street (it ran in print: that stays), to other
+    tags and people, retitled too, gives a clean build's plan and site; a name left with no
+    story is planned afresh."""
+    from bench import corpus
+
+    root = _generated(tmp_path)
+    stories = build(root).records["archive"].articles
+    lonely = stories[0].date + timedelta(hours=1)
+    story(root, "lonely", stories[1], lonely, tags="孤单的标签")
+    build(root)
+    tag, reporter = stories[7].names("tags")[0].name, stories[9].names("reporter")[0].name
+
+    def refiled(source: str, old: str, new: str, title: str = "") -> None:
+        """`old` (a regular expression) replaced by `new` on its line; `title` put before the title."""
+        file = root / source
+        text = re.sub(old, new, file.read_text(encoding="utf-8"), count=1)
+        file.write_text(text.replace("\ntitle: ", f"\ntitle: {title}", 1), encoding="utf-8")
+
+    lonely_file = f"content/articles/{lonely:%Y}/{lonely:%m}/lonely.md"
+    steps = [  # (edit, refiled in the kept plan?)
+        (lambda: corpus.move_article(root / stories[50].source), True),
+        (lambda: corpus.move_article(root / stories[51].source), True),
+        (lambda: refiled(stories[60].source, r"(?<=\ntags: \[)", f"{tag}, "), True),
+        (lambda: refiled(stories[61].source, r"(?<=\nreporter:\n  - ).*", reporter, "改："), True),
+        (lambda: refiled(lonely_file, "孤单的标签", tag), False),   # that tag left with no story
+    ]
+    for edit, kept in steps:
+        edit()
+        result = build(root)
+        assert result.records["patched"] is kept, steps.index((edit, kept))
+        _same_as_clean(root, result)

@@ -1,0 +1,106 @@
+"""Which of the ways to patch the kept plan fits this build's changes, and patching it.
+
+An edit that leaves every story where it was keeps the last build's plan as it is (with
+new titles put in: plancache.retitle). A few stories or photos added (additions.py),
+stories deleted (removals.py) or filed under other names (refiling.py) patch it; each kind
+alone (and titles changed beside it), never two at once. The reuse stage (stages.py) finds
+the patch, loads the kept plan and applies it; where a module refuses, the build plans
+afresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import additions, front, memory, moved, plancache, refiling, removals
+from .model import Article, Photo
+from .records import Run
+
+
+@dataclass
+class Patch:
+    retitled: set[str]                                   # article files whose title changed
+    stories: list[Article] = field(default_factory=list)   # new
+    photos: list[Photo] = field(default_factory=list)      # new
+    gone: list[Article] = field(default_factory=list)      # deleted, as last parsed
+    refiled: list[tuple[Article, Article]] = field(default_factory=list)   # (as last parsed, now)
+
+    def __bool__(self) -> bool:
+        """Whether it changes the plan beyond titles (then the plan is written again)."""
+        return bool(self.stories or self.photos or self.gone or self.refiled)
+
+
+def found(run: Run) -> Patch | None:
+    """The patch that makes the kept plan this build's, if one may (None: plan afresh)."""
+    before, now = run.before, (run.state.articles, run.state.photos)
+    retitled = plancache.retitled(before, now)
+    if retitled is not None:
+        return Patch(retitled)
+    added = plancache.added(before, now)
+    if added is not None:
+        stories = [now[0][s].value for s in sorted(added[0])]
+        photos = [now[1][s].value for s in sorted(added[1])]
+        if all(type(s) is Article and not additions.unlike(s, run.now) for s in stories) \
+                and all(type(p) is Photo for p in photos):
+            return Patch(added[2], stories=stories, photos=photos)
+        return None
+    removed = plancache.removed(before, now)
+    if removed is not None:
+        gone = [before[0][s].value for s in sorted(removed[0])]
+        return Patch(removed[1], gone=gone) if all(type(s) is Article for s in gone) else None
+    refiled = plancache.refiled(before, now)
+    if refiled is not None:
+        return Patch(refiled[1], refiled=[(before[0][s].value, now[0][s].value) for s in sorted(refiled[0])])
+    return None
+
+
+def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
+    """Patch the kept plan, if the module for the kind can (else the build plans afresh);
+    and make moved.yaml's warnings again where there are any (the file may have been
+    written since: their lines)."""
+    made, config = kept.made, run.config
+    if _refused(run, made, patch):
+        return False
+    warned = patch.gone or plancache.record_warnings(made["living"].problems)
+    record, found = moved.load(config.root) if warned else ({}, [])
+    if found or (patch.gone and removals.refusal(made, patch.gone, run.articles, config, record)):
+        return False
+    if patch:
+        picks, found = front.load(config.root)
+        if found or front.choose(made["archive"], picks)[1]:
+            return False   # a pick may name a new story, or the one gone
+        _patch(made, kept.result, patch, run, picks)
+    if warned:
+        plancache.rewarn(made, record, set(run.state.articles))
+    return True
+
+
+def _refused(run: Run, made: dict, patch: Patch) -> bool:
+    config = run.config
+    if patch.stories and additions.refusal(made, patch.stories, run.articles, config, run.now,
+                                           set(run.state.articles)):
+        return True
+    if patch.photos and additions.photo_refusal(made, patch.photos, run.photos):
+        return True
+    return bool(patch.refiled and refiling.refusal(made, patch.refiled, config))
+
+
+def _patch(made: dict, counted: dict, patch: Patch, run: Run, picks: front.Picks) -> None:
+    config, today = run.config, run.now.date()
+    if patch.stories:
+        additions.put_in(made, counted, patch.stories, config, today, picks)
+    elif patch.photos:
+        additions.put_photos_in(made, counted, patch.photos, config, today, picks)
+    elif patch.gone:
+        removals.take_out(made, counted, patch.gone, config, today, picks)
+    else:
+        refiling.refile(made, counted, patch.refiled, config, today, picks)
+
+
+def key(run: Run, patch: Patch) -> str:
+    """The plan key the kept plan must have been made under: without the new files, with the
+    files gone."""
+    return memory.plan_inputs(run, leaving=frozenset(s.source for s in patch.stories),
+                              leaving_photos=frozenset(p.source for p in patch.photos),
+                              gone=frozenset(s.source for s in patch.gone))
+

@@ -1,0 +1,93 @@
+"""Stories filed under other names (a street, a person, a tag) taken out of the lists they
+left and put into those they joined in the kept plan, instead of indexing and planning
+every page again.
+
+The desk corrects where a story happened, or who wrote it: the story keeps its date and
+address, so of the kept plan only the lists of the names it had and has change (their pages,
+the people sharing them, their feeds), the home page's blocks of each street's newest, and
+the sitemap (a list may gain or lose a page). additions.Remade makes those again from the
+kept archive with the story's ids moved between the terms' lists. It refuses (`refusal`
+says why, and the build plans afresh) a story with photos (they are filed under their
+stories' names), a new name, a name left with no story, a person's role changed, a renamed
+term, or one named by a problem of the last plan; tests/test_removals.py compares the plan
+with one made afresh, page by page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from . import additions, front
+from .config import Config
+from .index import Archive, Taxonomy, Term
+from .model import Article
+
+
+def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], config: Config) -> str | None:
+    """Why the stories (each as last parsed, and now) cannot be refiled in the kept plan `made`
+    (None: they can)."""
+    if not stories or len(stories) > additions.LIMIT:
+        return "none or too many"
+    archive = made["archive"]
+    moving = {new.id for _, new in stories}
+    for old, new in stories:
+        if archive.article_by_id.get(new.id) is not new or new.id in archive.scheduled or new.withdrawn:
+            return "not in the lists"
+        if new.photos:
+            return "photos"   # filed under their stories' names
+        if additions.named_by_problem(made, new.slug, new.source):
+            return "named by a problem"
+        for tax in archive.taxonomies:
+            found = _unfiled(tax, old, new, archive, config, moving)
+            if found:
+                return found
+    return None
+
+
+def _unfiled(tax: Taxonomy, old: Article, new: Article, archive: Archive, config: Config,
+             moving: set[str]) -> str | None:
+    """What refiling the story under `tax` would change beyond its terms' lists."""
+    registry = config.registries.get(tax.key)
+    now = {name.name: name.role for name in new.names(tax.key)}
+    for name in {*(n.name for n in old.names(tax.key)), *now}:
+        term = tax.term(name)
+        if term is None:
+            return "a new name"
+        entry = registry.lookup(name) if registry else None
+        if entry is not None and (entry.old_names or entry.old_slugs):
+            return "a renamed term"   # its old pages redirect, one for each page of its list
+        if name not in now and not (set(term.articles) - moving or term.photos):
+            return "a term left empty"
+        if not (entry and entry.role) and _role(term, tax.key, archive, moving, now.get(name)) != term.role:
+            return "another role"
+    return None
+
+
+def _role(term: Term, key: str, archive: Archive, moving: set[str], role: str | None) -> str:
+    """The role most of the term's stories give it (index._taxonomy) with the story refiled:
+    `role`, what it gives now (None: it is not filed under the term now)."""
+    by_id = archive.article_by_id
+    roles = [n.role for i in term.articles if i not in moving
+             for n in by_id[i].names(key) if n.name == term.name and n.role]
+    roles += [role] if role else []
+    return max(set(roles), key=roles.count) if roles else ""
+
+
+def refile(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tuple[Article, Article]],
+           config: Config, today: date, picks: front.Picks) -> None:
+    """Refile the stories (which `refusal` accepts) in the kept plan `made` and its counts."""
+    archive = made["archive"]
+    terms: set[int] = set()
+    for old, new in stories:
+        key = (new.date, new.slug)   # index.build's order
+        for tax in archive.taxonomies:
+            named = [*(n.name for n in old.names(tax.key)), *(n.name for n in new.names(tax.key))]
+            for term in {id(t): t for t in map(tax.term, named)}.values():
+                object.__setattr__(term, "articles", tuple(i for i in term.articles if i != new.id))
+                terms.add(id(term))
+            for name in new.names(tax.key):   # each time it is named, as index._named lists it
+                additions.insert(tax.term(name.name), new, key, archive.article_by_id)
+    remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set())
+    additions.replan(made, counted, remade, archive.articles, set(), terms)
