@@ -91,7 +91,7 @@ SAME_PRINT = Printed()
 
 
 def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article] = (),
-                   printed: Printed = SAME_PRINT, page_size: int = 0) -> Callable[[Page], bool]:
+                   printed: Printed = SAME_PRINT, page_size: int = 0, feed_size: int = 0) -> Callable[[Page], bool]:
     """After only stories were added, removed or edited (`added`: the ids of the new and the
     edited ones; `removed`: the last build's parses of those removed or edited, for an
     edited story is taken from where it was and put where it is; the photos, the other
@@ -105,7 +105,8 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     hidden, its reach is only wider than it was. `printed`: the editions changed, whose pages,
     neighbours' pages, calendar and stories (their 刊于 line) are in reach too. `page_size`:
     the lists' (site.yaml), if given, lets a story's page and a list's be placed by their
-    address, not their context, which a kept plan reads only when used (planfile.py)."""
+    address, not their context, which a kept plan reads only when used (planfile.py); so
+    does `feed_size` (the feeds') a feed's."""
     added = added & archive.rank.keys()   # a story withdrawn at once is in no list: only its page is new
     rank = archive.rank
     gone = _gone_from(archive, removed)
@@ -123,7 +124,7 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     photos = any(archive.figures.get(s) for s in added) or any(story.photos for story in removed)
     days = printed.reached()
     changed_days = {date.fromisoformat(iso) for iso in printed.changed}
-    by_path = _ByPath(archive, near | printed.held) if page_size else None
+    by_path = _ByPath(archive, near | printed.held, feed_size) if page_size else None
 
     def unreached(page: Page) -> bool:
         template, context = page.template, page.context
@@ -138,6 +139,9 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
                 return _kept(number, page_size, *lists[key])
             if template in _EDITION_TEMPLATES and not days:
                 return True
+            shown = by_path.feeds.get(page.path) if template == "feed.xml" else None
+            if shown is not None:
+                return not removed and added.isdisjoint(shown)
         if template == "article.html":
             story = context["article"].id
             return story not in near and story not in printed.held and not any(
@@ -160,13 +164,18 @@ class _ByPath:
 
     PAGED = re.compile(r"(.*)page/(\d+)/")   # pages.paginate's (urls.paged)
 
-    def __init__(self, archive: Archive, reached: Set[str]) -> None:
+    def __init__(self, archive: Archive, reached: Set[str], feed_size: int = 0) -> None:
         by_id = archive.article_by_id
         self.stories = {urls.article(by_id[i]) for i in reached if i in by_id}
         self.lists: dict[str, int | None] = {urls.HOME: None}
+        # Each feed's stories (the first of its list's: pages.home_feed, pages.term_pages), if sized.
+        self.feeds: dict[str, set[str]] = {urls.feed(): {a.id for a in archive.articles[:feed_size]}} \
+            if feed_size else {}
         for tax in archive.taxonomies:
             paths = {tax.key: tax.config.path}
             self.lists |= {urls.term(term, paths): id(term) for term in tax.terms}
+            if feed_size:
+                self.feeds |= {urls.feed(urls.term(term, paths)): set(term.articles[:feed_size]) for term in tax.terms}
         for year in archive.years:
             self.lists[urls.year(year)] = id(year)
             self.lists |= {urls.month(month): id(month) for month in year.months}

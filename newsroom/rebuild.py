@@ -203,13 +203,14 @@ class _Notes:
 
 def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.Archive,
                    other_inputs_same: bool, editions: Sequence[printing.Edition] = (),
-                   page_size: int = 0) -> list[str | None]:
+                   page_size: int = 0, feed_size: int = 0) -> list[str | None]:
     """Each page's context digest where it is known without hashing the page, else None: the
     last build's, for the pages the change cannot reach (reach.py). When nothing but photos
     changed (`other_inputs_same`: every other input file as it was; every article parsed,
     shown and scheduled as before; the plan's other inputs the same), the pages no photo
     reaches. When only stories and print editions (`editions`: today's) were added, removed
-    or edited, the pages out of their reach (`page_size`: the lists', reach.beyond_changed)."""
+    or edited, the pages out of their reach (`page_size`, `feed_size`: the lists' and the
+    feeds', reach.beyond_changed)."""
     unreached: Callable[[pages.Page], bool] | None = None
     if changed.edits_known and changed.same_but_editions:
         if changed.same_plan_inputs and other_inputs_same and not changed.edited and changed.same_articles_shown:
@@ -217,7 +218,7 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
         elif changed.stories_only:
             unreached = reach.beyond_changed(archive, {key[2:] for key in changed.edited}, changed.before_edits,
                                              reach.Printed(editions, changed.editions_changed,
-                                                           changed.printed_before), page_size)
+                                                           changed.printed_before), page_size, feed_size)
     if unreached is None:
         return [None] * len(planned)
     known = changed.remembered

@@ -231,7 +231,7 @@ def decide(run: Run) -> bool:
     if changed.case == rebuild.RECHECK:
         same = state.inputs_but_photos == memory.plan_inputs(run, but_photos=True)
         contexts = rebuild.known_contexts(changed, run.planned, run.archive, same, run.printed.editions,
-                                          config.page_size)
+                                          config.page_size, config.feed_size)
         unknown = [i for i, digest in enumerate(contexts) if digest is None]
         digests = parallel.fingerprints([run.planned[i] for i in unknown], run.values.context, run.options.jobs)
         for i, digest in zip(unknown, digests, strict=True):

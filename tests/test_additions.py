@@ -83,7 +83,8 @@ def test_new_stories_put_into_the_kept_plan_give_a_clean_builds_plan_and_site(tm
         # The pages out of the new stories' reach are found by their addresses as by their contexts.
         archive = result.records["archive"]
         added = archive.article_by_id.keys() - last.records["archive"].article_by_id.keys()
-        by_path, by_context = reach.beyond_changed(archive, added, (), reach.SAME_PRINT, result.records["config"].page_size), \
+        cfg = result.records["config"]
+        by_path, by_context = reach.beyond_changed(archive, added, (), reach.SAME_PRINT, cfg.page_size, cfg.feed_size), \
             reach.beyond_changed(archive, added)
         assert [by_path(page) for page in result.records["planned"]] == \
             [by_context(page) for page in result.records["planned"]]
