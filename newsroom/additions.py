@@ -299,7 +299,9 @@ class Remade:
             at = end
         if entries:
             kept = [e for e in entries if e[0] not in self.replaced]
-            out += sitemaps.from_entries(tuple(sorted([*kept, *sitemaps.entries(self.made)], key=_path)))
+            made = sitemaps.from_entries(tuple(sorted([*kept, *sitemaps.entries(self.made)], key=_path)))
+            old = {page.path: page for page in main if page.template in _SITEMAPS}
+            out += [_same(old.get(page.path), page) for page in made]
         return out
 
     def _made(self, old: list[pages.Page], new: list[pages.Page]) -> list[pages.Page]:
@@ -358,6 +360,14 @@ def _with(page: pages.Page, **changes: Any) -> pages.Page:
         return pages.Page(page.path, page.template, {**page.context, **changes})
     page.context.patch(**changes)
     return page
+
+
+def _same(old: pages.Page | None, new: pages.Page) -> pages.Page:
+    """The kept page where the new one is the same: its context, kept as it was, tells the
+    decision it has not changed (reach.beyond_changed) without hashing it again."""
+    if old is not None and old.template == new.template and dict(old.context) == new.context:
+        return old
+    return new
 
 
 def _path(entry: tuple[str, Any]) -> str:

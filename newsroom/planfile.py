@@ -105,6 +105,11 @@ class Later(Mapping):
         """Whether the context has been unpickled."""
         return self._context is not None
 
+    @property
+    def kept(self) -> bool:
+        """Whether the context is the one the plan it was read from has (none patched in)."""
+        return not self._changes
+
     def patch(self, **changes: Any) -> None:
         """Change values of the context (a story's new title, plancache.retitle) without
         reading it now: they are applied when it is first used."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from newsroom import builder, config, depends, reach
+from newsroom import builder, config, depends, reach, urls
 
 
 def _generated(tmp_path: Path) -> Path:
@@ -161,3 +161,25 @@ def test_a_scans_new_caption_renders_its_printed_page_again(sample_root: Path) -
     assert "版面：" in (sample_root / "site/editions/2022/02/22/03/index.html").read_text(encoding="utf-8")
     build(sample_root, sample_root / "clean", incremental=False)
     assert files(sample_root / "site") == files(sample_root / "clean")
+
+
+def test_sitemaps_a_new_story_leaves_are_kept_and_not_hashed_again(tmp_path: Path, monkeypatch) -> None:
+    """A big site's sitemap is in parts (a year's stories, each taxonomy …): after a new story
+    the parts it is not in keep the kept plan's context, which tells the decision they are as
+    they were; the site is still a clean build's."""
+    from newsroom import planfile, sitemaps
+
+    monkeypatch.setattr(sitemaps, "SITEMAP_SPLIT", 50)
+    monkeypatch.setattr(sitemaps, "SITEMAP_LEAST", 5)
+    root = _generated(tmp_path)
+    stories = build(root).records["archive"].articles
+    like = stories[len(stories) // 2]
+    story(root, "mid", like, like.date + timedelta(minutes=1))
+    result = build(root)
+    assert result.records["patched"]
+    maps = {page.path: page for page in result.records["planned"] if page.template == "sitemap.xml"}
+    kept = {path for path, page in maps.items() if type(page.context) is planfile.Later and page.context.kept}
+    year = urls.sitemap_part(f"{like.date:%Y}")   # where the new story's address is listed
+    assert len(maps) > 5 and year in maps and year not in kept and len(kept) >= len(maps) - 3, sorted(maps)
+    build(root, root / "clean", incremental=False)
+    assert files(root / "site") == files(root / "clean")
