@@ -350,13 +350,20 @@ def _taxonomy(tax: TaxonomyConfig, named: _Named, config: Config, slugs: dict[st
         while slug in used_slugs:  # homophones share a pinyin slug; keep both pages
             slug, n = f"{base}-{n}", n + 1
         used_slugs.add(slug)
-        role = (entry.role if entry else "") or (max(set(roles[name]), key=roles[name].count) if roles[name] else "")
+        role = (entry.role if entry else "") or usual_role(roles[name])
         terms.append(Term(
             taxonomy=tax.key, name=name, slug=slug,
             description=entry.description if entry else "", role=role,
             articles=tuple(by_name.get(name, ())), photos=tuple(photos_by_name.get(name, ())),
         ))
     return Taxonomy(tax, tuple(terms))
+
+
+def usual_role(roles: list[str]) -> str:
+    """The role most of a person's stories give them (`roles`: one per story, newest first);
+    of two as common, the newer story's. (The first of a set's was the process's string
+    hashing's pick: two builds of one archive could give a person either.)"""
+    return max(dict.fromkeys(roles), key=roles.count) if roles else ""
 
 
 def _years(articles: list[Article]) -> tuple[Year, ...]:

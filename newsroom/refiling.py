@@ -21,7 +21,7 @@ from typing import Any
 
 from . import additions, front
 from .config import Config
-from .index import Archive, Taxonomy, Term
+from .index import Archive, Taxonomy, Term, usual_role
 from .model import Article
 
 
@@ -31,7 +31,7 @@ def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], co
     if not stories or len(stories) > additions.LIMIT:
         return "none or too many"
     archive = made["archive"]
-    moving = {new.id for _, new in stories}
+    moving = [new for _, new in stories]
     for old, new in stories:
         if archive.article_by_id.get(new.id) is not new or new.id in archive.scheduled or new.withdrawn:
             return "not in the lists"
@@ -47,7 +47,7 @@ def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], co
 
 
 def _unfiled(tax: Taxonomy, old: Article, new: Article, archive: Archive, config: Config,
-             moving: set[str]) -> str | None:
+             moving: Sequence[Article]) -> str | None:
     """What refiling the story under `tax` would change beyond its terms' lists."""
     registry = config.registries.get(tax.key)
     now = {name.name: name.role for name in new.names(tax.key)}
@@ -58,21 +58,24 @@ def _unfiled(tax: Taxonomy, old: Article, new: Article, archive: Archive, config
         entry = registry.lookup(name) if registry else None
         if entry is not None and (entry.old_names or entry.old_slugs):
             return "a renamed term"   # its old pages redirect, one for each page of its list
-        if name not in now and not (set(term.articles) - moving or term.photos):
+        if name not in now and not (set(term.articles) - {s.id for s in moving} or term.photos):
             return "a term left empty"
-        if not (entry and entry.role) and _role(term, tax.key, archive, moving, now.get(name)) != term.role:
+        if not (entry and entry.role) and _role(term, tax.key, archive, moving) != term.role:
             return "another role"
     return None
 
 
-def _role(term: Term, key: str, archive: Archive, moving: set[str], role: str | None) -> str:
-    """The role most of the term's stories give it (index._taxonomy) with the story refiled:
-    `role`, what it gives now (None: it is not filed under the term now)."""
-    by_id = archive.article_by_id
-    roles = [n.role for i in term.articles if i not in moving
-             for n in by_id[i].names(key) if n.name == term.name and n.role]
-    roles += [role] if role else []
-    return max(set(roles), key=roles.count) if roles else ""
+def _role(term: Term, key: str, archive: Archive, moving: Sequence[Article]) -> str:
+    """The role most of the term's stories give it (index._taxonomy) with `moving` (this
+    build's parses) refiled: its list as it will be, newest first, for a tie goes to the newer."""
+    leaving = {story.id for story in moving}
+    by_id, ids = archive.article_by_id, [i for i in term.articles if i not in leaving]
+    for story in moving:
+        if any(n.name == term.name for n in story.names(key)):
+            order = (story.date, story.slug)
+            ids.insert(next((k for k, i in enumerate(ids) if (by_id[i].date, by_id[i].slug) < order), len(ids)),
+                       story.id)
+    return usual_role([n.role for i in ids for n in by_id[i].names(key) if n.name == term.name and n.role])
 
 
 def refile(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tuple[Article, Article]],

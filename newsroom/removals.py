@@ -20,7 +20,7 @@ from typing import Any
 
 from . import additions, front, links, moved, urls
 from .config import Config
-from .index import Archive
+from .index import Archive, usual_role
 from .model import Article
 
 
@@ -68,7 +68,7 @@ def _unplaced(story: Article, archive: Archive, config: Config, ids: set[str]) -
             if name.role and not (entry and entry.role):
                 roles = [n.role for i in term.articles if i not in ids
                          for n in by_id[i].names(tax.key) if n.name == term.name and n.role]
-                if (max(set(roles), key=roles.count) if roles else "") != term.role:
+                if usual_role(roles) != term.role:
                     return "another role"
     return None
 
