@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -83,6 +84,29 @@ def _parse_as_written(text: str) -> Record | None:
         record[source] = Entry(source, title, tuple(dict.fromkeys(paths)), line)
         line += 3
     return record if position == len(body) else None
+
+
+def entries(root: Path, sources: Iterable[str]) -> Record | None:
+    """The entries of these files (a few) as `load` reads them, where the file is as `dump`
+    writes it, found without reading the others (10,000 entries take 50 ms to read); None
+    where one is not found so (the file edited by hand: `load` it)."""
+    try:
+        text = (root / RECORD).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found: Record = {}
+    for source in sources:
+        key = f"\n{_scalar(source)}:\n  title: "
+        at = text.find(key)
+        match = _ENTRY.match(text, at + 1) if at >= 0 and text.find(key, at + 1) < 0 else None
+        if match is None:
+            return None
+        title = _plain(match["title"])
+        paths = [site_path(u) for u in match["urls"].split(", ")] if match["urls"] else []
+        if title is None or not paths or None in paths:
+            return None
+        found[source] = Entry(source, title, tuple(dict.fromkeys(paths)), text.count("\n", 0, at + 1) + 1)
+    return found
 
 
 def _plain(text: str) -> str | None:

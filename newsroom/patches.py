@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import additions, front, memory, moved, plancache, refiling, removals
+from . import additions, front, memory, plancache, refiling, removals
 from .model import Article, Photo
 from .records import Run
 
@@ -61,18 +61,15 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     made, config = kept.made, run.config
     if _refused(run, made, patch):
         return False
-    warned = patch.gone or plancache.record_warnings(made["living"].problems)
-    record, found = moved.load(config.root) if warned else ({}, [])
-    if found or (patch.gone and removals.refusal(made, patch.gone, run.articles, config, record)):
+    if patch.gone and removals.refusal(made, patch.gone, run.articles, config):
         return False
+    warned = patch.gone or plancache.record_warnings(made["living"].problems)
     if patch:
         picks, found = front.load(config.root)
         if found or front.choose(made["archive"], picks)[1]:
             return False   # a pick may name a new story, or the one gone
         _patch(made, kept.result, patch, run, picks)
-    if warned:
-        plancache.rewarn(made, record, set(run.state.articles))
-    return True
+    return not warned or plancache.rewarn(made, config.root, set(run.state.articles), not run.options.serve)
 
 
 def _refused(run: Run, made: dict, patch: Patch) -> bool:

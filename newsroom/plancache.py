@@ -198,17 +198,26 @@ def record_warnings(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.path == moved.RECORD and p.template.startswith("{source} was published at")]
 
 
-def rewarn(made: dict[str, Any], record: moved.Record, files: set[str]) -> None:
-    """moved.yaml's warnings in the kept plan `made`, made again from `record` (the file as it
-    is now: its line numbers) as a plan made afresh makes them: every story shown is in the
-    record (else the build plans afresh: moved.update might find one again). `files`: every
-    article file there is."""
+def rewarn(made: dict[str, Any], root: Path, files: set[str], saved: bool) -> bool:
+    """moved.yaml's warnings in the kept plan `made`, made again from the file as it is now
+    (its line numbers) as a plan made afresh makes them: every story shown is in the record
+    (removals.refusal, additions.refusal), so none is found again. `files`: every article
+    file there is; `saved`: moved.yaml was saved by every build since the plan was made (not
+    a preview), so it holds the plan's record but for this build's new entries, and only the
+    warned entries are read. False: moved.yaml cannot be read (then the build plans afresh)."""
     living, archive = made["living"], made["archive"]
     shown = {a.source for a in (*archive.articles, *archive.withdrawn)}
+    warned = [s for s in living.record if s not in files or s not in shown]
+    record = moved.entries(root, warned) if saved else None
+    if record is None:
+        record, found = moved.load(root)
+        if found:
+            return False
     fresh = moved.update(record, {}, shown, files).problems
     stale = set(record_warnings(living.problems))
     made["living"] = dataclasses.replace(living, problems=(*fresh, *(p for p in living.problems if p not in stale)))
     made["plan_problems"] = [p for p in made["plan_problems"] if p not in stale] + list(fresh)
+    return True
 
 
 @dataclass(frozen=True)

@@ -18,16 +18,16 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from . import additions, front, links, moved, urls
+from . import additions, front, links, urls
 from .config import Config
 from .index import Archive, usual_role
 from .model import Article
 
 
-def refusal(made: dict[str, Any], gone: Sequence[Article], articles: Iterable[Article], config: Config,
-            record: moved.Record) -> str | None:
+def refusal(made: dict[str, Any], gone: Sequence[Article], articles: Iterable[Article],
+            config: Config) -> str | None:
     """Why the stories `gone` (their last parses) cannot be taken out of the kept plan `made`
-    (None: they can). `articles`: every article parsed now; `record`: moved.yaml now."""
+    (None: they can). `articles`: every article parsed now."""
     if not gone or len(gone) > additions.LIMIT:
         return "none or too many"
     archive, living = made["archive"], made["living"]
@@ -47,8 +47,7 @@ def refusal(made: dict[str, Any], gone: Sequence[Article], articles: Iterable[Ar
         return "linked to"
     if any(r.of in {story.source for story in gone} for r in living.redirects):
         return "its old addresses redirect"
-    if _shown(record) != _shown(living.record) or any(a.source not in record for a in archive.articles
-                                                      if a.id not in ids):
+    if living.changed:   # a preview's plan, whose new entries moved.yaml does not have
         return "moved.yaml is not the kept plan's"
     return None
 
@@ -85,10 +84,6 @@ def _linked_to(gone: Sequence[Article], articles: Iterable[Article]) -> bool:
             if found == links.SITE and links.site_path(href) in paths:
                 return True
     return False
-
-
-def _shown(record: moved.Record) -> dict[str, tuple]:
-    return {source: (entry.title, entry.urls) for source, entry in record.items()}
 
 
 def take_out(made: dict[str, Any], counted: dict[str, Any], gone: Sequence[Article], config: Config,

@@ -146,3 +146,26 @@ def test_stories_filed_under_other_names_are_refiled_in_the_kept_plan(tmp_path: 
         result = build(root)
         assert result.records["patched"] is kept, steps.index((edit, kept))
         _same_as_clean(root, result)
+
+
+def test_a_deletion_warns_with_the_line_of_a_moved_yaml_written_by_hand(tmp_path: Path) -> None:
+    """moved.yaml as an editor may write it (not as the build does) is read whole for the
+    warning's line."""
+    import yaml
+
+    root = _generated(tmp_path)
+    stories = build(root).records["archive"].articles
+    story(root, "gone", stories[3], stories[0].date + timedelta(hours=1))
+    build(root)
+    record = yaml.safe_load((root / "moved.yaml").read_text(encoding="utf-8"))
+    (root / "moved.yaml").write_text("# by hand\n\n" + "".join(
+        f"{source}: {{title: '{entry['title']}', urls: {entry['urls']}}}\n" for source, entry in record.items()),
+        encoding="utf-8")
+    build(root)   # moved.yaml changed: planned afresh, and kept as it is
+    gone = next((root / "content/articles").rglob("gone.md"))
+    gone.unlink()
+    result = build(root)
+    assert result.records["patched"]
+    warned = [p for p in result.problems if "file is gone" in p.message]
+    assert [p.line for p in warned] == [moved.load(root)[0][gone.relative_to(root).as_posix()].line]
+    _same_as_clean(root, result)
