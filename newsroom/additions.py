@@ -29,7 +29,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from . import front, moved, pages, sitemaps, urls
+from . import front, moved, pages, shown, sitemaps, urls
 from .config import Config
 from .index import Archive, Month, Term, Year
 from .model import Article, Photo
@@ -38,12 +38,15 @@ LIMIT = 8   # more new stories at once are planned afresh
 
 
 def refusal(made: dict[str, Any], added: Sequence[Article], articles: Iterable[Article], config: Config,
-            now: datetime, sources: set[str]) -> str | None:
+            now: datetime, sources: set[str], photos: Sequence[Photo] = ()) -> str | None:
     """Why `added` cannot be put into the kept plan `made` (None: they can). `articles`:
-    every article parsed now; `sources`: every article file there is."""
+    every article parsed now; `sources`: every article file there is; `photos`: the new
+    photos put in with them (they may show them)."""
     if not added or len(added) > LIMIT:
         return "none or too many"
     archive, living = made["archive"], made["living"]
+    if shown.refusal(added, {**archive.photo_by_id, **{p.id: p for p in photos}}, config):
+        return "its photos have errors"
     slugs = Counter(a.slug for a in articles)
     taken = {page.path for page in made["planned"]}
     for story in added:
@@ -73,8 +76,8 @@ def unlike(story: Article, now: datetime) -> str | None:
         return "not published now"
     if story.withdrawn or story.corrections or story.featured:
         return "withdrawn, corrected or featured"
-    if story.photos or story.prints or story.links or story.aliases:
-        return "photos, print, links or aliases"
+    if story.prints or story.links or story.aliases:
+        return "print, links or aliases"
     return None
 
 
@@ -118,13 +121,7 @@ def put_photos_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence
                   today: date, picks: front.Picks) -> None:
     """Put `added` (which `photo_refusal` accepts) into the kept plan `made` and its counts."""
     archive = made["archive"]
-    epoch = datetime.min.replace(tzinfo=config.tz)
-    by_id = archive.article_by_id
-
-    def key(photo: Photo) -> tuple:   # index.build's order: by date (its own, or its first story's), file
-        users = archive.photo_users.get(photo.id, ())
-        when = photo.date or (min(by_id[u].date for u in users) if users else None)
-        return when or epoch, photo.file
+    key = shown.photo_order(archive, config)
     terms = set()
     for photo in added:
         at = _place(key(photo), map(key, archive.photos))
@@ -161,12 +158,14 @@ def put_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence[Articl
     archive, living = made["archive"], made["living"]
     before = archive.articles
     _archive_with(archive, added)
-    front_page = front.choose(archive, picks)[0]
+    photos = any(story.photos for story in added)
     years = {id(year_of(archive, story.date)) for story in added}
     terms = {id(tax.term(name.name)) for story in added for tax in archive.taxonomies
              for name in story.names(tax.key)}
+    terms |= shown.show(archive, added, config, made["plan_problems"]) if photos else set()
+    front_page = front.choose(archive, picks)[0]   # (its lead: the newest story with a photo)
     remade = Remade(archive, config, made["printed"], today, front_page, {s.id for s in added})
-    replan(made, counted, remade, before, years, terms)
+    replan(made, counted, remade, before, years, terms, photos)
     record = {**living.record, **{s.source: moved.Entry(s.source, s.title, (urls.article(s),)) for s in added}}
     made["living"] = replace(living, record=record, changed=True)
     counted["articles"] += len(added)

@@ -75,7 +75,7 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
 def _refused(run: Run, made: dict, patch: Patch) -> bool:
     config = run.config
     if patch.stories and additions.refusal(made, patch.stories, run.articles, config, run.now,
-                                           set(run.state.articles)):
+                                           set(run.state.articles), patch.photos):
         return True
     if patch.photos and additions.photo_refusal(made, patch.photos, run.photos):
         return True
@@ -84,13 +84,13 @@ def _refused(run: Run, made: dict, patch: Patch) -> bool:
 
 def _patch(made: dict, counted: dict, patch: Patch, run: Run, picks: front.Picks) -> None:
     config, today = run.config, run.now.date()
+    if patch.photos:   # (first: the new stories may show them)
+        additions.put_photos_in(made, counted, patch.photos, config, today, picks)
     if patch.stories:
         additions.put_in(made, counted, patch.stories, config, today, picks)
-    elif patch.photos:
-        additions.put_photos_in(made, counted, patch.photos, config, today, picks)
     elif patch.gone:
         removals.take_out(made, counted, patch.gone, config, today, picks)
-    else:
+    elif patch.refiled:
         refiling.refile(made, counted, patch.refiled, config, today, picks)
 
 

@@ -106,16 +106,16 @@ def retitled(before: tuple[dict[str, Entry], dict[str, Entry]],
 def added(before: tuple[dict[str, Entry], dict[str, Entry]],
           now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str], set[str]] | None:
     """The article files new since the last build, the photo files new, and the articles
-    retitled, when stories or photos (not both) were added and every other article parsed now
+    retitled, when stories or photos (or both) were added and every other article parsed now
     sits where its last parse did and every other photo parsed the same (as `retitled`
     asks): the kept plan is this build's once those titles are put in and the new stories
     or photos too (additions.py). None: it is not, or nothing was added."""
     old_articles, old_photos = before
     articles, photos = now
     new, new_photos = articles.keys() - old_articles.keys(), photos.keys() - old_photos.keys()
-    if bool(new) == bool(new_photos) or len(articles) - len(new) != len(old_articles) \
+    if not (new or new_photos) or len(articles) - len(new) != len(old_articles) \
             or len(photos) - len(new_photos) != len(old_photos):
-        return None   # nothing added, or both kinds, or something removed too
+        return None   # nothing added, or something removed too
     found = retitled(({s: old_articles[s] for s in articles if s not in new}, old_photos),
                      ({s: e for s, e in articles.items() if s not in new},
                       {s: e for s, e in photos.items() if s not in new_photos}))

@@ -78,7 +78,7 @@ def test_new_stories_put_into_the_kept_plan_give_a_clean_builds_plan_and_site(tm
     for make, put_in in steps:
         make()
         result = build(root)
-        assert result.records["patched"] is put_in
+        assert result.records["patched"] is put_in, steps.index((make, put_in))
         assert not result.plan_kept
         # The pages out of the new stories' reach are found by their addresses as by their contexts.
         archive = result.records["archive"]
@@ -128,15 +128,15 @@ def test_new_photos_put_into_the_kept_plan_give_a_clean_builds_plan_and_site(tmp
         ("a.jpg", f"caption: 新图一。\ncredit: {reporter}\n", True),
         ("b.jpg", f"caption: 新图二。\ncredit: {reporter}\ndate: 2023-05-01\nstreet: [{street}]\n", True),
         ("c.jpg", "caption: 新图三。\ncredit: 通讯员供图\n", True),
-        ("d.jpg", "caption: 新图四。\n", False),   # with a new story: planned afresh
+        ("d.jpg", "caption: 新图四。\n", True),   # with a new story (which does not show it)
     ]
     for name, sidecar, put_in in steps:
         Image.new("RGB", (60, 40), "#c04030").save(folder / name, "JPEG")
         (folder / name).with_suffix(".yaml").write_text(sidecar, encoding="utf-8")
-        if not put_in:
-            story(root, "with-photo", archive.articles[0], archive.articles[0].date + timedelta(hours=1))
+        if name == "d.jpg":
+            story(root, "beside-photo", archive.articles[0], archive.articles[0].date + timedelta(hours=1))
         result = build(root)
-        assert result.records["patched"] is put_in
+        assert result.records["patched"] is put_in, name
         # Pages no photo reaches are found by their addresses as by their contexts.
         by_path = reach.photo_free_by_path(result.records["archive"], result.records["printed"].editions)
         assert [by_path(page) for page in result.records["planned"]] == \
@@ -183,3 +183,45 @@ def test_sitemaps_a_new_story_leaves_are_kept_and_not_hashed_again(tmp_path: Pat
     assert len(maps) > 5 and year in maps and year not in kept and len(kept) >= len(maps) - 3, sorted(maps)
     build(root, root / "clean", incremental=False)
     assert files(root / "site") == files(root / "clean")
+
+
+def test_new_stories_showing_photos_are_put_into_the_kept_plan(tmp_path: Path) -> None:
+    """A new story may show photos: one with a date of its own, one its stories date (the new
+    story, older, moves it in the photo archive), one added in the same build; the photos are
+    filed under its names. Plan and site are a clean build's; a photo not found is planned
+    afresh (and fails as a clean build does)."""
+    root = _generated(tmp_path)
+    first = build(root)
+    stories = first.records["archive"].articles
+    folder = root / "photos" / "2024" / "12"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, sidecar in (("dated.jpg", "caption: 有日期。\ndate: 2020-05-01\n"), ("undated.jpg", "caption: 无日期。\n")):
+        Image.new("RGB", (60, 40), "#3060c0").save(folder / name, "JPEG")
+        (folder / name).with_suffix(".yaml").write_text(sidecar, encoding="utf-8")
+    story(root, "first-user", stories[5], stories[5].date + timedelta(minutes=1), "photos: [2024/12/undated.jpg]\n")
+    build(root)
+
+    def new_photo() -> None:
+        Image.new("RGB", (60, 40), "#30c060").save(folder / "fresh.jpg", "JPEG")
+        (folder / "fresh.yaml").write_text("caption: 新拍的。\n", encoding="utf-8")
+
+    steps = [  # (what, put in?)
+        (lambda: story(root, "shows-dated", stories[9], stories[9].date + timedelta(minutes=1),
+                       "photos: [2024/12/dated.jpg]\n"), True),
+        (lambda: story(root, "shows-undated", stories[60], stories[60].date + timedelta(minutes=1),
+                       "photos: [{file: 2024/12/undated.jpg, caption: 另一说明}, 2024/12/dated.jpg]\n"), True),
+        (lambda: (new_photo(), story(root, "shows-fresh", stories[1], stories[0].date + timedelta(hours=3),
+                                     "photos: [2024/12/fresh.jpg]\n")), True),
+    ]
+    for make, put_in in steps:
+        make()
+        result = build(root)
+        assert result.records["patched"] is put_in, steps.index((make, put_in))
+        clean = build(root, root / "clean", incremental=False)
+        assert planned(result) == planned(clean)
+        assert files(root / "site") == files(root / "clean")
+        shutil.rmtree(root / "clean")
+    story(root, "shows-missing", stories[2], stories[0].date + timedelta(hours=4), "photos: [2024/12/nowhere.jpg]\n")
+    cfg, problems = config.load(root)
+    failed = builder.build(cfg, problems, builder.Options(jobs=1))
+    assert not failed.ok and failed.records["patched"] is False
