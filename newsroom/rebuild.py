@@ -52,6 +52,7 @@ class Changes:
     editions_changed: frozenset[str] = frozenset()   # the days (ISO) of the editions added, removed or changed
     printed_before: frozenset[str] = frozenset()     # the stories those held at the last build
     stories_only: bool = False            # stories added, removed or edited; every photo and other story as it was
+    new_photos: bool = False              # as stories_only, but photos were added too (none removed or changed)
     before_edits: tuple = ()              # the last build's parses of the stories removed or edited
     same_figures: frozenset[str] | set[str] = frozenset()   # of those, the ones showing no photo changed
 
@@ -89,8 +90,8 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
               if (old := old_articles.get(source)) is None or entry.value is not old.value}
     olds = {source: getattr(old_articles.get(source), "value", None) for source in edited}
     shown = set(state.visible) & archive.article_by_id.keys()
-    same_photos = (old_photos.keys() == state.photos.keys()
-                   and all(state.photos.get(s) is e for s, e in old_photos.items()))
+    kept_photos = all(state.photos.get(s) is e for s, e in old_photos.items())
+    same_photos = old_photos.keys() == state.photos.keys() and kept_photos
     photos = set() if same_photos else _photos_changed(old_photos, state.photos)
     gone = old_articles.keys() - state.articles.keys()
     editions, old_editions = editions or {}, state.editions
@@ -99,6 +100,8 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
     # An edited story is taken from where it was and put where it is (reach.beyond_changed).
     before_edits = [story for story in [old_articles[source].value for source in sorted(gone)]
                     + [olds[source] for source in sorted(olds)] if story is not None]
+    stories = (not state.recheck and set(state.visible) - shown <= gone
+               and all(a.source in edited for a in archive.articles if a.id not in shown))
     return Changes(
         remembered=remembered,
         index=depends.Index(state.readers, state.page_ids),
@@ -119,8 +122,8 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
             ref.file for ref in state.articles[s].value.photos)},
         # Nothing hidden but removed files, nothing shown now that was not but edited files (not a
         # scheduled story gone live: a print page may name it already).
-        stories_only=(not state.recheck and same_photos and set(state.visible) - shown <= gone
-                      and all(a.source in edited for a in archive.articles if a.id not in shown)),
+        stories_only=stories and same_photos,
+        new_photos=stories and kept_photos and not same_photos,
         before_edits=tuple(before_edits),
     )
 
@@ -129,6 +132,10 @@ def _photos_changed(old: dict[str, cache.Entry], new: dict[str, cache.Entry]) ->
     """The ids of the photos added, removed or changed since the last build (as parsed)."""
     return {entry.value.id for photos in (old, new) for source, entry in photos.items()
             if old.get(source) is not new.get(source) and entry.value is not None}
+
+
+def _both(one: Callable[[pages.Page], bool], other: Callable[[pages.Page], bool]) -> Callable[[pages.Page], bool]:
+    return lambda page: one(page) and other(page)
 
 
 @dataclass
@@ -210,15 +217,18 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
     shown and scheduled as before; the plan's other inputs the same), the pages no photo
     reaches. When only stories and print editions (`editions`: today's) were added, removed
     or edited, the pages out of their reach (`page_size`, `feed_size`: the lists' and the
-    feeds', reach.beyond_changed)."""
+    feeds', reach.beyond_changed); and with photos added too, out of theirs as well."""
     unreached: Callable[[pages.Page], bool] | None = None
     if changed.edits_known and changed.same_but_editions:
         if changed.same_plan_inputs and other_inputs_same and not changed.edited and changed.same_articles_shown:
             unreached = reach.photo_free_by_path(archive, editions) if page_size else reach.photo_free
-        elif changed.stories_only:
+        elif changed.stories_only or changed.new_photos:
             unreached = reach.beyond_changed(archive, {key[2:] for key in changed.edited}, changed.before_edits,
                                              reach.Printed(editions, changed.editions_changed,
                                                            changed.printed_before), page_size, feed_size)
+            if changed.new_photos:   # and out of the new photos' reach
+                unreached = _both(unreached, reach.photo_free_by_path(archive, editions) if page_size
+                                  else reach.photo_free)
     if unreached is None:
         return [None] * len(planned)
     known = changed.remembered

@@ -128,13 +128,15 @@ def test_new_photos_put_into_the_kept_plan_give_a_clean_builds_plan_and_site(tmp
         ("a.jpg", f"caption: 新图一。\ncredit: {reporter}\n", True),
         ("b.jpg", f"caption: 新图二。\ncredit: {reporter}\ndate: 2023-05-01\nstreet: [{street}]\n", True),
         ("c.jpg", "caption: 新图三。\ncredit: 通讯员供图\n", True),
-        ("d.jpg", "caption: 新图四。\n", True),   # with a new story (which does not show it)
+        # With a new story, which does not show it, nor names its photographer (whose list shows it).
+        ("d.jpg", f"caption: 新图四。\ncredit: {reporter}\n", True),
     ]
     for name, sidecar, put_in in steps:
         Image.new("RGB", (60, 40), "#c04030").save(folder / name, "JPEG")
         (folder / name).with_suffix(".yaml").write_text(sidecar, encoding="utf-8")
         if name == "d.jpg":
-            story(root, "beside-photo", archive.articles[0], archive.articles[0].date + timedelta(hours=1))
+            other = next(a for a in archive.articles if reporter not in {n.name for n in a.names("reporter")})
+            story(root, "beside-photo", other, archive.articles[0].date + timedelta(hours=1))
         result = build(root)
         assert result.records["patched"] is put_in, name
         # Pages no photo reaches are found by their addresses as by their contexts.
