@@ -63,11 +63,13 @@ def refusal(made: dict[str, Any], added: Sequence[Article], articles: Iterable[A
     return None
 
 
-def named_by_problem(made: dict[str, Any], slug: str, file: str) -> bool:
+def named_by_problem(made: dict[str, Any], slug: str, file: str, but_its_own: bool = False) -> bool:
     """Whether a problem of the kept plan names the story or photo (by slug or file name): it
-    may go away now that it is there, as a plan made afresh would find."""
+    may go away now that it is there, as a plan made afresh would find. `but_its_own`: not
+    counting the problems found in the file itself (a story deleted: they go with it)."""
     names = (slug, posixpath.basename(file))
-    return any(name in str(problem) for problem in made["plan_problems"] for name in names)
+    return any(name in str(problem) for problem in made["plan_problems"] for name in names
+               if not (but_its_own and problem.path == file))
 
 
 def unlike(story: Article, now: datetime) -> str | None:

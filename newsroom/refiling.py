@@ -6,10 +6,11 @@ The desk corrects where a story happened, or who wrote it: the story keeps its d
 address, so of the kept plan only the lists of the names it had and has change (their pages,
 the people sharing them, their feeds), the home page's blocks of each street's newest, and
 the sitemap (a list may gain or lose a page). additions.Remade makes those again from the
-kept archive with the story's ids moved between the terms' lists. It refuses (`refusal`
-says why, and the build plans afresh) a story with photos (they are filed under their
-stories' names), a new name, a name left with no story, a person's role changed, a renamed
-term, or one named by a problem of the last plan; tests/test_removals.py compares the plan
+kept archive with the story's ids moved between the terms' lists; the photos it shows are
+filed under its names, so their pages and their terms' lists are made again too (shown.py).
+It refuses (`refusal` says why, and the build plans afresh) a new name, a name left with
+no story, a person's role changed or a renamed term (the problems of the last plan stay:
+none depends on the names a story is filed under, only on whether they are known); tests/test_removals.py compares the plan
 with one made afresh, page by page.
 """
 
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from . import additions, front
+from . import additions, front, shown
 from .config import Config
 from .index import Archive, Taxonomy, Term, usual_role
 from .model import Article
@@ -35,10 +36,6 @@ def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], co
     for old, new in stories:
         if archive.article_by_id.get(new.id) is not new or new.id in archive.scheduled or new.withdrawn:
             return "not in the lists"
-        if new.photos:
-            return "photos"   # filed under their stories' names
-        if additions.named_by_problem(made, new.slug, new.source):
-            return "named by a problem"
         for tax in archive.taxonomies:
             found = _unfiled(tax, old, new, archive, config, moving)
             if found:
@@ -58,8 +55,8 @@ def _unfiled(tax: Taxonomy, old: Article, new: Article, archive: Archive, config
         entry = registry.lookup(name) if registry else None
         if entry is not None and (entry.old_names or entry.old_slugs):
             return "a renamed term"   # its old pages redirect, one for each page of its list
-        if name not in now and not (set(term.articles) - {s.id for s in moving} or term.photos):
-            return "a term left empty"
+        if name not in now and not set(term.articles) - {s.id for s in moving}:
+            return "a term left with no story"   # (or only photos the story showed)
         if not (entry and entry.role) and _role(term, tax.key, archive, moving) != term.role:
             return "another role"
     return None
@@ -92,5 +89,7 @@ def refile(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tupl
                 terms.add(id(term))
             for name in new.names(tax.key):   # each time it is named, as index._named lists it
                 additions.insert(tax.term(name.name), new, key, archive.article_by_id)
+    photos = {figure.photo for _, new in stories for figure in archive.figures.get(new.id, ())}
+    terms |= shown.refresh(archive, photos, config) if photos else set()   # (they are filed under its names)
     remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set())
-    additions.replan(made, counted, remade, archive.articles, set(), terms)
+    additions.replan(made, counted, remade, archive.articles, set(), terms, bool(photos))

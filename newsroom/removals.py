@@ -1,11 +1,12 @@
 """Stories deleted since the last build taken out of its plan, instead of indexing and planning every page again.
 
 A story published in error is deleted; its moved.yaml entry stays, with a warning, until
-an editor lets its address go (moved.update). A story that showed no photo, ran in no
-printed edition, links nowhere, has no aliases, corrections or front-page place, and that
-no other story links to, leaves a few pages of the kept plan: the lists it was in (the home
-page's, its terms', its year's and month's, with their feeds), the pages of the stories
-beside it, the sitemap, and its own page. additions.Remade makes those again from the kept
+an editor lets its address go (moved.update). A story that ran in no printed edition,
+links nowhere, has no aliases, corrections or front-page place, and that no other story
+links to, leaves a few pages of the kept plan: the lists it was in (the home page's, its
+terms', its year's and month's, with their feeds), the pages of the stories beside it, the
+sitemap, and its own page; and, if it showed photos, their pages and their terms' lists
+(shown.py: a photo loses it as a user, and the names it gave it). additions.Remade makes those again from the kept
 archive with the story taken out, as it does when one is put in; the warning is made as a
 plan made afresh makes it, from moved.yaml as it is now. Anything else is refused
 (`refusal` says why) and the build plans afresh; tests/test_removals.py compares the plan
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from . import additions, front, links, urls
+from . import additions, front, links, shown, urls
 from .config import Config
 from .index import Archive, usual_role
 from .model import Article
@@ -36,12 +37,12 @@ def refusal(made: dict[str, Any], gone: Sequence[Article], articles: Iterable[Ar
         if archive.article_by_id.get(story.id) is not story or story.id in archive.scheduled \
                 or story.withdrawn or story.corrections or story.featured:
             return "not in the lists, or withdrawn, corrected or featured"
-        if story.photos or story.prints or story.links or story.aliases:
-            return "photos, print, links or aliases"
+        if story.prints or story.links or story.aliases:
+            return "print, links or aliases"
         found = _unplaced(story, archive, config, ids)
         if found:
             return found
-        if additions.named_by_problem(made, story.slug, story.source):   # a hint, a duplicate …
+        if additions.named_by_problem(made, story.slug, story.source, but_its_own=True):   # a hint, a duplicate …
             return "named by a problem"
     if _linked_to(gone, articles):
         return "linked to"
@@ -59,8 +60,8 @@ def _unplaced(story: Article, archive: Archive, config: Config, ids: set[str]) -
         registry = config.registries.get(tax.key)
         for name in story.names(tax.key):
             term = tax.term(name.name)
-            if term is None or not (set(term.articles) - ids or term.photos):
-                return "a term left empty"
+            if term is None or not set(term.articles) - ids:
+                return "a term left with no story"   # (or only photos the story showed)
             entry = registry.lookup(name.name) if registry else None
             if entry is not None and (entry.old_names or entry.old_slugs):
                 return "a renamed term"   # its old pages redirect, one for each page of its list
@@ -92,13 +93,17 @@ def take_out(made: dict[str, Any], counted: dict[str, Any], gone: Sequence[Artic
     `counted` (moved.yaml's warnings: plancache.rewarn)."""
     archive = made["archive"]
     before = archive.articles
+    photos = shown.hide(archive, gone)
     _archive_without(archive, gone)
     years = {id(additions.year_of(archive, story.date)) for story in gone}
     terms = {id(tax.term(name.name)) for story in gone for tax in archive.taxonomies
              for name in story.names(tax.key)}
+    terms |= shown.refresh(archive, photos, config) if photos else set()
     remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0],
                               set(), gone)
-    additions.replan(made, counted, remade, before, years, terms)
+    additions.replan(made, counted, remade, before, years, terms, bool(photos))
+    sources = {story.source for story in gone}   # (their own problems go with them: a photo shown uncredited …)
+    made["plan_problems"] = [p for p in made["plan_problems"] if p.path not in sources]
     counted["articles"] -= len(gone)
 
 

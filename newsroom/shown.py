@@ -44,17 +44,37 @@ def show(archive: Archive, stories: Sequence[Article], config: Config, problems:
             bisect.insort(users, story.id)   # (content.py reads the files in order: ids are files)
             archive.photo_users[figure.photo] = tuple(users)
             photos.add(figure.photo)
+    return refresh(archive, photos, config)
+
+
+def hide(archive: Archive, stories: Sequence[Article]) -> set[str]:
+    """Take the stories (their figures still in the archive) out of the users of the photos
+    they showed; those photos' ids (for `refresh`)."""
+    photos = set()
+    for story in stories:
+        for figure in archive.figures.get(story.id, ()):
+            users = tuple(u for u in archive.photo_users.get(figure.photo, ()) if u != story.id)
+            if users:
+                archive.photo_users[figure.photo] = users
+            else:
+                archive.photo_users.pop(figure.photo, None)   # (index.build lists only photos with users)
+            photos.add(figure.photo)
+    return photos
+
+
+def refresh(archive: Archive, photos: set[str], config: Config) -> set[int]:
+    """After the users of `photos` changed (or their names): the photo archive in its order
+    and each term's photos as index.build makes them; the ids of the terms whose photos changed."""
     key = photo_order(archive, config)
     object.__setattr__(archive, "photos", tuple(sorted(archive.photos, key=key, reverse=True)))
     rank = {photo.id: i for i, photo in enumerate(archive.photos)}
     terms = set()
     for tax in archive.taxonomies:
-        named = {name for photo in photos for name in _names(archive, tax, archive.photo_by_id[photo])}
+        named = {p: set(_names(archive, tax, archive.photo_by_id[p])) for p in photos}
         for term in tax.terms:
-            mine = set(term.photos)
-            if term.name in named:
-                mine |= {p for p in photos if term.name in _names(archive, tax, archive.photo_by_id[p])}
-            if mine & photos:
+            was = set(term.photos)
+            mine = (was - photos) | {p for p in photos if term.name in named[p]}
+            if (was | mine) & photos:
                 object.__setattr__(term, "photos", tuple(sorted(mine, key=rank.__getitem__)))
                 terms.add(id(term))
     return terms

@@ -169,3 +169,36 @@ def test_a_deletion_warns_with_the_line_of_a_moved_yaml_written_by_hand(tmp_path
     warned = [p for p in result.problems if "file is gone" in p.message]
     assert [p.line for p in warned] == [moved.load(root)[0][gone.relative_to(root).as_posix()].line]
     _same_as_clean(root, result)
+
+
+def test_stories_showing_photos_deleted_or_refiled_in_the_kept_plan(tmp_path: Path) -> None:
+    """A story showing photos, deleted or filed under another street: the photos lose it as a
+    user (an undated one is dated by its other, later story now) or its names, as a plan made
+    afresh finds; plan and site are a clean build's."""
+    from PIL import Image
+
+    root = _generated(tmp_path)
+    first = build(root)
+    stories = first.records["archive"].articles
+    folder = root / "photos" / "2024" / "12"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("shared", "alone"):
+        Image.new("RGB", (60, 40), "#8040a0").save(folder / f"{name}.jpg", "JPEG")
+        (folder / f"{name}.yaml").write_text(f"caption: {name}。\n", encoding="utf-8")
+    older, newer = stories[80], stories[20]
+    story(root, "older-user", older, older.date + timedelta(minutes=1),
+          "photos: [2024/12/shared.jpg, 2024/12/alone.jpg]\n")
+    story(root, "newer-user", newer, newer.date + timedelta(minutes=1), "photos: [2024/12/shared.jpg]\n")
+    build(root)
+    files_of = {n: next((root / "content/articles").rglob(f"{n}.md")) for n in ("older-user", "newer-user")}
+    text = files_of["newer-user"].read_text(encoding="utf-8")
+    street = newer.names("street")[0].name
+    moved_to = next(term.name for term in first.records["archive"].taxonomy("street").terms if term.name != street)
+    files_of["newer-user"].write_text(text.replace(f"street: [{street}", f"street: [{moved_to}", 1), encoding="utf-8")
+    result = build(root)
+    assert result.records["patched"]
+    _same_as_clean(root, result)
+    files_of["older-user"].unlink()
+    result = build(root)
+    assert result.records["patched"]
+    _same_as_clean(root, result)
