@@ -159,13 +159,6 @@ def same_place(old: Any, new: Any) -> bool:
             and all(getattr(old, name) == getattr(new, name) for name in PLACING))
 
 
-def refiled(old: Any, new: Any) -> bool:
-    """Two parses of one article file that differ, of what the planner reads, only in the
-    names it is filed under (refiling.py)."""
-    return (type(old) is Article and type(new) is Article and old.terms != new.terms
-            and all(getattr(old, name) == getattr(new, name) for name in PLACING if name != "terms"))
-
-
 class Values:
     """The current value of what pages read, as digests, memoised for one build."""
 

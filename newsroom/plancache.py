@@ -147,7 +147,7 @@ def refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
     if old_articles.keys() != articles.keys():
         return None
     moved = {source for source, entry in articles.items() if entry is not old_articles[source]
-             and depends.refiled(old_articles[source].value, entry.value)}
+             and _refiled(old_articles[source].value, entry.value)}
     if not moved:
         return None
     found = retitled(({s: e for s, e in old_articles.items() if s not in moved}, before[1]),
@@ -155,6 +155,13 @@ def refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
     if found is None:
         return None
     return moved, found | {s for s in moved if old_articles[s].value.title != articles[s].value.title}
+
+
+def _refiled(old: Any, new: Any) -> bool:
+    """Two parses of one article file that differ, of what the planner reads
+    (depends.PLACING), only in the names it is filed under."""
+    return (type(old) is Article and type(new) is Article and old.terms != new.terms
+            and all(getattr(old, name) == getattr(new, name) for name in depends.PLACING if name != "terms"))
 
 
 def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iterable[str],
