@@ -10,8 +10,8 @@ kept archive with the story's ids moved between the terms' lists; the photos it 
 filed under its names, so their pages and their terms' lists are made again too (shown.py).
 It refuses (`refusal` says why, and the build plans afresh) a new name, a name left with
 no story, a person's role changed or a renamed term (the problems of the last plan stay:
-none depends on the names a story is filed under, only on whether they are known); tests/test_removals.py compares the plan
-with one made afresh, page by page.
+none depends on the names a story is filed under, only on whether they are known);
+tests/test_removals.py compares the plan with one made afresh, page by page.
 """
 
 from __future__ import annotations

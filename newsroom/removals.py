@@ -54,7 +54,8 @@ def refusal(made: dict[str, Any], gone: Sequence[Article], articles: Iterable[Ar
 
 
 def _unplaced(story: Article, archive: Archive, config: Config, ids: set[str]) -> str | None:
-    """What taking the story out would change beyond its lists: a term left empty, a term's role (the one most of its stories give, where its registry gives none)."""
+    """What taking the story out would change beyond its lists: a term left with no story, a
+    term's role (the one most of its stories give, where its registry gives none)."""
     by_id = archive.article_by_id
     for tax in archive.taxonomies:
         registry = config.registries.get(tax.key)

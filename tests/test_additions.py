@@ -84,8 +84,8 @@ def test_new_stories_put_into_the_kept_plan_give_a_clean_builds_plan_and_site(tm
         archive = result.records["archive"]
         added = archive.article_by_id.keys() - last.records["archive"].article_by_id.keys()
         cfg = result.records["config"]
-        by_path, by_context = reach.beyond_changed(archive, added, (), reach.SAME_PRINT, cfg.page_size, cfg.feed_size), \
-            reach.beyond_changed(archive, added)
+        by_path = reach.beyond_changed(archive, added, (), reach.SAME_PRINT, cfg.page_size, cfg.feed_size)
+        by_context = reach.beyond_changed(archive, added)
         assert [by_path(page) for page in result.records["planned"]] == \
             [by_context(page) for page in result.records["planned"]]
         last = result
@@ -197,7 +197,8 @@ def test_new_stories_showing_photos_are_put_into_the_kept_plan(tmp_path: Path) -
     stories = first.records["archive"].articles
     folder = root / "photos" / "2024" / "12"
     folder.mkdir(parents=True, exist_ok=True)
-    for name, sidecar in (("dated.jpg", "caption: 有日期。\ndate: 2020-05-01\n"), ("undated.jpg", "caption: 无日期。\n")):
+    for name, sidecar in (("dated.jpg", "caption: 有日期。\ndate: 2020-05-01\n"),
+                          ("undated.jpg", "caption: 无日期。\n")):
         Image.new("RGB", (60, 40), "#3060c0").save(folder / name, "JPEG")
         (folder / name).with_suffix(".yaml").write_text(sidecar, encoding="utf-8")
     story(root, "first-user", stories[5], stories[5].date + timedelta(minutes=1), "photos: [2024/12/undated.jpg]\n")

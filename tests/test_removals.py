@@ -103,7 +103,8 @@ def test_a_deletion_that_changes_a_persons_role_is_planned_afresh(tmp_path: Path
         file = root / f"content/articles/{when:%Y}/{when:%m}/role-{n}.md"
         text = file.read_text(encoding="utf-8")
         head, _, rest = text.partition("reporter: [")
-        file.write_text(f"{head}reporter: [{{name: 新来的人, role: {role}}}]{rest.partition(']')[2]}", encoding="utf-8")
+        tail = rest.partition("]")[2]
+        file.write_text(f"{head}reporter: [{{name: 新来的人, role: {role}}}]{tail}", encoding="utf-8")
     first = build(root)
     assert first.records["archive"].term("reporter", "新来的人").role == "记者"
     for n in (3, 4):
