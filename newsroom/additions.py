@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from . import front, moved, pages, shown, sitemaps, urls
+from . import front, moved, pages, plancache, shown, sitemaps, urls
 from .config import Config
 from .index import Archive, Month, Term, Year
 from .model import Article, Photo
+from .problems import Problem
 
 LIMIT = 8   # more new stories at once are planned afresh
 
@@ -53,23 +54,27 @@ def refusal(made: dict[str, Any], added: Sequence[Article], articles: Iterable[A
         found = unlike(story, now) or _misplaced(story, archive, config, slugs, taken)
         if found:
             return found
-        if story.source in living.record:
-            return "recorded before"
-        if named_by_problem(made, story.slug, story.source):   # a link to it, an edition naming it …
-            return "named by a problem"
+        entry = living.record.get(story.source)   # a story deleted and put back: moved.yaml warned of it
+        if entry is not None and entry.urls != (urls.article(story),):
+            return "recorded before at other addresses"   # they would redirect to it
+        # (moved.yaml's warnings are made again: plancache.rewarn)
+        if named_by_problem(made, story.slug, story.source, but=plancache.record_warnings(made["plan_problems"])):
+            return "named by a problem"   # a link to it, an edition naming it …
     found = [(story, urls.article(story)) for story in added]
     if any(moved.found_again(entry, found) for source, entry in living.record.items() if source not in sources):
         return "a recorded story moved"   # its file gone, and a new one with its title or address
     return None
 
 
-def named_by_problem(made: dict[str, Any], slug: str, file: str, but_its_own: bool = False) -> bool:
+def named_by_problem(made: dict[str, Any], slug: str, file: str, but_its_own: bool = False,
+                     but: Collection[Problem] = ()) -> bool:
     """Whether a problem of the kept plan names the story or photo (by slug or file name): it
     may go away now that it is there, as a plan made afresh would find. `but_its_own`: not
-    counting the problems found in the file itself (a story deleted: they go with it)."""
+    counting the problems found in the file itself (a story deleted: they go with it); `but`:
+    nor these."""
     names = (slug, posixpath.basename(file))
     return any(name in str(problem) for problem in made["plan_problems"] for name in names
-               if not (but_its_own and problem.path == file))
+               if not (but_its_own and problem.path == file) and problem not in but)
 
 
 def unlike(story: Article, now: datetime) -> str | None:

@@ -43,6 +43,7 @@ def test_deleted_stories_taken_out_of_the_kept_plan_give_a_clean_builds_plan_and
     file = {name: root / f"content/articles/{when:%Y}/{when:%m}/{name}.md" for name, (_, when) in made.items()}
     steps = [(("newest",), True), (("between",), True), (("two-a", "two-b"), True), (("oldest",), True),
              (("month-alone",), True), (("year-alone",), True)]
+    texts = {name: path.read_text(encoding="utf-8") for name, path in file.items()}
     for names, taken_out in steps:
         for name in names:
             file[name].unlink()
@@ -62,6 +63,12 @@ def test_deleted_stories_taken_out_of_the_kept_plan_give_a_clean_builds_plan_and
         warned = {dict(p.params)["source"]: p.line for p in result.problems if "file is gone" in p.message}
         assert len(warned) == 7 and warned == {source: record[source].line for source in warned}
         _same_as_clean(root, result, problems=False)
+    # A story deleted and put back as it was is put in again; moved.yaml no longer warns of it.
+    file["between"].write_text(texts["between"], encoding="utf-8")
+    result = build(root)
+    assert result.records["patched"]
+    assert not [p for p in result.problems if "between.md" in str(p)]
+    _same_as_clean(root, result)
     # The plan with them out is kept for the next edit in place.
     edited = root / stories[0].source
     edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
