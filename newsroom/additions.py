@@ -191,9 +191,8 @@ def replan(made: dict[str, Any], counted: dict[str, Any], remade: Remade, before
 def _archive_with(archive: Archive, added: Sequence[Article]) -> None:
     """Put the stories in the kept archive's lists (in place: the kept pages hold its objects)."""
     for story in added:
-        key = _order(story)
         articles = list(archive.articles)
-        articles.insert(_place(key, (_order(a) for a in articles)), story)
+        articles.insert(_place(_order(story), map(_order, articles)), story)
         object.__setattr__(archive, "articles", tuple(articles))
         archive.__dict__.pop("rank", None)   # (a cached_property)
         archive.article_by_id[story.id] = story
@@ -202,12 +201,17 @@ def _archive_with(archive: Archive, added: Sequence[Article]) -> None:
         by_id = archive.article_by_id
         for tax in archive.taxonomies:
             for name in story.names(tax.key):   # each time it is named, as index._named lists it
-                insert(tax.term(name.name), story, key, by_id)
-        insert(month_of(archive, story.date) or _new_month(archive, story.date), story, key, by_id)
+                insert(tax.term(name.name), story, by_id)
+        insert(month_of(archive, story.date) or _new_month(archive, story.date), story, by_id)
 
 
 def _order(story: Article) -> tuple:
     return story.date, story.slug   # index.build lists stories newest first by this
+
+
+def place(story: Article, ids: Sequence[str], by_id: dict[str, Article]) -> int:
+    """Where the story goes in a list of story ids, newest first."""
+    return _place(_order(story), (_order(by_id[i]) for i in ids))
 
 
 def _place(key: tuple, keys: Iterable[tuple]) -> int:
@@ -220,10 +224,10 @@ def _place(key: tuple, keys: Iterable[tuple]) -> int:
     return count
 
 
-def insert(holder: Term | Month | None, story: Article, key: tuple, by_id: dict[str, Article]) -> None:
+def insert(holder: Term | Month | None, story: Article, by_id: dict[str, Article]) -> None:
     assert holder is not None   # refusal: every name has its term, the month is there
     ids = list(holder.articles)
-    ids.insert(_place(key, (_order(by_id[i]) for i in ids)), story.id)
+    ids.insert(place(story, ids, by_id), story.id)
     object.__setattr__(holder, "articles", tuple(ids))
 
 
@@ -275,6 +279,7 @@ class Remade:
                  for tax in archive.taxonomies for term in tax.terms if id(term) in terms}
         out: list[pages.Page] = []
         entries: list[tuple[str, Any]] = []
+        maps: dict[str, pages.Page] = {}   # the kept sitemaps, by path
         at = 0
         while at < len(main):
             page = main[at]
@@ -298,6 +303,7 @@ class Remade:
             elif page.template == "feed.xml" and page.path == urls.feed() and self.changed:
                 out += self._made([page], [pages.home_feed(archive, config)])
             elif page.template in _SITEMAPS:
+                maps[page.path] = page
                 if page.template == "sitemap.xml":
                     entries += page.context["entries"]
             else:
@@ -306,8 +312,7 @@ class Remade:
         if entries:
             kept = [e for e in entries if e[0] not in self.replaced]
             made = sitemaps.from_entries(tuple(sorted([*kept, *sitemaps.entries(self.made)], key=_path)))
-            old = {page.path: page for page in main if page.template in _SITEMAPS}
-            out += [_same(old.get(page.path), page) for page in made]
+            out += [_same(maps.get(page.path), page) for page in made]
         return out
 
     def _made(self, old: list[pages.Page], new: list[pages.Page]) -> list[pages.Page]:
@@ -351,6 +356,7 @@ class Remade:
                     page = _with(page, newer=newer, older=older)
             out.append(page)
         return out
+
 
 def _run(main: list[pages.Page], at: int, within: Any) -> int:
     """The end of the run of pages from `at` that are `within` it."""

@@ -1,9 +1,9 @@
 """Which of the ways to patch the kept plan fits this build's changes, and patching it.
 
 An edit that leaves every story where it was keeps the last build's plan as it is (with
-new titles put in: plancache.retitle). A few stories or photos added (additions.py),
-stories deleted (removals.py) or filed under other names (refiling.py) patch it; each kind
-alone (and titles changed beside it), never two at once. The reuse stage (stages.py) finds
+new titles put in: plancache.retitle). A few stories or photos added (additions.py; both
+at once, the photos first), stories deleted (removals.py) or filed under other names
+(refiling.py) patch it; each kind alone (and titles changed beside it). The reuse stage (stages.py) finds
 the patch, loads the kept plan and applies it; where a module refuses, the build plans
 afresh.
 """
@@ -61,8 +61,6 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     made, config = kept.made, run.config
     if _refused(run, made, patch):
         return False
-    if patch.gone and removals.refusal(made, patch.gone, run.articles, config):
-        return False
     warned = patch.gone or plancache.record_warnings(made["living"].problems)
     if patch:
         picks, found = front.load(config.root)
@@ -78,6 +76,8 @@ def _refused(run: Run, made: dict, patch: Patch) -> bool:
                                            set(run.state.articles), patch.photos):
         return True
     if patch.photos and additions.photo_refusal(made, patch.photos, run.photos):
+        return True
+    if patch.gone and removals.refusal(made, patch.gone, run.articles, config):
         return True
     return bool(patch.refiled and refiling.refusal(made, patch.refiled, config))
 
@@ -100,4 +100,3 @@ def key(run: Run, patch: Patch) -> str:
     return memory.plan_inputs(run, leaving=frozenset(s.source for s in patch.stories),
                               leaving_photos=frozenset(p.source for p in patch.photos),
                               gone=frozenset(s.source for s in patch.gone))
-

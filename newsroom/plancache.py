@@ -146,15 +146,15 @@ def refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
     old_articles, articles = before[0], now[0]
     if old_articles.keys() != articles.keys():
         return None
-    moved = {source for source, entry in articles.items() if entry is not old_articles[source]
-             and _refiled(old_articles[source].value, entry.value)}
-    if not moved:
+    refiled = {source for source, entry in articles.items() if entry is not old_articles[source]
+               and _refiled(old_articles[source].value, entry.value)}
+    if not refiled:
         return None
-    found = retitled(({s: e for s, e in old_articles.items() if s not in moved}, before[1]),
-                     ({s: e for s, e in articles.items() if s not in moved}, now[1]))
+    found = retitled(({s: e for s, e in old_articles.items() if s not in refiled}, before[1]),
+                     ({s: e for s, e in articles.items() if s not in refiled}, now[1]))
     if found is None:
         return None
-    return moved, found | {s for s in moved if old_articles[s].value.title != articles[s].value.title}
+    return refiled, found | {s for s in refiled if old_articles[s].value.title != articles[s].value.title}
 
 
 def _refiled(old: Any, new: Any) -> bool:

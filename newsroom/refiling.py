@@ -69,9 +69,7 @@ def _role(term: Term, key: str, archive: Archive, moving: Sequence[Article]) -> 
     by_id, ids = archive.article_by_id, [i for i in term.articles if i not in leaving]
     for story in moving:
         if any(n.name == term.name for n in story.names(key)):
-            order = (story.date, story.slug)
-            ids.insert(next((k for k, i in enumerate(ids) if (by_id[i].date, by_id[i].slug) < order), len(ids)),
-                       story.id)
+            ids.insert(additions.place(story, ids, by_id), story.id)
     return usual_role([n.role for i in ids for n in by_id[i].names(key) if n.name == term.name and n.role])
 
 
@@ -81,14 +79,13 @@ def refile(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tupl
     archive = made["archive"]
     terms: set[int] = set()
     for old, new in stories:
-        key = (new.date, new.slug)   # index.build's order
         for tax in archive.taxonomies:
             named = [*(n.name for n in old.names(tax.key)), *(n.name for n in new.names(tax.key))]
             for term in {id(t): t for t in map(tax.term, named)}.values():
                 object.__setattr__(term, "articles", tuple(i for i in term.articles if i != new.id))
                 terms.add(id(term))
             for name in new.names(tax.key):   # each time it is named, as index._named lists it
-                additions.insert(tax.term(name.name), new, key, archive.article_by_id)
+                additions.insert(tax.term(name.name), new, archive.article_by_id)
     photos = {figure.photo for _, new in stories for figure in archive.figures.get(new.id, ())}
     terms |= shown.refresh(archive, photos, config) if photos else set()   # (they are filed under its names)
     remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set())
