@@ -153,12 +153,6 @@ def changed_bits(old: Any, new: Any) -> int:
     return sum(1 << i for i, name in enumerate(FIELDS[Article]) if getattr(old, name) != getattr(new, name))
 
 
-def same_place(old: Any, new: Any) -> bool:
-    """Two parses of one article file that the planner places and links the same way."""
-    return (type(old) is Article and type(new) is Article
-            and all(getattr(old, name) == getattr(new, name) for name in PLACING))
-
-
 class Values:
     """The current value of what pages read, as digests, memoised for one build."""
 

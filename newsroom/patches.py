@@ -24,6 +24,7 @@ class Patch:
     photos: list[Photo] = field(default_factory=list)      # new
     gone: list[Article] = field(default_factory=list)      # deleted, as last parsed
     refiled: list[tuple[Article, Article]] = field(default_factory=list)   # (as last parsed, now)
+    relined: set[str] = field(default_factory=set)       # article files whose planned values moved lines
 
     def __bool__(self) -> bool:
         """Whether it changes the plan beyond titles (then the plan is written again)."""
@@ -32,6 +33,13 @@ class Patch:
 
 def found(run: Run) -> Patch | None:
     """The patch that makes the kept plan this build's, if one may (None: plan afresh)."""
+    patch = _found(run)
+    if patch is not None:
+        patch.relined = plancache.relined(run.before[0], run.state.articles)
+    return patch
+
+
+def _found(run: Run) -> Patch | None:
     before, now = run.before, (run.state.articles, run.state.photos)
     retitled = plancache.retitled(before, now)
     if retitled is not None:
@@ -72,6 +80,8 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
 
 def _refused(run: Run, made: dict, patch: Patch) -> bool:
     config = run.config
+    if patch.relined and any(problem.path in patch.relined for problem in made["plan_problems"]):
+        return True   # its lines moved (a problem of the plan's may name a line of another field, too)
     if patch.stories and additions.refusal(made, patch.stories, run.articles, config, run.now,
                                            set(run.state.articles), patch.photos):
         return True

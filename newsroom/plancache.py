@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import depends, moved, planfile, sums, urls
+from . import moved, placed, planfile, sums, urls
 from .cache import Entry
 from .model import Article, Photo
 from .problems import Problem
@@ -96,11 +96,20 @@ def retitled(before: tuple[dict[str, Entry], dict[str, Entry]],
         old = old_articles[source]
         if entry is old or entry.value is old.value:
             continue
-        if not depends.same_place(old.value, entry.value):
+        if not placed.same_place(old.value, entry.value):
             return None
         if old.value.title != entry.value.title:
             found.add(source)
     return found
+
+
+def relined(before: dict[str, Entry], now: dict[str, Entry]) -> set[str]:
+    """The article files parsed again whose values the planner reads moved to other lines
+    (placed.py): the kept plan's problems naming them may name the old lines."""
+    return {source for source, entry in now.items()
+            if (old := before.get(source)) is not None and entry is not old and entry.value is not old.value
+            and type(old.value) is Article and type(entry.value) is Article
+            and not placed.same_lines(old.value, entry.value)}
 
 
 def added(before: tuple[dict[str, Entry], dict[str, Entry]],
@@ -160,8 +169,8 @@ def refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
 def _refiled(old: Any, new: Any) -> bool:
     """Two parses of one article file that differ, of what the planner reads
     (depends.PLACING), only in the names it is filed under."""
-    return (type(old) is Article and type(new) is Article and old.terms != new.terms
-            and all(getattr(old, name) == getattr(new, name) for name in depends.PLACING if name != "terms"))
+    return type(old) is Article and type(new) is Article and old.terms != new.terms \
+        and placed.same_place(old, new, but="terms")
 
 
 def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iterable[str],

@@ -24,7 +24,7 @@ from typing import Any
 
 import jinja2
 
-from . import cache, depends, index, pages, printing, reach
+from . import cache, depends, index, pages, placed, printing, reach
 
 EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck"
 # Lists of every page or article are made with map() over these: an edit of a 100,000-article
@@ -111,7 +111,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
                              and state.scheduled == archive.scheduled),
         same_files=old_articles.keys() == state.articles.keys() and same_photos,
         edited={"a|" + source: depends.changed_bits(olds[source], new) for source, new in edited.items()},
-        edited_in_place=all(depends.same_place(olds[source], new) for source, new in edited.items()),
+        edited_in_place=all(placed.same_place(olds[source], new) for source, new in edited.items()),
         edits_known=not state.recheck,
         shown=shown,
         same_plan_inputs=state.plan_key == plan_key and not days,

@@ -131,6 +131,43 @@ def test_a_new_date_makes_the_plan_again(tmp_path: Path) -> None:
     _equals_clean(root)
 
 
+def _problems(result: builder.BuildResult) -> list[str]:
+    return sorted(str(p) for p in result.problems)
+
+
+def _moved_down(story: Path) -> None:
+    """A line added to the front matter and a paragraph to the body: every line below moves."""
+    text = story.read_text(encoding="utf-8").replace("---\n", "---\n# 校对：已核\n", 1)
+    story.write_text(text.replace("\n## 小标题\n", "\n补充的一段。\n\n## 小标题\n"), encoding="utf-8")
+
+
+def test_lines_moved_in_a_story_keep_the_plan_unless_one_of_its_problems_names_a_line(tmp_path: Path) -> None:
+    root = _archive(tmp_path / "archive", 12)
+    linking, scheduled = _story(root, 3), root / "content" / "articles" / "2024" / "01" / "later.md"
+    # A link to another story, below the paragraph the edit adds: the planner reads its line.
+    linking.write_text(linking.read_text(encoding="utf-8") + "\n另见[第2号报道](../03/story-0002.md)。\n",
+                       encoding="utf-8")
+    scheduled.parent.mkdir(parents=True)
+    scheduled.write_text(f"---\ntitle: 定时发布的报道\ndate: {NOW + timedelta(days=2):%Y-%m-%dT%H:%M:%S}+00:00\n"
+                         "reporter: 张鹏\nstreet: 坂田街道\n---\n后天见报。\n", encoding="utf-8")
+    first = _build(root, root / "site")
+    assert "content/articles/2024/01/later.md:3: warning: dated in the future" in "\n".join(_problems(first))
+    _moved_down(linking)
+    second = _build(root, root / "site")
+    assert second.plan_kept and second.rendered >= 1
+    assert "补充的一段。" in (root / "site" / "2021" / "04" / "04" / "story-0003" / "index.html").read_text(
+        encoding="utf-8")
+    _equals_clean(root)
+    # The scheduled story's warning names its date's line: moved, the plan is made afresh.
+    _moved_down(scheduled)
+    third = _build(root, root / "site")
+    assert not third.plan_kept
+    assert "content/articles/2024/01/later.md:4: warning: dated in the future" in "\n".join(_problems(third))
+    _equals_clean(root)
+    shutil.rmtree(root / ".cache")
+    assert _problems(third) == _problems(_build(root, root / "site"))
+
+
 def _state_folder(root: Path) -> Path:
     cfg, _ = config.load(root, root / "site")
     from newsroom import cache
