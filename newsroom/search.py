@@ -72,9 +72,10 @@ class Indexer:
     """
 
     def __init__(self, config: Config, folder: Path, known: dict[str, str] | None = None,
-                 expected: Counter[str] | None = None) -> None:
+                 expected: Counter[str] | None = None, moved: dict[str, str] | None = None) -> None:
         self.config = config
         self.folder = folder
+        self.moved = moved or {}   # page file -> the page file it redirects to (searchplan.plan)
         self.known = dict(known or {})
         self.cold = not self.known
         self.copying = 0.0   # seconds spent on the pages' copies, while pages render
@@ -265,7 +266,8 @@ class Indexer:
         live = _live({year: b for year, b in kept.items() if b is not None}, published, site, in_site)
         kept = {year: b if b is not None and (year in live or searchbundle.whole(b, problems)) else None
                 for year, b in kept.items()}
-        chosen = plan(self.known, {year: b.pages if b else None for year, b in kept.items()}, self.cold)
+        chosen = plan(self.known, {year: b.pages if b else None for year, b in kept.items()}, self.cold,
+                      moved=self.moved)
         made: dict[str, searchbundle.Bundle] = {y: b for y, b in kept.items() if b and y not in chosen.remake}
         jobs = {year: self._job(year, chosen.years[year]) for year in chosen.remake}
         if chosen.recent:

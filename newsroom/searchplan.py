@@ -7,7 +7,8 @@ page merges first; the year bundles' entries of those pages (`superseded`) are h
 search page, so a search never shows a page twice, nor an old version. A year is made anew,
 whole, on a cold build, when it has no bundle yet, when a page left the search (deleted,
 withdrawn, made a draft: its text must leave the published index files, not only the
-results), and when the pages pending against the bundles pass `RECENT_MAX` (the years with
+results; a story moved to another address, redated, has not left: its old entry is hidden
+as an edited page's is), and when the pages pending against the bundles pass `RECENT_MAX` (the years with
 most pending first, until the rest fits): the recent bundle is made anew at every edit,
 and costs ~2 ms a page it holds.
 """
@@ -88,15 +89,17 @@ def shard_of(year: str, month: int, starts: dict[str, tuple[int, ...]]) -> str:
 
 
 def plan(known: dict[str, str], made: dict[str, dict[str, str] | None], cold: bool,
-         limit: int = RECENT_MAX) -> Plan:
+         limit: int = RECENT_MAX, moved: dict[str, str] | None = None) -> Plan:
     """`known`: every searchable page now (page file -> entry); `made`: for each year, the
     pages its usable cached bundle was made from (None: no usable bundle); `cold`: a build
-    that renders every page, which makes every year's bundle from its pages."""
+    that renders every page, which makes every year's bundle from its pages; `moved`: page
+    files that redirect to another page file now (a story's old addresses)."""
     years: dict[str, dict[str, str]] = {}
     for path, entry in sorted(known.items()):
         years.setdefault(shard(entry), {})[path] = entry
+    moved = moved or {}
     remake = {year for year in years if cold or made.get(year) is None
-              or any(path not in known for path in made[year] or ())}
+              or any(path not in known and moved.get(path) not in known for path in made[year] or ())}
     pending: dict[str, tuple[set[str], set[str]]] = {}
     for year in sorted(set(years) - remake):
         now, then = years[year], made[year] or {}

@@ -37,12 +37,14 @@ from . import (
     renditions,
     search,
     trial,
+    urls,
 )
 from .config import template_dirs
 from .confine import problems as confined
 from .editions import read_editions
 from .i18n import tr
 from .links import site_problems
+from .model import Article
 from .printing import build as build_editions
 from .problems import errors, failed
 from .records import Run
@@ -246,7 +248,8 @@ def render_and_write(run: Run) -> bool:
     folder = (cache.state_folder(config) / "search-pages" if run.store is not None
               else config.cache_dir / "search" / f"pages-{os.getpid()}")
     indexer = search.Indexer(config, folder, run.state.search if decision.case != rebuild.EVERYTHING else {},
-                             search.expected([run.planned[i] for i in decision.todo]) if run.options.reindex else None)
+                             search.expected([run.planned[i] for i in decision.todo]) if run.options.reindex else None,
+                             _moved(run))
     notes = decision.notes(run.planned)
     try:
         written = publish.write(run.planned, decision.todo, run.env, run.media, config, run.published, indexer,
@@ -270,6 +273,12 @@ def render_and_write(run: Run) -> bool:
     result.written, result.removed = len(written.written), len(written.removed)
     result.ok = True
     return True
+
+
+def _moved(run: Run) -> dict[str, str]:
+    """Old addresses of stories: page file -> the story's page file now (search.Indexer)."""
+    redirects = run.living.redirects if run.living is not None else ()
+    return {urls.output_file(r.old): urls.output_file(r.new) for r in redirects if type(r.target) is Article}
 
 
 def record(run: Run) -> bool:

@@ -92,6 +92,23 @@ def test_deleted_withdrawn_and_draft_pages_leave_the_index_files_at_once(archive
     assert not gone & published, "no fragment of theirs is left in the site"
 
 
+def test_a_story_moved_to_another_day_is_indexed_as_an_edited_one(archive: Path) -> None:
+    """Its text is still published (at its new address): its old entry is hidden, and the
+    year is not indexed again; moved and withdrawn at once, its text leaves the year's files."""
+    root = archive
+    before, old = files(root / "site" / "pagefind" / "2021"), ids(root, "2021")
+    edit(root, STORY, "date: 2021-01-01", "date: 2021-01-02")
+    build(root)
+    assert files(root / "site" / "pagefind" / "2021") == before, "the year's bundle is published as it was"
+    assert list(ids(root, "recent")) == ["2021/01/02/story-0000/index.html"]
+    assert listing(root)["superseded"] == [old["2021/01/01/story-0000/index.html"]]
+    edit(root, "content/articles/2021/02/story-0001.md", "date: 2021-02-02",
+         "withdrawn: {date: 2021-06-01, reason: 报道有误。}\ndate: 2021-02-03")
+    build(root)
+    assert not {"2021/02/02/story-0001/index.html", "2021/02/03/story-0001/index.html"} & set(ids(root, "2021"))
+    assert "2021/01/02/story-0000/index.html" in ids(root, "2021"), "made anew, with the story moved before"
+
+
 def test_a_cold_build_makes_every_year_anew(archive: Path) -> None:
     root = archive
     edit(root, STORY, "走访社区", "慰问独居老人")
@@ -118,6 +135,10 @@ def test_past_the_limit_the_year_is_made_anew() -> None:
     assert moved.recent == {"p1": "2022:p1"} and moved.superseded == {"2021": ("p1",)}
     gone = searchplan.plan({k: v for k, v in edited.items() if k != "p3"}, made, cold=False, limit=3)
     assert gone.remake == ("2021",) and gone.recent == {"q": "2022:new"}, "a page gone: its year anew"
+    renamed = {k: v for k, v in edited.items() if k != "p3"} | {"p3b": "2021:3"}
+    assert searchplan.plan(renamed, made, cold=False, limit=5, moved={"p3": "p3b"}).superseded == {
+        "2021": ("p1", "p2", "p3"), "2022": ("q",)}, "a page moved: its old entry hidden, its year kept"
+    assert searchplan.plan(renamed, made, cold=False, limit=5, moved={"p3": "p99"}).remake == ("2021",)
 
 
 def test_the_parts_of_a_big_year_are_the_fewest_that_fit() -> None:
