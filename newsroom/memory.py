@@ -6,7 +6,9 @@ pages were made under (`plan_inputs`, `pages_key`)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from . import cache, cachedir, moved, output, parallel, plancache
 from .config import Config
@@ -106,21 +108,38 @@ def discard_plan(run: Run) -> None:
 
 
 def plan_inputs(run: Run, but_photos: bool = False, leaving: frozenset[str] = frozenset(),
-                leaving_photos: frozenset[str] = frozenset(), gone: frozenset[str] = frozenset()) -> str:
+                leaving_photos: frozenset[str] = frozenset(), gone: frozenset[str] = frozenset(),
+                photos_then: Mapping[str, tuple] | None = None) -> str:
     """plancache.key of this build. `but_photos`: without the photos' files; while it is
     the last build's and every article parsed as it was, only photos changed. `leaving`,
     `leaving_photos`: without these article files, these photos' (new ones: was the last
-    plan made from the others?); `gone`: with these article files (deleted since)."""
+    plan made from the others?); `gone`: with these article files (deleted since);
+    `photos_then`: these photos' files at the stats they had (plancache.edited_photos)."""
     root = run.config.root
     sources = (run.state.articles.keys() - leaving) | gone if leaving or gone else run.state.articles
-    # A photo's file and its sidecar (content.py reads FILE.yaml or FILE.yml beside it).
-    skipped = frozenset(str(path) for source in leaving_photos
-                        for path in (root / source, (root / source).with_suffix(".yaml"),
-                                     (root / source).with_suffix(".yml")))
-    return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", run.scanned,
+    skipped = frozenset(path for source in leaving_photos for path in _photo_files(root, source))
+    scanned = run.scanned
+    if photos_then:
+        scanned, inserted = dict(scanned), False
+        for source, stats in photos_then.items():
+            for path, stat in zip(_photo_files(root, source), stats[:3], strict=True):
+                if stat is None:
+                    scanned.pop(path, None)
+                else:
+                    inserted = inserted or path not in scanned
+                    scanned[path] = tuple(stat)
+        if inserted:   # (a sidecar removed since): in the order the scan lists files
+            scanned = dict(sorted(scanned.items()))
+    return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", scanned,
                          sources, run.config.content_dir,
                          (root / "editions.yaml", root / "front.yaml", root / moved.RECORD),
                          run.config.photos_dir if but_photos else None, skipped)
+
+
+def _photo_files(root: Path, source: str) -> tuple[str, str, str]:
+    """A photo's file and its sidecars (content.py reads FILE.yaml or FILE.yml beside it)."""
+    path = root / source
+    return str(path), str(path.with_suffix(".yaml")), str(path.with_suffix(".yml"))
 
 
 def pages_key(run: Run) -> str:

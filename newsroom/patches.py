@@ -25,6 +25,7 @@ class Patch:
     gone: list[Article] = field(default_factory=list)      # deleted, as last parsed
     refiled: list[tuple[Article, Article]] = field(default_factory=list)   # (as last parsed, now)
     relined: set[str] = field(default_factory=set)       # article files whose planned values moved lines
+    photos_then: dict[str, tuple] = field(default_factory=dict)   # photo files parsed again -> their last stats
 
     def __bool__(self) -> bool:
         """Whether it changes the plan beyond titles (then the plan is written again)."""
@@ -36,6 +37,7 @@ def found(run: Run) -> Patch | None:
     patch = _found(run)
     if patch is not None:
         patch.relined = plancache.relined(run.before[0], run.state.articles)
+        patch.photos_then = plancache.edited_photos(run.before[1], run.state.photos)
     return patch
 
 
@@ -109,4 +111,4 @@ def key(run: Run, patch: Patch) -> str:
     files gone."""
     return memory.plan_inputs(run, leaving=frozenset(s.source for s in patch.stories),
                               leaving_photos=frozenset(p.source for p in patch.photos),
-                              gone=frozenset(s.source for s in patch.gone))
+                              gone=frozenset(s.source for s in patch.gone), photos_then=patch.photos_then)

@@ -1,4 +1,4 @@
-"""Two parses of one article compared for what the planner reads of them (depends.PLACING).
+"""Two parses of one article, or of one photo, compared for what the planner reads of them.
 
 Some of what it reads is where in the file a value was found: lines, which only its
 messages name ("photo 'x.jpg' not found", at the photo's line). An edit above them (a line
@@ -6,6 +6,10 @@ added to the front matter, a paragraph before a link to another story) moves the
 places nothing anywhere else: such a parse is `same_place` as the last, and `same_lines`
 says whether the messages' lines are still right (a kept plan whose problems name an
 article whose lines moved is made afresh: patches.py).
+
+Of a photo the planner reads everything but its caption, which it copies into its page's
+context as its title and into the figures of the stories showing it without a caption of
+their own (plancache.retitle puts a new one in), and whose absence it warns of.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import dataclasses
 from typing import Any
 
 from .depends import PLACING
-from .model import Article
+from .model import Article, Photo
 
 _LINES = ("date_line", "slug_line")                 # lines alone
 _EACH_LINED = ("photos", "prints", "corrections")   # values that each hold their line
@@ -36,3 +40,12 @@ def same_place(old: Any, new: Any, but: str = "") -> bool:
 def same_lines(old: Article, new: Article) -> bool:
     """Two parses placed alike (`same_place`) whose values are on the same lines too."""
     return all(getattr(old, name) == getattr(new, name) for name in (*_LINES, *_EACH_LINED, *_PAIRED))
+
+
+_PHOTO_PLACING = tuple(f.name for f in dataclasses.fields(Photo) if f.name != "caption")
+
+
+def same_photo_place(old: Any, new: Any) -> bool:
+    """Two parses of one photo file that differ, if at all, in their caption (one given in both)."""
+    return (type(old) is Photo and type(new) is Photo and bool(old.caption) == bool(new.caption)
+            and all(getattr(old, name) == getattr(new, name) for name in _PHOTO_PLACING))

@@ -82,16 +82,23 @@ def key(settings: str, scanned: dict[str, tuple[int, int]], sources: Iterable[st
 
 def retitled(before: tuple[dict[str, Entry], dict[str, Entry]],
              now: tuple[dict[str, Entry], dict[str, Entry]]) -> set[str] | None:
-    """The articles whose title changed, when every article parsed now sits where its last
-    parse did and every photo parsed the same: the plan made from the last parses is this
-    build's once those titles are put in (`retitle`). None: it is not."""
+    """The articles whose title changed and the photos whose caption did, when every article
+    parsed now sits where its last parse did and every photo too (placed.py): the plan made
+    from the last parses is this build's once those titles are put in (`retitle`). None: it
+    is not."""
     old_articles, old_photos = before
     articles, photos = now
     if old_articles.keys() != articles.keys() or old_photos.keys() != photos.keys():
         return None
-    if any(photos[source] is not entry for source, entry in old_photos.items()):
-        return None
     found = set()
+    for source, old in old_photos.items():
+        entry = photos[source]
+        if entry is old or entry.value is old.value:
+            continue
+        if not placed.same_photo_place(old.value, entry.value):
+            return None
+        if old.value.caption != entry.value.caption:
+            found.add(source)
     for source, entry in articles.items():
         old = old_articles[source]
         if entry is old or entry.value is old.value:
@@ -207,6 +214,33 @@ def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iter
         if entry.title != story.title:
             record[source] = dataclasses.replace(entry, title=story.title)
     made["living"] = dataclasses.replace(living, redirects=tuple(redirects), record=record, changed=changed)
+
+
+def recaption(made: dict[str, Any], photos: Iterable[Photo]) -> None:
+    """Put the current captions of `photos` into the kept plan `made`, where the planner
+    copied them: the title of the photo's page, and the figures of the stories showing it
+    without a caption of their own (nothing else it made of a photo changes with its
+    caption: placed.same_photo_place)."""
+    archive, at = made["archive"], {}
+    for photo in photos:
+        at[urls.photo(photo)] = photo.title
+        for story_id in archive.photo_users.get(photo.id, ()):
+            story = archive.article_by_id.get(story_id)
+            ref = next((r for r in story.photos if r.file == photo.id), None) if story is not None else None
+            if ref is not None and not ref.caption and story_id in archive.figures:   # (its first use is shown)
+                archive.figures[story_id] = tuple(dataclasses.replace(f, caption=photo.caption) if f.photo == photo.id
+                                                  else f for f in archive.figures[story_id])
+    if at:
+        for page in made["planned"]:
+            if page.template == "photo.html" and page.path in at:
+                page.context.patch(title=at[page.path])
+
+
+def edited_photos(before: dict[str, Entry], now: dict[str, Entry]) -> dict[str, tuple]:
+    """The photo files parsed again (their files touched or changed), each with the stats its
+    last parse was read at (the kept plan's key has them: memory.plan_inputs)."""
+    return {source: old.stat for source, entry in now.items()
+            if (old := before.get(source)) is not None and entry is not old}
 
 
 def record_warnings(problems: Iterable[Problem]) -> list[Problem]:

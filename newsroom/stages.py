@@ -44,7 +44,7 @@ from .confine import problems as confined
 from .editions import read_editions
 from .i18n import tr
 from .links import site_problems
-from .model import Article
+from .model import Article, Photo
 from .printing import build as build_editions
 from .problems import errors, failed
 from .records import Run
@@ -86,11 +86,15 @@ def reuse(run: Run) -> bool:
     if kept is None:
         return True
     sources = patch.retitled | state.plan_titles.keys()
-    by_source = {s: state.articles[s].value for s in sources}   # this build's parses (content.py)
-    plancache.retitle(kept.made, by_source, sources, state.plan_titles)
+    # This build's parses (content.py): stories retitled, photos recaptioned.
+    parsed = {s: e.value for s in sources if (e := state.articles.get(s) or state.photos.get(s)) is not None}
+    plancache.retitle(kept.made, {s: v for s, v in parsed.items() if type(v) is Article}, sources, state.plan_titles)
+    plancache.recaption(kept.made, [v for v in parsed.values() if type(v) is Photo])
     if not patches.apply(run, kept, patch):
         return True
-    run.retitled = {} if patch else {s: by_source[s].title for s in sources if s in by_source}
+    run.retitled = {} if patch else {s: v.title for s, v in parsed.items()}
+    if patch.photos_then:   # what the plan answers to from now on (their captions are put in at each load)
+        run.kept_key = memory.plan_inputs(run)
     for name, value in kept.made.items():
         setattr(run, name, value)
     for name, value in kept.result.items():

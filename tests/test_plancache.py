@@ -168,6 +168,40 @@ def test_lines_moved_in_a_story_keep_the_plan_unless_one_of_its_problems_names_a
     assert _problems(third) == _problems(_build(root, root / "site"))
 
 
+def _pages_with(site: Path, text: str) -> set[str]:
+    return {p.relative_to(site).parent.as_posix() for p in site.rglob("index.html")
+            if text in p.read_text(encoding="utf-8")}
+
+
+def test_a_new_caption_keeps_the_plan_and_is_shown_where_the_photo_has_none_of_its_own(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path)
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("\nsearch: false\n")
+    sidecar = root / "photos" / "2022" / "02" / "longcheng-support.yaml"
+    _build(root, root / "site")
+    old = "龙城街道党员干部支援坂田防疫。"   # party-volunteers.md gives it as its own caption too
+    shown_before = _pages_with(root / "site", old)
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace(old, "龙城街道干部连夜支援坂田。"), encoding="utf-8")
+    result = _build(root, root / "site")
+    assert result.plan_kept
+    shown = _pages_with(root / "site", "龙城街道干部连夜支援坂田。")
+    assert "photos/2022-02-longcheng-support" in shown and "2022/02/21/longcheng-support" in shown
+    assert "2022/02/21/party-volunteers" in _pages_with(root / "site", old) - shown, "its own caption stays"
+    assert shown <= shown_before
+    _equals_clean(root)
+    # Put in again at the next build that keeps the plan (the plan's file has the old caption).
+    other = root / "content" / "articles" / "2022" / "02" / "bantian-frontline.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    assert _build(root, root / "site").plan_kept
+    assert _pages_with(root / "site", "龙城街道干部连夜支援坂田。") == shown
+    _equals_clean(root)
+    # Another credit files it elsewhere, and no caption is warned of: both are planned afresh.
+    for old, new in (("credit: 龙城街道供图", "credit: 坂田街道供图"), ("caption: 龙城街道干部连夜支援坂田。\n", "")):
+        sidecar.write_text(sidecar.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        assert not _build(root, root / "site").plan_kept
+        _equals_clean(root)
+
+
 def _state_folder(root: Path) -> Path:
     cfg, _ = config.load(root, root / "site")
     from newsroom import cache
