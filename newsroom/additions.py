@@ -29,7 +29,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from . import front, moved, pages, plancache, shown, sitemaps, urls
+from . import corrections, front, moved, pages, plancache, shown, sitemaps, urls
 from .config import Config
 from .index import Archive, Month, Term, Year
 from .model import Article, Photo
@@ -254,6 +254,7 @@ def month_of(archive: Archive, when: datetime) -> Month | None:
 
 
 _SITEMAPS = ("sitemap.xml", "sitemap-index.xml", "robots.txt")
+_CORRECTIONS = ("corrections.html", "corrections.xml")   # corrections.plan
 
 
 class Remade:
@@ -261,10 +262,13 @@ class Remade:
     put in, and the sitemap updated; the others as they were (their contexts not even read)."""
 
     def __init__(self, archive: Archive, config: Config, printed: Any, today: date,
-                 front_page: dict[str, Any], added: set[str], removed: Sequence[Article] = ()) -> None:
+                 front_page: dict[str, Any], added: set[str], removed: Sequence[Article] = (),
+                 corrected: Sequence[Article] = ()) -> None:
         self.archive, self.config, self.printed = archive, config, printed
         self.today, self.front_page, self.added = today, front_page, added
         self.removed = {story.id for story in removed}   # stories taken out (removals.py)
+        # Stories corrected (correcting.py): their dates in the sitemap, as sitemaps.entries gives them.
+        self.redated = {urls.article(s): s.modified or s.date for s in corrected}
         self.changed = bool(added or removed)            # the lists of every story
         self.made: list[pages.Page] = []    # pages made here
         # Paths of the kept pages they replace (a story taken out: its page, gone).
@@ -302,6 +306,9 @@ class Remade:
                 out += self._made(main[at:end], pages.term_pages(archive, *lists[base], config, people))
             elif page.template == "feed.xml" and page.path == urls.feed() and self.changed:
                 out += self._made([page], [pages.home_feed(archive, config)])
+            elif page.template in _CORRECTIONS and self.redated:
+                end = _run(main, at, lambda p: p.template in _CORRECTIONS)
+                out += self._made(main[at:end], corrections.plan(archive, config))
             elif page.template in _SITEMAPS:
                 maps[page.path] = page
                 if page.template == "sitemap.xml":
@@ -310,7 +317,7 @@ class Remade:
                 out.append(page)
             at = end
         if entries:
-            kept = [e for e in entries if e[0] not in self.replaced]
+            kept = [(p, self.redated.get(p, modified)) for p, modified in entries if p not in self.replaced]
             made = sitemaps.from_entries(tuple(sorted([*kept, *sitemaps.entries(self.made)], key=_path)))
             out += [_same(maps.get(page.path), page) for page in made]
         return out

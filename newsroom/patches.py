@@ -2,8 +2,8 @@
 
 An edit that leaves every story where it was keeps the last build's plan as it is (with
 new titles put in: plancache.retitle). A few stories or photos added (additions.py; both
-at once, the photos first), stories deleted (removals.py) or filed under other names
-(refiling.py) patch it; each kind alone (and titles changed beside it). The reuse stage (stages.py) finds
+at once, the photos first), stories deleted (removals.py), filed under other names
+(refiling.py) or corrected (correcting.py) patch it; each kind alone (and titles changed beside it). The reuse stage (stages.py) finds
 the patch, loads the kept plan and applies it; where a module refuses, the build plans
 afresh.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import additions, front, memory, plancache, refiling, removals
+from . import additions, correcting, front, memory, plancache, refiling, removals
 from .model import Article, Photo
 from .records import Run
 
@@ -24,12 +24,13 @@ class Patch:
     photos: list[Photo] = field(default_factory=list)      # new
     gone: list[Article] = field(default_factory=list)      # deleted, as last parsed
     refiled: list[tuple[Article, Article]] = field(default_factory=list)   # (as last parsed, now)
+    corrected: list[Article] = field(default_factory=list)   # given other corrections or `updated:`
     relined: set[str] = field(default_factory=set)       # article files whose planned values moved lines
     photos_then: dict[str, tuple] = field(default_factory=dict)   # photo files parsed again -> their last stats
 
     def __bool__(self) -> bool:
         """Whether it changes the plan beyond titles (then the plan is written again)."""
-        return bool(self.stories or self.photos or self.gone or self.refiled)
+        return bool(self.stories or self.photos or self.gone or self.refiled or self.corrected)
 
 
 def found(run: Run) -> Patch | None:
@@ -61,6 +62,9 @@ def _found(run: Run) -> Patch | None:
     refiled = plancache.refiled(before, now)
     if refiled is not None:
         return Patch(refiled[1], refiled=[(before[0][s].value, now[0][s].value) for s in sorted(refiled[0])])
+    corrected = plancache.corrected(before, now)
+    if corrected is not None:
+        return Patch(corrected[1], corrected=[now[0][s].value for s in sorted(corrected[0])])
     return None
 
 
@@ -91,6 +95,8 @@ def _refused(run: Run, made: dict, patch: Patch) -> bool:
         return True
     if patch.gone and removals.refusal(made, patch.gone, run.articles, config):
         return True
+    if patch.corrected and correcting.refusal(made, patch.corrected):
+        return True
     return bool(patch.refiled and refiling.refusal(made, patch.refiled, config))
 
 
@@ -104,6 +110,8 @@ def _patch(made: dict, counted: dict, patch: Patch, run: Run, picks: front.Picks
         removals.take_out(made, counted, patch.gone, config, today, picks)
     elif patch.refiled:
         refiling.refile(made, counted, patch.refiled, config, today, picks)
+    elif patch.corrected:
+        correcting.correct(made, counted, patch.corrected, config, today, picks)
 
 
 def key(run: Run, patch: Patch) -> str:

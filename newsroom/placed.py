@@ -26,14 +26,15 @@ _PAIRED = ("links", "aliases")                      # (value, line) pairs
 _UNLINED = tuple(name for name in PLACING if name not in (*_LINES, *_EACH_LINED, *_PAIRED))
 
 
-def same_place(old: Any, new: Any, but: str = "") -> bool:
+def same_place(old: Any, new: Any, but: tuple[str, ...] = ()) -> bool:
     """Two parses of one article file that the planner places and links the same way, the
-    lines their values are on aside (and the field `but`, if named)."""
+    lines their values are on aside (and the fields `but`)."""
     if type(old) is not Article or type(new) is not Article:
         return False
-    return (all(getattr(old, name) == getattr(new, name) for name in _UNLINED if name != but)
+    return (all(getattr(old, name) == getattr(new, name) for name in _UNLINED if name not in but)
             and all([dataclasses.replace(v, line=0) for v in getattr(old, name)]
-                    == [dataclasses.replace(v, line=0) for v in getattr(new, name)] for name in _EACH_LINED)
+                    == [dataclasses.replace(v, line=0) for v in getattr(new, name)]
+                    for name in _EACH_LINED if name not in but)
             and all([v for v, _ in getattr(old, name)] == [v for v, _ in getattr(new, name)] for name in _PAIRED))
 
 

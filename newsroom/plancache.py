@@ -177,7 +177,35 @@ def _refiled(old: Any, new: Any) -> bool:
     """Two parses of one article file that differ, of what the planner reads
     (depends.PLACING), only in the names it is filed under."""
     return type(old) is Article and type(new) is Article and old.terms != new.terms \
-        and placed.same_place(old, new, but="terms")
+        and placed.same_place(old, new, but=("terms",))
+
+
+def corrected(before: tuple[dict[str, Entry], dict[str, Entry]],
+              now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
+    """The articles given other corrections or another `updated:` date (and nothing else the
+    planner reads changed), and the articles retitled, when every other article parsed now
+    sits where its last parse did and every photo too (as `retitled` asks): the kept plan is
+    this build's once the corrections page and the sitemap's dates are made again
+    (correcting.py)."""
+    old_articles, articles = before[0], now[0]
+    if old_articles.keys() != articles.keys():
+        return None
+    found = {source for source, entry in articles.items() if entry is not old_articles[source]
+             and _corrected(old_articles[source].value, entry.value)}
+    if not found:
+        return None
+    others = retitled(({s: e for s, e in old_articles.items() if s not in found}, before[1]),
+                      ({s: e for s, e in articles.items() if s not in found}, now[1]))
+    if others is None:
+        return None
+    return found, others | {s for s in found if old_articles[s].value.title != articles[s].value.title}
+
+
+def _corrected(old: Any, new: Any) -> bool:
+    return type(old) is Article and type(new) is Article \
+        and (old.updated, [(c.date, c.text) for c in old.corrections]) \
+        != (new.updated, [(c.date, c.text) for c in new.corrections]) \
+        and placed.same_place(old, new, but=("corrections", "updated"))
 
 
 def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iterable[str],
