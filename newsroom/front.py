@@ -9,6 +9,8 @@ photo leads and the next newest follow. Pure, but for `load`, which reads front.
 from __future__ import annotations
 
 import difflib
+import hashlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,12 @@ def load(root: Path) -> tuple[Picks, list[Problem]]:
             continue
         picks.append((item.strip(), doc.line(i)))
     return tuple(picks), problems
+
+
+def key(today: date, picks: Picks) -> str:
+    """What the first home page is made from beyond the archive: the day (历史上的今天) and
+    the editor's picks (rebuild.changes compares it with the last build's)."""
+    return hashlib.sha256(f"{today}|{picks!r}".encode()).hexdigest()
 
 
 def choose(archive: Archive, picks: Picks) -> tuple[dict[str, Any], list[Problem]]:

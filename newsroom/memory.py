@@ -132,7 +132,7 @@ def plan_inputs(run: Run, but_photos: bool = False, leaving: frozenset[str] = fr
             scanned = dict(sorted(scanned.items()))
     return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", scanned,
                          sources, run.config.content_dir,
-                         (root / "editions.yaml", root / "front.yaml", root / moved.RECORD),
+                         (root / "editions.yaml", root / moved.RECORD),   # front.yaml: patches.apply
                          run.config.photos_dir if but_photos else None, skipped)
 
 

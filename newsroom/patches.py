@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import additions, correcting, front, memory, plancache, refiling, removals
+from . import additions, correcting, front, memory, plancache, refiling, removals, urls
 from .model import Article, Photo
+from .pages import Page
 from .records import Run
 
 
@@ -25,12 +26,14 @@ class Patch:
     gone: list[Article] = field(default_factory=list)      # deleted, as last parsed
     refiled: list[tuple[Article, Article]] = field(default_factory=list)   # (as last parsed, now)
     corrected: list[Article] = field(default_factory=list)   # given other corrections or `updated:`
+    featured: bool = False                               # a story's `featured:` changed
+    front: bool = False                                  # the front page's stories chosen anew (apply)
     relined: set[str] = field(default_factory=set)       # article files whose planned values moved lines
     photos_then: dict[str, tuple] = field(default_factory=dict)   # photo files parsed again -> their last stats
 
     def __bool__(self) -> bool:
         """Whether it changes the plan beyond titles (then the plan is written again)."""
-        return bool(self.stories or self.photos or self.gone or self.refiled or self.corrected)
+        return bool(self.stories or self.photos or self.gone or self.refiled or self.corrected or self.front)
 
 
 def found(run: Run) -> Patch | None:
@@ -39,6 +42,7 @@ def found(run: Run) -> Patch | None:
     if patch is not None:
         patch.relined = plancache.relined(run.before[0], run.state.articles)
         patch.photos_then = plancache.edited_photos(run.before[1], run.state.photos)
+        patch.featured = plancache.refeatured(run.before[0], run.state.articles)
     return patch
 
 
@@ -76,12 +80,26 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     if _refused(run, made, patch):
         return False
     warned = patch.gone or plancache.record_warnings(made["living"].problems)
+    picks, found = front.load(config.root)   # (not in the plan's key: read at every build)
+    chosen, found = front.choose(made["archive"], picks) if not found else ({}, found)
+    if found:
+        return False   # a pick may name a new story, or the one gone: a plan made afresh says which
+    picked, made["plan_key"] = made["plan_key"], front.key(run.now.date(), picks)   # (made the same day)
     if patch:
-        picks, found = front.load(config.root)
-        if found or front.choose(made["archive"], picks)[1]:
-            return False   # a pick may name a new story, or the one gone
         _patch(made, kept.result, patch, run, picks)
+    elif (patch.featured or picked != made["plan_key"]) and _front_moved(made["planned"], chosen):
+        patch.front = True
+        remade = additions.Remade(made["archive"], config, made["printed"], run.now.date(), chosen, set())
+        additions.replan(made, kept.result, remade, made["archive"].articles, set(), set())
     return not warned or plancache.rewarn(made, config.root, set(run.state.articles), not run.options.serve)
+
+
+def _front_moved(planned: list[Page], chosen: dict) -> bool:
+    """Whether the front page's lead or secondary stories are not those of the kept plan's
+    first home page (its street blocks follow the lists, which a patch makes again)."""
+    first = next((page for page in planned if page.path == urls.HOME and page.template == "home.html"), None)
+    return first is not None and (first.context["lead"], first.context["secondary"]) != (
+        chosen["lead"], chosen["secondary"])
 
 
 def _refused(run: Run, made: dict, patch: Patch) -> bool:

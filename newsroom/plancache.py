@@ -12,7 +12,9 @@ this build's own parses, the edited text included; the pages' contexts are read 
 file when first used (planfile.py), as an edit uses a few of them.
 
 Everything else the index and the plan are made from is in the key: the settings, every
-input file but the articles' own (stat), the set of articles, moved.yaml. The build state
+input file but the articles' own (stat), the set of articles, moved.yaml; but front.yaml,
+read at every build that keeps a plan, whose front page is made again if its choice differs
+(patches.apply: an editor changes the front page daily). The build state
 keeps the key and the plan's expiry beside a token that ties the plan's file to it (a build
 killed between the two saves leaves a plan nobody uses): a plan made from other inputs, or
 expired, is not even read (its head is 0.55 s at 100,000 articles).
@@ -103,7 +105,7 @@ def retitled(before: tuple[dict[str, Entry], dict[str, Entry]],
         old = old_articles[source]
         if entry is old or entry.value is old.value:
             continue
-        if not placed.same_place(old.value, entry.value):
+        if not placed.same_place(old.value, entry.value, but=("featured",)):   # (the front page: patches.apply)
             return None
         if old.value.title != entry.value.title:
             found.add(source)
@@ -262,6 +264,12 @@ def recaption(made: dict[str, Any], photos: Iterable[Photo]) -> None:
         for page in made["planned"]:
             if page.template == "photo.html" and page.path in at:
                 page.context.patch(title=at[page.path])
+
+
+def refeatured(before: dict[str, Entry], now: dict[str, Entry]) -> bool:
+    """Whether an article parsed again has another place on the front page (`featured:`)."""
+    return any(getattr(entry.value, "featured", 0) != getattr(old.value, "featured", 0)
+               for source, entry in now.items() if (old := before.get(source)) is not None and entry is not old)
 
 
 def edited_photos(before: dict[str, Entry], now: dict[str, Entry]) -> dict[str, tuple]:

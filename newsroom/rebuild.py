@@ -24,7 +24,7 @@ from typing import Any
 
 import jinja2
 
-from . import cache, depends, index, pages, placed, printing, reach
+from . import cache, depends, index, pages, placed, printing, reach, urls
 
 EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck"
 # Lists of every page or article are made with map() over these: an edit of a 100,000-article
@@ -134,6 +134,10 @@ def _photos_changed(old: dict[str, cache.Entry], new: dict[str, cache.Entry]) ->
             if old.get(source) is not new.get(source) and entry.value is not None}
 
 
+def _not_first_home(page: pages.Page) -> bool:
+    return page.path != urls.HOME or page.template != "home.html"
+
+
 def _both(one: Callable[[pages.Page], bool], other: Callable[[pages.Page], bool]) -> Callable[[pages.Page], bool]:
     return lambda page: one(page) and other(page)
 
@@ -217,9 +221,10 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
     shown and scheduled as before; the plan's other inputs the same), the pages no photo
     reaches. When only stories and print editions (`editions`: today's) were added, removed
     or edited, the pages out of their reach (`page_size`, `feed_size`: the lists' and the
-    feeds', reach.beyond_changed); and with photos added too, out of theirs as well."""
+    feeds', reach.beyond_changed); and with photos added too, out of theirs as well. The
+    day and the editor's picks for the front page (front.key) reach the first home page alone."""
     unreached: Callable[[pages.Page], bool] | None = None
-    if changed.edits_known and changed.same_but_editions:
+    if changed.edits_known:
         if changed.same_plan_inputs and other_inputs_same and not changed.edited and changed.same_articles_shown:
             unreached = reach.photo_free_by_path(archive, editions) if page_size else reach.photo_free
         elif changed.stories_only or changed.new_photos:
@@ -231,6 +236,8 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
                                   else reach.photo_free)
     if unreached is None:
         return [None] * len(planned)
+    if not changed.same_but_editions:   # the day or the front page's picks (front.key): the first home page
+        unreached = _both(unreached, _not_first_home)
     known = changed.remembered
     return [known.get(page.file) if unreached(page) else None for page in planned]
 

@@ -7,7 +7,6 @@ are in this order.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -138,7 +137,7 @@ def plan(run: Run) -> bool:
     run.result.problems += found + more
     run.planned = pages.plan(run.archive, run.config, run.printed, run.now.date(), front_page)
     # The print editions are compared one by one (printing.digests, rebuild.changes).
-    run.plan_key = hashlib.sha256(f"{run.now.date()}|{picks!r}".encode()).hexdigest()
+    run.plan_key = front.key(run.now.date(), picks)
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
     record, found = moved.load(run.config.root)
     run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles),

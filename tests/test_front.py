@@ -129,3 +129,32 @@ def test_the_stories_on_the_front_are_not_repeated_in_the_latest_list(root: Path
     published = {BeautifulSoup(file.read_bytes(), "html.parser").h1.get_text(strip=True)
                  for file in site.glob("20*/*/*/*/index.html")}
     assert {lead, *secondary, *latest, *later} >= published, "every story is on the front or in the list"
+
+
+def test_a_new_choice_is_put_into_the_kept_plan_as_a_clean_build_makes_it(root: Path) -> None:
+    """front.yaml is read at every build, not in the kept plan's key: a new choice (or a story's
+    `featured:`) makes the home pages again, and only the first, which shows it, is rendered."""
+    from test_additions import files, planned
+
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("\nsearch: false\n")
+    build(root)
+    steps = [(lambda: (root / "front.yaml").write_text(f"- {HENGGANG}\n", encoding="utf-8"), HENGGANG, 1),
+             (lambda: (root / "front.yaml").write_text(f"- {BANTIAN}\n- {HENGGANG}\n", encoding="utf-8"), BANTIAN, 1),
+             (lambda: os.remove(root / "front.yaml"), None, 1),
+             (lambda: set_field(root, HENGGANG, "featured: 1"), HENGGANG, 2)]
+    for change, lead, most in steps:
+        change()
+        result = build(root)
+        assert result.records["patched"] and 1 <= result.rendered <= most
+        if lead:
+            assert front(home(root))[0] == titles(root)[lead]
+        cfg, problems = config.load(root, root / "clean")
+        clean = builder.build(cfg, problems, builder.Options(jobs=1, incremental=False), now=NOW)
+        assert planned(result) == planned(clean)
+        assert files(root / "site") == files(root / "clean")
+    # A pick that names no story is an error with its line, as in a plan made afresh.
+    (root / "front.yaml").write_text(f"- {HENGGANG}\n- 2022/02/no-such-story.md\n", encoding="utf-8")
+    cfg, problems = config.load(root)
+    failed = builder.build(cfg, problems, builder.Options(jobs=1), now=NOW)
+    assert not failed.ok and [(p.path, p.line) for p in failed.problems if p.severity == "error"] == [("front.yaml", 2)]
