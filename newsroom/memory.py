@@ -59,7 +59,9 @@ def _save_with_plan(run: Run, valid_until: float) -> None:
         state.plan_answers = plan_inputs(run) if run.living.changed else run.kept_key
         made_and_saved()
         return
-    state.plan_answers, state.plan_valid_until = plan_inputs(run), valid_until
+    # A new day changes only the first home page (历史上的今天), which a kept plan makes again
+    # (patches.apply); a scheduled story going live changes every list.
+    state.plan_answers, state.plan_valid_until = plan_inputs(run), _goes_live(run.articles, run.config, run.now)
     if run.plan_writing is not None:
         run.plan_written, run.plan_writing = run.plan_writing.result(), None
         if run.plan_written is None:   # its process was killed: the next build plans again
@@ -170,6 +172,11 @@ def _valid_until(articles: list, config: Config, now: datetime) -> float:
     """When the site must change though no file did: the next scheduled (future-dated) article
     goes live, or a new day begins (the home page's 历史上的今天)."""
     tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo).timestamp()
+    return min(tomorrow, _goes_live(articles, config, now))
+
+
+def _goes_live(articles: list, config: Config, now: datetime) -> float:
+    """When the next scheduled (future-dated) article goes live (never, with --future)."""
     if config.future:
-        return tomorrow
-    return min([tomorrow, *(a.date.timestamp() for a in articles if a.date > now)])
+        return float("inf")
+    return min([float("inf"), *(a.date.timestamp() for a in articles if a.date > now)])

@@ -84,10 +84,11 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     chosen, found = front.choose(made["archive"], picks) if not found else ({}, found)
     if found:
         return False   # a pick may name a new story, or the one gone: a plan made afresh says which
-    picked, made["plan_key"] = made["plan_key"], front.key(run.now.date(), picks)   # (made the same day)
+    picked, made["plan_key"] = made["plan_key"], front.key(run.now.date(), picks)
     if patch:
         _patch(made, kept.result, patch, run, picks)
-    elif (patch.featured or picked != made["plan_key"]) and _front_moved(made["planned"], chosen):
+    elif picked != made["plan_key"] or (patch.featured and _front_moved(made["planned"], chosen)):
+        # A new day (历史上的今天), front.yaml edited, or a story's `featured:`: the home pages.
         patch.front = True
         remade = additions.Remade(made["archive"], config, made["printed"], run.now.date(), chosen, set())
         additions.replan(made, kept.result, remade, made["archive"].articles, set(), set())

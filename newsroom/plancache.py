@@ -53,8 +53,9 @@ class Damaged(Exception):
 @dataclass
 class Kept:
     """What the index and plan stages made. What they were made from (`key`) and when that
-    stops being right (a scheduled story goes live, a new day begins: the front page's
-    历史上的今天) are kept in the build state with the token, and checked before this is read."""
+    stops being right (a scheduled story goes live; a new day changes the first home page
+    alone, made again by patches.apply) are kept in the build state with the token, and
+    checked before this is read."""
 
     made: dict[str, Any] = field(default_factory=dict)     # Run attribute -> value
     result: dict[str, Any] = field(default_factory=dict)   # BuildResult attribute -> value

@@ -202,6 +202,26 @@ def test_a_new_caption_keeps_the_plan_and_is_shown_where_the_photo_has_none_of_i
         _equals_clean(root)
 
 
+def test_a_new_day_keeps_the_plan_and_makes_the_first_home_page_again(tmp_path: Path) -> None:
+    """Only the first home page shows the day (历史上的今天): the next day's build keeps the
+    plan, makes the home pages again, and fingerprints the first alone."""
+    root = copy_sample(tmp_path)
+    with (root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("\nsearch: false\n")
+    day, next_day = datetime(2023, 2, 20, 9, tzinfo=UTC), datetime(2023, 2, 21, 9, tzinfo=UTC)
+    _build(root, root / "site", day)
+    first = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "横岗街道115名机关干部驰援坂田" in first   # ran on 2022-02-20
+    result = _build(root, root / "site", next_day)
+    assert result.records["patched"] and result.rendered == 1
+    assert (root / "site" / "index.html").read_text(encoding="utf-8") != first
+    _equals_clean(root, next_day)
+    story = root / "content" / "articles" / "2022" / "02" / "party-volunteers.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n补记。\n", encoding="utf-8")
+    assert _build(root, root / "site", next_day + timedelta(hours=1)).plan_kept
+    _equals_clean(root, next_day)
+
+
 def _state_folder(root: Path) -> Path:
     cfg, _ = config.load(root, root / "site")
     from newsroom import cache
