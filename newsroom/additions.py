@@ -263,12 +263,13 @@ class Remade:
 
     def __init__(self, archive: Archive, config: Config, printed: Any, today: date,
                  front_page: dict[str, Any], added: set[str], removed: Sequence[Article] = (),
-                 corrected: Sequence[Article] = ()) -> None:
+                 corrected: Sequence[Article] = (), home: bool = True) -> None:
         self.archive, self.config, self.printed = archive, config, printed
         self.today, self.front_page, self.added = today, front_page, added
         self.removed = {story.id for story in removed}   # stories taken out (removals.py)
         # Stories corrected (correcting.py): their dates in the sitemap, as sitemaps.entries gives them.
         self.redated = {urls.article(s): s.modified or s.date for s in corrected}
+        self.home = home   # the home pages made again (not for corrections: their lists are as they were)
         self.changed = bool(added or removed)            # the lists of every story
         self.made: list[pages.Page] = []    # pages made here
         # Paths of the kept pages they replace (a story taken out: its page, gone).
@@ -288,7 +289,7 @@ class Remade:
         while at < len(main):
             page = main[at]
             end = at + 1
-            if page.template == "home.html":
+            if page.template == "home.html" and self.home:
                 end = _run(main, at, lambda p: p.template == "home.html")
                 out += self._made(main[at:end], pages.home_pages(archive, config, self.today, self.front_page))
             elif page.template == "article.html":

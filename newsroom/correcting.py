@@ -35,5 +35,5 @@ def correct(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[Art
     """Make the corrections page, its feed and the sitemap's dates of the kept plan `made` again."""
     archive = made["archive"]
     remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set(),
-                              corrected=stories)
+                              corrected=stories, home=False)
     additions.replan(made, counted, remade, archive.articles, set(), set())

@@ -20,7 +20,6 @@ from . import urls
 from .index import Archive
 from .model import Article
 from .pages import RELATED, Page
-from .planfile import Later
 from .printing import Edition
 
 _ID = attrgetter("id")
@@ -41,9 +40,6 @@ _FIRST_SHOWS_PHOTOS = frozenset({"home.html", "term.html"})
 PRINT_TEMPLATES = frozenset({"editions.html", "edition.html", "print_page.html"})
 _EDITION_TEMPLATES = frozenset({"edition.html", "print_page.html"})   # one edition's (context["edition"])
 
-# Pages that show nothing but their context: one kept as the last build's plan had it (a
-# patched plan keeps each sitemap whose entries are the same: additions.Remade) is as it was.
-_ONLY_CONTEXT = frozenset({"sitemap.xml", "sitemap-index.xml", "robots.txt"})
 
 
 def photo_free(page: Page) -> bool:
@@ -133,8 +129,6 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
 
     def unreached(page: Page) -> bool:
         template, context = page.template, page.context
-        if template in _ONLY_CONTEXT and type(context) is Later and context.kept:
-            return True
         if by_path is not None:
             if template == "article.html" and not changed_days:
                 return page.path not in by_path.stories

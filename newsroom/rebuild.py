@@ -25,6 +25,7 @@ from typing import Any
 import jinja2
 
 from . import cache, depends, index, pages, placed, printing, reach, urls
+from .planfile import Later
 
 EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck"
 # Lists of every page or article are made with map() over these: an edit of a 100,000-article
@@ -239,7 +240,14 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
     if not changed.same_but_editions:   # the day or the front page's picks (front.key): the first home page
         unreached = _both(unreached, _not_first_home)
     known = changed.remembered
-    return [known.get(page.file) if unreached(page) else None for page in planned]
+    return [known.get(page.file) if _kept(page) or unreached(page) else None for page in planned]
+
+
+def _kept(page: pages.Page) -> bool:
+    """A context of the kept plan as the last build had it (planfile.Later: none patched in):
+    its digest is the last build's (what the page read is compared in `decide`). Not a
+    story's: its related stories are found from the archive when first used (pages.Related)."""
+    return type(page.context) is Later and page.context.kept and page.template != "article.html"
 
 
 def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
