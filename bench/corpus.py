@@ -223,6 +223,33 @@ def move_article(path: Path) -> None:
     path.write_text(head + rule + other + bracket + tail, encoding="utf-8")
 
 
+def correct_article(path: Path) -> None:
+    """Add a correction to one article (更正: the corrections page, its feed, the sitemap's date)."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n---\n", "\ncorrections:\n  - {date: 2025-01-02T10:00:00+08:00, "
+                                 "text: 原文数字有误，已更正。}\n---\n", 1), encoding="utf-8")
+
+
+def add_front_matter_line(path: Path) -> None:
+    """A comment line at the top of one article's front matter: every line below it moves."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("---\n", "---\n# 已校对\n", 1), encoding="utf-8")
+
+
+def recaption_photo(corpus: Corpus, file: str) -> None:
+    """Change one photo's caption in its sidecar (its credit as it was)."""
+    sidecar = (corpus.root / "photos" / file).with_suffix(".yaml")
+    text = sidecar.read_text(encoding="utf-8")
+    head, rule, rest = text.partition("caption: ")
+    caption, newline, tail = rest.partition("\n")
+    sidecar.write_text(head + rule + caption + "（更正说明）" + newline + tail, encoding="utf-8")
+
+
+def choose_front(corpus: Corpus, path: Path) -> None:
+    """The editor chooses the front page's lead in front.yaml."""
+    (corpus.root / "front.yaml").write_text(f"- {path.relative_to(corpus.root).as_posix()}\n", encoding="utf-8")
+
+
 def delete_article(corpus: Corpus, path: Path) -> None:
     """Delete one article's file (a story published in error; one that ran in print would be withdrawn)."""
     path.unlink()

@@ -1,5 +1,6 @@
 """Benchmark: build a seeded archive cold, then again after no change, one edit, one new title, one new photo,
-one new story, one story moved to another street, the new story deleted.
+one new story, one story moved to another street, the new story deleted, a correction added,
+a line added to a story's front matter, the new photo's caption edited, the front page chosen.
 
     python bench/run.py --articles 10000 --photos 0 --compare-hugo
 
@@ -207,6 +208,14 @@ def main(argv: list[str] | None = None) -> int:
         figures["move"] = shown("one story moved", ours(corpus.root, args.jobs))
         corpus_mod.delete_article(corpus, story)
         figures["delete"] = shown("one story deleted", ours(corpus.root, args.jobs))
+        corpus_mod.correct_article(corpus.articles[len(corpus.articles) // 2 + 2])
+        figures["correct"] = shown("one correction added", ours(corpus.root, args.jobs))
+        corpus_mod.add_front_matter_line(corpus.articles[len(corpus.articles) // 2 + 3])
+        figures["line"] = shown("front matter line", ours(corpus.root, args.jobs))
+        corpus_mod.recaption_photo(corpus, new_photo)
+        figures["caption"] = shown("one caption edited", ours(corpus.root, args.jobs))
+        corpus_mod.choose_front(corpus, corpus.articles[len(corpus.articles) // 4])
+        figures["front"] = shown("front page chosen", ours(corpus.root, args.jobs))
         if compare:
             figures["hugo_cold"], figures["hugo_cold_rss"], figures["hugo_cold_cpu"] = min(hugo_colds)
             figures["hugo_cold_runs"] = [h[0] for h in hugo_colds]
@@ -244,7 +253,9 @@ def shown_hugo(name: str, r: tuple[float, int, tuple[float, float]]) -> tuple[fl
 def report(f: dict) -> None:
     rows = [("cold build", f["cold"]), ("no-change rebuild", f["nochange"]),
             ("one article edited", f["edit"]), ("one title edited", f["retitle"]), ("one photo added", f["photo"]),
-            ("one story added", f["story"]), ("one story moved", f["move"]), ("one story deleted", f["delete"])]
+            ("one story added", f["story"]), ("one story moved", f["move"]), ("one story deleted", f["delete"]),
+            ("one correction added", f["correct"]), ("front matter line", f["line"]),
+            ("one caption edited", f["caption"]), ("front page chosen", f["front"])]
     hugo = {"cold build": f.get("hugo_cold"), "no-change rebuild": f.get("hugo_nochange"),
             "one article edited": f.get("hugo_edit")}
     print(f"\n{'':<20} {'wall s':>8} {'build s':>8} {'rendered':>9} {'written':>8} {'RSS MB':>7}"
