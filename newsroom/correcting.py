@@ -31,9 +31,10 @@ def refusal(made: dict[str, Any], stories: Sequence[Article]) -> str | None:
 
 
 def correct(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[Article], config: Config,
-            today: date, picks: front.Picks) -> None:
-    """Make the corrections page, its feed and the sitemap's dates of the kept plan `made` again."""
+            today: date, picks: front.Picks, home: bool = False) -> None:
+    """Make the corrections page, its feed and the sitemap's dates of the kept plan `made`
+    again; and its home pages, if `home` (the front page's choice or the day changed too)."""
     archive = made["archive"]
     remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set(),
-                              corrected=stories, home=False)
+                              corrected=stories, home=home)
     additions.replan(made, counted, remade, archive.articles, set(), set())

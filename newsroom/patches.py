@@ -85,10 +85,11 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     if found:
         return False   # a pick may name a new story, or the one gone: a plan made afresh says which
     picked, made["plan_key"] = made["plan_key"], front.key(run.now.date(), picks)
+    # A new day (历史上的今天), front.yaml edited, or a story's `featured:`: the home pages.
+    home = picked != made["plan_key"] or patch.featured
     if patch:
-        _patch(made, kept.result, patch, run, picks)
+        _patch(made, kept.result, patch, run, picks, home)
     elif picked != made["plan_key"] or (patch.featured and _front_moved(made["planned"], chosen)):
-        # A new day (历史上的今天), front.yaml edited, or a story's `featured:`: the home pages.
         patch.front = True
         remade = additions.Remade(made["archive"], config, made["printed"], run.now.date(), chosen, set())
         additions.replan(made, kept.result, remade, made["archive"].articles, set(), set())
@@ -119,7 +120,8 @@ def _refused(run: Run, made: dict, patch: Patch) -> bool:
     return bool(patch.refiled and refiling.refusal(made, patch.refiled, config))
 
 
-def _patch(made: dict, counted: dict, patch: Patch, run: Run, picks: front.Picks) -> None:
+def _patch(made: dict, counted: dict, patch: Patch, run: Run, picks: front.Picks, home: bool) -> None:
+    """`home`: the front page may have changed (the other kinds make the home pages again anyway)."""
     config, today = run.config, run.now.date()
     if patch.photos:   # (first: the new stories may show them)
         additions.put_photos_in(made, counted, patch.photos, config, today, picks)
@@ -130,7 +132,7 @@ def _patch(made: dict, counted: dict, patch: Patch, run: Run, picks: front.Picks
     elif patch.refiled:
         refiling.refile(made, counted, patch.refiled, config, today, picks)
     elif patch.corrected:
-        correcting.correct(made, counted, patch.corrected, config, today, picks)
+        correcting.correct(made, counted, patch.corrected, config, today, picks, home)
 
 
 def key(run: Run, patch: Patch) -> str:

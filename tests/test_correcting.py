@@ -51,3 +51,18 @@ def test_a_withdrawn_storys_correction_is_planned_afresh(tmp_path: Path) -> None
     result = build(root)
     assert not result.records["patched"]
     _same_as_clean(root, result)
+
+
+def test_a_correction_beside_a_new_front_page_choice_makes_the_home_pages_too(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    stories = build(root).records["archive"].articles
+    correction = "corrections:\n  - {date: 2026-01-05T10:00:00+08:00, text: 原文称走访三次，应为五次。}\n"
+    steps = [lambda: (root / "front.yaml").write_text(f"- {stories[30].source}\n", encoding="utf-8"),
+             lambda: (root / "front.yaml").unlink(),
+             lambda: _front_matter(root / stories[40].source, "featured: 1\n")]
+    for n, choose in enumerate(steps):
+        _front_matter(root / stories[7 + n].source, correction)
+        choose()
+        result = build(root)
+        assert result.records["patched"], n
+        _same_as_clean(root, result)
