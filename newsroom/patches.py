@@ -3,7 +3,7 @@
 An edit that leaves every story where it was keeps the last build's plan as it is (with
 new titles put in: plancache.retitle). A few stories or photos added (additions.py; both
 at once, the photos first), stories deleted (removals.py), filed under other names
-(refiling.py) or corrected (correcting.py) patch it; each kind alone (and titles changed beside it). The reuse stage (stages.py) finds
+(refiling.py) or corrected (correcting.py), and photos filed anew (photofiling.py) patch it; each kind alone (and titles changed beside it). The reuse stage (stages.py) finds
 the patch, loads the kept plan and applies it; where a module refuses, the build plans
 afresh.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import additions, correcting, front, memory, plancache, refiling, removals, urls
+from . import additions, correcting, front, memory, photofiling, plancache, refiling, removals, urls
 from .model import Article, Photo
 from .pages import Page
 from .records import Run
@@ -26,6 +26,7 @@ class Patch:
     gone: list[Article] = field(default_factory=list)      # deleted, as last parsed
     refiled: list[tuple[Article, Article]] = field(default_factory=list)   # (as last parsed, now)
     corrected: list[Article] = field(default_factory=list)   # given other corrections or `updated:`
+    photos_refiled: list[tuple[Photo, Photo]] = field(default_factory=list)   # (as last parsed, now)
     featured: bool = False                               # a story's `featured:` changed
     front: bool = False                                  # the front page's stories chosen anew (apply)
     relined: set[str] = field(default_factory=set)       # article files whose planned values moved lines
@@ -33,7 +34,8 @@ class Patch:
 
     def __bool__(self) -> bool:
         """Whether it changes the plan beyond titles (then the plan is written again)."""
-        return bool(self.stories or self.photos or self.gone or self.refiled or self.corrected or self.front)
+        return bool(self.stories or self.photos or self.gone or self.refiled or self.corrected or self.front
+                    or self.photos_refiled)
 
 
 def found(run: Run) -> Patch | None:
@@ -69,6 +71,9 @@ def _found(run: Run) -> Patch | None:
     corrected = plancache.corrected(before, now)
     if corrected is not None:
         return Patch(corrected[1], corrected=[now[0][s].value for s in sorted(corrected[0])])
+    refiled = plancache.photos_refiled(before, now)
+    if refiled is not None:
+        return Patch(refiled[1], photos_refiled=[(before[1][s].value, now[1][s].value) for s in sorted(refiled[0])])
     return None
 
 
@@ -117,6 +122,8 @@ def _refused(run: Run, made: dict, patch: Patch) -> bool:
         return True
     if patch.corrected and correcting.refusal(made, patch.corrected):
         return True
+    if patch.photos_refiled and photofiling.refusal(made, patch.photos_refiled, config):
+        return True
     return bool(patch.refiled and refiling.refusal(made, patch.refiled, config))
 
 
@@ -133,6 +140,8 @@ def _patch(made: dict, counted: dict, patch: Patch, run: Run, picks: front.Picks
         refiling.refile(made, counted, patch.refiled, config, today, picks)
     elif patch.corrected:
         correcting.correct(made, counted, patch.corrected, config, today, picks, home)
+    elif patch.photos_refiled:
+        photofiling.refile(made, counted, patch.photos_refiled, config, today, picks)
 
 
 def key(run: Run, patch: Patch) -> str:

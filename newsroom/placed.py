@@ -50,3 +50,16 @@ def same_photo_place(old: Any, new: Any) -> bool:
     """Two parses of one photo file that differ, if at all, in their caption (one given in both)."""
     return (type(old) is Photo and type(new) is Photo and bool(old.caption) == bool(new.caption)
             and all(getattr(old, name) == getattr(new, name) for name in _PHOTO_PLACING))
+
+
+_PHOTO_FILED = ("credit", "terms", "date")   # where a photo is filed, and when it is placed
+
+
+def photo_refiled(old: Any, new: Any) -> bool:
+    """Two parses of one photo file filed or dated differently (photofiling.py), the image the
+    same, a caption and a credit given in both or in neither."""
+    return (type(old) is Photo and type(new) is Photo and bool(old.caption) == bool(new.caption)
+            and bool(old.credit) == bool(new.credit)
+            and any(getattr(old, name) != getattr(new, name) for name in _PHOTO_FILED)
+            and all(getattr(old, name) == getattr(new, name) for name in _PHOTO_PLACING
+                    if name not in _PHOTO_FILED))

@@ -211,6 +211,26 @@ def _corrected(old: Any, new: Any) -> bool:
         and placed.same_place(old, new, but=("corrections", "updated"))
 
 
+def photos_refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
+                   now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
+    """The photos filed or dated anew (placed.photo_refiled), and the articles retitled and
+    photos recaptioned, when every other article and photo parsed now sits where its last
+    parse did (as `retitled` asks): the kept plan is this build's once the photos are filed
+    anew in it (photofiling.py)."""
+    old_photos, photos = before[1], now[1]
+    if old_photos.keys() != photos.keys():
+        return None
+    found = {source for source, entry in photos.items() if entry is not old_photos[source]
+             and placed.photo_refiled(old_photos[source].value, entry.value)}
+    if not found:
+        return None
+    others = retitled((before[0], {s: e for s, e in old_photos.items() if s not in found}),
+                      (now[0], {s: e for s, e in photos.items() if s not in found}))
+    if others is None:
+        return None
+    return found, others | {s for s in found if old_photos[s].value.caption != photos[s].value.caption}
+
+
 def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iterable[str],
             published: Mapping[str, str]) -> None:
     """Put the current titles of `sources` into the kept plan `made`, where the planner copied

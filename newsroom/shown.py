@@ -70,7 +70,7 @@ def refresh(archive: Archive, photos: set[str], config: Config) -> set[int]:
     rank = {photo.id: i for i, photo in enumerate(archive.photos)}
     terms = set()
     for tax in archive.taxonomies:
-        named = {p: set(_names(archive, tax, archive.photo_by_id[p])) for p in photos}
+        named = {p: set(names(archive, tax, archive.photo_by_id[p])) for p in photos}
         for term in tax.terms:
             was = set(term.photos)
             mine = (was - photos) | {p for p in photos if term.name in named[p]}
@@ -93,11 +93,11 @@ def photo_order(archive: Archive, config: Config) -> Any:
     return key
 
 
-def _names(archive: Archive, tax: Any, photo: Photo) -> Iterable[str]:
+def names(archive: Archive, tax: Any, photo: Photo) -> Iterable[str]:
     """The names of `tax` a photo is filed under (index._photo_terms)."""
     if tax.config.credits:
         return [photo.credit.name] if photo.credit and photo.credit.name else []
-    names = [n.name for n in photo.names(tax.key)]
+    found = [n.name for n in photo.names(tax.key)]
     for user in archive.photo_users.get(photo.id, ()):
-        names += [n.name for n in archive.article_by_id[user].names(tax.key)]
-    return names
+        found += [n.name for n in archive.article_by_id[user].names(tax.key)]
+    return found
