@@ -195,10 +195,13 @@ def test_a_new_caption_keeps_the_plan_and_is_shown_where_the_photo_has_none_of_i
     assert _build(root, root / "site").plan_kept
     assert _pages_with(root / "site", "龙城街道干部连夜支援坂田。") == shown
     _equals_clean(root)
-    # Another credit files it elsewhere, and no caption is warned of: both are planned afresh.
-    for old, new in (("credit: 龙城街道供图", "credit: 坂田街道供图"), ("caption: 龙城街道干部连夜支援坂田。\n", "")):
+    # Another credit files it anew (photofiling.py: the plan patched), and no caption is
+    # warned of (planned afresh).
+    for old, new, patched in (("credit: 龙城街道供图", "credit: 坂田街道供图", True),
+                              ("caption: 龙城街道干部连夜支援坂田。\n", "", False)):
         sidecar.write_text(sidecar.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-        assert not _build(root, root / "site").plan_kept
+        result = _build(root, root / "site")
+        assert not result.plan_kept and result.records["patched"] is patched
         _equals_clean(root)
 
 
