@@ -42,9 +42,9 @@ def found(run: Run) -> Patch | None:
     """The patch that makes the kept plan this build's, if one may (None: plan afresh)."""
     patch = _found(run)
     if patch is not None:
-        patch.relined = plancache.relined(run.before[0], run.state.articles)
+        reparsed = plancache.reparsed(run.before[0], run.state.articles)
+        patch.relined, patch.featured = plancache.relined(reparsed), plancache.refeatured(reparsed)
         patch.photos_then = plancache.edited_photos(run.before[1], run.state.photos)
-        patch.featured = plancache.refeatured(run.before[0], run.state.articles)
     return patch
 
 

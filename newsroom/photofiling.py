@@ -13,14 +13,12 @@ again. A name no term has yet, or a term left with nothing, changes the archive'
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from . import additions, front, shown
 from .config import Config
-from .index import Archive
 from .model import Photo
 
 
@@ -54,20 +52,7 @@ def refile(made: dict[str, Any], counted: dict[str, Any], photos: Sequence[tuple
     """File the photos (which `refusal` accepts) anew in the kept plan `made` and its counts."""
     archive = made["archive"]
     for _, photo in photos:
-        _refigure(archive, photo)
+        shown.refigure(archive, photo)
     terms = shown.refresh(archive, {photo.id for _, photo in photos}, config)
     remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set())
     additions.replan(made, counted, remade, archive.articles, set(), terms, photos=True)
-
-
-def _refigure(archive: Archive, photo: Photo) -> None:
-    """The figures of the stories showing the photo: its caption and credit where the story
-    gives none of its own (index._figures; the story's first use of it is shown)."""
-    for story_id in archive.photo_users.get(photo.id, ()):
-        story = archive.article_by_id.get(story_id)
-        ref = next((r for r in story.photos if r.file == photo.id), None) if story is not None else None
-        if ref is None or story_id not in archive.figures:
-            continue
-        archive.figures[story_id] = tuple(
-            dataclasses.replace(f, caption=ref.caption or photo.caption, credit=f.credit if ref.credit else photo.credit)
-            if f.photo == photo.id else f for f in archive.figures[story_id])

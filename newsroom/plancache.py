@@ -27,12 +27,13 @@ import hashlib
 import os
 import pickle
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from . import moved, placed, planfile, sums, urls
+from . import moved, placed, planfile, shown, sums, urls
 from .cache import Entry
 from .model import Article, Photo
 from .problems import Problem
@@ -113,13 +114,17 @@ def retitled(before: tuple[dict[str, Entry], dict[str, Entry]],
     return found
 
 
-def relined(before: dict[str, Entry], now: dict[str, Entry]) -> set[str]:
-    """The article files parsed again whose values the planner reads moved to other lines
-    (placed.py): the kept plan's problems naming them may name the old lines."""
-    return {source for source, entry in now.items()
+def reparsed(before: dict[str, Entry], now: dict[str, Entry]) -> list[tuple[str, Article, Article]]:
+    """(source, last parse, this one) of each article parsed again into something else."""
+    return [(source, old.value, entry.value) for source, entry in now.items()
             if (old := before.get(source)) is not None and entry is not old and entry.value is not old.value
-            and type(old.value) is Article and type(entry.value) is Article
-            and not placed.same_lines(old.value, entry.value)}
+            and type(old.value) is Article and type(entry.value) is Article]
+
+
+def relined(reparsed: Iterable[tuple[str, Article, Article]]) -> set[str]:
+    """The articles (`reparsed`) whose values the planner reads moved to other lines
+    (placed.py): the kept plan's problems naming them may name the old lines."""
+    return {source for source, old, new in reparsed if not placed.same_lines(old, new)}
 
 
 def added(before: tuple[dict[str, Entry], dict[str, Entry]],
@@ -162,18 +167,7 @@ def refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
     and the articles retitled (those among them too), when every other article parsed now
     sits where its last parse did and every photo parsed the same (as `retitled` asks): the
     kept plan is this build's once the stories are refiled in it (refiling.py)."""
-    old_articles, articles = before[0], now[0]
-    if old_articles.keys() != articles.keys():
-        return None
-    refiled = {source for source, entry in articles.items() if entry is not old_articles[source]
-               and _refiled(old_articles[source].value, entry.value)}
-    if not refiled:
-        return None
-    found = retitled(({s: e for s, e in old_articles.items() if s not in refiled}, before[1]),
-                     ({s: e for s, e in articles.items() if s not in refiled}, now[1]))
-    if found is None:
-        return None
-    return refiled, found | {s for s in refiled if old_articles[s].value.title != articles[s].value.title}
+    return _changed(before, now, ARTICLES, _refiled)
 
 
 def _refiled(old: Any, new: Any) -> bool:
@@ -190,18 +184,7 @@ def corrected(before: tuple[dict[str, Entry], dict[str, Entry]],
     sits where its last parse did and every photo too (as `retitled` asks): the kept plan is
     this build's once the corrections page and the sitemap's dates are made again
     (correcting.py)."""
-    old_articles, articles = before[0], now[0]
-    if old_articles.keys() != articles.keys():
-        return None
-    found = {source for source, entry in articles.items() if entry is not old_articles[source]
-             and _corrected(old_articles[source].value, entry.value)}
-    if not found:
-        return None
-    others = retitled(({s: e for s, e in old_articles.items() if s not in found}, before[1]),
-                      ({s: e for s, e in articles.items() if s not in found}, now[1]))
-    if others is None:
-        return None
-    return found, others | {s for s in found if old_articles[s].value.title != articles[s].value.title}
+    return _changed(before, now, ARTICLES, _corrected)
 
 
 def _corrected(old: Any, new: Any) -> bool:
@@ -217,18 +200,35 @@ def photos_refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
     photos recaptioned, when every other article and photo parsed now sits where its last
     parse did (as `retitled` asks): the kept plan is this build's once the photos are filed
     anew in it (photofiling.py)."""
-    old_photos, photos = before[1], now[1]
-    if old_photos.keys() != photos.keys():
+    return _changed(before, now, PHOTOS, placed.photo_refiled)
+
+
+ARTICLES, PHOTOS = 0, 1   # the parts of (articles, photos) by source, as `before` and `now` hold them
+
+
+def _changed(before: tuple[dict[str, Entry], dict[str, Entry]], now: tuple[dict[str, Entry], dict[str, Entry]],
+             kind: int, differs: Callable[[Any, Any], bool]) -> tuple[set[str], set[str]] | None:
+    """The files of `kind` parsed again whose two parses `differs` accepts, and the titles
+    changed (theirs too), when every other file parsed now is as `retitled` asks."""
+    old, new = before[kind], now[kind]
+    if old.keys() != new.keys():
         return None
-    found = {source for source, entry in photos.items() if entry is not old_photos[source]
-             and placed.photo_refiled(old_photos[source].value, entry.value)}
+    found = {source for source, entry in new.items() if entry is not old[source] and differs(old[source].value, entry.value)}
     if not found:
         return None
-    others = retitled((before[0], {s: e for s, e in old_photos.items() if s not in found}),
-                      (now[0], {s: e for s, e in photos.items() if s not in found}))
-    if others is None:
+
+    def others(parts: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[dict[str, Entry], dict[str, Entry]]:
+        rest = {s: e for s, e in parts[kind].items() if s not in found}
+        return (rest, parts[PHOTOS]) if kind == ARTICLES else (parts[ARTICLES], rest)
+    titles = retitled(others(before), others(now))
+    if titles is None:
         return None
-    return found, others | {s for s in found if old_photos[s].value.caption != photos[s].value.caption}
+    title = _TITLED[kind]
+    return found, titles | {s for s in found if title(old[s].value) != title(new[s].value)}
+
+
+# What `retitle` and `recaption` put in of each kind: an article's title, a photo's caption.
+_TITLED = (attrgetter("title"), attrgetter("caption"))
 
 
 def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iterable[str],
@@ -275,22 +275,16 @@ def recaption(made: dict[str, Any], photos: Iterable[Photo]) -> None:
     archive, at = made["archive"], {}
     for photo in photos:
         at[urls.photo(photo)] = photo.title
-        for story_id in archive.photo_users.get(photo.id, ()):
-            story = archive.article_by_id.get(story_id)
-            ref = next((r for r in story.photos if r.file == photo.id), None) if story is not None else None
-            if ref is not None and not ref.caption and story_id in archive.figures:   # (its first use is shown)
-                archive.figures[story_id] = tuple(dataclasses.replace(f, caption=photo.caption) if f.photo == photo.id
-                                                  else f for f in archive.figures[story_id])
+        shown.refigure(archive, photo)
     if at:
         for page in made["planned"]:
             if page.template == "photo.html" and page.path in at:
                 page.context.patch(title=at[page.path])
 
 
-def refeatured(before: dict[str, Entry], now: dict[str, Entry]) -> bool:
-    """Whether an article parsed again has another place on the front page (`featured:`)."""
-    return any(getattr(entry.value, "featured", 0) != getattr(old.value, "featured", 0)
-               for source, entry in now.items() if (old := before.get(source)) is not None and entry is not old)
+def refeatured(reparsed: Iterable[tuple[str, Article, Article]]) -> bool:
+    """Whether an article (`reparsed`) has another place on the front page (`featured:`)."""
+    return any(old.featured != new.featured for _, old, new in reparsed)
 
 
 def edited_photos(before: dict[str, Entry], now: dict[str, Entry]) -> dict[str, tuple]:

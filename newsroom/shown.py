@@ -12,6 +12,7 @@ lists of every term whose photos changed again.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -45,6 +46,19 @@ def show(archive: Archive, stories: Sequence[Article], config: Config, problems:
             archive.photo_users[figure.photo] = tuple(users)
             photos.add(figure.photo)
     return refresh(archive, photos, config)
+
+
+def refigure(archive: Archive, photo: Photo) -> None:
+    """The figures of the stories showing the photo: its caption and credit where the story
+    gives none of its own (index._figures; the story's first use of it is shown)."""
+    for story_id in archive.photo_users.get(photo.id, ()):
+        story = archive.article_by_id.get(story_id)
+        ref = next((r for r in story.photos if r.file == photo.id), None) if story is not None else None
+        if ref is None or story_id not in archive.figures:
+            continue
+        archive.figures[story_id] = tuple(
+            dataclasses.replace(f, caption=ref.caption or photo.caption, credit=f.credit if ref.credit else photo.credit)
+            if f.photo == photo.id else f for f in archive.figures[story_id])
 
 
 def hide(archive: Archive, stories: Sequence[Article]) -> set[str]:
