@@ -87,6 +87,12 @@ class Printed:
             found.update(days[max(0, at - 1): at + 2])
         return found
 
+    def holding(self) -> set[str]:
+        """The stories the changed editions hold now."""
+        changed = {date.fromisoformat(iso) for iso in self.changed}
+        return {story for edition in self.editions if edition.date in changed
+                for page in edition.pages for story in page.stories}
+
 
 SAME_PRINT = Printed()
 
@@ -124,13 +130,14 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     # list of every term it is in, shown on the term's first page.
     photos = any(archive.figures.get(s) for s in added) or any(story.photos for story in removed)
     days = printed.reached()
-    changed_days = {date.fromisoformat(iso) for iso in printed.changed}
-    by_path = _ByPath(archive, near | printed.held, feed_size) if page_size else None
+    # The stories that ran (now) or had run (at the last build) in a changed edition: their 刊于 lines.
+    printed_near = printed.held | printed.holding()
+    by_path = _ByPath(archive, near | printed_near, feed_size) if page_size else None
 
     def unreached(page: Page) -> bool:
         template, context = page.template, page.context
         if by_path is not None:
-            if template == "article.html" and not changed_days:
+            if template == "article.html":
                 return page.path not in by_path.stories
             found = by_path.list_page(page.path) if template in listed else None
             if found is not None:
@@ -145,8 +152,7 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
                 return not removed and added.isdisjoint(shown)
         if template == "article.html":
             story = context["article"].id
-            return story not in near and story not in printed.held and not any(
-                placement.date in changed_days for placement in context["printed"])
+            return story not in near and story not in printed_near
         if template in listed:
             number, name = context["pager"].number, listed[template]
             if number == 0 and photos and template in _FIRST_SHOWS_PHOTOS:
