@@ -361,7 +361,7 @@ class Remade:
                 newer, older = stories[i - 1] if i else None, stories[i + 1] if i + 1 < len(stories) else None
                 if newer is not (before[j - 1] if j else None) \
                         or older is not (before[j + 1] if j + 1 < len(before) else None):
-                    page = _with(page, newer=newer, older=older)
+                    page = with_changes(page, newer=newer, older=older)
             out.append(page)
         return out
 
@@ -374,7 +374,7 @@ def _run(main: list[pages.Page], at: int, within: Any) -> int:
     return end
 
 
-def _with(page: pages.Page, **changes: Any) -> pages.Page:
+def with_changes(page: pages.Page, **changes: Any) -> pages.Page:
     """The page with these values of its context changed (a kept context is read when used)."""
     if isinstance(page.context, dict):
         return pages.Page(page.path, page.template, {**page.context, **changes})

@@ -9,6 +9,7 @@ edition file changes only that edition's pages and the calendar.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,28 +56,48 @@ def plan(editions: Editions, archive: Archive) -> list[tuple[str, str, dict[str,
             found.append((urls.EDITIONS, "editions.html", context))
         if year:
             found.append((urls.editions_year(year), "editions.html", {**context, "title": f"{paper} {year}年"}))
+    return found + edition_pages(editions, archive)
+
+
+def edition_pages(editions: Editions, archive: Archive,
+                  which: Iterable[int] | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+    """The pages of the editions at the indexes `which` (every edition's, oldest first, if
+    None): each edition's, then each of its pages' (reprinting.py plans a few again)."""
     all_editions = editions.editions
     # Each edition's addresses and labels, made once: its pages link to each other, and each
     # edition is linked from both its neighbours' pages, each page to its own number there.
-    links = [_Links(edition) for edition in all_editions]
-    for i, edition in enumerate(all_editions):
-        mine = links[i]
-        before = links[i - 1] if i > 0 else None
-        after = links[i + 1] if i + 1 < len(all_editions) else None
-        stories = tuple((page, _articles(page, archive)) for page in edition.pages)
-        found.append((mine.path, "edition.html", {
-            "title": mine.label, "edition": edition, "pages_stories": stories,
-            "previous": before and before.edition, "next": after and after.edition}))
-        last = len(edition.pages) - 1
-        for j, page in enumerate(edition.pages):
-            found.append((mine.paths[j], "print_page.html", {
-                "title": f"{mine.label} {mine.labels[j]}", "edition": edition, "page": page,
-                "articles": stories[j][1],
-                "scan": archive.photo_by_id.get(page.scan) if page.scan else None,
-                "prev_page": mine.own(j - 1) if j > 0 else None,
-                "next_page": mine.own(j + 1) if j < last else None,
-                "prev_issue": before and before.to(page.number),
-                "next_issue": after and after.to(page.number)}))
+    links: dict[int, _Links] = {}
+
+    def link(i: int) -> _Links | None:
+        if not 0 <= i < len(all_editions):
+            return None
+        found = links.get(i)
+        if found is None:
+            found = links[i] = _Links(all_editions[i])
+        return found
+    found: list[tuple[str, str, dict[str, Any]]] = []
+    for i in range(len(all_editions)) if which is None else sorted(which):
+        found += _pages(all_editions[i], link(i), link(i - 1), link(i + 1), archive)
+    return found
+
+
+def _pages(edition: Edition, mine: _Links, before: _Links | None, after: _Links | None,
+           archive: Archive) -> list[tuple[str, str, dict[str, Any]]]:
+    """One edition's page, then each of its pages'."""
+    stories = tuple((page, _articles(page, archive)) for page in edition.pages)
+    found = [(mine.path, "edition.html", {
+        "title": mine.label, "edition": edition, "pages_stories": stories,
+        "previous": before and before.edition, "next": after and after.edition})]
+    last = len(edition.pages) - 1
+    for j, page in enumerate(edition.pages):
+        found.append((mine.paths[j], "print_page.html", {
+            "title": f"{mine.label} {mine.labels[j]}", "edition": edition, "page": page,
+            "articles": stories[j][1],
+            "scan": archive.photo_by_id.get(page.scan) if page.scan else None,
+            "prev_page": mine.own(j - 1) if j > 0 else None,
+            "next_page": mine.own(j + 1) if j < last else None,
+            "prev_issue": before and before.to(page.number),
+            "next_issue": after and after.to(page.number)}))
     return found
 
 

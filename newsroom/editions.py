@@ -5,7 +5,7 @@ first issue) and the usual names of its pages (01 要闻, 02 综合 …). Each
 `content/editions/YYYY-MM-DD.yaml` describes one day's edition: its pages' names,
 banners, headlines, the order of their stories and an optional scan under photos/.
 
-Parsing is pure (text in, records and Problems out); `read_paper` and `read_editions`
+Parsing is pure (text in, records and Problems out); `read_paper` and `read_edition`
 are the I/O edge. Where the stories are and whether the names exist is checked when
 the print index is built (printing.py), against the archive.
 """
@@ -132,20 +132,14 @@ def edition_files(content_dir: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
 
-def read_editions(root: Path, content_dir: Path) -> tuple[list[EditionFile], list[Problem]]:
-    found, problems = [], []
-    for path in edition_files(content_dir):
-        source = path.relative_to(root).as_posix()
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(error(source, 0, "cannot read (save it as UTF-8 text): {reason}", reason=str(exc)))
-            continue
-        edition, more = parse_edition(text, source)
-        problems += more
-        if edition is not None:
-            found.append(edition)
-    return found, problems
+def read_edition(path: Path, root: Path) -> tuple[EditionFile | None, list[Problem]]:
+    """One edition file, read and parsed."""
+    source = path.relative_to(root).as_posix()
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [error(source, 0, "cannot read (save it as UTF-8 text): {reason}", reason=str(exc))]
+    return parse_edition(text, source)
 
 
 def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Problem]]:

@@ -39,7 +39,7 @@ def remember(run: Run) -> None:
 
 
 # What the index and plan stages leave in the Run and in its result, for plancache.
-_PLANNED = ("archive", "printed", "planned", "living", "plan_key", "plan_problems")
+_PLANNED = ("archive", "printed", "editions_read", "planned", "living", "plan_key", "plan_problems")
 _COUNTED = ("articles", "photos", "drafts", "scheduled", "next_scheduled", "notes", "redirects", "pages")
 
 

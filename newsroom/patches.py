@@ -3,7 +3,8 @@
 An edit that leaves every story where it was keeps the last build's plan as it is (with
 new titles put in: plancache.retitle). A few stories or photos added (additions.py; both
 at once, the photos first), stories deleted (removals.py), filed under other names
-(refiling.py) or corrected (correcting.py), and photos filed anew (photofiling.py) patch it; each kind alone (and titles changed beside it). The reuse stage (stages.py) finds
+(refiling.py) or corrected (correcting.py), photos filed anew (photofiling.py) and edition
+files edited (reprinting.py) patch it; each kind alone (and titles changed beside it). The reuse stage (stages.py) finds
 the patch, loads the kept plan and applies it; where a module refuses, the build plans
 afresh.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import additions, correcting, front, memory, photofiling, plancache, refiling, removals, urls
+from . import additions, correcting, front, memory, photofiling, plancache, refiling, removals, reprinting, urls
 from .model import Article, Photo
 from .pages import Page
 from .records import Run
@@ -31,11 +32,12 @@ class Patch:
     front: bool = False                                  # the front page's stories chosen anew (apply)
     relined: set[str] = field(default_factory=set)       # article files whose planned values moved lines
     photos_then: dict[str, tuple] = field(default_factory=dict)   # photo files parsed again -> their last stats
+    reprinted: bool = False                              # edition files edited (apply)
 
     def __bool__(self) -> bool:
         """Whether it changes the plan beyond titles (then the plan is written again)."""
         return bool(self.stories or self.photos or self.gone or self.refiled or self.corrected or self.front
-                    or self.photos_refiled)
+                    or self.photos_refiled or self.reprinted)
 
 
 def found(run: Run) -> Patch | None:
@@ -84,6 +86,9 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     made, config = kept.made, run.config
     if _refused(run, made, patch):
         return False
+    edited = reprinting.edited(made["editions_read"], run.scanned, config)
+    if edited and (patch or not reprinting.reprint(made, edited, run.articles, config, run.scanned)):
+        return False   # (with another kind of change: planned afresh)
     warned = patch.gone or plancache.record_warnings(made["living"].problems)
     picks, found = front.load(config.root)   # (not in the plan's key: read at every build)
     chosen, found = front.choose(made["archive"], picks) if not found else ({}, found)
@@ -98,6 +103,7 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
         patch.front = True
         remade = additions.Remade(made["archive"], config, made["printed"], run.now.date(), chosen, set())
         additions.replan(made, kept.result, remade, made["archive"].articles, set(), set())
+    patch.reprinted = bool(edited)   # (after the front page's: `patch` is true from here)
     return not warned or plancache.rewarn(made, config.root, set(run.state.articles), not run.options.serve)
 
 

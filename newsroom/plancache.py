@@ -14,7 +14,8 @@ file when first used (planfile.py), as an edit uses a few of them.
 Everything else the index and the plan are made from is in the key: the settings, every
 input file but the articles' own (stat), the set of articles, moved.yaml; but front.yaml,
 read at every build that keeps a plan, whose front page is made again if its choice differs
-(patches.apply: an editor changes the front page daily). The build state
+(patches.apply: an editor changes the front page daily), and the edition files, whose stats
+the plan holds (reprinting.py: a paper edits the day's edition daily). The build state
 keeps the key and the plan's expiry beside a token that ties the plan's file to it (a build
 killed between the two saves leaves a plan nobody uses): a plan made from other inputs, or
 expired, is not even read (its head is 0.55 s at 100,000 articles).
@@ -35,6 +36,7 @@ from typing import Any
 
 from . import moved, placed, planfile, shown, sums, urls
 from .cache import Entry
+from .editions import EDITIONS_DIR
 from .model import Article, Photo
 from .problems import Problem
 
@@ -66,13 +68,15 @@ def key(settings: str, scanned: dict[str, tuple[int, int]], sources: Iterable[st
         content_dir: Path, extra_files: Iterable[Path], photos_dir: Path | None = None,
         skipped: frozenset[str] = frozenset()) -> str:
     """The plan's inputs other than the articles' parses: all files' stats but articles'
-    (and but the photos', if `photos_dir` is given; and but those `skipped`)."""
+    and edition files' (the kept plan holds their stats: reprinting.edited), and but the
+    photos', if `photos_dir` is given; and but those `skipped`."""
     h = hashlib.sha256(settings.encode())
     articles = str(content_dir) + os.sep
+    editions = str(content_dir / EDITIONS_DIR) + os.sep
     photos = str(photos_dir) + os.sep if photos_dir is not None else None
     for path, stat in scanned.items():
-        if not (path.startswith(articles) and path.endswith(".md")) and not (photos and path.startswith(photos)) \
-                and path not in skipped:
+        if not (path.startswith(articles) and (path.endswith(".md") or path.startswith(editions))) \
+                and not (photos and path.startswith(photos)) and path not in skipped:
             h.update(f"{path}|{stat}\n".encode())
     for file in extra_files:
         try:

@@ -34,17 +34,16 @@ from . import (
     redirects,
     render,
     renditions,
+    reprinting,
     search,
     trial,
     urls,
 )
 from .config import template_dirs
 from .confine import problems as confined
-from .editions import read_editions
 from .i18n import tr
 from .links import site_problems
 from .model import Article, Photo
-from .printing import build as build_editions
 from .problems import errors, failed
 from .records import Run
 from .slugs import remembered_slugs
@@ -92,6 +91,7 @@ def reuse(run: Run) -> bool:
     if not patches.apply(run, kept, patch):
         return True
     run.retitled = {} if patch else {s: v.title for s, v in parsed.items()}
+    run.reprinted = patch.reprinted
     if patch.photos_then:   # what the plan answers to from now on (their captions are put in at each load)
         run.kept_key = memory.plan_inputs(run)
     for name, value in kept.made.items():
@@ -116,9 +116,9 @@ def index_(run: Run) -> bool:
     run.result.articles, run.result.photos = len(run.archive.articles), len(run.archive.photos)
     run.result.drafts, run.result.scheduled, due = index.left_out(run.articles, run.config, run.now)
     run.result.next_scheduled = f"{due.astimezone(run.config.tz):%Y-%m-%d %H:%M}" if due else ""
-    files, found = read_editions(run.config.root, run.config.content_dir)
-    run.printed, more = build_editions(run.archive, run.articles, files, run.config.paper)
-    run.result.problems += found + more
+    files = reprinting.read(run.config, run.scanned)
+    run.printed, run.editions_read = reprinting.printed(run.archive, run.articles, files, run.config)
+    run.result.problems += run.editions_read.problems
     run.plan_problems = run.result.problems[start:]
     return True
 
@@ -228,7 +228,8 @@ def decide(run: Run) -> bool:
     remembered = state.pages if state.pages_settings == memory.pages_key(run) and run.published else {}
     # A kept plan holds the last build's editions, whose digests the state holds (a plan is
     # kept only from a build that saved both): an edit in place does not hash them again.
-    run.edition_digests = state.editions if run.kept or run.patched else printing.digests(run.printed)
+    kept = (run.kept or run.patched) and not run.reprinted
+    run.edition_digests = state.editions if kept else printing.digests(run.printed)
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key,
                               run.edition_digests)
     run.values = depends.Values(run.archive)

@@ -1,0 +1,95 @@
+"""Edition files edited in the kept plan (reprinting.py) instead of a plan made afresh: the
+plan, page by page, the site, file by file, and the problems are what a clean build gives."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+from test_additions import _generated, build
+from test_removals import _same_as_clean
+
+from newsroom import builder, config, urls
+
+
+def _edition_file(root: Path, day, pages: list[str]) -> Path:
+    file = root / "content" / "editions" / f"{day.isoformat()}.yaml"
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text("pages:\n" + "".join(pages), encoding="utf-8")
+    return file
+
+
+class _JsonLd(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside, self.found = False, []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.inside = tag == "script" and ("type", "application/ld+json") in attrs
+
+    def handle_data(self, data) -> None:
+        if self.inside:
+            self.found.append(json.loads(data))
+            self.inside = False
+
+
+def _print_section(root: Path, story) -> list[str]:
+    parser = _JsonLd()
+    parser.feed((root / "site" / urls.article(story) / "index.html").read_text(encoding="utf-8"))
+    return [item["printSection"] for item in parser.found if "printSection" in item]
+
+
+def test_edition_files_edited_are_put_into_the_kept_plan_as_a_clean_build_plans_them(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    made = build(root).records
+    editions = made["printed"].editions
+    edition, page = editions[5], editions[5].pages[0]
+    by_id = made["archive"].article_by_id
+    own, other = (by_id[e.pages[0].stories[0]].source.removeprefix("content/articles/") for e in editions[5:7])
+    head = f"  - page: {page.number}\n"
+    steps = [   # (the file's pages, planned afresh?)
+        ([head, "    banner: 防控疫情 龙岗行动\n    headline: 因为有你们\n"], False),
+        ([head, "    banner: 防控疫情 龙岗行动\n    headline: 因为有你们 抗疫路上更无畏!\n"], False),
+        ([head, "    name: 专题\n"], False),   # the stories' 刊于 line and JSON-LD name it
+        ([head, "    stories:\n", f"      - {own}\n      - {other}\n"], False),   # another day's too
+        ([head, "    stories:\n", f"      - {other}\n      - {own}\n"], False),   # in another order
+        ([head, "    stories:\n      - 2019/01/no-such-story.md\n"], False),   # a warning
+        ([head, "    banner: 回望\n"], False),   # the warning gone
+        ([head, "  - page: 9\n    banner: 增刊\n"], True),   # a page added: the sitemap, the calendar's …
+    ]
+    for n, (pages, afresh) in enumerate(steps):
+        file = _edition_file(root, edition.date, pages)
+        result = build(root)
+        assert result.records["patched"] is not afresh and result.records["reprinted"] is not afresh, n
+        _same_as_clean(root, result)
+        if n == 2:
+            assert _print_section(root, by_id[page.stories[0]]) == ["专题"]
+        if n == 5:
+            assert any("no-such-story.md" in str(p) and p.path == f"content/editions/{file.name}"
+                       for p in result.problems)
+    file.unlink()   # (the page added goes too: planned afresh)
+    _same_as_clean(root, build(root))
+
+
+def test_an_edition_file_edited_beside_a_new_title_is_patched_and_an_error_fails_the_build(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    made = build(root).records
+    edition = made["printed"].editions[3]
+    number = edition.pages[0].number
+    file = _edition_file(root, edition.date, [f"  - page: {number}\n    headline: 头版\n"])
+    build(root)
+    story = root / made["archive"].article_by_id[edition.pages[0].stories[0]].source
+    story.write_text(story.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: （新）", 1), encoding="utf-8")
+    _edition_file(root, edition.date, [f"  - page: {number}\n    headline: 头版头条\n"])
+    result = build(root)
+    assert result.records["patched"] and result.records["reprinted"]
+    _same_as_clean(root, result)
+    _edition_file(root, edition.date, [f"  - page: {number}\n    name: 要问\n"])   # a misspelt page name
+    cfg, problems = config.load(root)
+    failed = builder.build(cfg, problems, builder.Options(jobs=1))
+    assert not failed.ok
+    assert any(p.path == f"content/editions/{file.name}" and p.line == 3 and "要闻" in str(p)
+               for p in failed.problems), [str(p) for p in failed.problems]
+    _edition_file(root, edition.date, [f"  - page: {number}\n    name: 要闻\n"])
+    _same_as_clean(root, build(root))   # (after a failed build, planned afresh)
