@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -248,6 +249,18 @@ def recaption_photo(corpus: Corpus, file: str) -> None:
 def choose_front(corpus: Corpus, path: Path) -> None:
     """The editor chooses the front page's lead in front.yaml."""
     (corpus.root / "front.yaml").write_text(f"- {path.relative_to(corpus.root).as_posix()}\n", encoding="utf-8")
+
+
+def set_edition_banner(corpus: Corpus, path: Path) -> None:
+    """The day's edition file gives the page one article ran on a banner and a headline (the
+    file is new: the day's edition and its page were made from the stories' `print:`)."""
+    text = path.read_text(encoding="utf-8")
+    day = re.search(r"^date: (\d{4}-\d{2}-\d{2})", text, re.M)
+    page = re.search(r"^print: \{page: (\d+)\}", text, re.M)
+    assert day and page, f"{path} ran in no printed edition"
+    file = corpus.root / "content" / "editions" / f"{day[1]}.yaml"
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(f"pages:\n  - page: {page[1]}\n    banner: 年终特刊\n    headline: 回望这一年\n", encoding="utf-8")
 
 
 def delete_article(corpus: Corpus, path: Path) -> None:
