@@ -3,9 +3,11 @@
 An editor's usual change is a story or two added to an archive of thousands, a
 photographer's a photo or two. The kept plan (plancache.py) is the last build's archive
 and pages; a new story that shows no photo, names only streets, people and tags the archive
-has, links nowhere and ran in no printed edition changes a few of them: the lists it joins
-(the home page's, its terms', its year's and month's, with their feeds), the pages of the
-stories beside it, the sitemap, and its own page, new. A new photo no story shows yet,
+has and links nowhere changes a few of them: the lists it joins (the home page's, its
+terms', its year's and month's, with their feeds), the pages of the stories beside it, the
+sitemap, and its own page, new; if it ran in print, the pages of its edition too
+(reprinting.py makes the print index again after any story put in or taken out, and
+refuses an edition or a page that is new). A new photo no story shows yet,
 credited to and filed under names the archive has, changes the photo archive, the first
 pages of its terms and of the home page (the newest photos), and the sitemap. Those are
 made again here by the planner's own functions (pages.py) from the kept archive with the
@@ -83,8 +85,8 @@ def unlike(story: Article, now: datetime) -> str | None:
         return "not published now"
     if story.withdrawn or story.corrections or story.featured:
         return "withdrawn, corrected or featured"
-    if story.prints or story.links or story.aliases:
-        return "print, links or aliases"
+    if story.links or story.aliases:
+        return "links or aliases"   # (in print: the print index is made again, reprinting.py)
     return None
 
 

@@ -86,6 +86,7 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     made, config = kept.made, run.config
     if _refused(run, made, patch):
         return False
+    printed = made["printed"]   # (made again below if the edition files or the stories in print changed)
     edited = reprinting.edited(made["editions_read"], run.scanned, config)
     if edited and (patch or not reprinting.reprint(made, edited, run.articles, config, run.scanned)):
         return False   # (with another kind of change: planned afresh)
@@ -99,11 +100,14 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     home = picked != made["plan_key"] or patch.featured
     if patch:
         _patch(made, kept.result, patch, run, picks, home)
+        # A story added or taken out may have run in print (its `print:`, an edition file's list).
+        if (patch.stories or patch.gone) and not reprinting.reprint(made, (), run.articles, config, run.scanned):
+            return False
     elif picked != made["plan_key"] or (patch.featured and _front_moved(made["planned"], chosen)):
         patch.front = True
         remade = additions.Remade(made["archive"], config, made["printed"], run.now.date(), chosen, set())
         additions.replan(made, kept.result, remade, made["archive"].articles, set(), set())
-    patch.reprinted = bool(edited)   # (after the front page's: `patch` is true from here)
+    patch.reprinted = made["printed"] is not printed   # (after the front page's: `patch` is true from here)
     return not warned or plancache.rewarn(made, config.root, set(run.state.articles), not run.options.serve)
 
 

@@ -1,11 +1,11 @@
 """Stories deleted since the last build taken out of its plan, instead of indexing and planning every page again.
 
 A story published in error is deleted; its moved.yaml entry stays, with a warning, until
-an editor lets its address go (moved.update). A story that ran in no printed edition,
-links nowhere, has no aliases, corrections or front-page place, and that no other story
-links to, leaves a few pages of the kept plan: the lists it was in (the home page's, its
-terms', its year's and month's, with their feeds), the pages of the stories beside it, the
-sitemap, and its own page; and, if it showed photos, their pages and their terms' lists
+an editor lets its address go (moved.update). A story that links nowhere, has no aliases,
+corrections or front-page place, and that no other story links to, leaves a few pages of
+the kept plan: the lists it was in (the home page's, its terms', its year's and month's,
+with their feeds), the pages of the stories beside it, the sitemap, and its own page; the
+pages of the editions it ran in (reprinting.py, unless a page is left with none); and, if it showed photos, their pages and their terms' lists
 (shown.py: a photo loses it as a user, and the names it gave it). additions.Remade makes those again from the kept
 archive with the story taken out, as it does when one is put in; the warning is made as a
 plan made afresh makes it, from moved.yaml as it is now. Anything else is refused
@@ -37,8 +37,8 @@ def refusal(made: dict[str, Any], gone: Sequence[Article], articles: Iterable[Ar
         if archive.article_by_id.get(story.id) is not story or story.id in archive.scheduled \
                 or story.withdrawn or story.corrections or story.featured:
             return "not in the lists, or withdrawn, corrected or featured"
-        if story.prints or story.links or story.aliases:
-            return "print, links or aliases"
+        if story.links or story.aliases:
+            return "links or aliases"   # (in print: the print index is made again, reprinting.py)
         found = _unplaced(story, archive, config, ids)
         if found:
             return found

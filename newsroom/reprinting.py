@@ -74,8 +74,9 @@ def edited(found: Read, scanned: Mapping[str, tuple[int, int]] | None, config: C
 
 def reprint(made: dict[str, Any], paths: Collection[str], articles: Sequence[Article], config: Config,
             scanned: Mapping[str, tuple[int, int]] | None) -> bool:
-    """Put the edition files `paths` as they are now into the kept plan `made`: its print index,
-    its pages and its problems. False (and `made` as it was): refused, plan afresh."""
+    """Put the edition files `paths` as they are now into the kept plan `made`, and the stories
+    its archive holds now: its print index (the same object if it made the same one), its
+    pages and its problems. False: refused, plan afresh."""
     before: Read = made["editions_read"]
     now = dict(before.files)
     for path in paths:
@@ -89,8 +90,10 @@ def reprint(made: dict[str, Any], paths: Collection[str], articles: Sequence[Art
     if refusal(was, index):
         return False
     made["plan_problems"] = [p for p in made["plan_problems"] if p not in before.problems] + list(read_now.problems)
-    made["planned"] = _replanned(made["planned"], archive, was, index)
-    made["printed"], made["editions_read"] = index, read_now
+    made["editions_read"] = read_now
+    if index != was:
+        made["planned"] = _replanned(made["planned"], archive, was, index)
+        made["printed"] = index
     return True
 
 

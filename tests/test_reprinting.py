@@ -4,10 +4,11 @@ plan, page by page, the site, file by file, and the problems are what a clean bu
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
-from test_additions import _generated, build
+from test_additions import _generated, build, story
 from test_removals import _same_as_clean
 
 from newsroom import builder, config, urls
@@ -93,3 +94,34 @@ def test_an_edition_file_edited_beside_a_new_title_is_patched_and_an_error_fails
                for p in failed.problems), [str(p) for p in failed.problems]
     _edition_file(root, edition.date, [f"  - page: {number}\n    name: 要闻\n"])
     _same_as_clean(root, build(root))   # (after a failed build, planned afresh)
+
+
+def test_stories_added_and_deleted_in_print_patch_the_kept_plan_as_a_clean_build_plans_them(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    made = build(root).records
+    by_id = made["archive"].article_by_id
+    edition = next(e for e in made["printed"].editions[10:] if by_id[e.pages[0].stories[0]].date.hour < 20)
+    like = by_id[edition.pages[0].stories[0]]
+    when = like.date + timedelta(minutes=30)
+    listed = made["printed"].editions[20]
+    steps = [   # (what is done, planned afresh?)
+        (lambda: story(root, "in-print", like, when, f"print: {{page: {edition.pages[0].number}}}\n"), False),
+        (lambda: story(root, "in-print-2", like, when + timedelta(minutes=1),
+                       f"print: {{page: {edition.pages[0].number}, position: 1}}\n"), False),
+        (lambda: _edition_file(root, listed.date, [f"  - page: {listed.pages[0].number}\n", "    stories:\n",
+                                                   "      - in-print-2\n"]), False),   # it ran that day too
+        (lambda: _article(root, when, "in-print").unlink(), False),
+        (lambda: story(root, "new-page", like, when, "print: {page: 8}\n"), True),   # a page the day had not
+        (lambda: _article(root, when, "new-page").unlink(), True),   # (a page gone)
+        (lambda: _article(root, when, "in-print-2").unlink(), False),   # the edition file warns of it
+    ]
+    for n, (step, afresh) in enumerate(steps):
+        step()
+        result = build(root)
+        assert result.records["patched"] is not afresh, n
+        _same_as_clean(root, result)
+    assert any("no article has this slug" in str(p) for p in result.problems)
+
+
+def _article(root: Path, when, name: str) -> Path:
+    return root / "content" / "articles" / f"{when:%Y}" / f"{when:%m}" / f"{name}.md"
