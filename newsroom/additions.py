@@ -166,7 +166,7 @@ def put_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence[Articl
     `picks`: front.yaml's (front.load)."""
     archive, living = made["archive"], made["living"]
     before = archive.articles
-    _archive_with(archive, added)
+    archive_with(archive, added)
     photos = any(story.photos for story in added)
     years = {id(year_of(archive, story.date)) for story in added}
     terms = {id(tax.term(name.name)) for story in added for tax in archive.taxonomies
@@ -190,7 +190,7 @@ def replan(made: dict[str, Any], counted: dict[str, Any], remade: Remade, before
     counted["pages"] = len(made["planned"])
 
 
-def _archive_with(archive: Archive, added: Sequence[Article]) -> None:
+def archive_with(archive: Archive, added: Sequence[Article]) -> None:
     """Put the stories in the kept archive's lists (in place: the kept pages hold its objects)."""
     for story in added:
         articles = list(archive.articles)

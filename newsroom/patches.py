@@ -4,7 +4,8 @@ An edit that leaves every story where it was keeps the last build's plan as it i
 new titles put in: plancache.retitle). A few stories or photos added (additions.py; both
 at once, the photos first), stories deleted (removals.py), filed under other names
 (refiling.py) or corrected (correcting.py), photos filed anew (photofiling.py) and edition
-files edited (reprinting.py) patch it; each kind alone (and titles changed beside it). The reuse stage (stages.py) finds
+files edited (reprinting.py) patch it, and stories given another time of the same day
+(retiming.py); each kind alone (and titles changed beside it). The reuse stage (stages.py) finds
 the patch, loads the kept plan and applies it; where a module refuses, the build plans
 afresh.
 """
@@ -13,7 +14,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import additions, correcting, front, memory, photofiling, plancache, refiling, removals, reprinting, urls
+from . import (
+    additions,
+    correcting,
+    front,
+    memory,
+    photofiling,
+    plancache,
+    refiling,
+    removals,
+    reprinting,
+    retiming,
+    urls,
+)
 from .model import Article, Photo
 from .pages import Page
 from .records import Run
@@ -27,6 +40,7 @@ class Patch:
     gone: list[Article] = field(default_factory=list)      # deleted, as last parsed
     refiled: list[tuple[Article, Article]] = field(default_factory=list)   # (as last parsed, now)
     corrected: list[Article] = field(default_factory=list)   # given other corrections or `updated:`
+    retimed: list[tuple[Article, Article]] = field(default_factory=list)   # another time that day (as last parsed, now)
     photos_refiled: list[tuple[Photo, Photo]] = field(default_factory=list)   # (as last parsed, now)
     featured: bool = False                               # a story's `featured:` changed
     front: bool = False                                  # the front page's stories chosen anew (apply)
@@ -37,7 +51,7 @@ class Patch:
     def __bool__(self) -> bool:
         """Whether it changes the plan beyond titles (then the plan is written again)."""
         return bool(self.stories or self.photos or self.gone or self.refiled or self.corrected or self.front
-                    or self.photos_refiled or self.reprinted)
+                    or self.photos_refiled or self.reprinted or self.retimed)
 
 
 def found(run: Run) -> Patch | None:
@@ -73,6 +87,9 @@ def _found(run: Run) -> Patch | None:
     corrected = plancache.corrected(before, now)
     if corrected is not None:
         return Patch(corrected[1], corrected=[now[0][s].value for s in sorted(corrected[0])])
+    retimed = plancache.retimed(before, now)
+    if retimed is not None:
+        return Patch(retimed[1], retimed=[(before[0][s].value, now[0][s].value) for s in sorted(retimed[0])])
     refiled = plancache.photos_refiled(before, now)
     if refiled is not None:
         return Patch(refiled[1], photos_refiled=[(before[1][s].value, now[1][s].value) for s in sorted(refiled[0])])
@@ -100,8 +117,8 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     home = picked != made["plan_key"] or patch.featured
     if patch:
         _patch(made, kept.result, patch, run, picks, home)
-        # A story added or taken out may have run in print (its `print:`, an edition file's list).
-        if (patch.stories or patch.gone) and not reprinting.reprint(made, (), run.articles, config, run.scanned):
+        # A story added, taken out or retimed may have run in print (its `print:`, an edition file's list).
+        if (patch.stories or patch.gone or patch.retimed) and not reprinting.reprint(made, (), run.articles, config, run.scanned):
             return False
     elif picked != made["plan_key"] or (patch.featured and _front_moved(made["planned"], chosen)):
         patch.front = True
@@ -134,6 +151,8 @@ def _refused(run: Run, made: dict, patch: Patch) -> bool:
         return True
     if patch.photos_refiled and photofiling.refusal(made, patch.photos_refiled, config):
         return True
+    if patch.retimed and retiming.refusal(made, patch.retimed, run.now):
+        return True
     return bool(patch.refiled and refiling.refusal(made, patch.refiled, config))
 
 
@@ -152,6 +171,8 @@ def _patch(made: dict, counted: dict, patch: Patch, run: Run, picks: front.Picks
         correcting.correct(made, counted, patch.corrected, config, today, picks, home)
     elif patch.photos_refiled:
         photofiling.refile(made, counted, patch.photos_refiled, config, today, picks)
+    elif patch.retimed:
+        retiming.retime(made, counted, patch.retimed, config, today, picks)
 
 
 def key(run: Run, patch: Patch) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from . import urls
 from .depends import PLACING
 from .model import Article, Photo
 
@@ -50,6 +51,13 @@ def same_photo_place(old: Any, new: Any) -> bool:
     """Two parses of one photo file that differ, if at all, in their caption (one given in both)."""
     return (type(old) is Photo and type(new) is Photo and bool(old.caption) == bool(new.caption)
             and all(getattr(old, name) == getattr(new, name) for name in _PHOTO_PLACING))
+
+
+def retimed(old: Any, new: Any) -> bool:
+    """Two parses of one article file dated another time of the same day (its address the
+    same: retiming.py), and placed the same but for that."""
+    return (type(old) is Article and type(new) is Article and old.date != new.date
+            and urls.article(old) == urls.article(new) and same_place(old, new, but=("date",)))
 
 
 _PHOTO_FILED = ("credit", "terms", "date")   # where a photo is filed, and when it is placed

@@ -198,6 +198,14 @@ def _corrected(old: Any, new: Any) -> bool:
         and placed.same_place(old, new, but=("corrections", "updated"))
 
 
+def retimed(before: tuple[dict[str, Entry], dict[str, Entry]],
+            now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
+    """The articles dated another time of the same day (placed.retimed), and those retitled,
+    as `corrected` finds its own: the kept plan is this build's once they are moved in its
+    lists (retiming.py)."""
+    return _changed(before, now, ARTICLES, placed.retimed)
+
+
 def photos_refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
                    now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
     """The photos filed or dated anew (placed.photo_refiled), and the articles retitled and
