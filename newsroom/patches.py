@@ -118,7 +118,9 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     if patch:
         _patch(made, kept.result, patch, run, picks, home)
         # A story added, taken out or retimed may have run in print (its `print:`, an edition file's list).
-        if (patch.stories or patch.gone or patch.retimed) and not reprinting.reprint(made, (), run.articles, config, run.scanned):
+        moving = [*patch.stories, *patch.gone, *(story for pair in patch.retimed for story in pair)]
+        if reprinting.touches(made["editions_read"], moving) \
+                and not reprinting.reprint(made, (), run.articles, config, run.scanned):
             return False
     elif picked != made["plan_key"] or (patch.featured and _front_moved(made["planned"], chosen)):
         patch.front = True

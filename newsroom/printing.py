@@ -152,7 +152,7 @@ class _Names:
 def _story(ref: str, names: _Names, source: str, line: int, problems: list[Problem]) -> str | None:
     """The id of the published article an edition file names (by file or by slug)."""
     if ref.endswith((".md", ".markdown")):
-        path = ref if ref.startswith("content/") else f"content/articles/{ref.lstrip('/')}"
+        path = _ref_path(ref)
         found = names.by_source.get(path)
         if found is not None:
             return found
@@ -184,6 +184,15 @@ def _story(ref: str, names: _Names, source: str, line: int, problems: list[Probl
         problems.append(warning(source, line, "story '{story}': no article has this slug, left off the page (name "
                                 "an article file, 2022/02/a.md, or a slug)", story=ref))
     return None
+
+
+def named(ref: str, story: Article) -> bool:
+    """Whether an edition file's reference to a story (its file or its slug) names `story`."""
+    return _ref_path(ref) == story.source if ref.endswith((".md", ".markdown")) else ref == story.slug
+
+
+def _ref_path(ref: str) -> str:
+    return ref if ref.startswith("content/") else f"content/articles/{ref.lstrip('/')}"
 
 
 def _page_number(page: str, paper: Paper, source: str, line: int, problems: list[Problem]) -> int | None:

@@ -60,6 +60,18 @@ def printed(archive: Archive, articles: Iterable[Article], files: dict[str, Pars
     return index, Read(files, (*parsing, *problems))
 
 
+def touches(found: Read, stories: Iterable[Article]) -> bool:
+    """Whether the print index may change with `stories` put in, taken out or retimed: one ran
+    in print by its own `print:`, or an edition file names it (else it is not made again:
+    0.1 s at 10,000 articles)."""
+    stories = list(stories)
+    if any(story.prints for story in stories):
+        return True
+    refs = [ref.ref for _, file, _ in found.files.values() if file is not None
+            for page in file.pages for ref in page.stories]
+    return any(printing.named(ref, story) for ref in refs for story in stories)
+
+
 def edited(found: Read, scanned: Mapping[str, tuple[int, int]] | None, config: Config) -> set[str]:
     """The edition files added, removed or changed since `found` was read (by their stats)."""
     files = found.files

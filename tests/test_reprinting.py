@@ -108,11 +108,14 @@ def test_stories_added_and_deleted_in_print_patch_the_kept_plan_as_a_clean_build
         (lambda: story(root, "in-print", like, when, f"print: {{page: {edition.pages[0].number}}}\n"), False),
         (lambda: story(root, "in-print-2", like, when + timedelta(minutes=1),
                        f"print: {{page: {edition.pages[0].number}, position: 1}}\n"), False),
+        (lambda: story(root, "listed-only", like, when + timedelta(minutes=2)), False),   # no print: of its own
         (lambda: _edition_file(root, listed.date, [f"  - page: {listed.pages[0].number}\n", "    stories:\n",
-                                                   "      - in-print-2\n"]), False),   # it ran that day too
+                                                   "      - in-print-2\n",
+                                                   f"      - {when:%Y/%m}/listed-only.md\n"]), False),   # that day too
         (lambda: _article(root, when, "in-print").unlink(), False),
         (lambda: story(root, "new-page", like, when, "print: {page: 8}\n"), True),   # a page the day had not
         (lambda: _article(root, when, "new-page").unlink(), True),   # (a page gone)
+        (lambda: _article(root, when, "listed-only").unlink(), False),   # the edition file lists it
         (lambda: _article(root, when, "in-print-2").unlink(), False),   # the edition file warns of it
     ]
     for n, (step, afresh) in enumerate(steps):
@@ -121,6 +124,7 @@ def test_stories_added_and_deleted_in_print_patch_the_kept_plan_as_a_clean_build
         assert result.records["patched"] is not afresh, n
         _same_as_clean(root, result)
     assert any("no article has this slug" in str(p) for p in result.problems)
+    assert any("listed-only.md': no such article file" in str(p) for p in result.problems)
 
 
 def _article(root: Path, when, name: str) -> Path:
