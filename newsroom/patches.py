@@ -5,7 +5,8 @@ new titles put in: plancache.retitle). A few stories or photos added (additions.
 at once, the photos first), stories deleted (removals.py), filed under other names
 (refiling.py) or corrected (correcting.py), photos filed anew (photofiling.py) and edition
 files edited (reprinting.py) patch it, and stories given another time of the same day
-(retiming.py); each kind alone (and titles changed beside it). The reuse stage (stages.py) finds
+(retiming.py); each kind alone (titles changed and edition files edited may come beside
+it: a desk adds the day's stories and edits its edition file). The reuse stage (stages.py) finds
 the patch, loads the kept plan and applies it; where a module refuses, the build plans
 afresh.
 """
@@ -105,8 +106,8 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
         return False
     printed = made["printed"]   # (made again below if the edition files or the stories in print changed)
     edited = reprinting.edited(made["editions_read"], run.scanned, config)
-    if edited and (patch or not reprinting.reprint(made, edited, run.articles, config, run.scanned)):
-        return False   # (with another kind of change: planned afresh)
+    if edited and not patch and not reprinting.reprint(made, edited, run.articles, config, run.scanned):
+        return False   # (with another kind of change: after it, below)
     warned = patch.gone or plancache.record_warnings(made["living"].problems)
     picks, found = front.load(config.root)   # (not in the plan's key: read at every build)
     chosen, found = front.choose(made["archive"], picks) if not found else ({}, found)
@@ -117,10 +118,11 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     home = picked != made["plan_key"] or patch.featured
     if patch:
         _patch(made, kept.result, patch, run, picks, home)
-        # A story added, taken out or retimed may have run in print (its `print:`, an edition file's list).
+        # Edition files edited beside it; or a story added, taken out or retimed that ran in print
+        # (its `print:`, an edition file's list).
         moving = [*patch.stories, *patch.gone, *(story for pair in patch.retimed for story in pair)]
-        if reprinting.touches(made["editions_read"], moving) \
-                and not reprinting.reprint(made, (), run.articles, config, run.scanned):
+        if (edited or reprinting.touches(made["editions_read"], moving)) \
+                and not reprinting.reprint(made, edited, run.articles, config, run.scanned):
             return False
     elif picked != made["plan_key"] or (patch.featured and _front_moved(made["planned"], chosen)):
         patch.front = True

@@ -129,3 +129,30 @@ def test_stories_added_and_deleted_in_print_patch_the_kept_plan_as_a_clean_build
 
 def _article(root: Path, when, name: str) -> Path:
     return root / "content" / "articles" / f"{when:%Y}" / f"{when:%m}" / f"{name}.md"
+
+
+def test_an_edition_file_edited_beside_a_story_added_or_corrected_is_patched(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    made = build(root).records
+    by_id = made["archive"].article_by_id
+    edition = next(e for e in made["printed"].editions[10:] if by_id[e.pages[0].stories[0]].date.hour < 20)
+    like, number = by_id[edition.pages[0].stories[0]], edition.pages[0].number
+    when = like.date + timedelta(minutes=30)
+    corrected = root / by_id[made["printed"].editions[40].pages[0].stories[0]].source
+    steps = [   # the day's stories and its edition file, in one build each
+        lambda: (story(root, "today", like, when, f"print: {{page: {number}}}\n"),
+                 _edition_file(root, edition.date, [f"  - page: {number}\n    banner: 今日头条\n", "    stories:\n",
+                                                    f"      - {when:%Y/%m}/today.md\n",
+                                                    f"      - {like.source.removeprefix('content/articles/')}\n"])),
+        lambda: (corrected.write_text(corrected.read_text(encoding="utf-8").replace(
+                     "\n---\n", "\ncorrections:\n  - {date: 2026-01-05T10:00:00+08:00, text: 数字有误。}\n---\n", 1),
+                     encoding="utf-8"),
+                 _edition_file(root, edition.date, [f"  - page: {number}\n    banner: 今日要闻\n"])),
+        lambda: (_article(root, when, "today").unlink(),
+                 _edition_file(root, edition.date, [f"  - page: {number}\n    headline: 又一天\n"])),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        result = build(root)
+        assert result.records["patched"] and result.records["reprinted"], n
+        _same_as_clean(root, result)
