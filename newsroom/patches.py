@@ -47,7 +47,7 @@ class Patch:
     front: bool = False                                  # the front page's stories chosen anew (apply)
     relined: set[str] = field(default_factory=set)       # article files whose planned values moved lines
     photos_then: dict[str, tuple] = field(default_factory=dict)   # photo files parsed again -> their last stats
-    reprinted: bool = False                              # edition files edited (apply)
+    reprinted: bool = False                              # the print index made again (apply)
 
     def __bool__(self) -> bool:
         """Whether it changes the plan beyond titles (then the plan is written again)."""

@@ -108,7 +108,7 @@ class Run:
     decision: rebuild.Decision | None = None
     printed: Editions | None = None                   # the printed paper (printing.py), from the index stage on
     editions_read: Any = None                         # the edition files it was made from (reprinting.Read)
-    reprinted: bool = False                           # edition files put into the kept plan (reprinting.py)
+    reprinted: bool = False                           # the kept plan's print index made again (reprinting.py)
     plan_key: str = ""                                # what else the plan was made from: the day, the front page
     edition_digests: dict = field(default_factory=dict)   # printing.digests of `printed`, for the next build
     living: redirects.Plan | None = None              # old addresses, and moved.yaml after this build
