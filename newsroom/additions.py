@@ -119,7 +119,7 @@ def photo_refusal(made: dict[str, Any], added: Sequence[Photo], photos: Iterable
     for photo in added:
         if photo.id in archive.photo_by_id or slugs[photo.slug] > 1 or urls.photo(photo) in taken:
             return "its file, slug or address is taken"
-        if any(tax.term(name) is None for tax, name in _photo_names(archive, photo)):
+        if any(tax.term(name) is None for tax, name in photo_names(archive, photo)):
             return "a new name"
         if named_by_problem(made, photo.slug, photo.file):   # a story or an edition may show it
             return "named by a problem"
@@ -137,7 +137,7 @@ def put_photos_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence
         object.__setattr__(archive, "photos", (*archive.photos[:at], photo, *archive.photos[at:]))
         archive.photo_by_id[photo.id] = photo
         photo_by_id = archive.photo_by_id
-        for tax, name in _photo_names(archive, photo):
+        for tax, name in photo_names(archive, photo):
             term = tax.term(name)
             ids = list(term.photos)
             ids.insert(_place(key(photo), (key(photo_by_id[i]) for i in ids)), photo.id)
@@ -148,7 +148,7 @@ def put_photos_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence
     counted["photos"] += len(added)
 
 
-def _photo_names(archive: Archive, photo: Photo) -> list[tuple[Any, str]]:
+def photo_names(archive: Archive, photo: Photo) -> list[tuple[Any, str]]:
     """(taxonomy, name) of each term a photo no story shows is in (index._photo_terms)."""
     found = []
     for tax in archive.taxonomies:

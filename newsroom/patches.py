@@ -3,7 +3,8 @@
 An edit that leaves every story where it was keeps the last build's plan as it is (with
 new titles put in: plancache.retitle). A few stories or photos added (additions.py; both
 at once, the photos first), stories deleted (removals.py), filed under other names
-(refiling.py) or corrected (correcting.py), photos filed anew (photofiling.py) and edition
+(refiling.py) or corrected (correcting.py), photos filed anew (photofiling.py) or deleted
+(photoremovals.py) and edition
 files edited (reprinting.py) patch it, and stories given another time of the same day
 (retiming.py); each kind alone (titles changed and edition files edited may come beside
 it: a desk adds the day's stories and edits its edition file). The reuse stage (stages.py) finds
@@ -21,6 +22,7 @@ from . import (
     front,
     memory,
     photofiling,
+    photoremovals,
     plancache,
     refiling,
     removals,
@@ -43,6 +45,7 @@ class Patch:
     corrected: list[Article] = field(default_factory=list)   # given other corrections or `updated:`
     retimed: list[tuple[Article, Article]] = field(default_factory=list)   # another time that day (as last parsed, now)
     photos_refiled: list[tuple[Photo, Photo]] = field(default_factory=list)   # (as last parsed, now)
+    photos_gone: list[Photo] = field(default_factory=list)   # deleted, as last parsed
     featured: bool = False                               # a story's `featured:` changed
     front: bool = False                                  # the front page's stories chosen anew (apply)
     relined: set[str] = field(default_factory=set)       # article files whose planned values moved lines
@@ -52,7 +55,7 @@ class Patch:
     def __bool__(self) -> bool:
         """Whether it changes the plan beyond titles (then the plan is written again)."""
         return bool(self.stories or self.photos or self.gone or self.refiled or self.corrected or self.front
-                    or self.photos_refiled or self.reprinted or self.retimed)
+                    or self.photos_refiled or self.reprinted or self.retimed or self.photos_gone)
 
 
 def found(run: Run) -> Patch | None:
@@ -62,6 +65,8 @@ def found(run: Run) -> Patch | None:
         reparsed = plancache.reparsed(run.before[0], run.state.articles)
         patch.relined, patch.featured = plancache.relined(reparsed), plancache.refeatured(reparsed)
         patch.photos_then = plancache.edited_photos(run.before[1], run.state.photos)
+        # The photos deleted: the kept plan's key has their files at the stats they were read at.
+        patch.photos_then |= {photo.source: run.before[1][photo.source].stat for photo in patch.photos_gone}
     return patch
 
 
@@ -82,6 +87,10 @@ def _found(run: Run) -> Patch | None:
     if removed is not None:
         gone = [before[0][s].value for s in sorted(removed[0])]
         return Patch(removed[1], gone=gone) if all(type(s) is Article for s in gone) else None
+    removed = photoremovals.found(before, now)
+    if removed is not None:
+        gone_photos = [before[1][s].value for s in sorted(removed[0])]
+        return Patch(removed[1], photos_gone=gone_photos) if all(type(p) is Photo for p in gone_photos) else None
     refiled = plancache.refiled(before, now)
     if refiled is not None:
         return Patch(refiled[1], refiled=[(before[0][s].value, now[0][s].value) for s in sorted(refiled[0])])
@@ -157,6 +166,8 @@ def _refused(run: Run, made: dict, patch: Patch) -> bool:
         return True
     if patch.retimed and retiming.refusal(made, patch.retimed, run.now):
         return True
+    if patch.photos_gone and photoremovals.refusal(made, patch.photos_gone):
+        return True
     return bool(patch.refiled and refiling.refusal(made, patch.refiled, config))
 
 
@@ -177,6 +188,8 @@ def _patch(made: dict, counted: dict, patch: Patch, run: Run, picks: front.Picks
         photofiling.refile(made, counted, patch.photos_refiled, config, today, picks)
     elif patch.retimed:
         retiming.retime(made, counted, patch.retimed, config, today, picks)
+    elif patch.photos_gone:
+        photoremovals.take_out(made, counted, patch.photos_gone, config, today, picks)
 
 
 def key(run: Run, patch: Patch) -> str:

@@ -153,8 +153,9 @@ class _Chunks:
         chunk = self._read.get(number // CHUNK)
         if chunk is None:
             begin, end = self.spans[number // CHUNK]
-            # A chunk copied as it was may hold contexts no page has now, of stories since
-            # deleted (removals.py): those stand for them there (no page's context holds one).
+            # A chunk copied as it was may hold contexts no page has now, of stories or photos
+            # since deleted (removals.py, photoremovals.py): those stand for them there (no
+            # page's context holds one).
             chunk = self._read[number // CHUNK] = _Unpickler(self.data[begin:end], self.refs, self,
                                                              Gone).load()
         return chunk[number % CHUNK]
@@ -211,7 +212,7 @@ class _Pickler(pickle.Pickler):
 
 @dataclass(frozen=True)
 class Gone:
-    """An article not among this build's, in a context no page has."""
+    """An article or photo not among this build's, in a context no page has."""
 
     source: str
 
@@ -234,7 +235,7 @@ class _Unpickler(pickle.Unpickler):
     def _ref(self, kind: str, key: str) -> Any:
         found = (self.refs.articles if kind == "a" else self.refs.photos).get(key)
         if found is None:
-            if self.gone is None or kind != "a":
+            if self.gone is None:
                 raise KeyError(key)
             return self.gone(key)
         return found
