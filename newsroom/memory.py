@@ -122,16 +122,13 @@ def plan_inputs(run: Run, but_photos: bool = False, leaving: frozenset[str] = fr
     skipped = frozenset(path for source in leaving_photos for path in _photo_files(root, source))
     scanned = run.scanned
     if photos_then:
-        scanned, inserted = dict(scanned), False
+        scanned = dict(scanned)   # (a file put back in: plancache.key hashes them in the paths' order)
         for source, stats in photos_then.items():
             for path, stat in zip(_photo_files(root, source), stats[:3], strict=True):
                 if stat is None:
                     scanned.pop(path, None)
                 else:
-                    inserted = inserted or path not in scanned
                     scanned[path] = tuple(stat)
-        if inserted:   # (a sidecar removed since): in the order the scan lists files
-            scanned = dict(sorted(scanned.items()))
     return plancache.key(f"{run.settings}|{run.options.serve}|{run.options.strict}", scanned,
                          sources, run.config.content_dir,
                          (root / "editions.yaml", root / moved.RECORD),   # front.yaml: patches.apply

@@ -74,10 +74,12 @@ def key(settings: str, scanned: dict[str, tuple[int, int]], sources: Iterable[st
     articles = str(content_dir) + os.sep
     editions = str(content_dir / EDITIONS_DIR) + os.sep
     photos = str(photos_dir) + os.sep if photos_dir is not None else None
-    for path, stat in scanned.items():
-        if not (path.startswith(articles) and (path.endswith(".md") or path.startswith(editions))) \
-                and not (photos and path.startswith(photos)) and path not in skipped:
-            h.update(f"{path}|{stat}\n".encode())
+    # In the paths' order, not the scan's (folder by folder): a file put back in (a photo's,
+    # memory.plan_inputs) keys the same wherever the archive and the templates are.
+    for path, stat in sorted((path, stat) for path, stat in scanned.items()
+                             if not (path.startswith(articles) and (path.endswith(".md") or path.startswith(editions)))
+                             and not (photos and path.startswith(photos)) and path not in skipped):
+        h.update(f"{path}|{stat}\n".encode())
     for file in extra_files:
         try:
             st = file.stat()
