@@ -3,13 +3,12 @@
 An edit that leaves every story where it was keeps the last build's plan as it is (with
 new titles put in: plancache.retitle). A few stories or photos added (additions.py; both
 at once, the photos first), stories deleted (removals.py), filed under other names
-(refiling.py) or corrected (correcting.py), photos filed anew (photofiling.py) or deleted
-(photoremovals.py) and edition
-files edited (reprinting.py) patch it, and stories given another time of the same day
-(retiming.py); each kind alone (titles changed and edition files edited may come beside
-it: a desk adds the day's stories and edits its edition file). The reuse stage (stages.py) finds
-the patch, loads the kept plan and applies it; where a module refuses, the build plans
-afresh.
+(refiling.py), corrected (correcting.py) or given another time of the same day
+(retiming.py), photos filed anew (photofiling.py) or deleted (photoremovals.py), and
+edition files edited (reprinting.py) patch it; each kind alone (titles changed and edition
+files edited may come beside it: a desk adds the day's stories and edits its edition
+file). The reuse stage (stages.py) finds the patch, loads the kept plan and applies it;
+where a module refuses, the build plans afresh.
 """
 
 from __future__ import annotations
@@ -87,7 +86,7 @@ def _found(run: Run) -> Patch | None:
     if removed is not None:
         gone = [before[0][s].value for s in sorted(removed[0])]
         return Patch(removed[1], gone=gone) if all(type(s) is Article for s in gone) else None
-    removed = photoremovals.found(before, now)
+    removed = plancache.removed(before, now, plancache.PHOTOS)
     if removed is not None:
         gone_photos = [before[1][s].value for s in sorted(removed[0])]
         return Patch(removed[1], photos_gone=gone_photos) if all(type(p) is Photo for p in gone_photos) else None

@@ -17,23 +17,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from . import additions, front, plancache
-from .cache import Entry
+from . import additions, front
 from .config import Config
 from .model import Photo
-
-
-def found(before: tuple[dict[str, Entry], dict[str, Entry]],
-          now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
-    """The photo files gone since the last build, and the articles retitled, when photos were
-    only deleted and everything else parsed now sits where its last parse did (as
-    plancache.retitled asks)."""
-    old_articles, old_photos = before
-    gone = old_photos.keys() - now[1].keys()
-    if not gone or len(now[1]) + len(gone) != len(old_photos):
-        return None   # nothing deleted, or something added too
-    retitled = plancache.retitled((old_articles, {s: e for s, e in old_photos.items() if s not in gone}), now)
-    return None if retitled is None else (gone, retitled)
 
 
 def refusal(made: dict[str, Any], gone: Sequence[Photo]) -> str | None:

@@ -152,19 +152,27 @@ def added(before: tuple[dict[str, Entry], dict[str, Entry]],
     return None if found is None else (new, new_photos, found)
 
 
-def removed(before: tuple[dict[str, Entry], dict[str, Entry]],
-            now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
-    """The article files gone since the last build, and the articles retitled, when stories
-    were only deleted and every other article parsed now sits where its last parse did and
-    every photo parsed the same (as `retitled` asks): the kept plan is this build's once
-    those titles are put in and the stories taken out (removals.py). None: it is not."""
-    old_articles, old_photos = before
-    articles = now[0]
-    gone = old_articles.keys() - articles.keys()
-    if not gone or len(articles) + len(gone) != len(old_articles):
+ARTICLES, PHOTOS = 0, 1   # the parts of (articles, photos) by source, as `before` and `now` hold them
+
+
+def removed(before: tuple[dict[str, Entry], dict[str, Entry]], now: tuple[dict[str, Entry], dict[str, Entry]],
+            kind: int = ARTICLES) -> tuple[set[str], set[str]] | None:
+    """The files of `kind` gone since the last build, and the articles retitled, when files of
+    that kind were only deleted and every other file parsed now sits where its last parse did
+    (as `retitled` asks): the kept plan is this build's once those titles are put in and the
+    stories (removals.py) or photos (photoremovals.py) taken out. None: it is not."""
+    gone = before[kind].keys() - now[kind].keys()
+    if not gone or len(now[kind]) + len(gone) != len(before[kind]):
         return None   # nothing deleted, or something added too
-    found = retitled(({s: e for s, e in old_articles.items() if s not in gone}, old_photos), now)
+    found = retitled(_others(before, kind, gone), now)
     return None if found is None else (gone, found)
+
+
+def _others(parts: tuple[dict[str, Entry], dict[str, Entry]], kind: int,
+            leaving: set[str]) -> tuple[dict[str, Entry], dict[str, Entry]]:
+    """`parts` without the files `leaving` of `kind`."""
+    rest = {s: e for s, e in parts[kind].items() if s not in leaving}
+    return (rest, parts[PHOTOS]) if kind == ARTICLES else (parts[ARTICLES], rest)
 
 
 def refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
@@ -217,9 +225,6 @@ def photos_refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
     return _changed(before, now, PHOTOS, placed.photo_refiled)
 
 
-ARTICLES, PHOTOS = 0, 1   # the parts of (articles, photos) by source, as `before` and `now` hold them
-
-
 def _changed(before: tuple[dict[str, Entry], dict[str, Entry]], now: tuple[dict[str, Entry], dict[str, Entry]],
              kind: int, differs: Callable[[Any, Any], bool]) -> tuple[set[str], set[str]] | None:
     """The files of `kind` parsed again whose two parses `differs` accepts, and the titles
@@ -230,11 +235,7 @@ def _changed(before: tuple[dict[str, Entry], dict[str, Entry]], now: tuple[dict[
     found = {source for source, entry in new.items() if entry is not old[source] and differs(old[source].value, entry.value)}
     if not found:
         return None
-
-    def others(parts: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[dict[str, Entry], dict[str, Entry]]:
-        rest = {s: e for s, e in parts[kind].items() if s not in found}
-        return (rest, parts[PHOTOS]) if kind == ARTICLES else (parts[ARTICLES], rest)
-    titles = retitled(others(before), others(now))
+    titles = retitled(_others(before, kind, found), _others(now, kind, found))
     if titles is None:
         return None
     title = _TITLED[kind]

@@ -5,8 +5,9 @@ an editor lets its address go (moved.update). A story that links nowhere, has no
 corrections or front-page place, and that no other story links to, leaves a few pages of
 the kept plan: the lists it was in (the home page's, its terms', its year's and month's,
 with their feeds), the pages of the stories beside it, the sitemap, and its own page; the
-pages of the editions it ran in (reprinting.py, unless a page is left with none); and, if it showed photos, their pages and their terms' lists
-(shown.py: a photo loses it as a user, and the names it gave it). additions.Remade makes those again from the kept
+pages of the editions it ran in (reprinting.py, unless a page is left with none); and, if
+it showed photos, their pages and their terms' lists (shown.py: a photo loses it as a
+user, and the names it gave it). additions.Remade makes those again from the kept
 archive with the story taken out, as it does when one is put in; the warning is made as a
 plan made afresh makes it, from moved.yaml as it is now. Anything else is refused
 (`refusal` says why) and the build plans afresh; tests/test_removals.py compares the plan
