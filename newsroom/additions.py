@@ -6,8 +6,8 @@ and pages; a new story that shows no photo, names only streets, people and tags 
 has and links nowhere changes a few of them: the lists it joins (the home page's, its
 terms', its year's and month's, with their feeds), the pages of the stories beside it, the
 sitemap, and its own page, new; if it ran in print, the pages of its edition too
-(reprinting.py makes the print index again after any story put in or taken out, and
-refuses an edition or a page that is new). A new photo no story shows yet,
+(reprinting.py makes the print index again after any story put in or taken out, with
+the calendar when an edition or a page is new or gone). A new photo no story shows yet,
 credited to and filed under names the archive has, changes the photo archive, the first
 pages of its terms and of the home page (the newest photos), and the sitemap. Those are
 made again here by the planner's own functions (pages.py) from the kept archive with the
@@ -255,7 +255,7 @@ def month_of(archive: Archive, when: datetime) -> Month | None:
     return next((m for m in year.months if m.month == when.month), None) if year else None
 
 
-_SITEMAPS = ("sitemap.xml", "sitemap-index.xml", "robots.txt")
+SITEMAPS = ("sitemap.xml", "sitemap-index.xml", "robots.txt")
 _CORRECTIONS = ("corrections.html", "corrections.xml")   # corrections.plan
 
 
@@ -312,7 +312,7 @@ class Remade:
             elif page.template in _CORRECTIONS and self.redated:
                 end = _run(main, at, lambda p: p.template in _CORRECTIONS)
                 out += self._made(main[at:end], corrections.plan(archive, config))
-            elif page.template in _SITEMAPS:
+            elif page.template in SITEMAPS:
                 maps[page.path] = page
                 if page.template == "sitemap.xml":
                     entries += page.context["entries"]
@@ -320,9 +320,7 @@ class Remade:
                 out.append(page)
             at = end
         if entries:
-            kept = [(p, self.redated.get(p, modified)) for p, modified in entries if p not in self.replaced]
-            made = sitemaps.from_entries(tuple(sorted([*kept, *sitemaps.entries(self.made)], key=_path)))
-            out += [_same(maps.get(page.path), page) for page in made]
+            out += sitemaps_again(maps, entries, self.replaced, self.made, self.redated)
         return out
 
     def _made(self, old: list[pages.Page], new: list[pages.Page]) -> list[pages.Page]:
@@ -384,7 +382,18 @@ def with_changes(page: pages.Page, **changes: Any) -> pages.Page:
     return page
 
 
-def _same(old: pages.Page | None, new: pages.Page) -> pages.Page:
+def sitemaps_again(maps: dict[str, pages.Page], entries: Sequence[tuple[str, Any]], replaced: Collection[str],
+                   made: list[pages.Page], redated: dict[str, Any] | None = None) -> list[pages.Page]:
+    """The sitemaps (and robots.txt) made again: the kept ones' `entries` but for the pages at
+    `replaced` (their dates `redated` where given), with those of the pages `made`; a kept
+    sitemap (`maps`, by path) where it is the same."""
+    redated = redated or {}
+    kept = [(p, redated.get(p, modified)) for p, modified in entries if p not in replaced]
+    found = sitemaps.from_entries(tuple(sorted([*kept, *sitemaps.entries(made)], key=_path)))
+    return [kept_if_same(maps.get(page.path), page) for page in found]
+
+
+def kept_if_same(old: pages.Page | None, new: pages.Page) -> pages.Page:
     """The kept page where the new one is the same: its context, kept as it was, tells the
     decision it has not changed (reach.beyond_changed) without hashing it again."""
     if old is not None and old.template == new.template and dict(old.context) == new.context:

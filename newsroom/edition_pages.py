@@ -44,6 +44,11 @@ class MonthGrid:
 
 
 def plan(editions: Editions, archive: Archive) -> list[tuple[str, str, dict[str, Any]]]:
+    return calendar_pages(editions) + edition_pages(editions, archive)
+
+
+def calendar_pages(editions: Editions) -> list[tuple[str, str, dict[str, Any]]]:
+    """The calendar: every year's (the newest's also at /editions/); none without a paper."""
     if editions.paper is None:
         return []
     paper = editions.paper.name
@@ -56,7 +61,7 @@ def plan(editions: Editions, archive: Archive) -> list[tuple[str, str, dict[str,
             found.append((urls.EDITIONS, "editions.html", context))
         if year:
             found.append((urls.editions_year(year), "editions.html", {**context, "title": f"{paper} {year}年"}))
-    return found + edition_pages(editions, archive)
+    return found
 
 
 def edition_pages(editions: Editions, archive: Archive,

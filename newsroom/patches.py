@@ -114,7 +114,7 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
         return False
     printed = made["printed"]   # (made again below if the edition files or the stories in print changed)
     edited = reprinting.edited(made["editions_read"], run.scanned, config)
-    if edited and not patch and not reprinting.reprint(made, edited, run.articles, config, run.scanned):
+    if edited and not patch and not reprinting.reprint(made, kept.result, edited, run.articles, config, run.scanned):
         return False   # (with another kind of change: after it, below)
     warned = patch.gone or plancache.record_warnings(made["living"].problems)
     picks, found = front.load(config.root)   # (not in the plan's key: read at every build)
@@ -130,7 +130,7 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
         # (its `print:`, an edition file's list).
         moving = [*patch.stories, *patch.gone, *(story for pair in patch.retimed for story in pair)]
         if (edited or reprinting.touches(made["editions_read"], moving)) \
-                and not reprinting.reprint(made, edited, run.articles, config, run.scanned):
+                and not reprinting.reprint(made, kept.result, edited, run.articles, config, run.scanned):
             return False
     elif picked != made["plan_key"] or (patch.featured and _front_moved(made["planned"], chosen)):
         patch.front = True

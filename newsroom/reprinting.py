@@ -11,9 +11,11 @@ has thousands), and those pages are planned again by edition_pages.py.
 
 The kept plan answers to the edition files through `Read` (their stats, beside their
 parses), not through its key (plancache.key leaves them out), so every build keeping a plan
-compares them (patches.apply). An edit that adds or removes an edition or a page, numbers
-the issues anew or changes a scan is refused (`refusal`): the calendar, the sitemap or the
-photo pages would change, and a plan made afresh makes them.
+compares them (patches.apply). An edition or a page added or removed (the first story of
+a day, or of a page the day had not) also changes the calendar and the sitemap, made again
+here too; issues numbered anew change the editions after it, each planned again. A scan
+put on a page, changed or taken off, or editions.yaml changed, is refused (`refusal`), and
+a plan made afresh makes the photo pages.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import cache, edition_pages, printing, urls
-from .additions import with_changes
+from . import cache, edition_pages, printing, reach, urls
+from .additions import SITEMAPS, kept_if_same, sitemaps_again, with_changes
 from .config import Config
 from .editions import EDITIONS_DIR, EditionFile, edition_files, read_edition
 from .index import Archive
@@ -36,6 +39,7 @@ from .problems import Problem
 # An edition file as the plan read it: its stat, its parse (None: unreadable) and what that found.
 Parsed = tuple[tuple[int, int] | None, EditionFile | None, tuple[Problem, ...]]
 EDITION_TEMPLATES = ("edition.html", "print_page.html")
+PRINT_TEMPLATES = ("editions.html", *EDITION_TEMPLATES)   # pages.plan lists them together
 
 
 @dataclass(frozen=True)
@@ -84,11 +88,11 @@ def edited(found: Read, scanned: Mapping[str, tuple[int, int]] | None, config: C
             if path not in now or path not in files or files[path][0] != tuple(now[path])}
 
 
-def reprint(made: dict[str, Any], paths: Collection[str], articles: Sequence[Article], config: Config,
-            scanned: Mapping[str, tuple[int, int]] | None) -> bool:
-    """Put the edition files `paths` as they are now into the kept plan `made`, and the stories
-    its archive holds now: its print index (the same object if it made the same one), its
-    pages and its problems. False: refused, plan afresh."""
+def reprint(made: dict[str, Any], counted: dict[str, Any], paths: Collection[str], articles: Sequence[Article],
+            config: Config, scanned: Mapping[str, tuple[int, int]] | None) -> bool:
+    """Put the edition files `paths` as they are now into the kept plan `made` (and its counts
+    `counted`), and the stories its archive holds now: its print index (the same object if it
+    made the same one), its pages and its problems. False: refused, plan afresh."""
     before: Read = made["editions_read"]
     now = dict(before.files)
     for path in paths:
@@ -101,40 +105,93 @@ def reprint(made: dict[str, Any], paths: Collection[str], articles: Sequence[Art
     index, read_now = printed(archive, articles, dict(sorted(now.items())), config)
     if refusal(was, index):
         return False
+    if index != was:
+        planned = _replanned(made["planned"], len(made["living"].pages), archive, was, index)
+        if planned is None:
+            return False
+        made["planned"], made["printed"], counted["pages"] = planned, index, len(planned)
     made["plan_problems"] = [p for p in made["plan_problems"] if p not in before.problems] + list(read_now.problems)
     made["editions_read"] = read_now
-    if index != was:
-        made["planned"] = _replanned(made["planned"], archive, was, index)
-        made["printed"] = index
     return True
 
 
 def refusal(was: printing.Editions, now: printing.Editions) -> str | None:
     """Why the print index `now` cannot replace `was` in the kept plan (None: it can)."""
-    if _shape(was) != _shape(now):
-        return "an edition or a page added or removed, an issue numbered anew, or a scan changed"
+    if was.paper != now.paper:
+        return "editions.yaml changed"
+    if _scans(was) != _scans(now):
+        return "a scan put on a page, changed or taken off"   # the photo's own pages, as shown.py places them
     return None
 
 
+def _scans(printed: printing.Editions) -> dict[tuple, str]:
+    return {(e.date, page.number): page.scan for e in printed.editions for page in e.pages if page.scan}
+
+
 def _shape(printed: printing.Editions) -> list[tuple]:
-    """What the calendar, the sitemap and the scans' photos are made of."""
-    return [(e.date, e.issue, tuple((page.number, page.scan) for page in e.pages)) for e in printed.editions]
+    """What the calendar and the sitemap are made of."""
+    return [(e.date, e.issue, tuple(page.number for page in e.pages)) for e in printed.editions]
 
 
-def _replanned(planned: list[Page], archive: Archive, was: printing.Editions, now: printing.Editions) -> list[Page]:
-    """The plan with the changed editions' pages (and their neighbours') made again, and the
-    stories whose place in print changed given it."""
-    changed = [i for i, (old, new) in enumerate(zip(was.editions, now.editions, strict=True)) if old != new]
-    near = {j for i in changed for j in (i - 1, i, i + 1) if 0 <= j < len(now.editions)}
-    fresh = {path: Page(path, template, context)
-             for path, template, context in edition_pages.edition_pages(now, archive, near)}
-    stories = {story for i in changed for edition in (was.editions[i], now.editions[i])
+def _replanned(planned: list[Page], redirects: int, archive: Archive, was: printing.Editions,
+               now: printing.Editions) -> list[Page] | None:
+    """The plan with the pages of the editions added, removed or changed (and their
+    neighbours') made again, the calendar and the sitemaps too where the editions' days or
+    pages changed, and the stories whose place in print changed given it (None: the plan
+    has no print pages to change)."""
+    main, tail = planned[:len(planned) - redirects], planned[len(planned) - redirects:]
+    start = next((i for i, page in enumerate(main) if page.template in PRINT_TEMPLATES), None)
+    if start is None:
+        return None
+    end = start
+    while end < len(main) and main[end].template in PRINT_TEMPLATES:
+        end += 1
+    old_by_day, new_by_day = ({e.date: e for e in p.editions} for p in (was, now))
+    changed = {day for day in old_by_day.keys() | new_by_day.keys() if old_by_day.get(day) != new_by_day.get(day)}
+    run = _print_run(main[start:end], archive, was, now, changed)
+    stories = {story for day in changed for edition in (old_by_day.get(day), new_by_day.get(day)) if edition
                for page in edition.pages for story in page.stories}
     placed = {urls.article(archive.article_by_id[story]): now.of(story) for story in stories
               if now.of(story) != was.of(story) and story in archive.article_by_id}
-    return [fresh.get(page.path, page) if page.template in EDITION_TEMPLATES
-            else with_changes(page, printed=placed[page.path]) if page.template == "article.html"
-            and page.path in placed else page for page in planned]
+    out = [with_changes(page, printed=placed[page.path]) if page.template == "article.html"
+           and page.path in placed else page for page in (*main[:start], *run, *main[end:])]
+    if _shape(was) != _shape(now):
+        maps = {page.path: page for page in out if page.template in SITEMAPS}
+        if maps:
+            entries = [entry for page in maps.values() if page.template == "sitemap.xml"
+                       for entry in page.context["entries"]]
+            out = [page for page in out if page.template not in SITEMAPS]
+            out += sitemaps_again(maps, entries, {page.path for page in main[start:end]}, run)
+    return [*out, *tail]
+
+
+def _print_run(old: list[Page], archive: Archive, was: printing.Editions, now: printing.Editions,
+               changed: set[date]) -> list[Page]:
+    """The calendar's and the editions' pages, as edition_pages.plan lists them: those of the
+    editions of the days `changed` and of their neighbours (their 上一期/下一期 links) made
+    again, the others kept; the calendar made again if the days or the pages changed."""
+    kept: dict[str, list[Page]] = {}   # by edition's address
+    for page in old:
+        if page.template != "editions.html":
+            kept.setdefault(page.path if page.template == "edition.html" else _up(page.path), []).append(page)
+    if _shape(was) == _shape(now):
+        calendar = [page for page in old if page.template == "editions.html"]
+    else:
+        before = {page.path: page for page in old if page.template == "editions.html"}
+        calendar = [kept_if_same(before.get(path), Page(path, template, context))
+                    for path, template, context in edition_pages.calendar_pages(now)]
+    days = reach.Printed(now.editions, {day.isoformat() for day in changed}).reached()
+    near = [i for i, edition in enumerate(now.editions) if edition.date in days]
+    fresh: dict[str, list[Page]] = {}
+    for path, template, context in edition_pages.edition_pages(now, archive, near):
+        fresh.setdefault(path if template == "edition.html" else _up(path), []).append(Page(path, template, context))
+    editions = [fresh.get(path) or kept[path] for path in map(urls.edition, now.editions)]
+    return [*calendar, *(page for pages in editions for page in pages)]
+
+
+def _up(path: str) -> str:
+    """The edition's address of one of its pages' (editions/2022/02/22/03/ → editions/2022/02/22/)."""
+    return path[:path.rstrip("/").rfind("/") + 1]
 
 
 def _parsed(path: Path, root: Path, scanned: Mapping[str, tuple[int, int]] | None) -> Parsed:

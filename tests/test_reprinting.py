@@ -57,7 +57,7 @@ def test_edition_files_edited_are_put_into_the_kept_plan_as_a_clean_build_plans_
         ([head, "    stories:\n", f"      - {other}\n      - {own}\n"], False),   # in another order
         ([head, "    stories:\n      - 2019/01/no-such-story.md\n"], False),   # a warning
         ([head, "    banner: 回望\n"], False),   # the warning gone
-        ([head, "  - page: 9\n    banner: 增刊\n"], True),   # a page added: the sitemap, the calendar's …
+        ([head, "  - page: 9\n    banner: 增刊\n"], False),   # a page added: the sitemap, the calendar's …
     ]
     for n, (pages, afresh) in enumerate(steps):
         file = _edition_file(root, edition.date, pages)
@@ -113,8 +113,8 @@ def test_stories_added_and_deleted_in_print_patch_the_kept_plan_as_a_clean_build
                                                    "      - in-print-2\n",
                                                    f"      - {when:%Y/%m}/listed-only.md\n"]), False),   # that day too
         (lambda: _article(root, when, "in-print").unlink(), False),
-        (lambda: story(root, "new-page", like, when, "print: {page: 8}\n"), True),   # a page the day had not
-        (lambda: _article(root, when, "new-page").unlink(), True),   # (a page gone)
+        (lambda: story(root, "new-page", like, when, "print: {page: 8}\n"), False),   # a page the day had not
+        (lambda: _article(root, when, "new-page").unlink(), False),   # (a page gone)
         (lambda: _article(root, when, "listed-only").unlink(), False),   # the edition file lists it
         (lambda: _article(root, when, "in-print-2").unlink(), False),   # the edition file warns of it
     ]
@@ -156,3 +156,35 @@ def test_an_edition_file_edited_beside_a_story_added_or_corrected_is_patched(tmp
         result = build(root)
         assert result.records["patched"] and result.records["reprinted"], n
         _same_as_clean(root, result)
+
+
+def test_a_new_days_edition_a_new_page_and_their_removal_are_patched_as_a_clean_build_plans_them(
+        tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    made = build(root).records
+    editions, by_id = made["printed"].editions, made["archive"].article_by_id
+    like = by_id[editions[-1].pages[0].stories[0]]
+    day = (like.date + timedelta(days=3)).replace(hour=9)
+    gap = next(e for e, after in zip(editions[20:-1], editions[21:], strict=True) if after.date - e.date > timedelta(days=1))
+    between = like.date.replace(year=gap.date.year, month=gap.date.month, day=gap.date.day, hour=10) + timedelta(days=1)
+    next_year = like.date.replace(year=like.date.year + 1, month=1, day=4, hour=10)
+    steps = [   # what is done: each patched, not planned afresh
+        lambda: story(root, "new-day", like, day, "print: {page: 1}\n"),   # the newest edition
+        lambda: story(root, "new-day-2", like, day + timedelta(minutes=5), "print: {page: 3}\n"),   # a new page
+        lambda: _edition_file(root, day.date(), ["  - page: 5\n    banner: 增刊\n"]),   # a page of no stories
+        lambda: story(root, "between", like, between, "print: {page: 2}\n"),   # the later issues numbered anew
+        lambda: story(root, "next-year", like, next_year, "print: {page: 1}\n"),   # a year of the calendar
+        lambda: _article(root, next_year, "next-year").unlink(),
+        lambda: _article(root, between, "between").unlink(),
+        lambda: (root / "content" / "editions" / f"{day.date().isoformat()}.yaml").unlink(),
+        lambda: [_article(root, day, name).unlink() for name in ("new-day", "new-day-2")],   # the edition gone
+    ]
+    for n, step in enumerate(steps):
+        step()
+        result = build(root)
+        assert result.records["patched"] and result.records["reprinted"], n
+        _same_as_clean(root, result)
+        calendar = (root / "site" / "editions" / f"{day:%Y}" / "index.html").read_text(encoding="utf-8")
+        assert (f'href="{day:%m/%d}/"' in calendar) is (n < 8), n   # a link to that day
+        if n == 4:
+            assert (root / "site" / "editions" / f"{next_year:%Y}" / "index.html").is_file()
