@@ -269,18 +269,25 @@ def delete_article(corpus: Corpus, path: Path) -> None:
     corpus.articles.remove(path)
 
 
-def add_article(corpus: Corpus) -> Path:
+def add_article(corpus: Corpus, when: str = "2025-01-01T09:00:00+08:00", name: str = "story-new",
+                extra: str = "") -> Path:
     """A new story, newer than every other (as an editor's day begins), in a street, by a
-    reporter and under a tag the archive has; no print placement yet."""
-    name, _, role = corpus.reporters[0]
+    reporter and under a tag the archive has; no print placement yet (unless `extra` says)."""
+    reporter, _, role = corpus.reporters[0]
     street = STREETS[0][0]
-    path = corpus.root / "content" / "articles" / "2025" / "01" / "story-new.md"
+    path = corpus.root / "content" / "articles" / when[:4] / when[5:7] / f"{name}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\ntitle: {street}新增报道\ndate: 2025-01-01T09:00:00+08:00\n"
-                    f"reporter:\n  - {{name: {name}, role: {role}}}\nstreet: [{street}]\ntags: [{TAGS[0]}]\n---\n"
-                    + body(random.Random(0), street, name), encoding="utf-8")
+    path.write_text(f"---\ntitle: {street}新增报道\ndate: {when}\n"
+                    f"reporter:\n  - {{name: {reporter}, role: {role}}}\nstreet: [{street}]\ntags: [{TAGS[0]}]\n"
+                    f"{extra}---\n" + body(random.Random(0), street, reporter), encoding="utf-8")
     corpus.articles.append(path)
     return path
+
+
+def open_edition(corpus: Corpus) -> Path:
+    """The first story of a new day's printed edition (the day after the newest, 2024-12-31,
+    as the corpus ends), on its first page: the edition, its page and the calendar are new."""
+    return add_article(corpus, "2024-12-31T09:00:00+08:00", "story-new-edition", "print: {page: 1}\n")
 
 
 def add_photo(corpus: Corpus, index: int = 999_999) -> str:

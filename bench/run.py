@@ -219,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         figures["front"] = shown("front page chosen", ours(corpus.root, args.jobs))
         corpus_mod.set_edition_banner(corpus, corpus.articles[len(corpus.articles) // 5])
         figures["edition"] = shown("edition file edited", ours(corpus.root, args.jobs))
+        corpus_mod.open_edition(corpus)
+        figures["opened"] = shown("new day's edition", ours(corpus.root, args.jobs))
         if compare:
             figures["hugo_cold"], figures["hugo_cold_rss"], figures["hugo_cold_cpu"] = min(hugo_colds)
             figures["hugo_cold_runs"] = [h[0] for h in hugo_colds]
@@ -259,7 +261,7 @@ def report(f: dict) -> None:
             ("one story added", f["story"]), ("one story moved", f["move"]), ("one story deleted", f["delete"]),
             ("one correction added", f["correct"]), ("front matter line", f["line"]),
             ("one caption edited", f["caption"]), ("front page chosen", f["front"]),
-            ("edition file edited", f["edition"])]
+            ("edition file edited", f["edition"]), ("new day's edition", f["opened"])]
     hugo = {"cold build": f.get("hugo_cold"), "no-change rebuild": f.get("hugo_nochange"),
             "one article edited": f.get("hugo_edit")}
     print(f"\n{'':<20} {'wall s':>8} {'build s':>8} {'rendered':>9} {'written':>8} {'RSS MB':>7}"
