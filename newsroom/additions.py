@@ -285,7 +285,6 @@ class Remade:
         lists = {urls.term(term, {tax.key: tax.config.path}): (tax, term)   # each term's first page
                  for tax in archive.taxonomies for term in tax.terms if id(term) in terms}
         out: list[pages.Page] = []
-        entries: list[tuple[str, Any]] = []
         maps: dict[str, pages.Page] = {}   # the kept sitemaps, by path
         at = 0
         while at < len(main):
@@ -314,13 +313,11 @@ class Remade:
                 out += self._made(main[at:end], corrections.plan(archive, config))
             elif page.template in SITEMAPS:
                 maps[page.path] = page
-                if page.template == "sitemap.xml":
-                    entries += page.context["entries"]
             else:
                 out.append(page)
             at = end
-        if entries:
-            out += sitemaps_again(maps, entries, self.replaced, self.made, self.redated)
+        if maps:
+            out += sitemaps_again(maps, self.replaced, self.made, self.redated)
         return out
 
     def _made(self, old: list[pages.Page], new: list[pages.Page]) -> list[pages.Page]:
@@ -382,24 +379,20 @@ def with_changes(page: pages.Page, **changes: Any) -> pages.Page:
     return page
 
 
-def sitemaps_again(maps: dict[str, pages.Page], entries: Sequence[tuple[str, Any]], replaced: Collection[str],
-                   made: list[pages.Page], redated: dict[str, Any] | None = None) -> list[pages.Page]:
-    """The sitemaps (and robots.txt) made again: the kept ones' `entries` but for the pages at
-    `replaced` (their dates `redated` where given), with those of the pages `made`; a kept
-    sitemap (`maps`, by path) where it is the same."""
-    redated = redated or {}
-    kept = [(p, redated.get(p, modified)) for p, modified in entries if p not in replaced]
-    found = sitemaps.from_entries(tuple(sorted([*kept, *sitemaps.entries(made)], key=_path)))
+def sitemaps_again(maps: dict[str, pages.Page], replaced: Collection[str], made: list[pages.Page],
+                   redated: dict[str, Any] | None = None) -> list[pages.Page]:
+    """The sitemaps (and robots.txt) made again from the kept ones (`maps`, by path): their
+    entries but for the pages at `replaced` (their dates `redated` where given), with those
+    of the pages `made`; a kept sitemap where it is the same (sitemaps.updated)."""
+    found = sitemaps.updated(maps.values(), replaced, sitemaps.entries(made), redated or {})
     return [kept_if_same(maps.get(page.path), page) for page in found]
 
 
 def kept_if_same(old: pages.Page | None, new: pages.Page) -> pages.Page:
     """The kept page where the new one is the same: its context, kept as it was, tells the
     decision it has not changed (reach.beyond_changed) without hashing it again."""
+    if old is new:
+        return old
     if old is not None and old.template == new.template and dict(old.context) == new.context:
         return old
     return new
-
-
-def _path(entry: tuple[str, Any]) -> str:
-    return entry[0]

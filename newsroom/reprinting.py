@@ -158,10 +158,10 @@ def _replanned(planned: list[Page], redirects: int, archive: Archive, was: print
     if _shape(was) != _shape(now):
         maps = {page.path: page for page in out if page.template in SITEMAPS}
         if maps:
-            entries = [entry for page in maps.values() if page.template == "sitemap.xml"
-                       for entry in page.context["entries"]]
             out = [page for page in out if page.template not in SITEMAPS]
-            out += sitemaps_again(maps, entries, {page.path for page in main[start:end]}, run)
+            before = {page.path for page in main[start:end]}
+            gone = before - {page.path for page in run}   # (the print pages' entries are their paths alone)
+            out += sitemaps_again(maps, gone, [page for page in run if page.path not in before])
     return [*out, *tail]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -23,13 +24,62 @@ def pages(planned: list[Page]) -> list[Page]:
     return from_entries(entries(planned))
 
 
+def updated(kept: Iterable[Page], replaced: Collection[str], added: Iterable[tuple[str, Any]],
+            redated: Mapping[str, Any]) -> list[Page]:
+    """What `from_entries` makes of the entries of the kept sitemaps `kept` but those at
+    `replaced` (their dates `redated` where given), with `added`. On a big site only the
+    parts these are in are made again (with the small parts'), the others kept as they are:
+    a story added reads one sitemap of its year's, not every part's 30,000 entries, which,
+    sorted and parted, were a tenth of an edit."""
+    from .pages import Page  # (pages.plan calls this module)
+    parts = {_name(page.path): page for page in kept if page.template == "sitemap.xml"}
+    added = list(added)
+    changed = {*replaced, *redated, *(path for path, _ in added)}
+    if urls.SITEMAP in (page.path for page in parts.values()):   # one sitemap: no parts
+        parts, touched = {}, list(parts.values())
+    else:
+        names = {_part(path) for path in changed} | {SMALL_PARTS}
+        bases = {_base(name) for name in parts if name in names or _base(name) in names}
+        touched = [parts.pop(name) for name in list(parts) if _base(name) in bases]
+    entries = [(path, redated.get(path, modified)) for page in touched for path, modified in page.context["entries"]
+               if path not in replaced]
+    found = tuple(sorted([*entries, *added], key=itemgetter(0)))
+    total = len(found)
+    for page in parts.values():   # (read only until past the split)
+        if total > SITEMAP_SPLIT:
+            break
+        total += len(page.context["entries"])
+    if total <= SITEMAP_SPLIT:
+        return from_entries(tuple(sorted([*found, *(e for page in parts.values() for e in page.context["entries"])],
+                                         key=itemgetter(0))))
+    made = {name: Page(urls.sitemap_part(name), "sitemap.xml", {"entries": chunk}) for name, chunk in _parts(found)}
+    return _listed([page for _, page in sorted({**parts, **made}.items())])
+
+
+def _name(path: str) -> str:
+    """A part's name from its sitemap's address (urls.sitemap_part)."""
+    return path.removeprefix("sitemap-").removesuffix(".xml")
+
+
+def _base(name: str) -> str:
+    """The part a sitemap is of: NAME of NAME-2, a part cut in two (`_parts`), else the name."""
+    head, _, number = name.rpartition("-")
+    return head if head and number.isdigit() else name
+
+
 def from_entries(found: tuple[tuple[str, Any], ...]) -> list[Page]:
     """The sitemaps of these (path, last modified) entries, sorted by path (`entries`)."""
     from .pages import Page  # (pages.plan calls this module)
     robots = Page(urls.ROBOTS, "robots.txt", {"sitemap_path": urls.SITEMAP})
     if len(found) <= SITEMAP_SPLIT:
         return [Page(urls.SITEMAP, "sitemap.xml", {"entries": found}), robots]
-    parts = [Page(urls.sitemap_part(name), "sitemap.xml", {"entries": chunk}) for name, chunk in _parts(found)]
+    return _listed([Page(urls.sitemap_part(name), "sitemap.xml", {"entries": chunk}) for name, chunk in _parts(found)])
+
+
+def _listed(parts: list[Page]) -> list[Page]:
+    """The sitemaps of the parts, in their names' order, the index listing them, robots.txt."""
+    from .pages import Page
+    robots = Page(urls.ROBOTS, "robots.txt", {"sitemap_path": urls.SITEMAP})
     return [*parts, Page(urls.SITEMAP, "sitemap-index.xml", {"paths": tuple(p.path for p in parts)}), robots]
 
 

@@ -238,3 +238,34 @@ def test_without_base_url_the_build_works_and_says_feeds_need_it(tmp_path: Path,
         assert not doc.find_all("link", rel="alternate"), f"/{path} links to a feed that is not there"
         assert not doc.find_all("link", rel="canonical")
         assert not [a for a in doc.find_all("a") if a.get("href").endswith("feed.xml")]
+
+
+def test_sitemaps_updated_by_their_parts_are_those_made_from_every_entry(monkeypatch) -> None:
+    """A patched plan (additions.py, reprinting.py) makes again only the parts an edit
+    touches: the pages, their order and their entries are those of all of it made again,
+    whichever parts grow past the limit, shrink into the small parts or go."""
+    import random
+    from datetime import datetime
+    monkeypatch.setattr(sitemaps, "SITEMAP_SPLIT", 40)
+    monkeypatch.setattr(sitemaps, "SITEMAP_LEAST", 5)
+    monkeypatch.setattr(sitemaps, "SITEMAP_LIMIT", 12)
+    rng = random.Random(7)
+    folders = [*(f"{year}/05/" for year in range(2015, 2025)), "photos/", "streets/", "editions/2023/",
+               "editions/2024/", "tags/", "", "专题/"]
+    when = datetime(2024, 1, 1)
+    entries = {f"{rng.choice(folders)}p{n}/": when for n in range(30)}
+    kept = sitemaps.from_entries(tuple(sorted(entries.items())))
+    untouched, shapes = 0, set()
+    for step in range(300):
+        gone = set(rng.sample(sorted(entries), min(len(entries) - 1, rng.randint(0, 3))))
+        added = [(f"{rng.choice(folders)}q{step}-{n}/", None) for n in range(rng.randint(0, 3))]
+        redated = {path: datetime(2025, 1, 1) for path in rng.sample(sorted(set(entries) - gone), 1)}
+        entries = {**{path: redated.get(path, date) for path, date in entries.items() if path not in gone}, **dict(added)}
+        made = sitemaps.updated(kept, gone, added, redated)
+        whole = sitemaps.from_entries(tuple(sorted(entries.items())))
+        assert [(p.path, p.template, p.context) for p in made] == [(p.path, p.template, p.context) for p in whole], step
+        untouched += sum(any(p is k for k in kept) for p in made)
+        shapes.add((made[-2].template, any(p.path.endswith("-2.xml") for p in made)))
+        kept = made
+    assert untouched > 30, "parts no change touched are kept as they were"
+    assert {("sitemap.xml", False), ("sitemap-index.xml", True)} <= shapes   # one sitemap, and parts cut in two
