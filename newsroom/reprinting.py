@@ -148,14 +148,15 @@ def _replanned(planned: list[Page], redirects: int, archive: Archive, was: print
         end += 1
     old_by_day, new_by_day = ({e.date: e for e in p.editions} for p in (was, now))
     changed = {day for day in old_by_day.keys() | new_by_day.keys() if old_by_day.get(day) != new_by_day.get(day)}
-    run = _print_run(main[start:end], archive, was, now, changed)
+    reshaped = _shape(was) != _shape(now)   # days or pages added or removed, issues renumbered
+    run = _print_run(main[start:end], archive, now, changed, reshaped)
     stories = {story for day in changed for edition in (old_by_day.get(day), new_by_day.get(day)) if edition
                for page in edition.pages for story in page.stories}
     placed = {urls.article(archive.article_by_id[story]): now.of(story) for story in stories
               if now.of(story) != was.of(story) and story in archive.article_by_id}
     out = [with_changes(page, printed=placed[page.path]) if page.template == "article.html"
            and page.path in placed else page for page in (*main[:start], *run, *main[end:])]
-    if _shape(was) != _shape(now):
+    if reshaped:
         maps = {page.path: page for page in out if page.template in SITEMAPS}
         if maps:
             out = [page for page in out if page.template not in SITEMAPS]
@@ -165,19 +166,18 @@ def _replanned(planned: list[Page], redirects: int, archive: Archive, was: print
     return [*out, *tail]
 
 
-def _print_run(old: list[Page], archive: Archive, was: printing.Editions, now: printing.Editions,
-               changed: set[date]) -> list[Page]:
+def _print_run(old: list[Page], archive: Archive, now: printing.Editions, changed: set[date],
+               reshaped: bool) -> list[Page]:
     """The calendar's and the editions' pages, as edition_pages.plan lists them: those of the
     editions of the days `changed` and of their neighbours (their 上一期/下一期 links) made
-    again, the others kept; the calendar made again if the days or the pages changed."""
+    again, the others kept; the calendar made again if `reshaped` (days or pages changed)."""
     kept: dict[str, list[Page]] = {}   # by edition's address
     for page in old:
         if page.template != "editions.html":
             kept.setdefault(page.path if page.template == "edition.html" else _up(page.path), []).append(page)
-    if _shape(was) == _shape(now):
-        calendar = [page for page in old if page.template == "editions.html"]
-    else:
-        before = {page.path: page for page in old if page.template == "editions.html"}
+    calendar = [page for page in old if page.template == "editions.html"]
+    if reshaped:
+        before = {page.path: page for page in calendar}
         calendar = [kept_if_same(before.get(path), Page(path, template, context))
                     for path, template, context in edition_pages.calendar_pages(now)]
     days = reach.Printed(now.editions, {day.isoformat() for day in changed}).reached()

@@ -70,17 +70,20 @@ def _base(name: str) -> str:
 def from_entries(found: tuple[tuple[str, Any], ...]) -> list[Page]:
     """The sitemaps of these (path, last modified) entries, sorted by path (`entries`)."""
     from .pages import Page  # (pages.plan calls this module)
-    robots = Page(urls.ROBOTS, "robots.txt", {"sitemap_path": urls.SITEMAP})
     if len(found) <= SITEMAP_SPLIT:
-        return [Page(urls.SITEMAP, "sitemap.xml", {"entries": found}), robots]
+        return [Page(urls.SITEMAP, "sitemap.xml", {"entries": found}), _robots()]
     return _listed([Page(urls.sitemap_part(name), "sitemap.xml", {"entries": chunk}) for name, chunk in _parts(found)])
 
 
 def _listed(parts: list[Page]) -> list[Page]:
     """The sitemaps of the parts, in their names' order, the index listing them, robots.txt."""
     from .pages import Page
-    robots = Page(urls.ROBOTS, "robots.txt", {"sitemap_path": urls.SITEMAP})
-    return [*parts, Page(urls.SITEMAP, "sitemap-index.xml", {"paths": tuple(p.path for p in parts)}), robots]
+    return [*parts, Page(urls.SITEMAP, "sitemap-index.xml", {"paths": tuple(p.path for p in parts)}), _robots()]
+
+
+def _robots() -> Page:
+    from .pages import Page
+    return Page(urls.ROBOTS, "robots.txt", {"sitemap_path": urls.SITEMAP})
 
 
 def _parts(entries: tuple[tuple[str, Any], ...]) -> list[tuple[str, tuple[tuple[str, Any], ...]]]:
