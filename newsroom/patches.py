@@ -3,7 +3,7 @@
 An edit that leaves every story where it was keeps the last build's plan as it is (with
 new titles put in: plancache.retitle). A few stories or photos added (additions.py; both
 at once, the photos first), stories deleted (removals.py), filed under other names
-(refiling.py), corrected (correcting.py) or given another time of the same day
+(refiling.py), corrected (correcting.py) or given another time, that day or another
 (retiming.py), photos filed anew (photofiling.py) or deleted (photoremovals.py), and
 edition files edited (reprinting.py) patch it; each kind alone (titles changed and edition
 files edited may come beside it: a desk adds the day's stories and edits its edition
@@ -42,7 +42,7 @@ class Patch:
     gone: list[Article] = field(default_factory=list)      # deleted, as last parsed
     refiled: list[tuple[Article, Article]] = field(default_factory=list)   # (as last parsed, now)
     corrected: list[Article] = field(default_factory=list)   # given other corrections or `updated:`
-    retimed: list[tuple[Article, Article]] = field(default_factory=list)   # another time that day (as last parsed, now)
+    retimed: list[tuple[Article, Article]] = field(default_factory=list)   # another time or day (as last parsed, now)
     photos_refiled: list[tuple[Photo, Photo]] = field(default_factory=list)   # (as last parsed, now)
     photos_gone: list[Photo] = field(default_factory=list)   # deleted, as last parsed
     featured: bool = False                               # a story's `featured:` changed

@@ -60,6 +60,14 @@ def retimed(old: Any, new: Any) -> bool:
             and urls.article(old) == urls.article(new) and same_place(old, new, but=("date",)))
 
 
+def redated(old: Any, new: Any) -> bool:
+    """Two parses of one article file dated another day (its address moves there: retiming.py),
+    placed the same but for that and the days it ran in print (its own, unless it says one)."""
+    return (type(old) is Article and type(new) is Article and urls.article(old) != urls.article(new)
+            and same_place(old, new, but=("date", "prints"))
+            and [(p.page, p.position) for p in old.prints] == [(p.page, p.position) for p in new.prints])
+
+
 _PHOTO_FILED = ("credit", "terms", "date")   # where a photo is filed, and when it is placed
 
 

@@ -210,10 +210,10 @@ def _corrected(old: Any, new: Any) -> bool:
 
 def retimed(before: tuple[dict[str, Entry], dict[str, Entry]],
             now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
-    """The articles dated another time of the same day (placed.retimed), and those retitled,
+    """The articles dated another time (placed.retimed, placed.redated), and those retitled,
     as `corrected` finds its own: the kept plan is this build's once they are moved in its
     lists (retiming.py)."""
-    return _changed(before, now, ARTICLES, placed.retimed)
+    return _changed(before, now, ARTICLES, lambda old, new: placed.retimed(old, new) or placed.redated(old, new))
 
 
 def photos_refiled(before: tuple[dict[str, Entry], dict[str, Entry]],

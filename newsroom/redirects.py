@@ -61,7 +61,7 @@ def plan(record: moved.Record, archive: Archive, config: Config, planned: list[P
             live.setdefault(article.source, (article, page.path))
     shown = {article.source for article in (*archive.articles, *archive.withdrawn)}
     updated = moved.update(record, {s: item for s, item in live.items() if not item[0].draft}, shown, files)
-    found = [*_article_redirects(updated.record, live), *_term_redirects(archive, config, planned, make_slugs)]
+    found = [*article_redirects(updated.record, live), *_term_redirects(archive, config, planned, make_slugs)]
     kept, problems = check(found, planned)
     pages = redirect_pages(kept, planned)
     return Plan(tuple(pages), tuple(kept), updated.record, updated.record != record, updated.notes,
@@ -74,7 +74,7 @@ def pairs(redirects: Iterable[Redirect], root_path: str = "/") -> list[tuple[str
     return sorted({(root_path + r.old, root_path + r.new) for r in redirects})
 
 
-def _article_redirects(record: moved.Record, live: dict[str, tuple[Article, str]]) -> list[Redirect]:
+def article_redirects(record: moved.Record, live: dict[str, tuple[Article, str]]) -> list[Redirect]:
     found = []
     for source, (article, new) in live.items():
         if article.draft:

@@ -118,10 +118,10 @@ def _archive_without(archive: Archive, gone: Sequence[Article]) -> None:
         del archive.article_by_id[story.id], archive.article_by_source[story.source], archive.figures[story.id]
         for term in (tax.term(name.name) for tax in archive.taxonomies for name in story.names(tax.key)):
             object.__setattr__(term, "articles", tuple(i for i in term.articles if i != story.id))
-        _leave_month(archive, story)
+        leave_month(archive, story)
 
 
-def _leave_month(archive: Archive, story: Article) -> None:
+def leave_month(archive: Archive, story: Article) -> None:
     """Take the story out of its month's list; a month, then a year, left empty goes."""
     year, month = additions.year_of(archive, story.date), additions.month_of(archive, story.date)
     object.__setattr__(month, "articles", tuple(i for i in month.articles if i != story.id))

@@ -4,8 +4,9 @@ a clean build gives."""
 
 from __future__ import annotations
 
+import posixpath
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from test_additions import _generated, build, story
@@ -52,11 +53,55 @@ def test_stories_retimed_are_moved_in_the_kept_plan_as_a_clean_build_places_them
         _same_as_clean(root, result)
         if n == 3:
             assert _print_order(root, page) == ["same-page", like.slug]
-    # Onto another day: its address moves (planned afresh).
-    text = first.read_text(encoding="utf-8")
-    day = re.search(r"^date: (\d{4}-\d\d-\d\d)", text, re.M)[1]
-    first.write_text(text.replace(f"date: {day}", f"date: {day[:8]}{'01' if day[8:] != '01' else '02'}", 1),
-                     encoding="utf-8")
+    # Onto another day: its address moves, the old one redirecting (patched too).
+    _redate(first, 1)
     result = build(root)
-    assert not result.records["patched"]
+    assert result.records["patched"]
     _same_as_clean(root, result)
+
+
+def _redate(file: Path, days: int) -> str:
+    """The story dated `days` later, at the same time; its new day (YYYY-MM-DD)."""
+    text = file.read_text(encoding="utf-8")
+    found = re.search(r"^date: (\d{4}-\d\d-\d\dT[^\n]*)$", text, re.M)
+    when = datetime.fromisoformat(found[1]) + timedelta(days=days)
+    file.write_text(text.replace(found[0], f"date: {when.isoformat()}", 1), encoding="utf-8")
+    return f"{when:%Y-%m-%d}"
+
+
+def _refresh(root: Path, path: str) -> str | None:
+    """Where the page at `path` of the built site redirects to (its meta refresh), if it does."""
+    page = root / "site" / path / "index.html"
+    found = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', page.read_text(encoding="utf-8")) \
+        if page.exists() else None
+    return posixpath.normpath(posixpath.join(path, found[1])) + "/" if found else None
+
+
+def test_stories_dated_another_day_move_in_the_kept_plan_and_their_old_addresses_redirect(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    stories = build(root).records["archive"].articles
+    story(root, "plain", stories[30], stories[30].date + timedelta(minutes=10))   # not in print
+    made = build(root).records
+    stories = made["archive"].articles
+    printed = next(s for s in stories[20:] if s.prints and s.date.month == (s.date + timedelta(days=1)).month)
+    plain = next(s for s in stories if s.slug == "plain")
+    alone = stories[-1]   # the oldest: its month and year hold few others
+    steps = [   # (story, days later)
+        (plain, 1),        # the next day: its neighbours, its month's list
+        (plain, -1),       # back: the address it had, the redirect the other way
+        (printed, 1),      # in print on its own day's edition: it moves to the next day's
+        (plain, 40),       # another month
+        (alone, 400),      # another year: its old month and year may be left empty
+    ]
+    archive = made["archive"]
+    for n, (moving, days) in enumerate(steps):
+        was = urls.article(archive.article_by_id[archive.article_by_source[moving.source]])
+        _redate(root / moving.source, days)
+        result = build(root)
+        assert result.records["patched"], n
+        _same_as_clean(root, result)
+        archive = result.records["archive"]
+        moved_to = urls.article(archive.article_by_id[archive.article_by_source[moving.source]])
+        assert moved_to != was and (root / "site" / moved_to / "index.html").exists()
+        assert _refresh(root, was) == moved_to, n   # the old address leads to the new one
+        assert f"/{was}" in (root / "moved.yaml").read_text(encoding="utf-8")
