@@ -290,6 +290,15 @@ def open_edition(corpus: Corpus) -> Path:
     return add_article(corpus, "2024-12-31T09:00:00+08:00", "story-new-edition", "print: {page: 1}\n")
 
 
+def redate_article(path: Path, days: int = 1) -> None:
+    """Date one article `days` later, at the same time (the desk had its day wrong): its
+    address, its lists, its month's and its print edition change; its old address redirects."""
+    text = path.read_text(encoding="utf-8")
+    line = re.search(r"^date: (.+)$", text, re.M)
+    when = datetime.fromisoformat(line[1]) + timedelta(days=days)
+    path.write_text(text.replace(line[0], f"date: {when.isoformat()}", 1), encoding="utf-8")
+
+
 def add_photo(corpus: Corpus, index: int = 999_999) -> str:
     """A new photo (with sidecar) that no article uses yet; its file relative to photos/."""
     file = f"2024/12/photo-new-{index}.jpg"

@@ -1,7 +1,8 @@
 """Benchmark: build a seeded archive cold, then again after no change, one edit, one new title, one new photo,
 one new story, one story moved to another street, the new story deleted, a correction added,
 a line added to a story's front matter, the new photo's caption edited, the front page chosen,
-a banner given in an edition file.
+a banner given in an edition file, the first story of a new day's edition, a story
+dated a day later.
 
     python bench/run.py --articles 10000 --photos 0 --compare-hugo
 
@@ -221,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         figures["edition"] = shown("edition file edited", ours(corpus.root, args.jobs))
         corpus_mod.open_edition(corpus)
         figures["opened"] = shown("new day's edition", ours(corpus.root, args.jobs))
+        corpus_mod.redate_article(corpus.articles[len(corpus.articles) // 6])
+        figures["redated"] = shown("story dated next day", ours(corpus.root, args.jobs))
         if compare:
             figures["hugo_cold"], figures["hugo_cold_rss"], figures["hugo_cold_cpu"] = min(hugo_colds)
             figures["hugo_cold_runs"] = [h[0] for h in hugo_colds]
@@ -261,7 +264,8 @@ def report(f: dict) -> None:
             ("one story added", f["story"]), ("one story moved", f["move"]), ("one story deleted", f["delete"]),
             ("one correction added", f["correct"]), ("front matter line", f["line"]),
             ("one caption edited", f["caption"]), ("front page chosen", f["front"]),
-            ("edition file edited", f["edition"]), ("new day's edition", f["opened"])]
+            ("edition file edited", f["edition"]), ("new day's edition", f["opened"]),
+            ("story dated next day", f["redated"])]
     hugo = {"cold build": f.get("hugo_cold"), "no-change rebuild": f.get("hugo_nochange"),
             "one article edited": f.get("hugo_edit")}
     print(f"\n{'':<20} {'wall s':>8} {'build s':>8} {'rendered':>9} {'written':>8} {'RSS MB':>7}"

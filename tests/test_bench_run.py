@@ -21,11 +21,12 @@ def test_figures_are_printed_before_a_late_failure(tmp_path: Path) -> None:
     assert set(shown) == {"cold build 1", "no-change rebuild", "one article edited", "one title edited",
                           "one photo added", "one story added", "one story moved", "one story deleted",
                           "one correction added", "front matter line", "one caption edited", "front page chosen",
-                          "edition file edited", "new day's edition"}
+                          "edition file edited", "new day's edition", "story dated next day"}
     # The table at the end repeats the same figures.
     table = dict(re.findall(r"^(cold build|no-change rebuild|one article edited|one title edited|one photo added"
                             r"|one story added|one story moved|one story deleted|one correction added"
-                            r"|front matter line|one caption edited|front page chosen|edition file edited|new day's edition)\s+([\d.]+)",
+                            r"|front matter line|one caption edited|front page chosen|edition file edited|new day's edition"
+                            r"|story dated next day)\s+([\d.]+)",
                             run.stdout, re.M))
     assert table["cold build"] == shown["cold build 1"] and table["one article edited"] == shown["one article edited"]
     assert table["one title edited"] == shown["one title edited"]
@@ -33,4 +34,5 @@ def test_figures_are_printed_before_a_late_failure(tmp_path: Path) -> None:
     assert table["one story deleted"] == shown["one story deleted"] and table["one story moved"] == shown["one story moved"]
     assert all(table[name] == shown[name] for name in ("one correction added", "front matter line",
                                                         "one caption edited", "front page chosen",
-                                                        "edition file edited", "new day's edition"))
+                                                        "edition file edited", "new day's edition",
+                                                        "story dated next day"))
