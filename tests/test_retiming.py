@@ -105,3 +105,8 @@ def test_stories_dated_another_day_move_in_the_kept_plan_and_their_old_addresses
         assert moved_to != was and (root / "site" / moved_to / "index.html").exists()
         assert _refresh(root, was) == moved_to, n   # the old address leads to the new one
         assert f"/{was}" in (root / "moved.yaml").read_text(encoding="utf-8")
+        assert [note.params for note in result.notes] == [{"old": was, "new": moved_to}], n
+    # The next build, which keeps the plan, says nothing of the moves the last one recorded.
+    (root / plain.source).write_text((root / plain.source).read_text(encoding="utf-8") + "更正。\n", encoding="utf-8")
+    result = build(root)
+    assert result.plan_kept and result.notes == []
