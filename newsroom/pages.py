@@ -112,8 +112,7 @@ def plan(archive: Archive, config: Config, editions: printing.Editions = printin
     articles = archive.articles
     pages += [article_page(archive, i, editions) for i in range(len(articles))]
     # A withdrawn story keeps its address, with a notice: in no list, feed, sitemap or index.
-    pages += [Page(urls.article(a), "withdrawn.html", {"article": a, "title": a.title, "noindex": True})
-              for a in archive.withdrawn]
+    pages += [withdrawn_page(a) for a in archive.withdrawn]
     for tax in archive.taxonomies:
         pages += taxonomy_pages(archive, tax, config)
     pages += corrections.plan(archive, config)
@@ -128,6 +127,11 @@ def plan(archive: Archive, config: Config, editions: printing.Editions = printin
         pages.append(home_feed(archive, config))
         pages += sitemaps.pages(pages)
     return pages
+
+
+def withdrawn_page(article: Article) -> Page:
+    """A withdrawn story's address, with the notice in place of the story."""
+    return Page(urls.article(article), "withdrawn.html", {"article": article, "title": article.title, "noindex": True})
 
 
 def home_pages(archive: Archive, config: Config, today: date | None,

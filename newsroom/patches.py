@@ -3,12 +3,12 @@
 An edit that leaves every story where it was keeps the last build's plan as it is (with
 new titles put in: plancache.retitle). A few stories or photos added (additions.py; both
 at once, the photos first), stories deleted (removals.py), filed under other names
-(refiling.py), corrected (correcting.py) or given another time, that day or another
-(retiming.py), photos filed anew (photofiling.py) or deleted (photoremovals.py), and
-edition files edited (reprinting.py) patch it; each kind alone (titles changed and edition
-files edited may come beside it: a desk adds the day's stories and edits its edition
-file). The reuse stage (stages.py) finds the patch, loads the kept plan and applies it;
-where a module refuses, the build plans afresh.
+(refiling.py), corrected (correcting.py), given another time, that day or another
+(retiming.py), or withdrawn (withdrawals.py), photos filed anew (photofiling.py) or
+deleted (photoremovals.py), and edition files edited (reprinting.py) patch it; each kind
+alone (titles changed and edition files edited may come beside it: a desk adds the day's
+stories and edits its edition file). The reuse stage (stages.py) finds the patch, loads
+the kept plan and applies it; where a module refuses, the build plans afresh.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from . import (
     reprinting,
     retiming,
     urls,
+    withdrawals,
 )
 from .model import Article, Photo
 from .pages import Page
@@ -43,6 +44,7 @@ class Patch:
     refiled: list[tuple[Article, Article]] = field(default_factory=list)   # (as last parsed, now)
     corrected: list[Article] = field(default_factory=list)   # given other corrections or `updated:`
     retimed: list[tuple[Article, Article]] = field(default_factory=list)   # another time or day (as last parsed, now)
+    withdrawn: list[tuple[Article, Article]] = field(default_factory=list)   # taken down (as last parsed, now)
     photos_refiled: list[tuple[Photo, Photo]] = field(default_factory=list)   # (as last parsed, now)
     photos_gone: list[Photo] = field(default_factory=list)   # deleted, as last parsed
     featured: bool = False                               # a story's `featured:` changed
@@ -54,7 +56,7 @@ class Patch:
     def __bool__(self) -> bool:
         """Whether it changes the plan beyond titles (then the plan is written again)."""
         return bool(self.stories or self.photos or self.gone or self.refiled or self.corrected or self.front
-                    or self.photos_refiled or self.reprinted or self.retimed or self.photos_gone)
+                    or self.photos_refiled or self.reprinted or self.retimed or self.photos_gone or self.withdrawn)
 
 
 def found(run: Run) -> Patch | None:
@@ -99,6 +101,9 @@ def _found(run: Run) -> Patch | None:
     retimed = plancache.retimed(before, now)
     if retimed is not None:
         return Patch(retimed[1], retimed=[(before[0][s].value, now[0][s].value) for s in sorted(retimed[0])])
+    withdrawn = plancache.withdrawn(before, now)
+    if withdrawn is not None:
+        return Patch(withdrawn[1], withdrawn=[(before[0][s].value, now[0][s].value) for s in sorted(withdrawn[0])])
     refiled = plancache.photos_refiled(before, now)
     if refiled is not None:
         return Patch(refiled[1], photos_refiled=[(before[1][s].value, now[1][s].value) for s in sorted(refiled[0])])
@@ -128,7 +133,7 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
         _patch(made, kept.result, patch, run, picks, home)
         # Edition files edited beside it; or a story added, taken out or retimed that ran in print
         # (its `print:`, an edition file's list).
-        moving = [*patch.stories, *patch.gone, *(story for pair in patch.retimed for story in pair)]
+        moving = [*patch.stories, *patch.gone, *(story for pair in (*patch.retimed, *patch.withdrawn) for story in pair)]
         if (edited or reprinting.touches(made["editions_read"], moving)) \
                 and not reprinting.reprint(made, kept.result, edited, run.articles, config, run.scanned):
             return False
@@ -167,6 +172,8 @@ def _refused(run: Run, made: dict, patch: Patch) -> bool:
         return True
     if patch.photos_gone and photoremovals.refusal(made, patch.photos_gone):
         return True
+    if patch.withdrawn and withdrawals.refusal(made, patch.withdrawn, config):
+        return True
     return bool(patch.refiled and refiling.refusal(made, patch.refiled, config))
 
 
@@ -189,6 +196,8 @@ def _patch(made: dict, counted: dict, patch: Patch, run: Run, picks: front.Picks
         retiming.retime(made, counted, patch.retimed, config, today, picks)
     elif patch.photos_gone:
         photoremovals.take_out(made, counted, patch.photos_gone, config, today, picks)
+    elif patch.withdrawn:
+        withdrawals.withdraw(made, counted, patch.withdrawn, config, today, picks)
 
 
 def key(run: Run, patch: Patch) -> str:

@@ -68,6 +68,13 @@ def redated(old: Any, new: Any) -> bool:
             and [(p.page, p.position) for p in old.prints] == [(p.page, p.position) for p in new.prints])
 
 
+def withdrawn(old: Any, new: Any) -> bool:
+    """Two parses of one article file, the second withdrawn (withdrawals.py), placed the same
+    but for that."""
+    return (type(old) is Article and type(new) is Article and old.withdrawn is None
+            and new.withdrawn is not None and same_place(old, new, but=("withdrawn",)))
+
+
 _PHOTO_FILED = ("credit", "terms", "date")   # where a photo is filed, and when it is placed
 
 

@@ -216,6 +216,12 @@ def retimed(before: tuple[dict[str, Entry], dict[str, Entry]],
     return _changed(before, now, ARTICLES, lambda old, new: placed.retimed(old, new) or placed.redated(old, new))
 
 
+def withdrawn(before: tuple[dict[str, Entry], dict[str, Entry]],
+              now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
+    """The articles withdrawn (placed.withdrawn), and those retitled, as `retimed` finds its own."""
+    return _changed(before, now, ARTICLES, placed.withdrawn)
+
+
 def photos_refiled(before: tuple[dict[str, Entry], dict[str, Entry]],
                    now: tuple[dict[str, Entry], dict[str, Entry]]) -> tuple[set[str], set[str]] | None:
     """The photos filed or dated anew (placed.photo_refiled), and the articles retitled and

@@ -40,7 +40,7 @@ def refusal(made: dict[str, Any], gone: Sequence[Article], articles: Iterable[Ar
             return "not in the lists, or withdrawn, corrected or featured"
         if story.links or story.aliases:
             return "links or aliases"   # (in print: the print index is made again, reprinting.py)
-        found = _unplaced(story, archive, config, ids)
+        found = unplaced(story, archive, config, ids)
         if found:
             return found
         if additions.named_by_problem(made, story.slug, story.source, but_its_own=True):   # a hint, a duplicate …
@@ -54,7 +54,7 @@ def refusal(made: dict[str, Any], gone: Sequence[Article], articles: Iterable[Ar
     return None
 
 
-def _unplaced(story: Article, archive: Archive, config: Config, ids: set[str]) -> str | None:
+def unplaced(story: Article, archive: Archive, config: Config, ids: set[str]) -> str | None:
     """What taking the story out would change beyond its lists: a term left with no story, a
     term's role (the one most of its stories give, where its registry gives none)."""
     by_id = archive.article_by_id

@@ -1,0 +1,95 @@
+"""Stories withdrawn since the last build taken out of its plan's lists, their pages made
+notices, instead of indexing and planning every page again.
+
+A paper takes a story down in the open: `withdrawn: {date, reason}` keeps its address, with
+a notice in place of the story, and takes it out of every list, feed, sitemap and the search
+index (pages.plan). To the lists that is a story taken out (removals.py): additions.Remade
+makes them again from the kept archive without it, with its neighbours' pages and the
+sitemap; its page becomes a notice, placed among the other withdrawn stories' as a plan
+made afresh places it; its print editions' pages are made again (reprinting.py). Its
+address, its moved.yaml entry and its redirects stay. A story that shows photos (its
+photos' lists and credits follow the stories published), links, has corrections (the
+corrections page) or a front-page place, or that leaves a term with no story or another
+role, is refused (`refusal`), as is a story put back (withdrawn no more): the build plans
+afresh. tests/test_withdrawals.py compares the plan with one made afresh, page by page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from . import additions, front, pages, removals, urls
+from .config import Config
+from .index import Archive
+from .model import Article
+
+
+def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], config: Config) -> str | None:
+    """Why the stories (each as last parsed, and now withdrawn) cannot be taken down in the
+    kept plan `made` (None: they can)."""
+    if not stories or len(stories) > additions.LIMIT:
+        return "none or too many"
+    archive = made["archive"]
+    ids = {old.id for old, _ in stories}
+    for old, new in stories:
+        if archive.article_by_id.get(old.id) is not new or old.id in archive.scheduled or old.featured:
+            return "not in the lists, or featured"
+        if old.photos or old.links or old.corrections:
+            return "photos, links or corrections"
+        found = removals.unplaced(old, archive, config, ids)
+        if found:
+            return found
+        if additions.named_by_problem(made, old.slug, old.source, but_its_own=True):
+            return "named by a problem"
+    if len(archive.articles) <= len(stories):
+        return "no story left"
+    return None
+
+
+def withdraw(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tuple[Article, Article]],
+             config: Config, today: date, picks: front.Picks) -> None:
+    """Take the stories (which `refusal` accepts) out of the kept plan `made`'s lists, their
+    pages made notices."""
+    archive = made["archive"]
+    before = archive.articles
+    gone = [old for old, _ in stories]
+    _out_of_lists(archive, stories)
+    years = {id(additions.year_of(archive, story.date)) for story in gone}
+    terms = {id(tax.term(name.name)) for story in gone for tax in archive.taxonomies
+             for name in story.names(tax.key)}
+    remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0],
+                              set(), gone)
+    additions.replan(made, counted, remade, before, years, terms)
+    made["planned"] = _with_notices(made["planned"], archive, {new.id for _, new in stories})
+    counted["articles"] -= len(stories)
+
+
+def _out_of_lists(archive: Archive, stories: Sequence[tuple[Article, Article]]) -> None:
+    """The stories out of the kept archive's lists and into its withdrawn ones (in place: the
+    kept pages hold its objects); they keep their entries in its maps, as index.build does."""
+    ids = {old.id for old, _ in stories}
+    object.__setattr__(archive, "articles", tuple(a for a in archive.articles if a.id not in ids))
+    archive.__dict__.pop("rank", None)   # (a cached_property)
+    for old, new in stories:
+        archive.article_by_id[new.id] = new
+        for term in (tax.term(name.name) for tax in archive.taxonomies for name in old.names(tax.key)):
+            object.__setattr__(term, "articles", tuple(i for i in term.articles if i != old.id))
+        removals.leave_month(archive, old)
+    withdrawn = sorted([*archive.withdrawn, *(new for _, new in stories)], key=lambda a: (a.date, a.slug),
+                       reverse=True)
+    object.__setattr__(archive, "withdrawn", tuple(withdrawn))
+
+
+def _with_notices(planned: list[pages.Page], archive: Archive, ids: set[str]) -> list[pages.Page]:
+    """The plan with the withdrawn stories' notices where pages.plan puts them: after the
+    stories' pages, in the archive's order of withdrawn stories."""
+    last = max(i for i, page in enumerate(planned) if page.template == "article.html")
+    end = last + 1
+    while end < len(planned) and planned[end].template == "withdrawn.html":
+        end += 1
+    kept = {page.path: page for page in planned[last + 1:end]}   # (their contexts left unread)
+    notices = [kept[urls.article(story)] if story.id not in ids else pages.withdrawn_page(story)
+               for story in archive.withdrawn]
+    return [*planned[:last + 1], *notices, *planned[end:]]

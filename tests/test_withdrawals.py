@@ -1,0 +1,49 @@
+"""Stories withdrawn taken out of the kept plan's lists, their pages made notices
+(withdrawals.py), instead of a plan made afresh: the plan, page by page, the site, file by
+file, and the problems are what a clean build gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_additions import _generated, build
+from test_correcting import _front_matter
+from test_removals import _same_as_clean
+
+from newsroom import urls
+
+WITHDRAWN = "withdrawn: {date: 2026-01-01T09:00:00+08:00, reason: 报道所涉事实有误，已撤稿。}\n"
+
+
+def _links(root: Path, path: str) -> str:
+    return (root / "site" / path / "index.html").read_text(encoding="utf-8")
+
+
+def test_stories_withdrawn_leave_the_kept_plans_lists_and_keep_their_addresses_with_a_notice(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    stories = build(root).records["archive"].articles
+    steps = [   # (stories withdrawn at once, patched?)
+        ((stories[10],), True),               # in print, like every story of the generated archive
+        ((stories[4],), True),                # newer than the first: its notice goes before it
+        ((stories[30], stories[31]), True),   # two at once
+        ((stories[-1],), True),               # the oldest: its month may be left empty
+    ]
+    for n, (taken, patched) in enumerate(steps):
+        for story in taken:
+            _front_matter(root / story.source, WITHDRAWN)
+        result = build(root)
+        assert result.records["patched"] is patched, n
+        _same_as_clean(root, result)
+        for story in taken:
+            notice = _links(root, urls.article(story))
+            assert "本文已撤稿" in notice and "报道所涉事实有误" in notice, n
+            assert f"/{story.slug}/" not in _links(root, ""), n   # in no list
+    withdrawn = [page.path for page in result.records["planned"] if page.template == "withdrawn.html"]
+    assert len(withdrawn) == 5
+    # Put back (withdrawn no more): planned afresh, in every list again.
+    text = (root / stories[4].source).read_text(encoding="utf-8")
+    (root / stories[4].source).write_text(text.replace(WITHDRAWN, ""), encoding="utf-8")
+    result = build(root)
+    assert not result.records["patched"]
+    _same_as_clean(root, result)
+    assert f"/{stories[4].slug}/" in _links(root, "")
