@@ -299,6 +299,13 @@ def redate_article(path: Path, days: int = 1) -> None:
     path.write_text(text.replace(line[0], f"date: {when.isoformat()}", 1), encoding="utf-8")
 
 
+def withdraw_article(path: Path) -> None:
+    """Take one article down in the open: its address keeps a notice, it leaves every list."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n---\n", "\nwithdrawn: {date: 2025-01-02, reason: 报道所涉事实有误。}\n---\n", 1),
+                    encoding="utf-8")
+
+
 def add_photo(corpus: Corpus, index: int = 999_999) -> str:
     """A new photo (with sidecar) that no article uses yet; its file relative to photos/."""
     file = f"2024/12/photo-new-{index}.jpg"

@@ -2,7 +2,7 @@
 one new story, one story moved to another street, the new story deleted, a correction added,
 a line added to a story's front matter, the new photo's caption edited, the front page chosen,
 a banner given in an edition file, the first story of a new day's edition, a story
-dated a day later.
+dated a day later, a story withdrawn.
 
     python bench/run.py --articles 10000 --photos 0 --compare-hugo
 
@@ -224,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         figures["opened"] = shown("new day's edition", ours(corpus.root, args.jobs))
         corpus_mod.redate_article(corpus.articles[len(corpus.articles) // 6])
         figures["redated"] = shown("story dated next day", ours(corpus.root, args.jobs))
+        corpus_mod.withdraw_article(corpus.articles[len(corpus.articles) // 7])
+        figures["withdrawn"] = shown("one story withdrawn", ours(corpus.root, args.jobs))
         if compare:
             figures["hugo_cold"], figures["hugo_cold_rss"], figures["hugo_cold_cpu"] = min(hugo_colds)
             figures["hugo_cold_runs"] = [h[0] for h in hugo_colds]
@@ -265,7 +267,7 @@ def report(f: dict) -> None:
             ("one correction added", f["correct"]), ("front matter line", f["line"]),
             ("one caption edited", f["caption"]), ("front page chosen", f["front"]),
             ("edition file edited", f["edition"]), ("new day's edition", f["opened"]),
-            ("story dated next day", f["redated"])]
+            ("story dated next day", f["redated"]), ("one story withdrawn", f["withdrawn"])]
     hugo = {"cold build": f.get("hugo_cold"), "no-change rebuild": f.get("hugo_nochange"),
             "one article edited": f.get("hugo_edit")}
     print(f"\n{'':<20} {'wall s':>8} {'build s':>8} {'rendered':>9} {'written':>8} {'RSS MB':>7}"

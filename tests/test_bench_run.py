@@ -21,12 +21,13 @@ def test_figures_are_printed_before_a_late_failure(tmp_path: Path) -> None:
     assert set(shown) == {"cold build 1", "no-change rebuild", "one article edited", "one title edited",
                           "one photo added", "one story added", "one story moved", "one story deleted",
                           "one correction added", "front matter line", "one caption edited", "front page chosen",
-                          "edition file edited", "new day's edition", "story dated next day"}
+                          "edition file edited", "new day's edition", "story dated next day",
+                          "one story withdrawn"}
     # The table at the end repeats the same figures.
     table = dict(re.findall(r"^(cold build|no-change rebuild|one article edited|one title edited|one photo added"
                             r"|one story added|one story moved|one story deleted|one correction added"
                             r"|front matter line|one caption edited|front page chosen|edition file edited|new day's edition"
-                            r"|story dated next day)\s+([\d.]+)",
+                            r"|story dated next day|one story withdrawn)\s+([\d.]+)",
                             run.stdout, re.M))
     assert table["cold build"] == shown["cold build 1"] and table["one article edited"] == shown["one article edited"]
     assert table["one title edited"] == shown["one title edited"]
@@ -35,4 +36,4 @@ def test_figures_are_printed_before_a_late_failure(tmp_path: Path) -> None:
     assert all(table[name] == shown[name] for name in ("one correction added", "front matter line",
                                                         "one caption edited", "front page chosen",
                                                         "edition file edited", "new day's edition",
-                                                        "story dated next day"))
+                                                        "story dated next day", "one story withdrawn"))
