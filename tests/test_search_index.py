@@ -18,7 +18,7 @@ import cbor2
 import pytest
 from archive_gen import make_archive
 
-from newsroom import search, searchplan, searchwords
+from newsroom import builder, config, search, searchplan, searchwords
 from newsroom.cli import main
 
 pytestmark = pytest.mark.skipif(search.executable() is None, reason="pagefind is not installed")
@@ -90,6 +90,18 @@ def test_deleted_withdrawn_and_draft_pages_leave_the_index_files_at_once(archive
     assert "2021/05/05/story-0004/index.html" in ids(root, "2021")
     published = {page for year in ("2021", "2022") for page in ids(root, year)}
     assert not gone & published, "no fragment of theirs is left in the site"
+
+
+def test_a_story_withdrawn_alone_leaves_the_index_at_once(archive: Path) -> None:
+    """Withdrawn alone, the kept plan is patched (withdrawals.py): its page is the notice, and
+    its text leaves the year's files as when the site is planned afresh."""
+    root = archive
+    edit(root, "content/articles/2021/04/story-0003.md", "\n---\n",
+         "\nwithdrawn: {date: 2021-06-01, reason: 报道有误。}\n---\n")
+    cfg, problems = config.load(root)
+    assert builder.build(cfg, problems, builder.Options(jobs=1)).records["patched"]
+    published = {page for year in ("2021", "2022") for page in ids(root, year)}
+    assert "2021/04/04/story-0003/index.html" not in published and "2021/05/05/story-0004/index.html" in published
 
 
 def test_a_story_moved_to_another_day_is_indexed_as_an_edited_one(archive: Path) -> None:
