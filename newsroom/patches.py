@@ -168,7 +168,7 @@ def _refused(run: Run, made: dict, patch: Patch) -> bool:
         return True
     if patch.photos_refiled and photofiling.refusal(made, patch.photos_refiled, config):
         return True
-    if patch.retimed and retiming.refusal(made, patch.retimed, run.now):
+    if patch.retimed and retiming.refusal(made, patch.retimed, run.now, config):
         return True
     if patch.photos_gone and photoremovals.refusal(made, patch.photos_gone):
         return True

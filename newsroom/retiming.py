@@ -10,10 +10,11 @@ archive's lists and put back where its new time places it, and additions.Remade 
 pages again, the story's own among them, as for a story taken out and put in. Dated another
 day, its address names the new day: its page moves there, a month or a year left empty
 goes, and moved.yaml gains the new address, the old one redirecting to it (`_readdressed`,
-as redirects.plan does for a plan made afresh). A story that shows photos (it may date
-them), links, has corrections or a front-page place, is not published now, or that a problem
-of the plan names is refused (`refusal`), and the build plans afresh; tests/test_retiming.py
-compares the plan with one made afresh.
+as redirects.plan does for a plan made afresh). The photos it shows, which it may date, are
+filed again as for a story taken out and put in (shown.py), with the photo archive's pages.
+A story that links, has aliases, corrections or a front-page place, is not published now, or a
+story a problem of the plan names, is refused (`refusal`), and the build plans afresh;
+tests/test_retiming.py compares the plan with one made afresh.
 """
 
 from __future__ import annotations
@@ -23,14 +24,15 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from . import additions, front, redirects, removals, urls
+from . import additions, front, redirects, removals, shown, urls
 from .config import Config
 from .i18n import Explained
 from .index import Archive
 from .model import Article
 
 
-def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], now: datetime) -> str | None:
+def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], now: datetime,
+            config: Config) -> str | None:
     """Why the stories (each as last parsed, and now) cannot be moved in the kept plan `made`
     (None: they can)."""
     if not stories or len(stories) > additions.LIMIT:
@@ -42,10 +44,10 @@ def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], no
         found = additions.unlike(new, now)
         if found:
             return found
-        if new.photos:
-            return "it shows photos (it may date them)"
         if any(problem.path == new.source for problem in made["plan_problems"]):
             return "named by a problem"
+    if shown.refusal([new for _, new in stories], archive.photo_by_id, config):
+        return "its photos have errors"
     moving = [(old, new) for old, new in stories if urls.article(old) != urls.article(new)]
     return _unaddressed(made, moving) if moving else None
 
@@ -73,6 +75,9 @@ def retime(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tupl
     archive = made["archive"]
     before = archive.articles
     moving = [new for _, new in stories]
+    # The photos they show, which the first story showing it dates: taken out as a deleted
+    # story's (shown.hide), put back as a new one's (shown.show), and filed in order again.
+    photos = shown.hide(archive, [old for old, _ in stories])
     # The years they leave (a month or a year left empty goes) and those they join.
     years = {id(additions.year_of(archive, old.date)) for old, _ in stories}
     _out_of_lists(archive, stories)
@@ -80,10 +85,12 @@ def retime(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tupl
     years |= {id(additions.year_of(archive, story.date)) for story in moving}
     terms = {id(tax.term(name.name)) for story in moving for tax in archive.taxonomies
              for name in story.names(tax.key)}
+    if photos:
+        terms |= shown.show(archive, moving, config, made["plan_problems"])
     # Taken out and put in: the story's page made again, its old neighbours' and new ones' given theirs.
     remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0],
                               {story.id for story in moving}, [old for old, _ in stories])
-    additions.replan(made, counted, remade, before, years, terms)
+    additions.replan(made, counted, remade, before, years, terms, bool(photos))
     moved_on = [(old, new) for old, new in stories if urls.article(old) != urls.article(new)]
     if moved_on:
         _readdressed(made, counted, moved_on)

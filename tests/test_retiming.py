@@ -9,6 +9,7 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from PIL import Image
 from test_additions import _generated, build, story
 from test_removals import _same_as_clean
 
@@ -110,3 +111,28 @@ def test_stories_dated_another_day_move_in_the_kept_plan_and_their_old_addresses
     (root / plain.source).write_text((root / plain.source).read_text(encoding="utf-8") + "更正。\n", encoding="utf-8")
     result = build(root)
     assert result.plan_kept and result.notes == []
+
+
+def test_a_story_showing_photos_is_retimed_and_redated_with_the_photo_it_dates(tmp_path: Path) -> None:
+    """Its undated photo is dated by it (the first story showing it): the photo archive's order
+    and its terms' photo lists move with it; the photo's page lists it at its new address."""
+    root = _generated(tmp_path)
+    stories = build(root).records["archive"].articles
+    folder = root / "photos" / "2024" / "12"
+    folder.mkdir(parents=True, exist_ok=True)
+    like = stories[30]
+    credit = like.names("reporter")[0].name   # (filed under its photographer: the term's photos move)
+    for name, sidecar in (("dated.jpg", "caption: 有日期。\ndate: 2020-05-01\ncredit: 龙城街道供图\n"),
+                          ("undated.jpg", f"caption: 无日期。\ncredit: {credit}\n")):
+        Image.new("RGB", (60, 40), "#3060c0").save(folder / name, "JPEG")
+        (folder / name).with_suffix(".yaml").write_text(sidecar, encoding="utf-8")
+    when = like.date + timedelta(minutes=10)
+    story(root, "shows", like, when, "photos: [2024/12/undated.jpg, 2024/12/dated.jpg]\n")
+    build(root)
+    file = root / f"content/articles/{when:%Y}/{when:%m}/shows.md"
+    for n, change in enumerate([lambda: _retime(file, "00:00:02"), lambda: _redate(file, 1),
+                                lambda: _redate(file, -60)]):
+        change()
+        result = build(root)
+        assert result.records["patched"], n
+        _same_as_clean(root, result)
