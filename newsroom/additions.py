@@ -94,6 +94,11 @@ def _misplaced(story: Article, archive: Archive, config: Config, slugs: Counter,
     """Where the story would go that the kept archive has no place for, as it is."""
     if story.id in archive.article_by_id or slugs[story.slug] > 1 or urls.article(story) in taken:
         return "its id, slug or address is taken"
+    return misnamed(story, archive, config)
+
+
+def misnamed(story: Article, archive: Archive, config: Config) -> str | None:
+    """A name of the story's that the kept archive has no term for as it is."""
     for tax in archive.taxonomies:
         registry = config.registries.get(tax.key)
         for name in story.names(tax.key):

@@ -172,7 +172,7 @@ def _refused(run: Run, made: dict, patch: Patch) -> bool:
         return True
     if patch.photos_gone and photoremovals.refusal(made, patch.photos_gone):
         return True
-    if patch.withdrawn and withdrawals.refusal(made, patch.withdrawn, config):
+    if patch.withdrawn and withdrawals.refusal(made, patch.withdrawn, config, run.now):
         return True
     return bool(patch.refiled and refiling.refusal(made, patch.refiled, config))
 

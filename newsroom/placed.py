@@ -69,10 +69,10 @@ def redated(old: Any, new: Any) -> bool:
 
 
 def withdrawn(old: Any, new: Any) -> bool:
-    """Two parses of one article file, the second withdrawn (withdrawals.py), placed the same
-    but for that."""
-    return (type(old) is Article and type(new) is Article and old.withdrawn is None
-            and new.withdrawn is not None and same_place(old, new, but=("withdrawn",)))
+    """Two parses of one article file, one withdrawn and the other not (withdrawals.py: taken
+    down or put back), placed the same but for that."""
+    return (type(old) is Article and type(new) is Article and (old.withdrawn is None) != (new.withdrawn is None)
+            and same_place(old, new, but=("withdrawn",)))
 
 
 _PHOTO_FILED = ("credit", "terms", "date")   # where a photo is filed, and when it is placed

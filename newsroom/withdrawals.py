@@ -10,14 +10,16 @@ made afresh places it; its print editions' pages are made again (reprinting.py).
 address, its moved.yaml entry and its redirects stay. A story that shows photos (its
 photos' lists and credits follow the stories published), links, has corrections (the
 corrections page) or a front-page place, or that leaves a term with no story or another
-role, is refused (`refusal`), as is a story put back (withdrawn no more): the build plans
-afresh. tests/test_withdrawals.py compares the plan with one made afresh, page by page.
+role, is refused (`refusal`): the build plans afresh. A story put back (withdrawn no more)
+goes into the lists as a new story does (additions.py), its notice gone; one the kept
+archive has no place for as it is (a term gone, another role) is refused too.
+tests/test_withdrawals.py compares the plan with one made afresh, page by page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from . import additions, front, pages, removals, urls
@@ -26,11 +28,15 @@ from .index import Archive
 from .model import Article
 
 
-def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], config: Config) -> str | None:
-    """Why the stories (each as last parsed, and now withdrawn) cannot be taken down in the
-    kept plan `made` (None: they can)."""
+def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], config: Config,
+            now: datetime) -> str | None:
+    """Why the stories (each as last parsed, and now withdrawn, or put back) cannot be taken
+    down, or put back, in the kept plan `made` (None: they can)."""
     if not stories or len(stories) > additions.LIMIT:
         return "none or too many"
+    back = [new for _, new in stories if new.withdrawn is None]
+    if back:
+        return _unreturnable(made, back, config, now) if len(back) == len(stories) else "both ways at once"
     archive = made["archive"]
     ids = {old.id for old, _ in stories}
     for old, new in stories:
@@ -48,10 +54,27 @@ def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], co
     return None
 
 
+def _unreturnable(made: dict[str, Any], stories: Sequence[Article], config: Config, now: datetime) -> str | None:
+    """Why stories withdrawn no more cannot be put back in the kept plan's lists."""
+    archive = made["archive"]
+    for story in stories:
+        if not any(other is story for other in archive.withdrawn) or story.photos:
+            return "not among the withdrawn, or shows photos"
+        found = additions.unlike(story, now) or additions.misnamed(story, archive, config)
+        if found:
+            return found
+        if additions.named_by_problem(made, story.slug, story.source, but_its_own=True):
+            return "named by a problem"
+    return None
+
+
 def withdraw(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tuple[Article, Article]],
              config: Config, today: date, picks: front.Picks) -> None:
     """Take the stories (which `refusal` accepts) out of the kept plan `made`'s lists, their
-    pages made notices."""
+    pages made notices; or put them back, their notices gone."""
+    if all(new.withdrawn is None for _, new in stories):
+        _put_back(made, counted, [new for _, new in stories], config, today, picks)
+        return
     archive = made["archive"]
     before = archive.articles
     gone = [old for old, _ in stories]
@@ -64,6 +87,26 @@ def withdraw(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tu
     additions.replan(made, counted, remade, before, years, terms)
     made["planned"] = _with_notices(made["planned"], archive, {new.id for _, new in stories})
     counted["articles"] -= len(stories)
+    counted["pages"] = len(made["planned"])
+
+
+def _put_back(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[Article], config: Config,
+              today: date, picks: front.Picks) -> None:
+    """The stories in the kept archive's lists again, as new ones are put in (additions.py),
+    and out of its withdrawn ones; their pages the stories' again."""
+    archive = made["archive"]
+    before, ids = archive.articles, {story.id for story in stories}
+    object.__setattr__(archive, "withdrawn", tuple(a for a in archive.withdrawn if a.id not in ids))
+    additions.archive_with(archive, stories)
+    years = {id(additions.year_of(archive, story.date)) for story in stories}
+    terms = {id(tax.term(name.name)) for story in stories for tax in archive.taxonomies
+             for name in story.names(tax.key)}
+    remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], ids)
+    additions.replan(made, counted, remade, before, years, terms)
+    paths = {urls.article(story) for story in stories}
+    made["planned"] = [page for page in made["planned"] if page.template != "withdrawn.html" or page.path not in paths]
+    counted["articles"] += len(stories)
+    counted["pages"] = len(made["planned"])
 
 
 def _out_of_lists(archive: Archive, stories: Sequence[tuple[Article, Article]]) -> None:

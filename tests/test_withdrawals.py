@@ -40,10 +40,13 @@ def test_stories_withdrawn_leave_the_kept_plans_lists_and_keep_their_addresses_w
             assert f"/{story.slug}/" not in _links(root, ""), n   # in no list
     withdrawn = [page.path for page in result.records["planned"] if page.template == "withdrawn.html"]
     assert len(withdrawn) == 5
-    # Put back (withdrawn no more): planned afresh, in every list again.
-    text = (root / stories[4].source).read_text(encoding="utf-8")
-    (root / stories[4].source).write_text(text.replace(WITHDRAWN, ""), encoding="utf-8")
-    result = build(root)
-    assert not result.records["patched"]
-    _same_as_clean(root, result)
+    # Put back (withdrawn no more), one and then two at once: in every list again.
+    for n, back in enumerate([(stories[4],), (stories[30], stories[-1])]):
+        for story in back:
+            text = (root / story.source).read_text(encoding="utf-8")
+            (root / story.source).write_text(text.replace(WITHDRAWN, ""), encoding="utf-8")
+        result = build(root)
+        assert result.records["patched"], n
+        _same_as_clean(root, result)
+        assert "本文已撤稿" not in _links(root, urls.article(back[0]))
     assert f"/{stories[4].slug}/" in _links(root, "")
