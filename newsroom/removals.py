@@ -110,12 +110,19 @@ def take_out(made: dict[str, Any], counted: dict[str, Any], gone: Sequence[Artic
 
 
 def _archive_without(archive: Archive, gone: Sequence[Article]) -> None:
-    """Take the stories out of the kept archive's lists (in place: the kept pages hold its objects)."""
-    ids = {story.id for story in gone}
-    object.__setattr__(archive, "articles", tuple(a for a in archive.articles if a.id not in ids))
-    archive.__dict__.pop("rank", None)   # (a cached_property)
+    """Take the stories out of the kept archive (in place: the kept pages hold its objects)."""
+    out_of_lists(archive, gone)
     for story in gone:
         del archive.article_by_id[story.id], archive.article_by_source[story.source], archive.figures[story.id]
+
+
+def out_of_lists(archive: Archive, stories: Sequence[Article]) -> None:
+    """The stories' ids out of the kept archive's lists: its own, their terms', their month's
+    (`leave_month`). Its maps by id and source keep them (a story moved or withdrawn stays)."""
+    ids = {story.id for story in stories}
+    object.__setattr__(archive, "articles", tuple(a for a in archive.articles if a.id not in ids))
+    archive.__dict__.pop("rank", None)   # (a cached_property)
+    for story in stories:
         for term in (tax.term(name.name) for tax in archive.taxonomies for name in story.names(tax.key)):
             object.__setattr__(term, "articles", tuple(i for i in term.articles if i != story.id))
         leave_month(archive, story)

@@ -27,7 +27,6 @@ from typing import Any
 from . import additions, front, redirects, removals, shown, urls
 from .config import Config
 from .i18n import Explained
-from .index import Archive
 from .model import Article
 
 
@@ -80,7 +79,7 @@ def retime(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tupl
     photos = shown.hide(archive, [old for old, _ in stories])
     # The years they leave (a month or a year left empty goes) and those they join.
     years = {id(additions.year_of(archive, old.date)) for old, _ in stories}
-    _out_of_lists(archive, stories)
+    removals.out_of_lists(archive, [old for old, _ in stories])   # (as last parsed: where they were)
     additions.archive_with(archive, moving)
     years |= {id(additions.year_of(archive, story.date)) for story in moving}
     terms = {id(tax.term(name.name)) for story in moving for tax in archive.taxonomies
@@ -94,17 +93,6 @@ def retime(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tupl
     moved_on = [(old, new) for old, new in stories if urls.article(old) != urls.article(new)]
     if moved_on:
         _readdressed(made, counted, moved_on)
-
-
-def _out_of_lists(archive: Archive, stories: Sequence[tuple[Article, Article]]) -> None:
-    """The stories' ids (as last parsed) out of the archive's, their terms' and their month's
-    lists (their entries in its maps stay: they are put back at once)."""
-    ids = {old.id for old, _ in stories}
-    object.__setattr__(archive, "articles", tuple(a for a in archive.articles if a.id not in ids))
-    for old, _ in stories:
-        for term in (tax.term(name.name) for tax in archive.taxonomies for name in old.names(tax.key)):
-            object.__setattr__(term, "articles", tuple(i for i in term.articles if i != old.id))
-        removals.leave_month(archive, old)
 
 
 def _readdressed(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tuple[Article, Article]]) -> None:

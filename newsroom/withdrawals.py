@@ -112,14 +112,7 @@ def _put_back(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[A
 def _out_of_lists(archive: Archive, stories: Sequence[tuple[Article, Article]]) -> None:
     """The stories out of the kept archive's lists and into its withdrawn ones (in place: the
     kept pages hold its objects); they keep their entries in its maps, as index.build does."""
-    ids = {old.id for old, _ in stories}
-    object.__setattr__(archive, "articles", tuple(a for a in archive.articles if a.id not in ids))
-    archive.__dict__.pop("rank", None)   # (a cached_property)
-    for old, new in stories:
-        archive.article_by_id[new.id] = new
-        for term in (tax.term(name.name) for tax in archive.taxonomies for name in old.names(tax.key)):
-            object.__setattr__(term, "articles", tuple(i for i in term.articles if i != old.id))
-        removals.leave_month(archive, old)
+    removals.out_of_lists(archive, [old for old, _ in stories])
     withdrawn = sorted([*archive.withdrawn, *(new for _, new in stories)], key=lambda a: (a.date, a.slug),
                        reverse=True)
     object.__setattr__(archive, "withdrawn", tuple(withdrawn))
