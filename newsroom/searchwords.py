@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from operator import add
 
 # CJK ideographs: Extension A, the unified block, compatibility ideographs, Extensions B–H.
 # The same ranges are in templates/static/search.js (HAN).
@@ -30,16 +29,28 @@ def spell(text: str) -> str:
     return text.encode("utf-16-be").hex()
 
 
-def _pairs(run: str) -> str:
-    units = run.encode("utf-16-be").hex(" ", 2).split(" ")   # spelt, one per UTF-16 unit
-    return " z" + " z".join([*map(add, units, units[1:]), units[-1]]) + " "
+_SEPARATOR = "\x01"           # between runs spelt together: not Han, so never in one
+_AT_SEPARATOR = re.compile("0001 z0001[0-9a-f]{4}")   # a run's last pair into the next run
+
+
+def _pairs(runs: list[str]) -> list[str]:
+    """Each run as " zc1c2 zc2c3 … zcn ": all runs spelt at once, from two hex strings of
+    the same UTF-16 bytes offset by one unit, whose pairs interleave (one call per run was
+    most of the time a copy took)."""
+    data = _SEPARATOR.join(runs).encode("utf-16-be")
+    spelt: list[str | None] = [None] * (len(data) // 2)
+    spelt[0::2] = data.hex(" ", -4).split(" ")       # c1c2, c3c4, …
+    if len(spelt) > 1:
+        spelt[1::2] = data[2:].hex(" ", -4).split(" ")   # c2c3, c4c5, …
+    joined = _AT_SEPARATOR.sub(" " + _SEPARATOR, " z" + " z".join(spelt) + " ")
+    return joined.split(_SEPARATOR)
 
 
 def words(text: str) -> str:
-    """`text` as index words: Han runs spelt as pairs; anything else as it was. (Runs are
-    split out and spelt in one pass: a searchable page's copy was a third of its rendering.)"""
+    """`text` as index words: Han runs spelt as pairs; anything else as it was."""
     parts = HAN.split(text)   # text, run, text, run, …, text
-    parts[1::2] = map(_pairs, parts[1::2])
+    if len(parts) > 1:
+        parts[1::2] = _pairs(parts[1::2])
     return "".join(parts)
 
 
@@ -79,7 +90,7 @@ def page_for_index(html: str, aliases: dict[str, tuple[str, ...]]) -> str:
     pos = start
     for match in _TAG.finditer(html, start):
         text = html[pos:match.start()]
-        out.append(text if not text or (stack and stack[-1]) else words(text))
+        out.append(text if text.isascii() or (stack and stack[-1]) else words(text))
         tag, pos = match.group(0), match.end()
         name = _NAME.match(tag)
         if name is None:        # a comment or doctype
@@ -93,7 +104,7 @@ def page_for_index(html: str, aliases: dict[str, tuple[str, ...]]) -> str:
             out.append(tag)
         else:
             keep = bool(stack and stack[-1]) or bool(_KEEP.search(tag))
-            out.append(tag if keep else _ALT.sub(lambda m: m[1] + words(m[2]) + m[3], tag))
+            out.append(tag if keep or 'alt="' not in tag else _ALT.sub(lambda m: m[1] + words(m[2]) + m[3], tag))
             if not stack and title:   # just inside the searchable element
                 out.append(f'<div hidden data-pagefind-ignore><span data-pagefind-meta="title">'
                            f"{title.group(1)}</span></div>")

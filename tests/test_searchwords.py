@@ -1,0 +1,50 @@
+"""How Chinese text is spelt for the search index (searchwords.words): every run of Han
+characters as the pairs of its neighbouring UTF-16 units, the last unit alone; the rest
+of the text as it was. Checked against that definition, written out the slow way."""
+
+import random
+
+from newsroom import searchwords
+
+
+def _unit(char: str) -> list[str]:
+    data = char.encode("utf-16-be")
+    return [data[i:i + 2].hex() for i in range(0, len(data), 2)]
+
+
+def _by_definition(text: str) -> str:
+    out, run = [], []
+
+    def flush() -> None:
+        if run:
+            units = [u for char in run for u in _unit(char)]
+            out.append(" z" + " z".join([a + b for a, b in zip(units[:-1], units[1:], strict=True)] + [units[-1]]) + " ")
+            run.clear()
+    for char in text:
+        if searchwords.HAN.fullmatch(char):
+            run.append(char)
+        else:
+            flush()
+            out.append(char)
+    flush()
+    return "".join(out)
+
+
+def test_a_street_name_is_spelt_as_pairs():
+    assert searchwords.words("坂田街道") == " z57427530 z75308857 z88579053 z9053 "
+    assert searchwords.words("在坂田，") == " z57285742 z57427530 z7530 ，"
+
+
+def test_single_characters_rare_characters_and_the_rest_of_the_text():
+    assert searchwords.words("田") == " z7530 "
+    assert searchwords.words("𠀀") == " zd840dc00 zdc00 "   # Extension B: two UTF-16 units
+    assert searchwords.words("abc 123") == "abc 123"
+    assert searchwords.words("") == ""
+
+
+def test_any_text_is_spelt_as_the_definition_says():
+    rnd = random.Random(7)
+    alphabet = "坂田街道核酸检测，。 aZ1<>&\x01\x02\U00020000\U0002a6d6\u3400\u4dbf\u9fff\uf900\ufaffz0001"
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+        assert searchwords.words(text) == _by_definition(text), repr(text)
