@@ -7,12 +7,13 @@ index (pages.plan). To the lists that is a story taken out (removals.py): additi
 makes them again from the kept archive without it, with its neighbours' pages and the
 sitemap; its page becomes a notice, placed among the other withdrawn stories' as a plan
 made afresh places it; its print editions' pages are made again (reprinting.py). Its
-address, its moved.yaml entry and its redirects stay. A story that shows photos (its
-photos' lists and credits follow the stories published), links, has corrections (the
-corrections page) or a front-page place, or that leaves a term with no story or another
-role, is refused (`refusal`): the build plans afresh. A story put back (withdrawn no more)
-goes into the lists as a new story does (additions.py), its notice gone; one the kept
-archive has no place for as it is (a term gone, another role) is refused too.
+address, its moved.yaml entry and its redirects stay. The photos it shows lose it as a
+user, as they lose a deleted story (shown.py: their pages, order and terms' photo lists).
+A story that links, has corrections (the corrections page) or a front-page place, or that
+leaves a term with no story or another role, is refused (`refusal`): the build plans
+afresh. A story put back (withdrawn no more) goes into the lists as a new story does
+(additions.py), its photos shown by it again, its notice gone; one the kept archive has no
+place for as it is (a term gone, another role, a photo with errors) is refused too.
 tests/test_withdrawals.py compares the plan with one made afresh, page by page.
 """
 
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from . import additions, front, pages, removals, urls
+from . import additions, front, pages, removals, shown, urls
 from .config import Config
 from .index import Archive
 from .model import Article
@@ -42,8 +43,8 @@ def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], co
     for old, new in stories:
         if archive.article_by_id.get(old.id) is not new or old.id in archive.scheduled or old.featured:
             return "not in the lists, or featured"
-        if old.photos or old.links or old.corrections:
-            return "photos, links or corrections"
+        if old.links or old.corrections:
+            return "links or corrections"
         found = removals.unplaced(old, archive, config, ids)
         if found:
             return found
@@ -58,14 +59,14 @@ def _unreturnable(made: dict[str, Any], stories: Sequence[Article], config: Conf
     """Why stories withdrawn no more cannot be put back in the kept plan's lists."""
     archive = made["archive"]
     for story in stories:
-        if not any(other is story for other in archive.withdrawn) or story.photos:
-            return "not among the withdrawn, or shows photos"
+        if not any(other is story for other in archive.withdrawn):
+            return "not among the withdrawn"
         found = additions.unlike(story, now) or additions.misnamed(story, archive, config)
         if found:
             return found
         if additions.named_by_problem(made, story.slug, story.source, but_its_own=True):
             return "named by a problem"
-    return None
+    return shown.refusal(stories, archive.photo_by_id, config)
 
 
 def withdraw(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tuple[Article, Article]],
@@ -78,13 +79,15 @@ def withdraw(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tu
     archive = made["archive"]
     before = archive.articles
     gone = [old for old, _ in stories]
+    photos = shown.hide(archive, gone)   # (their figures stay: index.build makes a withdrawn story's)
     _out_of_lists(archive, stories)
     years = {id(additions.year_of(archive, story.date)) for story in gone}
     terms = {id(tax.term(name.name)) for story in gone for tax in archive.taxonomies
              for name in story.names(tax.key)}
+    terms |= shown.refresh(archive, photos, config) if photos else set()
     remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0],
                               set(), gone)
-    additions.replan(made, counted, remade, before, years, terms)
+    additions.replan(made, counted, remade, before, years, terms, bool(photos))
     made["planned"] = _with_notices(made["planned"], archive, {new.id for _, new in stories})
     counted["articles"] -= len(stories)
     counted["pages"] = len(made["planned"])
@@ -101,8 +104,11 @@ def _put_back(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[A
     years = {id(additions.year_of(archive, story.date)) for story in stories}
     terms = {id(tax.term(name.name)) for story in stories for tax in archive.taxonomies
              for name in story.names(tax.key)}
+    photos = any(story.photos for story in stories)
+    if photos:   # what index.build finds of their photos is in the plan's problems already
+        terms |= shown.show(archive, stories, config, [])
     remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], ids)
-    additions.replan(made, counted, remade, before, years, terms)
+    additions.replan(made, counted, remade, before, years, terms, photos)
     paths = {urls.article(story) for story in stories}
     made["planned"] = [page for page in made["planned"] if page.template != "withdrawn.html" or page.path not in paths]
     counted["articles"] += len(stories)
