@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from PIL import Image
 from test_additions import _generated, build, story
 from test_removals import _same_as_clean
 
+from bench.corpus import redate_article
 from newsroom import urls
 
 
@@ -55,19 +56,10 @@ def test_stories_retimed_are_moved_in_the_kept_plan_as_a_clean_build_places_them
         if n == 3:
             assert _print_order(root, page) == ["same-page", like.slug]
     # Onto another day: its address moves, the old one redirecting (patched too).
-    _redate(first, 1)
+    redate_article(first, 1)
     result = build(root)
     assert result.records["patched"]
     _same_as_clean(root, result)
-
-
-def _redate(file: Path, days: int) -> str:
-    """The story dated `days` later, at the same time; its new day (YYYY-MM-DD)."""
-    text = file.read_text(encoding="utf-8")
-    found = re.search(r"^date: (\d{4}-\d\d-\d\dT[^\n]*)$", text, re.M)
-    when = datetime.fromisoformat(found[1]) + timedelta(days=days)
-    file.write_text(text.replace(found[0], f"date: {when.isoformat()}", 1), encoding="utf-8")
-    return f"{when:%Y-%m-%d}"
 
 
 def _refresh(root: Path, path: str) -> str | None:
@@ -97,7 +89,7 @@ def test_stories_dated_another_day_move_in_the_kept_plan_and_their_old_addresses
     archive = made["archive"]
     for n, (moving, days) in enumerate(steps):
         was = urls.article(archive.article_by_id[archive.article_by_source[moving.source]])
-        _redate(root / moving.source, days)
+        redate_article(root / moving.source, days)
         result = build(root)
         assert result.records["patched"], n
         _same_as_clean(root, result)
@@ -130,8 +122,8 @@ def test_a_story_showing_photos_is_retimed_and_redated_with_the_photo_it_dates(t
     story(root, "shows", like, when, "photos: [2024/12/undated.jpg, 2024/12/dated.jpg]\n")
     build(root)
     file = root / f"content/articles/{when:%Y}/{when:%m}/shows.md"
-    for n, change in enumerate([lambda: _retime(file, "00:00:02"), lambda: _redate(file, 1),
-                                lambda: _redate(file, -60)]):
+    for n, change in enumerate([lambda: _retime(file, "00:00:02"), lambda: redate_article(file, 1),
+                                lambda: redate_article(file, -60)]):
         change()
         result = build(root)
         assert result.records["patched"], n
