@@ -116,7 +116,7 @@ def plan_inputs(run: Run, but_photos: bool = False, leaving: frozenset[str] = fr
     the last build's and every article parsed as it was, only photos changed. `leaving`,
     `leaving_photos`: without these article files, these photos' (new ones: was the last
     plan made from the others?); `gone`: with these article files (deleted since);
-    `photos_then`: these photos' files at the stats they had (plancache.edited_photos)."""
+    `photos_then`: these photos' files at the stats they had (edited.edited_photos)."""
     root = run.config.root
     sources = (run.state.articles.keys() - leaving) | gone if leaving or gone else run.state.articles
     skipped = frozenset(path for source in leaving_photos for path in _photo_files(root, source))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from . import (
     additions,
     correcting,
+    edited,
     front,
     memory,
     photofiling,
@@ -63,9 +64,9 @@ def found(run: Run) -> Patch | None:
     """The patch that makes the kept plan this build's, if one may (None: plan afresh)."""
     patch = _found(run)
     if patch is not None:
-        reparsed = plancache.reparsed(run.before[0], run.state.articles)
-        patch.relined, patch.featured = plancache.relined(reparsed), plancache.refeatured(reparsed)
-        patch.photos_then = plancache.edited_photos(run.before[1], run.state.photos)
+        reparsed = edited.reparsed(run.before[0], run.state.articles)
+        patch.relined, patch.featured = edited.relined(reparsed), edited.refeatured(reparsed)
+        patch.photos_then = edited.edited_photos(run.before[1], run.state.photos)
         # The photos deleted: the kept plan's key has their files at the stats they were read at.
         patch.photos_then |= {photo.source: run.before[1][photo.source].stat for photo in patch.photos_gone}
     return patch
@@ -73,10 +74,10 @@ def found(run: Run) -> Patch | None:
 
 def _found(run: Run) -> Patch | None:
     before, now = run.before, (run.state.articles, run.state.photos)
-    retitled = plancache.retitled(before, now)
+    retitled = edited.retitled(before, now)
     if retitled is not None:
         return Patch(retitled)
-    added = plancache.added(before, now)
+    added = edited.added(before, now)
     if added is not None:
         stories = [now[0][s].value for s in sorted(added[0])]
         photos = [now[1][s].value for s in sorted(added[1])]
@@ -84,27 +85,27 @@ def _found(run: Run) -> Patch | None:
                 and all(type(p) is Photo for p in photos):
             return Patch(added[2], stories=stories, photos=photos)
         return None
-    removed = plancache.removed(before, now)
+    removed = edited.removed(before, now)
     if removed is not None:
         gone = [before[0][s].value for s in sorted(removed[0])]
         return Patch(removed[1], gone=gone) if all(type(s) is Article for s in gone) else None
-    removed = plancache.removed(before, now, plancache.PHOTOS)
+    removed = edited.removed(before, now, edited.PHOTOS)
     if removed is not None:
         gone_photos = [before[1][s].value for s in sorted(removed[0])]
         return Patch(removed[1], photos_gone=gone_photos) if all(type(p) is Photo for p in gone_photos) else None
-    refiled = plancache.refiled(before, now)
+    refiled = edited.refiled(before, now)
     if refiled is not None:
         return Patch(refiled[1], refiled=[(before[0][s].value, now[0][s].value) for s in sorted(refiled[0])])
-    corrected = plancache.corrected(before, now)
+    corrected = edited.corrected(before, now)
     if corrected is not None:
         return Patch(corrected[1], corrected=[now[0][s].value for s in sorted(corrected[0])])
-    retimed = plancache.retimed(before, now)
+    retimed = edited.retimed(before, now)
     if retimed is not None:
         return Patch(retimed[1], retimed=[(before[0][s].value, now[0][s].value) for s in sorted(retimed[0])])
-    withdrawn = plancache.withdrawn(before, now)
+    withdrawn = edited.withdrawn(before, now)
     if withdrawn is not None:
         return Patch(withdrawn[1], withdrawn=[(before[0][s].value, now[0][s].value) for s in sorted(withdrawn[0])])
-    refiled = plancache.photos_refiled(before, now)
+    refiled = edited.photos_refiled(before, now)
     if refiled is not None:
         return Patch(refiled[1], photos_refiled=[(before[1][s].value, now[1][s].value) for s in sorted(refiled[0])])
     return None
