@@ -16,6 +16,7 @@ The page's text is read back from the index by undoing the spelling (search.js).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -88,7 +89,7 @@ def page_for_index(html: str, aliases: dict[str, tuple[str, ...]]) -> str:
     out: list[str] = []
     stack: list[bool] = []   # for each open element: is its text kept as written?
     pos = start
-    for match in _TAG.finditer(html, start):
+    while (match := _TAG.search(html, pos)) is not None:
         text = html[pos:match.start()]
         out.append(text if text.isascii() or (stack and stack[-1]) else words(text))
         tag, pos = match.group(0), match.end()
@@ -108,10 +109,35 @@ def page_for_index(html: str, aliases: dict[str, tuple[str, ...]]) -> str:
             if not stack and title:   # just inside the searchable element
                 out.append(f'<div hidden data-pagefind-ignore><span data-pagefind-meta="title">'
                            f"{title.group(1)}</span></div>")
-            if name.group(1).lower() not in _VOID and not tag.endswith("/>"):
-                stack.append(keep)
+            if name.group(1).lower() in _VOID or tag.endswith("/>"):
+                continue
+            end = _end_of(html, name.group(1), pos) if keep and stack and not stack[-1] else None
+            if end is not None:   # kept as written, all of it: its tags need not be walked
+                out.append(html[pos:end])
+                pos = end
+                continue
+            stack.append(keep)
     head, tail = _frame(html, start, pos)
     return "".join([head, *out, tail])
+
+
+@functools.cache
+def _same_name(name: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?){re.escape(name)}\b[^>]*?(/?)>", re.I)
+
+
+def _end_of(html: str, name: str, pos: int) -> int | None:
+    """Where the element `name` whose opening tag ends at `pos` ends (after its closing
+    tag), by its nested namesakes; None if it is not closed."""
+    depth = 1
+    for match in _same_name(name).finditer(html, pos):
+        if match.group(1):
+            depth -= 1
+            if not depth:
+                return match.end()
+        elif not match.group(2):
+            depth += 1
+    return None
 
 
 _HTML = re.compile(r"<html\b[^>]*>", re.I)

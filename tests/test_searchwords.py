@@ -48,3 +48,16 @@ def test_any_text_is_spelt_as_the_definition_says():
     for _ in range(5000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
         assert searchwords.words(text) == _by_definition(text), repr(text)
+
+
+def test_a_page_copy_spells_its_text_and_keeps_what_pagefind_ignores_as_written():
+    ignored = '<div data-pagefind-ignore><div><img alt="坂田" src="a.jpg">坂田</div><br/><p/>坂田</div>'
+    html = (f'<html lang="zh-CN"><head><title>坂田</title></head><body><nav>龙岗</nav>'
+            f'<article data-pagefind-body><h1>坂田</h1>{ignored}<p>街道<img alt="龙岗" src="b.jpg"></p></article>'
+            f'<footer>龙岗</footer></body></html>')
+    copy = searchwords.page_for_index(html, {})
+    assert ignored in copy
+    assert "<p> z88579053 z9053 <img alt=\" z9f995c97 z5c97 \" src=\"b.jpg\"></p>" in copy
+    assert "<h1> z57427530 z7530 </h1>" in copy
+    assert "龙岗</nav>" not in copy and "<footer>" not in copy   # the rest of the page is left out
+    assert copy.endswith('<p data-pagefind-weight="0.1">zzzz </p></article></body></html>')
