@@ -123,7 +123,7 @@ def page_for_index(html: str, aliases: dict[str, tuple[str, ...]]) -> str:
 
 @functools.cache
 def _same_name(name: str) -> re.Pattern[str]:
-    return re.compile(rf"<(/?){re.escape(name)}\b[^>]*?(/?)>", re.I)
+    return re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*?(/?)>", re.I)   # (not <p-x> for <p>)
 
 
 def _end_of(html: str, name: str, pos: int) -> int | None:

@@ -61,3 +61,10 @@ def test_a_page_copy_spells_its_text_and_keeps_what_pagefind_ignores_as_written(
     assert "<h1> z57427530 z7530 </h1>" in copy
     assert "龙岗</nav>" not in copy and "<footer>" not in copy   # the rest of the page is left out
     assert copy.endswith('<p data-pagefind-weight="0.1">zzzz </p></article></body></html>')
+
+
+def test_an_ignored_element_ends_at_its_own_closing_tag_not_a_namesakes_prefix():
+    html = ('<html><body><article data-pagefind-body><div data-pagefind-ignore><div-x>坂田</div-x>'
+            '<div>龙岗</div></div><p>街道</p></article></body></html>')
+    copy = searchwords.page_for_index(html, {})
+    assert '<div data-pagefind-ignore><div-x>坂田</div-x><div>龙岗</div></div><p> z88579053 z9053 </p>' in copy
