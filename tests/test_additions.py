@@ -45,6 +45,22 @@ def story(root: Path, name: str, like, when: datetime, extra: str = "", tags: st
         encoding="utf-8")
 
 
+def story_showing_photos(root: Path, like) -> Path:
+    """A new story "shows", ten minutes after `like` and filed as it is, showing two new
+    photos: one dated, one undated (the story dates it) credited to `like`'s first reporter
+    (filed under that photographer); the story's file."""
+    folder = root / "photos" / "2024" / "12"
+    folder.mkdir(parents=True, exist_ok=True)
+    credit = like.names("reporter")[0].name
+    for name, sidecar in (("dated.jpg", "caption: 有日期。\ndate: 2020-05-01\ncredit: 龙城街道供图\n"),
+                          ("undated.jpg", f"caption: 无日期。\ncredit: {credit}\n")):
+        Image.new("RGB", (60, 40), "#3060c0").save(folder / name, "JPEG")
+        (folder / name).with_suffix(".yaml").write_text(sidecar, encoding="utf-8")
+    when = like.date + timedelta(minutes=10)
+    story(root, "shows", like, when, "photos: [2024/12/undated.jpg, 2024/12/dated.jpg]\n")
+    return root / f"content/articles/{when:%Y}/{when:%m}/shows.md"
+
+
 def planned(result: builder.BuildResult) -> list[tuple[str, str, str]]:
     values = depends.Values(result.records["archive"])
     return [(page.path, page.template, values.context(page)) for page in result.records["planned"]]

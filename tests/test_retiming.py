@@ -9,8 +9,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from PIL import Image
-from test_additions import _generated, build, story
+from test_additions import _generated, build, story, story_showing_photos
 from test_removals import _same_as_clean
 
 from bench.corpus import redate_article
@@ -110,18 +109,8 @@ def test_a_story_showing_photos_is_retimed_and_redated_with_the_photo_it_dates(t
     and its terms' photo lists move with it; the photo's page lists it at its new address."""
     root = _generated(tmp_path)
     stories = build(root).records["archive"].articles
-    folder = root / "photos" / "2024" / "12"
-    folder.mkdir(parents=True, exist_ok=True)
-    like = stories[30]
-    credit = like.names("reporter")[0].name   # (filed under its photographer: the term's photos move)
-    for name, sidecar in (("dated.jpg", "caption: 有日期。\ndate: 2020-05-01\ncredit: 龙城街道供图\n"),
-                          ("undated.jpg", f"caption: 无日期。\ncredit: {credit}\n")):
-        Image.new("RGB", (60, 40), "#3060c0").save(folder / name, "JPEG")
-        (folder / name).with_suffix(".yaml").write_text(sidecar, encoding="utf-8")
-    when = like.date + timedelta(minutes=10)
-    story(root, "shows", like, when, "photos: [2024/12/undated.jpg, 2024/12/dated.jpg]\n")
+    file = story_showing_photos(root, stories[30])   # (its photographer's photos move with it)
     build(root)
-    file = root / f"content/articles/{when:%Y}/{when:%m}/shows.md"
     for n, change in enumerate([lambda: _retime(file, "00:00:02"), lambda: redate_article(file, 1),
                                 lambda: redate_article(file, -60)]):
         change()

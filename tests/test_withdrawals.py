@@ -4,12 +4,9 @@ file, and the problems are what a clean build gives."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
-from PIL import Image
-from test_additions import _generated, build
-from test_additions import story as new_story
+from test_additions import _generated, build, story_showing_photos
 from test_correcting import _front_matter
 from test_removals import _same_as_clean
 
@@ -61,18 +58,8 @@ def test_a_story_showing_photos_is_withdrawn_and_put_back_with_the_photo_it_date
     before. Both in the kept plan, both as a clean build makes them."""
     root = _generated(tmp_path)
     stories = build(root).records["archive"].articles
-    folder = root / "photos" / "2024" / "12"
-    folder.mkdir(parents=True, exist_ok=True)
-    like = stories[30]
-    credit = like.names("reporter")[0].name   # (filed under its photographer: the term's photos change)
-    for name, sidecar in (("dated.jpg", "caption: 有日期。\ndate: 2020-05-01\ncredit: 龙城街道供图\n"),
-                          ("undated.jpg", f"caption: 无日期。\ncredit: {credit}\n")):
-        Image.new("RGB", (60, 40), "#3060c0").save(folder / name, "JPEG")
-        (folder / name).with_suffix(".yaml").write_text(sidecar, encoding="utf-8")
-    when = like.date + timedelta(minutes=10)
-    new_story(root, "shows", like, when, "photos: [2024/12/undated.jpg, 2024/12/dated.jpg]\n")
+    file = story_showing_photos(root, stories[30])   # (its photographer's photos change with it)
     build(root)
-    file = root / f"content/articles/{when:%Y}/{when:%m}/shows.md"
     shown_text = file.read_text(encoding="utf-8")
     photo_page = _links(root, "photos/2024-12-undated")
     assert "/shows/" in photo_page
