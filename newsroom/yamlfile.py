@@ -71,12 +71,15 @@ def load(text: str, first_line: int = 1, suggest: bool = True) -> YamlDoc:
         fast = _FastLoader(text)
         try:
             node = fast.get_single_node()
-            data = fast.construct_document(node) if node is not None else None
-        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
-            node = None   # fall through to the pure-Python loader for the exact message
-        else:
             if node is None:
                 return YamlDoc(None, {}, first_line)
+            direct = _Direct(fast, first_line, "*" in text).document(node)
+            if direct is not None:
+                return direct
+            data = fast.construct_document(node)
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+            pass   # fall through to the pure-Python loader for the exact message
+        else:
             lines: dict[tuple, int] = {}
             _collect_lines(node, (), lines, first_line)
             return YamlDoc(data, lines, first_line)
@@ -156,6 +159,73 @@ def _with_fix(text: str, index: int, first_line: int, problem: str) -> YamlError
     index, fixed = found
     return YamlError(first_line + index, "invalid YAML: {problem} — write the line as: {fixed}",
                      problem=problem, fixed=fixed)
+
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
+_OTHER_SCALARS = frozenset(_TAG + name for name in ("int", "float", "bool", "null"))
+
+
+class _Unusual(Exception):
+    """A node the direct walk leaves to PyYAML's constructor (an alias, a merge key, a set …)."""
+
+
+class _Direct:
+    """A document of strings, numbers, lists and mappings built straight from its nodes, with
+    the lines of its keys and items in the same walk. Front matter is such a document, and
+    PyYAML's constructor (a generator per list and mapping) and a second walk for the lines
+    were two thirds of reading an article's (a tenth of a cold build's read stage). What it
+    builds is what `construct_document` and `_collect_lines` would (tests/test_yamlfile.py);
+    anything else is theirs."""
+
+    def __init__(self, loader: yaml.constructor.SafeConstructor, first_line: int, aliases: bool) -> None:
+        self.loader, self.first_line = loader, first_line
+        self.lines: dict[tuple, int] = {}
+        self.seen: set[int] | None = set() if aliases else None   # (no `*` in the text: no alias)
+
+    def document(self, node: yaml.Node) -> YamlDoc | None:
+        try:
+            data = self.value(node, ())
+        except _Unusual:
+            return None
+        return YamlDoc(data, self.lines, self.first_line)
+
+    def value(self, node: yaml.Node, path: tuple) -> Any:
+        self.lines[path] = self.first_line + node.start_mark.line
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return self.scalar(node)
+        if self.seen is not None:
+            self.once(node)
+        if kind is yaml.SequenceNode and node.tag == _SEQ:
+            return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+        if kind is not yaml.MappingNode or node.tag != _MAP:
+            raise _Unusual
+        mapping = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:
+                raise _Unusual
+            key = self.scalar(key_node)   # (a merge key `<<` or a value key `=` is unusual)
+            mapping[key] = self.value(value_node, (*path, key_node.value))
+            self.lines[(*path, key_node.value)] = self.first_line + key_node.start_mark.line
+        return mapping
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        if self.seen is not None:
+            self.once(node)
+        if node.tag == _STR:
+            return node.value
+        if node.tag in _OTHER_SCALARS:
+            return self.loader.construct_object(node)
+        raise _Unusual
+
+    def once(self, node: yaml.Node) -> None:
+        """An alias (a node met again) is left to the constructor, which shares its value."""
+        seen = self.seen
+        assert seen is not None
+        if id(node) in seen:
+            raise _Unusual
+        seen.add(id(node))
 
 
 def _collect_lines(node: yaml.Node, path: tuple, lines: dict, first_line: int) -> None:
