@@ -136,7 +136,7 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
         # (its `print:`, an edition file's list).
         moving = [*patch.stories, *patch.gone, *(story for pair in (*patch.retimed, *patch.withdrawn) for story in pair)]
         if (edited or reprinting.touches(made["editions_read"], moving)) \
-                and not reprinting.reprint(made, kept.result, edited, run.articles, config, run.scanned):
+                and not reprinting.reprint(made, kept.result, edited, run.articles, config, run.scanned, moving):
             return False
     elif picked != made["plan_key"] or (patch.featured and _front_moved(made["planned"], chosen)):
         patch.front = True

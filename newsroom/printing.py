@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -115,6 +116,51 @@ def build(archive: Archive, all_articles: list[Article], files: list[EditionFile
         name = usual[number] if number in usual else usual.setdefault(number, paper.usual_name(number))
         pages[where[0]].append(_page(where, specs.get(where), stories, paper, name))
     editions = _number(pages, by_date, paper)
+    return Editions(paper, editions, _placements(editions)), problems
+
+
+def rebuilt(was: Editions, archive: Archive, all_articles: list[Article], files: list[EditionFile],
+            paper: Paper | None, days: Collection[date]) -> tuple[Editions, list[Problem]]:
+    """What build() gives, when `was` is build()'s of the same paper that found no problem and
+    only the editions of `days` can differ: a story put in, taken out or moved, or edition
+    files edited, each on those days (the stories' old and new places, the days whose
+    edition files name them). Those days' pages are placed again, the others' kept as the
+    very objects they were, so comparing the two indexes is quick (reprinting._replanned);
+    making every page again was most of patching a story into a paper of ten years' editions.
+    Anything found wrong: build() again, for its problems in its order."""
+    if paper is None or was.paper != paper:
+        return build(archive, all_articles, files, paper)
+    days = set(days)
+    problems: list[Problem] = []
+    placed: dict[tuple[date, int], list[tuple[tuple, str, str, int]]] = defaultdict(list)
+    specs: dict[tuple[date, int], PageSpec] = {}
+    names: _Names | None = None
+    for file in (file for file in files if file.date in days):
+        for spec in file.pages:
+            specs[(file.date, spec.number)] = spec
+            problems += _check_spec(file, spec, paper, archive)
+            for i, story in enumerate(spec.stories):
+                names = names or _Names(archive, all_articles)
+                article_id = _story(story.ref, names, file.source, story.line, problems)
+                if article_id is not None:
+                    placed[(file.date, spec.number)].append(((0, i), article_id, file.source, story.line))
+    for article in archive.articles:
+        for ref in article.prints:
+            if ref.date in days:
+                number = _page_number(ref.page, paper, article.source, ref.line, problems)
+                if number is not None:
+                    key = (1, ref.position) if ref.position else (2, article.date.timestamp(), article.slug)
+                    placed[(ref.date, number)].append((key, article.id, article.source, ref.line))
+    pages: dict[date, list[PrintPage]] = {e.date: list(e.pages) for e in was.editions if e.date not in days}
+    for where in sorted(placed.keys() | specs.keys()):
+        stories = _order(where, placed.get(where, []), problems)
+        pages.setdefault(where[0], []).append(_page(where, specs.get(where), stories, paper,
+                                                    paper.usual_name(where[1])))
+    if problems:
+        return build(archive, all_articles, files, paper)
+    kept = {e.date: e for e in was.editions}
+    editions = tuple(old if (old := kept.get(e.date)) is not None and old == e else e
+                     for e in _number(pages, {file.date: file for file in files}, paper))
     return Editions(paper, editions, _placements(editions)), problems
 
 

@@ -55,11 +55,17 @@ def read(config: Config, scanned: Mapping[str, tuple[int, int]] | None) -> dict[
     return {str(path): _parsed(path, config.root, scanned) for path in edition_files(config.content_dir)}
 
 
-def printed(archive: Archive, articles: Iterable[Article], files: dict[str, Parsed], config: Config
+def printed(archive: Archive, articles: Iterable[Article], files: dict[str, Parsed], config: Config,
+            was: printing.Editions | None = None, days: Collection[date] | None = None
             ) -> tuple[printing.Editions, Read]:
-    """The print index made from the edition files `files` (read), and how it was made."""
+    """The print index made from the edition files `files` (read), and how it was made; with
+    `was` (made from the same paper, without a problem) and the `days` whose editions may
+    differ from it, only those days' pages are placed again (printing.rebuilt)."""
     parsed = [file for _, file, _ in files.values() if file is not None]
-    index, problems = printing.build(archive, list(articles), parsed, config.paper)
+    if was is not None and days is not None:
+        index, problems = printing.rebuilt(was, archive, list(articles), parsed, config.paper, days)
+    else:
+        index, problems = printing.build(archive, list(articles), parsed, config.paper)
     parsing = [problem for _, _, found in files.values() for problem in found]
     return index, Read(files, (*parsing, *problems))
 
@@ -89,10 +95,11 @@ def edited(found: Read, scanned: Mapping[str, tuple[int, int]] | None, config: C
 
 
 def reprint(made: dict[str, Any], counted: dict[str, Any], paths: Collection[str], articles: Sequence[Article],
-            config: Config, scanned: Mapping[str, tuple[int, int]] | None) -> bool:
+            config: Config, scanned: Mapping[str, tuple[int, int]] | None, moving: Sequence[Article] = ()) -> bool:
     """Put the edition files `paths` as they are now into the kept plan `made` (and its counts
-    `counted`), and the stories its archive holds now: its print index (the same object if it
-    made the same one), its pages and its problems. False: refused, plan afresh."""
+    `counted`), and the stories its archive holds now (`moving`: those put in, taken out or
+    retimed, as they were and are): its print index (the same object if it made the same
+    one), its pages and its problems. False: refused, plan afresh."""
     before: Read = made["editions_read"]
     now = dict(before.files)
     for path in paths:
@@ -102,7 +109,8 @@ def reprint(made: dict[str, Any], counted: dict[str, Any], paths: Collection[str
         else:
             now[path] = parsed
     archive, was = made["archive"], made["printed"]
-    index, read_now = printed(archive, articles, dict(sorted(now.items())), config)
+    days = None if before.problems else _days(before.files, now, paths, moving)
+    index, read_now = printed(archive, articles, dict(sorted(now.items())), config, was, days)
     if refusal(was, index):
         return False
     if index != was:
@@ -113,6 +121,25 @@ def reprint(made: dict[str, Any], counted: dict[str, Any], paths: Collection[str
     made["plan_problems"] = [p for p in made["plan_problems"] if p not in before.problems] + list(read_now.problems)
     made["editions_read"] = read_now
     return True
+
+
+def _days(before: dict[str, Parsed], now: dict[str, Parsed], paths: Collection[str],
+          moving: Sequence[Article]) -> set[date] | None:
+    """The days whose editions the edition files `paths` and the stories `moving` can change:
+    the files' days, the stories' places in print and the days of the edition files that name
+    them (None: an edition file that cannot be read, whose day is not known)."""
+    days: set[date] = set()
+    for path in paths:
+        for parsed in (before.get(path), now.get(path)):
+            if parsed is not None and parsed[0] is not None:
+                if parsed[1] is None:
+                    return None
+                days.add(parsed[1].date)
+    days.update(ref.date for story in moving for ref in story.prints)
+    if moving:
+        days.update(file.date for _, file, _ in now.values() if file is not None and any(
+            printing.named(ref.ref, story) for page in file.pages for ref in page.stories for story in moving))
+    return days
 
 
 def refusal(was: printing.Editions, now: printing.Editions) -> str | None:

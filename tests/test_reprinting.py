@@ -3,6 +3,7 @@ plan, page by page, the site, file by file, and the problems are what a clean bu
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -11,7 +12,8 @@ from pathlib import Path
 from test_additions import _generated, build, story
 from test_removals import _same_as_clean
 
-from newsroom import builder, config, urls
+from newsroom import builder, config, index, printing, reprinting, urls
+from newsroom.model import PrintRef
 
 
 def _edition_file(root: Path, day, pages: list[str]) -> Path:
@@ -188,3 +190,47 @@ def test_a_new_days_edition_a_new_page_and_their_removal_are_patched_as_a_clean_
         assert (f'href="{day:%m/%d}/"' in calendar) is (n < 8), n   # a link to that day
         if n == 4:
             assert (root / "site" / "editions" / f"{next_year:%Y}" / "index.html").is_file()
+
+
+def test_a_print_index_rebuilt_for_some_days_is_the_one_build_makes(tmp_path: Path) -> None:
+    """printing.rebuilt, for stories put in, taken out and moved in print: the index and the
+    problems build() gives, with the editions of the days out of reach kept as they were."""
+    root = _generated(tmp_path)
+    made = build(root).records
+    cfg, articles, photos, now, was = (made[k] for k in ("config", "articles", "photos", "now", "printed"))
+    files = [file for _, file, _ in made["editions_read"].files.values() if file is not None]
+    stories = sorted(made["archive"].articles, key=lambda a: a.date)
+    first, middle = stories[0], stories[len(stories) // 2]
+    (ref,) = middle.prints
+    last_day = was.editions[-1].date
+    changes = [   # (the stories as they were, as they are)
+        ([middle], [dataclasses.replace(middle, prints=(dataclasses.replace(ref, page="7"),))]),
+        ([middle], [dataclasses.replace(middle, prints=(dataclasses.replace(ref, position=1),))]),
+        ([middle], [dataclasses.replace(middle, prints=(PrintRef(first.prints[0].date, "1", 1),))]),
+        ([middle], [dataclasses.replace(middle, prints=(PrintRef(last_day + timedelta(days=3), "2"),))]),
+        ([middle], []),   # taken out
+        ([], [dataclasses.replace(middle, source="content/articles/new.md", slug="new",
+                                  prints=(PrintRef(last_day, "1"),))]),   # a new story
+    ]
+    for old, new in changes:
+        kept = [a for a in articles if a not in old] + new
+        archive, _ = index.build(kept, photos, cfg, now)
+        days = reprinting._days({}, {}, (), [*old, *new])
+        got, problems = printing.rebuilt(was, archive, kept, files, cfg.paper, days)
+        assert (got, problems) == printing.build(archive, kept, files, cfg.paper)
+        # (an edition gone or new numbers the later ones anew: those are new objects)
+        by_day = {e.date: e for e in got.editions}
+        same = [e for e in was.editions if e.date not in days and by_day.get(e.date) == e]
+        assert same and all(by_day[e.date] is e for e in same)
+
+
+def test_a_problem_in_the_days_rebuilt_is_reported_as_build_reports_it(tmp_path: Path) -> None:
+    root = _generated(tmp_path)
+    made = build(root).records
+    cfg, articles, photos, now, was = (made[k] for k in ("config", "articles", "photos", "now", "printed"))
+    story = made["archive"].articles[3]
+    bad = dataclasses.replace(story, prints=(dataclasses.replace(story.prints[0], page="没有这一版"),))
+    kept = [a for a in articles if a is not story] + [bad]
+    archive, _ = index.build(kept, photos, cfg, now)
+    got = printing.rebuilt(was, archive, kept, [], cfg.paper, reprinting._days({}, {}, (), [story, bad]))
+    assert got == printing.build(archive, kept, [], cfg.paper) and got[1]
