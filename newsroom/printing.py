@@ -89,32 +89,9 @@ def build(archive: Archive, all_articles: list[Article], files: list[EditionFile
                 problems.append(error(article.source, ref.line, "'print' needs {file} (the paper's name and its "
                                       "pages) at the archive's root", file=PAPER_FILE))
         return NONE, problems
-    # (date, page number) -> [(sort key, article id, where it was named)]
-    placed: dict[tuple[date, int], list[tuple[tuple, str, str, int]]] = defaultdict(list)
-    specs: dict[tuple[date, int], PageSpec] = {}
     by_date = {file.date: file for file in files}
-    names = _Names(archive, all_articles)
-    for file in files:
-        for spec in file.pages:
-            specs[(file.date, spec.number)] = spec
-            problems += _check_spec(file, spec, paper, archive)
-            for i, story in enumerate(spec.stories):
-                article_id = _story(story.ref, names, file.source, story.line, problems)
-                if article_id is not None:
-                    placed[(file.date, spec.number)].append(((0, i), article_id, file.source, story.line))
-    for article in archive.articles:
-        for ref in article.prints:
-            number = _page_number(ref.page, paper, article.source, ref.line, problems)
-            if number is not None:
-                key = (1, ref.position) if ref.position else (2, article.date.timestamp(), article.slug)
-                placed[(ref.date, number)].append((key, article.id, article.source, ref.line))
-    pages: dict[date, list[PrintPage]] = defaultdict(list)
-    usual: dict[int, str] = {}   # page number -> its usual name (a scan of the registry each)
-    for where in sorted(placed.keys() | specs.keys()):
-        stories = _order(where, placed.get(where, []), problems)
-        number = where[1]
-        name = usual[number] if number in usual else usual.setdefault(number, paper.usual_name(number))
-        pages[where[0]].append(_page(where, specs.get(where), stories, paper, name))
+    placed, specs = _placed(archive, all_articles, files, paper, problems)
+    pages = _pages(placed, specs, paper, problems, {})
     editions = _number(pages, by_date, paper)
     return Editions(paper, editions, _placements(editions)), problems
 
@@ -132,10 +109,29 @@ def rebuilt(was: Editions, archive: Archive, all_articles: list[Article], files:
         return build(archive, all_articles, files, paper)
     days = set(days)
     problems: list[Problem] = []
-    placed: dict[tuple[date, int], list[tuple[tuple, str, str, int]]] = defaultdict(list)
+    placed, specs = _placed(archive, all_articles, [file for file in files if file.date in days], paper,
+                            problems, days)
+    pages = _pages(placed, specs, paper, problems, {e.date: list(e.pages) for e in was.editions if e.date not in days})
+    if problems:
+        return build(archive, all_articles, files, paper)
+    kept = {e.date: e for e in was.editions}
+    editions = tuple(old if (old := kept.get(e.date)) is not None and old == e else e
+                     for e in _number(pages, {file.date: file for file in files}, paper))
+    return Editions(paper, editions, _placements(editions)), problems
+
+
+# Where stories were placed: (date, page number) -> [(sort key, article id, where it was named)]
+Placed = dict[tuple[date, int], list[tuple[tuple, str, str, int]]]
+
+
+def _placed(archive: Archive, all_articles: list[Article], files: list[EditionFile], paper: Paper,
+            problems: list[Problem], days: Collection[date] | None = None) -> tuple[Placed, dict]:
+    """The stories the edition files `files` list and the articles' `print:` place (only those
+    on `days`, if given), by page; and the edition files' pages, by (date, page number)."""
+    placed: Placed = defaultdict(list)
     specs: dict[tuple[date, int], PageSpec] = {}
-    names: _Names | None = None
-    for file in (file for file in files if file.date in days):
+    names: _Names | None = None   # (by every article: made only for an edition file that lists stories)
+    for file in files:
         for spec in file.pages:
             specs[(file.date, spec.number)] = spec
             problems += _check_spec(file, spec, paper, archive)
@@ -146,22 +142,25 @@ def rebuilt(was: Editions, archive: Archive, all_articles: list[Article], files:
                     placed[(file.date, spec.number)].append(((0, i), article_id, file.source, story.line))
     for article in archive.articles:
         for ref in article.prints:
-            if ref.date in days:
-                number = _page_number(ref.page, paper, article.source, ref.line, problems)
-                if number is not None:
-                    key = (1, ref.position) if ref.position else (2, article.date.timestamp(), article.slug)
-                    placed[(ref.date, number)].append((key, article.id, article.source, ref.line))
-    pages: dict[date, list[PrintPage]] = {e.date: list(e.pages) for e in was.editions if e.date not in days}
+            if days is not None and ref.date not in days:
+                continue
+            number = _page_number(ref.page, paper, article.source, ref.line, problems)
+            if number is not None:
+                key = (1, ref.position) if ref.position else (2, article.date.timestamp(), article.slug)
+                placed[(ref.date, number)].append((key, article.id, article.source, ref.line))
+    return placed, specs
+
+
+def _pages(placed: Placed, specs: dict, paper: Paper, problems: list[Problem],
+           pages: dict[date, list[PrintPage]]) -> dict[date, list[PrintPage]]:
+    """`pages` (by day) with the pages `placed` and `specs` make, each with its stories in order."""
+    usual: dict[int, str] = {}   # page number -> its usual name (a scan of the registry each)
     for where in sorted(placed.keys() | specs.keys()):
         stories = _order(where, placed.get(where, []), problems)
-        pages.setdefault(where[0], []).append(_page(where, specs.get(where), stories, paper,
-                                                    paper.usual_name(where[1])))
-    if problems:
-        return build(archive, all_articles, files, paper)
-    kept = {e.date: e for e in was.editions}
-    editions = tuple(old if (old := kept.get(e.date)) is not None and old == e else e
-                     for e in _number(pages, {file.date: file for file in files}, paper))
-    return Editions(paper, editions, _placements(editions)), problems
+        number = where[1]
+        name = usual[number] if number in usual else usual.setdefault(number, paper.usual_name(number))
+        pages.setdefault(where[0], []).append(_page(where, specs.get(where), stories, paper, name))
+    return pages
 
 
 def _check_spec(file: EditionFile, spec: PageSpec, paper: Paper, archive: Archive) -> list[Problem]:
