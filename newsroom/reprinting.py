@@ -75,11 +75,13 @@ def touches(found: Read, stories: Iterable[Article]) -> bool:
     in print by its own `print:`, or an edition file names it (else it is not made again:
     0.1 s at 10,000 articles)."""
     stories = list(stories)
-    if any(story.prints for story in stories):
-        return True
-    refs = [ref.ref for _, file, _ in found.files.values() if file is not None
-            for page in file.pages for ref in page.stories]
-    return any(printing.named(ref, story) for ref in refs for story in stories)
+    return any(story.prints for story in stories) or bool(_naming(found.files, stories))
+
+
+def _naming(files: dict[str, Parsed], stories: Sequence[Article]) -> set[date]:
+    """The days of the edition files in `files` that list one of `stories` (by file or slug)."""
+    return {file.date for _, file, _ in files.values() if file is not None and any(
+        printing.named(ref.ref, story) for page in file.pages for ref in page.stories for story in stories)}
 
 
 def edited(found: Read, scanned: Mapping[str, tuple[int, int]] | None, config: Config) -> set[str]:
@@ -136,10 +138,7 @@ def _days(before: dict[str, Parsed], now: dict[str, Parsed], paths: Collection[s
                     return None
                 days.add(parsed[1].date)
     days.update(ref.date for story in moving for ref in story.prints)
-    if moving:
-        days.update(file.date for _, file, _ in now.values() if file is not None and any(
-            printing.named(ref.ref, story) for page in file.pages for ref in page.stories for story in moving))
-    return days
+    return days | _naming(now, moving) if moving else days
 
 
 def refusal(was: printing.Editions, now: printing.Editions) -> str | None:

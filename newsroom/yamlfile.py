@@ -181,7 +181,8 @@ class _Direct:
     def __init__(self, loader: yaml.constructor.SafeConstructor, first_line: int, aliases: bool) -> None:
         self.loader, self.first_line = loader, first_line
         self.lines: dict[tuple, int] = {}
-        self.seen: set[int] | None = set() if aliases else None   # (no `*` in the text: no alias)
+        self.aliases = aliases   # (no `*` in the text: no alias, nothing to look for)
+        self.seen: set[int] = set()
 
     def document(self, node: yaml.Node) -> YamlDoc | None:
         try:
@@ -195,7 +196,7 @@ class _Direct:
         kind = type(node)
         if kind is yaml.ScalarNode:
             return self.scalar(node)
-        if self.seen is not None:
+        if self.aliases:
             self.once(node)
         if kind is yaml.SequenceNode and node.tag == _SEQ:
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
@@ -211,7 +212,7 @@ class _Direct:
         return mapping
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
-        if self.seen is not None:
+        if self.aliases:
             self.once(node)
         if node.tag == _STR:
             return node.value
@@ -221,11 +222,9 @@ class _Direct:
 
     def once(self, node: yaml.Node) -> None:
         """An alias (a node met again) is left to the constructor, which shares its value."""
-        seen = self.seen
-        assert seen is not None
-        if id(node) in seen:
+        if id(node) in self.seen:
             raise _Unusual
-        seen.add(id(node))
+        self.seen.add(id(node))
 
 
 def _collect_lines(node: yaml.Node, path: tuple, lines: dict, first_line: int) -> None:
