@@ -23,8 +23,10 @@ from .markup import ARTICLE_LINK
 from .model import Article, Photo
 
 _ARTICLE_HREF = re.compile(r'href="' + re.escape(ARTICLE_LINK) + r'([^"#]*)(#[^"]*)?"')
-# once(): fragments kept per process, the oldest dropped first (about 2 KB each: 20 MB). Lists come
-# in turn (home, related, streets …, years, months), so items are reused while they are kept.
+# once(): fragments kept per process (about 2 KB each: 20 MB). Lists come in turn (home, related,
+# streets …, years, months), each walking the stories in the same order; once full, no new one is
+# kept. Dropping the oldest instead made every item of a list just longer than this a miss (each
+# new item pushed out the next one wanted): at 10,000 stories the year pages' every item.
 FRAGMENTS = 10_000
 _MARK = "\x1a"   # before and after each site path in a fragment's links
 _SPECIAL = re.compile("[&<>\"']").search   # in a link: escaped (most have none of these)
@@ -116,9 +118,8 @@ class Theme:
             parts = text.split(_MARK)    # text, path, text, path, …, text: split once, shown on many pages
             found = (text, args, [(depends.collect(reads[start:]), None)], parts[0::2],
                      [html.unescape(p) if "&" in p else p for p in parts[1::2]])
-            if self._fragments and len(self._fragments) >= FRAGMENTS:
-                del self._fragments[next(iter(self._fragments))]   # the oldest
-            self._fragments[key] = found
+            if len(self._fragments) < FRAGMENTS:
+                self._fragments[key] = found
         else:
             reads += found[2]
         if self._marking:

@@ -3,6 +3,7 @@ lists it. The site must be byte for byte what rendering each list in full makes.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import copy_sample
 
+from newsroom import theme
 from newsroom.cli import main
 
 ONCE = "{{ once(article_item, a, level) }}"
@@ -58,3 +60,44 @@ def test_a_control_character_in_a_story_does_not_confuse_the_links(tmp_path: Pat
     local = hour_ago.astimezone(ZoneInfo("Asia/Shanghai"))             # site.yaml's timezone
     assert item.count(f'href="../../{local:%Y/%m/%d}/odd/"') == 2
     assert 'src="../../media/' in item and "\x1a控制字符" in item
+
+
+def _items_made(monkeypatch) -> Counter:
+    """How often each story's list item is rendered (not reused) in the build that follows,
+    with `-j 1`: the counting is in this process."""
+    made: Counter = Counter()
+    original = theme.Theme.once
+
+    def counted(self, macro, *args):
+        key = (macro.name, *(a if isinstance(a, (str, int)) else id(a) for a in args))
+        if macro.name == "article_item" and key not in self._fragments:
+            made[args[0].source] += 1
+        return original(self, macro, *args)
+    monkeypatch.setattr(theme.Theme, "once", counted)
+    return made
+
+
+def test_each_story_s_list_item_is_rendered_once_for_every_list(tmp_path: Path, monkeypatch) -> None:
+    root = copy_sample(tmp_path)
+    made = _items_made(monkeypatch)
+    assert main(["--root", str(root), "-q", "-j", "1"]) == 0
+    site = root / "site"
+    year = next(p for p in site.glob("20[0-9][0-9]/index.html"))
+    assert b'class="article-item' in year.read_bytes()   # the year's list shows them too
+    assert made and set(made.values()) == {1}, made
+
+
+def test_a_full_store_of_items_keeps_the_first_and_the_site_is_the_same(tmp_path: Path, monkeypatch) -> None:
+    for name in ("small", "ample"):
+        (tmp_path / name).mkdir()
+    small, ample = copy_sample(tmp_path / "small"), copy_sample(tmp_path / "ample")
+    assert main(["--root", str(ample), "-q", "-j", "1"]) == 0
+    monkeypatch.setattr(theme, "FRAGMENTS", 3)
+    made = _items_made(monkeypatch)
+    assert main(["--root", str(small), "-q", "-j", "1"]) == 0
+    ours, theirs = pages(small / "site"), pages(ample / "site")
+    assert ours.keys() == theirs.keys()
+    assert [p for p in ours if ours[p] != theirs[p]] == []
+    # The first kept (the store holds the masthead and footer too) and reused on every list;
+    # the others made again on each page showing them.
+    assert min(made.values()) == 1 and max(made.values()) > 1
