@@ -25,7 +25,7 @@ from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from . import cachedir, output, searchbundle, searchwords, urls, versions
+from . import cachedir, output, searchbundle, searchsite, searchwords, urls, versions
 from .config import Config
 from .pages import Page
 from .problems import Problem, warning
@@ -92,6 +92,7 @@ class Indexer:
         self.seen: Counter[str] = Counter()
         self.fresh: set[str] = set()   # pages whose copy this build wrote
         self.early: dict[str, tuple[dict[str, str], Future]] = {}   # year -> (its pages, its bundle)
+        self.made: dict[str, searchbundle.Bundle] = {}   # the bundles bundle() gave, by name
         self.binary = executable() if config.search else None
         self.pool: ThreadPoolExecutor | None = None
         self.listed_as_made = False   # the copies' file system lists a folder in the order it was made
@@ -257,13 +258,14 @@ class Indexer:
         if not is_extended(binary):
             problems.append(warning("site.yaml", 0, "Pagefind without the extended build cannot split Chinese "
                                     "text into words: pip install 'pagefind[extended]'"))
-        cache, site = self.config.cache_dir / "search", self.config.output
+        cache = self.config.cache_dir / "search"
         kept = {} if self.cold else {year: searchbundle.recorded(cache / year, self.settings)
                                      for year in {shard(entry) for entry in self.known.values()}}
         # A bundle published as it is copies nothing from the cache: only the others' files
         # are checked (at 100,000 articles an edit checked 90,000 files, 0.4 s, to copy none).
-        in_site = _in_site(published)
-        live = _live({year: b for year, b in kept.items() if b is not None}, published, site, in_site)
+        shown = searchsite.Published(None if self.cold else self.folder / searchsite.RECORD,
+                                     self.config.output, published)
+        live = {year: paths for year, b in kept.items() if b is not None and (paths := shown.live(year, b)) is not None}
         kept = {year: b if b is not None and (year in live or searchbundle.whole(b, problems)) else None
                 for year, b in kept.items()}
         chosen = plan(self.known, {year: b.pages if b else None for year, b in kept.items()}, self.cold,
@@ -278,8 +280,18 @@ class Indexer:
             if bundle is None:
                 return []
             made[name] = bundle
+        self.made = made
         live = {year: files for year, files in live.items() if year not in chosen.remake}
-        return _published(made, chosen.superseded, published, site, live, in_site)
+        for name in made.keys() - live.keys():
+            if (paths := shown.live(name, made[name])) is not None:
+                live[name] = paths
+        return _published(made, chosen.superseded, live)
+
+    def published(self, site: Path) -> None:
+        """Note, once the site is written, which bundles it holds as they are: the next
+        edit takes them as published without looking (searchsite.py)."""
+        if self.config.search and self.made:
+            searchsite.record(self.folder / searchsite.RECORD, site, self.made)
 
     def _job(self, year: str, pages: dict[str, str]) -> Future:
         """The year's bundle: the one begun while pages rendered if its pages are still those."""
@@ -328,19 +340,16 @@ def _indexed_digest(copy: Path) -> str | None:
 
 
 def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple[str, ...]],
-               published: dict[str, str], site: Path, live: dict[str, set[str]], in_site: dict[str, set[str]]
-               ) -> list[tuple[str, bytes | Path | object]]:
+               live: dict[str, set[str]]) -> list[tuple[str, bytes | Path | object]]:
     """The bundles' files under pagefind/, and shards.json: the year bundles newest first,
     the bundle of recent changes, and the Pagefind ids of the year bundles' entries that
     the search page hides (pages changed or gone since their year's bundle was made).
-    The files of a bundle published as it is (`live`, known of those kept; the others are
-    looked at here) are output.KEEP."""
+    The files of a bundle published as it is (`live`: name -> its files' paths) are output.KEEP."""
     years = sorted((name for name in made if name != RECENT), reverse=True)
     hidden = sorted({made[year].ids[path] for year, paths in superseded.items() for path in paths
                      if path in made[year].ids})
     listing = {"shards": years, **({"recent": RECENT} if RECENT in made else {}), "superseded": hidden}
     files: list[tuple[str, bytes | Path | object]] = [(urls.SEARCH_SHARDS, json.dumps(listing).encode())]
-    live = {**live, **_live({name: b for name, b in made.items() if name not in live}, published, site, in_site)}
     for name in sorted(made):
         if name in live:
             files += [(path, output.KEEP) for path in sorted(live[name])]
@@ -350,35 +359,6 @@ def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple
         files += [(urls.search_file(name, rel), file if "/" in rel else file.read_bytes())
                   for rel, file in made[name].files()]
     return files
-
-
-def _in_site(published: dict[str, str]) -> dict[str, set[str]]:
-    """The paths of each bundle's files in the site's manifest: bundle name -> paths."""
-    in_site: dict[str, set[str]] = {}
-    for path in published:
-        if path.startswith(BUNDLE):
-            in_site.setdefault(path[len(BUNDLE):].partition("/")[0], set()).add(path)
-    return in_site
-
-
-def _live(made: dict[str, searchbundle.Bundle], published: dict[str, str], site: Path,
-          in_site: dict[str, set[str]]) -> dict[str, set[str]]:
-    """The bundles whose files are in the site as they are, nothing missing or besides (by
-    the site's manifest, grouped by `_in_site`, and by the names in its folders: a file
-    removed by hand is published again): name -> the paths of their files in the site."""
-    live = {}
-    for name, bundle in made.items():
-        expected = {urls.search_file(name, rel): digest for rel, digest in bundle.as_published().items()}
-        if expected and in_site.get(name) == expected.keys() and all(published[p] == d for p, d in expected.items()) \
-                and _in_folders(site, name) == expected.keys():
-            live[name] = in_site[name]
-    return live
-
-
-def _in_folders(site: Path, name: str) -> set[str]:
-    """The site paths of bundle `name`'s files in the site's folders (their names, not stat'ed)."""
-    published = searchbundle.Bundle(site / urls.search_file(name, ""))
-    return {urls.search_file(name, rel) for rel, _ in published.names()}
 
 
 @functools.cache

@@ -273,6 +273,8 @@ def render_and_write(run: Run) -> bool:
         indexer.close()
         if run.store is None:
             shutil.rmtree(indexer.folder, ignore_errors=True)
+    if run.store is not None:
+        indexer.published(config.output)
     # Parts of render+write: the searchable copies, made as pages render (years are indexed
     # as soon as their pages are all in), and what the index adds after the last page.
     result.timings["search copies"] = indexer.copying

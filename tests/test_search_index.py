@@ -208,6 +208,35 @@ def test_an_edit_leaves_the_other_years_index_files_as_published(archive: Path) 
     assert files(site / "2022") == files(archive / ".cache" / "search" / "2022" / "bundle")
 
 
+def test_the_build_records_which_bundles_the_site_holds_and_the_record_is_checked(archive: Path) -> None:
+    """What an edit takes as published without looking (searchsite.py): each bundle the
+    last build wrote, while the site's manifest is the one it wrote and no bundle folder
+    changed; a file removed by hand, or a manifest written since, sends it back to looking
+    at the site, which gives the same answer."""
+    import os
+
+    from newsroom import output, searchbundle, searchsite
+
+    site = archive / "site"
+    record = next((archive / ".cache" / "build").glob("*/search-pages/" + searchsite.RECORD))
+    cached = archive / ".cache" / "search" / "2022"
+    bundle = searchbundle.recorded(cached, json.loads((cached / "bundle.json").read_text())["settings"])
+    assert bundle is not None
+    in_site = {f"pagefind/2022/{name}" for name in files(site / "pagefind" / "2022")}
+    shown = searchsite.Published(record, site, output.published(site))
+    assert shown.recorded is not None and shown.live("2022", bundle) == in_site
+    other = searchbundle.Bundle(bundle.folder, "another digest", sums=bundle.sums)
+    assert shown.live("2022", other) is None   # the site holds another bundle under that name
+    os.utime(site / output.MARKER)              # a manifest written since: the record is not used
+    shown = searchsite.Published(record, site, output.published(site))
+    assert shown.recorded is None and shown.live("2022", bundle) == in_site
+    searchsite.record(record, site, {"2022": bundle})   # as a build writing the site now does
+    lost = sorted(in_site)[0]
+    (site / lost).unlink()                               # then removed by hand
+    shown = searchsite.Published(record, site, output.published(site))
+    assert shown.recorded is not None and shown.live("2022", bundle) is None
+
+
 def test_a_damaged_bundle_in_the_cache_is_made_again_when_used_never_published(archive: Path, capsys) -> None:
     root = archive
     cached = root / ".cache" / "search" / "2021" / "bundle"
