@@ -95,14 +95,19 @@ def plan(known: dict[str, str], made: dict[str, dict[str, str] | None], cold: bo
     that renders every page, which makes every year's bundle from its pages; `moved`: page
     files that redirect to another page file now (a story's old addresses)."""
     years: dict[str, dict[str, str]] = {}
-    for path, entry in sorted(known.items()):
+    for path, entry in known.items():   # (in no order: a bundle's pages are sorted where it is made)
         years.setdefault(shard(entry), {})[path] = entry
     moved = moved or {}
+    # A page left the search: one its bundle was made from that is not searchable now, nor
+    # redirects to a searchable page (only those not in the year now are looked at).
     remake = {year for year in years if cold or made.get(year) is None
-              or any(path not in known and moved.get(path) not in known for path in made[year] or ())}
+              or any(path not in known and moved.get(path) not in known
+                     for path in (made[year] or {}).keys() - years[year].keys())}
     pending: dict[str, tuple[set[str], set[str]]] = {}
     for year in sorted(set(years) - remake):
         now, then = years[year], made[year] or {}
+        if now == then:   # most years at an edit: compared in C
+            continue
         changed = {path for path, entry in now.items() if then.get(path) != entry}
         gone = {path for path, entry in then.items() if now.get(path) != entry}
         if changed or gone:
