@@ -20,7 +20,6 @@ from .config import EMBED_HOSTS
 ARTICLE_LINK = "newsroom-article:"
 
 
-
 def _extensions() -> list[Extension]:
     """tables, fenced_code, footnotes, sane_lists: given by name, Markdown looks each up among
     the installed packages' entry points, importing importlib.metadata and reading every

@@ -8,7 +8,7 @@ else published since) and no folder's mtime moved (a file removed or added by ha
 its folder's), the site holds each recorded bundle as it was published: at 100,000 articles
 this is a few hundred stats where finding it out from the manifest and the folders' listings
 was a third of a second of every edit. Without a usable record the manifest and the folders
-are looked at (`from_site`), as the record is only a shortcut.
+are looked at (`Published._from_site`), as the record is only a shortcut.
 """
 
 from __future__ import annotations
@@ -64,13 +64,15 @@ class Published:
         try:
             found = json.loads(file.read_text(encoding="utf-8")) if file is not None else None
             if identity and isinstance(found, dict) and found.get("site") == identity:
-                self.recorded = dict(found["bundles"])
+                # Entries not of the shape written (a file edited by hand) are as if absent.
+                self.recorded = {name: entry for name, entry in dict(found["bundles"]).items()
+                                 if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], dict)}
         except (OSError, ValueError, KeyError, TypeError):
             self.recorded = None
 
     def live(self, name: str, bundle: Bundle) -> set[str] | None:
         if self.recorded is not None:
-            digest, mtimes = (self.recorded.get(name) or ["", None])[:2]
+            digest, mtimes = self.recorded.get(name) or ["", None]
             if digest != bundle.digest or not mtimes:
                 return None   # the site holds another bundle under this name, or none
             if _mtimes(self.site, mtimes) == mtimes:

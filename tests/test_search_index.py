@@ -237,6 +237,22 @@ def test_the_build_records_which_bundles_the_site_holds_and_the_record_is_checke
     assert shown.recorded is not None and shown.live("2022", bundle) is None
 
 
+def test_a_record_edited_by_hand_is_a_lost_shortcut_not_a_failure(archive: Path) -> None:
+    """The record of the published bundles is only a shortcut: entries not of the shape
+    written make the build look at the site, and the build goes on."""
+    from newsroom import searchsite
+
+    record = next((archive / ".cache" / "build").glob("*/search-pages/" + searchsite.RECORD))
+    written = json.loads(record.read_text(encoding="utf-8"))
+    written["bundles"] = {name: [entry[0]] for name, entry in written["bundles"].items()}
+    record.write_text(json.dumps(written), encoding="utf-8")
+    site = archive / "site" / "pagefind"
+    before = files(site / "2022")
+    edit(archive, STORY, "走访社区", "看望老人")
+    build(archive)
+    assert "recent" in listing(archive) and files(site / "2022") == before
+
+
 def test_a_damaged_bundle_in_the_cache_is_made_again_when_used_never_published(archive: Path, capsys) -> None:
     root = archive
     cached = root / ".cache" / "search" / "2021" / "bundle"
