@@ -275,19 +275,26 @@ def related(archive: Archive, article: Article, limit: int) -> tuple[Article, ..
     of whose pages it changed (3,000 pages rendered and published again for one new story
     at 10,000 articles); and an old story's related ones are of its own time."""
     rank = archive.rank
-    mine = rank[article.id]
-    near: set[str] = set()
+    mine, place = rank[article.id], rank.__getitem__
+    near: set[int] = set()   # places in `archive.articles` (newest first)
     for tax in archive.taxonomies:
         for name in article.names(tax.key):
             term = tax.term(name.name)
             if term:
                 # Each term lists articles newest first: the nearest `limit` of the union
                 # are among the `limit` each side of it in each list.
-                at = bisect.bisect_left(term.articles, mine, key=rank.__getitem__)
-                near.update(term.articles[max(0, at - limit): at + limit + 1])
-    near.discard(article.id)
-    nearest = sorted(near, key=lambda i: (abs(rank[i] - mine), rank[i]))[:limit]
-    return tuple(archive.article_by_id[i] for i in sorted(nearest, key=rank.__getitem__))
+                at = bisect.bisect_left(term.articles, mine, key=place)
+                near.update(map(place, term.articles[max(0, at - limit): at + limit + 1]))
+    near.discard(mine)
+    places = sorted(near)
+    # Widen a window around the article's place, one nearest story at a time (the newer on a tie).
+    before = after = bisect.bisect_left(places, mine)
+    while after - before < limit and (before > 0 or after < len(places)):
+        if after == len(places) or (before > 0 and mine - places[before - 1] <= places[after] - mine):
+            before -= 1
+        else:
+            after += 1
+    return tuple(archive.articles[i] for i in places[before:after])
 
 
 class CoTerms:
