@@ -185,11 +185,21 @@ class Values:
         """(key, fields, digest) of each of `masks`, grouped by key: what it memoises is kept
         only while on one key. A cold build digests each value its pages read once, and
         keeping the text of every field of every object would hold much of the archive again."""
-        last = None
+        last = obj = None
+        texts: dict[str, str] = {}   # the key's fields as text: an article's masks share most of them
         for key, bits in masks:
             if key != last:
-                self._digests, self._plain, self._keep, last = {}, {}, [], key
-            yield key, bits, self.digest(key, bits)
+                self._digests, self._plain, self._keep, last, texts = {}, {}, [], key, {}
+                obj = None if key.startswith("l|") else self.entity(key)
+            if obj is None:
+                yield key, bits, self.digest(key, bits)
+                continue
+            names = _named(type(obj), bits)
+            for name in names:
+                if name not in texts:
+                    texts[name] = self.plain(getattr(obj, name))
+            # As digest() makes it, with each field's text made once for all the key's masks.
+            yield key, bits, hashlib.sha1("\x1f".join([texts[name] for name in names]).encode()).hexdigest()
 
     def entity(self, key: str) -> Any:
         archive = self.archive

@@ -119,3 +119,19 @@ def test_a_year_and_a_month_are_in_a_context_by_key_and_their_fields_are_read_va
     recorder = depends.Recorder()
     recorder.attribute(year, "count")
     assert depends.collect(recorder.reads)[key] & stories
+
+
+def test_each_gives_what_digest_gives_for_every_mask(sample) -> None:
+    """A cold build saves the digests Values.each makes (each field's text made once per key);
+    the next build compares them with digest()'s, one mask at a time: they must be the same."""
+    cfg, articles, photos = sample
+    archive, _ = index.build(articles, photos, cfg, datetime.now(UTC))
+    term = archive.taxonomies[0].terms[0]
+    keys = [depends.key_of(a) for a in archive.articles] + [depends.key_of(p) for p in archive.photos]
+    keys += [depends.key_of(term), "l|figures|" + archive.articles[0].id, "a|no-such-article"]
+    whole = depends.WHOLE & ((1 << len(depends.FIELDS[Article])) - 1)
+    masks = [(key, bits) for key in keys for bits in (1, 0b1010, 0b111000, whole)]
+    made = list(depends.Values(archive).each(masks))
+    assert [(key, bits) for key, bits, _ in made] == masks
+    assert [digest for _, _, digest in made] == [depends.Values(archive).digest(key, bits) for key, bits in masks]
+    assert len({digest for key, _, digest in made if key.startswith("a|")}) > len(archive.articles)
