@@ -22,7 +22,7 @@ import re
 import shutil
 import time
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import cachedir, output, searchbundle, searchsite, searchwords, urls, versions
@@ -47,9 +47,8 @@ RECENT = "recent"    # the bundle of pages changed since their year's bundle (se
 
 def expected(pages: list[Page]) -> Counter[str]:
     """How many searchable pages of each month ("YYYY-MM") are among `pages` (articles and
-    photos by their date, as their templates file them). It splits big years (searchplan.split)
-    and it is a hint: a bundle is indexed while later pages still render once this many of its
-    pages have passed (a wrong count costs time only)."""
+    photos by their date, as their templates file them): a cold build splits big years by
+    them (searchplan.split)."""
     months: Counter[str] = Counter()
     for page in pages:
         item = page.context.get("article") if page.template == "article.html" else (
@@ -67,8 +66,9 @@ class Indexer:
     An incremental build renders only the pages that changed, so the folder keeps the rest
     from earlier builds; `known` (page file -> "year:hash of what Pagefind reads of it") says
     what it holds.
-    Without `known` (a build that renders every page), every year's bundle is made from its
-    pages, each as soon as its `expected` pages have passed, while later pages still render.
+    Pagefind runs once the last page has passed, two years at a time (bundle()): run while
+    pages still rendered, it slowed the rendering more than it gained (bench/README.md,
+    stop 52).
     """
 
     def __init__(self, config: Config, folder: Path, known: dict[str, str] | None = None,
@@ -85,13 +85,7 @@ class Indexer:
         months = (expected or Counter()) if self.cold and config.search else Counter()
         # Big years split into parts by months: decided by a cold build, kept by the edits after it.
         self.starts = split(months) if self.cold else starts_of(self.known)
-        self.expected: Counter[str] = Counter()
-        for key, count in months.items():
-            year, _, month = key.partition("-")
-            self.expected[shard_of(year, int(month or 1), self.starts)] += count
-        self.seen: Counter[str] = Counter()
         self.fresh: set[str] = set()   # pages whose copy this build wrote
-        self.early: dict[str, tuple[dict[str, str], Future]] = {}   # year -> (its pages, its bundle)
         self.made: dict[str, searchbundle.Bundle] = {}   # the bundles bundle() gave, by name
         self.binary = executable() if config.search else None
         self.pool: ThreadPoolExecutor | None = None
@@ -133,46 +127,37 @@ class Indexer:
             return
         started = time.perf_counter()
         try:
-            year = self._page(path, entry)
-            if year is not None:
-                self.seen[year] += 1
-                if self.seen[year] == self.expected.get(year) and self.binary:
-                    pages = dict(self._entries(year))
-                    self.early[year] = (pages, self._pool().submit(self._year, year, pages))
+            self._page(path, entry)
         finally:
             self.copying += time.perf_counter() - started
 
-    def _page(self, path: str, entry: str | None) -> str | None:
-        """Record the page's entry (its copy is written); returns the year of a searchable page."""
+    def _page(self, path: str, entry: str | None) -> None:
+        """Record the page's entry (its copy is written)."""
         old = self.known.get(path)
         if entry is None:
             if old is not None:
                 self._forget(path)
-            return None
+            return
         if old != entry:
             self.fresh.add(path)
             if old is not None and shard(old) != shard(entry):
                 (self.folder / shard(old) / path).unlink(missing_ok=True)   # filed under another year now
         self.known[path] = entry
-        return shard(entry)
 
     def _forget(self, path: str) -> None:
         old = self.known.pop(path, None)
         if old is not None:
             (self.folder / shard(old) / path).unlink(missing_ok=True)
 
-    def _entries(self, year: str) -> list[tuple[str, str]]:
-        return sorted((path, entry) for path, entry in self.known.items() if shard(entry) == year)
-
     def _pool(self) -> ThreadPoolExecutor:
-        # Two Pagefind runs at once: one keeps ~1.4 cores busy, two fill both (a cold build).
+        # Two Pagefind runs at once: one keeps ~1.3 cores busy, two fill both (a cold build).
         # Big years are split into parts (searchplan.split), so each run's memory stays bounded.
         if self.pool is None:
             self.pool = ThreadPoolExecutor(2, thread_name_prefix="pagefind")
         return self.pool
 
     def close(self) -> None:
-        """Wait for the bundles begun while pages rendered (a failed build ends here too)."""
+        """Wait for the bundles begun (a failed build ends here too: none is left running)."""
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
@@ -271,7 +256,9 @@ class Indexer:
         chosen = plan(self.known, {year: b.pages if b else None for year, b in kept.items()}, self.cold,
                       moved=self.moved)
         made: dict[str, searchbundle.Bundle] = {y: b for y, b in kept.items() if b and y not in chosen.remake}
-        jobs = {year: self._job(year, chosen.years[year]) for year in chosen.remake}
+        # The biggest first: two at a time, the last to finish is then one of the smallest.
+        remake = sorted(chosen.remake, key=lambda year: (-len(chosen.years[year]), year))
+        jobs = {year: self._pool().submit(self._year, year, chosen.years[year]) for year in remake}
         if chosen.recent:
             jobs[RECENT] = self._pool().submit(self._year, RECENT, chosen.recent)
         for name, job in sorted(jobs.items()):
@@ -292,11 +279,6 @@ class Indexer:
         edit takes them as published without looking (searchsite.py)."""
         if self.config.search and self.made:
             searchsite.record(self.folder / searchsite.RECORD, site, self.made)
-
-    def _job(self, year: str, pages: dict[str, str]) -> Future:
-        """The year's bundle: the one begun while pages rendered if its pages are still those."""
-        begun, early = self.early.get(year, (None, None))
-        return early if early is not None and begun == pages else self._pool().submit(self._year, year, pages)
 
 
 def listed_as_made(folder: Path) -> bool:

@@ -275,8 +275,8 @@ def render_and_write(run: Run) -> bool:
             shutil.rmtree(indexer.folder, ignore_errors=True)
     if run.store is not None:
         indexer.published(config.output)
-    # Parts of render+write: the searchable copies, made as pages render (years are indexed
-    # as soon as their pages are all in), and what the index adds after the last page.
+    # Parts of render+write: the searchable copies, made as pages render, and what the index
+    # adds after the last page (Pagefind runs then: search.Indexer).
     result.timings["search copies"] = indexer.copying
     result.timings["search index"] = indexer.after
     run.state.search = indexer.known

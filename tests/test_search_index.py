@@ -311,22 +311,6 @@ def test_killed_builds_leftovers_in_the_search_cache_are_removed(archive: Path) 
     assert [folder for folder in left if folder.exists()] == []
 
 
-def test_a_year_is_indexed_while_later_pages_still_render(tmp_path: Path) -> None:
-    """Once the pages expected of a year have passed, its bundle is begun, before the rest."""
-    from newsroom import config as config_mod
-
-    root = make_archive(tmp_path / "archive", 3, photos=False)
-    config, _ = config_mod.load(root)
-    indexer = search.Indexer(config, tmp_path / "pages", {}, Counter({"2021": 1}))
-    page = ('<html lang="zh-CN"><body><article data-pagefind-body><h1>标题</h1>'
-            '<span data-pagefind-filter="year">2021</span><p>正文。</p></article></body></html>')
-    indexer.page("2021/01/01/a/index.html", indexer.prepare("2021/01/01/a/index.html", page.encode()))
-    indexer.close()   # waits for the bundle begun
-    assert (config.cache_dir / "search" / "2021" / "bundle" / "pagefind.js").exists()
-    files = dict(indexer.bundle({"2021/01/01/a/index.html"}, []))
-    assert json.loads(files["pagefind/shards.json"])["shards"] == ["2021"]
-
-
 def test_the_stage_line_says_what_the_index_adds_after_the_pages(archive: Path, capsys) -> None:
     edit(archive, STORY, "走访社区", "慰问独居老人")
     capsys.readouterr()
