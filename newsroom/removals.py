@@ -97,6 +97,19 @@ def take_out(made: dict[str, Any], counted: dict[str, Any], gone: Sequence[Artic
     before = archive.articles
     photos = shown.hide(archive, gone)
     _archive_without(archive, gone)
+    replan_without(made, counted, gone, before, photos, config, today, picks)
+    sources = {story.source for story in gone}   # (their own problems go with them: a photo shown uncredited …)
+    made["plan_problems"] = [p for p in made["plan_problems"] if p.path not in sources]
+    counted["articles"] -= len(gone)
+
+
+def replan_without(made: dict[str, Any], counted: dict[str, Any], gone: Sequence[Article],
+                   before: tuple[Article, ...], photos: set[str], config: Config, today: date, picks: front.Picks) -> None:
+    """Make again the kept plan's pages that listed `gone`, now out of the archive's lists
+    (`before`: its stories as they were; `photos`: those shown.hide took them from): their
+    years' and terms' pages, the photos' terms', and what additions.replan makes with them.
+    A deleted story and a withdrawn one leave the lists alike (withdrawals.py)."""
+    archive = made["archive"]
     years = {id(additions.year_of(archive, story.date)) for story in gone}
     terms = {id(tax.term(name.name)) for story in gone for tax in archive.taxonomies
              for name in story.names(tax.key)}
@@ -104,9 +117,6 @@ def take_out(made: dict[str, Any], counted: dict[str, Any], gone: Sequence[Artic
     remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0],
                               set(), gone)
     additions.replan(made, counted, remade, before, years, terms, bool(photos))
-    sources = {story.source for story in gone}   # (their own problems go with them: a photo shown uncredited …)
-    made["plan_problems"] = [p for p in made["plan_problems"] if p.path not in sources]
-    counted["articles"] -= len(gone)
 
 
 def _archive_without(archive: Archive, gone: Sequence[Article]) -> None:

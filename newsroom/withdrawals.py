@@ -81,13 +81,7 @@ def withdraw(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tu
     gone = [old for old, _ in stories]
     photos = shown.hide(archive, gone)   # (their figures stay: index.build makes a withdrawn story's)
     _out_of_lists(archive, stories)
-    years = {id(additions.year_of(archive, story.date)) for story in gone}
-    terms = {id(tax.term(name.name)) for story in gone for tax in archive.taxonomies
-             for name in story.names(tax.key)}
-    terms |= shown.refresh(archive, photos, config) if photos else set()
-    remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0],
-                              set(), gone)
-    additions.replan(made, counted, remade, before, years, terms, bool(photos))
+    removals.replan_without(made, counted, gone, before, photos, config, today, picks)
     made["planned"] = _with_notices(made["planned"], archive, {new.id for _, new in stories})
     counted["articles"] -= len(stories)
     counted["pages"] = len(made["planned"])
