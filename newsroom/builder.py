@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from . import cache, cachedir, interrupts, moved, output, sums, versions
+from . import cache, cachedir, interrupts, moved, output, signatures, sums, versions
 from .config import Config, template_dirs
 from .interrupts import InterruptedAfterWriting
 from .lock import LockError, hold_archive
@@ -114,11 +114,11 @@ def check(run: Run) -> bool:
     run.store = cache.Store(cache.state_folder(config)) if options.incremental else None
     run.settings = versions.settings_hash(config)
     if run.store is not None and options.write:
-        run.inputs, run.scanned = cache.inputs_signature(config, template_dirs(config),
+        run.inputs, run.scanned = signatures.inputs_signature(config, template_dirs(config),
                                                          f"{run.settings}|{options.serve}|{options.strict}")
         head = run.store.load_head()
-        if (head.get("signature") == cache.site_signature(run.inputs, config)
-                and head.get("moved") == cache.stat_key(config.root / moved.RECORD)
+        if (head.get("signature") == signatures.site_signature(run.inputs, config)
+                and head.get("moved") == signatures.stat_key(config.root / moved.RECORD)
                 and run.now.timestamp() < head.get("valid_until", 0)):
             for key, value in head["summary"].items():
                 setattr(result, key, value)

@@ -5,8 +5,8 @@
   but identical file is read and hashed again but keeps its cached result;
 - each page's fingerprint (a hash of everything it shows), so only pages whose inputs
   changed are rendered again;
-- a signature of every input file's size and mtime, so a build with nothing changed stops
-  before reading anything.
+- a signature of every input file's size and mtime (signatures.py), so a build with
+  nothing changed stops before reading anything.
 
 Every entry is only a shortcut: a missing or unreadable cache gives a full, correct build.
 """
@@ -19,7 +19,7 @@ import os
 import pickle
 import secrets
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 from . import bodies, cachedir, sums
 from .config import Config
 from .model import Article
-from .output import MARKER
+from .signatures import stat_key
 
 VERSION = 4   # 2: pages' dependencies as read while rendering; 3: the state in parts (PARTS);
               # 4: articles' bodies beside the shards (bodies.py)
@@ -40,89 +40,6 @@ def state_folder(config: Config) -> Path:
 
 def state_key(output: Path) -> str:
     return hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:16]
-
-
-def templates_hash(folders: Iterable[Path]) -> str:
-    """Every template file's bytes: editing any template re-renders every page (simple, correct)."""
-    h = hashlib.sha256()
-    for folder in folders:
-        for file in sorted(folder.rglob("*")):
-            if file.is_file() and "static" not in file.relative_to(folder).parts:
-                h.update(f"{file.relative_to(folder)}\n".encode())
-                h.update(file.read_bytes())
-    return h.hexdigest()
-
-
-def inputs_signature(config: Config, template_folders: Iterable[Path], extra: str
-                     ) -> tuple[str, dict[str, tuple[int, int]]]:
-    """Size and mtime of every input file, and `extra` (the settings hash and the options):
-    equal means nothing to do. Also the (size, mtime) of every file found, by path."""
-    files = [config.root / "site.yaml", config.root / "editions.yaml", config.root / "front.yaml",
-             *(config.root / t.registry for t in config.taxonomies if t.registry)]
-    folders = [config.content_dir, config.photos_dir, *template_folders]
-    return tree_signature(folders, files, extra)
-
-
-def site_signature(inputs: str, config: Config) -> str:
-    """The inputs plus the published site's manifest: a site changed by hand is built again."""
-    return f"{inputs}|{stat_key(config.output / MARKER)}"
-
-
-def stat_key(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns
-
-
-def tree_signature(folders: Iterable[Path], files: Iterable[Path], extra: str
-                   ) -> tuple[str, dict[str, tuple[int, int]]]:
-    """A hash of the size and mtime of every file under `folders` plus `files`, and `extra`;
-    and the (size, mtime) of every file found, by path, so nothing needs a second stat.
-
-    Walks with os.scandir: 10,000 files take a few tens of milliseconds.
-    """
-    h = hashlib.sha256(extra.encode())
-    found: dict[str, tuple[int, int]] = {}
-    for file in files:
-        h.update(f"{file}|{stat_key(file)}\n".encode())
-    for folder in folders:
-        for path, size, mtime in _scan(folder):
-            h.update(f"{path}|{size}|{mtime}\n".encode())
-            found[path] = (size, mtime)
-    return h.hexdigest(), found
-
-
-def listed(found: dict[str, tuple[int, int]], folder: Path, suffixes: set[str]) -> list[str]:
-    """Files under `folder` with one of `suffixes`, sorted, skipping hidden files and folders
-    (as content.py's walk does)."""
-    prefix = str(folder) + os.sep
-    ends, hidden, start = tuple(suffixes), os.sep + ".", len(prefix) - 1
-    # String tests, not splitext and a split per path: 100,000 paths at every build.
-    return sorted(path for path in found
-                  if path.startswith(prefix) and path.lower().endswith(ends) and hidden not in path[start:])
-
-
-def _scan(folder: Path) -> Iterable[tuple[str, int, int]]:
-    stack = [str(folder)]
-    found = []
-    while stack:
-        current = stack.pop()
-        try:
-            with os.scandir(current) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                    else:
-                        try:
-                            st = entry.stat()
-                        except OSError:
-                            continue
-                        found.append((entry.path, st.st_size, st.st_mtime_ns))
-        except OSError:
-            continue
-    return sorted(found)
 
 
 @dataclass

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
-from . import articles, cache, parallel, photos
+from . import articles, cache, parallel, photos, signatures
 from .config import Config
 from .i18n import N_
 from .markup import Renderer
@@ -51,9 +51,9 @@ def _read_articles(config: Config, state: cache.State, jobs: int,
     # Plain strings: pathlib costs more than the rest of a small rebuild at 10,000 files.
     if scanned is None:
         names = [str(path) for path in article_files(config)]
-        stats = {name: cache.stat_key(Path(name)) for name in names}
+        stats = {name: signatures.stat_key(Path(name)) for name in names}
     else:
-        names = cache.listed(scanned, config.content_dir, ARTICLE_SUFFIXES)
+        names = signatures.listed(scanned, config.content_dir, ARTICLE_SUFFIXES)
         stats = scanned
     root = str(config.root) + os.sep
     sources = [name[len(root):].replace(os.sep, "/") for name in names]
@@ -129,8 +129,8 @@ def _read_photos(config: Config, state: cache.State) -> tuple[list[Photo], list[
     found: list[Photo] = []
     problems: list[Problem] = []
     entries: dict[str, cache.Entry] = {}
-    stats = {path: (cache.stat_key(path), cache.stat_key(path.with_suffix(".yaml")),
-                    cache.stat_key(path.with_suffix(".yml")), path.is_symlink()) for path in photo_files(config)}
+    stats = {path: (signatures.stat_key(path), signatures.stat_key(path.with_suffix(".yaml")),
+                    signatures.stat_key(path.with_suffix(".yml")), path.is_symlink()) for path in photo_files(config)}
     sources = {path: path.relative_to(config.root).as_posix() for path in stats}
     fresh = {path for path, stat in stats.items()
              if (entry := state.photos.get(sources[path])) is None or entry.stat != stat}

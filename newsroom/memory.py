@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import cache, cachedir, moved, output, parallel, plancache
+from . import cachedir, moved, output, parallel, plancache, signatures
 from .config import Config
 from .records import Run
 
@@ -32,9 +32,9 @@ def remember(run: Run) -> None:
     summary["problems"] = [p for p in result.problems if not p.repaired]   # said once, when repaired
     # moved.yaml as this build left it (it may just have written it): an editor's change to it
     # is seen, the build's own is not taken for one.
-    run.store.save_head({"signature": cache.site_signature(run.inputs, run.config), "summary": summary,
+    run.store.save_head({"signature": signatures.site_signature(run.inputs, run.config), "summary": summary,
                          "output": str(run.config.output),   # for `python build.py cache --prune`
-                         "moved": cache.stat_key(run.config.root / moved.RECORD),
+                         "moved": signatures.stat_key(run.config.root / moved.RECORD),
                          "valid_until": valid_until})
 
 

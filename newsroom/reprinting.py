@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import cache, edition_pages, printing, reach, urls
+from . import edition_pages, printing, reach, signatures, urls
 from .additions import SITEMAPS, kept_if_same, sitemaps_again, with_changes
 from .config import Config
 from .editions import EDITIONS_DIR, EditionFile, edition_files, read_edition
@@ -88,7 +88,7 @@ def edited(found: Read, scanned: Mapping[str, tuple[int, int]] | None, config: C
     """The edition files added, removed or changed since `found` was read (by their stats)."""
     files = found.files
     if scanned is None:
-        now = {str(path): cache.stat_key(path) for path in edition_files(config.content_dir)}
+        now = {str(path): signatures.stat_key(path) for path in edition_files(config.content_dir)}
     else:
         folder = str(config.content_dir / EDITIONS_DIR) + os.sep
         now = {path: stat for path, stat in scanned.items() if path.startswith(folder) and _is_edition(path, folder)}
@@ -222,7 +222,7 @@ def _up(path: str) -> str:
 
 def _parsed(path: Path, root: Path, scanned: Mapping[str, tuple[int, int]] | None) -> Parsed:
     stat = scanned.get(str(path)) if scanned is not None else None
-    stat = tuple(stat) if stat is not None else cache.stat_key(path)
+    stat = tuple(stat) if stat is not None else signatures.stat_key(path)
     if stat is None:
         return None, None, ()
     file, problems = read_edition(path, root)

@@ -36,6 +36,7 @@ from . import (
     renditions,
     reprinting,
     search,
+    signatures,
     trial,
     urls,
 )
@@ -227,7 +228,7 @@ def decide(run: Run) -> bool:
     config, state = run.config, run.state
     run.result.problems += render.check_compiled(config)
     run.env = render.environment(config, run.archive)
-    run.page_settings = f"{run.settings}|serve={run.options.serve}|{cache.templates_hash(template_dirs(config))}"
+    run.page_settings = f"{run.settings}|serve={run.options.serve}|{signatures.templates_hash(template_dirs(config))}"
     run.published = output.published(config.output) if run.store is not None else {}
     remembered = state.pages if state.pages_settings == memory.pages_key(run) and run.published else {}
     # A kept plan holds the last build's editions, whose digests the state holds (a plan is

@@ -1,0 +1,96 @@
+"""Which inputs changed, by their sizes and mtimes: a signature of every input file, so a
+build with nothing changed stops before reading anything (cache.py keeps it), and the
+(size, mtime) of each, so nothing needs a second stat."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from .config import Config
+from .output import MARKER
+
+
+def templates_hash(folders: Iterable[Path]) -> str:
+    """Every template file's bytes: editing any template re-renders every page (simple, correct)."""
+    h = hashlib.sha256()
+    for folder in folders:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file() and "static" not in file.relative_to(folder).parts:
+                h.update(f"{file.relative_to(folder)}\n".encode())
+                h.update(file.read_bytes())
+    return h.hexdigest()
+
+
+def inputs_signature(config: Config, template_folders: Iterable[Path], extra: str
+                     ) -> tuple[str, dict[str, tuple[int, int]]]:
+    """Size and mtime of every input file, and `extra` (the settings hash and the options):
+    equal means nothing to do. Also the (size, mtime) of every file found, by path."""
+    files = [config.root / "site.yaml", config.root / "editions.yaml", config.root / "front.yaml",
+             *(config.root / t.registry for t in config.taxonomies if t.registry)]
+    folders = [config.content_dir, config.photos_dir, *template_folders]
+    return tree_signature(folders, files, extra)
+
+
+def site_signature(inputs: str, config: Config) -> str:
+    """The inputs plus the published site's manifest: a site changed by hand is built again."""
+    return f"{inputs}|{stat_key(config.output / MARKER)}"
+
+
+def stat_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def tree_signature(folders: Iterable[Path], files: Iterable[Path], extra: str
+                   ) -> tuple[str, dict[str, tuple[int, int]]]:
+    """A hash of the size and mtime of every file under `folders` plus `files`, and `extra`;
+    and the (size, mtime) of every file found, by path, so nothing needs a second stat.
+
+    Walks with os.scandir: 10,000 files take a few tens of milliseconds.
+    """
+    h = hashlib.sha256(extra.encode())
+    found: dict[str, tuple[int, int]] = {}
+    for file in files:
+        h.update(f"{file}|{stat_key(file)}\n".encode())
+    for folder in folders:
+        for path, size, mtime in _scan(folder):
+            h.update(f"{path}|{size}|{mtime}\n".encode())
+            found[path] = (size, mtime)
+    return h.hexdigest(), found
+
+
+def listed(found: dict[str, tuple[int, int]], folder: Path, suffixes: set[str]) -> list[str]:
+    """Files under `folder` with one of `suffixes`, sorted, skipping hidden files and folders
+    (as content.py's walk does)."""
+    prefix = str(folder) + os.sep
+    ends, hidden, start = tuple(suffixes), os.sep + ".", len(prefix) - 1
+    # String tests, not splitext and a split per path: 100,000 paths at every build.
+    return sorted(path for path in found
+                  if path.startswith(prefix) and path.lower().endswith(ends) and hidden not in path[start:])
+
+
+def _scan(folder: Path) -> Iterable[tuple[str, int, int]]:
+    stack = [str(folder)]
+    found = []
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    else:
+                        try:
+                            st = entry.stat()
+                        except OSError:
+                            continue
+                        found.append((entry.path, st.st_size, st.st_mtime_ns))
+        except OSError:
+            continue
+    return sorted(found)
