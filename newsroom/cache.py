@@ -19,18 +19,18 @@ import os
 import pickle
 import secrets
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import bodies, cachedir, sums
+from . import bodies, cachedir, keyshards, sums
 from .config import Config
 from .model import Article
 from .signatures import stat_key
 
-VERSION = 4   # 2: pages' dependencies as read while rendering; 3: the state in parts (PARTS);
-              # 4: articles' bodies beside the shards (bodies.py)
+VERSION = 5   # 2: pages' dependencies as read while rendering; 3: the state in parts (PARTS);
+              # 4: articles' bodies beside the shards (bodies.py); 5: readers and values in shards
 
 
 def state_folder(config: Config) -> Path:
@@ -66,9 +66,10 @@ class State:
     # What each page read when it last rendered (depends.encode: object key -> pages and
     # fields), which articles the archive showed, and whether parses newer than those pages
     # were kept since (a check, a failed build): rebuild.py decides from these.
-    readers: dict[str, bytes] = field(default_factory=dict)
+    # (`readers` and `values` as loaded are keyshards.Sharded: read a shard at a time)
+    readers: MutableMapping[str, bytes] = field(default_factory=dict)
     page_ids: dict[str, int] = field(default_factory=dict)               # output file -> its id in `readers`
-    values: dict[str, dict[int, str]] = field(default_factory=dict)      # key -> fields -> digest of what was read
+    values: MutableMapping[str, dict[int, str]] = field(default_factory=dict)   # key -> fields -> digest of what was read
     visible: tuple[str, ...] = ()
     scheduled: frozenset[str] = frozenset()
     recheck: bool = False
@@ -101,6 +102,7 @@ SHARDS = 64
 # times faster, as pickle memoises every object it writes (an edit's save at 100,000
 # articles: 0.53 s -> 0.41 s).
 PARTS = frozenset({"pages", "search", "slugs", "readers", "page_ids", "values", "visible", "editions"})
+SHARDED = frozenset({"readers", "values"})   # in keyshards.SHARDS files each, by key
 PART_FILES = "state-*"
 BODY_FILES = "bodies-*.bin"   # each shard's articles' bodies (bodies.py), named in the shard
 
@@ -116,7 +118,7 @@ class Store:
         self.folder = folder
         self.head = folder / "head.pickle"
         self._loaded: dict[str, dict] = {}   # shard file name -> what it held (the same objects)
-        self._parts: dict[str, tuple[str, Any]] = {}   # part -> (its file, what it held)
+        self._parts: dict[str, tuple[Any, Any]] = {}   # part -> (its file or files, what it held)
         self.damaged: Path | None = None     # a file found damaged: what was remembered is not used
         self.lost: Path | None = None        # a file of bodies found damaged while saving (_save_bodies)
 
@@ -146,12 +148,25 @@ class Store:
         if not isinstance(meta, dict) or not isinstance(meta.get("parts"), dict):
             return {}
         for name, file in meta["parts"].items():
-            value = self._read(file)
+            value = self._read_shards(file) if name in SHARDED else self._read(file)
             if value is None:
                 return {}
             meta[name] = value
             self._parts[name] = (file, value)
         return meta if PARTS <= meta.keys() else {}
+
+    def _read_shards(self, files: list[str]) -> keyshards.Sharded | None:
+        """A sharded part (SHARDED): every shard's file read and checked now, its entries made
+        when used. None if a file is missing, from another version, or damaged."""
+        raw = []
+        for name in files:
+            data = _unsealed(self.folder / name, MARSHALLED)
+            if data is DAMAGED:
+                self.damaged = self.damaged or self.folder / name
+            if data is None or data is DAMAGED:
+                return None
+            raw.append(data)
+        return keyshards.Sharded.loaded(raw, files) if len(raw) == keyshards.SHARDS else None
 
     def _bodies_whole(self, shard: dict) -> bool:
         """The file of the shard's bodies is there, as long as written (a body read from it is
@@ -180,7 +195,8 @@ class Store:
                 shard["bodies"] = self._save_bodies(n, shard["articles"])
                 _save(self.folder / name, shard)
                 self._loaded[name] = shard
-        parts = {name: self._part(name, getattr(state, name)) for name in PARTS}
+        parts = {name: (self._sharded_part if name in SHARDED else self._part)(name, getattr(state, name))
+                 for name in PARTS}
         _save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
                                              "pages_settings": state.pages_settings,
                                              "scheduled": state.scheduled, "recheck": state.recheck,
@@ -189,8 +205,9 @@ class Store:
                                              "plan_valid_until": state.plan_valid_until,
                                              "plan_titles": state.plan_titles,
                                              "inputs_but_photos": state.inputs_but_photos, "parts": parts})
+        named = {file for value in parts.values() for file in ([value] if isinstance(value, str) else value)}
         for file in self.folder.glob(PART_FILES):   # replaced: pages.pickle no longer names them
-            if file.name not in parts.values():
+            if file.name not in named:
                 file.unlink(missing_ok=True)
         kept = {(shard.get("bodies") or ("",))[0] for shard in self._loaded.values()}
         for file in self.folder.glob(BODY_FILES):   # replaced: no shard names them
@@ -253,6 +270,19 @@ class Store:
             self._parts[name] = (file, value)
         return file
 
+    def _sharded_part(self, name: str, value: Any) -> list[str]:
+        """The files holding a sharded part: those it was loaded from, and new ones for the
+        shards changed since (or never saved, or whose file is gone)."""
+        sharded = keyshards.Sharded.of(value)
+        gone = frozenset(n for n, file in enumerate(sharded.files) if file and not (self.folder / file).is_file())
+        written = {}
+        for n, entries in sharded.to_write(gone).items():
+            written[n] = PART_FILES.replace("*", f"{name}-{n:02d}-{secrets.token_hex(6)}.marshal")
+            _sealed(self.folder / written[n], MARSHALLED, lambda out, e=entries: out.write(marshal.dumps(e)))
+        sharded.saved(written)
+        self._parts[name] = (sharded.files, sharded)
+        return sharded.files
+
     def forget(self) -> None:
         """Let go of what was loaded (a state not used, from other settings): the next save
         writes every file, and the old state is not kept in memory through a whole build."""
@@ -299,6 +329,17 @@ def _load(file: Path) -> Any:
         return marshal.loads(data) if marshalled else pickle.loads(data)
     except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None  # written by another version: only a lost shortcut
+
+
+def _unsealed(file: Path, magic: bytes) -> Any:
+    """What `file` holds behind its seal (sums.unseal); None if it cannot be read, DAMAGED if
+    its bytes are not what was written."""
+    try:
+        sealed = file.read_bytes()
+    except OSError:
+        return None
+    data = sums.unseal(magic, sealed)
+    return DAMAGED if data is None else data
 
 
 def _save(file: Path, value: Any) -> None:

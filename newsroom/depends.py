@@ -24,7 +24,7 @@ import dataclasses
 import functools
 import hashlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
@@ -325,7 +325,7 @@ def _articles_in(values: Iterable[Any]) -> set[str]:
 class Index:
     """What every page read: object key -> codes, and each page's stable id."""
 
-    def __init__(self, codes: dict[str, bytes] | None = None, ids: dict[str, int] | None = None) -> None:
+    def __init__(self, codes: MutableMapping[str, bytes] | None = None, ids: dict[str, int] | None = None) -> None:
         # The dicts the state was loaded with, copied when first changed (a part of the
         # state is never changed in place: cache.Store saves it only if it is another): an
         # edit at 100,000 articles changes none of their 200,000 entries, and copying them,
@@ -380,8 +380,8 @@ class Index:
             old = self.codes.get(key, b"")
             merged = _merged(old, new)
             if merged != old:
-                if not self._own_codes:
-                    self.codes, self._own_codes = dict(self.codes), True
+                if not self._own_codes:   # (a sharded part as loaded copies only the shards changed)
+                    self.codes, self._own_codes = self.codes.copy(), True
                 self.codes[key] = merged
         self._pending = {}
         return self.codes

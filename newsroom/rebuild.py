@@ -16,7 +16,7 @@ A page whose file is missing from the published site is always rendered.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter
@@ -40,7 +40,7 @@ class Changes:
 
     remembered: dict[str, str]            # output file -> its context's digest, from the last build ({}: none usable)
     index: depends.Index                  # what each page read when it last rendered
-    values: dict[str, dict[int, str]]     # object key -> fields read -> their digest, at the last build
+    values: MutableMapping[str, dict[int, str]]    # object key -> fields read -> their digest, at the last build
     same_pages: bool                      # the same page files, in the same order
     same_articles_shown: bool             # the same articles visible and scheduled
     same_files: bool                      # no article or photo file added, removed, or photo changed
@@ -152,7 +152,7 @@ class Decision:
     contexts: list[str]
     todo: list[int]
     index: depends.Index
-    values: dict[str, dict[int, str]]
+    values: MutableMapping[str, dict[int, str]]
     stale: set[str] = field(default_factory=set)            # keys whose values changed since `values`
 
     def note(self, env: jinja2.Environment, values: depends.Values) -> Callable[[pages.Page], Any]:
@@ -192,7 +192,9 @@ class Decision:
             for key, bits, digest in depends.Values(archive).each(self.index.masks()):
                 self.values.setdefault(key, {})[bits] = digest
         for key in self.stale:
-            self.values[key] = {bits: values.digest(key, bits) for bits in self.values.get(key, {})}
+            digests = {bits: values.digest(key, bits) for bits in self.values.get(key, {})}
+            if digests != self.values.get(key, {}):
+                self.values[key] = digests
         state.values = self.values
         state.visible, state.scheduled = tuple(a.id for a in archive.articles), archive.scheduled
         state.recheck = False
@@ -209,8 +211,10 @@ class _Notes:
         self.decision.index.add(self.planned[i].file, deps)
         values = self.decision.values
         for (key, bits), digest in fresh.items():
-            # A new dict, not the one loaded with the state: it is saved only if it changed (cache.PARTS).
-            values[key] = {**values.get(key, {}), bits: digest}
+            before = values.get(key, {})
+            if before.get(bits) != digest:   # (a shard of the state is saved only if it changed)
+                # A new dict, not the one loaded with the state: it is saved only if it changed (cache.PARTS).
+                values[key] = {**before, bits: digest}
 
 
 def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.Archive,
@@ -264,18 +268,20 @@ def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
         todo = set(compress(range(len(files)), map(dirty.__contains__, map(index_.ids.get, files))))
         if not published.keys() >= set(files):
             todo.update(i for i, file in enumerate(files) if file not in published)
-        return Decision(case, list(map(known.__getitem__, files)), sorted(todo), index_, dict(changed.values),
+        return Decision(case, list(map(known.__getitem__, files)), sorted(todo), index_, changed.values.copy(),
                         stale=set(changed.edited))
     # Every value a page read, now; an article parsed the same and shown before and now is the same.
-    now: dict[str, dict[int, str]] = {}
+    # (A copy, changed where a value changed: a sharded part rewrites only those shards.)
+    now = changed.values.copy()
     dirty: set[int] = set()
     for key, before in changed.values.items():
         if changed.unchanged(key):
-            now[key] = before
             continue
-        now[key] = {bits: values.digest(key, bits) for bits in before}
+        digests = {bits: values.digest(key, bits) for bits in before}
+        if digests != before:
+            now[key] = digests
         for bits, digest in before.items():
-            if now[key][bits] != digest:
+            if digests[bits] != digest:
                 dirty |= index_.readers(key, bits, exact=True)
     if contexts is None:
         contexts = [values.context(page) for page in planned]
