@@ -375,7 +375,7 @@ class Index:
         for key, data in self.codes.items():
             yield from ((key, bits) for bits in set(memoryview(data).cast("I")[low]))
 
-    def saved(self) -> dict[str, bytes]:
+    def saved(self) -> MutableMapping[str, bytes]:
         for key, new in self._pending.items():
             old = self.codes.get(key, b"")
             merged = _merged(old, new)

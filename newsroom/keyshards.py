@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import marshal
 import zlib
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import ItemsView, Iterator, Mapping, MutableMapping
 from typing import Any
 
 SHARDS = 64
@@ -93,6 +93,9 @@ class Sharded(MutableMapping):
         for n in range(SHARDS):
             yield from self._shard(n)
 
+    def items(self) -> ItemsView[str, Any]:
+        return _Items(self)
+
     def __len__(self) -> int:
         return sum(len(self._shard(n)) for n in range(SHARDS))
 
@@ -115,3 +118,14 @@ class Sharded(MutableMapping):
             for n, shard in mine.items():
                 source.dicts[n], source.raw[n] = shard, None
             self._source = source
+
+
+class _Items(ItemsView):
+    """A shard's items at a time: not a lookup by key for each (a rebuild that is not an edit
+    in place passes over all 200,000 at 100,000 articles)."""
+
+    _mapping: Sharded
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        for n in range(SHARDS):
+            yield from self._mapping._shard(n).items()

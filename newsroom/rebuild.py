@@ -192,8 +192,9 @@ class Decision:
             for key, bits, digest in depends.Values(archive).each(self.index.masks()):
                 self.values.setdefault(key, {})[bits] = digest
         for key in self.stale:
-            digests = {bits: values.digest(key, bits) for bits in self.values.get(key, {})}
-            if digests != self.values.get(key, {}):
+            before = self.values.get(key, {})
+            digests = {bits: values.digest(key, bits) for bits in before}
+            if digests != before:   # (a shard of the state is saved only if it changed)
                 self.values[key] = digests
         state.values = self.values
         state.visible, state.scheduled = tuple(a.id for a in archive.articles), archive.scheduled
@@ -212,9 +213,8 @@ class _Notes:
         values = self.decision.values
         for (key, bits), digest in fresh.items():
             before = values.get(key, {})
-            if before.get(bits) != digest:   # (a shard of the state is saved only if it changed)
-                # A new dict, not the one loaded with the state: it is saved only if it changed (cache.PARTS).
-                values[key] = {**before, bits: digest}
+            if before.get(bits) != digest:   # a shard of the state is saved only if it changed
+                values[key] = {**before, bits: digest}   # a new dict: the one loaded stays as its file holds it
 
 
 def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.Archive,
