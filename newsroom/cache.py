@@ -2,7 +2,8 @@
 
 - parsed articles and photos, by path, with the size and mtime they were read at and the
   hash of their bytes: an unchanged file is neither read nor parsed again, and a touched
-  but identical file is read and hashed again but keeps its cached result;
+  but identical file is read and hashed again but keeps its cached result (an article is
+  unpickled when a build reads more of it than unread.EAGER);
 - each page's fingerprint (a hash of everything it shows), so only pages whose inputs
   changed are rendered again;
 - a signature of every input file's size and mtime (signatures.py), so a build with
@@ -24,13 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import bodies, cachedir, keyshards, sums
+from . import bodies, cachedir, keyshards, sums, unread
 from .config import Config
 from .model import Article
 from .signatures import stat_key
 
-VERSION = 5   # 2: pages' dependencies as read while rendering; 3: the state in parts (PARTS);
-              # 4: articles' bodies beside the shards (bodies.py); 5: readers and values in shards
+VERSION = 6   # 2: pages' dependencies as read while rendering; 3: the state in parts (PARTS);
+              # 4: articles' bodies beside the shards (bodies.py); 5: readers and values in shards;
+              # 6: articles unread until used (unread.py)
 
 
 def state_folder(config: Config) -> Path:
@@ -136,6 +138,10 @@ class Store:
             shard = self._read(f"parsed-{n:02d}.pickle")
             if not isinstance(shard, dict) or not self._bodies_whole(shard):
                 return State()
+            try:
+                shard["articles"] = {source: Entry(*entry) for source, entry in unread.loaded(shard["articles"]).items()}
+            except (KeyError, TypeError, ValueError, IndexError):   # not as this version keeps them
+                return State()
             state.articles.update(shard["articles"])
             state.photos.update(shard["photos"])
             self._loaded[f"parsed-{n:02d}.pickle"] = shard
@@ -193,7 +199,7 @@ class Store:
             name = f"parsed-{n:02d}.pickle"
             if shard is not self._loaded.get(name) or not (self.folder / name).exists():
                 shard["bodies"] = self._save_bodies(n, shard["articles"])
-                _save(self.folder / name, shard)
+                _save(self.folder / name, {**shard, "articles": unread.stored(shard["articles"])})
                 self._loaded[name] = shard
         parts = {name: (self._sharded_part if name in SHARDED else self._part)(name, getattr(state, name))
                  for name in PARTS}

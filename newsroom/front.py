@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,9 @@ def choose(archive: Archive, picks: Picks) -> tuple[dict[str, Any], list[Problem
                                          archive.articles[0] if archive.articles else None)
     rest = [a for a in chosen[1:] if a is not lead]
     if len(rest) < 2:   # the editor chose fewer than two: the newest stories fill the row
-        rest += [a for a in archive.articles if a is not lead and a not in rest][: 3 - len(rest)]
+        # (By identity: comparing stories by value reads every field of every story.)
+        taken = {id(lead), *map(id, rest)}
+        rest += islice((a for a in archive.articles if id(a) not in taken), 3 - len(rest))
     return {"lead": lead, "secondary": tuple(rest[:SECONDARY]),
             "street_blocks": street_blocks(archive)}, problems
 

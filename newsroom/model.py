@@ -1,8 +1,9 @@
-"""The parsed content: plain frozen dataclasses, picklable, shared by every stage."""
+"""The parsed content: plain frozen dataclasses, picklable, shared by every stage (an article
+from the build cache is filled in when first read: unread.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from operator import attrgetter
 
@@ -105,6 +106,27 @@ class Article:
 
     def names(self, key: str) -> tuple[Name, ...]:
         return self.terms.get(key, ())
+
+    # An article from the build cache may stand unread (unread.py): it holds a few fields and
+    # a shelf that fills in the rest, its own and its group's, when one is first asked for.
+    def __getattr__(self, name: str) -> object:
+        later = self.__dict__.get("_later")
+        if later is None or name.startswith("__"):
+            raise AttributeError(name)
+        later.load()
+        return object.__getattribute__(self, name)
+
+    def __getstate__(self) -> dict:
+        if "_later" in self.__dict__:   # pickled whole, never as it stands unread
+            self.__dict__["_later"].load()
+        return self.__dict__
+
+
+# An unread article's missing fields must reach __getattr__, not the defaults the dataclass
+# left on the class (its __init__ keeps its own copies of them).
+for _field in fields(Article):
+    if _field.name in Article.__dict__:
+        delattr(Article, _field.name)
 
 
 @dataclass(frozen=True)
