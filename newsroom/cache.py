@@ -139,7 +139,7 @@ class Store:
             if not isinstance(shard, dict) or not self._bodies_whole(shard):
                 return State()
             try:
-                shard["articles"] = {source: Entry(*entry) for source, entry in unread.loaded(shard["articles"]).items()}
+                shard["articles"] = unread.loaded(shard["articles"], Entry)
             except (KeyError, TypeError, ValueError, IndexError):   # not as this version keeps them
                 return State()
             state.articles.update(shard["articles"])

@@ -124,9 +124,8 @@ class Article:
 
 # An unread article's missing fields must reach __getattr__, not the defaults the dataclass
 # left on the class (its __init__ keeps its own copies of them).
-for _field in fields(Article):
-    if _field.name in Article.__dict__:
-        delattr(Article, _field.name)
+for _name in [f.name for f in fields(Article) if f.name in Article.__dict__]:
+    delattr(Article, _name)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Parsed articles kept unread in the build cache until a build reads more of one than where it goes.
+"""Parsed articles kept unread in the build cache until a build reads more of one than it links by.
 
 An edit unpickled every parsed article of the archive (0.1 s of one at 10,000 articles, 1.3 s
 at 100,000), yet reads only a few fields of nearly all of them: the kept plan refers to every
@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .model import Article
 
@@ -26,6 +27,8 @@ EAGER = ("source", "date", "slug", "links", "featured")
 # (1/64 of the archive each) nearly all held.
 GROUP_BITS = 5
 SHELVES = 1 << GROUP_BITS
+
+T = TypeVar("T")
 
 
 class Shelf:
@@ -67,9 +70,9 @@ def stored(entries: dict[str, Any]) -> dict[str, Any]:
                                         for group in groups]}
 
 
-def loaded(kept: dict[str, Any]) -> dict[str, tuple[Any, str, Article | None, list]]:
-    """`stored`'s entries back, as source -> (stat, digest, article or None, problems), each
-    article unread."""
+def loaded(kept: dict[str, Any], entry: Callable[[Any, str, Article | None, list], T]) -> dict[str, T]:
+    """`stored`'s entries back, as source -> entry(stat, digest, article or None, problems),
+    each article unread."""
     shelves = [Shelf(data) for data in kept["shelves"]]
     new, found = object.__new__, {}
     for source, (stat, digest, problems, head) in kept["heads"].items():
@@ -79,5 +82,5 @@ def loaded(kept: dict[str, Any]) -> dict[str, tuple[Any, str, Article | None, li
             shelf = shelves[head[0]]
             article.__dict__.update(zip(EAGER, head[1:], strict=True), _later=shelf)
             shelf.unread.append(article)
-        found[source] = (stat, digest, article, problems)
+        found[source] = entry(stat, digest, article, problems)
     return found
