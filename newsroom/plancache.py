@@ -42,7 +42,7 @@ FILE = "plan.pickle"
 # Stories retitled in a kept plan before it is made afresh: their titles are saved with every
 # build's state, so they are not left to grow without end.
 RETITLED = 2000
-MAGIC = b"NRP2"   # then the CRC-32 of the rest (sums.write_sealed), laid out as planfile.py says
+MAGIC = b"NRP3"   # then the CRC-32 of the rest (sums.write_sealed), laid out as planfile.py says
 
 
 class Damaged(Exception):
@@ -106,13 +106,14 @@ def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iter
         if story is not None:
             at_old[r.old] = story.title
     at = {urls.article(a): a.title for a in stories.values()}
-    for page in made["planned"]:
-        if page.template in ("article.html", "withdrawn.html"):
-            title = at.get(page.path)
+    planned = made["planned"]
+    for i, (path, template) in enumerate(planfile.heads(planned)):
+        if template in ("article.html", "withdrawn.html"):
+            title = at.get(path)
         else:
-            title = at_old.get(page.path) if page.template == "redirect.html" else None
+            title = at_old.get(path) if template == "redirect.html" else None
         if title is not None:
-            page.context.patch(title=title)
+            planned[i].context.patch(title=title)
     record, changed = dict(living.record), living.changed
     for source, story in stories.items():
         entry = record.get(source)
@@ -134,9 +135,10 @@ def recaption(made: dict[str, Any], photos: Iterable[Photo]) -> None:
         at[urls.photo(photo)] = photo.title
         shown.refigure(archive, photo)
     if at:
-        for page in made["planned"]:
-            if page.template == "photo.html" and page.path in at:
-                page.context.patch(title=at[page.path])
+        planned = made["planned"]
+        for i, (path, template) in enumerate(planfile.heads(planned)):
+            if template == "photo.html" and path in at:
+                planned[i].context.patch(title=at[path])
 
 
 def record_warnings(problems: Iterable[Problem]) -> list[Problem]:
@@ -187,7 +189,9 @@ def write(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterabl
     refs = planfile.Refs({a.source: a for a in articles}, {p.file: p for p in photos})
     folder.mkdir(parents=True, exist_ok=True)
     temporary = being_written(folder, os.getpid())
-    sums.write_sealed(temporary, MAGIC, lambda out: planfile.write(out, (token, kept), kept.made["planned"], refs))
+    # The pages go apart from the rest (planfile: as columns), and back in when it is read.
+    rest = Kept({name: value for name, value in kept.made.items() if name != "planned"}, kept.result)
+    sums.write_sealed(temporary, MAGIC, lambda out: planfile.write(out, (token, rest), kept.made["planned"], refs))
     return Written(token, temporary)
 
 
@@ -224,11 +228,13 @@ def load(folder: Path, token: str, articles: Iterable[Article], photos: Iterable
     if data is None:
         raise Damaged(folder / FILE)
     try:
-        saved, kept = planfile.read(data, planfile.Refs({a.source: a for a in articles}, {p.file: p for p in photos}))
+        (saved, kept), planned = planfile.read(data, planfile.Refs({a.source: a for a in articles},
+                                                                   {p.file: p for p in photos}))
     except sums.Truncated:
         raise Damaged(folder / FILE) from None
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError, IndexError):
         return None
     if saved != token or not isinstance(kept, Kept):
         return None
+    kept.made["planned"] = planned
     return kept

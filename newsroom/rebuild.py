@@ -24,13 +24,13 @@ from typing import Any
 
 import jinja2
 
-from . import cache, depends, index, pages, placed, printing, reach, urls
+from . import cache, depends, index, pages, placed, planfile, printing, reach, urls
 from .planfile import Later
 
 EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck"
 # Lists of every page or article are made with map() over these: an edit of a 100,000-article
 # archive looks at 200,000 pages a few times, and each Python-level loop over them was 0.05 s.
-_FILE, _SOURCE = attrgetter("file"), attrgetter("source")
+_SOURCE = attrgetter("source")
 _FIGURES = "l|figures|"   # depends.Values.lookup
 
 
@@ -107,7 +107,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         remembered=remembered,
         index=depends.Index(state.readers, state.page_ids),
         values=state.values,
-        same_pages=list(remembered) == list(map(_FILE, planned)),
+        same_pages=list(remembered) == planfile.files(planned),
         same_articles_shown=(state.visible == tuple(map(_SOURCE, archive.articles))
                              and state.scheduled == archive.scheduled),
         same_files=old_articles.keys() == state.articles.keys() and same_photos,
@@ -264,7 +264,7 @@ def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
     if case == EDITED_IN_PLACE:
         # Every page is where it was and shows what it showed, except what read an edited field.
         dirty = {i for key, bits in changed.edited.items() if bits for i in index_.readers(key, bits)}
-        files = list(map(_FILE, planned))
+        files = planfile.files(planned)
         todo = set(compress(range(len(files)), map(dirty.__contains__, map(index_.ids.get, files))))
         if not published.keys() >= set(files):
             todo.update(i for i, file in enumerate(files) if file not in published)
