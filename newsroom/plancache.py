@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import moved, planfile, shown, sums, urls
+from . import moved, planfile, planviews, shown, sums, urls
 from .editions import EDITIONS_DIR
 from .model import Article, Photo
 from .problems import Problem
@@ -42,7 +42,7 @@ FILE = "plan.pickle"
 # Stories retitled in a kept plan before it is made afresh: their titles are saved with every
 # build's state, so they are not left to grow without end.
 RETITLED = 2000
-MAGIC = b"NRP3"   # then the CRC-32 of the rest (sums.write_sealed), laid out as planfile.py says
+MAGIC = b"NRP4"   # then the CRC-32 of the rest (sums.write_sealed), laid out as planfile.py says
 
 
 class Damaged(Exception):
@@ -107,7 +107,7 @@ def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iter
             at_old[r.old] = story.title
     at = {urls.article(a): a.title for a in stories.values()}
     planned = made["planned"]
-    for i, (path, template) in enumerate(planfile.heads(planned)):
+    for i, (path, template) in enumerate(planviews.heads(planned)):
         if template in ("article.html", "withdrawn.html"):
             title = at.get(path)
         else:
@@ -136,7 +136,7 @@ def recaption(made: dict[str, Any], photos: Iterable[Photo]) -> None:
         shown.refigure(archive, photo)
     if at:
         planned = made["planned"]
-        for i, (path, template) in enumerate(planfile.heads(planned)):
+        for i, (path, template) in enumerate(planviews.heads(planned)):
             if template == "photo.html" and path in at:
                 planned[i].context.patch(title=at[path])
 
@@ -189,8 +189,14 @@ def write(folder: Path, kept: Kept, articles: Iterable[Article], photos: Iterabl
     refs = planfile.Refs({a.source: a for a in articles}, {p.file: p for p in photos})
     folder.mkdir(parents=True, exist_ok=True)
     temporary = being_written(folder, os.getpid())
-    # The pages go apart from the rest (planfile: as columns), and back in when it is read.
-    rest = Kept({name: value for name, value in kept.made.items() if name != "planned"}, kept.result)
+    # The pages go apart from the rest (planfile: as columns), and back in when it is read;
+    # so do the mappings an edit in place does not read.
+    made = {name: value for name, value in kept.made.items() if name != "planned"}
+    if "living" in made:
+        made["living"] = dataclasses.replace(made["living"], record=planviews.apart(made["living"].record))
+    if "printed" in made:
+        made["printed"] = dataclasses.replace(made["printed"], placements=planviews.apart(made["printed"].placements))
+    rest = Kept(made, kept.result)
     sums.write_sealed(temporary, MAGIC, lambda out: planfile.write(out, (token, rest), kept.made["planned"], refs))
     return Written(token, temporary)
 

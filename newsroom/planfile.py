@@ -5,6 +5,10 @@ every page's context was most of the second it took to load the plan, and half a
 gigabyte. So the contexts are pickled apart, CHUNK pages to a pickle, and a page's context
 is unpickled with its chunk the first time the build uses it (`Later`).
 
+Two mappings of the head that an edit in place never reads, the moved.yaml record and the
+print placements (100,000 entries each at 100,000 articles, 0.3 s of reading the head), are
+pickled apart after it and read when first used (`Apart`).
+
 The pages themselves are kept as columns (paths, templates, context numbers, files), and a
 page is made when first used (`KeptPages`): an edit at 100,000 articles made 200,000 pages
 (0.6 s) to render two, where comparing the pages' files is all most of them are used for.
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 import io
 import pickle
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -31,6 +35,7 @@ from .config import TaxonomyConfig
 from .index import Archive, Month, Taxonomy, Term, Year
 from .model import Article, Photo
 from .pages import Page
+from .planviews import Apart, KeptPages, Later
 from .printing import Edition, Placement, PrintPage
 from .sums import Sealed
 
@@ -80,12 +85,29 @@ def write(out: BinaryIO, value: Any, pages: Sequence[Page], refs: Refs) -> None:
         begin = out.tell()
         _Pickler(out, refs, shared=(shared, tabled)).dump(fresh[start:start + CHUNK])
         spans.append((begin, out.tell()))
+    aparts: list[bytes] = []
+
+    def apart(mapping: Apart) -> int:
+        if mapping._value is None and mapping._chunks is old:   # as read: its bytes name the same table
+            begin, end = old.apart_spans[mapping._span]
+            aparts.append(old.data[begin:end])
+        else:
+            buffer = io.BytesIO()
+            _Pickler(buffer, refs, shared=(shared, tabled)).dump(mapping._get())
+            aparts.append(buffer.getvalue())
+        return len(aparts) - 1
     begin = out.tell()
     columns = _Columns([p.path for p in pages], [p.template for p in pages],
                        [contexts[id(p.context)] for p in pages], [p.file for p in pages])
     places = {id(page): i for i, page in enumerate(pages)}
-    _Pickler(out, refs, contexts=contexts, places=places).dump((columns, value, tabled))
-    trailer = pickle.dumps(((begin, out.tell()), spans), protocol=_PROTOCOL)
+    _Pickler(out, refs, contexts=contexts, places=places, apart=apart).dump((columns, value, tabled))
+    head = (begin, out.tell())
+    apart_spans = []
+    for data in aparts:
+        begin = out.tell()
+        out.write(data)
+        apart_spans.append((begin, out.tell()))
+    trailer = pickle.dumps((head, spans, apart_spans), protocol=_PROTOCOL)
     out.write(trailer)
     out.write(len(trailer).to_bytes(8, "big"))
 
@@ -94,104 +116,11 @@ def read(data: Sealed, refs: Refs) -> tuple[Any, KeptPages]:
     """The value and the pages `write` was given, each page made and its context read
     when first used. Raises what pickle raises on bytes that are not such a file."""
     size = int.from_bytes(data[-8:], "big")
-    (begin, end), spans = pickle.loads(data[len(data) - 8 - size:-8])
+    (begin, end), spans, apart_spans = pickle.loads(data[len(data) - 8 - size:-8])
     chunks = _Chunks(data, spans, refs)
+    chunks.apart_spans = apart_spans
     pages, value, chunks.tabled = _Unpickler(data[begin:end], refs, chunks).load()
     return value, pages
-
-
-def files(pages: Sequence[Page]) -> list[str]:
-    """Every page's file, in order: a kept plan's without making its pages. Not to be changed."""
-    return pages.files if type(pages) is KeptPages else [page.file for page in pages]
-
-
-def heads(pages: Sequence[Page]) -> Iterator[tuple[str, str]]:
-    """Every page's path and template, in order: a kept plan's without making its pages."""
-    if type(pages) is KeptPages:
-        return zip(pages.paths, pages.templates, strict=True)
-    return ((page.path, page.template) for page in pages)
-
-
-class KeptPages(Sequence):
-    """A kept plan's pages, each made when first used, and then kept (the same object)."""
-
-    def __init__(self, chunks: _Chunks, paths: list[str], templates: list[str], numbers: list[int],
-                 files: list[str]) -> None:
-        self.paths, self.templates, self.numbers, self.files = paths, templates, numbers, files
-        self._chunks, self._made, self._unmade = chunks, [None] * len(paths), len(paths)
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    def __getitem__(self, i: Any) -> Any:
-        if type(i) is slice:
-            return [self[j] for j in range(*i.indices(len(self.paths)))]
-        page = self._made[i]
-        if page is None:
-            page = self._made[i] = self._chunks.page(self.paths[i], self.templates[i], self.numbers[i],
-                                                     self.files[i])
-            self._unmade -= 1
-        return page
-
-    def __iter__(self) -> Iterator[Page]:
-        if self._unmade:
-            for i in range(len(self.paths)):
-                yield self[i]
-        else:
-            yield from self._made
-
-    def __reduce__(self) -> tuple:
-        return list, (list(self),)
-
-
-class Later(Mapping):
-    """A page's context, unpickled with its chunk when first used (and then kept)."""
-
-    __slots__ = ("_chunks", "_number", "_context", "_changes")
-
-    def __init__(self, chunks: _Chunks, number: int) -> None:
-        self._chunks, self._number, self._context, self._changes = chunks, number, None, {}
-
-    @property
-    def read(self) -> bool:
-        """Whether the context has been unpickled."""
-        return self._context is not None
-
-    @property
-    def kept(self) -> bool:
-        """Whether the context is the one the plan it was read from has (none patched in)."""
-        return not self._changes
-
-    def patch(self, **changes: Any) -> None:
-        """Change values of the context (a story's new title, plancache.retitle) without
-        reading it now: they are applied when it is first used."""
-        self._changes = {**self._changes, **changes}
-        if self._context is not None:
-            self._context = {**self._context, **changes}
-
-    def _get(self) -> dict[str, Any]:
-        if self._context is None:
-            context = self._chunks.context(self._number)
-            self._context = {**context, **self._changes} if self._changes else context
-        return self._context
-
-    def __getitem__(self, key: str) -> Any:
-        return self._get()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._get())
-
-    def __len__(self) -> int:
-        return len(self._get())
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._get().get(key, default)
-
-    def __repr__(self) -> str:
-        return repr(self._get())
-
-    def __reduce__(self) -> tuple:
-        return dict, (self._get(),)   # to a worker: the context itself
 
 
 class _Chunks:
@@ -201,6 +130,7 @@ class _Chunks:
         self._read: dict[int, list[dict[str, Any]]] = {}
         self._later: dict[int, Later] = {}
         self.planned: KeptPages | None = None
+        self.apart_spans: list[tuple[int, int]] = []
 
     def context(self, number: int) -> dict[str, Any]:
         chunk = self._read.get(number // CHUNK)
@@ -221,6 +151,10 @@ class _Chunks:
         page = Page(path, template, later)
         page.__dict__["file"] = file   # as Page.file would make it (cached_property): a third of a second
         return page
+
+    def apart(self, span: int) -> Any:
+        begin, end = self.apart_spans[span]
+        return _Unpickler(self.data[begin:end], self.refs, self, Gone).load()
 
     def pages(self, paths: list[str], templates: list[str], numbers: list[int], files: list[str]) -> KeptPages:
         self.planned = KeptPages(self, paths, templates, numbers, files)
@@ -249,6 +183,10 @@ def _placed(place: int) -> Any:
     raise RuntimeError("resolved by planfile._Unpickler")
 
 
+def _apart(span: int) -> Any:
+    raise RuntimeError("resolved by planfile._Unpickler")
+
+
 @dataclass(frozen=True)
 class _Columns:
     """The plan's pages, as pickled."""
@@ -261,9 +199,11 @@ class _Columns:
 
 class _Pickler(pickle.Pickler):
     def __init__(self, file: BinaryIO, refs: Refs, shared: tuple[dict[int, int], list[Any]] | None = None,
-                 contexts: dict[int, int] | None = None, places: dict[int, int] | None = None) -> None:
+                 contexts: dict[int, int] | None = None, places: dict[int, int] | None = None,
+                 apart: Callable[[Apart], int] | None = None) -> None:
         super().__init__(file, protocol=_PROTOCOL)
         self.refs, self.shared, self.contexts, self.places = refs, shared, contexts, places or {}
+        self.apart = apart
 
     def reducer_override(self, obj: Any) -> Any:
         # Only this build's own objects go by reference: a copy made by the index (if any)
@@ -284,6 +224,8 @@ class _Pickler(pickle.Pickler):
             return _placed, (self.places[id(obj)],)
         if self.contexts is not None and kind is Page and id(obj.context) in self.contexts:
             return _page, (obj.path, obj.template, self.contexts[id(obj.context)], obj.file)
+        if kind is Apart:
+            return (_apart, (self.apart(obj),)) if self.apart is not None else obj.__reduce__()
         if kind is _Columns:
             return _pages, (obj.paths, obj.templates, obj.numbers, obj.files)
         return NotImplemented
@@ -313,6 +255,8 @@ class _Unpickler(pickle.Unpickler):
                 return self.chunks.pages
             if name == "_placed":
                 return lambda place: self.chunks.planned[place]
+            if name == "_apart":
+                return lambda span: Apart(None, self.chunks, span)
         return super().find_class(module, name)
 
     def _ref(self, kind: str, key: str) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from . import output, parallel, planfile, render, search, urls
+from . import output, parallel, planviews, render, search, urls
 from .config import Config, template_dirs
 from .pages import Page
 from .problems import Problem
@@ -46,7 +46,7 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
                                             lambda exc, page: render.problem(exc, page, config),
                                             note=worked_out, store=store),
                       indexer, notes)
-    every_page = set(planfile.files(planned))
+    every_page = set(planviews.files(planned))
     kept = set() if reindex else {path for path in published if path.startswith(search.BUNDLE)}
 
     def extra() -> list[tuple[str, bytes | Path | object]]:

@@ -24,8 +24,8 @@ from typing import Any
 
 import jinja2
 
-from . import cache, depends, index, pages, placed, planfile, printing, reach, urls
-from .planfile import Later
+from . import cache, depends, index, pages, placed, planviews, printing, reach, urls
+from .planviews import Later
 
 EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck"
 # Lists of every page or article are made with map() over these: an edit of a 100,000-article
@@ -107,7 +107,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         remembered=remembered,
         index=depends.Index(state.readers, state.page_ids),
         values=state.values,
-        same_pages=list(remembered) == planfile.files(planned),
+        same_pages=list(remembered) == planviews.files(planned),
         same_articles_shown=(state.visible == tuple(map(_SOURCE, archive.articles))
                              and state.scheduled == archive.scheduled),
         same_files=old_articles.keys() == state.articles.keys() and same_photos,
@@ -248,7 +248,7 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
 
 
 def _kept(page: pages.Page) -> bool:
-    """A context of the kept plan as the last build had it (planfile.Later: none patched in):
+    """A context of the kept plan as the last build had it (planviews.Later: none patched in):
     its digest is the last build's (what the page read is compared in `decide`). Not a
     story's: its related stories are found from the archive when first used (pages.Related)."""
     return type(page.context) is Later and page.context.kept and page.template != "article.html"
@@ -264,7 +264,7 @@ def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
     if case == EDITED_IN_PLACE:
         # Every page is where it was and shows what it showed, except what read an edited field.
         dirty = {i for key, bits in changed.edited.items() if bits for i in index_.readers(key, bits)}
-        files = planfile.files(planned)
+        files = planviews.files(planned)
         todo = set(compress(range(len(files)), map(dirty.__contains__, map(index_.ids.get, files))))
         if not published.keys() >= set(files):
             todo.update(i for i, file in enumerate(files) if file not in published)

@@ -185,7 +185,7 @@ def test_sitemaps_a_new_story_leaves_are_kept_and_not_hashed_again(tmp_path: Pat
     """A big site's sitemap is in parts (a year's stories, each taxonomy …): after a new story
     the parts it is not in keep the kept plan's context, which tells the decision they are as
     they were; the site is still a clean build's."""
-    from newsroom import planfile, sitemaps
+    from newsroom import planviews, sitemaps
 
     monkeypatch.setattr(sitemaps, "SITEMAP_SPLIT", 50)
     monkeypatch.setattr(sitemaps, "SITEMAP_LEAST", 5)
@@ -196,7 +196,7 @@ def test_sitemaps_a_new_story_leaves_are_kept_and_not_hashed_again(tmp_path: Pat
     result = build(root)
     assert result.records["patched"]
     maps = {page.path: page for page in result.records["planned"] if page.template == "sitemap.xml"}
-    kept = {path for path, page in maps.items() if type(page.context) is planfile.Later and page.context.kept}
+    kept = {path for path, page in maps.items() if type(page.context) is planviews.Later and page.context.kept}
     year = urls.sitemap_part(f"{like.date:%Y}")   # where the new story's address is listed
     assert len(maps) > 5 and year in maps and year not in kept and len(kept) >= len(maps) - 3, sorted(maps)
     build(root, root / "clean", incremental=False)

@@ -15,7 +15,7 @@ import yaml
 from archive_gen import make_archive
 from conftest import copy_sample
 
-from newsroom import builder, config, depends, plancache, planfile, stages, sums
+from newsroom import builder, config, depends, plancache, planfile, planviews, stages, sums
 
 NOW = datetime(2024, 1, 1, 12, tzinfo=UTC)
 
@@ -334,6 +334,12 @@ def test_a_kept_plan_reads_only_the_contexts_it_uses_and_they_are_as_made(tmp_pa
     planned, archive = second.records["planned"], second.records["archive"]
     read = [page.path for page in planned if page.context.read]
     assert 1 <= len(read) == second.rendered < len(planned) // 4, read   # the pages rendered again
+    # moved.yaml's record and the print placements are pickled apart, unread by the edit, and
+    # then read as they were made.
+    kept_apart = [second.records["living"].record, second.records["printed"].placements]
+    assert [type(m) for m in kept_apart] == [planviews.Apart] * 2 and all(m._value is None for m in kept_apart)
+    assert dict(kept_apart[0]) == first.records["living"].record and len(kept_apart[0]) >= 5
+    assert dict(kept_apart[1]) == first.records["printed"].placements and kept_apart[1]
     # Every page is made from what it was made from (its fingerprint: path, template, context).
     before, now = depends.Values(first.records["archive"]), depends.Values(archive)
     assert [now.context(page) for page in planned] == [before.context(page) for page in first.records["planned"]]
