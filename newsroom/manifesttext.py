@@ -42,8 +42,9 @@ def patched(data: bytes, old: Mapping[str, str], changed: Mapping[str, str],
     for path in sorted(changed.keys() | gone):
         was = old.get(path)
         if was is not None:
-            at = data.find(_entry(path, was), pos)
-            after = at + len(_entry(path, was))
+            entry = _entry(path, was)
+            at = data.find(entry, pos)
+            after = at + len(entry)
         else:   # a new path: before the first old one after it, or at the end
             i = bisect.bisect_left(paths, path)
             at = end if i == len(paths) else data.find(_entry(paths[i], old[paths[i]]), pos)

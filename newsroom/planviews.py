@@ -12,6 +12,7 @@ from .pages import Page
 if TYPE_CHECKING:
     from .planfile import _Chunks
 
+
 def files(pages: Sequence[Page]) -> list[str]:
     """Every page's file, in order: a kept plan's without making its pages. Not to be changed."""
     return pages.files if type(pages) is KeptPages else [page.file for page in pages]
