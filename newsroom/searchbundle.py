@@ -1,16 +1,18 @@
 """One Pagefind bundle (a year's, or the recent changes'), made from a folder of pages or
 taken from `.cache/search/<name>/`.
 
-Beside each bundle, `bundle.json` records what it was made from (the pages and their
+Beside each bundle, `bundle.marshal` records what it was made from (the pages and their
 hashes: searchplan.py compares them with the pages of this build), each page's Pagefind id
 (its fragment's name: the search page hides a changed page's old entry by it), and what
 each file held (sums.py): a file changed since is damage, and the bundle is made again,
-never published.
+never published. Every edit reads every year's record (31 MB at 100,000 articles): as
+JSON that took 0.18 s, marshalled 0.08 s; sealed with its CRC-32 (sums.seal), as the
+build state is, so a damaged record is never unmarshalled.
 """
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -24,13 +26,14 @@ import cbor2
 from . import cachedir, output, searchfiles, sums
 from .problems import Problem, warning
 
-RECORD = "bundle.json"
+RECORD = "bundle.marshal"
+_MAGIC = b"NRS1"
 _URL = b'{"url":"'
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """A bundle in the cache: its folder and what `bundle.json` says of it."""
+    """A bundle in the cache: its folder and what its record (RECORD) says of it."""
 
     folder: Path
     digest: str = ""
@@ -69,13 +72,17 @@ def recorded(cache: Path, settings: str) -> Bundle | None:
     """The bundle in `cache` as its record says, if made with these settings; its files not
     checked (`whole`): a bundle already published as it is copies none of them."""
     try:
-        record = json.loads((cache / RECORD).read_text(encoding="utf-8"))
+        record = record_of(cache)
         if record["settings"] != settings or not (cache / "bundle").is_dir():
             return None
-        kept = {name: tuple(sums_) for name, sums_ in record["sums"].items()}   # (JSON gives lists)
-        return Bundle(cache / "bundle", record["digest"], record["pages"], record["ids"], kept)
-    except (OSError, ValueError, KeyError, TypeError):
+        return Bundle(cache / "bundle", record["digest"], record["pages"], record["ids"], record["sums"])
+    except (OSError, EOFError, ValueError, KeyError, TypeError):   # (unseal gives None: TypeError)
         return None
+
+
+def record_of(cache: Path) -> dict:
+    """The record in `cache` as written; OSError if missing, TypeError if damaged."""
+    return marshal.loads(sums.unseal(_MAGIC, (cache / RECORD).read_bytes()))
 
 
 def whole(bundle: Bundle, problems: list[Problem]) -> bool:
@@ -124,7 +131,7 @@ def make(binary: Path, pages: Path, cache: Path, settings: str, digest: str, ind
     folder = cache / "bundle"
     made = Bundle(folder, digest, dict(indexed), ids, sums.record(Bundle(folder).files()))
     record = {"settings": settings, "digest": digest, "pages": made.pages, "ids": ids, "sums": made.sums}
-    (cache / RECORD).write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    (cache / RECORD).write_bytes(sums.seal(_MAGIC, marshal.dumps(record)))
     return made, problems
 
 

@@ -220,7 +220,7 @@ def test_the_build_records_which_bundles_the_site_holds_and_the_record_is_checke
     site = archive / "site"
     record = next((archive / ".cache" / "build").glob("*/search-pages/" + searchsite.RECORD))
     cached = archive / ".cache" / "search" / "2022"
-    bundle = searchbundle.recorded(cached, json.loads((cached / "bundle.json").read_text())["settings"])
+    bundle = searchbundle.recorded(cached, searchbundle.record_of(cached)["settings"])
     assert bundle is not None
     in_site = {f"pagefind/2022/{name}" for name in files(site / "pagefind" / "2022")}
     shown = searchsite.Published(record, site, output.published(site))
@@ -277,6 +277,26 @@ def test_a_damaged_bundle_in_the_cache_is_made_again_when_used_never_published(a
         assert (published / "fragment" / fragment.name).read_bytes() == good
         assert not (published / "filter" / "zh-cn_0000000.pf_filter").exists()
     assert files(root / "elsewhere" / "pagefind" / "2021") == files(cached)   # as made again
+
+
+def test_a_damaged_record_of_a_bundle_has_the_year_made_again(archive: Path) -> None:
+    """A year's record with a byte changed, or cut short, is not unmarshalled (its CRC-32 no
+    longer matches): the year's bundle is made anew from its pages."""
+    from newsroom import searchbundle
+
+    record = archive / ".cache" / "search" / "2021" / searchbundle.RECORD
+    settings = searchbundle.record_of(record.parent)["settings"]
+    assert searchbundle.recorded(record.parent, settings) is not None
+    data = bytearray(record.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    record.write_bytes(bytes(data))
+    assert searchbundle.recorded(record.parent, settings) is None
+    edit(archive, STORY, "走访社区", "慰问独居老人")
+    build(archive)
+    assert "recent" not in listing(archive)   # 2021 made anew, the edit in it
+    assert searchbundle.recorded(record.parent, settings) is not None
+    record.write_bytes(record.read_bytes()[:100])
+    assert searchbundle.recorded(record.parent, settings) is None
 
 
 def test_a_damaged_search_copy_is_spelt_again_not_indexed(archive: Path, capsys) -> None:
