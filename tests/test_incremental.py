@@ -208,6 +208,28 @@ def test_deleted_output_is_built_again(sample_root: Path) -> None:
     assert (sample_root / "site" / "index.html").is_file()
 
 
+def test_a_page_taken_out_of_the_manifest_by_hand_is_published_again_at_an_edit(sample_root: Path) -> None:
+    """An edit in place renders only what read the edited text, trusting the site to hold
+    every other page: it does while the manifest is the one the last build wrote. One
+    edited by hand (a page's file and entry removed) is another: the page comes back."""
+    import json
+
+    from newsroom import output
+
+    build(sample_root)
+    site = sample_root / "site"
+    manifest = json.loads((site / output.MARKER).read_text(encoding="utf-8"))
+    lost = "tags/index.html"
+    assert lost in manifest["files"]
+    del manifest["files"][lost]
+    (site / lost).unlink()
+    (site / output.MARKER).write_text(json.dumps(manifest), encoding="utf-8")
+    file = sample_root / ARTICLE
+    file.write_text(file.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    build(sample_root)
+    assert (site / lost).is_file() and lost in output.manifest(site)
+
+
 def test_template_error_in_an_incremental_build_leaves_the_site(sample_root: Path) -> None:
     build(sample_root)
     before = snapshot(sample_root / "site")
