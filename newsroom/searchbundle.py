@@ -132,6 +132,7 @@ def make(binary: Path, pages: Path, cache: Path, settings: str, digest: str, ind
     made = Bundle(folder, digest, dict(indexed), ids, sums.record(Bundle(folder).files()))
     record = {"settings": settings, "digest": digest, "pages": made.pages, "ids": ids, "sums": made.sums}
     (cache / RECORD).write_bytes(sums.seal(_MAGIC, marshal.dumps(record)))
+    (cache / "bundle.json").unlink(missing_ok=True)   # the record as older versions wrote it
     return made, problems
 
 

@@ -291,9 +291,12 @@ def test_a_damaged_record_of_a_bundle_has_the_year_made_again(archive: Path) -> 
     data[len(data) // 2] ^= 0xFF
     record.write_bytes(bytes(data))
     assert searchbundle.recorded(record.parent, settings) is None
+    legacy = record.with_name("bundle.json")   # as versions before wrote the record
+    legacy.write_text("{}", encoding="utf-8")
     edit(archive, STORY, "走访社区", "慰问独居老人")
     build(archive)
     assert "recent" not in listing(archive)   # 2021 made anew, the edit in it
+    assert not legacy.exists()
     assert searchbundle.recorded(record.parent, settings) is not None
     record.write_bytes(record.read_bytes()[:100])
     assert searchbundle.recorded(record.parent, settings) is None
