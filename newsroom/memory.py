@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import cachedir, moved, output, parallel, plancache, signatures
+from . import cachedir, forked, moved, output, parallel, plancache, signatures
 from .config import Config
 from .records import Run
 
@@ -85,7 +85,7 @@ def start_writing_plan(run: Run) -> None:
     save). Not in a first build, whose render keeps both cores busy: its plan is written
     as its state is saved."""
     if run.store is not None and run.options.write and not run.kept and run.state.pages:
-        run.plan_writing = parallel.Started(lambda: _written(run), run.options.jobs)
+        run.plan_writing = forked.Started(lambda: _written(run), run.options.jobs)
 
 
 def _written(run: Run, token: str | None = None) -> plancache.Written:

@@ -9,16 +9,13 @@ available, or there is too little work to be worth a process, everything runs he
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from typing import Any
 
 from . import render
-from .lifeline import die_with_parent
+from .forked import context, workers
 from .lifeline import pool as worker_pool
 from .pages import Page
 from .problems import Problem
@@ -26,29 +23,11 @@ from .problems import Problem
 STATE: dict[str, Any] = {}     # set before forking; read by the workers' task functions
 
 
-def workers(jobs: int = 0) -> int:
-    """The one rule for how many worker processes a stage uses: `jobs` (-j), else one per
-    core this process may run on (its affinity, not the machine's count)."""
-    if jobs:
-        return jobs
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:   # not on Linux
-        return os.cpu_count() or 1
-
-
-def _context():
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:
-        return None
-
-
 def ordered(task: Callable[[Any], Any], chunks: Sequence[Any], jobs: int, state: dict[str, Any],
             min_chunks: int = 2) -> Iterator[Any]:
     """task(chunk) for every chunk, in order, on up to `jobs` forked workers."""
     n = min(workers(jobs), len(chunks))
-    ctx = _context()
+    ctx = context()
     STATE.clear()
     STATE.update(state)
     try:
@@ -76,7 +55,7 @@ def aside(task: Callable[[], Any], meanwhile: Callable[[], Any], jobs: int = 0) 
     """task() on a forked worker while meanwhile() runs in this process; task's result, which
     must be small (it is pickled back). One after the other where fork is not available or
     there is one core."""
-    ctx = _context()
+    ctx = context()
     if ctx is None or workers(jobs) < 2:
         meanwhile()
         return task()
@@ -87,7 +66,7 @@ def apart(task: Callable[[], Any]) -> Any:
     """task() in a forked process, for what it leaves behind: what it loads (a library's
     dictionaries) stays out of this process and of the workers it forks later. Its result
     must be small. Here where fork is not available."""
-    ctx = _context()
+    ctx = context()
     return task() if ctx is None else _forked(task, lambda: None, ctx)
 
 
@@ -105,69 +84,6 @@ def _forked(task: Callable[[], Any], meanwhile: Callable[[], Any], ctx) -> Any:
 
 def _aside() -> Any:
     return STATE["aside"]()
-
-
-class Started:
-    """task() in a forked process, started now, while this process goes on with other stages;
-    `result()` waits for its result (small: pickled back) or raises what it raised, and is
-    None if the process was killed. Here, at once, where fork is not available or there is
-    one core (`jobs`, as for `aside`)."""
-
-    def __init__(self, task: Callable[[], Any], jobs: int = 0) -> None:
-        ctx = _context()
-        self._process = self._reader = None
-        if ctx is None or workers(jobs) < 2:
-            self._outcome: tuple[bool, Any] | None = (True, task())
-            return
-        self._outcome = None
-        self._reader, writer = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_started, args=(task, writer, os.getpid()), daemon=True)
-        # Ctrl-C held back while forking, as for a pool (lifeline.py): the process ignores it.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            self._process.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        writer.close()
-
-    def result(self) -> Any:
-        if self._outcome is None:
-            try:
-                self._outcome = self._reader.recv()
-            except EOFError:   # killed (the OOM killer): what it made is simply not there
-                self._outcome = (True, None)
-            self._close()
-        done, value = self._outcome
-        if not done:
-            raise value
-        return value
-
-    @property
-    def pid(self) -> int | None:
-        """The process's id (None: it ran here), for what it names by its process."""
-        return self._process.pid if self._process is not None else None
-
-    def cancel(self) -> None:
-        """Stop it (the build failed or was stopped), at once."""
-        if self._process is not None and self._outcome is None:
-            self._process.kill()
-            self._outcome = (True, None)
-            self._close()
-
-    def _close(self) -> None:
-        if self._process is not None:
-            self._process.join()
-            self._reader.close()
-
-
-def _started(task: Callable[[], Any], writer: Any, parent: int) -> None:
-    die_with_parent(parent)
-    try:
-        outcome = (True, task())
-    except BaseException as exc:  # noqa: BLE001 - raised again in the build process, by result()
-        outcome = (False, exc)
-    writer.send(outcome)
-    writer.close()
 
 
 def split(items: Sequence[Any], size: int) -> list[Sequence[Any]]:

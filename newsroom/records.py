@@ -21,8 +21,8 @@ if TYPE_CHECKING:   # the engine's heavy half (Jinja, Markdown, Pillow): not loa
     import jinja2
 
     from . import depends, index, pages, plancache, rebuild, redirects
+    from .forked import Started
     from .model import Article, Photo
-    from .parallel import Started
     from .printing import Editions
 
 

@@ -17,6 +17,7 @@ from . import (
     cluster,
     content,
     depends,
+    forked,
     front,
     images,
     index,
@@ -183,7 +184,7 @@ def _start_images(run: Run) -> None:
     cache = config.cache_dir / "media"
     if 0 < len(renditions.missing(jobs, cache)) <= EARLY_PHOTOS:
         label = tr(options.lang, "photos")
-        run.images_making = parallel.Started(lambda: renditions.run(jobs, cache, 1, label=label), options.jobs)
+        run.images_making = forked.Started(lambda: renditions.run(jobs, cache, 1, label=label), options.jobs)
 
 
 def images_(run: Run) -> bool:

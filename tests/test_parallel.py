@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench import corpus
-from newsroom import builder, config, depends, parallel
+from newsroom import builder, config, depends, forked, parallel
 
 
 def site_files(site: Path) -> dict[str, bytes]:
@@ -79,7 +79,7 @@ def test_started_runs_its_task_in_another_process_until_its_result_is_asked_for(
     import time
 
     begun = time.monotonic()
-    task = parallel.Started(_slow_pid)
+    task = forked.Started(_slow_pid)
     here = time.monotonic()   # not held up by the task's 0.3 s
     pid, started, ended = task.result()
     assert pid == task.pid != os.getpid() and here - begun < 0.2 and ended - started >= 0.3
@@ -88,15 +88,15 @@ def test_started_runs_its_task_in_another_process_until_its_result_is_asked_for(
     def fails() -> None:
         raise OSError(28, "No space left on device", "plan")
     with pytest.raises(OSError, match="No space left"):
-        parallel.Started(fails).result()
+        forked.Started(fails).result()
 
-    forever = parallel.Started(lambda: time.sleep(60))
+    forever = forked.Started(lambda: time.sleep(60))
     begun = time.monotonic()
     forever.cancel()
     assert time.monotonic() - begun < 5 and forever.result() is None
     with pytest.raises(ProcessLookupError):
         os.kill(forever.pid, 0)   # gone, and reaped
-    here = parallel.Started(_slow_pid, jobs=1)   # -j 1: no other process
+    here = forked.Started(_slow_pid, jobs=1)   # -j 1: no other process
     assert here.pid is None and here.result()[0] == os.getpid()
 
 
