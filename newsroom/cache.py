@@ -124,8 +124,10 @@ class Store:
         self.damaged: Path | None = None     # a file found damaged: what was remembered is not used
         self.lost: Path | None = None        # a file of bodies found damaged while saving (_save_bodies)
 
-    def load(self) -> State:
-        meta = self.load_pages()
+    def load(self, until: Callable[[], bool] = lambda: False) -> State:
+        """The last build's state; an empty one if anything is missing or damaged, or if
+        `until()` says, before a part is read, that it is no longer needed."""
+        meta = self.load_pages(until)
         if meta.get("version") != VERSION:
             return State()
         state = State(settings=meta["settings"], pages_settings=meta["pages_settings"],
@@ -135,6 +137,8 @@ class Store:
                       plan_titles=meta.get("plan_titles", {}), inputs_but_photos=meta.get("inputs_but_photos", ""),
                       **{name: meta[name] for name in PARTS})
         for n in range(SHARDS):
+            if until():
+                return State()
             shard = self._read(f"parsed-{n:02d}.pickle")
             if not isinstance(shard, dict) or not self._bodies_whole(shard):
                 return State()
@@ -147,13 +151,15 @@ class Store:
             self._loaded[f"parsed-{n:02d}.pickle"] = shard
         return state
 
-    def load_pages(self) -> dict[str, Any]:
+    def load_pages(self, until: Callable[[], bool] = lambda: False) -> dict[str, Any]:
         """What was remembered besides the parsed files (pages, search), as saved; nothing if
-        a part is missing or damaged."""
+        a part is missing or damaged (or `until()`, as for load)."""
         meta = self._read("pages.pickle")
         if not isinstance(meta, dict) or not isinstance(meta.get("parts"), dict):
             return {}
         for name, file in meta["parts"].items():
+            if until():
+                return {}
             value = self._read_shards(file) if name in SHARDED else self._read(file)
             if value is None:
                 return {}

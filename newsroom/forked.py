@@ -66,6 +66,10 @@ class Started:
             raise value
         return value
 
+    def ready(self) -> bool:
+        """Whether result() would return at once: the task is done (or ran here)."""
+        return self._outcome is not None or self._reader.poll()
+
     @property
     def pid(self) -> int | None:
         """The process's id (None: it ran here), for what it names by its process."""

@@ -45,7 +45,7 @@ def sample_root(sample_root: Path, renditions: Path) -> Path:
 
 def build(root: Path, now: datetime | None = None, **options) -> builder.BuildResult:
     cfg, problems = config.load(root)
-    result = builder.build(cfg, problems, builder.Options(jobs=1, **options), now=now)
+    result = builder.build(cfg, problems, builder.Options(**{"jobs": 1, **options}), now=now)
     assert result.ok, [str(p) for p in result.problems]
     return result
 
@@ -110,6 +110,40 @@ def test_warnings_are_reported_again_when_nothing_changed(sample_root: Path) -> 
     assert second.written == 0
     assert [str(p) for p in second.problems] == [str(p) for p in first.problems]
     assert any("unknown field 'mood'" in str(p) for p in second.problems)
+
+
+def test_in_a_big_archive_the_inputs_are_looked_at_in_another_process_while_the_state_loads(
+        sample_root: Path, monkeypatch) -> None:
+    """builder._scan_and_load, as for an archive of SCAN_APART files or more: the stat of
+    every input runs in a process of its own; nothing changed still stops the build, an edit
+    is still seen, and a scan killed on its way (the OOM killer) is made here instead."""
+    from newsroom import signatures
+
+    monkeypatch.setattr(builder, "SCAN_APART", 0)
+    scans: list[int] = []
+    real, here = signatures.inputs_signature, os.getpid()
+
+    def inputs_signature(*args):
+        if kill and os.getpid() != here:
+            os.kill(os.getpid(), 9)
+        scans.append(os.getpid())   # seen here only if made here: a forked process's list is its own
+        return real(*args)
+    monkeypatch.setattr(signatures, "inputs_signature", inputs_signature)
+    kill = False
+    first = build(sample_root, jobs=2)
+    assert build(sample_root, jobs=2).rendered == 0 and scans == []   # stat'ed elsewhere, stopped there
+    (sample_root / ARTICLE).write_text((sample_root / ARTICLE).read_text(encoding="utf-8")
+                                       + "\n另一个进程看见了这次修改。\n", encoding="utf-8")
+    edited = build(sample_root, jobs=2)
+    assert 0 < edited.rendered < first.pages and scans == []
+    assert containing(sample_root / "site", "另一个进程看见了这次修改") >= {"2022/02/21/party-volunteers/index.html"}
+
+    kill = True
+    (sample_root / ARTICLE).write_text((sample_root / ARTICLE).read_text(encoding="utf-8")
+                                       + "\n它被杀掉了，这里再看一遍。\n", encoding="utf-8")
+    again = build(sample_root, jobs=2)
+    assert 0 < again.rendered < first.pages and scans == [here]
+    assert containing(sample_root / "site", "它被杀掉了") >= {"2022/02/21/party-volunteers/index.html"}
 
 
 HEAVY = ("jinja2", "markdown", "PIL", "newsroom.stages")
