@@ -87,6 +87,7 @@ class Indexer:
         self.starts = split(months) if self.cold else starts_of(self.known)
         self.fresh: set[str] = set()   # pages whose copy this build wrote
         self.made: dict[str, searchbundle.Bundle] = {}   # the bundles bundle() gave, by name
+        self.shown: dict[str, list] | None = None   # the record of the bundles the site held (searchsite)
         self.binary = executable() if config.search else None
         self.pool: ThreadPoolExecutor | None = None
         self.listed_as_made = False   # the copies' file system lists a folder in the order it was made
@@ -250,6 +251,7 @@ class Indexer:
         # are checked (at 100,000 articles an edit checked 90,000 files, 0.4 s, to copy none).
         shown = searchsite.Published(None if self.cold else self.folder / searchsite.RECORD,
                                      self.config.output, published)
+        self.shown = shown.recorded
         live = {year: paths for year, b in kept.items() if b is not None and (paths := shown.live(year, b)) is not None}
         kept = {year: b if b is not None and (year in live or searchbundle.whole(b, problems)) else None
                 for year, b in kept.items()}
@@ -278,7 +280,7 @@ class Indexer:
         """Note, once the site is written, which bundles it holds as they are: the next
         edit takes them as published without looking (searchsite.py)."""
         if self.config.search and self.made:
-            searchsite.record(self.folder / searchsite.RECORD, site, self.made)
+            searchsite.record(self.folder / searchsite.RECORD, site, self.made, self.shown)
 
 
 def listed_as_made(folder: Path) -> bool:

@@ -37,11 +37,16 @@ def _mtimes(site: Path, folders: Iterable[str]) -> dict[str, int] | None:
         return None
 
 
-def record(file: Path, site: Path, bundles: dict[str, Bundle]) -> None:
+def record(file: Path, site: Path, bundles: dict[str, Bundle], known: dict[str, list] | None = None) -> None:
     """Note that `site`, as just written, holds `bundles` (name -> bundle) as they are.
     Called only once the write is complete: a build killed before leaves the last record,
-    which names another manifest and is not used."""
-    shown = {name: [bundle.digest, _mtimes(site, _folders(name, bundle))] for name, bundle in bundles.items()}
+    which names another manifest and is not used. `known`: the record the site held before
+    (Published.recorded): a bundle under the digest it gives has the folders it lists
+    (finding them from the bundle's 217,000 files was 0.03 s of an edit at 100,000 articles)."""
+    def folders(name: str, bundle: Bundle) -> Iterable[str]:
+        digest, mtimes = (known or {}).get(name) or ["", None]
+        return mtimes if digest == bundle.digest and mtimes else _folders(name, bundle)
+    shown = {name: [bundle.digest, _mtimes(site, folders(name, bundle))] for name, bundle in bundles.items()}
     text = json.dumps({"site": output.identity(site), "bundles": shown}, sort_keys=True)
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
     try:

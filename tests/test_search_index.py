@@ -213,6 +213,7 @@ def test_the_build_records_which_bundles_the_site_holds_and_the_record_is_checke
     last build wrote, while the site's manifest is the one it wrote and no bundle folder
     changed; a file removed by hand, or a manifest written since, sends it back to looking
     at the site, which gives the same answer."""
+    import json
     import os
 
     from newsroom import output, searchbundle, searchsite
@@ -231,6 +232,9 @@ def test_the_build_records_which_bundles_the_site_holds_and_the_record_is_checke
     shown = searchsite.Published(record, site, output.published(site))
     assert shown.recorded is None and shown.live("2022", bundle) == in_site
     searchsite.record(record, site, {"2022": bundle})   # as a build writing the site now does
+    made = json.loads(record.read_text(encoding="utf-8"))
+    searchsite.record(record, site, {"2022": bundle}, made["bundles"])   # the folders as the record lists them
+    assert json.loads(record.read_text(encoding="utf-8")) == made and len(made["bundles"]["2022"][1]) > 1
     lost = sorted(in_site)[0]
     (site / lost).unlink()                               # then removed by hand
     shown = searchsite.Published(record, site, output.published(site))
