@@ -9,24 +9,19 @@ docs/architecture.md describes the records and why the stages are in this order.
 from __future__ import annotations
 
 import gc
-import marshal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
 
-from . import cache, cachedir, interrupts, moved, output, signatures, sums, versions
-from .config import Config, template_dirs
+from . import cache, cachedir, inputscan, interrupts, output, sums, versions
+from .config import Config
 from .interrupts import InterruptedAfterWriting
 from .lock import LockError, hold_archive
 from .problems import Problem, error, failed
 from .records import BuildResult, Options, Run
 
 _DEFAULTS = Options()   # frozen: one instance serves every call
-# Inputs (articles and photos, as the last build counted them) from which their stat is
-# worth a process of its own (_scan_and_load): 10,000 take 0.05 s, a process 0.02-0.03 s.
-SCAN_APART = 20_000
 
 
 def build(config: Config, config_problems: list[Problem], options: Options = _DEFAULTS,
@@ -121,8 +116,9 @@ def check(run: Run) -> bool:
     state = None
     if run.store is not None and options.write:
         head = run.store.load_head()
-        unchanged, state = _scan_and_load(run, head)
-        if unchanged:
+        scan, state = inputscan.scan_and_load(run, head)
+        run.inputs, run.scanned = scan.inputs, scan.stats
+        if scan.unchanged:
             for key, value in head["summary"].items():
                 setattr(result, key, value)
             result.written = result.removed = result.renditions_made = result.rendered = 0
@@ -137,40 +133,3 @@ def check(run: Run) -> bool:
         result.problems.append(cachedir.damaged(run.store.damaged, config.root))
     return True
 
-
-def _scan_and_load(run: Run, head: dict) -> tuple[bool, cache.State | None]:
-    """Whether no input changed since the last good build (`head`: its record), with the
-    inputs' signature and stats set on `run`; and, if any did, what it remembered (None: not
-    loaded yet). In a big archive, the stat of every input (0.45 s at 100,000 articles) runs
-    in a process of its own while this one loads the state (0.8 s), stopped as soon as the
-    scan finds nothing changed; in a small one, starting a process costs more than the scan."""
-    if sum(head.get("summary", {}).get(kind, 0) for kind in ("articles", "photos")) < SCAN_APART:
-        unchanged, run.inputs, run.scanned = _scanned(run, head)
-        return unchanged, None
-    from . import forked
-
-    scan = forked.Started(lambda: _scanned(run, head, marshalled=True), run.options.jobs)
-    try:
-        state = run.store.load(until=lambda: scan.ready() and (scan.result() or (False,))[0])
-    except BaseException:
-        scan.cancel()
-        raise
-    # (None: the process was killed, by the OOM killer say: scanned here instead.)
-    unchanged, run.inputs, scanned = scan.result() or _scanned(run, head, marshalled=True)
-    run.scanned = {} if unchanged else marshal.loads(scanned)
-    return unchanged, state
-
-
-def _scanned(run: Run, head: dict, marshalled: bool = False) -> tuple[bool, str, Any]:
-    """Whether no input changed since the last good build (`head`); the inputs' signature,
-    and the (size, mtime) of every input file by path (marshalled: sent from a process
-    quicker than pickled; nothing if none changed)."""
-    config, options = run.config, run.options
-    inputs, scanned = signatures.inputs_signature(config, template_dirs(config),
-                                                 f"{run.settings}|{options.serve}|{options.strict}")
-    unchanged = (head.get("signature") == signatures.site_signature(inputs, config)
-                 and head.get("moved") == signatures.stat_key(config.root / moved.RECORD)
-                 and run.now.timestamp() < head.get("valid_until", 0))
-    if marshalled:
-        return unchanged, inputs, b"" if unchanged else marshal.dumps(scanned)
-    return unchanged, inputs, scanned

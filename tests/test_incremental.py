@@ -114,24 +114,25 @@ def test_warnings_are_reported_again_when_nothing_changed(sample_root: Path) -> 
 
 def test_in_a_big_archive_the_inputs_are_looked_at_in_another_process_while_the_state_loads(
         sample_root: Path, monkeypatch) -> None:
-    """builder._scan_and_load, as for an archive of SCAN_APART files or more: the stat of
-    every input runs in a process of its own; nothing changed still stops the build, an edit
-    is still seen, and a scan killed on its way (the OOM killer) is made here instead."""
-    from newsroom import signatures
+    """inputscan.py, as for an archive of SCAN_APART files or more: the stat of every input
+    runs in a process of its own; nothing changed still stops the build, an edit is still
+    seen and published, and a scan killed on its way (the OOM killer) is made here instead."""
+    from newsroom import inputscan, signatures
 
-    monkeypatch.setattr(builder, "SCAN_APART", 0)
-    scans: list[int] = []
-    real, here = signatures.inputs_signature, os.getpid()
+    monkeypatch.setattr(inputscan, "SCAN_APART", 0)
+    here = os.getpid()
+    scans: list[int] = []       # seen here only if made here: a forked process's list is its own
+    real_scan = signatures.inputs_signature
 
     def inputs_signature(*args):
         if kill and os.getpid() != here:
             os.kill(os.getpid(), 9)
-        scans.append(os.getpid())   # seen here only if made here: a forked process's list is its own
-        return real(*args)
+        scans.append(os.getpid())
+        return real_scan(*args)
     monkeypatch.setattr(signatures, "inputs_signature", inputs_signature)
     kill = False
     first = build(sample_root, jobs=2)
-    assert build(sample_root, jobs=2).rendered == 0 and scans == []   # stat'ed elsewhere, stopped there
+    assert build(sample_root, jobs=2).rendered == 0 and scans == []
     (sample_root / ARTICLE).write_text((sample_root / ARTICLE).read_text(encoding="utf-8")
                                        + "\n另一个进程看见了这次修改。\n", encoding="utf-8")
     edited = build(sample_root, jobs=2)
