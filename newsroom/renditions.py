@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cachedir, images, parallel, progress, sums
+from . import cachedir, forked, images, progress, sums
 from .lifeline import pool as worker_pool
 from .model import Article
 from .problems import ERROR, Problem, error, repaired
@@ -134,12 +134,12 @@ def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executo
             ) -> Iterator[tuple[images.RenditionJob, images.Rendition | Problem]]:
     """(job, its result) in completion order."""
     if executor is not None:
-        for job, result in _on(executor, todo, window=max(2 * parallel.workers(workers), 4)):
+        for job, result in _on(executor, todo, window=max(2 * forked.workers(workers), 4)):
             if isinstance(result, BrokenProcessPool):
                 result = error(job.photo, 0, "the executor's worker failed on this photo: {reason}", reason=result)
             yield job, result
         return
-    workers = min(parallel.workers(workers), len(todo))
+    workers = min(forked.workers(workers), len(todo))
     if workers <= 1:
         # In-process: no pool to start, no bytes to pickle back. The bench's "jobs 1" figure.
         for job in todo:
