@@ -132,4 +132,3 @@ def check(run: Run) -> bool:
     if run.store is not None and run.store.damaged:
         result.problems.append(cachedir.damaged(run.store.damaged, config.root))
     return True
-

@@ -25,17 +25,19 @@ def workers(jobs: int = 0) -> int:
         return os.cpu_count() or 1
 
 
-def context():
+def context() -> Any:
+    """The fork start method's context; None where there is no fork (Windows)."""
     try:
         return multiprocessing.get_context("fork")
     except ValueError:
         return None
 
+
 class Started:
     """task() in a forked process, started now, while this process goes on with other stages;
     `result()` waits for its result (small: pickled back) or raises what it raised, and is
     None if the process was killed. Here, at once, where fork is not available or there is
-    one core (`jobs`, as for `aside`)."""
+    one core (`jobs`, as for parallel.aside)."""
 
     def __init__(self, task: Callable[[], Any], jobs: int = 0) -> None:
         ctx = context()
