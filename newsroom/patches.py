@@ -124,7 +124,7 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
         return False   # (with another kind of change: after it, below)
     warned = patch.gone or plancache.record_warnings(made["living"].problems)
     picks, found = front.load(config.root)   # (not in the plan's key: read at every build)
-    chosen, found = front.choose(made["archive"], picks) if not found else ({}, found)
+    found = found or front.unknown(made["archive"], picks)
     if found:
         return False   # a pick may name a new story, or the one gone: a plan made afresh says which
     picked, made["plan_key"] = made["plan_key"], front.key(run.now.date(), picks)
@@ -138,12 +138,22 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
         if (edited or reprinting.touches(made["editions_read"], moving)) \
                 and not reprinting.reprint(made, kept.result, edited, run.articles, config, run.scanned, moving):
             return False
-    elif picked != made["plan_key"] or (patch.featured and _front_moved(made["planned"], chosen)):
+    elif (chosen := _front_changed(made, picks, picked != made["plan_key"], patch.featured)) is not None:
         patch.front = True
         remade = additions.Remade(made["archive"], config, made["printed"], run.now.date(), chosen, set())
         additions.replan(made, kept.result, remade, made["archive"].articles, set(), set())
     patch.reprinted = made["printed"] is not printed   # (after the front page's: `patch` is true from here)
     return not warned or plancache.rewarn(made, config.root, set(run.state.articles), not run.options.serve)
+
+
+def _front_changed(made: dict, picks: front.Picks, new_key: bool, refeatured: bool) -> dict | None:
+    """The front page's stories if the home pages must be made again: a new day or other
+    picks (`new_key`), or a story's `featured:` changed and moved them; else None. Chosen
+    only then: choosing passes over every story (0.1 s at 100,000)."""
+    if not new_key and not refeatured:
+        return None
+    chosen = front.choose(made["archive"], picks)[0]
+    return chosen if new_key or _front_moved(made["planned"], chosen) else None
 
 
 def _front_moved(planned: list[Page], chosen: dict) -> bool:
