@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,11 +73,15 @@ def manifest(site_dir: Path) -> Manifest:
     return found
 
 
-def published(site_dir: Path) -> Manifest:
+def published(site_dir: Path) -> manifesttext.Read:
     """The manifest of `site_dir`, kept with its identity: update() reads it again only if
-    the file changed since (at 100,000 articles it is 317,000 files, 0.2 s to read)."""
+    the file changed since. Its entries are looked up in its text, not decoded (at 100,000
+    articles it is 317,000 files, 0.26 s to decode)."""
     ident = identity(site_dir)
-    found = manifest(site_dir)
+    try:
+        found = manifesttext.Read((site_dir / MARKER).read_bytes())
+    except OSError:
+        found = manifesttext.Read(b"")
     found.identity = ident
     return found
 
@@ -335,14 +339,11 @@ def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: 
     """
     recover(site_dir)
     check_target(site_dir)
-    same = isinstance(known, Manifest) and known.identity and known.identity == identity(site_dir)
+    same = isinstance(known, (Manifest, manifesttext.Read)) and known.identity and known.identity == identity(site_dir)
     old = known if same else manifest(site_dir)
     if not old or not (site_dir / MARKER).is_file():
         raise OutputError("{folder} has no manifest to update; a full write is needed", folder=site_dir)
-    new = dict(old)
     gone = sorted(p for p in set(removed) if p in old)
-    for path in gone:
-        del new[path]
     renames: list[tuple[str, str]] = []
     digests: dict[str, str] = {}
     patch = site_dir.parent / f".{site_dir.name}.patch-{os.getpid()}"
@@ -351,7 +352,7 @@ def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: 
     try:
         for path, content in sorted(changed.items()):
             _check_path(path)
-            digest = new[path] = digests[path] = _digest(content)
+            digest = digests[path] = _digest(content)
             if old.get(path) == digest and (site_dir / path).is_file():
                 continue
             patch.mkdir(exist_ok=True)
@@ -361,18 +362,29 @@ def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: 
             else:
                 (patch / name).write_bytes(content)
             renames.append((name, path))
+        out = set(gone)
+        files = len(old) - len(gone) + sum(path not in old or path in out for path in digests)
         if not renames and not gone:
             shutil.rmtree(patch, ignore_errors=True)
-            return WriteResult((), len(new), ())
+            return WriteResult((), files, ())
         patch.mkdir(exist_ok=True)
         pieces = manifesttext.patched(old.data, old, digests, set(gone))
         with (patch / journal.MANIFEST).open("wb") as f:
-            f.writelines(pieces or [manifesttext.encoded(dict(sorted(new.items()))).encode()])
+            f.writelines(pieces or [manifesttext.encoded(_edited(old, digests, gone)).encode()])
         journal.commit(patch, renames, gone)
     except BaseException:
         shutil.rmtree(patch, ignore_errors=True)
         raise
     with interrupts.held():   # Ctrl-C now would leave the site half-patched
         journal.apply(patch, site_dir, MARKER)
-    return WriteResult(tuple(path for _, path in sorted(renames, key=lambda r: r[1])), len(new) - len(renames),
+    return WriteResult(tuple(path for _, path in sorted(renames, key=lambda r: r[1])), files - len(renames),
                        tuple(gone))
+
+
+def _edited(old: Mapping[str, str], changed: dict[str, str], gone: list[str]) -> dict[str, str]:
+    """The manifest `old` with `changed` set and `gone` removed, in path order."""
+    new = dict(old)
+    for path in gone:
+        del new[path]
+    new.update(changed)
+    return dict(sorted(new.items()))

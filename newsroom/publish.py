@@ -8,14 +8,14 @@ new tree (output.write).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from . import output, parallel, planviews, render, search, urls
+from . import manifesttext, output, parallel, planviews, render, search, urls
 from .config import Config, template_dirs
 from .pages import Page
 from .problems import Problem
@@ -25,16 +25,20 @@ from .problems import Problem
 # Staging links every unchanged file and deletes the old tree: on this machine's disk
 # that costs about as much as writing a quarter of the files again.
 SMALL_CHANGE = 200
+# Where the files that are not pages go (extra() below): the rest of the site is pages.
+NOT_PAGES = (urls.STATIC, urls.MEDIA, urls.ORIGINALS, search.BUNDLE)
 
 
 def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: dict[str, Path],
           config: Config, published: dict[str, str], indexer: search.Indexer, problems: list[Problem],
           jobs: int = 0, serve: bool = False,
-          noting: tuple[Callable[[Page], Any] | None, Any] = (None, []), reindex: bool = True) -> output.WriteResult:
+          noting: tuple[Callable[[Page], Any] | None, Any] = (None, []), reindex: bool = True,
+          same_pages: bool = False) -> output.WriteResult:
     """Render the pages in `todo` and publish. `noting`: (note, notes): note(page) is worked
     out in the worker beside each page's rendering and appended to notes (anything with
     append), in order. `reindex=False` leaves the published search index as it is (Pagefind
-    takes a second)."""
+    takes a second). `same_pages`: `planned` has the pages of the build that published the
+    site (rebuild.EDITED_IN_PLACE), so no page is to be removed."""
     note, notes = noting
 
     def worked_out(page: Page, data: bytes) -> tuple[Any, str | None]:
@@ -47,7 +51,7 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
                                             note=worked_out, store=store),
                       indexer, notes)
     every_page = set(planviews.files(planned))
-    kept = set() if reindex else {path for path in published if path.startswith(search.BUNDLE)}
+    kept = set() if reindex else set(_under(published, search.BUNDLE))
 
     def extra() -> list[tuple[str, bytes | Path | object]]:
         # After the pages: the search bundle needs every rendered page seen first.
@@ -58,7 +62,12 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
         changed: dict[str, bytes | Path] = dict(rendered())
         rest = extra()
         changed.update((path, content) for path, content in rest if content is not output.KEEP)
-        removed = set(published) - every_page - {path for path, _ in rest} - kept
+        # With the same pages, only what is not a page may have gone (a bundle made again), and
+        # the site's 317,000 paths at 100,000 articles are not all decoded to find it.
+        # (A bundle published as it is holds just its files, all in `rest`: its folder is skipped.)
+        held = {path for prefix in NOT_PAGES for path in _under(published, prefix, indexer.kept_whole)} \
+            if same_pages else set(published)
+        removed = held - every_page - {path for path, _ in rest} - kept
         return output.update(changed, removed, config.output, published)
     todo_set = set(todo)
     with output.staged(config.output) as stage:
@@ -69,6 +78,13 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
         for path, content in [*extra(), *((path, output.KEEP) for path in sorted(kept))]:
             stage.add(path, content)
     return stage.result
+
+
+def _under(published: Mapping[str, str], prefix: str, but: list[str] | tuple[str, ...] = ()) -> Iterable[str]:
+    """The paths in `published` that begin with `prefix`, but with none of `but`."""
+    if isinstance(published, manifesttext.Read):
+        return published.under(prefix, but)
+    return (path for path in published if path.startswith(prefix) and not path.startswith(tuple(but)))
 
 
 def _noted(rendered: Iterator[tuple[str, Any, Any]], indexer: search.Indexer,

@@ -88,6 +88,7 @@ class Indexer:
         self.fresh: set[str] = set()   # pages whose copy this build wrote
         self.made: dict[str, searchbundle.Bundle] = {}   # the bundles bundle() gave, by name
         self.shown: dict[str, list] | None = None   # the record of the bundles the site held (searchsite)
+        self.kept_whole: list[str] = []   # the bundles bundle() gave as output.KEEP: their site folders
         self.binary = executable() if config.search else None
         self.pool: ThreadPoolExecutor | None = None
         self.listed_as_made = False   # the copies' file system lists a folder in the order it was made
@@ -274,6 +275,7 @@ class Indexer:
         for name in made.keys() - live.keys():
             if (paths := shown.live(name, made[name])) is not None:
                 live[name] = paths
+        self.kept_whole = [urls.search_file(name, "") for name in sorted(live)]
         return _published(made, chosen.superseded, live)
 
     def published(self, site: Path) -> None:

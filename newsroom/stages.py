@@ -264,7 +264,8 @@ def render_and_write(run: Run) -> bool:
     try:
         written = publish.write(run.planned, decision.todo, run.env, run.media, config, run.published, indexer,
                                 result.problems, run.options.jobs, run.options.serve,
-                                (decision.note(run.env, run.values), notes), run.options.reindex)
+                                (decision.note(run.env, run.values), notes), run.options.reindex,
+                                same_pages=decision.case == rebuild.EDITED_IN_PLACE)
     except output.OutputError as exc:
         result.problems.append(failed(str(config.output), 0, exc))
         return False

@@ -27,6 +27,7 @@ NOT_FOUND = "404.html"
 CORRECTIONS = "corrections/"
 MEDIA = "media/"
 STATIC = "static/"
+ORIGINALS = "originals/"
 EDITIONS = "editions/"
 SEARCH_INDEX = "pagefind/"                 # the Pagefind bundles (search.py)
 SEARCH_SHARDS = f"{SEARCH_INDEX}shards.json"   # the list of them the search page reads
@@ -73,7 +74,7 @@ def sitemap_part(name: str) -> str:
 
 def original(item: Photo) -> str:
     """Where `publish_originals: true` puts a photo's source file: ASCII, like every URL."""
-    return f"originals/{item.slug}{posixpath.splitext(item.file)[1].lower()}"
+    return f"{ORIGINALS}{item.slug}{posixpath.splitext(item.file)[1].lower()}"
 
 
 def media_file(name: str) -> str:
