@@ -25,14 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import bodies, cachedir, keyshards, sums, unread
+from . import bodies, cachedir, keyshards, lazydict, sums, unread
 from .config import Config
+from .lazydict import LazyDict
 from .model import Article
 from .signatures import stat_key
 
-VERSION = 6   # 2: pages' dependencies as read while rendering; 3: the state in parts (PARTS);
+VERSION = 7   # 2: pages' dependencies as read while rendering; 3: the state in parts (PARTS);
               # 4: articles' bodies beside the shards (bodies.py); 5: readers and values in shards;
-              # 6: articles unread until used (unread.py)
+              # 6: articles unread until used (unread.py); 7: the pages as columns (pagecolumns.py)
 
 
 def state_folder(config: Config) -> Path:
@@ -90,6 +91,9 @@ class State:
     # Each print edition's digest and stories, by date (printing.digests), as the pages were
     # made: an edit that changes a few editions leaves the pages of the others as they were.
     editions: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # `pages` and `page_ids` in the plan's order (pagecolumns.py), for an edit in place; as
+    # loaded, those two are lazydict.LazyDict.
+    columns: tuple = ()
 
 
 SHARDS = 64
@@ -103,8 +107,9 @@ SHARDS = 64
 # them, so they are marshalled, not pickled (_save_part): read as fast, but written 3-14
 # times faster, as pickle memoises every object it writes (an edit's save at 100,000
 # articles: 0.53 s -> 0.41 s).
-PARTS = frozenset({"pages", "search", "slugs", "readers", "page_ids", "values", "visible", "editions"})
+PARTS = frozenset({"pages", "search", "slugs", "readers", "page_ids", "values", "visible", "editions", "columns"})
 SHARDED = frozenset({"readers", "values"})   # in keyshards.SHARDS files each, by key
+LAZY = frozenset({"pages", "page_ids"})      # unmarshalled when first used (lazydict.py)
 PART_FILES = "state-*"
 BODY_FILES = "bodies-*.bin"   # each shard's articles' bodies (bodies.py), named in the shard
 
@@ -160,7 +165,8 @@ class Store:
         for name, file in meta["parts"].items():
             if until():
                 return {}
-            value = self._read_shards(file) if name in SHARDED else self._read(file)
+            value = (self._read_shards(file) if name in SHARDED else self._read_lazy(file) if name in LAZY
+                     else self._read(file))
             if value is None:
                 return {}
             meta[name] = value
@@ -179,6 +185,13 @@ class Store:
                 return None
             raw.append(data)
         return keyshards.Sharded.loaded(raw, files) if len(raw) == keyshards.SHARDS else None
+
+    def _read_lazy(self, name: str) -> LazyDict | None:
+        """A part in LAZY: its file read and checked now, its dict made when used."""
+        data = _unsealed(self.folder / name, MARSHALLED)
+        if data is DAMAGED:
+            self.damaged = self.damaged or self.folder / name
+        return None if data is None or data is DAMAGED else LazyDict(data)
 
     def _bodies_whole(self, shard: dict) -> bool:
         """The file of the shard's bodies is there, as long as written (a body read from it is
@@ -278,7 +291,7 @@ class Store:
         file, before = self._parts.get(name, ("", None))
         if before is None or (before is not value and before != value) or not (self.folder / file).is_file():
             file = PART_FILES.replace("*", f"{name}-{secrets.token_hex(6)}.marshal")
-            _save_part(self.folder / file, value)
+            _save_part(self.folder / file, lazydict.loaded(value))
             self._parts[name] = (file, value)
         return file
 

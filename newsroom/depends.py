@@ -342,17 +342,18 @@ class Index:
         found = self.ids.get(file)
         if found is None:
             if not self._own_ids:
-                self.ids, self._own_ids = dict(self.ids), True
+                self.ids, self._own_ids = self.ids.copy(), True
             if self._next < 0:
                 self._next = max(self.ids.values(), default=-1) + 1
             found = self.ids[file] = self._next
             self._next += 1
         return found
 
-    def add(self, file: str, deps: dict[str, int]) -> None:
+    def add(self, file: str, deps: dict[str, int], page_id: int | None = None) -> None:
         """What the page at `file` read now. What it read before stays too: a page may be
-        rendered once more than needed, never once less."""
-        page = self.id(file) << 32
+        rendered once more than needed, never once less. `page_id`: its id, if known (the
+        last build's pages in order: pagecolumns.py)."""
+        page = (self.id(file) if page_id is None else page_id) << 32
         pending = self._pending
         for key, bits in deps.items():
             codes = pending.get(key)

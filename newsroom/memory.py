@@ -84,7 +84,7 @@ def start_writing_plan(run: Run) -> None:
     idle for a while (one photo's renditions, the decision, rendering a few pages, the
     save). Not in a first build, whose render keeps both cores busy: its plan is written
     as its state is saved."""
-    if run.store is not None and run.options.write and not run.kept and run.state.pages:
+    if run.store is not None and run.options.write and not run.kept and (run.state.columns or run.state.pages):
         run.plan_writing = forked.Started(lambda: _written(run), run.options.jobs)
 
 

@@ -25,6 +25,8 @@ from typing import Any
 import jinja2
 
 from . import cache, depends, index, pages, placed, planviews, printing, reach, urls
+from .lazydict import loaded
+from .pagecolumns import Columns, made, with_contexts
 from .planviews import Later
 
 EVERYTHING, EDITED_IN_PLACE, RECHECK = "everything", "edited in place", "recheck"
@@ -56,6 +58,7 @@ class Changes:
     new_photos: bool = False              # as stories_only, but photos were added too (none removed or changed)
     before_edits: tuple = ()              # the last build's parses of the stories removed or edited
     same_figures: frozenset[str] | set[str] = frozenset()   # of those, the ones showing no photo changed
+    columns: Columns | None = None        # `remembered` and the pages' ids in the plan's order, if the same pages
 
     def unchanged(self, key: str) -> bool:
         """`key` is an article's, parsed the same and shown before and now, or the figures
@@ -73,7 +76,7 @@ class Changes:
 
     @property
     def case(self) -> str:
-        if not self.remembered:
+        if self.columns is None and not self.remembered:
             return EVERYTHING
         if (self.edits_known and self.same_pages and self.same_articles_shown and self.same_files
                 and self.edited_in_place and self.same_plan_inputs):
@@ -82,10 +85,12 @@ class Changes:
 
 
 def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archive, planned: list[pages.Page],
-            remembered: dict[str, str], plan_key: str = "", editions: dict | None = None) -> Changes:
+            remembered: dict[str, str], plan_key: str = "", editions: dict | None = None,
+            columns: Columns | None = None) -> Changes:
     """`before`: the last build's parsed articles and photos (cache entries by source);
     `state`: this build's, after reading; `plan_key`: a hash of the plan's other inputs but the
-    print editions; `editions`: theirs by day (printing.digests), compared with the last build's."""
+    print editions; `editions`: theirs by day (printing.digests), compared with the last build's;
+    `columns`: `remembered` in the plan's order (pagecolumns.read), if its pages are the plan's."""
     old_articles, old_photos = before
     # A file not read again keeps its very entry (content.py): only the others are looked at
     # (compared in C, as 100,000 entries were looked at one by one at every edit).
@@ -111,9 +116,9 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
                and set(sources) - shown <= edited.keys())   # (an id is its source)
     return Changes(
         remembered=remembered,
-        index=depends.Index(state.readers, state.page_ids),
+        index=depends.Index(state.readers, state.page_ids if columns else loaded(state.page_ids)),
         values=state.values,
-        same_pages=list(remembered) == planviews.files(planned),
+        same_pages=columns is not None or list(remembered) == planviews.files(planned),
         same_articles_shown=(state.visible == sources
                              and state.scheduled == archive.scheduled),
         same_files=old_articles.keys() == state.articles.keys() and same_photos,
@@ -132,6 +137,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         stories_only=stories and same_photos,
         new_photos=stories and kept_photos and not same_photos,
         before_edits=tuple(before_edits),
+        columns=columns,
     )
 
 
@@ -160,6 +166,7 @@ class Decision:
     index: depends.Index
     values: MutableMapping[str, dict[int, str]]
     stale: set[str] = field(default_factory=set)            # keys whose values changed since `values`
+    columns: Columns | None = None                          # the last build's, if its pages are these (ids)
 
     def note(self, env: jinja2.Environment, values: depends.Values) -> Callable[[pages.Page], Any]:
         """What the render workers work out beside each page: its context's digest, what it
@@ -185,15 +192,23 @@ class Decision:
 
     def remember(self, state: cache.State, planned: list[pages.Page], archive: index.Archive,
                  values: depends.Values) -> None:
+        files = planviews.files(planned)
         if self.case == EDITED_IN_PLACE:
             # The last build's pages (the decision was made from state.pages): only a page
             # rendered may have another context (a new title), and 200,000 entries stay put.
-            files = {planned[i].file: self.contexts[i] for i in self.todo}
-            if any(state.pages[file] != context for file, context in files.items()):
-                state.pages = {**state.pages, **files}
+            before = self.columns.contexts if self.columns else list(map(loaded(state.pages).__getitem__, files))
+            if any(before[i] != self.contexts[i] for i in self.todo):
+                state.pages = {**loaded(state.pages), **{files[i]: self.contexts[i] for i in self.todo}}
+                if self.columns:
+                    state.columns = with_contexts(state.columns, self.contexts)
+            if not self.columns:   # (none, or made for other pages)
+                state.columns = ()
         else:
-            state.pages = dict(zip((page.file for page in planned), self.contexts, strict=True))
+            state.pages = dict(zip(files, self.contexts, strict=True))
+            state.columns = ()
         state.readers, state.page_ids = self.index.saved(), self.index.ids
+        if not state.columns:
+            state.columns = made(files, self.contexts, loaded(self.index.ids))
         if self.case == EVERYTHING:
             for key, bits, digest in depends.Values(archive).each(self.index.masks()):
                 self.values.setdefault(key, {})[bits] = digest
@@ -203,8 +218,9 @@ class Decision:
             if digests != before:   # (a shard of the state is saved only if it changed)
                 self.values[key] = digests
         state.values = self.values
-        visible = tuple(map(_SOURCE, archive.articles))   # (their ids)
-        state.visible = state.visible if visible == state.visible else visible   # (the part's file kept)
+        if self.case != EDITED_IN_PLACE:   # (which has the same articles shown: Changes.case)
+            visible = tuple(map(_SOURCE, archive.articles))   # (their ids)
+            state.visible = state.visible if visible == state.visible else visible   # (the part's file kept)
         state.scheduled = archive.scheduled
         state.recheck = False
 
@@ -217,7 +233,8 @@ class _Notes:
         i = next(self.todo)
         context, deps, fresh = note
         self.decision.contexts[i] = context
-        self.decision.index.add(self.planned[i].file, deps)
+        columns = self.decision.columns
+        self.decision.index.add(self.planned[i].file, deps, columns.ids[i] if columns else None)
         values = self.decision.values
         for (key, bits), digest in fresh.items():
             before = values.get(key, {})
@@ -251,6 +268,9 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
         return [None] * len(planned)
     if not changed.same_but_editions:   # the day or the front page's picks (front.key): the first home page
         unreached = _both(unreached, _not_first_home)
+    if changed.columns is not None:
+        return [digest if _kept(page) or unreached(page) else None
+                for page, digest in zip(planned, changed.columns.contexts, strict=True)]
     known = changed.remembered
     return [known.get(page.file) if _kept(page) or unreached(page) else None for page in planned]
 
@@ -266,7 +286,7 @@ def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
            published: dict[str, str], contexts: list[str] | None = None) -> Decision:
     """The decision for `changed`; `published`: the files now in the output folder;
     `contexts`: every page's context digest (values.context), if worked out already."""
-    known, case, index_ = changed.remembered, changed.case, changed.index
+    known, case, index_, columns = changed.remembered, changed.case, changed.index, changed.columns
     if case == EVERYTHING:
         return Decision(case, [""] * len(planned), list(range(len(planned))), depends.Index(), {})
     if case == EDITED_IN_PLACE:
@@ -276,9 +296,11 @@ def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
         # Every page of the plan is published: pages are remembered only while the site's
         # manifest is the one the last build wrote (memory.pages_key), which holds every page
         # of that build's plan, this one (the same pages: `same_pages`).
-        todo = compress(range(len(files)), map(dirty.__contains__, map(index_.ids.get, files)))
-        return Decision(case, list(map(known.__getitem__, files)), list(todo), index_, changed.values.copy(),
-                        stale=set(changed.edited))
+        ids = columns.ids if columns else map(loaded(index_.ids).get, files)
+        todo = compress(range(len(files)), map(dirty.__contains__, ids))
+        contexts = list(columns.contexts) if columns else list(map(loaded(known).__getitem__, files))
+        return Decision(case, contexts, list(todo), index_, changed.values.copy(),
+                        stale=set(changed.edited), columns=columns)
     # Every value a page read, now; an article parsed the same and shown before and now is the same.
     # (A copy, changed where a value changed: a sharded part rewrites only those shards.)
     now = changed.values.copy()
@@ -294,7 +316,12 @@ def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
                 dirty |= index_.readers(key, bits, exact=True)
     if contexts is None:
         contexts = [values.context(page) for page in planned]
+    if columns is not None:   # (the same pages: each has its context and id there)
+        todo = [i for i, page in enumerate(planned) if contexts[i] != columns.contexts[i]
+                or columns.ids[i] in dirty or page.file not in published]
+        return Decision(case, contexts, todo, index_, now, columns=columns)
+    known, ids = loaded(known), loaded(index_.ids)
     todo = [i for i, page in enumerate(planned)
-            if contexts[i] != known.get(page.file) or page.file not in index_.ids
-            or index_.ids[page.file] in dirty or page.file not in published]
+            if contexts[i] != known.get(page.file) or page.file not in ids
+            or ids[page.file] in dirty or page.file not in published]
     return Decision(case, contexts, todo, index_, now)

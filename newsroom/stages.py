@@ -22,13 +22,16 @@ from . import (
     images,
     index,
     interrupts,
+    lazydict,
     memory,
     moved,
     output,
+    pagecolumns,
     pages,
     parallel,
     patches,
     plancache,
+    planviews,
     printing,
     publish,
     rebuild,
@@ -231,13 +234,17 @@ def decide(run: Run) -> bool:
     run.env = render.environment(config, run.archive)
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{signatures.templates_hash(template_dirs(config))}"
     run.published = output.published(config.output) if run.store is not None else {}
-    remembered = state.pages if state.pages_settings == memory.pages_key(run) and run.published else {}
+    usable = state.pages_settings == memory.pages_key(run) and bool(run.published)
+    # The last build's pages in this plan's order, if they are its pages (an edit in place):
+    # then the pages by file are not unmarshalled (lazydict.py).
+    columns = pagecolumns.read(state.columns, planviews.files(run.planned)) if usable else None
+    remembered = (state.pages if columns else lazydict.loaded(state.pages)) if usable else {}
     # A kept plan holds the last build's editions, whose digests the state holds (a plan is
     # kept only from a build that saved both): an edit in place does not hash them again.
     kept = (run.kept or run.patched) and not run.reprinted
     run.edition_digests = state.editions if kept else printing.digests(run.printed)
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key,
-                              run.edition_digests)
+                              run.edition_digests, columns)
     run.values = depends.Values(run.archive)
     contexts = None
     if changed.case == rebuild.RECHECK:

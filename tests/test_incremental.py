@@ -783,3 +783,35 @@ def test_the_state_saved_is_the_state_the_build_ended_with(sample_root: Path, ch
     for kind in ("articles", "photos"):
         entries = {s: (e.stat, e.digest) for s, e in getattr(remembered, kind).items()}
         assert {s: (e.stat, e.digest) for s, e in getattr(loaded, kind).items()} == entries, kind
+
+
+def test_an_edit_in_place_takes_the_pages_in_the_plans_order_and_leaves_them_by_file_unread(
+        sample_root: Path, monkeypatch) -> None:
+    """The last build's pages by file (context digests, ids) are not unmarshalled by a text
+    edit or a retitling: their columns in the plan's order are (pagecolumns.py). What is
+    saved then is what a build that reads them would save, by file and in columns alike."""
+    from newsroom import lazydict, pagecolumns, planviews
+
+    build(sample_root)
+    used: list[int] = []
+    value = lazydict.LazyDict.value
+    monkeypatch.setattr(lazydict.LazyDict, "value", property(lambda self: used.append(1) or value.fget(self)))
+    site = sample_root / "site"
+    _edit_body(sample_root)
+    edited = build(sample_root)
+    assert edited.plan_kept and used == [] and edited.rendered > 0
+    assert containing(site, "更正：人数有误")
+    retitle(sample_root, "党员志愿者坚守一线（更新）")
+    retitled = build(sample_root)
+    assert retitled.plan_kept
+    assert containing(site, "党员志愿者坚守一线（更新）")
+    monkeypatch.setattr(lazydict.LazyDict, "value", value)
+    cfg, _ = config.load(sample_root)
+    state = cache.Store(cache.state_folder(cfg)).load()
+    files = planviews.files(retitled.records["planned"])
+    columns = pagecolumns.read(state.columns, files)
+    assert columns is not None
+    assert columns.contexts == [state.pages[file] for file in files]
+    assert list(columns.ids) == [state.page_ids[file] for file in files]
+    assert state.pages == retitled.records["state"].pages
+    assert pagecolumns.read(state.columns, files[1:]) is None   # other pages: by file, as before
