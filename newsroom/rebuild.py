@@ -16,6 +16,7 @@ A page whose file is missing from the published site is always rendered.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
@@ -99,22 +100,13 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
     edited = {source: now[source].value for source in other
               if (old := old_articles.get(source)) is None or now[source].value is not old.value}
     olds = {source: getattr(old_articles.get(source), "value", None) for source in edited}
-    # (each of these sets and tuples is 100,000 entries at 100,000 articles: made once)
-    visible, sources = set(state.visible), tuple(map(_SOURCE, archive.articles))
-    shown = visible & archive.article_by_id.keys()
+    sources = tuple(map(_SOURCE, archive.articles))   # (each an article's id)
     kept_photos = all(state.photos.get(s) is e for s, e in old_photos.items())
     same_photos = old_photos.keys() == state.photos.keys() and kept_photos
-    photos = set() if same_photos else _photos_changed(old_photos, state.photos)
-    gone = old_articles.keys() - state.articles.keys()
     editions, old_editions = editions or {}, state.editions
     days = set() if editions == old_editions else {
         day for day in editions.keys() | old_editions.keys() if editions.get(day, ("",))[0] != old_editions.get(day, ("",))[0]}
-    # An edited story is taken from where it was and put where it is (reach.beyond_changed).
-    before_edits = [story for story in [old_articles[source].value for source in sorted(gone)]
-                    + [olds[source] for source in sorted(olds)] if story is not None]
-    stories = (not state.recheck and visible - shown <= gone
-               and set(sources) - shown <= edited.keys())   # (an id is its source)
-    return Changes(
+    changed = Changes(
         remembered=remembered,
         index=depends.Index(state.readers, state.page_ids if columns else loaded(state.page_ids)),
         values=state.values,
@@ -125,11 +117,37 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         edited={"a|" + source: depends.changed_bits(olds[source], new) for source, new in edited.items()},
         edited_in_place=all(placed.same_place(olds[source], new) for source, new in edited.items()),
         edits_known=not state.recheck,
-        shown=shown,
         same_plan_inputs=state.plan_key == plan_key and not days,
         same_but_editions=state.plan_key == plan_key,
         editions_changed=frozenset(days),
         printed_before=frozenset(story for day in days for story in old_editions.get(day, ("", ()))[1]),
+        columns=columns,
+    )
+    if changed.case != RECHECK:
+        return changed   # (what follows is for a recheck: four more passes over 100,000 articles)
+    return _for_recheck(changed, state, before, archive, sources, (olds, edited), kept_photos)
+
+
+def _for_recheck(changed: Changes, state: cache.State, before: tuple[dict, dict], archive: index.Archive,
+                 sources: tuple[str, ...], edits: tuple[dict, dict], kept_photos: bool) -> Changes:
+    """`changed` with what a recheck also needs: the articles shown before and now, which of
+    them show no photo changed, whether only stories (and new photos) changed, the stories
+    as they were. `edits`: the edited stories as they were and as they are, by source."""
+    (old_articles, old_photos), (olds, edited) = before, edits
+    same_photos = old_photos.keys() == state.photos.keys() and kept_photos
+    # (each of these sets is 100,000 entries at 100,000 articles: made once)
+    visible = set(state.visible)
+    shown = visible & archive.article_by_id.keys()
+    photos = set() if same_photos else _photos_changed(old_photos, state.photos)
+    gone = old_articles.keys() - state.articles.keys()
+    # An edited story is taken from where it was and put where it is (reach.beyond_changed).
+    before_edits = [story for story in [old_articles[source].value for source in sorted(gone)]
+                    + [olds[source] for source in sorted(olds)] if story is not None]
+    stories = (not state.recheck and visible - shown <= gone
+               and set(sources) - shown <= edited.keys())
+    return dataclasses.replace(
+        changed,
+        shown=shown,
         same_figures=shown if same_photos else {s for s in shown if photos.isdisjoint(
             ref.file for ref in state.articles[s].value.photos)},
         # Nothing hidden but removed files, nothing shown now that was not but edited files (not a
@@ -137,7 +155,6 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         stories_only=stories and same_photos,
         new_photos=stories and kept_photos and not same_photos,
         before_edits=tuple(before_edits),
-        columns=columns,
     )
 
 
