@@ -815,3 +815,28 @@ def test_an_edit_in_place_takes_the_pages_in_the_plans_order_and_leaves_them_by_
     assert list(columns.ids) == [state.page_ids[file] for file in files]
     assert state.pages == retitled.records["state"].pages
     assert pagecolumns.read(state.columns, files[1:]) is None   # other pages: by file, as before
+
+
+def test_after_a_new_story_the_next_edit_in_place_makes_the_pages_columns_again(sample_root: Path) -> None:
+    """A recheck that changes which pages there are leaves no columns (making them is left to
+    the next edit in place, which may never come before another story); that edit makes them
+    from the pages by file, and the one after it uses them."""
+    from newsroom import lazydict, pagecolumns, planviews
+
+    def columns(result: builder.BuildResult) -> pagecolumns.Columns | None:
+        cfg, _ = config.load(sample_root)
+        state = cache.Store(cache.state_folder(cfg)).load()
+        return pagecolumns.read(state.columns, planviews.files(result.records["planned"]))
+
+    first = build(sample_root)
+    assert columns(first) is not None
+    _add_newest_story(sample_root, first)
+    added = build(sample_root)
+    assert columns(added) is None and len(added.records["planned"]) > len(first.records["planned"])
+    _edit_body(sample_root)
+    edited = build(sample_root)
+    made = columns(edited)
+    assert made is not None and edited.plan_kept
+    assert made.contexts == [lazydict.loaded(edited.records["state"].pages)[page.file]
+                             for page in edited.records["planned"]]
+    assert "更正：人数有误" in "".join(p.read_text(encoding="utf-8") for p in (sample_root / "site").rglob("*.html"))
