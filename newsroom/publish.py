@@ -30,7 +30,7 @@ NOT_PAGES = (urls.STATIC, urls.MEDIA, urls.ORIGINALS, search.BUNDLE)
 
 
 def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: dict[str, Path],
-          config: Config, published: dict[str, str], indexer: search.Indexer, problems: list[Problem],
+          config: Config, published: Mapping[str, str], indexer: search.Indexer, problems: list[Problem],
           jobs: int = 0, serve: bool = False,
           noting: tuple[Callable[[Page], Any] | None, Any] = (None, []), reindex: bool = True,
           same_pages: bool = False) -> output.WriteResult:
