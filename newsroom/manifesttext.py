@@ -54,8 +54,7 @@ class Read(Mapping):
         at, found = self.find(path)
         if not found:
             raise KeyError(path)
-        value = at + len(_entry(path, "")) - 1   # (past '"path": "')
-        return self.data[value:self.data.index(b'"', value)].decode()
+        return self.data[self._value_at(at, path):self._end_at(at, path) - 1].decode()
 
     def __contains__(self, path: object) -> bool:
         if self._files is not None or self._searches <= 0:
@@ -104,7 +103,7 @@ class Read(Mapping):
         """Where `path`'s entry begins and ends in the text; for a path not in it, where it
         would go, twice (patched). `pos`: unused (as for _scan's)."""
         at, found = self.find(path)
-        return at, at + len(_entry(path, self[path])) if found else at
+        return at, self._end_at(at, path) if found else at
 
     def under(self, prefix: str, but: Iterable[str] = ()) -> dict[str, str]:
         """The entries whose paths start with `prefix` (ASCII) but with none of `but`,
@@ -135,6 +134,15 @@ class Read(Mapping):
             return self._start
         at = self.data.find(_BETWEEN, pos - 3, self._end)
         return self._end if at < 0 else at + 3
+
+    @staticmethod
+    def _value_at(at: int, path: str) -> int:
+        """Where the digest of `path`'s entry, which begins at `at`, begins (past '"path": "')."""
+        return at + len(_entry(path, "")) - 1
+
+    def _end_at(self, at: int, path: str) -> int:
+        """Where `path`'s entry, which begins at `at`, ends (past its digest's closing quote)."""
+        return self.data.index(b'"', self._value_at(at, path)) + 1
 
     def _key(self, at: int) -> bytes:
         return self.data[at + 1:self.data.index(b'"', at + 1)]

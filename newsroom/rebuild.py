@@ -235,7 +235,11 @@ class Decision:
         if self.case == EDITED_IN_PLACE:
             # The last build's pages (the decision was made from state.pages): only a page
             # rendered may have another context (a new title), and 200,000 entries stay put.
-            before = columns.contexts if columns else list(map(loaded(state.pages).__getitem__, files))
+            if columns:
+                before = columns.contexts
+            else:   # (only the rendered pages' are looked up, not 200,000)
+                pages_before = loaded(state.pages)
+                before = {i: pages_before[files[i]] for i in self.todo}
             if any(before[i] != self.contexts[i] for i in self.todo):
                 state.pages = {**loaded(state.pages), **{files[i]: self.contexts[i] for i in self.todo}}
         else:
