@@ -78,6 +78,10 @@ class Year:
         return sum(len(m.articles) for m in self.months)
 
 
+# A binary search of `Archive.articles` costs about as much as this many entries of its `rank`.
+_SEARCH_COST = 64
+
+
 @dataclass(frozen=True)
 class Archive:
     articles: tuple[Article, ...]                 # newest first
@@ -97,6 +101,39 @@ class Archive:
     def rank(self) -> dict[str, int]:
         """Article id -> its place in `articles` (newest first): the order of related stories."""
         return {article.id: i for i, article in enumerate(self.articles)}
+
+    def place(self, article_id: str) -> int:
+        """`rank[article_id]`, found by a binary search of `articles` until searching has cost
+        about what making `rank` does: an edit renders one story's page, whose related stories
+        need a hundred places, not the 100,000 of `rank` (0.1 s); a cold build needs them all."""
+        rank = self.__dict__.get("rank")
+        if rank is None:
+            searched = self.__dict__.get("_searched", 0)
+            if searched * _SEARCH_COST < len(self.articles):
+                self.__dict__["_searched"] = searched + 1
+                return self._search(article_id)
+            rank = self.rank
+        return rank[article_id]
+
+    def _search(self, article_id: str) -> int:
+        article = self.article_by_id.get(article_id)
+        if article is None:
+            raise KeyError(article_id)
+        articles, key = self.articles, (article.date, article.slug)
+        low, high = 0, len(articles)
+        while low < high:   # (newest first: the first place whose story is not newer)
+            middle = (low + high) // 2
+            other = articles[middle]
+            if (other.date, other.slug) > key:
+                low = middle + 1
+            else:
+                high = middle
+        for at in range(low, len(articles)):   # (past stories of the same date and slug, if any)
+            if articles[at] is article:
+                return at
+            if (articles[at].date, articles[at].slug) != key:
+                break
+        raise KeyError(article_id)   # not listed (withdrawn)
 
     def taxonomy(self, key: str) -> Taxonomy | None:
         return next((t for t in self.taxonomies if t.key == key), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from conftest import SITES
 
 from newsroom import config as config_mod
@@ -168,3 +169,24 @@ def test_a_role_two_stories_give_as_often_is_the_newer_storys_in_every_process()
                            env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": tests}).stdout
             for seed in range(8)}
     assert seen == {"记者\n通讯员\n"}
+
+
+def test_a_storys_place_is_found_by_search_as_rank_gives_it_until_rank_is_cheaper() -> None:
+    """Archive.place answers as `rank` does (stories of the same time included), by a binary
+    search while few are asked for, then by `rank` itself; a story in no list has none."""
+    same_time = [art(f"t{i}", f"title: T{i}\ndate: 2022-02-03 10:00\nreporter: 张鹏\nstreet: 坂田街道")
+                 for i in range(5)]
+    withdrawn = art("w", "title: W\ndate: 2022-02-04\nreporter: 张鹏\nstreet: 坂田街道\n"
+                         "withdrawn: {date: 2022-03-01, reason: 有误}")
+    archive, _ = index.build([*ARTICLES, *same_time, withdrawn], PHOTOS, CFG, NOW)
+    def fresh() -> index.Archive:   # (its first answer is a search's)
+        return index.Archive(**{f: getattr(archive, f) for f in index.Archive.__dataclass_fields__})
+
+    assert [fresh().place(a.id) for a in archive.articles] == list(range(len(archive.articles)))
+    for story in (withdrawn.id, "content/articles/none.md"):
+        with pytest.raises(KeyError):
+            fresh().place(story)
+    again = fresh()
+    assert again.place(archive.articles[0].id) == 0 and "rank" not in again.__dict__
+    assert [again.place(a.id) for a in archive.articles] == list(range(len(archive.articles)))
+    assert "rank" in again.__dict__   # (8 stories: one search costs about what the dict does)
