@@ -20,12 +20,13 @@ import dataclasses
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
-from operator import attrgetter, is_not
+from operator import attrgetter
 from typing import Any
 
 import jinja2
 
 from . import cache, depends, index, pages, placed, planviews, printing, reach, urls
+from .edited import others
 from .lazydict import loaded
 from .pagecolumns import Columns, made, with_contexts
 from .planviews import Later
@@ -93,11 +94,8 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
     print editions; `editions`: theirs by day (printing.digests), compared with the last build's;
     `columns`: `remembered` in the plan's order (pagecolumns.read), if its pages are the plan's."""
     old_articles, old_photos = before
-    # A file not read again keeps its very entry (content.py): only the others are looked at
-    # (compared in C, as 100,000 entries were looked at one by one at every edit).
     now = state.articles
-    other = compress(now.keys(), map(is_not, now.values(), map(old_articles.get, now.keys())))
-    edited = {source: now[source].value for source in other
+    edited = {source: now[source].value for source in others(old_articles, now)
               if (old := old_articles.get(source)) is None or now[source].value is not old.value}
     olds = {source: getattr(old_articles.get(source), "value", None) for source in edited}
     sources = tuple(map(_SOURCE, archive.articles))   # (each an article's id)
