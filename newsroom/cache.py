@@ -22,6 +22,7 @@ import secrets
 import zlib
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
+from operator import is_not
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -253,8 +254,8 @@ class Store:
             now, found = getattr(state, kind), 0
             for n, shard in enumerate(loaded):
                 found += len(shard[kind].keys() & now.keys())
-                if any(now.get(source) is not entry for source, entry in shard[kind].items()):
-                    changed.add(n)   # an entry gone or parsed again
+                if any(map(is_not, map(now.get, shard[kind].keys()), shard[kind].values())):
+                    changed.add(n)   # an entry gone or parsed again (compared in C: 100,000 at every save)
             if found != len(now):
                 added[kind] = now.keys() - set().union(*(shard[kind] for shard in loaded))
                 changed.update(map(_shard_of, added[kind]))
