@@ -7,8 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from itertools import compress
-from operator import itemgetter, methodcaller, not_
 from pathlib import Path
 
 from .config import Config
@@ -72,11 +70,11 @@ def listed(found: dict[str, tuple[int, int]], folder: Path, suffixes: set[str]) 
     (as content.py's walk does)."""
     prefix = str(folder) + os.sep
     ends, hidden, start = tuple(suffixes), os.sep + ".", len(prefix) - 1
-    # String tests in C, not splitext and a split per path: 100,000 paths at every build.
-    paths = list(filter(methodcaller("startswith", prefix), found))
-    paths = list(compress(paths, map(methodcaller("endswith", ends), map(str.lower, paths))))
-    inside = map(itemgetter(slice(start, None)), paths)
-    return sorted(compress(paths, map(not_, map(methodcaller("__contains__", hidden), inside))))
+    # String tests, not splitext and a split per path, making no new string where none is
+    # needed (a lower-case copy, a slice): 100,000 paths at every build.
+    return sorted([path for path in found
+                   if path.startswith(prefix) and (path.endswith(ends) or path.lower().endswith(ends))
+                   and path.find(hidden, start) < 0])
 
 
 def _scan(folder: Path) -> Iterable[tuple[str, int, int]]:
