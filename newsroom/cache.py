@@ -56,6 +56,23 @@ class Entry:
     problems: list
 
 
+class Entries(dict):
+    """Entries by source, made from the last build's (`base`), which says what it replaced:
+    `fresh`, the sources whose entry is not base's (read again, or new: `new` of them), in
+    this mapping's order. At 100,000 articles, finding them by comparing the two mappings
+    took a tenth of a second, several times at every edit (edited.py)."""
+
+    __slots__ = ("base", "fresh", "new")
+
+    def __init__(self, entries: Any, base: dict[str, Entry]) -> None:
+        super().__init__(entries)
+        self.base, self.fresh, self.new = base, [], 0
+
+    def replaced(self, sources: list[str]) -> None:
+        """`sources` (in this mapping's order) are those whose entry is not base's."""
+        self.fresh, self.new = sources, sum(source not in self.base for source in sources)
+
+
 @dataclass
 class State:
     """Everything remembered from the last build."""

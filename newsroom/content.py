@@ -64,10 +64,11 @@ def _read_articles(config: Config, state: cache.State, jobs: int,
     olds = list(map(state.articles.get, sources, repeat(_NEW)))
     now = list(map(stats.__getitem__, names))
     old_stats = list(map(_STAT, olds))
-    entries: dict[str, cache.Entry] = dict(zip(sources, olds, strict=True))
+    entries = cache.Entries(zip(sources, olds, strict=True), state.articles)
     if None in old_stats:   # (a file that could not be read: read again, whatever its stat)
         old_stats = [(None,) if stat is None else stat for stat in old_stats]
     todo = list(compress(zip(names, sources, now, strict=True), map(ne, now, old_stats)))
+    entries.replaced([source for _, source, _ in todo])
     shared: dict[Name, Name] = {}
     state_for_workers = {"config": config, "slugs": _file_name_slugs([source for _, source, _ in todo], state)}
     for chunk in parallel.ordered(_read_chunk, parallel.split(todo, 64), jobs, state_for_workers, min_chunks=3):

@@ -26,7 +26,7 @@ from typing import Any
 import jinja2
 
 from . import cache, depends, index, pages, placed, planviews, printing, reach, urls
-from .edited import others
+from .edited import others, same_files
 from .lazydict import loaded
 from .pagecolumns import Columns, made, with_contexts
 from .planviews import Later
@@ -111,7 +111,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         same_pages=columns is not None or list(remembered) == planviews.files(planned),
         same_articles_shown=(state.visible == sources
                              and state.scheduled == archive.scheduled),
-        same_files=old_articles.keys() == state.articles.keys() and same_photos,
+        same_files=same_files(old_articles, state.articles) and same_photos,
         edited={"a|" + source: depends.changed_bits(olds[source], new) for source, new in edited.items()},
         edited_in_place=all(placed.same_place(olds[source], new) for source, new in edited.items()),
         edits_known=not state.recheck,
