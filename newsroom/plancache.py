@@ -221,10 +221,12 @@ def discard(written: Written | None) -> None:
             pass   # left over: the next build removes it (cachedir.LEFTOVER)
 
 
-def load(folder: Path, token: str, articles: Iterable[Article], photos: Iterable[Photo]) -> Kept | None:
-    """The kept plan, with this build's articles and photos in it; None when there is none
-    for this state (the token) or it cannot be read (then the index and plan are simply made
-    again). Damaged: its bytes are not what was written."""
+def load(folder: Path, token: str, articles: Mapping[str, Article | Any], photos: Iterable[Photo],
+         gone: Iterable[Article] = ()) -> Kept | None:
+    """The kept plan, with this build's articles (by source, or their parse cache entries:
+    planfile.Refs) and photos in it, and the articles deleted since (`gone`); None when
+    there is none for this state (the token) or it cannot be read (then the index and plan
+    are simply made again). Damaged: its bytes are not what was written."""
     if not token:
         return None
     try:
@@ -234,8 +236,8 @@ def load(folder: Path, token: str, articles: Iterable[Article], photos: Iterable
     if data is None:
         raise Damaged(folder / FILE)
     try:
-        (saved, kept), planned = planfile.read(data, planfile.Refs({a.source: a for a in articles},
-                                                                   {p.file: p for p in photos}))
+        (saved, kept), planned = planfile.read(data, planfile.Refs(articles, {p.file: p for p in photos},
+                                                                   {a.source: a for a in gone}))
     except sums.Truncated:
         raise Damaged(folder / FILE) from None
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError, ValueError, IndexError):

@@ -82,8 +82,8 @@ def reuse(run: Run) -> bool:
     if run.kept_key != state.plan_answers or run.now.timestamp() >= state.plan_valid_until:
         return True   # made from other inputs, or expired: not even read
     try:   # (the stories and photos gone are in it as they were last parsed)
-        kept = plancache.load(run.store.folder, state.plan_token, [*run.articles, *patch.gone],
-                              [*run.photos, *patch.photos_gone])
+        kept = plancache.load(run.store.folder, state.plan_token, state.articles,
+                              [*run.photos, *patch.photos_gone], patch.gone)
     except plancache.Damaged as exc:
         kept = None
         run.result.problems.append(cachedir.damaged(exc.file, run.config.root))

@@ -303,7 +303,7 @@ def test_a_plan_that_is_not_this_states_own_is_not_used(tmp_path: Path) -> None:
     root = _archive(tmp_path / "archive", 6)
     _build(root, root / "site")
     folder = next((root / ".cache" / "build").iterdir())
-    articles = []   # nothing to resolve: a wrong token or a damaged file is refused before that
+    articles: dict = {}   # nothing to resolve: a wrong token or a damaged file is refused before that
     assert plancache.load(folder, "not-the-token", articles, []) is None
     (folder / plancache.FILE).write_bytes(b"\x80\x05garbage")
     with pytest.raises(plancache.Damaged):
