@@ -21,7 +21,10 @@ def remember(run: Run) -> None:
     run.state.plan_key = run.plan_key
     if run.decision is not None:   # the editions the pages' contexts were made with
         run.state.editions = run.edition_digests
-    valid_until = _valid_until(run.articles, run.config, run.now)
+    # A plan kept as it was holds the same stories at the same dates, and has not expired:
+    # the next to go live is the one it was made with (not looked for among 100,000).
+    goes_live = run.state.plan_valid_until if run.kept else _goes_live(run.articles, run.config, run.now)
+    valid_until = _valid_until(goes_live, run.now)
     run.state.plan_titles = run.retitled
     run.state.pages_settings = pages_key(run)
     run.state.inputs_but_photos = plan_inputs(run, but_photos=True)
@@ -165,11 +168,11 @@ def _save_state(run: Run) -> None:
         run.result.problems.append(cachedir.damaged_body(run.store.lost, run.config.root))
 
 
-def _valid_until(articles: list, config: Config, now: datetime) -> float:
+def _valid_until(goes_live: float, now: datetime) -> float:
     """When the site must change though no file did: the next scheduled (future-dated) article
-    goes live, or a new day begins (the home page's 历史上的今天)."""
+    goes live (`goes_live`), or a new day begins (the home page's 历史上的今天)."""
     tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo).timestamp()
-    return min(tomorrow, _goes_live(articles, config, now))
+    return min(tomorrow, goes_live)
 
 
 def _goes_live(articles: list, config: Config, now: datetime) -> float:
