@@ -53,18 +53,20 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
     every_page = set(planviews.files(planned))
     kept = set() if reindex else set(_under(published, search.BUNDLE))
 
-    def extra() -> list[tuple[str, bytes | Path | object]]:
+    def extra(listed: bool = True) -> list[tuple[str, bytes | Path | object]]:
         # After the pages: the search bundle needs every rendered page seen first.
         return [*static_files(config), *((urls.media_file(name), file) for name, file in sorted(media.items())),
-                *originals(planned, config), *(indexer.bundle(every_page, problems, published) if reindex else [])]
+                *originals(planned, config),
+                *(indexer.bundle(every_page, problems, published, listed) if reindex else [])]
 
     if published and len(todo) <= max(SMALL_CHANGE, len(planned) // 4):
         changed: dict[str, bytes | Path] = dict(rendered())
-        rest = extra()
+        rest = extra(listed=not same_pages)
         changed.update((path, content) for path, content in rest if content is not output.KEEP)
         # With the same pages, only what is not a page may have gone (a bundle made again), and
         # the site's 317,000 paths at 100,000 articles are not all decoded to find it.
-        # (A bundle published as it is holds just its files, all in `rest`: its folder is skipped.)
+        # (A bundle published as it is holds just its files: its folder is skipped, and its
+        # files are not even listed in `rest`.)
         held = {path for prefix in NOT_PAGES for path in _under(published, prefix, indexer.kept_whole)} \
             if same_pages else set(published)
         removed = held - every_page - {path for path, _ in rest} - kept

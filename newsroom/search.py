@@ -22,6 +22,7 @@ import re
 import shutil
 import time
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -218,21 +219,23 @@ class Indexer:
             copy.write_text(page_for_index(html, self.aliases), encoding="utf-8")
         return found
 
-    def bundle(self, pages: set[str], problems: list[Problem],
-               published: dict[str, str] | None = None) -> list[tuple[str, bytes | Path | object]]:
+    def bundle(self, pages: set[str], problems: list[Problem], published: dict[str, str] | None = None,
+               listed: bool = True) -> list[tuple[str, bytes | Path | object]]:
         """Every bundle, and the list of them, for the searchable pages among `pages` (the
         whole site's pages). A bundle whose files are published as they are (`published`:
         the site's manifest) is given as output.KEEP for each: an edit leaves nine years of
-        the index alone, and passing their ≈10,000 files to be compared was a quarter second."""
+        the index alone, and passing their ≈10,000 files to be compared was a quarter second;
+        or not given at all if not `listed`, when the caller keeps their folders (`kept_whole`)
+        as they are without looking (100,000 files at 100,000 articles)."""
         started = time.perf_counter()
         try:
-            return self._bundle(pages, problems, published or {})
+            return self._bundle(pages, problems, published or {}, listed)
         finally:
             self.close()
             self.after += time.perf_counter() - started
 
-    def _bundle(self, pages: set[str], problems: list[Problem],
-                published: dict[str, str]) -> list[tuple[str, bytes | Path | object]]:
+    def _bundle(self, pages: set[str], problems: list[Problem], published: dict[str, str],
+                listed: bool) -> list[tuple[str, bytes | Path | object]]:
         for path in [p for p in self.known if p not in pages]:
             self._forget(path)
         if not self.known or not self.config.search:   # nothing to search yet, or search off
@@ -276,7 +279,7 @@ class Indexer:
             if (paths := shown.live(name, made[name])) is not None:
                 live[name] = paths
         self.kept_whole = [urls.search_file(name, "") for name in sorted(live)]
-        return _published(made, chosen.superseded, live)
+        return _published(made, chosen.superseded, live if listed else dict.fromkeys(live, ()))
 
     def published(self, site: Path) -> None:
         """Note, once the site is written, which bundles it holds as they are: the next
@@ -326,7 +329,7 @@ def _indexed_digest(copy: Path) -> str | None:
 
 
 def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple[str, ...]],
-               live: dict[str, set[str]]) -> list[tuple[str, bytes | Path | object]]:
+               live: dict[str, Iterable[str]]) -> list[tuple[str, bytes | Path | object]]:
     """The bundles' files under pagefind/, and shards.json: the year bundles newest first,
     the bundle of recent changes, and the Pagefind ids of the year bundles' entries that
     the search page hides (pages changed or gone since their year's bundle was made).

@@ -225,12 +225,12 @@ def test_the_build_records_which_bundles_the_site_holds_and_the_record_is_checke
     assert bundle is not None
     in_site = {f"pagefind/2022/{name}" for name in files(site / "pagefind" / "2022")}
     shown = searchsite.Published(record, site, output.published(site))
-    assert shown.recorded is not None and shown.live("2022", bundle) == in_site
+    assert shown.recorded is not None and set(shown.live("2022", bundle)) == in_site
     other = searchbundle.Bundle(bundle.folder, "another digest", sums=bundle.sums)
     assert shown.live("2022", other) is None   # the site holds another bundle under that name
     os.utime(site / output.MARKER)              # a manifest written since: the record is not used
     shown = searchsite.Published(record, site, output.published(site))
-    assert shown.recorded is None and shown.live("2022", bundle) == in_site
+    assert shown.recorded is None and set(shown.live("2022", bundle)) == in_site
     searchsite.record(record, site, {"2022": bundle})   # as a build writing the site now does
     made = json.loads(record.read_text(encoding="utf-8"))
     searchsite.record(record, site, {"2022": bundle}, made["bundles"])   # the folders as the record lists them
