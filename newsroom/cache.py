@@ -144,6 +144,7 @@ class Store:
         self.head = folder / "head.pickle"
         self._loaded: dict[str, dict] = {}   # shard file name -> what it held (the same objects)
         self._parts: dict[str, tuple[Any, Any]] = {}   # part -> (its file or files, what it held)
+        self._articles: dict[str, Entry] | None = None   # the articles' entries the shards hold
         self.damaged: Path | None = None     # a file found damaged: what was remembered is not used
         self.lost: Path | None = None        # a file of bodies found damaged while saving (_save_bodies)
 
@@ -172,6 +173,7 @@ class Store:
             state.articles.update(shard["articles"])
             state.photos.update(shard["photos"])
             self._loaded[f"parsed-{n:02d}.pickle"] = shard
+        self._articles = state.articles
         return state
 
     def load_pages(self, until: Callable[[], bool] = lambda: False) -> dict[str, Any]:
@@ -238,6 +240,7 @@ class Store:
                 shard["bodies"] = self._save_bodies(n, shard["articles"])
                 _save(self.folder / name, {**shard, "articles": unread.stored(shard["articles"])})
                 self._loaded[name] = shard
+        self._articles = state.articles
         parts = {name: (self._sharded_part if name in SHARDED else self._part)(name, getattr(state, name))
                  for name in PARTS}
         _save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
@@ -269,6 +272,10 @@ class Store:
         added: dict[str, set[str]] = {}
         for kind in ("articles", "photos"):
             now, found = getattr(state, kind), 0
+            if kind == "articles" and type(now) is Entries and now.base is self._articles \
+                    and now.new == 0 and len(now) == len(now.base):
+                changed.update(map(_shard_of, now.fresh))   # files read again, none added or gone
+                continue
             for n, shard in enumerate(loaded):
                 found += len(shard[kind].keys() & now.keys())
                 if any(map(is_not, map(now.get, shard[kind].keys()), shard[kind].values())):
@@ -329,7 +336,7 @@ class Store:
     def forget(self) -> None:
         """Let go of what was loaded (a state not used, from other settings): the next save
         writes every file, and the old state is not kept in memory through a whole build."""
-        self._loaded, self._parts = {}, {}
+        self._loaded, self._parts, self._articles = {}, {}, None
 
     def load_head(self) -> dict[str, Any]:
         head = self._read(self.head.name)

@@ -287,3 +287,31 @@ def test_a_body_altered_in_the_cache_beside_an_edit_is_one_warning_and_read_agai
     assert build(root, capsys, "--strict") == (0, "")
     assert build(root, capsys, "--output", str(tmp_path / "clean"))[0] == 0
     assert tree(root / "site") == tree(tmp_path / "clean")
+
+
+def _shard_bytes(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (root / ".cache" / "build").rglob("parsed-*.pickle")}
+
+
+def test_an_edit_rewrites_its_own_shard_of_the_parse_cache_and_the_next_build_trusts_it(built: Path, capsys) -> None:
+    # (Which shards to write is taken from what the read replaced when no file came or went,
+    # else found by comparing every shard: both must leave the cache as a clean build's.)
+    story = sorted((built / "content").rglob("*.md"))[1]
+    before = _shard_bytes(built)
+    story.write_text(story.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    assert build(built, capsys)[0] == 0
+    after = _shard_bytes(built)
+    assert after.keys() == before.keys()
+    changed = [name for name in after if after[name] != before[name]]
+    assert changed == [f"parsed-{cache._shard_of(story.relative_to(built).as_posix()):02d}.pickle"]
+    added = story.with_name("added.md")
+    added.write_text(story.read_text(encoding="utf-8").replace("title: ", "title: 新"), encoding="utf-8")
+    story.write_text(story.read_text(encoding="utf-8") + "\n再补充。\n", encoding="utf-8")
+    assert build(built, capsys)[0] == 0
+    state = cache.Store(next((built / ".cache" / "build").iterdir())).load()
+    assert state.articles[story.relative_to(built).as_posix()].value.body.html().count("补充") == 2
+    assert added.relative_to(built).as_posix() in state.articles
+    site = tree(built / "site")
+    shutil.rmtree(built / ".cache")
+    assert build(built, capsys)[0] == 0
+    assert tree(built / "site") == site
