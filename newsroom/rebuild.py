@@ -88,17 +88,20 @@ class Changes:
 
 def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archive, planned: list[pages.Page],
             remembered: dict[str, str], plan_key: str = "", editions: dict | None = None,
-            columns: Columns | None = None) -> Changes:
+            columns: Columns | None = None, kept: bool = False) -> Changes:
     """`before`: the last build's parsed articles and photos (cache entries by source);
     `state`: this build's, after reading; `plan_key`: a hash of the plan's other inputs but the
     print editions; `editions`: theirs by day (printing.digests), compared with the last build's;
-    `columns`: `remembered` in the plan's order (pagecolumns.read), if its pages are the plan's."""
+    `columns`: `remembered` in the plan's order (pagecolumns.read), if its pages are the plan's;
+    `kept`: `archive` is the kept plan's as it was (plancache.py), whose articles the state
+    shows, as a plan is kept only from a build that saved both (not compared: 100,000 at
+    100,000 articles)."""
     old_articles, old_photos = before
     now = state.articles
     edited = {source: now[source].value for source in others(old_articles, now)
               if (old := old_articles.get(source)) is None or now[source].value is not old.value}
     olds = {source: getattr(old_articles.get(source), "value", None) for source in edited}
-    sources = tuple(map(_SOURCE, archive.articles))   # (each an article's id)
+    sources = None if kept else tuple(map(_SOURCE, archive.articles))   # (each an article's id)
     kept_photos = all(state.photos.get(s) is e for s, e in old_photos.items())
     same_photos = old_photos.keys() == state.photos.keys() and kept_photos
     editions, old_editions = editions or {}, state.editions
@@ -109,7 +112,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         index=depends.Index(state.readers, state.page_ids if columns else loaded(state.page_ids)),
         values=state.values,
         same_pages=columns is not None or list(remembered) == planviews.files(planned),
-        same_articles_shown=(state.visible == sources
+        same_articles_shown=((kept or state.visible == sources)
                              and state.scheduled == archive.scheduled),
         same_files=same_files(old_articles, state.articles) and same_photos,
         edited={"a|" + source: depends.changed_bits(olds[source], new) for source, new in edited.items()},
@@ -123,6 +126,8 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
     )
     if changed.case != RECHECK:
         return changed   # (what follows is for a recheck: four more passes over 100,000 articles)
+    if sources is None:
+        sources = tuple(map(_SOURCE, archive.articles))
     return _for_recheck(changed, state, before, archive, sources, (olds, edited), kept_photos)
 
 

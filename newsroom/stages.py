@@ -61,7 +61,7 @@ def read(run: Run) -> bool:
     run.result.problems += found
     run.result.problems += confined([(run.config.content_dir, "content"),
                                       *((d, "templates") for d in template_dirs(run.config))],
-                                      run.config.root)
+                                      run.config.root, run.links if run.scanned is not None else None)
     return True
 
 
@@ -244,7 +244,7 @@ def decide(run: Run) -> bool:
     kept = (run.kept or run.patched) and not run.reprinted
     run.edition_digests = state.editions if kept else printing.digests(run.printed)
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key,
-                              run.edition_digests, columns)
+                              run.edition_digests, columns, kept=run.kept)
     run.values = depends.Values(run.archive)
     contexts = None
     if changed.case == rebuild.RECHECK:
