@@ -117,7 +117,7 @@ def check(run: Run) -> bool:
     if run.store is not None and options.write:
         head = run.store.load_head()
         scan, state = inputscan.scan_and_load(run, head)
-        run.inputs, run.scanned = scan.inputs, scan.stats
+        run.inputs, run.scanned, run.links = scan.inputs, scan.stats, scan.links
         if scan.unchanged:
             for key, value in head["summary"].items():
                 setattr(result, key, value)

@@ -35,6 +35,7 @@ class Scan:
     unchanged: bool                        # no input changed since the last good build
     inputs: str                            # their signature (signatures.inputs_signature)
     stats: dict[str, tuple[int, int]]      # (size, mtime) of every input file, by path
+    links: list[str]                       # the symbolic links among them (confine.py)
 
 
 def scan_and_load(run: Run, head: dict) -> tuple[Scan, cache.State | None]:
@@ -56,23 +57,23 @@ def scan_and_load(run: Run, head: dict) -> tuple[Scan, cache.State | None]:
 
 def _scanned(run: Run, head: dict) -> Scan:
     config, options = run.config, run.options
-    inputs, stats = signatures.inputs_signature(config, template_dirs(config),
-                                                f"{run.settings}|{options.serve}|{options.strict}")
+    inputs, stats, links = signatures.inputs_signature(config, template_dirs(config),
+                                                       f"{run.settings}|{options.serve}|{options.strict}")
     unchanged = (head.get("signature") == signatures.site_signature(inputs, config)
                  and head.get("moved") == signatures.stat_key(config.root / moved.RECORD)
                  and run.now.timestamp() < head.get("valid_until", 0))
-    return Scan(unchanged, inputs, stats)
+    return Scan(unchanged, inputs, stats, links)
 
 
 def _sent(scan: Scan) -> bytes:
     """`scan` as the process sends it: b"=" alone when nothing changed."""
     if scan.unchanged:
         return b"=" + scan.inputs.encode()
-    return b"+" + marshal.dumps((scan.inputs, scan.stats))
+    return b"+" + marshal.dumps((scan.inputs, scan.stats, scan.links))
 
 
 def _received(sent: bytes) -> Scan:
     if sent[:1] == b"=":
-        return Scan(True, sent[1:].decode(), {})
-    inputs, stats = marshal.loads(sent[1:])
-    return Scan(False, inputs, stats)
+        return Scan(True, sent[1:].decode(), {}, [])
+    inputs, stats, links = marshal.loads(sent[1:])
+    return Scan(False, inputs, stats, links)

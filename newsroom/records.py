@@ -95,6 +95,7 @@ class Run:
     settings: str = ""                                # versions.settings_hash
     inputs: str = ""                                  # every input file's size and mtime
     scanned: dict[str, tuple[int, int]] | None = None
+    links: list[str] | None = None                    # the symbolic links among the files scanned
     before: tuple[dict, dict] = ({}, {})              # the last build's parsed articles and photos
     articles: list[Article] = field(default_factory=list)
     photos: list[Photo] = field(default_factory=list)
