@@ -306,6 +306,28 @@ def test_a_damaged_record_of_a_bundle_has_the_year_made_again(archive: Path) -> 
     assert searchbundle.recorded(record.parent, settings) is None
 
 
+def test_a_record_written_before_its_ids_and_sums_were_kept_apart_is_read_as_it_was(archive: Path) -> None:
+    """Records are written with the ids and the files' sums marshalled apart inside them
+    (read when used); one written whole, as before, is read alike: no year made again."""
+    import marshal
+
+    from newsroom import searchbundle, sums
+
+    record = archive / ".cache" / "search" / "2021" / searchbundle.RECORD
+    now = searchbundle.record_of(record.parent)
+    settings = now["settings"]
+    whole = {**now, "ids": dict(now["ids"]), "sums": dict(now["sums"])}
+    assert whole["ids"] and whole["sums"]
+    bundle = searchbundle.recorded(record.parent, settings)
+    record.write_bytes(sums.seal(b"NRS1", marshal.dumps(whole)))
+    before = searchbundle.recorded(record.parent, settings)
+    assert (dict(before.ids), dict(before.sums), before.pages) == (dict(bundle.ids), dict(bundle.sums), bundle.pages)
+    assert searchbundle.whole(before, []) and searchbundle.whole(bundle, [])
+    edit(archive, STORY, "走访社区", "慰问独居老人")
+    build(archive)
+    assert listing(archive)["recent"]   # the year kept, the edit in the bundle of recent changes
+
+
 def test_a_damaged_search_copy_is_spelt_again_not_indexed(archive: Path, capsys) -> None:
     """The copies Pagefind reads are kept in the cache between builds: one changed there is
     a warning when its year is indexed again, and is made again from the published page."""
