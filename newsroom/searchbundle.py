@@ -88,8 +88,13 @@ def record_of(cache: Path) -> dict:
     """The record in `cache` as written, its ids and sums unmarshalled when used; OSError if
     missing, TypeError if damaged."""
     sealed = (cache / RECORD).read_bytes()
-    if sealed[:4] == _WHOLE:
-        return marshal.loads(sums.unseal(_WHOLE, sealed))
+    if sealed[:4] == _WHOLE:   # written as before: written again as now, once
+        record = marshal.loads(sums.unseal(_WHOLE, sealed))
+        try:
+            _write_record(cache, record)
+        except OSError:
+            pass   # (a full disk, say: it is read as it is again)
+        return record
     record = marshal.loads(sums.unseal(_MAGIC, sealed))
     record["ids"], record["sums"] = LazyDict(record["ids"]), LazyDict(record["sums"])
     return record
@@ -141,11 +146,21 @@ def make(binary: Path, pages: Path, cache: Path, settings: str, digest: str, ind
     os.replace(fresh, cache / "bundle")
     folder = cache / "bundle"
     made = Bundle(folder, digest, dict(indexed), ids, sums.record(Bundle(folder).files()))
-    record = {"settings": settings, "digest": digest, "pages": made.pages, "ids": marshal.dumps(ids),
-              "sums": marshal.dumps(made.sums)}
-    (cache / RECORD).write_bytes(sums.seal(_MAGIC, marshal.dumps(record)))
+    _write_record(cache, {"settings": settings, "digest": digest, "pages": made.pages, "ids": ids, "sums": made.sums})
     (cache / "bundle.json").unlink(missing_ok=True)   # the record as older versions wrote it
     return made, problems
+
+
+def _write_record(cache: Path, record: dict) -> None:
+    """Write `record` (its ids and sums as dicts) in RECORD, the ids and sums marshalled apart."""
+    data = marshal.dumps({**record, "ids": marshal.dumps(dict(record["ids"])), "sums": marshal.dumps(dict(record["sums"]))})
+    temporary = cache / f".{RECORD}.{os.getpid()}.tmp"   # (cachedir.LEFTOVER, if killed)
+    try:
+        temporary.write_bytes(sums.seal(_MAGIC, data))
+        os.replace(temporary, cache / RECORD)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _ids(bundle: Path, indexed: dict[str, str]) -> dict[str, str]:

@@ -323,6 +323,9 @@ def test_a_record_written_before_its_ids_and_sums_were_kept_apart_is_read_as_it_
     before = searchbundle.recorded(record.parent, settings)
     assert (dict(before.ids), dict(before.sums), before.pages) == (dict(bundle.ids), dict(bundle.sums), bundle.pages)
     assert searchbundle.whole(before, []) and searchbundle.whole(bundle, [])
+    assert record.read_bytes()[:4] == b"NRS2"   # written again as now, once read
+    again = searchbundle.recorded(record.parent, settings)
+    assert (dict(again.ids), dict(again.sums), again.pages) == (dict(bundle.ids), dict(bundle.sums), bundle.pages)
     edit(archive, STORY, "走访社区", "慰问独居老人")
     build(archive)
     assert listing(archive)["recent"]   # the year kept, the edit in the bundle of recent changes
