@@ -794,8 +794,13 @@ def test_an_edit_in_place_takes_the_pages_in_the_plans_order_and_leaves_them_by_
 
     build(sample_root)
     used: list[int] = []
-    value = lazydict.LazyDict.value
-    monkeypatch.setattr(lazydict.LazyDict, "value", property(lambda self: used.append(1) or value.fget(self)))
+
+    class Counted(lazydict.LazyDict):   # the state's parts kept marshalled (cache.LAZY) only
+        @property
+        def value(self) -> dict:
+            used.append(1)
+            return lazydict.LazyDict.value.fget(self)
+    monkeypatch.setattr(cache, "LazyDict", Counted)
     site = sample_root / "site"
     _edit_body(sample_root)
     edited = build(sample_root)
@@ -805,7 +810,7 @@ def test_an_edit_in_place_takes_the_pages_in_the_plans_order_and_leaves_them_by_
     retitled = build(sample_root)
     assert retitled.plan_kept
     assert containing(site, "党员志愿者坚守一线（更新）")
-    monkeypatch.setattr(lazydict.LazyDict, "value", value)
+    monkeypatch.undo()
     cfg, _ = config.load(sample_root)
     state = cache.Store(cache.state_folder(cfg)).load()
     files = planviews.files(retitled.records["planned"])
