@@ -11,7 +11,8 @@ build keeps them as an index, object -> the pages that read it and which of its 
 - RECHECK: anything else (an article or photo added, moved or removed …): every page is
   fingerprinted again from what it read last time, and those that differ are rendered.
 
-A page whose file is missing from the published site is always rendered.
+A page the published site's manifest does not hold is always rendered: pages are remembered
+only with the manifest the build that rendered them wrote (memory.pages_key).
 """
 
 from __future__ import annotations
@@ -314,9 +315,12 @@ def _kept(page: pages.Page) -> bool:
 
 
 def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
-           published: dict[str, str], contexts: list[str] | None = None) -> Decision:
-    """The decision for `changed`; `published`: the files now in the output folder;
-    `contexts`: every page's context digest (values.context), if worked out already."""
+           contexts: list[str] | None = None) -> Decision:
+    """The decision for `changed`; `contexts`: every page's context digest (values.context),
+    if worked out already. A page remembered is published: pages are remembered only while
+    the site's manifest is the one the last build wrote (memory.pages_key), which holds
+    every page of that build's plan (looking each page up in the manifest was 0.05 s of an
+    edit that moves a story at 10,000 articles, 0.45 s at 100,000)."""
     known, case, index_, columns = changed.remembered, changed.case, changed.index, changed.columns
     if case == EVERYTHING:
         return Decision(case, [""] * len(planned), list(range(len(planned))), depends.Index(), {})
@@ -348,11 +352,9 @@ def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
     if contexts is None:
         contexts = [values.context(page) for page in planned]
     if columns is not None:   # (the same pages: each has its context and id there)
-        todo = [i for i, page in enumerate(planned) if contexts[i] != columns.contexts[i]
-                or columns.ids[i] in dirty or page.file not in published]
+        todo = [i for i in range(len(planned)) if contexts[i] != columns.contexts[i] or columns.ids[i] in dirty]
         return Decision(case, contexts, todo, index_, now, columns=columns)
     known, ids = loaded(known), loaded(index_.ids)
-    todo = [i for i, page in enumerate(planned)
-            if contexts[i] != known.get(page.file) or page.file not in ids
-            or ids[page.file] in dirty or page.file not in published]
+    todo = [i for i, file in enumerate(planviews.files(planned))
+            if contexts[i] != known.get(file) or file not in ids or ids[file] in dirty]
     return Decision(case, contexts, todo, index_, now)

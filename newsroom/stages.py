@@ -255,7 +255,7 @@ def decide(run: Run) -> bool:
         digests = parallel.fingerprints([run.planned[i] for i in unknown], run.values.context, run.options.jobs)
         for i, digest in zip(unknown, digests, strict=True):
             contexts[i] = digest
-    run.decision = rebuild.decide(changed, run.planned, run.values, run.published, contexts)
+    run.decision = rebuild.decide(changed, run.planned, run.values, contexts)
     run.result.rendered = len(run.decision.todo)
     return True
 

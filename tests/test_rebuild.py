@@ -34,10 +34,9 @@ CALM = rebuild.Changes(remembered=REMEMBERED, index=_index(), values={}, same_pa
 
 def test_text_edits_in_place_render_only_the_pages_that_read_what_changed() -> None:
     assert CALM.case == rebuild.EDITED_IN_PLACE
-    published = dict.fromkeys(REMEMBERED, "")
-    assert rebuild.decide(CALM, PLANNED, None, published).todo == [0]          # the body: its page
+    assert rebuild.decide(CALM, PLANNED, None).todo == [0]          # the body: its page
     retitled = dataclasses.replace(CALM, edited={"a|x.md": 1 << TITLE})
-    assert rebuild.decide(retitled, PLANNED, None, published).todo == [0, 1]   # the title: the list too
+    assert rebuild.decide(retitled, PLANNED, None).todo == [0, 1]   # the title: the list too
     # (a page deleted by hand from the site's manifest changes the manifest: the pages are not
     # remembered then, and everything is decided again: test_incremental)
 
