@@ -33,19 +33,26 @@ def refusal(made: dict[str, Any], stories: Sequence[tuple[Article, Article]], co
         return "none or too many"
     archive = made["archive"]
     moving = [new for _, new in stories]
+    # The names the stories give a role, as parsed before or now: another term's role cannot
+    # change (only stories that give one count), so its stories are not looked at (at 100,000
+    # articles a street's 16,000, each unpickled to be read: unread.py).
+    roled = {(tax.key, name.name) for pair in stories for story in pair for tax in archive.taxonomies
+             for name in story.names(tax.key) if name.role}
     for old, new in stories:
         if archive.article_by_id.get(new.id) is not new or new.id in archive.scheduled or new.withdrawn:
             return "not in the lists"
         for tax in archive.taxonomies:
-            found = _unfiled(tax, old, new, archive, config, moving)
+            found = _unfiled(tax, old, new, archive, config, (moving, roled))
             if found:
                 return found
     return None
 
 
 def _unfiled(tax: Taxonomy, old: Article, new: Article, archive: Archive, config: Config,
-             moving: Sequence[Article]) -> str | None:
-    """What refiling the story under `tax` would change beyond its terms' lists."""
+             refiled: tuple[Sequence[Article], set[tuple[str, str]]]) -> str | None:
+    """What refiling the story under `tax` would change beyond its terms' lists. `refiled`:
+    the stories refiled (as parsed now), and the (taxonomy, name) pairs they give a role."""
+    moving, roled = refiled
     registry = config.registries.get(tax.key)
     now = {name.name: name.role for name in new.names(tax.key)}
     for name in {*(n.name for n in old.names(tax.key)), *now}:
@@ -57,7 +64,8 @@ def _unfiled(tax: Taxonomy, old: Article, new: Article, archive: Archive, config
             return "a renamed term"   # its old pages redirect, one for each page of its list
         if name not in now and not set(term.articles) - {s.id for s in moving}:
             return "a term left with no story"   # (or only photos the story showed)
-        if not (entry and entry.role) and _role(term, tax.key, archive, moving) != term.role:
+        if (tax.key, name) in roled and not (entry and entry.role) \
+                and _role(term, tax.key, archive, moving) != term.role:
             return "another role"
     return None
 

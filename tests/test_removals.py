@@ -123,6 +123,39 @@ def test_a_deletion_that_changes_a_persons_role_is_planned_afresh(tmp_path: Path
     _same_as_clean(root, result)
 
 
+def test_a_story_refiled_with_or_without_a_role_keeps_or_changes_the_persons_role(tmp_path: Path) -> None:
+    """A person the registry gives no role takes the one most of their stories give. A story
+    filed under them without a role leaves it as it is (refiled in the kept plan; their other
+    stories are not even read); one that gives them a role can change it (planned afresh)."""
+    root = _generated(tmp_path)
+    stories = build(root).records["archive"].articles
+    with (root / "reporters.yaml").open("a", encoding="utf-8") as f:
+        f.write("- {name: 新来的人, slug: xin-lai-de-ren}\n")   # no role of their own
+    when = stories[0].date
+    files = []
+    for n, role in enumerate(["通讯员", "记者", "记者", ""]):
+        story(root, f"role-{n}", stories[0], when + timedelta(hours=n + 1))
+        files.append(root / f"content/articles/{when:%Y}/{when:%m}/role-{n}.md")
+        head, _, rest = files[-1].read_text(encoding="utf-8").partition("reporter: [")
+        named = f"{{name: 新来的人, role: {role}}}" if role else "新来的人"
+        files[-1].write_text(f"{head}reporter: [{named}]{rest.partition(']')[2]}", encoding="utf-8")
+    assert build(root).records["archive"].term("reporter", "新来的人").role == "记者"
+
+    def refiled(file: Path, named: str) -> None:
+        head, _, rest = file.read_text(encoding="utf-8").partition("reporter: [")
+        file.write_text(f"{head}reporter: [{named}]{rest.partition(']')[2]}", encoding="utf-8")
+    refiled(files[3], f"新来的人, {stories[9].names('reporter')[0].name}")   # a second name, no role: the role stays
+    result = build(root)
+    assert result.records["patched"] and result.records["archive"].term("reporter", "新来的人").role == "记者"
+    _same_as_clean(root, result)
+    for file in files[1:3]:   # two 记者 stories now give 通讯员: 通讯员 is theirs
+        refiled(file, "{name: 新来的人, role: 通讯员}")
+    result = build(root)
+    assert result.records["archive"].term("reporter", "新来的人").role == "通讯员"
+    assert result.records["patched"] is False
+    _same_as_clean(root, result)
+
+
 def test_stories_filed_under_other_names_are_refiled_in_the_kept_plan(tmp_path: Path) -> None:
     """refiling.py: a story moved to another street (it ran in print: that stays), to other
     tags and people, retitled too, gives a clean build's plan and site; a name left with no
