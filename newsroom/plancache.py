@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import moved, planfile, planviews, shown, sums, urls
+from .cache import Entry
 from .editions import EDITIONS_DIR
 from .model import Article, Photo
 from .problems import Problem
@@ -221,7 +222,7 @@ def discard(written: Written | None) -> None:
             pass   # left over: the next build removes it (cachedir.LEFTOVER)
 
 
-def load(folder: Path, token: str, articles: Mapping[str, Article | Any], photos: Iterable[Photo],
+def load(folder: Path, token: str, articles: Mapping[str, Article | Entry], photos: Iterable[Photo],
          gone: Iterable[Article] = ()) -> Kept | None:
     """The kept plan, with this build's articles (by source, or their parse cache entries:
     planfile.Refs) and photos in it, and the articles deleted since (`gone`); None when

@@ -61,7 +61,7 @@ def read(run: Run) -> bool:
     run.result.problems += found
     run.result.problems += confined([(run.config.content_dir, "content"),
                                       *((d, "templates") for d in template_dirs(run.config))],
-                                      run.config.root, run.links if run.scanned is not None else None)
+                                      run.config.root, run.links)
     return True
 
 

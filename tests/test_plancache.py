@@ -281,10 +281,9 @@ def test_a_build_that_fails_after_writing_its_plan_leaves_the_last_one(tmp_path:
     _equals_clean(root)
 
 
-def test_a_build_that_keeps_the_plan_still_knows_when_the_next_scheduled_story_goes_live(tmp_path: Path) -> None:
-    # (A build with the plan kept does not look for the next story due among the articles:
-    # it takes the time the plan was made with. A build with nothing changed after that
-    # time must still publish the story.)
+def _due_in_two_hours_then_a_text_edit(tmp_path: Path) -> Path:
+    """An archive built at NOW with a story scheduled two hours later, then one story's text
+    edited (not built yet)."""
     root = _archive(tmp_path / "archive", 6)
     due = NOW + timedelta(hours=2)
     folder = root / "content" / "articles" / "2024" / "01"
@@ -294,6 +293,14 @@ def test_a_build_that_keeps_the_plan_still_knows_when_the_next_scheduled_story_g
     _build(root, root / "site")
     story = _story(root, 1)
     story.write_text(story.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    return root
+
+
+def test_a_build_that_keeps_the_plan_still_knows_when_the_next_scheduled_story_goes_live(tmp_path: Path) -> None:
+    # (A build with the plan kept does not look for the next story due among the articles:
+    # it takes the time the plan was made with. A build with nothing changed after that
+    # time must still publish the story.)
+    root = _due_in_two_hours_then_a_text_edit(tmp_path)
     assert _build(root, root / "site", NOW + timedelta(hours=1)).plan_kept
     assert not list((root / "site").rglob("later/index.html"))
     later = NOW + timedelta(hours=3)
@@ -304,16 +311,8 @@ def test_a_build_that_keeps_the_plan_still_knows_when_the_next_scheduled_story_g
 
 
 def test_a_scheduled_story_goes_live_though_only_text_changed(tmp_path: Path) -> None:
-    root = _archive(tmp_path / "archive", 6)
-    due = NOW + timedelta(hours=2)
-    folder = root / "content" / "articles" / "2024" / "01"
-    folder.mkdir(parents=True)
-    (folder / "later.md").write_text(f"---\ntitle: 定时发布的报道\ndate: {due:%Y-%m-%dT%H:%M:%S}+00:00\n"
-                                     "reporter: 张鹏\nstreet: 坂田街道\n---\n明天见报。\n", encoding="utf-8")
-    _build(root, root / "site")
+    root = _due_in_two_hours_then_a_text_edit(tmp_path)
     assert not list((root / "site").rglob("later/index.html"))
-    story = _story(root, 1)
-    story.write_text(story.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
     later = NOW + timedelta(hours=3)
     result = _build(root, root / "site", later)
     assert not result.plan_kept        # the kept plan expired when the story fell due
