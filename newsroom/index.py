@@ -6,8 +6,6 @@ Taxonomies (streets, reporters, tags …) are all one mechanism, driven by site.
 
 from __future__ import annotations
 
-import difflib
-import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,10 +13,9 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from . import links
+from . import references
 from .config import Config, TaxonomyConfig
-from .model import Article, Credit, Photo, PhotoRef
-from .photos import resolve_credit
+from .model import Article, Figure, Photo
 from .problems import Problem, error, warning
 from .slugs import slugify_all
 
@@ -50,15 +47,6 @@ class Taxonomy:
     def _by_name(self) -> dict[str, Term]:
         # Looked up for every article on every page (bylines, related lists): a dict, not a scan.
         return {t.name: t for t in reversed(self.terms)}
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A photo as one article shows it (the article's caption/credit win)."""
-
-    photo: str
-    caption: str
-    credit: Credit | None
 
 
 @dataclass(frozen=True)
@@ -161,16 +149,7 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     """The archive's indexes. `make_slugs` makes the slugs of the terms their registries give
     none, all at once (the builder's remembers them from the last build and makes the others
     in another process: slugs.py)."""
-    problems: list[Problem] = _duplicates(articles, photos)
-    for article in articles:
-        if article.date > now and not article.draft:
-            when = f"{article.date:%Y-%m-%d %H:%M}"
-            if config.future:
-                problems.append(warning(article.source, article.date_line, "dated in the future: scheduled for "
-                                        "{when}", when=when))
-            else:
-                problems.append(warning(article.source, article.date_line, "dated in the future: scheduled for "
-                                        "{when} (left out until then; --future includes it)", when=when))
+    problems: list[Problem] = [*_duplicates(articles, photos), *_scheduled(articles, config, now)]
     shown = sorted((a for a in articles if is_published(a, config, now)),
                    key=lambda a: (a.date, a.slug), reverse=True)
     published = [a for a in shown if a.withdrawn is None]
@@ -183,11 +162,11 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     figures: dict[str, tuple[Figure, ...]] = {}
     users: dict[str, list[str]] = defaultdict(list)
     for article in articles:
-        figures[article.id] = _figures(article, photo_by_id, config, problems)
+        figures[article.id] = references.figures(article, photo_by_id, config, problems)
         if article.id in published_ids:
             for figure in figures[article.id]:
                 users[figure.photo].append(article.id)
-        problems.extend(_link_problems(article, all_sources, published_sources, article.id in published_ids))
+        problems.extend(references.link_problems(article, all_sources, published_sources, article.id in published_ids))
     by_article = {a.id: a for a in published}
     photo_terms = {photo.id: _photo_terms(photo, users, by_article, config) for photo in photos}
 
@@ -225,65 +204,6 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
     return archive, problems
 
 
-def _figures(article: Article, photo_by_id: dict[str, Photo], config: Config,
-             problems: list[Problem]) -> tuple[Figure, ...]:
-    """The photos an article shows, each once, with this article's caption and credit."""
-    found = []
-    listed: set[str] = set()
-    for ref in article.photos:
-        photo = photo_by_id.get(ref.file)
-        if photo is None:
-            hint = _closest(ref.file, photo_by_id)
-            if hint:
-                problems.append(error(article.source, ref.line, "photo '{file}' not found in photos/ — did you "
-                                      "mean '{hint}'?", file=ref.file, hint=hint))
-            else:
-                problems.append(error(article.source, ref.line, "photo '{file}' not found in photos/",
-                                      file=ref.file))
-            continue
-        if ref.file in listed:
-            # Shown once: a second listing would repeat the figure and the photo page's 刊登于 entry.
-            problems.append(warning(article.source, ref.line, "photo '{file}' is listed twice (shown once)", file=ref.file))
-            continue
-        listed.add(ref.file)
-        credit = photo.credit
-        if ref.credit:
-            credit = resolve_credit(ref.credit, config,
-                                    lambda m, a=article, r=ref, **kw: problems.append(error(a.source, r.line, m, **kw)))
-        found.append(Figure(photo.id, ref.caption or photo.caption, credit))
-        problems.extend(_unlabelled(article, ref, found[-1]))
-    return tuple(found)
-
-
-def _link_problems(article: Article, all_sources: set[str], published_sources: set[str],
-                   published: bool) -> list[Problem]:
-    """Links to article files that do not exist (or are not published), and links that are not URLs."""
-    problems = []
-    for href, line in article.links:
-        found = links.kind(href)
-        if found == links.INVALID:
-            problems.append(error(article.source, line, "link '{href}' is not a valid address "
-                                  "(check its brackets and spaces)", href=href))
-        if found != links.ARTICLE:
-            continue
-        resolved = links.article_source(article.source, href)
-        if resolved is None:
-            problems.append(error(article.source, line, "link to '{href}' leads outside the archive folder "
-                                  "(link to a file under content/)", href=href))
-        elif resolved not in all_sources:
-            hint = _closest(resolved, all_sources)
-            if hint:
-                problems.append(error(article.source, line, "link to '{href}': no such article file — did you "
-                                      "mean '{hint}'?", href=href,
-                                      hint=posixpath.relpath(hint, posixpath.dirname(article.source))))
-            else:
-                problems.append(error(article.source, line, "link to '{href}': no such article file", href=href))
-        elif resolved not in published_sources and published:
-            problems.append(warning(article.source, line, "link to '{href}': that article is a draft or "
-                                    "scheduled, so the link goes nowhere until it is published", href=href))
-    return problems
-
-
 def _photo_terms(photo: Photo, users: dict[str, list[str]], by_article: dict[str, Article],
                  config: Config) -> dict[str, list[str]]:
     """A photo's terms: its credit (for the taxonomy of photographers), its sidecar's, and
@@ -300,34 +220,15 @@ def _photo_terms(photo: Photo, users: dict[str, list[str]], by_article: dict[str
     return terms
 
 
-def _closest(name: str, known: Iterable[str]) -> str | None:
-    """The known file most like a missing one: another case, a typo in its name, another folder."""
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for k in known:
-        if k.lower() == name.lower():
-            return k
-        by_name[posixpath.basename(k).lower()].append(k)
-    close = difflib.get_close_matches(posixpath.basename(name).lower(), list(by_name), n=1, cutoff=0.75)
-    if not close:
-        return None
-    # Of the files with that name, the one in the nearest folder.
-    return max(by_name[close[0]], key=lambda k: (len(posixpath.commonpath([k, name])) if "/" in name else 0, k))
-
-
-def _unlabelled(article: Article, ref: PhotoRef, figure: Figure) -> list[Problem]:
-    """A photo shown in an article without a caption or a credit (readers see a bare picture)."""
-    sidecar = posixpath.splitext(f"photos/{ref.file}")[0] + ".yaml"
-    found = []
-    if not figure.caption:
-        found.append(warning(article.source, ref.line, "photo '{file}' has no caption "
-                             "(add 'caption:' here or to {sidecar})", file=ref.file, sidecar=sidecar))
-    if figure.credit is None and not ref.credit:   # a bad credit here is already an error
-        found.append(warning(article.source, ref.line, "photo '{file}' has no credit "
-                             "(add 'credit:' here or to {sidecar})", file=ref.file, sidecar=sidecar))
-    return found
-
-
 _Named = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]
+
+
+def _scheduled(articles: list[Article], config: Config, now: datetime) -> list[Problem]:
+    """A warning for each story dated in the future (not a draft): when it goes live."""
+    leave = "" if config.future else " (left out until then; --future includes it)"
+    return [warning(a.source, a.date_line, "dated in the future: scheduled for {when}" + leave,
+                    when=f"{a.date:%Y-%m-%d %H:%M}")
+            for a in articles if a.date > now and not a.draft]
 
 
 def _named(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],

@@ -48,6 +48,15 @@ class Credit:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A photo as one article shows it (the article's caption/credit win)."""
+
+    photo: str
+    caption: str
+    credit: Credit | None
+
+
+@dataclass(frozen=True)
 class Correction:
     """A correction published with an article (更正): when it was made and what it says."""
 

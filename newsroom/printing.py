@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .editions import PAPER_FILE, EditionFile, PageSpec, Paper
-from .index import Archive, _closest
+from .index import Archive
 from .model import Article
 from .problems import Problem, error, warning
+from .references import closest
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def _check_spec(file: EditionFile, spec: PageSpec, paper: Paper, archive: Archiv
             problems.append(error(file.source, spec.name_line, "unknown page name '{name}' (add it to the pages "
                                   "in {file})", name=spec.name, file=PAPER_FILE))
     if spec.scan and spec.scan not in archive.photo_by_id:
-        hint = _closest(spec.scan, archive.photo_by_id)
+        hint = closest(spec.scan, archive.photo_by_id)
         if hint:
             problems.append(error(file.source, spec.scan_line, "scan '{file}' not found in photos/ — did you mean "
                                   "'{hint}'?", file=spec.scan, hint=hint))
@@ -205,7 +206,7 @@ def _story(ref: str, names: _Names, source: str, line: int, problems: list[Probl
             problems.append(warning(source, line, "story '{story}' is a draft or scheduled: left off the page "
                                     "until it is published", story=ref))
             return None
-        hint = _closest(path, names.sources)
+        hint = closest(path, names.sources)
         # A warning: a story taken out of the archive (deleted, withdrawn) still ran in print.
         if hint:
             problems.append(warning(source, line, "story '{story}': no such article file under content/articles/ "

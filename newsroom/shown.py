@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from . import index
+from . import references
 from .config import Config
 from .index import Archive
 from .model import Article, Photo
@@ -29,7 +29,7 @@ def refusal(stories: Sequence[Article], photo_by_id: Mapping[str, Photo], config
     or a credit not resolved is an error (the build fails, as a plan made afresh finds)."""
     problems: list[Problem] = []
     for story in stories:
-        index._figures(story, photo_by_id, config, problems)
+        references.figures(story, photo_by_id, config, problems)
     return "its photos have errors" if any(p.severity == "error" for p in problems) else None
 
 
@@ -39,7 +39,7 @@ def show(archive: Archive, stories: Sequence[Article], config: Config, problems:
     photos changed (their first pages show them)."""
     photos: set[str] = set()
     for story in stories:
-        archive.figures[story.id] = index._figures(story, archive.photo_by_id, config, problems)
+        archive.figures[story.id] = references.figures(story, archive.photo_by_id, config, problems)
         for figure in archive.figures[story.id]:
             users = list(archive.photo_users.get(figure.photo, ()))
             bisect.insort(users, story.id)   # (content.py reads the files in order: ids are files)
@@ -50,7 +50,7 @@ def show(archive: Archive, stories: Sequence[Article], config: Config, problems:
 
 def refigure(archive: Archive, photo: Photo) -> None:
     """The figures of the stories showing the photo: its caption and credit where the story
-    gives none of its own (index._figures; the story's first use of it is shown)."""
+    gives none of its own (references.figures; the story's first use of it is shown)."""
     for story_id in archive.photo_users.get(photo.id, ()):
         story = archive.article_by_id.get(story_id)
         ref = next((r for r in story.photos if r.file == photo.id), None) if story is not None else None
