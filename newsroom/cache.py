@@ -17,16 +17,15 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import pickle
 import secrets
 import zlib
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from operator import is_not
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from . import bodies, cachedir, keyshards, lazydict, sums, unread
+from . import bodies, cachedir, keyshards, lazydict, statefiles, unread
 from .config import Config
 from .lazydict import LazyDict
 from .model import Article
@@ -198,20 +197,20 @@ class Store:
         when used. None if a file is missing, from another version, or damaged."""
         raw = []
         for name in files:
-            data = _unsealed(self.folder / name, MARSHALLED)
-            if data is DAMAGED:
+            data = statefiles.unsealed(self.folder / name, statefiles.MARSHALLED)
+            if data is statefiles.DAMAGED:
                 self.damaged = self.damaged or self.folder / name
-            if data is None or data is DAMAGED:
+            if data is None or data is statefiles.DAMAGED:
                 return None
             raw.append(data)
         return keyshards.Sharded.loaded(raw, files) if len(raw) == keyshards.SHARDS else None
 
     def _read_lazy(self, name: str) -> LazyDict | None:
         """A part in LAZY: its file read and checked now, its dict made when used."""
-        data = _unsealed(self.folder / name, MARSHALLED)
-        if data is DAMAGED:
+        data = statefiles.unsealed(self.folder / name, statefiles.MARSHALLED)
+        if data is statefiles.DAMAGED:
             self.damaged = self.damaged or self.folder / name
-        return None if data is None or data is DAMAGED else LazyDict(data)
+        return None if data is None or data is statefiles.DAMAGED else LazyDict(data)
 
     def _bodies_whole(self, shard: dict) -> bool:
         """The file of the shard's bodies is there, as long as written (a body read from it is
@@ -227,8 +226,8 @@ class Store:
     def _read(self, name: str) -> Any:
         """A file's value; None if it is missing, from another version, or damaged (the
         first damaged one is kept in `damaged`, to be reported)."""
-        value = _load(self.folder / name)
-        if value is DAMAGED:
+        value = statefiles.load(self.folder / name)
+        if value is statefiles.DAMAGED:
             self.damaged = self.damaged or self.folder / name
             return None
         return value
@@ -238,12 +237,12 @@ class Store:
             name = f"parsed-{n:02d}.pickle"
             if shard is not self._loaded.get(name) or not (self.folder / name).exists():
                 shard["bodies"] = self._save_bodies(n, shard["articles"])
-                _save(self.folder / name, {**shard, "articles": unread.stored(shard["articles"])})
+                statefiles.save(self.folder / name, {**shard, "articles": unread.stored(shard["articles"])})
                 self._loaded[name] = shard
         self._articles = state.articles
         parts = {name: (self._sharded_part if name in SHARDED else self._part)(name, getattr(state, name))
                  for name in PARTS}
-        _save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
+        statefiles.save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
                                              "pages_settings": state.pages_settings,
                                              "scheduled": state.scheduled, "recheck": state.recheck,
                                              "plan_key": state.plan_key, "plan_token": state.plan_token,
@@ -316,7 +315,7 @@ class Store:
         file, before = self._parts.get(name, ("", None))
         if before is None or (before is not value and before != value) or not (self.folder / file).is_file():
             file = PART_FILES.replace("*", f"{name}-{secrets.token_hex(6)}.marshal")
-            _save_part(self.folder / file, lazydict.loaded(value))
+            statefiles.save_part(self.folder / file, lazydict.loaded(value))
             self._parts[name] = (file, value)
         return file
 
@@ -328,7 +327,7 @@ class Store:
         written = {}
         for n, entries in sharded.to_write(gone).items():
             written[n] = PART_FILES.replace("*", f"{name}-{n:02d}-{secrets.token_hex(6)}.marshal")
-            _sealed(self.folder / written[n], MARSHALLED, lambda out, e=entries: out.write(marshal.dumps(e)))
+            statefiles.sealed(self.folder / written[n], statefiles.MARSHALLED, lambda out, e=entries: out.write(marshal.dumps(e)))
         sharded.saved(written)
         self._parts[name] = (sharded.files, sharded)
         return sharded.files
@@ -343,7 +342,7 @@ class Store:
         return head if isinstance(head, dict) else {}
 
     def save_head(self, head: dict[str, Any]) -> None:
-        _save(self.head, head)
+        statefiles.save(self.head, head)
 
 
 def _shard_of(source: str) -> int:
@@ -357,61 +356,6 @@ def _sharded(state: State) -> list[dict[str, Any]]:
         for source, entry in getattr(state, kind).items():
             shards[_shard_of(source)][kind][source] = entry
     return shards
-
-
-MAGIC = b"NRC1"   # then the CRC-32 of the pickle (sums.seal): a damaged or altered file is never used
-MARSHALLED = b"NRM1"   # the same, of a value marshalled (_save_part)
-DAMAGED = object()
-
-
-def _load(file: Path) -> Any:
-    """The value pickled (or marshalled) in `file`; None if there is none or it is from another
-    version of the engine or of Python; DAMAGED if its bytes are not what was written."""
-    try:
-        sealed = file.read_bytes()
-    except OSError:
-        return None
-    marshalled = sealed[:4] == MARSHALLED
-    data = sums.unseal(MARSHALLED if marshalled else MAGIC, sealed)
-    if data is None:
-        return DAMAGED
-    try:
-        return marshal.loads(data) if marshalled else pickle.loads(data)
-    except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return None  # written by another version: only a lost shortcut
-
-
-def _unsealed(file: Path, magic: bytes) -> Any:
-    """What `file` holds behind its seal (sums.unseal); None if it cannot be read, DAMAGED if
-    its bytes are not what was written."""
-    try:
-        sealed = file.read_bytes()
-    except OSError:
-        return None
-    data = sums.unseal(magic, sealed)
-    return DAMAGED if data is None else data
-
-
-def _save(file: Path, value: Any) -> None:
-    _sealed(file, MAGIC, lambda out: pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _save_part(file: Path, value: Any) -> None:
-    """A part of the state (PARTS), marshalled; pickled if it holds anything else."""
-    try:
-        data = marshal.dumps(value)
-    except ValueError:
-        _save(file, value)
-        return
-    _sealed(file, MARSHALLED, lambda out: out.write(data))
-
-
-def _sealed(file: Path, magic: bytes, write: Callable[[BinaryIO], object]) -> None:
-    """`file` as `write` writes it, sealed (sums.write_sealed), put in place once whole."""
-    cachedir.folder(file.parent)
-    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    sums.write_sealed(tmp, magic, write)
-    os.replace(tmp, file)
 
 
 def file_hash(data: bytes) -> str:

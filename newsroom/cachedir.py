@@ -15,7 +15,7 @@ from pathlib import Path
 from .i18n import Explained
 from .problems import Problem, error, repaired, shown
 
-# A file being written, renamed into place once whole (renditions.store, cache._save, render):
+# A file being written, renamed into place once whole (renditions.store, statefiles.save, render):
 # .NAME.PID.tmp. One whose writer was killed is left behind.
 LEFTOVER = re.compile(r"^\..+\.(\d+)\.tmp$")
 

@@ -12,7 +12,7 @@ from archive_gen import make_archive
 from archive_gen import tree as archive_tree
 from PIL import Image
 
-from newsroom import cache
+from newsroom import cache, statefiles
 from newsroom.cli import main
 
 
@@ -146,7 +146,7 @@ def test_a_damaged_part_of_the_build_state_is_one_warning_and_never_published(bu
     # The parts (pages' fingerprints, what each page read …) are marshalled, not pickled;
     # what pages read and its digests are in shards by key (keyshards.py).
     parts = sorted((built / ".cache" / "build").rglob("state-*"), key=lambda p: -p.stat().st_size)
-    assert parts and all(p.read_bytes()[:4] == cache.MARSHALLED for p in parts)
+    assert parts and all(p.read_bytes()[:4] == statefiles.MARSHALLED for p in parts)
     victim = [p for p in parts if p.name.startswith(f"state-{part}-")][0]
     damage(victim, how)
     os.utime(built / "site.yaml")   # something changed: the build reads its cache
