@@ -1,5 +1,5 @@
 """The last build's pages in the plan's order: each page's context digest and its id in
-what pages read (depends.Index), beside the same by file (the state's `pages`, `page_ids`).
+what pages read (readers.Index), beside the same by file (the state's `pages`, `page_ids`).
 
 An edit in place (rebuild.EDITED_IN_PLACE) leaves every page where it was and needs the
 digest and id of every page in that order. At 100,000 articles the two dicts by file hold
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Columns:
     contexts: list[str]     # each page's context digest, in the plan's order
-    ids: array.array        # each page's id in depends.Index, the same order
+    ids: array.array        # each page's id in readers.Index, the same order
 
 
 def key(files: Sequence[str]) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 
 import jinja2
 
-from . import cache, depends, index, pages, placed, planviews, printing, reach, urls
+from . import cache, depends, index, pages, placed, planviews, printing, reach, readers, urls
 from .edited import others, same_files
 from .lazydict import loaded
 from .pagecolumns import Columns, made, with_contexts
@@ -44,7 +44,7 @@ class Changes:
     """What differs between this build's inputs and the last build's, as far as pages go."""
 
     remembered: dict[str, str]            # output file -> its context's digest, from the last build ({}: none usable)
-    index: depends.Index                  # what each page read when it last rendered
+    index: readers.Index                  # what each page read when it last rendered
     values: MutableMapping[str, dict[int, str]]    # object key -> fields read -> their digest, at the last build
     same_pages: bool                      # the same page files, in the same order
     same_articles_shown: bool             # the same articles visible and scheduled
@@ -110,7 +110,7 @@ def changes(state: cache.State, before: tuple[dict, dict], archive: index.Archiv
         day for day in editions.keys() | old_editions.keys() if editions.get(day, ("",))[0] != old_editions.get(day, ("",))[0]}
     changed = Changes(
         remembered=remembered,
-        index=depends.Index(state.readers, state.page_ids if columns else loaded(state.page_ids)),
+        index=readers.Index(state.readers, state.page_ids if columns else loaded(state.page_ids)),
         values=state.values,
         same_pages=columns is not None or list(remembered) == planviews.files(planned),
         same_articles_shown=((kept or state.visible == sources)
@@ -184,7 +184,7 @@ class Decision:
     case: str
     contexts: list[str]
     todo: list[int]
-    index: depends.Index
+    index: readers.Index
     values: MutableMapping[str, dict[int, str]]
     stale: set[str] = field(default_factory=set)            # keys whose values changed since `values`
     columns: Columns | None = None                          # the last build's, if its pages are these (ids)
@@ -323,7 +323,7 @@ def decide(changed: Changes, planned: list[pages.Page], values: depends.Values,
     edit that moves a story at 10,000 articles, 0.45 s at 100,000)."""
     known, case, index_, columns = changed.remembered, changed.case, changed.index, changed.columns
     if case == EVERYTHING:
-        return Decision(case, [""] * len(planned), list(range(len(planned))), depends.Index(), {})
+        return Decision(case, [""] * len(planned), list(range(len(planned))), readers.Index(), {})
     if case == EDITED_IN_PLACE:
         # Every page is where it was and shows what it showed, except what read an edited field.
         dirty = {i for key, bits in changed.edited.items() if bits for i in index_.readers(key, bits)}

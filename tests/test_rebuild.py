@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from newsroom import depends, rebuild
+from newsroom import depends, readers, rebuild
 from newsroom.model import Article
 from newsroom.pages import Page
 
@@ -20,11 +20,11 @@ PLANNED = [Page("x/", "article.html", {}), Page("", "home.html", {}), Page("sear
 REMEMBERED = {page.file: f"c{i}" for i, page in enumerate(PLANNED)}
 
 
-def _index() -> depends.Index:
-    index = depends.Index()
+def _index() -> readers.Index:
+    index = readers.Index()
     for page, deps in zip(PLANNED, READ, strict=True):
         index.add(page.file, deps)
-    return depends.Index(index.saved(), index.ids)
+    return readers.Index(index.saved(), index.ids)
 
 
 CALM = rebuild.Changes(remembered=REMEMBERED, index=_index(), values={}, same_pages=True,
@@ -72,11 +72,11 @@ def test_the_index_gives_back_who_read_what() -> None:
 def test_a_page_rendered_again_keeps_one_code_per_read_in_a_big_index() -> None:
     # Many pages read the archive, as every page of a big site does; three are then rendered
     # again: one reads what it read before, two read more.
-    index = depends.Index()
+    index = readers.Index()
     for n in range(5000):
         index.add(f"p{n}/index.html", {"archive": 1})
     index.saved()
-    again = depends.Index(index.codes, index.ids)
+    again = readers.Index(index.codes, index.ids)
     again.add("p7/index.html", {"archive": 1})
     again.add("p9/index.html", {"archive": 3})
     # Page 1 reading fields 5: its code's bytes are those across page 5's code and page 6's
