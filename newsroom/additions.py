@@ -31,9 +31,9 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from . import corrections, front, moved, pages, plancache, shown, sitemaps, urls
+from . import corrections, front, moved, pages, plancache, shown, sitemaps, stories_in, urls
 from .config import Config
-from .index import Archive, Month, Term, Year
+from .index import Archive
 from .model import Article, Photo
 from .problems import Problem
 
@@ -138,14 +138,14 @@ def put_photos_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence
     key = shown.photo_order(archive, config)
     terms = set()
     for photo in added:
-        at = _place(key(photo), map(key, archive.photos))
+        at = stories_in.position(key(photo), map(key, archive.photos))
         object.__setattr__(archive, "photos", (*archive.photos[:at], photo, *archive.photos[at:]))
         archive.photo_by_id[photo.id] = photo
         photo_by_id = archive.photo_by_id
         for tax, name in photo_names(archive, photo):
             term = tax.term(name)
             ids = list(term.photos)
-            ids.insert(_place(key(photo), (key(photo_by_id[i]) for i in ids)), photo.id)
+            ids.insert(stories_in.position(key(photo), (key(photo_by_id[i]) for i in ids)), photo.id)
             object.__setattr__(term, "photos", tuple(ids))
             terms.add(id(term))
     remade = Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set())
@@ -171,9 +171,9 @@ def put_in(made: dict[str, Any], counted: dict[str, Any], added: Sequence[Articl
     `picks`: front.yaml's (front.load)."""
     archive, living = made["archive"], made["living"]
     before = archive.articles
-    archive_with(archive, added)
+    stories_in.archive_with(archive, added)
     photos = any(story.photos for story in added)
-    years = {id(year_of(archive, story.date)) for story in added}
+    years = {id(stories_in.year_of(archive, story.date)) for story in added}
     terms = {id(tax.term(name.name)) for story in added for tax in archive.taxonomies
              for name in story.names(tax.key)}
     terms |= shown.show(archive, added, config, made["plan_problems"]) if photos else set()
@@ -193,71 +193,6 @@ def replan(made: dict[str, Any], counted: dict[str, Any], remade: Remade, before
     main = planned[:len(planned) - redirects]
     made["planned"] = [*remade.pages(main, before, years, terms, photos), *planned[len(planned) - redirects:]]
     counted["pages"] = len(made["planned"])
-
-
-def archive_with(archive: Archive, added: Sequence[Article]) -> None:
-    """Put the stories in the kept archive's lists (in place: the kept pages hold its objects)."""
-    for story in added:
-        articles = list(archive.articles)
-        articles.insert(_place(_order(story), map(_order, articles)), story)
-        object.__setattr__(archive, "articles", tuple(articles))
-        archive.__dict__.pop("rank", None)   # (a cached_property)
-        archive.article_by_id[story.id] = story
-        archive.article_by_source[story.source] = story.id
-        archive.figures[story.id] = ()
-        by_id = archive.article_by_id
-        for tax in archive.taxonomies:
-            for name in story.names(tax.key):   # each time it is named, as index._named lists it
-                insert(tax.term(name.name), story, by_id)
-        insert(month_of(archive, story.date) or _new_month(archive, story.date), story, by_id)
-
-
-def _order(story: Article) -> tuple:
-    return story.date, story.slug   # index.build lists stories newest first by this
-
-
-def place(story: Article, ids: Sequence[str], by_id: dict[str, Article]) -> int:
-    """Where the story goes in a list of story ids, newest first."""
-    return _place(_order(story), (_order(by_id[i]) for i in ids))
-
-
-def _place(key: tuple, keys: Iterable[tuple]) -> int:
-    """Where a story goes in a list, newest first: before the first one older than it."""
-    count = 0
-    for other in keys:
-        if other < key:
-            return count
-        count += 1
-    return count
-
-
-def insert(holder: Term | Month | None, story: Article, by_id: dict[str, Article]) -> None:
-    assert holder is not None   # refusal: every name has its term, the month is there
-    ids = list(holder.articles)
-    ids.insert(place(story, ids, by_id), story.id)
-    object.__setattr__(holder, "articles", tuple(ids))
-
-
-def _new_month(archive: Archive, when: datetime) -> Month:
-    """A month put in its year's list (newest first), empty; and its year in the archive's, if new."""
-    year = year_of(archive, when)
-    if year is None:
-        year = Year(when.year, ())
-        years = sorted([*archive.years, year], key=lambda y: y.year, reverse=True)
-        object.__setattr__(archive, "years", tuple(years))
-    month = Month(when.year, when.month, ())
-    months = sorted([*year.months, month], key=lambda m: m.month, reverse=True)
-    object.__setattr__(year, "months", tuple(months))
-    return month
-
-
-def year_of(archive: Archive, when: datetime) -> Any:
-    return next((y for y in archive.years if y.year == when.year), None)
-
-
-def month_of(archive: Archive, when: datetime) -> Month | None:
-    year = year_of(archive, when)
-    return next((m for m in year.months if m.month == when.month), None) if year else None
 
 
 SITEMAPS = ("sitemap.xml", "sitemap-index.xml", "robots.txt")

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from . import additions, front, shown
+from . import additions, front, shown, stories_in
 from .config import Config
 from .index import Archive, Taxonomy, Term, usual_role
 from .model import Article
@@ -77,7 +77,7 @@ def _role(term: Term, key: str, archive: Archive, moving: Sequence[Article]) -> 
     by_id, ids = archive.article_by_id, [i for i in term.articles if i not in leaving]
     for story in moving:
         if any(n.name == term.name for n in story.names(key)):
-            ids.insert(additions.place(story, ids, by_id), story.id)
+            ids.insert(stories_in.place(story, ids, by_id), story.id)
     return usual_role([n.role for i in ids for n in by_id[i].names(key) if n.name == term.name and n.role])
 
 
@@ -93,7 +93,7 @@ def refile(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tupl
                 object.__setattr__(term, "articles", tuple(i for i in term.articles if i != new.id))
                 terms.add(id(term))
             for name in new.names(tax.key):   # each time it is named, as index._named lists it
-                additions.insert(tax.term(name.name), new, archive.article_by_id)
+                stories_in.insert(tax.term(name.name), new, archive.article_by_id)
     photos = {figure.photo for _, new in stories for figure in archive.figures.get(new.id, ())}
     terms |= shown.refresh(archive, photos, config) if photos else set()   # (they are filed under its names)
     remade = additions.Remade(archive, config, made["printed"], today, front.choose(archive, picks)[0], set())

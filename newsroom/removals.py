@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from . import additions, front, links, shown, urls
+from . import additions, front, links, shown, stories_in, urls
 from .config import Config
 from .index import Archive, usual_role
 from .model import Article
@@ -110,7 +110,7 @@ def replan_without(made: dict[str, Any], counted: dict[str, Any], gone: Sequence
     years' and terms' pages, the photos' terms', and what additions.replan makes with them.
     A deleted story and a withdrawn one leave the lists alike (withdrawals.py)."""
     archive = made["archive"]
-    years = {id(additions.year_of(archive, story.date)) for story in gone}
+    years = {id(stories_in.year_of(archive, story.date)) for story in gone}
     terms = {id(tax.term(name.name)) for story in gone for tax in archive.taxonomies
              for name in story.names(tax.key)}
     terms |= shown.refresh(archive, photos, config) if photos else set()
@@ -140,7 +140,7 @@ def out_of_lists(archive: Archive, stories: Sequence[Article]) -> None:
 
 def leave_month(archive: Archive, story: Article) -> None:
     """Take the story out of its month's list; a month, then a year, left empty goes."""
-    year, month = additions.year_of(archive, story.date), additions.month_of(archive, story.date)
+    year, month = stories_in.year_of(archive, story.date), stories_in.month_of(archive, story.date)
     object.__setattr__(month, "articles", tuple(i for i in month.articles if i != story.id))
     if not month.articles:
         object.__setattr__(year, "months", tuple(m for m in year.months if m is not month))

@@ -24,7 +24,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from . import additions, front, redirects, removals, shown, urls
+from . import additions, front, redirects, removals, shown, stories_in, urls
 from .config import Config
 from .i18n import Explained
 from .model import Article
@@ -78,10 +78,10 @@ def retime(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[tupl
     # story's (shown.hide), put back as a new one's (shown.show), and filed in order again.
     photos = shown.hide(archive, [old for old, _ in stories])
     # The years they leave (a month or a year left empty goes) and those they join.
-    years = {id(additions.year_of(archive, old.date)) for old, _ in stories}
+    years = {id(stories_in.year_of(archive, old.date)) for old, _ in stories}
     removals.out_of_lists(archive, [old for old, _ in stories])   # (as last parsed: where they were)
-    additions.archive_with(archive, moving)
-    years |= {id(additions.year_of(archive, story.date)) for story in moving}
+    stories_in.archive_with(archive, moving)
+    years |= {id(stories_in.year_of(archive, story.date)) for story in moving}
     terms = {id(tax.term(name.name)) for story in moving for tax in archive.taxonomies
              for name in story.names(tax.key)}
     if photos:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from . import additions, front, pages, removals, shown, urls
+from . import additions, front, pages, removals, shown, stories_in, urls
 from .config import Config
 from .index import Archive
 from .model import Article
@@ -94,8 +94,8 @@ def _put_back(made: dict[str, Any], counted: dict[str, Any], stories: Sequence[A
     archive = made["archive"]
     before, ids = archive.articles, {story.id for story in stories}
     object.__setattr__(archive, "withdrawn", tuple(a for a in archive.withdrawn if a.id not in ids))
-    additions.archive_with(archive, stories)
-    years = {id(additions.year_of(archive, story.date)) for story in stories}
+    stories_in.archive_with(archive, stories)
+    years = {id(stories_in.year_of(archive, story.date)) for story in stories}
     terms = {id(tax.term(name.name)) for story in stories for tax in archive.taxonomies
              for name in story.names(tax.key)}
     photos = any(story.photos for story in stories)
