@@ -118,13 +118,7 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     rank = archive.rank
     gone = _gone_from(archive, removed)
     near = _near(archive, added, gone[None])
-    lists = {None: _shape(tuple(map(_ID, archive.articles)), added, gone[None], rank)}
-    for tax in archive.taxonomies:
-        lists |= {id(term): _shape(term.articles, added, gone.get(id(term), ()), rank) for term in tax.terms}
-    for year in archive.years:
-        lists |= {id(month): _shape(month.articles, added, gone.get(id(month), ()), rank) for month in year.months}
-        lists[id(year)] = _shape([i for month in year.months for i in month.articles], added,
-                                 gone.get(id(year), ()), rank)
+    lists = _lists(archive, added, gone, rank)
     listed = {"home.html": None, "term.html": "term", "month.html": "month", "year.html": "year"}
     # A photo a new or removed story shows may be dated by it (index.build), and move in the
     # list of every term it is in, shown on the term's first page.
@@ -164,6 +158,20 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
             return context["edition"].date not in days
         return template == "withdrawn.html" or (template == "editions.html" and not printed.changed)
     return unreached
+
+
+def _lists(archive: Archive, added: Set[str], gone: dict[int | None, list[int]],
+           rank: dict[str, int]) -> dict[int | None, tuple[int, int, int, bool]]:
+    """Each list's shape after the change (`_shape`), by the id of its term, year or month
+    (None: the archive's own list)."""
+    lists = {None: _shape(tuple(map(_ID, archive.articles)), added, gone[None], rank)}
+    for tax in archive.taxonomies:
+        lists |= {id(term): _shape(term.articles, added, gone.get(id(term), ()), rank) for term in tax.terms}
+    for year in archive.years:
+        lists |= {id(month): _shape(month.articles, added, gone.get(id(month), ()), rank) for month in year.months}
+        lists[id(year)] = _shape([i for month in year.months for i in month.articles], added,
+                                 gone.get(id(year), ()), rank)
+    return lists
 
 
 class _ByPath:
