@@ -38,6 +38,22 @@ def edit_one_article(root: Path) -> None:
                        encoding="utf-8")
 
 
+def publish_an_edit(root: Path, target: str, capsys) -> tuple[set[str], set[str], dict[str, str]]:
+    """Edit one article, build, publish to `target`; the summary counts what must change.
+    Returns the files that had to be sent, those to be deleted, and the site's digests after."""
+    before = digests(root / "site", SITE_MARKER)
+    edit_one_article(root)
+    build(root)
+    after = digests(root / "site", SITE_MARKER)
+    sent, deleted = expected_changes(before, after)
+    assert sent and deleted   # the edit must move something, and take a tag page away
+    assert main(["--root", str(root), "publish", target]) == 0
+    summary = capsys.readouterr().out.strip().splitlines()[-1]
+    assert summary.startswith(f"sent {len(sent)} files (")
+    assert f"deleted {len(deleted)}, unchanged {len(after) - len(sent)}, in " in summary
+    return sent, deleted, after
+
+
 def digests(folder: Path, skip: str) -> dict[str, str]:
     """Every file under `folder` but `skip`: path -> sha256 of its bytes."""
     found = {}

@@ -19,6 +19,7 @@ from publishing import (
     digests,
     edit_one_article,
     expected_changes,
+    publish_an_edit,
     stamps,
     touched,
 )
@@ -46,16 +47,8 @@ def test_publish_edit_publish_sends_and_deletes_exactly_what_changed(root: Path,
     count = len(digests(root / "site", SITE_MARKER))
     assert f"sent {count} files (" in first and "deleted 0, unchanged 0, in " in first
 
-    before, stamped = digests(root / "site", SITE_MARKER), stamps(web)
-    edit_one_article(root)
-    build(root)
-    after = digests(root / "site", SITE_MARKER)
-    sent, deleted = expected_changes(before, after)
-    assert sent and deleted   # the edit must move something, and take a tag page away
-    assert publish_cli(root, str(web)) == 0
-    summary = capsys.readouterr().out.strip().splitlines()[-1]
-    assert summary.startswith(f"sent {len(sent)} files (")
-    assert f"deleted {len(deleted)}, unchanged {len(after) - len(sent)}, in " in summary
+    stamped = stamps(web)
+    sent, deleted, after = publish_an_edit(root, str(web), capsys)
     assert touched(stamped, stamps(web)) - {PUBLISHED} == sent
     assert digests(web, PUBLISHED) == after
     assert not any((web / path).exists() for path in deleted)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from publishing import SITE_MARKER, build, built_archive, digests, edit_one_article, expected_changes
+from publishing import SITE_MARKER, build, built_archive, digests, publish_an_edit
 
 from newsroom.cli import main
 
@@ -100,15 +100,7 @@ def test_publish_to_s3_sends_only_what_changed_with_headers(s3, tmp_path: Path, 
     first = check_served(client, root / "site")
 
     time.sleep(1.1)   # S3 times are in whole seconds: an object put again must look newer
-    edit_one_article(root)
-    build(root)
-    after = digests(root / "site", SITE_MARKER)
-    sent, deleted = expected_changes(before, after)
-    assert sent and deleted
-    assert main(["--root", str(root), "publish", target]) == 0
-    summary = capsys.readouterr().out.strip().splitlines()[-1]
-    assert summary.startswith(f"sent {len(sent)} files (")
-    assert f"deleted {len(deleted)}, unchanged {len(after) - len(sent)}, in " in summary
+    sent, _, after = publish_an_edit(root, target, capsys)
     second = check_served(client, root / "site")
     put_again = {p for p, head in second.items() if first.get(p, {}).get("LastModified") != head["LastModified"]}
     assert put_again == sent

@@ -18,12 +18,10 @@ import pytest
 from publishing import (
     PUBLISHED,
     SITE_MARKER,
-    build,
     built_archive,
     digests,
-    edit_one_article,
-    expected_changes,
     free_port,
+    publish_an_edit,
     stamps,
     touched,
 )
@@ -101,15 +99,7 @@ def test_publish_over_ssh_sends_only_what_changed(ssh_server: str, tmp_path: Pat
     assert all(oct(f.stat().st_mode)[-3:] == "644" for f in remote.rglob("*") if f.is_file())
 
     stamped = stamps(remote)
-    edit_one_article(root)
-    build(root)
-    after = digests(root / "site", SITE_MARKER)
-    sent, deleted = expected_changes(before, after)
-    assert sent and deleted
-    assert main(["--root", str(root), "publish", target]) == 0
-    summary = capsys.readouterr().out.strip().splitlines()[-1]
-    assert summary.startswith(f"sent {len(sent)} files (")
-    assert f"deleted {len(deleted)}, unchanged {len(after) - len(sent)}, in " in summary
+    sent, _, after = publish_an_edit(root, target, capsys)
     assert touched(stamped, stamps(remote)) - {PUBLISHED} == sent
     assert digests(remote, PUBLISHED) == after
     assert not (remote / "tags" / "yuan-dan").exists(), "the emptied folder is removed too"
