@@ -225,9 +225,12 @@ _Named = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]
 
 def _scheduled(articles: list[Article], config: Config, now: datetime) -> list[Problem]:
     """A warning for each story dated in the future (not a draft): when it goes live."""
-    leave = "" if config.future else " (left out until then; --future includes it)"
-    return [warning(a.source, a.date_line, "dated in the future: scheduled for {when}" + leave,
-                    when=f"{a.date:%Y-%m-%d %H:%M}")
+    # Two whole messages, not one built from pieces: each is translated as it is (i18n.py).
+    if config.future:
+        return [warning(a.source, a.date_line, "dated in the future: scheduled for {when}",
+                        when=f"{a.date:%Y-%m-%d %H:%M}") for a in articles if a.date > now and not a.draft]
+    return [warning(a.source, a.date_line, "dated in the future: scheduled for {when} (left out until then; "
+                    "--future includes it)", when=f"{a.date:%Y-%m-%d %H:%M}")
             for a in articles if a.date > now and not a.draft]
 
 
