@@ -19,7 +19,7 @@ from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef, PrintRef
 from .names import normalize
-from .problems import Problem, error, errors, warning
+from .problems import Problem, Report, error, errors, warning
 from .registry import Registry
 from .slugs import clean_slug, slugify
 
@@ -168,7 +168,8 @@ def unknown_field(source: str, line: int, key: object, known: set[str]) -> Probl
     return warning(source, line, "unknown field '{key}' (ignored)", key=key)
 
 
-def names_for(tax: TaxonomyConfig, value: Any, config: Config, err, warn=None) -> tuple[Name, ...]:
+def names_for(tax: TaxonomyConfig, value: Any, config: Config, err: Report,
+              warn: Report | None = None) -> tuple[Name, ...]:
     """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names.
 
     Names typed in one text with Chinese (or ASCII) punctuation between them (张鹏，陈涛) are
@@ -210,7 +211,7 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err, warn=None) -
     return tuple(result)
 
 
-def unknown(key: str, name: str, registry: Registry, err) -> None:
+def unknown(key: str, name: str, registry: Registry, err: Report) -> None:
     """A name not in its registry: a hint when one is close, else the line that would register it."""
     hint = registry.suggest(name)
     if hint:

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import argwords, builder, i18n, interrupts, lock
 from . import config as config_mod
 from .i18n import N_, tr
-from .problems import errors, report, shown
+from .problems import Problem, errors, report, shown
 
 COMMANDS = ("build", "check", "serve", "new", "publish", "cache")
 
@@ -174,7 +174,7 @@ def entry() -> None:
     os._exit(code)
 
 
-def load_config(args: argparse.Namespace, **overrides):
+def load_config(args: argparse.Namespace, **overrides: object) -> tuple[config_mod.Config, list[Problem]]:
     root = args.root.resolve()
     cfg, problems = config_mod.load(root, args.output)
     options = {"drafts": args.drafts, "future": args.future, "file_urls": args.file_urls, **overrides}
@@ -198,7 +198,7 @@ def run_build(args: argparse.Namespace, write: bool, keep: list | None = None) -
         raise
 
 
-def tell(args: argparse.Namespace, cfg, result: builder.BuildResult, write: bool, lang: str) -> int:
+def tell(args: argparse.Namespace, cfg: config_mod.Config, result: builder.BuildResult, write: bool, lang: str) -> int:
     """What the build did, and its exit status."""
     for note in result.notes:   # an article's address changed: recorded in moved.yaml (build) or not yet (check)
         print(note.text(lang))

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from typing import Any
 
+import jinja2
+
 from . import render
 from .forked import context, workers
 from .lifeline import pool as worker_pool
@@ -118,7 +120,7 @@ class RenderFailed(Exception):
         self.problem = problem
 
 
-def render_pages(env, pages: Sequence[Page], serve: bool, jobs: int,
+def render_pages(env: jinja2.Environment, pages: Sequence[Page], serve: bool, jobs: int,
                  on_error: Callable[[BaseException, Page], Problem], chunk: int = 64,
                  note: Callable[[Page, bytes], Any] | None = None,
                  store: Callable[[str, bytes], Any] | None = None) -> Iterator[tuple[str, Any, Any]]:

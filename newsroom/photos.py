@@ -16,7 +16,7 @@ from .config import Config
 from .i18n import Explained
 from .model import Credit, Photo
 from .names import normalize
-from .problems import Problem, error, failed, warning
+from .problems import Problem, Report, error, failed, warning
 from .slugs import slugify
 
 # .pdf: a scan of a printed page as the press makes it (its first page is shown, as a photo).
@@ -93,7 +93,7 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
     ), problems
 
 
-def resolve_credit(value: Any, config: Config, err) -> Credit | None:
+def resolve_credit(value: Any, config: Config, err: Report) -> Credit | None:
     """A registered photographer (linked to their page) or a courtesy line (plain text)."""
     role = ""
     if isinstance(value, dict):

@@ -8,7 +8,7 @@ language (i18n.py), always behind the same machine-readable `path:line: severity
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +16,10 @@ from .i18n import ENGLISH, Explained, ntr, tr
 
 ERROR = "error"
 WARNING = "warning"
+
+# What a reader of one file is given to report a mistake: the message's template, then (for
+# some) where in the file it is, then the template's values; the file and line are its own.
+Report = Callable[..., None]
 
 
 @dataclass(frozen=True, order=True)

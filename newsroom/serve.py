@@ -25,6 +25,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TextIO
 
 import watchfiles
 
@@ -288,7 +289,7 @@ class _Interrupts:
 
 
 def run(load: Loader, options: builder.Options, port: int = 8000, quiet: bool = False,
-        verbose: bool = False, out=None, lang: str | None = None) -> int:
+        verbose: bool = False, out: TextIO | None = None, lang: str | None = None) -> int:
     """Serve until Ctrl-C; 0 when stopped, 1 if the server cannot start."""
     out = out or sys.stdout
 
