@@ -86,6 +86,16 @@ def ours(root: Path, jobs: int) -> dict:
     return data
 
 
+# A bare Python loop in a fresh process: how fast this shared machine is at that moment.
+LOOP = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(10_000_000):\n    s += i\nprint(time.perf_counter() - t)"
+
+
+def loop_seconds() -> float:
+    """The loop's time: runs on other days (other neighbours on the host) are set side by side
+    by it, as their seconds are not (the same code took 9.4 s one evening and 16 s the next)."""
+    return float(subprocess.run([sys.executable, "-c", LOOP], capture_output=True, text=True, check=True).stdout)
+
+
 def hugo_site(corpus: corpus_mod.Corpus, target: Path) -> Path:
     """The same articles and photos as a Hugo site (front matter mapped to Hugo's names)."""
     shutil.copytree(BENCH / "hugo", target)
@@ -186,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
             site = hugo_site(corpus_mod.make(tmp / "again", args.articles, args.photos, args.seed), tmp / "hugo")
         os.sync()
         time.sleep(args.settle)
+        figures["loop"] = [loop_seconds()]
+        print(f"machine: a bare Python loop of 10,000,000 additions took {figures['loop'][0]:.2f} s", flush=True)
         colds, hugo_colds, indexed = [], [], []
         for copy, root in enumerate(roots, 1):
             colds.append(shown(f"cold build {copy}", ours(root, args.jobs)))
@@ -239,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             edited = corpus.articles[len(corpus.articles) // 2].name
             corpus_mod.edit_article(site / "content" / "posts" / edited)
             figures["hugo_edit"], _, _ = shown_hugo("one article edited", hugo(site))
+        figures["loop"].append(loop_seconds())
         report(figures)
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")
@@ -293,6 +306,8 @@ def report(f: dict) -> None:
         print(f"hugo + pagefind on its pages, cold (s): {' and '.join(f'{w:.2f}' for w in f['hugo_pagefind_runs'])} "
               f"(pagefind {' and '.join(f'{w:.2f}' for w in f['pagefind_on_hugo'])}; peak RSS "
               f"{f['hugo_pagefind_rss']} MB); ours/(hugo + pagefind) {f['cold']['wall'] / f['hugo_pagefind_cold']:.2f}")
+    print(f"machine: the bare loop took {f['loop'][0]:.2f} s before the builds, {f['loop'][1]:.2f} s after "
+          "(compare runs of other days by it)")
     print("\nstages of the cold build (s): " + ", ".join(f"{k} {v:.2f}" for k, v in f["cold"]["timings"].items()))
     if f["photos"]:
         rate = f["photos"] / max(f["cold"]["timings"].get("images", 0), 1e-9)

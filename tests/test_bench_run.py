@@ -29,6 +29,10 @@ def test_figures_are_printed_before_a_late_failure(tmp_path: Path) -> None:
                             r"|front matter line|one caption edited|front page chosen|edition file edited|new day's edition"
                             r"|story dated next day|one story withdrawn)\s+([\d.]+)",
                             run.stdout, re.M))
+    # How fast the machine was, before the builds and after, to compare runs of other days.
+    before = re.search(r"^machine: a bare Python loop of 10,000,000 additions took ([\d.]+) s$", run.stdout, re.M)
+    both = re.search(r"^machine: the bare loop took ([\d.]+) s before the builds, ([\d.]+) s after", run.stdout, re.M)
+    assert before and both and before[1] == both[1] and float(both[2]) > 0
     assert table["cold build"] == shown["cold build 1"] and table["one article edited"] == shown["one article edited"]
     assert table["one title edited"] == shown["one title edited"]
     assert table["one story added"] == shown["one story added"]
