@@ -92,7 +92,7 @@ LOOP = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(10_000_000):
 
 def loop_seconds() -> float:
     """The loop's time: runs on other days (other neighbours on the host) are set side by side
-    by it, as their seconds are not (the same code took 9.4 s one evening and 16 s the next)."""
+    by it, as their seconds are not (the same code took 9.4 s in one run, 16 s three hours later)."""
     return float(subprocess.run([sys.executable, "-c", LOOP], capture_output=True, text=True, check=True).stdout)
 
 
