@@ -146,7 +146,7 @@ def pagefind_on(site: Path, copy: int = 1) -> tuple[float, int]:
     return seconds, rss
 
 
-def main(argv: list[str] | None = None) -> int:
+def arguments(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--articles", type=int, default=1000)
     p.add_argument("--photos", type=int, default=0)
@@ -162,7 +162,11 @@ def main(argv: list[str] | None = None) -> int:
                         "ext4 without a journal skips inodes freed in the last 360 s)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     p.add_argument("--json", type=Path, help="also write the figures here")
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
     # Builds run from compiled modules, as an editor's do: with PYTHONDONTWRITEBYTECODE set (as
     # in this machine's shells), a module changed since its .pyc was written was compiled again
     # by every build measured (10-20 ms here).
@@ -209,44 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         figures["cold"] = min(colds, key=lambda r: r["wall"])
         figures["cold_runs"] = [r["wall"] for r in colds]
         figures["nochange"] = shown("no-change rebuild", ours(corpus.root, args.jobs))
-        corpus_mod.edit_article(corpus.articles[len(corpus.articles) // 2])
-        figures["edit"] = shown("one article edited", ours(corpus.root, args.jobs))
-        corpus_mod.retitle_article(corpus.articles[len(corpus.articles) // 2 + 1])
-        figures["retitle"] = shown("one title edited", ours(corpus.root, args.jobs))
-        new_photo = corpus_mod.add_photo(corpus)
-        figures["photo"] = shown("one photo added", ours(corpus.root, args.jobs))
-        figures["photo"]["file"] = new_photo
-        story = corpus_mod.add_article(corpus)
-        figures["story"] = shown("one story added", ours(corpus.root, args.jobs))
-        corpus_mod.move_article(corpus.articles[len(corpus.articles) // 3])
-        figures["move"] = shown("one story moved", ours(corpus.root, args.jobs))
-        corpus_mod.delete_article(corpus, story)
-        figures["delete"] = shown("one story deleted", ours(corpus.root, args.jobs))
-        corpus_mod.correct_article(corpus.articles[len(corpus.articles) // 2 + 2])
-        figures["correct"] = shown("one correction added", ours(corpus.root, args.jobs))
-        corpus_mod.add_front_matter_line(corpus.articles[len(corpus.articles) // 2 + 3])
-        figures["line"] = shown("front matter line", ours(corpus.root, args.jobs))
-        corpus_mod.recaption_photo(corpus, new_photo)
-        figures["caption"] = shown("one caption edited", ours(corpus.root, args.jobs))
-        corpus_mod.choose_front(corpus, corpus.articles[len(corpus.articles) // 4])
-        figures["front"] = shown("front page chosen", ours(corpus.root, args.jobs))
-        corpus_mod.set_edition_banner(corpus, corpus.articles[len(corpus.articles) // 5])
-        figures["edition"] = shown("edition file edited", ours(corpus.root, args.jobs))
-        corpus_mod.open_edition(corpus)
-        figures["opened"] = shown("new day's edition", ours(corpus.root, args.jobs))
-        corpus_mod.redate_article(corpus.articles[len(corpus.articles) // 6])
-        figures["redated"] = shown("story dated next day", ours(corpus.root, args.jobs))
-        corpus_mod.withdraw_article(corpus.articles[len(corpus.articles) // 7])
-        figures["withdrawn"] = shown("one story withdrawn", ours(corpus.root, args.jobs))
+        figures |= edits(corpus, args.jobs)
         if compare:
-            figures["hugo_cold"], figures["hugo_cold_rss"], figures["hugo_cold_cpu"] = min(hugo_colds)
-            figures["hugo_cold_runs"] = [h[0] for h in hugo_colds]
-            if indexed:
-                both = [h[0] + p[0] for h, p in zip(hugo_colds, indexed, strict=True)]
-                figures["hugo_pagefind_cold"] = min(both)
-                figures["hugo_pagefind_runs"] = both
-                figures["hugo_pagefind_rss"] = max(p[1] for p in indexed)
-                figures["pagefind_on_hugo"] = [p[0] for p in indexed]
+            figures |= hugo_figures(hugo_colds, indexed)
             figures["hugo_nochange"], _, _ = shown_hugo("no-change rebuild", hugo(site))
             edited = corpus.articles[len(corpus.articles) // 2].name
             corpus_mod.edit_article(site / "content" / "posts" / edited)
@@ -259,6 +228,48 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def hugo_figures(colds: list[tuple[float, int, tuple[float, float]]], indexed: list[tuple[float, int]]) -> dict:
+    """Hugo's cold builds as figures, the faster kept; with Pagefind's runs on its pages, if any."""
+    figures: dict = {}
+    figures["hugo_cold"], figures["hugo_cold_rss"], figures["hugo_cold_cpu"] = min(colds)
+    figures["hugo_cold_runs"] = [h[0] for h in colds]
+    if indexed:
+        both = [h[0] + p[0] for h, p in zip(colds, indexed, strict=True)]
+        figures["hugo_pagefind_cold"] = min(both)
+        figures["hugo_pagefind_runs"] = both
+        figures["hugo_pagefind_rss"] = max(p[1] for p in indexed)
+        figures["pagefind_on_hugo"] = [p[0] for p in indexed]
+    return figures
+
+
+def edits(corpus: corpus_mod.Corpus, jobs: int) -> dict:
+    """Each edit the benchmark makes, in this order, each followed by a build: its figures by key."""
+    stories, made = corpus.articles, {}
+    n = len(stories)
+    steps = [
+        ("edit", "one article edited", lambda: corpus_mod.edit_article(stories[n // 2])),
+        ("retitle", "one title edited", lambda: corpus_mod.retitle_article(stories[n // 2 + 1])),
+        ("photo", "one photo added", lambda: made.update(photo=corpus_mod.add_photo(corpus))),
+        ("story", "one story added", lambda: made.update(story=corpus_mod.add_article(corpus))),
+        ("move", "one story moved", lambda: corpus_mod.move_article(stories[n // 3])),
+        ("delete", "one story deleted", lambda: corpus_mod.delete_article(corpus, made["story"])),
+        ("correct", "one correction added", lambda: corpus_mod.correct_article(stories[n // 2 + 2])),
+        ("line", "front matter line", lambda: corpus_mod.add_front_matter_line(stories[n // 2 + 3])),
+        ("caption", "one caption edited", lambda: corpus_mod.recaption_photo(corpus, made["photo"])),
+        ("front", "front page chosen", lambda: corpus_mod.choose_front(corpus, stories[n // 4])),
+        ("edition", "edition file edited", lambda: corpus_mod.set_edition_banner(corpus, stories[n // 5])),
+        ("opened", "new day's edition", lambda: corpus_mod.open_edition(corpus)),
+        ("redated", "story dated next day", lambda: corpus_mod.redate_article(stories[n // 6])),
+        ("withdrawn", "one story withdrawn", lambda: corpus_mod.withdraw_article(stories[n // 7])),
+    ]
+    figures = {}
+    for key, name, edit in steps:
+        edit()
+        figures[key] = shown(name, ours(corpus.root, jobs))
+    figures["photo"]["file"] = made["photo"]
+    return figures
 
 
 def shown(name: str, r: dict) -> dict:
