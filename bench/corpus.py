@@ -98,12 +98,8 @@ def body(rng: random.Random, street: str, reporter: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def make(root: Path, articles: int, photos: int = 0, seed: int = 1) -> Corpus:
-    """Write a whole archive into `root` (created; must be empty or missing)."""
-    rng = random.Random(seed)
-    root.mkdir(parents=True, exist_ok=True)
-    corpus = Corpus(root)
-    corpus.reporters = reporters(rng)
+def _settings(root: Path, corpus: Corpus) -> None:
+    """site.yaml, the streets' and reporters' registries, the paper's editions.yaml."""
     (root / "site.yaml").write_text(
         "title: 龙岗新闻档案（基准）\nbase_url: https://news.example.org/\nlanguage: zh-CN\n"
         "timezone: Asia/Shanghai\norganization: 龙岗融媒\npage_size: 10\nphoto_page_size: 24\n"
@@ -116,7 +112,13 @@ def make(root: Path, articles: int, photos: int = 0, seed: int = 1) -> Corpus:
         for name, slug in STREETS), encoding="utf-8")
     (root / "reporters.yaml").write_text("".join(
         f"- {{name: {n}, slug: {s}, role: {r}, aliases: []}}\n" for n, s, r in corpus.reporters), encoding="utf-8")
+    (root / "editions.yaml").write_text(
+        "paper: 龙岗新闻\nfirst_issue: {date: 2015-01-01, number: 1}\npages:\n"
+        + "".join(f"  - {{page: {n}, name: {name}}}\n" for n, name in enumerate(PAGE_NAMES, 1)), encoding="utf-8")
 
+
+def _photos(root: Path, corpus: Corpus, photos: int, rng: random.Random) -> None:
+    """`photos` camera-like JPEGs (linked from the cache) with their sidecars, credited at random."""
     corpus.photos = [f"{2015 + i % 10}/{(i % 12) + 1:02d}/photo-{i:06d}.jpg" for i in range(photos)]
     source = photo_cache(photos)
     for i, file in enumerate(corpus.photos):
@@ -128,9 +130,15 @@ def make(root: Path, articles: int, photos: int = 0, seed: int = 1) -> Corpus:
         target.with_suffix(".yaml").write_text(
             f"caption: {street}{rng.choice(OBJECTS)}现场。\ncredit: {name}\n", encoding="utf-8")
 
-    (root / "editions.yaml").write_text(
-        "paper: 龙岗新闻\nfirst_issue: {date: 2015-01-01, number: 1}\npages:\n"
-        + "".join(f"  - {{page: {n}, name: {name}}}\n" for n, name in enumerate(PAGE_NAMES, 1)), encoding="utf-8")
+
+def make(root: Path, articles: int, photos: int = 0, seed: int = 1) -> Corpus:
+    """Write a whole archive into `root` (created; must be empty or missing)."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    corpus = Corpus(root)
+    corpus.reporters = reporters(rng)
+    _settings(root, corpus)
+    _photos(root, corpus, photos, rng)
     # Where each story ran in print: one edition a day of 4–8 pages. A generator of its own,
     # so that the articles are the same as before print placements were added.
     placing = random.Random(seed * 7919 + 19)
