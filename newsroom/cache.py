@@ -243,13 +243,13 @@ class Store:
         parts = {name: (self._sharded_part if name in SHARDED else self._part)(name, getattr(state, name))
                  for name in PARTS}
         statefiles.save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
-                                             "pages_settings": state.pages_settings,
-                                             "scheduled": state.scheduled, "recheck": state.recheck,
-                                             "plan_key": state.plan_key, "plan_token": state.plan_token,
-                                             "plan_answers": state.plan_answers,
-                                             "plan_valid_until": state.plan_valid_until,
-                                             "plan_titles": state.plan_titles,
-                                             "inputs_but_photos": state.inputs_but_photos, "parts": parts})
+                                                       "pages_settings": state.pages_settings,
+                                                       "scheduled": state.scheduled, "recheck": state.recheck,
+                                                       "plan_key": state.plan_key, "plan_token": state.plan_token,
+                                                       "plan_answers": state.plan_answers,
+                                                       "plan_valid_until": state.plan_valid_until,
+                                                       "plan_titles": state.plan_titles,
+                                                       "inputs_but_photos": state.inputs_but_photos, "parts": parts})
         named = {file for value in parts.values() for file in ([value] if isinstance(value, str) else value)}
         for file in self.folder.glob(PART_FILES):   # replaced: pages.pickle no longer names them
             if file.name not in named:

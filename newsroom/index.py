@@ -225,13 +225,13 @@ _Named = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]
 
 def _scheduled(articles: list[Article], config: Config, now: datetime) -> list[Problem]:
     """A warning for each story dated in the future (not a draft): when it goes live."""
+    due = [a for a in articles if a.date > now and not a.draft]
     # Two whole messages, not one built from pieces: each is translated as it is (i18n.py).
     if config.future:
         return [warning(a.source, a.date_line, "dated in the future: scheduled for {when}",
-                        when=f"{a.date:%Y-%m-%d %H:%M}") for a in articles if a.date > now and not a.draft]
+                        when=f"{a.date:%Y-%m-%d %H:%M}") for a in due]
     return [warning(a.source, a.date_line, "dated in the future: scheduled for {when} (left out until then; "
-                    "--future includes it)", when=f"{a.date:%Y-%m-%d %H:%M}")
-            for a in articles if a.date > now and not a.draft]
+                    "--future includes it)", when=f"{a.date:%Y-%m-%d %H:%M}") for a in due]
 
 
 def _named(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import cbor2
 
-from . import cachedir, output, searchfiles, sums
+from . import cachedir, output, searchfiles, statefiles, sums
 from .lazydict import LazyDict, loaded
 from .problems import Problem, warning
 
@@ -154,13 +154,7 @@ def make(binary: Path, pages: Path, cache: Path, settings: str, digest: str, ind
 def _write_record(cache: Path, record: dict) -> None:
     """Write `record` (its ids and sums as dicts) in RECORD, the ids and sums marshalled apart."""
     data = marshal.dumps({**record, "ids": marshal.dumps(dict(record["ids"])), "sums": marshal.dumps(dict(record["sums"]))})
-    temporary = cache / f".{RECORD}.{os.getpid()}.tmp"   # (cachedir.LEFTOVER, if killed)
-    try:
-        temporary.write_bytes(sums.seal(_MAGIC, data))
-        os.replace(temporary, cache / RECORD)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise
+    statefiles.sealed(cache / RECORD, _MAGIC, lambda out: out.write(data))
 
 
 def _ids(bundle: Path, indexed: dict[str, str]) -> dict[str, str]:

@@ -62,8 +62,14 @@ def save_part(file: Path, value: Any) -> None:
 
 
 def sealed(file: Path, magic: bytes, write: Callable[[BinaryIO], object]) -> None:
-    """`file` as `write` writes it, sealed (sums.write_sealed), put in place once whole."""
+    """`file` as `write` writes it, sealed (sums.write_sealed), put in place once whole; a
+    write that fails (a full disk) takes its temporary file with it (one a killed build left
+    is cachedir.LEFTOVER)."""
     cachedir.folder(file.parent)
     tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    sums.write_sealed(tmp, magic, write)
-    os.replace(tmp, file)
+    try:
+        sums.write_sealed(tmp, magic, write)
+        os.replace(tmp, file)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
