@@ -6,7 +6,10 @@ import sys
 if __name__ == "__main__":
     try:
         from newsroom.cli import entry
-    except KeyboardInterrupt:   # Ctrl-C before the engine is even loaded (entry() handles it after)
+    except (KeyboardInterrupt, RuntimeError) as exc:   # Ctrl-C before the engine is loaded (entry() handles it after)
+        # Python 3.11 wraps a Ctrl-C that comes while a class is made (interrupts.unwrapped).
+        if not isinstance(exc, KeyboardInterrupt) and not isinstance(exc.__cause__, KeyboardInterrupt):
+            raise
         print("interrupted: the site was not changed", file=sys.stderr)
         sys.exit(130)
     entry()

@@ -57,11 +57,14 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
         run.result.seconds = time.perf_counter() - started
         run.result.records = {name: value for name, value in vars(run).items() if name != "result"}
         return run.result
-    except KeyboardInterrupt as exc:
+    except (KeyboardInterrupt, RuntimeError) as caught:
+        exc = interrupts.unwrapped(caught)
+        if exc is None:
+            raise
         changed = published is not None and published != _published(config)
         if changed and not isinstance(exc, InterruptedAfterWriting):
             raise InterruptedAfterWriting from None   # the new site is in place: say so
-        raise
+        raise exc from None
     finally:
         if run is not None and run.images_making is not None:   # the build stopped before its image stage
             run.images_making.cancel()

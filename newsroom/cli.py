@@ -157,14 +157,17 @@ def entry() -> None:
             code = main(None, kept)
             # Done, and said: a Ctrl-C from now on could only add a traceback to what was said.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except interrupts.InterruptedAfterWriting:
-        print(tr(argwords.language(sys.argv[1:]), "interrupted: the new site was already in place"), file=sys.stderr)
-        code = 130
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, RuntimeError) as exc:
+        stopped = interrupts.unwrapped(exc)
+        if stopped is None:
+            raise
         # Nothing is published until the very end, and that last step is not interrupted
         # (output.py); once it is done, the build says so (builder.build). The workers
         # ignore Ctrl-C and end with the pool.
-        print(tr(argwords.language(sys.argv[1:]), "interrupted: the site was not changed"), file=sys.stderr)
+        lang = argwords.language(sys.argv[1:])
+        print(tr(lang, "interrupted: the new site was already in place")
+              if isinstance(stopped, interrupts.InterruptedAfterWriting)
+              else tr(lang, "interrupted: the site was not changed"), file=sys.stderr)
         code = 130
     # A big archive is millions of small objects; freeing them one by one at exit takes
     # longer (0.2 s at 10,000 articles) than the system takes to reclaim the whole process.

@@ -68,6 +68,18 @@ def noticed() -> Iterator[None]:
         _dropped.clear()
 
 
+def unwrapped(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C that `exc` is, if any: itself, or the one Python 3.11 wrapped in a RuntimeError
+    because it came while a class was being made (type.__new__ reports whatever a __set_name__
+    raises that way, as dataclasses' fields have one; 3.12 no longer wraps). A Ctrl-C during a
+    module imported mid-build then printed a traceback and exited 1."""
+    if isinstance(exc, KeyboardInterrupt):
+        return exc
+    if isinstance(exc, RuntimeError) and isinstance(exc.__cause__, KeyboardInterrupt):
+        return exc.__cause__
+    return None
+
+
 def behind(exc: BaseException) -> KeyboardInterrupt | None:
     """The Ctrl-C that `exc` was raised while handling, if any. An error in the unwinding after
     a Ctrl-C (a file or pipe closed under a step it stopped: "Bad file descriptor") is its

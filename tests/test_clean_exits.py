@@ -283,3 +283,44 @@ def test_ctrl_c_while_a_task_is_handed_to_the_workers_leaves_no_hang() -> None:
         pool._pending_work_items.clear()
         pool._executor_manager_thread_wakeup.wakeup()
     assert not ended.is_alive(), "the pool waited for a task no worker got"
+
+
+class _Interrupting:
+    """A class attribute whose __set_name__ meets a Ctrl-C: the moment Python 3.11 wraps it."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        raise KeyboardInterrupt
+
+
+def _class_made_during_ctrl_c() -> None:
+    class Record:   # noqa: F841 (made for its __set_name__)
+        field = _Interrupting()
+
+
+def test_ctrl_c_while_a_class_is_made_is_still_a_ctrl_c() -> None:
+    with pytest.raises(BaseException) as caught:
+        _class_made_during_ctrl_c()
+    assert isinstance(interrupts.unwrapped(caught.value), KeyboardInterrupt)
+    assert interrupts.unwrapped(RuntimeError("a real error")) is None
+
+
+def test_ctrl_c_while_a_module_loads_mid_build_is_one_line(tmp_path: Path, monkeypatch) -> None:
+    from newsroom import builder, config, stages
+
+    root = make_archive(tmp_path / "archive", 3, photos=False)
+    cfg, problems = config.load(root)
+
+    def loads_a_module(run: object) -> bool:
+        _class_made_during_ctrl_c()
+        return True
+
+    monkeypatch.setattr(stages, "STAGES", (("load", loads_a_module),) + stages.STAGES)
+    with pytest.raises(KeyboardInterrupt):
+        builder.build(cfg, problems, builder.Options(jobs=1))
+    assert not (root / "site").exists()
+    # The command line: one line and 130, whichever part of it the Ctrl-C met.
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import test_clean_exits as t; "
+              "from newsroom import cli; cli.main = lambda *a: t._class_made_during_ctrl_c(); cli.entry()")
+    done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent)], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr.strip()) == (130, NOT_CHANGED)
