@@ -10,7 +10,7 @@ from typing import Any
 
 from PIL import UnidentifiedImageError
 
-from . import dates, embedded, images, yamlfile
+from . import dates, embedded, images, interrupts, yamlfile
 from .articles import names_for, unknown_field
 from .config import Config
 from .i18n import Explained
@@ -139,5 +139,7 @@ def _image_info(data: bytes, max_pixels: int) -> tuple[tuple[int, int, dict] | N
     except UnidentifiedImageError:
         return None, Explained(images.UNREADABLE)
     except Exception as exc:  # noqa: BLE001 - whatever a broken header does, it is this photo's problem
+        if interrupts.unwrapped(exc):   # Ctrl-C as Pillow loaded its plugins (their enums)
+            raise
         return None, Explained("cannot read the photo: {reason}", reason=exc)
     return (width, height, meta), None

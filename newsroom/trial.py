@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import jinja2
 
-from . import render
+from . import interrupts, render
 from .pages import Page
 from .problems import Problem, warning
 
@@ -32,6 +32,8 @@ def problems(env: jinja2.Environment, planned: Sequence[Page],
         try:
             render.render(env, page)
         except Exception as exc:  # noqa: BLE001 - any template bug becomes a located Problem, as in build
+            if interrupts.unwrapped(exc):   # Ctrl-C as a template's first use loaded a module
+                raise
             problem = on_error(exc, page)
             found.setdefault((problem.path, problem.line), problem)
     for name in env.list_templates(filter_func=_is_template):

@@ -324,3 +324,12 @@ def test_ctrl_c_while_a_module_loads_mid_build_is_one_line(tmp_path: Path, monke
     done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent)], cwd=REPO,
                           capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr.strip()) == (130, NOT_CHANGED)
+
+
+def test_ctrl_c_as_pillow_loads_its_plugins_is_not_the_photos_problem(monkeypatch) -> None:
+    from newsroom import images, photos
+
+    monkeypatch.setattr(images, "open_image", lambda data, max_pixels: _class_made_during_ctrl_c())
+    with pytest.raises(BaseException) as caught:
+        photos._image_info(next((REPO / "photos").rglob("*.jpg")).read_bytes(), 10**8)
+    assert isinstance(interrupts.unwrapped(caught.value), KeyboardInterrupt)
