@@ -195,27 +195,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.cold_runs == 2:
             roots.append(tmp / "archive-2")
             shutil.copytree(corpus.root, roots[1], copy_function=os.link)
-        if compare:
-            # Hugo's copy of the corpus as it is before the edit and the new photo.
-            site = hugo_site(corpus_mod.make(tmp / "again", args.articles, args.photos, args.seed), tmp / "hugo")
+        # Hugo's copy of the corpus as it is before the edit and the new photo.
+        site = (hugo_site(corpus_mod.make(tmp / "again", args.articles, args.photos, args.seed), tmp / "hugo")
+                if compare else None)
         os.sync()
         time.sleep(args.settle)
         figures["loop"] = [loop_seconds()]
         print(f"machine: a bare Python loop of 10,000,000 additions took {figures['loop'][0]:.2f} s", flush=True)
-        colds, hugo_colds, indexed = [], [], []
-        for copy, root in enumerate(roots, 1):
-            colds.append(shown(f"cold build {copy}", ours(root, args.jobs)))
-            if compare:
-                hugo_colds.append(shown_hugo(f"cold build {copy}", hugo(site, copy)))
-                if not args.no_search:   # Hugo makes no index: Pagefind on its pages, as one would
-                    indexed.append(pagefind_on(site, copy))
-                    print(f"pagefind on hugo's pages {copy}: {indexed[-1][0]:.2f} s, {indexed[-1][1]} MB", flush=True)
-        figures["cold"] = min(colds, key=lambda r: r["wall"])
-        figures["cold_runs"] = [r["wall"] for r in colds]
+        figures |= cold_builds(roots, site, args)
         figures["nochange"] = shown("no-change rebuild", ours(corpus.root, args.jobs))
         figures |= edits(corpus, args.jobs)
-        if compare:
-            figures |= hugo_figures(hugo_colds, indexed)
+        if site is not None:
             figures["hugo_nochange"], _, _ = shown_hugo("no-change rebuild", hugo(site))
             edited = corpus.articles[len(corpus.articles) // 2].name
             corpus_mod.edit_article(site / "content" / "posts" / edited)
@@ -228,6 +218,21 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def cold_builds(roots: list[Path], site: Path | None, args: argparse.Namespace) -> dict:
+    """A cold build of each copy in `roots`, each followed by Hugo's on `site` (and Pagefind's
+    on its pages, with the index) if given: the figures, each tool's faster build kept."""
+    colds, hugo_colds, indexed = [], [], []
+    for copy, root in enumerate(roots, 1):
+        colds.append(shown(f"cold build {copy}", ours(root, args.jobs)))
+        if site is not None:
+            hugo_colds.append(shown_hugo(f"cold build {copy}", hugo(site, copy)))
+            if not args.no_search:   # Hugo makes no index: Pagefind on its pages, as one would
+                indexed.append(pagefind_on(site, copy))
+                print(f"pagefind on hugo's pages {copy}: {indexed[-1][0]:.2f} s, {indexed[-1][1]} MB", flush=True)
+    figures = {"cold": min(colds, key=lambda r: r["wall"]), "cold_runs": [r["wall"] for r in colds]}
+    return figures | (hugo_figures(hugo_colds, indexed) if site is not None else {})
 
 
 def hugo_figures(colds: list[tuple[float, int, tuple[float, float]]], indexed: list[tuple[float, int]]) -> dict:
