@@ -111,9 +111,8 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     removed story counts as listed where its names and date would list it: if it was
     hidden, its reach is only wider than it was. `printed`: the editions changed, whose pages,
     neighbours' pages, calendar and stories (their 刊于 line) are in reach too. `page_size`:
-    the lists' (site.yaml), if given, lets a story's page and a list's be placed by their
-    address, not their context, which a kept plan reads only when used (planfile.py); so
-    does `feed_size` (the feeds') a feed's."""
+    the lists' (site.yaml), if given, places a story's page and a list's by their address,
+    not their context, which a kept plan reads only when used (planfile.py); `feed_size` a feed's."""
     added = added & archive.rank.keys()   # a story withdrawn at once is in no list: only its page is new
     rank = archive.rank
     gone = _gone_from(archive, removed)
