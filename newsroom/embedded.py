@@ -12,6 +12,7 @@ import re
 
 from PIL import Image
 
+from . import interrupts
 from .images import exif_of
 
 _XMP_DESCRIPTION = re.compile(r"<dc:description\b[^>]*>.*?<rdf:li\b[^>]*>(.*?)</rdf:li>", re.S)
@@ -31,7 +32,9 @@ def caption_and_credit(img: Image.Image) -> dict[str, str]:
                 value = _clean(value)
                 if value and key not in found:
                     found[key] = value
-        except Exception:  # noqa: BLE001 - metadata is optional; a broken block must not stop a build
+        except Exception as exc:  # noqa: BLE001 - metadata is optional; a broken block must not stop a build
+            if interrupts.unwrapped(exc):   # Ctrl-C as Pillow loaded a module (its enums)
+                raise
             continue
     return found
 

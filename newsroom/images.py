@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from . import interrupts
 from .colour import SRGB_ICC, eight_bit, to_srgb
 from .config import ImageConfig
 from .i18n import N_, Explained
@@ -227,7 +228,9 @@ def exif_of(img: Image.Image) -> Image.Exif:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")   # Pillow warns about corrupt EXIF; it just has no EXIF
             return img.getexif()
-    except Exception:  # noqa: BLE001 - a broken EXIF block must not make the photo unusable
+    except Exception as exc:  # noqa: BLE001 - a broken EXIF block must not make the photo unusable
+        if interrupts.unwrapped(exc):   # Ctrl-C as Pillow loaded a module (its enums)
+            raise
         return Image.Exif()
 
 

@@ -333,3 +333,20 @@ def test_ctrl_c_as_pillow_loads_its_plugins_is_not_the_photos_problem(monkeypatc
     with pytest.raises(BaseException) as caught:
         photos._image_info(next((REPO / "photos").rglob("*.jpg")).read_bytes(), 10**8)
     assert isinstance(interrupts.unwrapped(caught.value), KeyboardInterrupt)
+
+
+@pytest.mark.parametrize("reader", ["xmp", "exif"])
+def test_ctrl_c_while_a_photos_metadata_is_read_is_not_swallowed(monkeypatch, reader) -> None:
+    # Metadata is optional, so a broken block is skipped; a Ctrl-C there must still stop the build.
+    from PIL import Image
+
+    from newsroom import embedded, photos
+
+    if reader == "xmp":
+        monkeypatch.setattr(embedded, "_xmp", lambda img: _class_made_during_ctrl_c())
+    else:
+        monkeypatch.setattr(Image.Image, "getexif", lambda img: _class_made_during_ctrl_c())
+    photo = next((REPO / "photos").rglob("*.jpg")).read_bytes()
+    with pytest.raises(BaseException) as caught:
+        photos._image_info(photo, 10**8)
+    assert isinstance(interrupts.unwrapped(caught.value), KeyboardInterrupt)
