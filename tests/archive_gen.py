@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
@@ -32,16 +31,13 @@ def make_archive(root: Path, articles: int, edition: str = "", photos: bool = Tr
     return root
 
 
-def copy_sample(root: Path, cache: Path | None = None) -> Path:
-    """A private copy of the sample archive; with `cache`, its renditions are already made."""
+def copy_sample(root: Path) -> Path:
+    """A private copy of the sample archive in ROOT (conftest.copy_sample: with its renditions)."""
     root.mkdir(parents=True)
     for name in ("content", "photos", "templates"):
         shutil.copytree(REPO / name, root / name)
     for name in ("site.yaml", "streets.yaml", "reporters.yaml", "editions.yaml"):
         shutil.copy(REPO / name, root / name)
-    if cache is not None:
-        # Renditions are content-addressed and never modified in place: linking them is safe.
-        shutil.copytree(cache, root / ".cache", copy_function=os.link)
     return root
 
 

@@ -11,22 +11,22 @@ SUMMARY = re.compile(r"(\d+) articles, (\d+) photos, (\d+) pages, (\d+) renditio
                      r"(\d+) files written in \d+\.\d\d s(?:; left out: .+)?")
 
 
-def test_one_line_summary_then_nothing_new(sample_root: Path, capsys) -> None:
-    assert main(["--root", str(sample_root), "-j", "1"]) == 0
+def test_one_line_summary_then_nothing_new(fresh_sample: Path, capsys) -> None:
+    assert main(["--root", str(fresh_sample), "-j", "1"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
     first = SUMMARY.fullmatch(out.splitlines()[0])
     assert first, out
     articles, photos, pages, renditions, new, _ = map(int, first.groups())
     # Every published story has its page; every photo file is counted.
-    assert articles == len(list((sample_root / "site").glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*/index.html")))
-    assert photos == sum(1 for p in (sample_root / "photos").rglob("*") if p.suffix.lower() in (".jpg", ".png"))
+    assert articles == len(list((fresh_sample / "site").glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*/index.html")))
+    assert photos == sum(1 for p in (fresh_sample / "photos").rglob("*") if p.suffix.lower() in (".jpg", ".png"))
     # Renditions are files: every photo in every width and format (site.yaml: 3 widths; webp + jpeg).
-    assert renditions == new == len(list((sample_root / "site/media").iterdir())) == photos * 3 * 2
+    assert renditions == new == len(list((fresh_sample / "site/media").iterdir())) == photos * 3 * 2
     # Pages are the rendered files: HTML, feeds, robots.txt and the hosts' redirect files.
-    assert pages == sum(1 for p in (sample_root / "site").rglob("*") if (p.suffix in (".html", ".xml", ".txt", ".map")
+    assert pages == sum(1 for p in (fresh_sample / "site").rglob("*") if (p.suffix in (".html", ".xml", ".txt", ".map")
                         or p.name == "_redirects") and p.parts[-2:] != ("static",))
-    assert main(["--root", str(sample_root), "-j", "1"]) == 0
+    assert main(["--root", str(fresh_sample), "-j", "1"]) == 0
     again = SUMMARY.fullmatch(capsys.readouterr().out.splitlines()[0])
     assert again and again.group(4, 5, 6) == (str(renditions), "0", "0")
 

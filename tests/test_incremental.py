@@ -18,31 +18,6 @@ ARTICLE = "content/articles/2022/02/party-volunteers.md"
 OTHER = "content/articles/2022/02/baolong-support.md"
 
 
-@pytest.fixture(scope="module")
-def renditions(tmp_path_factory) -> Path:
-    """The sample's image renditions, made once for the module (they are content-addressed)."""
-    import shutil
-
-    from conftest import REPO
-
-    root = tmp_path_factory.mktemp("renditions") / "archive"
-    shutil.copytree(REPO / "photos", root / "photos")
-    shutil.copy(REPO / "reporters.yaml", root / "reporters.yaml")
-    shutil.copy(REPO / "streets.yaml", root / "streets.yaml")
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    cfg, problems = config.load(root)
-    builder.build(cfg, problems, builder.Options())
-    return root / ".cache" / "media"
-
-
-@pytest.fixture
-def sample_root(sample_root: Path, renditions: Path) -> Path:
-    import shutil
-
-    shutil.copytree(renditions, sample_root / ".cache" / "media")
-    return sample_root
-
-
 def build(root: Path, now: datetime | None = None, **options) -> builder.BuildResult:
     cfg, problems = config.load(root)
     result = builder.build(cfg, problems, builder.Options(**{"jobs": 1, **options}), now=now)

@@ -17,7 +17,6 @@ from newsroom import output, placing
 from newsroom.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-pytest_plugins = ["sample_plugin"]   # the `sample` fixture: the sample archive with its renditions made
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -45,21 +44,21 @@ def build(root: Path, *args: str) -> int:
     ("templates", "it is the archive's templates/ folder"),
     ("..", "it contains the archive folder"),
 ])
-def test_refuses_archive_folders(sample_root: Path, capsys, target: str, reason: str) -> None:
-    out = (sample_root / target).resolve()
-    before = snapshot(sample_root.parent)
-    assert build(sample_root, "--output", str(out)) == 1
+def test_refuses_archive_folders(fresh_sample: Path, capsys, target: str, reason: str) -> None:
+    out = (fresh_sample / target).resolve()
+    before = snapshot(fresh_sample.parent)
+    assert build(fresh_sample, "--output", str(out)) == 1
     err = capsys.readouterr().err
     assert f"{out}: error: refusing to write the site here: {reason}" in err
     assert "build failed: the site was not changed" in err
-    assert snapshot(sample_root.parent) == before   # not even the image cache was written
-    assert not (sample_root / ".cache").exists()
+    assert snapshot(fresh_sample.parent) == before   # not even the image cache was written
+    assert not (fresh_sample / ".cache").exists()
 
 
-def test_refuses_file_system_root(sample_root: Path, capsys) -> None:
-    assert build(sample_root, "--output", "/") == 1
+def test_refuses_file_system_root(fresh_sample: Path, capsys) -> None:
+    assert build(fresh_sample, "--output", "/") == 1
     assert "/: error: refusing to write the site here: it is the root of the file system" in capsys.readouterr().err
-    assert not (sample_root / ".cache").exists()
+    assert not (fresh_sample / ".cache").exists()
 
 
 def test_refuses_home_folder(sample_root: Path, tmp_path: Path, monkeypatch, capsys) -> None:
@@ -91,46 +90,46 @@ def test_refuses_a_file(sample_root: Path, tmp_path: Path, capsys) -> None:
     assert file.read_text() == "keep"
 
 
-def test_empty_or_new_or_built_folders_are_fine(sample: Path, tmp_path: Path) -> None:
+def test_empty_or_new_or_built_folders_are_fine(sample_root: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert build(sample, "--output", str(empty)) == 0
+    assert build(sample_root, "--output", str(empty)) == 0
     assert (empty / output.MARKER).is_file()
-    assert build(sample, "--output", str(empty)) == 0          # made by a build: replaced
-    assert build(sample, "--output", str(tmp_path / "new" / "site")) == 0
+    assert build(sample_root, "--output", str(empty)) == 0          # made by a build: replaced
+    assert build(sample_root, "--output", str(tmp_path / "new" / "site")) == 0
 
 
 # -- 1. atomic publish ---------------------------------------------------------------------
 
-def test_stale_files_removed_and_nothing_written_beside(sample: Path, tmp_path: Path) -> None:
+def test_stale_files_removed_and_nothing_written_beside(sample_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "public" / "site"
-    assert build(sample, "--output", str(out)) == 0
+    assert build(sample_root, "--output", str(out)) == 0
     page = out / "2022/02/21/party-volunteers/index.html"
     assert page.is_file()
-    (sample / "content/articles/2022/02/party-volunteers.md").unlink()
-    assert build(sample, "--output", str(out)) == 0
+    (sample_root / "content/articles/2022/02/party-volunteers.md").unlink()
+    assert build(sample_root, "--output", str(out)) == 0
     assert not page.exists() and not page.parent.exists()
     assert sorted(p.name for p in out.parent.iterdir()) == ["site"]   # no staging left beside it
     manifest = output.manifest(out)
     assert set(manifest) == set(snapshot(out)) - {output.MARKER}
 
 
-def test_failed_build_leaves_site_unchanged(sample: Path, capsys) -> None:
-    assert build(sample) == 0
-    site = sample / "site"
+def test_failed_build_leaves_site_unchanged(sample_root: Path, capsys) -> None:
+    assert build(sample_root) == 0
+    site = sample_root / "site"
     before = snapshot(site)
     # A template bug surfaces half-way through rendering, after the staging folder is filled.
-    photo = sample / "templates/photo.html"
+    photo = sample_root / "templates/photo.html"
     text = photo.read_text()
     assert "{{ photo.caption or photo.file }}" in text
     line = text[:text.index("{{ photo.caption or photo.file }}")].count("\n") + 1
     photo.write_text(text.replace("{{ photo.caption or photo.file }}", "{{ photo.nothing }}"))
-    (sample / "content/articles/2022/02/extra.md").write_text(
+    (sample_root / "content/articles/2022/02/extra.md").write_text(
         "---\ntitle: 新文章\ndate: 2022-02-22\n---\n正文。\n", encoding="utf-8")
-    assert build(sample) == 1
+    assert build(sample_root) == 1
     assert f"templates/photo.html:{line}: error: template error" in capsys.readouterr().err
     assert snapshot(site) == before
-    assert [p.name for p in sample.iterdir() if "staging" in p.name] == []
+    assert [p.name for p in sample_root.iterdir() if "staging" in p.name] == []
 
 
 def start_build(root: Path) -> subprocess.Popen:
@@ -309,12 +308,12 @@ def test_never_writes_outside_the_site(tmp_path: Path, path: str) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_unchanged_rebuild_touches_nothing(sample: Path) -> None:
-    assert build(sample) == 0
-    site = sample / "site"
+def test_unchanged_rebuild_touches_nothing(sample_root: Path) -> None:
+    assert build(sample_root) == 0
+    site = sample_root / "site"
     before, dir_inode = stats(site), site.stat().st_ino
     time.sleep(0.01)
-    assert build(sample) == 0
+    assert build(sample_root) == 0
     assert stats(site) == before and site.stat().st_ino == dir_inode
 
 

@@ -16,8 +16,6 @@ from bs4 import BeautifulSoup
 
 from newsroom.cli import main
 
-pytest_plugins = ["sample_plugin"]   # the `sample` fixture: the sample archive with its renditions made
-
 EXTRA = """---
 title: 嵌入、表格与脚注
 date: 2022-02-22T08:00:00
@@ -44,10 +42,10 @@ OUTDATED_VALIDATOR = ['Attribute "fetchpriority" not allowed on element "img" at
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, rendition_cache: Path) -> Path:
-    from archive_gen import copy_sample
+def site(tmp_path_factory) -> Path:
+    from conftest import copy_sample
 
-    root = copy_sample(tmp_path_factory.mktemp("valid") / "archive", rendition_cache)
+    root = copy_sample(tmp_path_factory.mktemp("valid"))
     make_archive(root, 25)                   # enough articles for pagination everywhere
     (root / "content/articles/2022/02/embeds.md").write_text(EXTRA, encoding="utf-8")
     assert main(["--root", str(root), "-q", "-j", "1"]) == 0
