@@ -274,7 +274,7 @@ def related(archive: Archive, article: Article, limit: int) -> tuple[Article, ..
     just before it in each of its lists, not to every story of its street and reporter, each
     of whose pages it changed (3,000 pages rendered and published again for one new story
     at 10,000 articles); and an old story's related ones are of its own time."""
-    place = archive.place
+    place = archive.placer()
     mine = place(article.id)
     near: set[int] = set()   # places in `archive.articles` (newest first)
     for tax in archive.taxonomies:
