@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import shutil
+import tempfile
+from functools import cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -11,13 +14,17 @@ STREETS = ["坂田街道", "横岗街道", "园山街道", "龙城街道", "宝�
 REPORTERS = ["张鹏", "陈涛", "王丰", "何小娟", "刘文玲"]
 
 
-def make_archive(root: Path, articles: int, edition: str = "", photos: bool = True) -> Path:
-    """An archive of `articles` generated articles (plus the sample photos); `edition` changes every page."""
+def make_archive(root: Path, articles: int, edition: str = "", photos: bool = True,
+                 renditions: bool = False) -> Path:
+    """An archive of `articles` generated articles (plus the sample photos); `edition` changes
+    every page; `renditions`: the photos' renditions already in its cache (with_renditions)."""
     root.mkdir(parents=True, exist_ok=True)
     for name in ("site.yaml", "streets.yaml", "reporters.yaml"):
         shutil.copy(REPO / name, root / name)
     if photos and not (root / "photos").exists():
         shutil.copytree(REPO / "photos", root / "photos")
+        if renditions:
+            with_renditions(root)
     for i in range(articles):
         month, day = 1 + i % 12, 1 + i % 28
         folder = root / "content" / "articles" / "2021" / f"{month:02d}"
@@ -31,14 +38,36 @@ def make_archive(root: Path, articles: int, edition: str = "", photos: bool = Tr
     return root
 
 
-def copy_sample(root: Path) -> Path:
-    """A private copy of the sample archive in ROOT (conftest.copy_sample: with its renditions)."""
+def copy_sample(root: Path, renditions: bool = True) -> Path:
+    """A private copy of the sample archive in ROOT; `renditions`: with_renditions."""
     root.mkdir(parents=True)
     for name in ("content", "photos", "templates"):
         shutil.copytree(REPO / name, root / name)
     for name in ("site.yaml", "streets.yaml", "reporters.yaml", "editions.yaml"):
         shutil.copy(REPO / name, root / name)
+    return with_renditions(root) if renditions else root
+
+
+def with_renditions(root: Path) -> Path:
+    """ROOT (with the sample's photos and settings) with the photos' renditions in its cache,
+    as any archive has after its first build: made by a real build, once per test process
+    (they were two thirds of the CPU of a first build of the sample)."""
+    made = _sample_renditions()
+    # Copied, not linked: tests damage renditions in place (tests/test_cache_safety.py).
+    shutil.copytree(made / "media", root / ".cache" / "media")
+    shutil.copy2(made / "media-sums.json", root / ".cache" / "media-sums.json")
     return root
+
+
+@cache
+def _sample_renditions() -> Path:
+    """The cache folder of a build of the sample archive, made on first use in this process."""
+    from newsroom.cli import main
+
+    root = copy_sample(Path(tempfile.mkdtemp(prefix="sample-renditions-")) / "archive", renditions=False)
+    atexit.register(shutil.rmtree, root.parent, ignore_errors=True)
+    assert main(["--root", str(root), "-q"]) == 0
+    return root / ".cache"
 
 
 def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:

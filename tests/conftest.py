@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache, partial
+from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -39,26 +37,8 @@ def fresh_sample(tmp_path: Path) -> Path:
 
 def copy_sample(dest: Path, renditions: bool = True) -> Path:
     """The sample archive in DEST/archive; `renditions`: with its photos' renditions in its
-    cache, as any archive has after its first build (made by a real build, once per test
-    process: they were two thirds of the CPU of a first build of the sample)."""
-    root = archive_gen.copy_sample(dest / "archive")
-    if renditions:
-        made = _sample_renditions()
-        # Copied, not linked: tests damage renditions in place (tests/test_cache_safety.py).
-        shutil.copytree(made / "media", root / ".cache" / "media")
-        shutil.copy2(made / "media-sums.json", root / ".cache" / "media-sums.json")
-    return root
-
-
-@cache
-def _sample_renditions() -> Path:
-    """The cache folder of a build of the sample archive, made on first use in this process."""
-    from newsroom.cli import main
-
-    root = copy_sample(Path(tempfile.mkdtemp(prefix="sample-renditions-")), renditions=False)
-    atexit.register(shutil.rmtree, root.parent, ignore_errors=True)
-    assert main(["--root", str(root), "-q"]) == 0
-    return root / ".cache"
+    cache (archive_gen.with_renditions)."""
+    return archive_gen.copy_sample(dest / "archive", renditions)
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ def tree(folder: Path) -> dict[str, str]:
 
 @pytest.fixture
 def built(tmp_path: Path, capsys) -> Path:
-    root = make_archive(tmp_path / "archive", 4)
+    root = make_archive(tmp_path / "archive", 4, renditions=True)
     assert build(root, capsys)[0] == 0
     return root
 
