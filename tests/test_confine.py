@@ -32,7 +32,7 @@ def site_text(site: Path) -> str:
     ("photos/2022/02/passwd.jpg", "symlink leads outside photos/ (refused)"),
 ])
 def test_links_out_of_the_archive_are_refused(tmp_path: Path, capsys, link: str, message: str) -> None:
-    root = make_archive(tmp_path / "archive", 3)
+    root = make_archive(tmp_path / "archive", 3, renditions=True)
     (root / "templates" / "static").mkdir(parents=True, exist_ok=True)
     assert build(root, capsys)[0] == 0
     before = site_text(root / "site")

@@ -55,7 +55,7 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     """Stories in 2021, the sample's photos in 2022: two year bundles."""
-    root = make_archive(tmp_path / "archive", 40)
+    root = make_archive(tmp_path / "archive", 40, renditions=True)
     build(root)
     assert listing(root)["shards"] == ["2022", "2021"] and "recent" not in listing(root)
     return root
