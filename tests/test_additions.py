@@ -9,6 +9,7 @@ import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from archive_gen import site_files as files
 from PIL import Image
 
 from newsroom import builder, config, depends, reach, urls
@@ -64,12 +65,6 @@ def story_showing_photos(root: Path, like) -> Path:
 def planned(result: builder.BuildResult) -> list[tuple[str, str, str]]:
     values = depends.Values(result.records["archive"])
     return [(page.path, page.template, values.context(page)) for page in result.records["planned"]]
-
-
-def files(site: Path) -> dict[str, bytes]:
-    """The site's files but the search index (after edits it holds a bundle of recent changes)."""
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
-            if p.is_file() and not p.name.startswith(".") and p.relative_to(site).parts[0] != "pagefind"}
 
 
 def test_new_stories_put_into_the_kept_plan_give_a_clean_builds_plan_and_site(tmp_path: Path) -> None:

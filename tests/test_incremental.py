@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from archive_gen import site_files
 
 from newsroom import builder, cache, config, depends, keyshards, pages, publish, reach, sitemaps
 
@@ -306,7 +307,7 @@ def test_after_photo_edits_every_page_no_photo_reaches_keeps_its_context(sample_
         shutil.rmtree(sample_root / "clean", ignore_errors=True)
         cfg, problems = config.load(sample_root, sample_root / "clean")
         assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
-        assert _files(sample_root / "site") == _files(sample_root / "clean")
+        assert site_files(sample_root / "site") == site_files(sample_root / "clean")
 
 
 def test_after_stories_are_added_the_print_pages_keep_their_context(sample_root: Path, monkeypatch) -> None:
@@ -348,13 +349,7 @@ def test_after_stories_are_added_the_print_pages_keep_their_context(sample_root:
         shutil.rmtree(sample_root / "clean", ignore_errors=True)
         cfg, problems = config.load(sample_root, sample_root / "clean")
         assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
-        assert _files(sample_root / "site") == _files(sample_root / "clean")
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    """The site's files but the search index (after edits it holds a bundle of recent changes)."""
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
-            if p.is_file() and not p.name.startswith(".") and p.relative_to(site).parts[0] != "pagefind"}
+        assert site_files(sample_root / "site") == site_files(sample_root / "clean")
 
 
 def test_a_new_story_is_related_to_the_stories_nearest_it_not_to_every_story_of_its_street(tmp_path: Path) -> None:
@@ -403,7 +398,7 @@ def test_a_new_story_renders_the_first_page_of_each_list_not_every_page(tmp_path
     clean = tmp_path / "clean"
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".cache"))
     build(clean)
-    assert _files(site) == _files(clean / "site")
+    assert site_files(site) == site_files(clean / "site")
 
 
 def _generated(tmp_path: Path, settings: str):
@@ -507,7 +502,7 @@ def test_after_stories_are_added_removed_or_moved_every_page_out_of_their_reach_
         shutil.rmtree(root / "clean", ignore_errors=True)
         cfg, problems = config.load(root, root / "clean")
         assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
-        assert _files(root / "site") == _files(root / "clean")
+        assert site_files(root / "site") == site_files(root / "clean")
         last = result
     assert len(list((root / "site").glob("sitemap-*.xml"))) > 2
 
@@ -579,7 +574,7 @@ def test_after_print_editions_change_every_page_out_of_their_reach_keeps_its_con
         shutil.rmtree(root / "clean", ignore_errors=True)
         cfg, problems = config.load(root, root / "clean")
         assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
-        assert _files(root / "site") == _files(root / "clean")
+        assert site_files(root / "site") == site_files(root / "clean")
         last = result
 
 
@@ -633,7 +628,7 @@ def test_a_new_story_that_dates_an_undated_photo_moves_it_in_every_list_of_its_p
             and values.context(page) != before[page.file]] == []
     cfg, problems = config.load(sample_root, sample_root / "clean")
     assert builder.build(cfg, problems, builder.Options(jobs=1, incremental=False)).ok
-    assert _files(sample_root / "site") == _files(sample_root / "clean")
+    assert site_files(sample_root / "site") == site_files(sample_root / "clean")
     assert (sample_root / "site" / "streets" / "bantian" / "index.html").read_text(encoding="utf-8") != street
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from archive_gen import site_files as files
 from living_archive import article_paths, build, edit, make, page, refresh_target, write
 
 STEPS = ("slug", "date", "move", "rename street", "correction", "withdraw", "delete site and cache")
@@ -50,11 +51,6 @@ def answers(site: Path, path: str) -> str:
         return "withdrawn"
     assert soup.select_one("main h1"), f"/{path} shows no page"
     return "list"
-
-
-def files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
-            if p.is_file() and p.name != ".newsroom-site.json" and "pagefind" not in p.parts}
 
 
 def test_every_address_ever_published_answers_across_builds(tmp_path: Path, capsys) -> None:
