@@ -16,8 +16,10 @@ import hashlib
 import io
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
@@ -253,27 +255,46 @@ def render(job: RenditionJob) -> Rendition | Problem:
 
     Never raises: whatever a file does to Pillow is that photo's Problem, not the build's.
     """
+    return _guarded(job, _render)
+
+
+def verify(job: RenditionJob) -> Problem | None:
+    """The Problem render(job) would give decoding the photo, found by decoding it at the
+    smallest scale that covers its narrowest rendition (None: it decodes). For check, which
+    makes no rendition but must fail where a build would: a truncated upload, say."""
+    return _guarded(job, lambda job: _decoded(job, min(job.widths)) and None)
+
+
+def _decoded(job: RenditionJob, width: int) -> tuple[Image.Image, tuple[int, int]]:
+    data = job.data if job.data is not None else Path(job.source).read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return decode(data, width, job.max_pixels, job.background)
+
+
+def _render(job: RenditionJob) -> Rendition:
+    img, (width0, height0) = _decoded(job, max(job.widths))
+    tagged = img.info.pop("icc_profile", None) is not None
+    img.info = {}  # nothing of the source's metadata (EXIF, GPS, XMP …) may reach an encoder
+    quality = dict(job.quality)
+    files: list[tuple[str, bytes]] = []
+    current = img
+    for width in sorted(job.widths, reverse=True):
+        # Heights from the full photo's aspect, so cascaded rounding never drifts.
+        height = max(1, round(height0 * width / width0))
+        if (width, height) != current.size:
+            # Each width from the next larger one (fewer source pixels to filter than
+            # going back to the draft each time); LANCZOS keeps every step sharp.
+            current = current.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        for fmt in job.formats:
+            encoded = encode(current, fmt, quality.get(fmt, 80), SRGB_ICC if tagged else None)
+            files.append((f"{job.key}-{width}.{EXTENSIONS[fmt]}", encoded))
+    return Rendition(job.key, tuple(sorted(files)))
+
+
+def _guarded(job: RenditionJob, work: Callable[[RenditionJob], Any]) -> Any:
     try:
-        data = job.data if job.data is not None else Path(job.source).read_bytes()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            img, (width0, height0) = decode(data, max(job.widths), job.max_pixels, job.background)
-        tagged = img.info.pop("icc_profile", None) is not None
-        img.info = {}  # nothing of the source's metadata (EXIF, GPS, XMP …) may reach an encoder
-        quality = dict(job.quality)
-        files: list[tuple[str, bytes]] = []
-        current = img
-        for width in sorted(job.widths, reverse=True):
-            # Heights from the full photo's aspect, so cascaded rounding never drifts.
-            height = max(1, round(height0 * width / width0))
-            if (width, height) != current.size:
-                # Each width from the next larger one (fewer source pixels to filter than
-                # going back to the draft each time); LANCZOS keeps every step sharp.
-                current = current.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-            for fmt in job.formats:
-                encoded = encode(current, fmt, quality.get(fmt, 80), SRGB_ICC if tagged else None)
-                files.append((f"{job.key}-{width}.{EXTENSIONS[fmt]}", encoded))
-        return Rendition(job.key, tuple(sorted(files)))
+        return work(job)
     except MemoryError:
         return error(job.photo, 0, "the photo is too large to process in memory")
     except TooLarge as exc:

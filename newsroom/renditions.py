@@ -17,6 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import cachedir, forked, images, progress, sums
 from .lifeline import pool as worker_pool
@@ -130,11 +131,19 @@ def _drop_damaged(jobs: list[images.RenditionJob], cache: Path, present: set[str
     return found
 
 
-def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executor | None = None
+def unreadable(jobs: list[images.RenditionJob], cache: Path, workers: int = 0) -> list[Problem]:
+    """What the image stage would find wrong with the photos the cache has no renditions of
+    (a photo that made them decoded then), found by decoding them only: for check."""
+    todo = missing(jobs, cache)
+    return [found for _, found in results(todo, workers, task=images.verify) if found is not None]
+
+
+def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executor | None = None,
+            task: Callable[[images.RenditionJob], Any] = images.render
             ) -> Iterator[tuple[images.RenditionJob, images.Rendition | Problem]]:
-    """(job, its result) in completion order."""
+    """(job, task(job)) in completion order: its rendition or its problem."""
     if executor is not None:
-        for job, result in _on(executor, todo, window=max(2 * forked.workers(workers), 4)):
+        for job, result in _on(executor, todo, max(2 * forked.workers(workers), 4), task):
             if isinstance(result, BrokenProcessPool):
                 result = error(job.photo, 0, "the executor's worker failed on this photo: {reason}", reason=result)
             yield job, result
@@ -143,11 +152,11 @@ def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executo
     if workers <= 1:
         # In-process: no pool to start, no bytes to pickle back. The bench's "jobs 1" figure.
         for job in todo:
-            yield job, images.render(job)
+            yield job, task(job)
         return
     crashed: list[images.RenditionJob] = []
     with _pool(workers, todo) as pool:
-        for job, result in _on(pool, todo, window=2 * workers):
+        for job, result in _on(pool, todo, 2 * workers, task):
             if isinstance(result, BrokenProcessPool):
                 crashed.append(job)
             else:
@@ -156,7 +165,7 @@ def results(todo: list[images.RenditionJob], workers: int = 0, executor: Executo
     # it. Retry those one at a time, each in a fresh worker, so only the culprit is reported.
     for job in crashed:
         with _pool(1, [job]) as pool:
-            result = next(_on(pool, [job], window=1))[1]
+            result = next(_on(pool, [job], 1, task))[1]
         if isinstance(result, BrokenProcessPool):
             result = error(job.photo, 0, "the process decoding this photo crashed "
                            "(a damaged file, or not enough memory)")
@@ -169,7 +178,7 @@ def _pool(workers: int, todo: list[images.RenditionJob]) -> ProcessPoolExecutor:
     return worker_pool(workers, None, images.use_pixel_limit, (todo[0].max_pixels,))
 
 
-def _on(executor: Executor, todo: Iterable[images.RenditionJob], window: int
+def _on(executor: Executor, todo: Iterable[images.RenditionJob], window: int, task: Callable
         ) -> Iterator[tuple[images.RenditionJob, images.Rendition | Problem | BrokenProcessPool]]:
     # A bounded number of jobs in flight: results (encoded bytes) never pile up in memory
     # faster than they are stored, whatever the number of photos.
@@ -184,7 +193,7 @@ def _on(executor: Executor, todo: Iterable[images.RenditionJob], window: int
                 running[_failed(BrokenProcessPool())] = job
             else:
                 try:
-                    running[executor.submit(images.render, job)] = job
+                    running[executor.submit(task, job)] = job
                 except BrokenProcessPool as exc:
                     broken = True
                     running[_failed(exc)] = job

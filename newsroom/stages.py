@@ -163,6 +163,10 @@ def plan(run: Run) -> bool:
         env = render.environment(run.config, run.archive)
         run.result.problems += trial.problems(env, run.planned,
                                               lambda exc, page: render.problem(exc, page, run.config))
+        # And the photos no build has made renditions of are decoded: a truncated upload.
+        jobs = images.plan(run.archive.photos, run.config.root, run.config.images)
+        unreadable = renditions.unreadable(jobs, run.config.cache_dir / "media", run.options.jobs)
+        run.result.problems = renditions.attribute(run.result.problems + unreadable, run.articles)
         memory.save_parsed(run)
         run.result.notes += moved.pending(record, run.living.record)
         run.result.ok = not errors(run.result.problems, run.options.strict)

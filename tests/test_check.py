@@ -185,6 +185,21 @@ def test_missing_photos_and_photos_without_caption_or_credit(sample_root: Path, 
     ]
 
 
+def test_a_truncated_photo_fails_check_as_it_fails_the_build(sample_root: Path, capsys) -> None:
+    """check makes no renditions, but decodes the photos the cache has none of (a new upload
+    cut short), with the build's own message; a photo that made its renditions decoded then."""
+    photo = sample_root / "photos/2022/02/warm-soup.jpg"
+    photo.write_bytes(photo.read_bytes()[: photo.stat().st_size // 2])
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert len(problems(lines)) == 1
+    assert problems(lines)[0].startswith("photos/2022/02/warm-soup.jpg: error: cannot decode the photo (truncated or corrupt?)")
+    assert problems(lines)[0].endswith("— used by content/articles/2022/02/bantian-frontline.md:10")
+    assert not (sample_root / "site").exists()
+    assert main(["--root", str(sample_root), "-q"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == problems(lines)[0]   # the build's own words
+
+
 def test_duplicate_slugs(sample_root: Path, capsys) -> None:
     # The sample has content/articles/2022/02/party-volunteers.md; a file of that name in
     # another month, and an explicit slug: that repeats another article's.
