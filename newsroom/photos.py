@@ -50,10 +50,10 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
             doc = yamlfile.load(sidecar.lstrip("\ufeff"))
             fields = doc.data or {}
         except yamlfile.YamlError as exc:
-            problems.append(error(side_source, exc.line, exc.template, **exc.params))
+            # Nothing more about this photo: its caption and credit are in the broken file
+            return None, [error(side_source, exc.line, exc.template, **exc.params)]
         if not isinstance(fields, dict):
-            problems.append(error(side_source, 1, "a photo sidecar must be a mapping (caption: …, credit: …)"))
-            fields = {}
+            return None, [error(side_source, 1, "a photo sidecar must be a mapping (caption: …, credit: …)")]
 
     def err(message: str, *path: object, **params: object) -> None:
         problems.append(error(side_source, doc.line(*path), message, **params))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -241,22 +242,38 @@ def users(articles: Iterable[Article]) -> dict[str, list[str]]:
 def attribute(problems: list[Problem], articles: Iterable[Article]) -> list[Problem]:
     """Photo errors name the articles that use the photo.
 
-    An article that uses an unreadable photo would otherwise only hear "photo not found"
-    from the index, which is wrong (it is there, but broken); that message is dropped in
-    favour of the photo's own, which now points back at the article's line.
+    An article that uses an unreadable photo, or one whose sidecar has a mistake, would
+    otherwise only hear "photo not found" from the index, which is wrong (it is there, but
+    broken); that message is dropped in favour of the photo's own (or its sidecar's), which
+    now points back at the article's line.
     """
     if not any(p.severity == ERROR and p.path.startswith("photos/") for p in problems):
         return problems   # no photo to name the users of: not worth a pass over every article
     used = users(articles)
-    broken = {p.path for p in problems if p.severity == ERROR and p.path in used}
+    by_stem: dict[str, list[str]] = {}
+    for photo in used:
+        by_stem.setdefault(posixpath.splitext(photo)[0], []).append(photo)
+    # a broken file (the photo or its sidecar) -> the photos it breaks
+    broken = {p.path: _broken_by(p.path, used, by_stem) for p in problems if p.severity == ERROR}
+    broken = {path: photos for path, photos in broken.items() if photos}
     # (article, the start of the index's message for that photo; a hint may follow it)
     hidden = {(place.rsplit(":", 1)[0], f"photo '{photo.removeprefix('photos/')}' not found in photos/")
-              for photo in broken for place in used[photo]}
+              for photos in broken.values() for photo in photos for place in used[photo]}
     result = []
     for p in problems:
         if any(p.path == path and p.message.startswith(start) for path, start in hidden):
             continue
         if p.path in broken and p.severity == ERROR and " — used by " not in p.message:
-            p = Problem(p.path, p.line, p.severity, f"{p.message} — used by {', '.join(used[p.path])}")
+            places = sorted({place for photo in broken[p.path] for place in used[photo]})
+            p = Problem(p.path, p.line, p.severity, f"{p.message} — used by {', '.join(places)}")
         result.append(p)
     return result
+
+
+def _broken_by(path: str, used: dict[str, list[str]], by_stem: dict[str, list[str]]) -> list[str]:
+    """The used photos an error in `path` leaves out: the photo itself, or those its sidecar
+    (NAME.yaml or NAME.yml beside NAME.jpg) describes."""
+    if path in used:
+        return [path]
+    stem, suffix = posixpath.splitext(path)
+    return by_stem.get(stem, []) if suffix in (".yaml", ".yml") else []

@@ -185,6 +185,25 @@ def test_missing_photos_and_photos_without_caption_or_credit(sample_root: Path, 
     ]
 
 
+def test_a_mistake_in_a_sidecar_is_one_error_naming_the_stories_that_use_the_photo(sample_root: Path,
+                                                                                    capsys) -> None:
+    # Not also "photo not found" in the story (it is there), "no caption" (it has one, in
+    # the broken file) and a complaint about the credit embedded in the JPEG
+    misspelt = write(sample_root, "photos/2022/02/night-testing.yaml", "caption: 连夜进行核酸检测。\ncredit: 张朋\n")
+    slip = write(sample_root, "photos/2022/02/warm-soup.yaml", "caption: 热汤\n\tcredit: 王丰\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    users = {photo: sorted(f"{a.relative_to(sample_root)}:{n}" for a in (sample_root / "content").rglob("*.md")
+                           for n, line in enumerate(a.read_text(encoding="utf-8").splitlines(), 1) if photo in line)
+             for photo in ("night-testing.jpg", "warm-soup.jpg")}
+    assert users["night-testing.jpg"] and users["warm-soup.jpg"]
+    assert len(lines) == 3 and lines[-1] == "2 errors, 0 warnings"
+    assert lines[0].startswith(f"{misspelt}:2: error: unknown photographer '张朋'")
+    assert lines[0].endswith(f" — used by {', '.join(users['night-testing.jpg'])}")
+    assert lines[1].startswith(f"{slip}:2: error: invalid YAML")
+    assert lines[1].endswith(f" — used by {', '.join(users['warm-soup.jpg'])}")
+
+
 def test_a_truncated_photo_fails_check_as_it_fails_the_build(sample_root: Path, capsys) -> None:
     """check makes no renditions, but decodes the photos the cache has none of (a new upload
     cut short), with the build's own message; a photo that made its renditions decoded then."""
