@@ -76,6 +76,7 @@ def load(text: str, first_line: int = 1, suggest: bool = True) -> YamlDoc:
             direct = _Direct(fast, first_line, "*" in text).document(node)
             if direct is not None:
                 return direct
+            _keys_once(node, first_line)
             data = fast.construct_document(node)
         except (yaml.YAMLError, ValueError, TypeError, RecursionError):
             pass   # fall through to the pure-Python loader for the exact message
@@ -96,6 +97,7 @@ def load(text: str, first_line: int = 1, suggest: bool = True) -> YamlDoc:
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None, {}, first_line)
+        _keys_once(node, first_line)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -207,6 +209,8 @@ class _Direct:
             if type(key_node) is not yaml.ScalarNode:
                 raise _Unusual
             key = self.scalar(key_node)   # (a merge key `<<` or a value key `=` is unusual)
+            if (*path, key_node.value) in self.lines:
+                raise twice(key_node, self.lines[(*path, key_node.value)], self.first_line)
             mapping[key] = self.value(value_node, (*path, key_node.value))
             self.lines[(*path, key_node.value)] = self.first_line + key_node.start_mark.line
         return mapping
@@ -225,6 +229,35 @@ class _Direct:
         if id(node) in self.seen:
             raise _Unusual
         self.seen.add(id(node))
+
+
+def twice(key_node: yaml.ScalarNode, first: int, first_line: int) -> YamlError:
+    """A key given twice in one mapping: PyYAML keeps the last without a word, so a title
+    or a name fixed further down would hide the first one (and its mistakes)."""
+    return YamlError(first_line + key_node.start_mark.line, "'{key}' is given twice (first on line {first}): keep one",
+                     key=key_node.value, first=first)
+
+
+def _keys_once(node: yaml.Node, first_line: int) -> None:
+    """Raise `twice` for a key repeated in one mapping, before the constructor merges `<<`
+    keys into the mapping (a merged key may be given again: that is what merging is for)."""
+    walked: set[int] = set()
+    todo = [node]
+    while todo:
+        node = todo.pop()
+        if id(node) in walked:
+            continue   # an alias: its value was checked where it was defined
+        walked.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
+                    if key_node.value in seen:
+                        raise twice(key_node, seen[key_node.value], first_line)
+                    seen[key_node.value] = first_line + key_node.start_mark.line
+                todo.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
 
 
 def _collect_lines(node: yaml.Node, path: tuple, lines: dict, first_line: int) -> None:

@@ -156,6 +156,20 @@ def test_front_matter_types_required_keys_and_dates(sample_root: Path, capsys) -
     assert lines[-1] == "8 errors, 1 warning"
 
 
+def test_a_key_given_twice_is_an_error_naming_both_lines(sample_root: Path, capsys) -> None:
+    # YAML would keep the second title without a word: the editor who fixed it lower down
+    # would never learn that the first one is still there
+    twice = article(sample_root, "twice", "title: 初稿标题\ndate: 2022-03-01\nstreet: 坂田街道\ntitle: 改过的标题\n")
+    sidecar = write(sample_root, "photos/2022/02/night-testing.yaml",
+                    "caption: 夜间核酸检测\ncredit: 张鹏 摄\ncaption: 又写了一次\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert f"{twice}:5: error: 'title' is given twice (first on line 2): keep one" in lines
+    assert (f"{sidecar}:3: error: 'caption' is given twice (first on line 1): keep one"
+            " — used by content/articles/2022/02/party-volunteers.md:12") in lines
+    assert lines[-1] == "2 errors, 0 warnings"
+
+
 def test_missing_photos_and_photos_without_caption_or_credit(sample_root: Path, capsys) -> None:
     for name in ("bare", "bare2"):
         Image.new("RGB", (64, 48), "gray").save(sample_root / f"photos/2022/02/{name}.jpg")

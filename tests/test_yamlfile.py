@@ -15,8 +15,8 @@ DOCUMENTS = [
     # Scalars of every implicit type, and strings that look like them when quoted.
     "a: 1\nb: -0x1F\nc: 0o17\nd: 1_000\ne: 1:30\nf: 3.5\ng: .inf\nh: -.NaN\ni: yes\nj: Off\n"
     "k: ~\nl: null\nm:\nn: '1'\no: \"true\"\np: 2022-02-22\nq: 1e3\nr: 0b101\n",
-    # Keys that are not strings, and a key given twice (the last one wins).
-    "1: one\ntrue: t\nnull: n\n3.5: f\nx: first\nx: second\n",
+    # Keys that are not strings.
+    "1: one\ntrue: t\nnull: n\n3.5: f\n",
     # Block scalars, comments, nesting, empty collections.
     "body: |\n  第一行\n  第二行\nfolded: >\n  a\n  b\n# a comment\nnested:\n  deep:\n    - [1, [2, 3]]\n"
     "    - {a: {b: c}}\nempty_list: []\nempty_map: {}\n",
@@ -88,3 +88,23 @@ def test_bad_documents_are_still_reported_with_their_line():
     with pytest.raises(yamlfile.YamlError) as found:
         yamlfile.load("a: &x [1, *x]\n")
     assert "alias to itself" in found.value.message
+
+
+@pytest.mark.parametrize("text", [
+    "title: a\ndate: 2022-02-22\ntitle: b\n",                       # the direct walk
+    "base: &b {role: 记者}\nfirst: *b\ntitle: a\ntitle: b\n",         # the constructor's path
+    "tags: !!set {x: null}\ntitle: a\ntitle: b\n",                 # a tag: the constructor again
+])
+def test_a_key_given_twice_is_an_error_at_the_second(text):
+    # PyYAML keeps the last value without a word: a title fixed lower down hides the first
+    with pytest.raises(yamlfile.YamlError) as found:
+        yamlfile.load(text, first_line=2)
+    second = 2 + text.splitlines().index("title: b")
+    assert found.value.line == second
+    assert found.value.message == f"'title' is given twice (first on line {second - 1 if 'date' not in text else second - 2}): keep one"
+
+
+def test_a_merge_key_may_be_overridden_and_nested_keys_may_repeat_across_mappings():
+    doc = yamlfile.load("base: &b {role: 记者, name: 张鹏}\nother:\n  <<: *b\n  name: 陈涛\n"
+                        "a: {name: x}\nb: {name: y}\n")
+    assert doc.data["other"] == {"role": "记者", "name": "陈涛"}
