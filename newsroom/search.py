@@ -335,8 +335,11 @@ def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple
     the search page hides (pages changed or gone since their year's bundle was made).
     The files of a bundle published as it is (`live`: name -> its files' paths) are output.KEEP."""
     years = sorted((name for name in made if name != RECENT), reverse=True)
+    # A page whose change Pagefind does not see (its address in a copy built for another
+    # base_url: not indexed) has the same id in the recent bundle: hiding it would hide both.
+    same = set(made[RECENT].ids.values()) if RECENT in made else set()
     hidden = sorted({made[year].ids[path] for year, paths in superseded.items() for path in paths
-                     if path in made[year].ids})
+                     if path in made[year].ids} - same)
     listing = {"shards": years, **({"recent": RECENT} if RECENT in made else {}), "superseded": hidden}
     files: list[tuple[str, bytes | Path | object]] = [(urls.SEARCH_SHARDS, json.dumps(listing).encode())]
     for name in sorted(made):

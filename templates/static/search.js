@@ -259,9 +259,15 @@
   }
 
   // The year bundles' entries of pages changed or gone since their bundle was made (listed in
-  // shards.json: newsroom/searchplan.py) are left out, and the filter counts without them.
+  // shards.json: newsroom/searchplan.py) are left out, and the filter counts without them; so
+  // is an entry found again (the recent bundle may hold one as its year's bundle has it).
   function current(found) {
-    var stale = found.results.filter(function (r) { return superseded[r.id]; });
+    var seen = {};
+    var stale = found.results.filter(function (r) {
+      var drop = superseded[r.id] || seen[r.id];
+      seen[r.id] = true;
+      return drop;
+    });
     if (!stale.length) return found;
     return Promise.all(stale.map(function (r) { return r.data(); })).then(function (items) {
       var filters = {};
@@ -271,7 +277,7 @@
           data.filters[k].forEach(function (v) { if (filters[k] && filters[k][v]) filters[k][v] -= 1; });
         });
       });
-      return { results: found.results.filter(function (r) { return !superseded[r.id]; }), filters: filters };
+      return { results: found.results.filter(function (r) { return stale.indexOf(r) < 0; }), filters: filters };
     });
   }
 
@@ -308,7 +314,9 @@
   function byDate(sorted, changes) {
     var out = sorted.slice();
     var lo = 0;
-    return changes.reduce(function (done, r) {
+    var listed = {};
+    out.forEach(function (r) { listed[r.id] = true; });
+    return changes.filter(function (r) { return !listed[r.id]; }).reduce(function (done, r) {
       return done.then(function () { return day(r); }).then(function (d) {
         var hi = out.length;
         function step() {
