@@ -9,10 +9,10 @@ language (i18n.py), always behind the same machine-readable `path:line: severity
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .i18n import ENGLISH, Explained, ntr, tr
+from .i18n import ENGLISH, N_, Explained, ntr, tr
 
 ERROR = "error"
 WARNING = "warning"
@@ -32,6 +32,7 @@ class Problem:
     params: tuple[tuple[str, object], ...] = field(default=(), compare=False)
     # A damaged cache entry, made again: said once, and no reason to fail even a --strict build.
     repaired: bool = field(default=False, compare=False)
+    users: str = field(default="", compare=False)   # where the file at fault is used (used_by)
 
     def __str__(self) -> str:
         return self.text(ENGLISH)
@@ -44,7 +45,17 @@ class Problem:
     def translated(self, lang: str) -> str:
         if lang == ENGLISH:
             return self.message
-        return tr(lang, self.template or self.message, **dict(self.params))
+        text = tr(lang, self.template or self.message, **dict(self.params))
+        return tr(lang, USED_BY, problem=text, users=self.users) if self.users else text
+
+
+USED_BY = N_("{problem} — used by {users}")
+
+
+def used_by(problem: Problem, places: Iterable[str]) -> Problem:
+    """`problem`, naming the files (file:line) that use the one at fault."""
+    users = ", ".join(places)
+    return replace(problem, message=USED_BY.format(problem=problem.message, users=users), users=users)
 
 
 def _make(severity: str, path: str | Path, line: int, message: str, params: dict,

@@ -23,7 +23,7 @@ from typing import Any
 from . import cachedir, forked, images, progress, sums
 from .lifeline import pool as worker_pool
 from .model import Article
-from .problems import ERROR, Problem, error, repaired
+from .problems import ERROR, Problem, error, repaired, used_by
 
 Progress = Callable[[int, int], None]
 
@@ -263,9 +263,8 @@ def attribute(problems: list[Problem], articles: Iterable[Article]) -> list[Prob
     for p in problems:
         if any(p.path == path and p.message.startswith(start) for path, start in hidden):
             continue
-        if p.path in broken and p.severity == ERROR and " — used by " not in p.message:
-            places = sorted({place for photo in broken[p.path] for place in used[photo]})
-            p = Problem(p.path, p.line, p.severity, f"{p.message} — used by {', '.join(places)}")
+        if p.path in broken and p.severity == ERROR and not p.users:
+            p = used_by(p, sorted({place for photo in broken[p.path] for place in used[photo]}))
         result.append(p)
     return result
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from archive_gen import make_archive
-from conftest import REPO
+from conftest import REPO, copy_sample
 
 from newsroom import i18n
 from newsroom.cli import main
@@ -55,6 +55,19 @@ def test_values_are_filled_into_the_translation() -> None:
     problem = error("a.md", 3, "{errors}, {warnings}", errors="x", warnings="y")
     assert str(problem) == "a.md:3: error: x, y" and problem.text(i18n.CHINESE) == "a.md:3: error: x，y"
     assert report([problem], i18n.CHINESE).splitlines() == ["a.md:3: error: x，y", "1 个错误，0 个警告"]
+
+
+def test_a_photo_error_naming_its_users_is_translated_whole(tmp_path: Path, capsys,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(i18n.ENV, raising=False)
+    root = copy_sample(tmp_path)
+    sidecar = root / "photos/2022/02/night-testing.yaml"
+    sidecar.write_text(re.sub(r"(?m)^credit: .*$", "credit: 谁也不是", sidecar.read_text(encoding="utf-8")),
+                       encoding="utf-8")
+    assert main(["check", "--root", str(root)]) == 1
+    line = next(line for line in capsys.readouterr().err.splitlines() if line.startswith("photos/"))
+    assert "未知的摄影者 '谁也不是'" in line and "——用到它的：content/articles/" in line, line
+    assert "used by" not in line and "unknown" not in line, line
 
 
 def test_a_message_missing_from_the_catalog_is_shown_in_english() -> None:
