@@ -195,7 +195,7 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err: Report,
             err("'{key}' must be a name, a list of names, or a list of {{name, role}}", *path, key=tax.key)
             continue
         name = normalize(item)
-        if registry is None:
+        if registry is None or registry.unread:
             name = _join_cjk(name)
         else:
             entry = registry.lookup(name)

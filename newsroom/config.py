@@ -69,6 +69,7 @@ class Config:
     section: str = "street"
     registries: dict[str, registry.Registry] = field(default_factory=dict, compare=False)
     paper: editions.Paper | None = None   # editions.yaml: the printed paper, if the archive records it
+    paper_unread: bool = False            # editions.yaml is there but unreadable (its error says why)
     raw_html: str = "sanitize"
     embed_hosts: tuple[str, ...] = EMBED_HOSTS
     publish_originals: bool = False
@@ -144,6 +145,7 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
     config = Config(
         root=root,
         paper=paper,
+        paper_unread=paper is None and (root / editions.PAPER_FILE).exists(),
         output=(output or root / "site").resolve(),
         title=get("title", str, Config.title),
         description=get("description", str, ""),

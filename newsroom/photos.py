@@ -106,7 +106,7 @@ def resolve_credit(value: Any, config: Config, err: Report) -> Credit | None:
         return Credit(text=text)
     tax = next((t for t in config.taxonomies if t.credits), None)
     registry = config.registries.get(tax.key) if tax else None
-    if registry is None:
+    if registry is None or registry.unread:
         return Credit(text=text)
     entry = registry.lookup(text)
     if entry is None:

@@ -78,9 +78,12 @@ def digests(editions: Editions) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def build(archive: Archive, all_articles: list[Article], files: list[EditionFile],
-          paper: Paper | None) -> tuple[Editions, list[Problem]]:
-    """Every edition with its pages in order, and where each published article ran."""
+          paper: Paper | None, paper_unread: bool = False) -> tuple[Editions, list[Problem]]:
+    """Every edition with its pages in order, and where each published article ran;
+    `paper_unread`: editions.yaml is there, but unreadable (said once, by its own error)."""
     problems: list[Problem] = []
+    if paper is None and paper_unread:
+        return NONE, problems
     if paper is None:
         for file in files:
             problems.append(error(file.source, 0, "an edition file needs {file} (the paper's name and its pages) "

@@ -41,6 +41,9 @@ class Registry:
     path: str
     entries: tuple[Entry, ...] = ()
     _by_key: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
+    # The file could not be read (its own error says why): no name is reported unknown against
+    # it, or one tab in streets.yaml buried its error under one per story filed by street.
+    unread: bool = False
 
     def lookup(self, name: str) -> Entry | None:
         return self._by_key.get(compact(name))
@@ -118,16 +121,16 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
         text = file.read_text(encoding="utf-8-sig")
         doc = yamlfile.load(text)
     except OSError as exc:
-        return build(shown_as, []), [error(shown_as, 0, "cannot read registry: {reason}", reason=exc.strerror)]
+        return _unread(shown_as, error(shown_as, 0, "cannot read registry: {reason}", reason=exc.strerror))
     except UnicodeDecodeError:
-        return build(shown_as, []), [error(shown_as, 0, "registry is not UTF-8 text")]
+        return _unread(shown_as, error(shown_as, 0, "registry is not UTF-8 text"))
     except yamlfile.YamlError as exc:
-        return build(shown_as, []), [error(shown_as, exc.line, exc.template, **exc.params)]
+        return _unread(shown_as, error(shown_as, exc.line, exc.template, **exc.params))
     items = doc.data or []
     if isinstance(items, dict):  # also accept {name: {slug: …}} mappings
         items = [{"name": k, **(v if isinstance(v, dict) else {})} for k, v in items.items()]
     if not isinstance(items, list):
-        return build(shown_as, []), [error(shown_as, 1, "a registry must be a list of entries")]
+        return _unread(shown_as, error(shown_as, 1, "a registry must be a list of entries"))
     entries: list[Entry] = []
     seen_names: dict[str, int] = {}
     seen_slugs: dict[str, int] = {}
@@ -160,6 +163,10 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
             seen[value] = line
         entries.append(entry)
     return build(shown_as, entries), problems + _old_names_in_use(entries, shown_as)
+
+
+def _unread(shown_as: str, problem: Problem) -> tuple[Registry, list[Problem]]:
+    return Registry(shown_as, unread=True), [problem]
 
 
 def _names(value: object) -> tuple[str, ...]:

@@ -65,7 +65,7 @@ def printed(archive: Archive, articles: Iterable[Article], files: dict[str, Pars
     if was is not None and days is not None:
         index, problems = printing.rebuilt(was, archive, list(articles), parsed, config.paper, days)
     else:
-        index, problems = printing.build(archive, list(articles), parsed, config.paper)
+        index, problems = printing.build(archive, list(articles), parsed, config.paper, config.paper_unread)
     parsing = [problem for _, _, found in files.values() for problem in found]
     return index, Read(files, (*parsing, *problems))
 

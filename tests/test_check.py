@@ -218,6 +218,19 @@ def test_a_mistake_in_a_sidecar_is_one_error_naming_the_stories_that_use_the_pho
     assert lines[1].endswith(f" — used by {', '.join(users['warm-soup.jpg'])}")
 
 
+def test_a_registry_that_cannot_be_read_is_one_error_not_one_per_story(sample_root: Path, capsys) -> None:
+    streets = sample_root / "streets.yaml"
+    lines = streets.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = "\t" + lines[2].lstrip()   # a tab where the entry's second line is indented
+    streets.write_text("".join(lines), encoding="utf-8")
+    paper = sample_root / "editions.yaml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("\n  - {page: 1", "\n\t- {page: 1"), encoding="utf-8")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert [line.split(": error: ")[0] for line in problems(lines)] == ["editions.yaml:5", "streets.yaml:3"]
+    assert all("'\\t'" in line for line in problems(lines)), lines
+
+
 def test_a_truncated_photo_fails_check_as_it_fails_the_build(sample_root: Path, capsys) -> None:
     """check makes no renditions, but decodes the photos the cache has none of (a new upload
     cut short), with the build's own message; a photo that made its renditions decoded then."""
