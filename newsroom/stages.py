@@ -14,6 +14,7 @@ from collections.abc import Callable
 from . import (
     cache,
     cachedir,
+    cascades,
     cluster,
     content,
     depends,
@@ -49,7 +50,7 @@ from .confine import problems as confined
 from .i18n import tr
 from .links import site_problems
 from .model import Article, Photo
-from .problems import errors, failed
+from .problems import ERROR, Problem, errors, failed
 from .records import Run
 from .slugs import remembered_slugs
 from .urls import article as article_url
@@ -166,7 +167,7 @@ def plan(run: Run) -> bool:
         # And the photos no build has made renditions of are decoded: a truncated upload.
         jobs = images.plan(run.archive.photos, run.config.root, run.config.images)
         unreadable = renditions.unreadable(jobs, run.config.cache_dir / "media", run.options.jobs)
-        run.result.problems = renditions.attribute(run.result.problems + unreadable, run.articles)
+        run.result.problems = _told(run, run.result.problems + unreadable)
         memory.save_parsed(run)
         run.result.notes += moved.pending(record, run.living.record)
         run.result.ok = not errors(run.result.problems, run.options.strict)
@@ -203,13 +204,22 @@ def images_(run: Run) -> bool:
         made = _images_now(run)
         if made is None:
             return False
-    result.problems = renditions.attribute(result.problems + made.problems, run.articles)
+    result.problems = _told(run, result.problems + made.problems)
     result.renditions_made, result.renditions_reused = made.made, made.reused
     run.media = made.media
     if errors(result.problems, options.strict):
         memory.save_parsed(run)
         return False
     return True
+
+
+def _told(run: Run, problems: list[Problem]) -> list[Problem]:
+    """Every problem once, at its cause: a broken photo names the stories that use it, and
+    a story file that could not be read is not also reported missing where it is named."""
+    problems = renditions.attribute(problems, run.articles)
+    if any(p.severity == ERROR and p.path.startswith("content/") for p in problems):
+        problems = cascades.quiet(problems, cascades.failed_articles(run.state.articles))
+    return problems
 
 
 def _images_now(run: Run) -> renditions.Outcome | None:

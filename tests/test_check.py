@@ -231,6 +231,23 @@ def test_a_registry_that_cannot_be_read_is_one_error_not_one_per_story(sample_ro
     assert all("'\\t'" in line for line in problems(lines)), lines
 
 
+def test_a_story_that_cannot_be_read_is_not_also_missing_where_it_is_named(sample_root: Path, capsys) -> None:
+    # The edition file lists it, moved.yaml records its address, another story links to it:
+    # each said "no such article file" (one with a did-you-mean naming another story)
+    stories = sample_root / "content/articles/2022/02"
+    broken = stories / "baolong-support.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: [", 1), encoding="utf-8")
+    linking = stories / "henggang-support.md"
+    linking.write_text(linking.read_text(encoding="utf-8") + "\n另见[宝龙](baolong-support.md)。\n", encoding="utf-8")
+    assert "baolong-support.md" in (sample_root / "content/editions/2022-02-22.yaml").read_text(encoding="utf-8")
+    (sample_root / "moved.yaml").write_text((REPO / "moved.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert "baolong-support.md" in (sample_root / "moved.yaml").read_text(encoding="utf-8")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert len(problems(lines)) == 1 and problems(lines)[0].startswith(
+        "content/articles/2022/02/baolong-support.md:3: error: invalid YAML"), lines
+
+
 def test_a_truncated_photo_fails_check_as_it_fails_the_build(sample_root: Path, capsys) -> None:
     """check makes no renditions, but decodes the photos the cache has none of (a new upload
     cut short), with the build's own message; a photo that made its renditions decoded then."""
