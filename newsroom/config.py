@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import editions, registry, yamlfile
+from .i18n import N_
 from .problems import Problem, error
 
 # Video players an editor may embed by default (markdown.embed_hosts in site.yaml replaces it).
@@ -117,9 +119,7 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
 
     timezone = _timezone(get("timezone", str, "Asia/Shanghai"), doc, problems)
 
-    base_url = get("base_url", str, "").strip()
-    if base_url and not base_url.endswith("/"):
-        base_url += "/"
+    base_url = _base_url(get("base_url", str, ""), doc, problems)
 
     raw_html, embed_hosts = _markdown(data.get("markdown") or {}, doc, problems)
 
@@ -183,8 +183,7 @@ def _getter(data: dict[str, Any], doc: yamlfile.YamlDoc, problems: list[Problem]
             return str(value)
         if kind is bool and isinstance(value, bool):
             return value
-        problems.append(error("site.yaml", doc.line(key), "'{key}' must be {kind}", key=key,
-                                  kind=_kind_name(kind)))
+        problems.append(error("site.yaml", doc.line(key), _MUST_BE[kind], key=key))
         return default
     return get
 
@@ -254,8 +253,28 @@ def _markdown(markdown: Any, doc: yamlfile.YamlDoc, problems: list[Problem]) -> 
     return raw_html, embed_hosts
 
 
-def _kind_name(kind: type) -> str:
-    return {int: "a positive whole number", str: "text", bool: "true or false"}[kind]
+# Whole messages, not a kind's name put into one: a translation can then say each its own way.
+_MUST_BE = {int: N_("'{key}' must be a positive whole number"), str: N_("'{key}' must be text"),
+            bool: N_("'{key}' must be true or false")}
+
+
+def _base_url(value: str, doc: yamlfile.YamlDoc, problems: list[Problem]) -> str:
+    """The site's address, ending in '/'. Feeds, the sitemap and canonical links are made
+    from it, so one without http(s):// or with a space would publish links that lead nowhere."""
+    url = value.strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in url) \
+            and not parts.query and not parts.fragment:
+        return url if url.endswith("/") else url + "/"
+    if not parts.scheme and not any(c.isspace() for c in url) and "." in url.split("/")[0]:
+        problems.append(error("site.yaml", doc.line("base_url"), "base_url '{url}' needs its scheme: "
+                              "write https://{url}", url=url))
+    else:
+        problems.append(error("site.yaml", doc.line("base_url"), "base_url '{url}' must be the site's full "
+                              "address, such as https://news.example.org/ (no spaces, no ? or #)", url=url))
+    return url   # (unused: the error fails the build; not "" either, which would warn of no base_url)
 
 
 def _images(data: Any, doc: yamlfile.YamlDoc) -> tuple[ImageConfig, list[Problem]]:

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
+import pytest
 from conftest import REPO
 from PIL import Image
 
@@ -168,6 +169,31 @@ def test_a_key_given_twice_is_an_error_naming_both_lines(sample_root: Path, caps
     assert (f"{sidecar}:3: error: 'caption' is given twice (first on line 1): keep one"
             " — used by content/articles/2022/02/party-volunteers.md:12") in lines
     assert lines[-1] == "2 errors, 0 warnings"
+
+
+@pytest.mark.parametrize("url, message", [
+    ("news.example.org/", "base_url 'news.example.org/' needs its scheme: write https://news.example.org/"),
+    ("https://news example.org/", "base_url 'https://news example.org/' must be the site's full address, "
+                                  "such as https://news.example.org/ (no spaces, no ? or #)"),
+    ("ftp://news.example.org/", "base_url 'ftp://news.example.org/' must be the site's full address, "
+                                "such as https://news.example.org/ (no spaces, no ? or #)"),
+])
+def test_a_site_address_that_links_could_not_be_made_from_is_an_error(sample_root: Path, capsys, url: str,
+                                                                       message: str) -> None:
+    # Feeds, the sitemap and canonical links are made from it: they would all lead nowhere
+    settings = sample_root / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("https://news.example.org/", url),
+                        encoding="utf-8")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1 and problems(lines) == [f"site.yaml:3: error: {message}"]
+
+
+def test_a_setting_of_the_wrong_kind_is_said_whole_in_chinese(sample_root: Path, capsys) -> None:
+    settings = sample_root / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("page_size: 10", "page_size: 十"),
+                        encoding="utf-8")
+    code, lines, _ = check(sample_root, capsys, "--lang", "zh")
+    assert code == 1 and lines == ["site.yaml:7: error: 'page_size' 必须是正整数", "1 个错误，0 个警告", "检查未通过"]
 
 
 def test_missing_photos_and_photos_without_caption_or_credit(sample_root: Path, capsys) -> None:
