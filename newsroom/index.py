@@ -15,6 +15,7 @@ from typing import Any
 
 from . import references
 from .config import Config, TaxonomyConfig
+from .i18n import N_
 from .model import Article, Figure, Photo
 from .problems import Problem, error, warning
 from .slugs import slugify_all
@@ -323,10 +324,18 @@ def _years(articles: list[Article]) -> tuple[Year, ...]:
     return tuple(Year(y, tuple(ms)) for y, ms in sorted(years.items(), reverse=True))
 
 
+# Whole sentences (a translation says each its own way): (first of the group, a later one).
+_SAME_SLUG = {
+    "article": (N_("article slug '{slug}' is also used by {others} (set a different 'slug:')"),
+                N_("article slug '{slug}' is already used by {others} (set a different 'slug:')")),
+    "photo": (N_("photo slug '{slug}' is also used by {others} (rename one of them)"),
+              N_("photo slug '{slug}' is already used by {others} (rename one of them)")),
+}
+
+
 def _duplicates(articles: list[Article], photos: list[Photo]) -> list[Problem]:
     problems = []
     for items, what in ((articles, "article"), (photos, "photo")):
-        fix = "set a different 'slug:'" if what == "article" else "rename one of them"
         by_slug: dict[str, list] = {}
         for item in sorted(items, key=lambda i: i.source):
             by_slug.setdefault(item.slug, []).append(item)
@@ -336,10 +345,5 @@ def _duplicates(articles: list[Article], photos: list[Photo]) -> list[Problem]:
                 others = ", ".join(other.source for other in group if other is not item)
                 # An article points at its 'slug:' line; a photo file has no lines.
                 line = getattr(item, "slug_line", 0)
-                if n == 0:
-                    problems.append(error(item.source, line, "{what} slug '{slug}' is also used by {others} ({fix})",
-                                          what=what, slug=slug, others=others, fix=fix))
-                else:
-                    problems.append(error(item.source, line, "{what} slug '{slug}' is already used by {others} "
-                                          "({fix})", what=what, slug=slug, others=others, fix=fix))
+                problems.append(error(item.source, line, _SAME_SLUG[what][n > 0], slug=slug, others=others))
     return problems

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import dates
 from .config import Config
+from .i18n import N_
 from .model import Correction, Withdrawal
 from .names import normalize
 from .slugs import site_path
@@ -87,10 +88,20 @@ def _aliases(value: Any, doc: YamlDoc, err: Report) -> tuple[tuple[str, int], ..
     return tuple(found)
 
 
+# Whole sentences for each notice (a translation says each its own way): (no date, too early).
+_DATE_SAYS = {
+    "correction": (N_("a correction needs its 'date'"),
+                   N_("correction dated {when}, before the article itself ({published})")),
+    "withdrawal": (N_("a withdrawal needs its 'date'"),
+                   N_("withdrawal dated {when}, before the article itself ({published})")),
+}
+
+
 def _date(item: dict, key: str, published: datetime | None, config: Config, err: Report,
           path: tuple, what: str) -> datetime | None:
+    missing, early = _DATE_SAYS[what]
     if item.get(key) is None:
-        err("a {what} needs its '{key}'", *path, what=what, key=key)
+        err(missing, *path)
         return None
     try:
         when = dates.parse(item[key], config.tz)
@@ -99,8 +110,7 @@ def _date(item: dict, key: str, published: datetime | None, config: Config, err:
         return None
     # Compared by day: a correction of an evening story is often dated that day, without a time.
     if published is not None and when.date() < published.date():
-        err("{what} dated {when}, before the article itself ({published})", *path, key, what=what,
-            when=f"{when:%Y-%m-%d}", published=f"{published:%Y-%m-%d}")
+        err(early, *path, key, when=f"{when:%Y-%m-%d}", published=f"{published:%Y-%m-%d}")
         return None
     return when
 

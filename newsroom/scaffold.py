@@ -15,8 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from . import articles, content
+from . import articles, content, i18n
 from .config import Config
+from .i18n import tr
 from .names import normalize
 from .problems import Problem, error
 from .slugs import clean_slug, slugify
@@ -100,7 +101,7 @@ def create(config: Config, title: str, reporters: list[str] = (), streets: list[
         return None, problems
 
     path = folder / f"{slug}.md"
-    text = front_matter(title, moment, fields)
+    text = front_matter(title, moment, fields, config.language)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as f:   # "x": never overwrite
@@ -117,7 +118,10 @@ def _exists(path: Path, config: Config) -> Problem:
                  "already exists; refusing to overwrite it (choose another --slug)")
 
 
-def front_matter(title: str, moment: datetime, fields: dict[str, list[str]]) -> str:
+def front_matter(title: str, moment: datetime, fields: dict[str, list[str]], language: str = "en") -> str:
+    """The new article's front matter; its comments in the archive's `language` (site.yaml's:
+    the file is the newsroom's, whoever's terminal made it)."""
+    lang = i18n.choose(language, language)
     lines = ["---", f"title: {_scalar(title)}", f"date: {moment.isoformat()}"]
     for key, names in fields.items():
         # One reporter or street reads best bare; tags are a list even when there is one.
@@ -128,7 +132,7 @@ def front_matter(title: str, moment: datetime, fields: dict[str, list[str]]) -> 
         lines.append(f"{key}: {value}")
     lines += [
         "photos: []   # - {file: 2022/02/night-testing.jpg, caption: 图说。, credit: 张鹏}",
-        "draft: true  # set to false to publish",
+        "draft: true  # " + tr(lang, "set to false to publish"),
         "---",
         "",
     ]

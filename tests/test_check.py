@@ -307,6 +307,10 @@ def test_duplicate_slugs(sample_root: Path, capsys) -> None:
         "content/articles/2022/02/pingdi-support.md (set a different 'slug:')",
         "4 errors, 0 warnings",
     ]
+    # Each said whole in Chinese, no English put into it
+    code, lines, _ = check(sample_root, capsys, "--lang", "zh")
+    assert lines[0] == ("content/articles/2022/02/party-volunteers.md:1: error: 文章 slug 'party-volunteers' "
+                        f"也被 {again} 使用（请另设一个 'slug:'）")
 
 
 def test_duplicate_output_urls(sample_root: Path, capsys) -> None:

@@ -43,6 +43,8 @@ def test_new_writes_a_dated_draft_with_checked_names_and_prints_its_path(sample_
     assert [n.name for n in article.names("street")] == ["坂田街道"]       # the alias, made canonical
     assert [n.name for n in article.names("tags")] == ["疫情防控"]
     assert article.draft is True and article.slug == slug
+    # The file is the newsroom's: its comments are in the archive's language (site.yaml: zh-CN)
+    assert "draft: true  # 改成 false 即发布\n" in (sample_root / rel).read_text(encoding="utf-8")
 
     # A draft: not in the site, but `check` knows it and --drafts shows it with its badge.
     done = run(sample_root, "check")
