@@ -54,6 +54,23 @@ def test_corrections_are_shown_dated_newest_first_and_everywhere_the_story_is(ro
     assert entries[0].findtext(f"{ATOM}summary") == "值守人数为22人，不是12人<b>。"
 
 
+def test_each_correction_has_its_own_feed_entry_that_leads_to_it(root: Path) -> None:
+    # Two the same day: a feed reader keeps one entry per id, so the second was lost
+    edit(root, "2022/02/checkpoint.md", "title:", CORRECTIONS + "  - {date: 2022-02-25 18:00, text: 第二处更正。}\n"
+         "  - {date: 2022-02-25 10:00, text: 同一时刻的另一处更正。}\ntitle:")
+    assert build(root) == 0
+    site = root / "site"
+    story = page(site, "2022/02/21/checkpoint/")
+    entries = ET.parse(site / "corrections/feed.xml").getroot().findall(f"{ATOM}entry")
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(ids) == 4 and len(set(ids)) == 4
+    for entry in entries:
+        link = entry.find(f"{ATOM}link").get("href")
+        assert link == entry.findtext(f"{ATOM}id")
+        box = story.find(id=link.split("#")[1])
+        assert box is not None and box.get_text().endswith(entry.findtext(f"{ATOM}summary")), link
+
+
 @pytest.mark.parametrize(("given", "expected"), [
     ("corrections:\n  - {date: 2022-02-20, text: 早于报道}\n",
      "content/articles/2022/02/checkpoint.md:3: error: correction dated 2022-02-20, before the article itself "
