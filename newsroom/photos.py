@@ -63,7 +63,12 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
         fields.pop("caption")
     caption = normalize(fields.get("caption") or meta.get("caption") or "")
     credit_value = fields.get("credit") or meta.get("credit") or ""
-    credit = resolve_credit(credit_value, config, lambda m, **kw: err(m, "credit", **kw))
+    # A credit read from the photo's own metadata (EXIF Artist, IPTC By-line) is the photo's
+    # mistake: named at the photo, not at a sidecar line that may not exist.
+    embedded_credit = not fields.get("credit")
+    credit = resolve_credit(credit_value, config,
+                            lambda m, **kw: problems.append(error(source, 0, m, **kw)) if embedded_credit
+                            else err(m, "credit", **kw))
     if not caption:
         problems.append(warning(source, 0, "photo has no caption (add a sidecar .yaml with 'caption:')"))
     if credit is None and not credit_value:

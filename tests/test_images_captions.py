@@ -80,3 +80,16 @@ def test_a_photo_without_sidecar_shows_its_embedded_caption_and_credit(tmp_path:
     assert not [p for p in result.problems if "embedded" in p.path]    # no missing-caption warning
     page = (root / "site/photos/2022-embedded/index.html").read_text(encoding="utf-8")
     assert CAPTION in page and 'href="../../reporters/zhang-peng/"' in page
+
+
+def test_an_unknown_embedded_credit_is_named_at_the_photo_not_a_missing_sidecar(tmp_path: Path) -> None:
+    # A camera's Artist field: the mistake is in the photo file; there is no sidecar line to fix
+    data = jpeg(exif=exif_with_gps(description=CAPTION.encode(), artist=b"Zhang Peng"))
+    root = archive(tmp_path / "a", {"2022/IMG_0001.jpg": data})
+    (root / "photos/2022/IMG_0001.yaml").unlink()
+    cfg, problems = config.load(root)
+    result = builder.build(cfg, problems, builder.Options(jobs=1, write=False))
+    found = [str(p) for p in result.problems if "IMG_0001" in p.path]
+    assert len(found) == 1 and found[0].startswith(
+        "photos/2022/IMG_0001.jpg: error: unknown photographer 'Zhang Peng' not in reporters.yaml "
+        "— did you mean '张鹏'? — used by content/articles/"), found
