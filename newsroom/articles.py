@@ -18,7 +18,7 @@ from .bodies import Body
 from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef, PrintRef
-from .names import normalize
+from .names import is_text, normalize
 from .problems import Problem, Report, error, errors, warning
 from .registry import Registry
 from .slugs import clean_slug, slugify
@@ -91,6 +91,8 @@ def parse(text: str, source: str, config: Config, renderer: Renderer,
 
     problems += _reminders(data, doc, source, config, draft, not body.strip(), body_line, errors(problems))
     body_html, links = renderer.render(body)
+    if data.get("summary") is not None and not is_text(data["summary"]):
+        err("'{key}' must be text", "summary", key="summary")
     summary = _text(data.get("summary")) or summarize(body_html, config.summary_length)
     link_lines = _link_lines(body, links, body_line)
 
@@ -186,7 +188,9 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err: Report,
     for item, path in items:
         role = ""
         if isinstance(item, dict):
-            role = normalize(item.get("role") or "")
+            if item.get("role") is not None and not is_text(item["role"]):
+                err("'{key}' must be text", *path, "role", key="role")
+            role = normalize(item["role"]) if is_text(item.get("role")) else ""
             item = item.get("name")
             if item is None:
                 err("each {key} needs a 'name'", *path, key=tax.key)
@@ -256,6 +260,8 @@ def _photos(value: Any, err, doc: yamlfile.YamlDoc) -> tuple[PhotoRef, ...]:
     for i, item in enumerate(items):
         caption = credit = ""
         if isinstance(item, dict):
+            if item.get("caption") is not None and not is_text(item["caption"]):
+                err("'{key}' must be text", "photos", i, "caption", key="caption")
             caption, credit = _text(item.get("caption")), _text(item.get("credit"))
             item = item.get("file")
         if not isinstance(item, str) or not item.strip():

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import dates, registry, yamlfile
-from .names import normalize
+from .names import is_text, normalize
 from .problems import Problem, error, warning
 
 PAPER_FILE = "editions.yaml"
@@ -112,7 +112,8 @@ def parse_paper(doc: yamlfile.YamlDoc) -> tuple[Paper | None, list[Problem]]:
         pages = []
     for i, item in enumerate(pages):
         line = doc.line("pages", i)
-        if not isinstance(item, dict) or not _whole(item.get("page")) or not normalize(item.get("name") or ""):
+        if not isinstance(item, dict) or not _whole(item.get("page")) or not is_text(item.get("name")) \
+                or not normalize(item["name"]):
             problems.append(error(PAPER_FILE, line, "each page needs 'page' (its number) and 'name' (要闻 …)"))
             continue
         if item["page"] in seen:
@@ -199,10 +200,14 @@ def _page(item: Any, doc: yamlfile.YamlDoc, i: int, source: str, problems: list[
                                   "each story is an article file (2022/02/a.md) or an article's slug"))
             continue
         refs.append(StoryRef(story.strip(), doc.line("pages", i, "stories", j)))
+    for key in ("name", "banner", "headline"):
+        if item.get(key) is not None and not is_text(item[key]):
+            problems.append(error(source, doc.line("pages", i, key), "'{key}' must be text", key=key))
+    text = {key: normalize(item[key]) if is_text(item.get(key)) else "" for key in ("name", "banner", "headline")}
     return PageSpec(
         number=item["page"], line=line,
-        name=normalize(item.get("name") or ""), name_line=doc.line("pages", i, "name"),
-        banner=normalize(item.get("banner") or ""), headline=normalize(item.get("headline") or ""),
+        name=text["name"], name_line=doc.line("pages", i, "name"),
+        banner=text["banner"], headline=text["headline"],
         scan=str(item.get("scan") or "").strip(), scan_line=doc.line("pages", i, "scan"),
         stories=tuple(refs))
 

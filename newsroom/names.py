@@ -9,6 +9,12 @@ import unicodedata
 _INVISIBLE = "\u200b\u200c\u200d\ufeff"
 
 
+def is_text(value: object) -> bool:
+    """Whether a YAML value reads as text: a string or a number, not a list, a mapping or
+    true/false (which normalize would write out as Python does: "['首席记者']")."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
 def normalize(name: object) -> str:
     """NFC, trimmed, with inner runs of any white space (incl. U+3000) made one space."""
     return _normalized(name) if type(name) is str else _normalized(str(name))

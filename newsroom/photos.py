@@ -15,7 +15,7 @@ from .articles import names_for, unknown_field
 from .config import Config
 from .i18n import Explained
 from .model import Credit, Photo
-from .names import normalize
+from .names import is_text, normalize
 from .problems import Problem, Report, error, failed, warning
 from .slugs import slugify
 
@@ -102,7 +102,9 @@ def resolve_credit(value: Any, config: Config, err: Report) -> Credit | None:
     """A registered photographer (linked to their page) or a courtesy line (plain text)."""
     role = ""
     if isinstance(value, dict):
-        role = normalize(value.get("role") or "")
+        if value.get("role") is not None and not is_text(value["role"]):
+            err("'{key}' must be text", key="role")
+        role = normalize(value["role"]) if is_text(value.get("role")) else ""
         value = value.get("name") or ""
     text = normalize(value) if isinstance(value, (str, int)) else ""
     if not text:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlfile
-from .names import compact, normalize
+from .names import compact, is_text, normalize
 from .problems import Problem, error
 from .slugs import clean_slug, slugify
 
@@ -152,8 +152,11 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
         old_names = _names(item.get("old_names"))
         old_slugs, found = _old_slugs(item.get("old_slugs"), shown_as, doc.line(i, "old_slugs"))
         problems += found
-        entry = Entry(name=name, slug=slug, description=str(item.get("description") or ""),
-                      role=normalize(item.get("role") or ""), aliases=aliases, old_names=old_names,
+        for key in ("role", "description"):
+            if item.get(key) is not None and not is_text(item[key]):
+                problems.append(error(shown_as, doc.line(i, key), "'{key}' must be text", key=key))
+        entry = Entry(name=name, slug=slug, description=str(item["description"]) if is_text(item.get("description")) else "",
+                      role=normalize(item["role"]) if is_text(item.get("role")) else "", aliases=aliases, old_names=old_names,
                       old_slugs=tuple(s for s in old_slugs if s != slug), line=line)
         # Pinyin slugs are compared where they are made (index.py).
         for label, value, seen in (("name", compact(name), seen_names), ("slug", slug, seen_slugs)):

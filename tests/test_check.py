@@ -196,6 +196,29 @@ def test_a_setting_of_the_wrong_kind_is_said_whole_in_chinese(sample_root: Path,
     assert code == 1 and lines == ["site.yaml:7: error: 'page_size' 必须是正整数", "1 个错误，0 个警告", "检查未通过"]
 
 
+def test_a_list_or_mapping_where_text_belongs_is_an_error_not_printed_as_python(sample_root: Path, capsys) -> None:
+    # Written out, they showed as "['首席记者']" in a byline and on the edition page
+    story = article(sample_root, "shapes", "title: 形状\ndate: 2022-03-01\n"
+                    "reporter:\n  - {name: 张鹏, role: [首席记者]}\n"
+                    "summary: {text: 摘要}\n"
+                    "photos:\n  - {file: 2022/02/night-testing.jpg, caption: [图说]}\n")
+    edition = sample_root / "content/editions/2022-02-22.yaml"
+    edition.write_text(edition.read_text(encoding="utf-8").replace("banner: 防控疫情 龙岗行动", "banner: [防控疫情, 龙岗行动]"),
+                       encoding="utf-8")
+    reporters = sample_root / "reporters.yaml"
+    reporters.write_text(reporters.read_text(encoding="utf-8").replace("role: 通讯员", "role: {name: 通讯员}", 1),
+                         encoding="utf-8")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert problems(lines) == [
+        f"{story}:5: error: 'role' must be text",
+        f"{story}:6: error: 'summary' must be text",
+        f"{story}:8: error: 'caption' must be text",
+        "content/editions/2022-02-22.yaml:4: error: 'banner' must be text",
+        "reporters.yaml:3: error: 'role' must be text",
+    ]
+
+
 def test_missing_photos_and_photos_without_caption_or_credit(sample_root: Path, capsys) -> None:
     for name in ("bare", "bare2"):
         Image.new("RGB", (64, 48), "gray").save(sample_root / f"photos/2022/02/{name}.jpg")
