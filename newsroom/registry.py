@@ -165,7 +165,7 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
                                   first=seen[value]))
             seen[value] = line
         entries.append(entry)
-    return build(shown_as, entries), problems + _old_names_in_use(entries, shown_as)
+    return build(shown_as, entries), problems + _aliases_in_use(entries, shown_as) + _old_names_in_use(entries, shown_as)
 
 
 def _unread(shown_as: str, problem: Problem) -> tuple[Registry, list[Problem]]:
@@ -189,6 +189,22 @@ def _old_slugs(value: object, shown_as: str, line: int) -> tuple[tuple[str, ...]
         else:
             found.append(slug)
     return tuple(dict.fromkeys(found)), problems
+
+
+def _aliases_in_use(entries: list[Entry], shown_as: str) -> list[Problem]:
+    """An alias that is another entry's name or alias: a story filed under it would go to
+    whichever entry came first in the file, without a word. (Two entries of one name are
+    reported as a duplicate name.)"""
+    first: dict[str, tuple[Entry, bool]] = {}   # a name or alias -> (its first entry, as an alias)
+    problems = []
+    for entry in entries:
+        for name, alias in ((entry.name, False), *((a, True) for a in entry.aliases)):
+            owner, owner_alias = first.setdefault(compact(name), (entry, alias))
+            if owner is not entry and (alias or owner_alias):
+                problems.append(error(shown_as, entry.line, "'{name}' is given to both '{other}' and '{entry}' "
+                                      "(as a name or alias): keep it on one", name=name, other=owner.name,
+                                      entry=entry.name))
+    return problems
 
 
 def _old_names_in_use(entries: list[Entry], shown_as: str) -> list[Problem]:

@@ -108,6 +108,23 @@ def test_registry_aliases_spaces_and_unicode_forms_are_the_same_name(sample_root
     assert "名字" in (sample_root / "site/tags/yi-qing-fang-kong/index.html").read_text(encoding="utf-8")
 
 
+def test_an_alias_given_to_two_entries_is_an_error(sample_root: Path, capsys) -> None:
+    # A story filed under 坂田 would otherwise go to whichever came first in the file
+    with (sample_root / "streets.yaml").open("a", encoding="utf-8") as f:
+        f.write("- {name: 坂田社区, slug: bantian-shequ, aliases: [坂田]}\n"
+                "- {name: 新桥街道, slug: xinqiao, aliases: [新区]}\n- {name: 新区, slug: xinqu}\n")
+    lines = (sample_root / "streets.yaml").read_text(encoding="utf-8").splitlines()
+    at = {name: n for n, line in enumerate(lines, 1) for name in ("坂田社区", "新区, slug") if f"name: {name}" in line}
+    code, found, _ = check(sample_root, capsys)
+    assert code == 1
+    assert problems(found) == [
+        f"streets.yaml:{at['坂田社区']}: error: '坂田' is given to both '坂田街道' and '坂田社区' (as a name or alias): "
+        "keep it on one",
+        f"streets.yaml:{at['新区, slug']}: error: '新区' is given to both '新桥街道' and '新区' (as a name or alias): "
+        "keep it on one",
+    ]
+
+
 def test_unknown_names_get_a_did_you_mean_hint(sample_root: Path, capsys) -> None:
     rel = article(sample_root, "typos", "title: 错别字\n"
                   "date: 2022-03-01\n"
