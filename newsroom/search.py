@@ -334,7 +334,10 @@ def _published(made: dict[str, searchbundle.Bundle], superseded: dict[str, tuple
     the bundle of recent changes, and the Pagefind ids of the year bundles' entries that
     the search page hides (pages changed or gone since their year's bundle was made).
     The files of a bundle published as it is (`live`: name -> its files' paths) are output.KEEP."""
-    years = sorted((name for name in made if name != RECENT), reverse=True)
+    # Newest first, as the search page's 最新 asks them one after another: the bundle of pages
+    # without a date ('all': undated photos) last, not before every year's.
+    years = sorted((name for name in made if name != RECENT), key=lambda name: (name[:1].isdigit(), name),
+                   reverse=True)
     # A page whose change Pagefind does not see (its address in a copy built for another
     # base_url: not indexed) has the same id in the recent bundle: hiding it would hide both.
     same = set(made[RECENT].ids.values()) if RECENT in made else set()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from archive_gen import REPORTERS, STREETS, make_archive
 from conftest import static_server
+from PIL import Image
 from playwright import sync_api as playwright_api
 from searching import DONE, search
 from test_browser import CHROMIUM, LAUNCH_ARGS
@@ -51,6 +52,11 @@ def make_years(root: Path) -> dict[str, tuple[date, str]]:
     story(root, "osmanthus-2021", date(2021, 9, 9), "秋日社区纪事", "社区举办读书会，会后还有桂花茶。", REPORTERS[3])
     story(root, "banyan-2021", date(2021, 6, 6), "榕树下的老街：古榕树保护", "古榕树得到保护，榕树下又热闹起来。", REPORTERS[4])
     story(root, "banyan-2019", date(2019, 6, 6), "夏日社区纪事", "社区组织义诊，地点在一棵榕树旁。", REPORTERS[4])
+    # A photo with no date anywhere (no sidecar date, no EXIF): its bundle is not a year's
+    poster = root / "photos" / "misc" / "poster.jpg"
+    poster.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (640, 480), (200, 120, 40)).save(poster, quality=80)
+    poster.with_suffix(".yaml").write_text("caption: 垃圾分类宣传海报\ncredit: 社区供图\n", encoding="utf-8")
     return about
 
 
@@ -90,8 +96,9 @@ def test_newest_first_across_every_year(page, archive) -> None:
     url, about = archive
     found = [slug_of(p) for p in search(page, url, "垃圾分类", "&sort=new")]
     newest_first = sorted(about, key=lambda slug: about[slug][0], reverse=True)
-    assert found == newest_first
-    shown = [re.search(r"(\d{4})年(\d+)月(\d+)日", m).groups() for m in page.locator(".search-result .meta").all_inner_texts()]
+    assert found == [*newest_first, "misc-poster"], "the undated photo last, not before every story"
+    metas = page.locator(".search-result .meta").all_inner_texts()[:len(newest_first)]
+    shown = [re.search(r"(\d{4})年(\d+)月(\d+)日", m).groups() for m in metas]
     assert [date(*map(int, d)) for d in shown] == [about[s][0] for s in newest_first]
 
 
@@ -136,7 +143,7 @@ def test_edits_keep_the_order_and_the_counts(page, tmp_path: Path) -> None:
     assert (tmp_path / "www" / "years" / "pagefind" / "recent").is_dir()
     with static_server(tmp_path / "www") as url:
         found = [slug_of(p) for p in search(page, url + "years/", "垃圾分类", "&sort=new")]
-        assert found == sorted(about, key=lambda slug: about[slug][0], reverse=True)
+        assert found == [*sorted(about, key=lambda slug: about[slug][0], reverse=True), "misc-poster"]
         options = dict(page.eval_on_selector_all("#filter-reporter option", "os => os.map(o => [o.value, o.textContent])"))
         for reporter in REPORTERS[:3]:
             wanted = sum(1 for _, who in about.values() if who == reporter)
