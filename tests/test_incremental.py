@@ -407,8 +407,11 @@ def _generated(tmp_path: Path, settings: str):
 
     root = tmp_path / "archive"
     made = corpus.make(root, articles=150, photos=0, seed=5)
-    with (root / "site.yaml").open("a", encoding="utf-8") as f:
-        f.write(settings)
+    file = root / "site.yaml"
+    given = {line.split(":", 1)[0] for line in settings.splitlines()}
+    kept = [line for line in file.read_text(encoding="utf-8").splitlines(keepends=True)
+            if line.split(":", 1)[0] not in given]   # a key given twice is an error
+    file.write_text("".join(kept) + settings, encoding="utf-8")
     return root, made
 
 
