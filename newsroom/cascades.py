@@ -1,5 +1,5 @@
 """Problems that only follow from another: an article file that could not be read is
-reported once, at itself.
+reported once, at itself; and a site.yaml with a mistake is not also said to have no base_url.
 
 Everything else that names it would otherwise also report it missing: the edition file
 that lists it ("no such article file", with a did-you-mean pointing at another story),
@@ -11,17 +11,18 @@ Pure: the problems and the files that failed in; the problems worth reading out.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from . import links
-from .problems import Problem
+from .problems import ERROR, Problem
 
 # The start of each message that names a missing article file, and how to get that file
 # from the problem (its path, its values).
 _EDITION = "story '{story}': no such article file"
 _LINK = "link to '{href}': no such article file"
 _MOVED = "{source} was published at /{url} and is now left out"
+_NO_BASE_URL = "no base_url:"
 
 
 def _named(problem: Problem) -> str | None:
@@ -37,11 +38,15 @@ def _named(problem: Problem) -> str | None:
     return None
 
 
-def quiet(problems: list[Problem], failed: Collection[str]) -> list[Problem]:
-    """`problems` without those that only say an article file in `failed` is missing."""
-    if not failed:
+def quiet(problems: list[Problem], failed: Callable[[], Collection[str]]) -> list[Problem]:
+    """`problems` without those that only say an article file in `failed()` (asked only when
+    an article has an error) is missing, nor that site.yaml has no base_url when it has an error."""
+    if any(p.severity == ERROR and p.path == "site.yaml" for p in problems):
+        problems = [p for p in problems if not (p.path == "site.yaml" and p.template.startswith(_NO_BASE_URL))]
+    if not any(p.severity == ERROR and p.path.startswith("content/") for p in problems):
         return problems
-    return [p for p in problems if _named(p) not in failed]
+    gone = failed()
+    return [p for p in problems if _named(p) not in gone] if gone else problems
 
 
 def failed_articles(entries: Mapping[str, Any]) -> set[str]:

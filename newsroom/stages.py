@@ -50,7 +50,7 @@ from .confine import problems as confined
 from .i18n import tr
 from .links import site_problems
 from .model import Article, Photo
-from .problems import ERROR, Problem, errors, failed
+from .problems import Problem, errors, failed
 from .records import Run
 from .slugs import remembered_slugs
 from .urls import article as article_url
@@ -215,11 +215,9 @@ def images_(run: Run) -> bool:
 
 def _told(run: Run, problems: list[Problem]) -> list[Problem]:
     """Every problem once, at its cause: a broken photo names the stories that use it, and
-    a story file that could not be read is not also reported missing where it is named."""
+    what only follows from another mistake is left out (cascades.py)."""
     problems = renditions.attribute(problems, run.articles)
-    if any(p.severity == ERROR and p.path.startswith("content/") for p in problems):
-        problems = cascades.quiet(problems, cascades.failed_articles(run.state.articles))
-    return problems
+    return cascades.quiet(problems, lambda: cascades.failed_articles(run.state.articles))
 
 
 def _images_now(run: Run) -> renditions.Outcome | None:

@@ -297,6 +297,14 @@ def test_a_registry_that_cannot_be_read_is_one_error_not_one_per_story(sample_ro
     assert all("'\\t'" in line for line in problems(lines)), lines
 
 
+def test_a_site_yaml_that_cannot_be_read_is_not_also_said_to_have_no_base_url(sample_root: Path, capsys) -> None:
+    with (sample_root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("footer: [未闭合\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1 and len(problems(lines)) == 1 and problems(lines)[0].startswith("site.yaml:"), lines
+    assert "base_url" not in lines[0]
+
+
 def test_a_story_that_cannot_be_read_is_not_also_missing_where_it_is_named(sample_root: Path, capsys) -> None:
     # The edition file lists it, moved.yaml records its address, another story links to it:
     # each said "no such article file" (one with a did-you-mean naming another story)
