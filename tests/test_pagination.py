@@ -7,7 +7,10 @@ list's own path) holds the newest, between one and two pages' worth."""
 from __future__ import annotations
 
 import pytest
+from archive_gen import make_archive
+from bs4 import BeautifulSoup
 
+from newsroom.cli import main
 from newsroom.pages import paginate, window
 
 
@@ -83,3 +86,23 @@ def test_a_full_page_keeps_its_items_and_its_pager_as_stories_are_added() -> Non
     changed = {path for path in after if before.get(path) != after[path]}
     assert changed == {"", "page/20/", "page/19/", "page/18/", "page/17/"}
     assert after["page/1/"][1] == tuple(range(10, 0, -1))
+
+
+def test_each_page_of_a_list_has_its_own_title(tmp_path) -> None:
+    # Page 2 of a street repeated page 1's title (its heading said 第2页); the home page's said
+    # "档案 · 档案": in tabs, bookmarks and search results they could not be told apart
+    root = make_archive(tmp_path / "archive", 25, photos=False)
+    settings = root / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("page_size: 10", "page_size: 2"), encoding="utf-8")
+    assert main(["--root", str(root), "-q"]) == 0
+    site = root / "site"
+
+    def title(page: str) -> str:
+        return BeautifulSoup((site / page / "index.html").read_text(encoding="utf-8"), "html.parser").title.string
+
+    name = title("")
+    assert title("page/1") == f"第1页 · {name}"
+    street = next(p for p in (site / "streets").iterdir() if (p / "page/1/index.html").is_file())
+    first = title(f"streets/{street.name}")
+    assert title(f"streets/{street.name}/page/1") == first.replace(f" · {name}", f" · 第1页 · {name}")
+    assert first != title(f"streets/{street.name}/page/1")
