@@ -105,7 +105,7 @@ def _read_chunk(files: list[tuple[str, str, tuple | None]]) -> list[tuple]:
     config: Config = parallel.STATE["config"]
     renderer = parallel.STATE.get("renderer")
     if renderer is None:
-        renderer = parallel.STATE["renderer"] = Renderer(config.raw_html, config.embed_hosts)
+        renderer = parallel.STATE["renderer"] = Renderer(config.raw_html, config.embed_hosts, config.language)
     out = []
     for name, source, stat in files:   # strings, not Paths: pathlib was a tenth of reading
         try:

@@ -12,15 +12,16 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-from . import interrupts, links
+from . import i18n, interrupts, links
 from .config import EMBED_HOSTS
+from .i18n import tr
 
 # Links to another article's .md file, and site paths (/2022/…/), become this placeholder,
 # made relative to each page (render.py).
 ARTICLE_LINK = "newsroom-article:"
 
 
-def _extensions() -> list[Extension]:
+def _extensions(language: str) -> list[Extension]:
     """tables, fenced_code, footnotes, sane_lists: given by name, Markdown looks each up among
     the installed packages' entry points, importing importlib.metadata and reading every
     package's metadata (≈30 ms of each process that parses, an edit's included). Imported
@@ -30,7 +31,10 @@ def _extensions() -> list[Extension]:
     from markdown.extensions.sane_lists import SaneListExtension
     from markdown.extensions.tables import TableExtension
 
-    return [TableExtension(), FencedCodeExtension(), FootnoteExtension(), SaneListExtension()]
+    # The footnote's way back is titled in the site's language, as the rest of its page is.
+    lang = i18n.choose(language, language)
+    back = FootnoteExtension(BACKLINK_TITLE=tr(lang, "Jump back to footnote {} in the text"))
+    return [TableExtension(), FencedCodeExtension(), back, SaneListExtension()]
 
 
 _ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "section", "sup", "sub", "mark", "iframe"}
@@ -155,8 +159,9 @@ def embed_allowed(src: str, hosts: tuple[str, ...] | frozenset[str]) -> bool:
 class Renderer:
     """One reusable Markdown converter (building one is slow; resetting is cheap)."""
 
-    def __init__(self, raw_html: str = "sanitize", embed_hosts: tuple[str, ...] = EMBED_HOSTS) -> None:
-        self._md = markdown.Markdown(extensions=_extensions(), output_format="html")
+    def __init__(self, raw_html: str = "sanitize", embed_hosts: tuple[str, ...] = EMBED_HOSTS,
+                 language: str = "en") -> None:
+        self._md = markdown.Markdown(extensions=_extensions(language), output_format="html")
         self._links = _LinkCollector(self._md)
         self._md.treeprocessors.register(self._links, "newsroom-links", 1)
         patterns = self._md.inlinePatterns

@@ -108,3 +108,13 @@ def test_the_preview_error_page_is_in_the_archive_language() -> None:
     assert "the site was not rebuilt" not in page
     english = problems_page([error("a.md", 3, "missing '{key}'", key="date")], i18n.ENGLISH).decode()
     assert '<html lang="en">' in english and "a.md:3: error: missing &#x27;date&#x27;" in english
+
+
+def test_a_footnote_leads_back_in_the_site_language(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path)
+    story = root / "content/articles/2022/02/party-volunteers.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n据统计[^1]。\n\n[^1]: 截至2月22日。\n", encoding="utf-8")
+    assert main(["--root", str(root), "-q"]) == 0
+    page = (root / "site/2022/02/21/party-volunteers/index.html").read_text(encoding="utf-8")
+    back = re.search(r'<a class="footnote-backref"[^>]*title="([^"]*)"', page)
+    assert back and back.group(1) == "返回正文中第 1 个脚注处", back
