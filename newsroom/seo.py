@@ -128,14 +128,17 @@ _LINK_ATTR = re.compile(r'\b(href|src|poster)="([^"]*)"')
 _SRCSET_ATTR = re.compile(r'\bsrcset="([^"]*)"')
 
 
-def absolute_links(html: str, page_url: str) -> str:
-    """Every relative href/src/srcset in `html` resolved against `page_url` (for feeds).
+def absolute_links(html: str, page_url: str, story_url: str = "") -> str:
+    """Every relative href/src/srcset in `html` resolved against `page_url` (for feeds), and
+    a link within the page (#fn:1, a footnote) against `story_url`, the story's own address.
 
     Feed readers show entries away from the site, so a link relative to the page it was
     rendered for would point nowhere.
     """
     def one(link: str) -> str:
         link = link.strip()
+        if link.startswith("#") and story_url:
+            return story_url.split("#")[0] + link
         if not link or link.startswith(("#", "mailto:", "tel:", "data:")) or re.match(r"^[a-z][a-z0-9+.-]*:", link, re.I):
             return link
         return urljoin(page_url, link)

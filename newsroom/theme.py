@@ -227,8 +227,9 @@ class Theme:
             photo, url=self.abs_url(photo), content_url=shared["url"], size=(shared["width"], shared["height"]),
             creator=seo.creator_of(credit, self.abs_url(term) if term else ""), publisher_data=self.publisher()))
 
-    def absolute(self, text: str) -> Markup:
-        return Markup(seo.absolute_links(str(text), urls.absolute(self.config.base_url, self.page)))
+    def absolute(self, text: str, story_url: str = "") -> Markup:
+        """`text` with its links absolute; `story_url`: where its links within the page lead."""
+        return Markup(seo.absolute_links(str(text), urls.absolute(self.config.base_url, self.page), story_url))
 
 
 def as_text(value: object) -> Markup:

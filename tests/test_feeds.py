@@ -37,7 +37,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for n in range(1, EXTRA + 1):
         (folder / f"extra-{n:02d}.md").write_text(
             f"---\ntitle: 旧闻第{n}篇\ndate: 2021-05-{n:02d}\nreporter: 张鹏\nstreet: 坂田街道\n---\n"
-            f"详见[前线报道](../../2022/02/party-volunteers.md)。\n", encoding="utf-8")
+            f"详见[前线报道](../../2022/02/party-volunteers.md)。[^1]\n\n[^1]: 第{n}篇的注。\n", encoding="utf-8")
     assert main(["--root", str(root), "-q"]) == 0
     return root / "site"
 
@@ -130,6 +130,9 @@ def test_feed_content_is_full_with_absolute_links_that_exist(site: Path) -> None
         assert local_file(site, BASE, url).is_file(), f"{url} points to nothing"
     old = entries["旧闻第23篇"].find(f"{ATOM}content").text
     assert f'href="{BASE}2022/02/21/party-volunteers/"' in old, "links between articles become absolute"
+    # A footnote's links lead to the note and back on the story's page, not on the feed's
+    assert f'href="{BASE}2021/05/23/extra-23/#fn:1"' in old and f'href="{BASE}2021/05/23/extra-23/#fnref:1"' in old
+    assert 'href="#' not in old
 
 
 @pytest.mark.parametrize("term", ["streets/bantian/", "reporters/zhang-peng/", "streets/nanwan/"])
