@@ -133,6 +133,8 @@ def test_navigation_at_the_first_and_last_page_and_issue(site: Path) -> None:
     assert nav("editions/2022/02/23/02/") == {"上一版": "editions/2022/02/23/01/", "上一期": "editions/2022/02/22/03/"}
     assert nav("editions/2022/02/22/") == {"下一期": "editions/2022/02/23/"}
     assert nav("editions/2022/02/23/") == {"上一期": "editions/2022/02/22/"}
+    # a bar with nothing in it is not drawn: the first issue's only page has no 上一版/下一版
+    assert len(page(site, "editions/2022/02/22/03/").select("nav.prev-next")) == 1
 
 
 def test_scan_is_a_resized_photo_with_the_stories_beside_it(site: Path) -> None:
