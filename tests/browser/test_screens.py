@@ -71,6 +71,13 @@ OVERLAPS = """() => {
 }"""
 
 
+# A date is read at a glance: 2022年2月21日 split over two lines is not (a <time> drawn as more
+# than one line box).
+DATES_BROKEN = """() => [...document.querySelectorAll('time')]
+  .filter(t => !t.closest('.visually-hidden, [hidden]') && t.getClientRects().length > 1)
+  .map(t => t.textContent.trim()).slice(0, 10)"""
+
+
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = copy_sample(tmp_path_factory.mktemp("screens"))
@@ -111,6 +118,11 @@ def test_page_looks_right(browser, site_url: str, kind: str, width: int, tmp_pat
     assert not out, f"{kind} at {width}px: boxes out of the window: {out}"
     overlaps = page.evaluate(OVERLAPS)
     assert not overlaps, f"{kind} at {width}px: drawn over each other: {overlaps}"
+    # (at every phone width: where a line ends depends on it)
+    for narrow in (range(320, 430, 5) if width < 500 else (width,)):
+        page.set_viewport_size({"width": narrow, "height": 800})
+        broken = page.evaluate(DATES_BROKEN)
+        assert not broken, f"{kind} at {narrow}px: dates broken across lines: {broken}"
     if kind == "home":
         first = page.evaluate("document.querySelector('main .lead-story').getBoundingClientRect().top")
         others = page.evaluate("[...document.querySelectorAll('main .secondary li, main .article-list li')]"
