@@ -120,6 +120,16 @@ def test_every_page_has_a_description_and_title(site: Path) -> None:
         assert meta(doc, "og:title"), file
 
 
+def test_a_site_without_a_description_still_describes_every_page(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path)
+    settings = root / "site.yaml"
+    settings.write_text("".join(line for line in settings.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if not line.startswith("description:")), encoding="utf-8")
+    assert main(["--root", str(root), "-q"]) == 0
+    test_every_page_has_a_description_and_title(root / "site")
+    assert meta(page(root / "site", ""), "description") == "龙岗新闻档案"
+
+
 def test_home_page_describes_the_site_and_its_search(site: Path) -> None:
     data = json_ld(page(site, ""), "WebSite")
     assert data["url"] == BASE and data["name"] == "龙岗新闻档案"
