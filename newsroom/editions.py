@@ -12,6 +12,7 @@ the print index is built (printing.py), against the archive.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -147,6 +148,9 @@ def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Prob
     """One edition file; its name gives the date (2022-02-22.yaml)."""
     stem = Path(source).stem
     day = _day(stem, lambda m, **kw: None)
+    if day is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", stem):   # the form, but no such day
+        return None, [error(source, 0, "the edition file's name '{name}' is not a day of the calendar "
+                            "(YYYY-MM-DD.yaml)", name=stem)]
     if day is None:
         return None, [error(source, 0, "an edition file is named by its date (YYYY-MM-DD.yaml), not '{name}'",
                             name=stem)]
