@@ -5,7 +5,6 @@ Pure: the caller reads the file. Every mistake becomes a Problem with its line.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -19,7 +18,7 @@ from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef, PrintRef
 from .names import is_text, normalize
-from .problems import Problem, Report, error, errors, warning
+from .problems import Problem, Report, error, errors, unknown_field, warning
 from .registry import Registry
 from .slugs import clean_slug, slugify
 
@@ -160,14 +159,6 @@ def _front_matter(text: str) -> tuple[yamlfile.YamlDoc, dict, str, int]:
                                     "— write the line as: {fixed}", fixed=found[1])
         raise _FrontMatterError(2, "front matter must be a mapping of fields (title: …, date: …)")
     return doc, data, body, body_line
-
-
-def unknown_field(source: str, line: int, key: object, known: set[str]) -> Problem:
-    """A field no one reads: a warning, with the known field it is likely a slip for."""
-    close = difflib.get_close_matches(str(key).lower(), sorted(known), n=1, cutoff=0.75)
-    if close:
-        return warning(source, line, "unknown field '{key}' (ignored) — did you mean '{hint}'?", key=key, hint=close[0])
-    return warning(source, line, "unknown field '{key}' (ignored)", key=key)
 
 
 def names_for(tax: TaxonomyConfig, value: Any, config: Config, err: Report,

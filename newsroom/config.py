@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from . import editions, registry, yamlfile
 from .i18n import N_
-from .problems import Problem, error
+from .problems import Problem, error, unknown_field
 
 # Video players an editor may embed by default (markdown.embed_hosts in site.yaml replaces it).
 EMBED_HOSTS = ("www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com",
@@ -116,6 +116,7 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
     doc, data, problems = _site_file(root / "site.yaml")
 
     get = _getter(data, doc, problems)
+    problems += [unknown_field("site.yaml", doc.line(key), key, SITE_FIELDS) for key in data if key not in SITE_FIELDS]
 
     timezone = _timezone(get("timezone", str, "Asia/Shanghai"), doc, problems)
 
@@ -252,6 +253,11 @@ def _markdown(markdown: Any, doc: yamlfile.YamlDoc, problems: list[Problem]) -> 
         embed_hosts = list(EMBED_HOSTS)
     return raw_html, embed_hosts
 
+
+# Every setting site.yaml may give (README: Settings); any other is a slip, said with the nearest.
+SITE_FIELDS = {"title", "description", "base_url", "language", "timezone", "organization", "page_size",
+               "photo_page_size", "feed_size", "summary_length", "images", "taxonomies", "byline", "section",
+               "markdown", "publish_originals", "search", "publish"}
 
 # Whole messages, not a kind's name put into one: a translation can then say each its own way.
 _MUST_BE = {int: N_("'{key}' must be a positive whole number"), str: N_("'{key}' must be text"),

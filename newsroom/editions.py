@@ -20,7 +20,7 @@ from typing import Any
 
 from . import dates, registry, yamlfile
 from .names import is_text, normalize
-from .problems import Problem, error, warning
+from .problems import Problem, error, unknown_field
 
 PAPER_FILE = "editions.yaml"
 EDITIONS_DIR = "editions"          # under content/
@@ -90,8 +90,7 @@ def parse_paper(doc: yamlfile.YamlDoc) -> tuple[Paper | None, list[Problem]]:
     data = doc.data or {}
     if not isinstance(data, dict):
         return None, [error(PAPER_FILE, 1, "editions.yaml must be a mapping (paper: …, pages: …)")]
-    problems = [warning(PAPER_FILE, doc.line(key), "unknown field '{key}' (ignored)", key=key)
-                for key in data if key not in PAPER_FIELDS]
+    problems = [unknown_field(PAPER_FILE, doc.line(key), key, PAPER_FIELDS) for key in data if key not in PAPER_FIELDS]
     name = normalize(data.get("paper") or "")
     if not name:
         problems.append(error(PAPER_FILE, doc.line("paper"), "missing 'paper': the paper's name (paper: 龙岗新闻)"))
@@ -161,8 +160,7 @@ def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Prob
     data = doc.data or {}
     if not isinstance(data, dict):
         return None, [error(source, 1, "an edition file must be a mapping (issue: …, pages: …)")]
-    problems = [warning(source, doc.line(key), "unknown field '{key}' (ignored)", key=key)
-                for key in data if key not in EDITION_FIELDS]
+    problems = [unknown_field(source, doc.line(key), key, EDITION_FIELDS) for key in data if key not in EDITION_FIELDS]
     issue = data.get("issue")
     if issue is not None and not _whole(issue):
         problems.append(error(source, doc.line("issue"), "'issue' must be the issue's number (issue: 1234)"))
@@ -192,7 +190,7 @@ def _page(item: Any, doc: yamlfile.YamlDoc, i: int, source: str, problems: list[
     if not isinstance(item, dict) or not _whole(item.get("page")):
         problems.append(error(source, line, "each page needs 'page': its number (page: 3)"))
         return None
-    problems += [warning(source, doc.line("pages", i, key), "unknown field '{key}' (ignored)", key=key)
+    problems += [unknown_field(source, doc.line("pages", i, key), key, PAGE_FIELDS)
                  for key in item if key not in PAGE_FIELDS]
     stories = item.get("stories") or []
     if not isinstance(stories, list):

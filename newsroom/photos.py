@@ -11,12 +11,12 @@ from typing import Any
 from PIL import UnidentifiedImageError
 
 from . import dates, embedded, images, interrupts, yamlfile
-from .articles import names_for, unknown_field
+from .articles import names_for
 from .config import Config
 from .i18n import Explained
 from .model import Credit, Photo
 from .names import is_text, normalize
-from .problems import Problem, Report, error, failed, warning
+from .problems import Problem, Report, error, failed, unknown_field, warning
 from .slugs import slugify
 
 # .pdf: a scan of a printed page as the press makes it (its first page is shown, as a photo).

@@ -8,6 +8,7 @@ language (i18n.py), always behind the same machine-readable `path:line: severity
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -83,6 +84,14 @@ def failed(path: str | Path, line: int, exc: Exception) -> Problem:
     if isinstance(exc, Explained):
         return _make(ERROR, path, line, exc.template, exc.params)
     return _make(ERROR, path, line, str(exc), {})
+
+
+def unknown_field(source: str, line: int, key: object, known: Iterable[str]) -> Problem:
+    """A field no one reads: a warning, with the known field it is likely a slip for."""
+    close = difflib.get_close_matches(str(key).lower(), sorted(known), n=1, cutoff=0.75)
+    if close:
+        return warning(source, line, "unknown field '{key}' (ignored) — did you mean '{hint}'?", key=key, hint=close[0])
+    return warning(source, line, "unknown field '{key}' (ignored)", key=key)
 
 
 def shown(path: Path, root: Path) -> str:

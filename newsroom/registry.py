@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import yamlfile
 from .names import compact, is_text, normalize
-from .problems import Problem, error
+from .problems import Problem, error, unknown_field
 from .slugs import clean_slug, slugify
 
 
@@ -34,6 +34,9 @@ class Entry:
         the slug is the name's pinyin (renaming such an entry changed its URL)."""
         pinyin = () if self.slug else tuple(slug_of(name) for name in self.old_names)
         return tuple(dict.fromkeys((*self.old_slugs, *pinyin)))
+
+
+ENTRY_FIELDS = {"name", "slug", "description", "role", "aliases", "old_names", "old_slugs"}
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
         if not isinstance(item, dict) or not normalize(item.get("name") or ""):
             problems.append(error(shown_as, line, "each entry needs a 'name'"))
             continue
+        problems += [unknown_field(shown_as, doc.line(i, key), key, ENTRY_FIELDS) for key in item if key not in ENTRY_FIELDS]
         name = normalize(item["name"])
         raw_slug = item.get("slug")
         slug = clean_slug(raw_slug) if raw_slug is not None else ""

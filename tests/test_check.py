@@ -236,6 +236,25 @@ def test_a_list_or_mapping_where_text_belongs_is_an_error_not_printed_as_python(
     ]
 
 
+def test_an_unknown_field_anywhere_is_named_with_the_nearest_known_one(sample_root: Path, capsys) -> None:
+    # A setting or field no one reads would otherwise do nothing, without a word
+    with (sample_root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("pagesize: 5\n")
+    settings_line = len((sample_root / "site.yaml").read_text(encoding="utf-8").splitlines())
+    edition = sample_root / "content/editions/2022-02-22.yaml"
+    edition.write_text(edition.read_text(encoding="utf-8").replace("    banner:", "    banners:"), encoding="utf-8")
+    streets = sample_root / "streets.yaml"
+    streets.write_text(streets.read_text(encoding="utf-8").replace("  aliases: [坂田]", "  alias: [坂田]", 1),
+                       encoding="utf-8")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 0
+    assert problems(lines) == [
+        "content/editions/2022-02-22.yaml:4: warning: unknown field 'banners' (ignored) — did you mean 'banner'?",
+        f"site.yaml:{settings_line}: warning: unknown field 'pagesize' (ignored) — did you mean 'page_size'?",
+        "streets.yaml:5: warning: unknown field 'alias' (ignored) — did you mean 'aliases'?",
+    ]
+
+
 def test_missing_photos_and_photos_without_caption_or_credit(sample_root: Path, capsys) -> None:
     for name in ("bare", "bare2"):
         Image.new("RGB", (64, 48), "gray").save(sample_root / f"photos/2022/02/{name}.jpg")
