@@ -169,8 +169,9 @@ def plan(run: Run) -> bool:
         unreadable = renditions.unreadable(jobs, run.config.cache_dir / "media", run.options.jobs)
         run.result.problems = _told(run, run.result.problems + unreadable)
         memory.save_parsed(run)
-        run.result.notes += moved.pending(record, run.living.record)
         run.result.ok = not errors(run.result.problems, run.options.strict)
+        if run.result.ok:   # (a build with errors writes no moved.yaml either)
+            run.result.notes += moved.pending(record, run.living.record)
         return False
     if not errors(run.result.problems, run.options.strict):   # else the build stops at the images
         memory.start_writing_plan(run)
