@@ -259,6 +259,6 @@ def test_check_says_when_moved_yaml_would_change_and_leaves_it(root: Path, capsy
                for line in out), out
     assert (root / "moved.yaml").read_bytes() == before
     # With an error in the archive nothing would be written: the note would only be noise
-    edit(root, "2022/02/checkpoint.md", "title:", "street: 没有这个街道\ntitle:")
+    edit(root, "2022/02/testing.md", "title:", "summary: [不是文字]\ntitle:")
     assert main(["check", "--root", str(root)]) == 1
     assert "moved.yaml" not in capsys.readouterr().out
