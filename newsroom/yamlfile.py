@@ -209,10 +209,11 @@ class _Direct:
             if type(key_node) is not yaml.ScalarNode:
                 raise _Unusual
             key = self.scalar(key_node)   # (a merge key `<<` or a value key `=` is unusual)
-            if (*path, key_node.value) in self.lines:
-                raise twice(key_node, self.lines[(*path, key_node.value)], self.first_line)
-            mapping[key] = self.value(value_node, (*path, key_node.value))
-            self.lines[(*path, key_node.value)] = self.first_line + key_node.start_mark.line
+            where = (*path, key_node.value)
+            if where in self.lines:
+                raise twice(key_node, self.lines[where], self.first_line)
+            mapping[key] = self.value(value_node, where)
+            self.lines[where] = self.first_line + key_node.start_mark.line
         return mapping
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
