@@ -3,9 +3,10 @@
 The target keeps a manifest of what was published (path -> sha256, size, content type, cache
 headers, redirect). Publishing compares the built site with it and sends the new and changed
 files kind by kind (headers.KINDS: media first, the sitemap last; see make_plan), then the
-manifest, then deletes what is gone. Before sending a file the target never had, the manifest is rewritten
-with that file listed as `leftover`, so a publish stopped at any point is completed (and its
-strays removed) by the next one, which compares with the manifest of the last complete publish.
+manifest, then deletes what is gone. Before sending anything, the manifest is rewritten with
+each file the target never had listed as `leftover` and each changed file without a digest,
+so a publish stopped at any point is completed (and its strays removed) by the next one,
+whichever site that one sends.
 
 A target is one of the `target_*` modules; each has read_manifest, send, write_manifest,
 delete and prune (empty folders), and knows nothing of plans.
@@ -238,8 +239,8 @@ def publish(site: Path, target: Target, max_deletes: int = MAX_DELETES, progress
     `files`: its site_files, if known."""
     started = time.monotonic()
     plan = plan_for(site, target, max_deletes, files)
-    if plan.added:   # listed before they exist: a stop now leaves them known to the next publish
-        target.write_manifest(manifest_bytes(plan.old, plan.leftover | set(plan.added)))
+    if plan.sending:   # before any is sent: a stop now leaves each to the next publish
+        target.write_manifest(manifest_bytes(in_flight(plan), plan.leftover | set(plan.added)))
     total = sum(plan.files[p].size for p in plan.sending)
     bar = Bar(len(plan.sending), tr(lang, "files"), stream=progress)
     done = [0, 0]
@@ -264,6 +265,16 @@ def publish(site: Path, target: Target, max_deletes: int = MAX_DELETES, progress
         target.prune(empty_folders(plan.delete, plan.files))
         target.write_manifest(manifest_bytes(plan.files))
     return Report(done[0], done[1], len(plan.delete), len(plan.files) - done[0], time.monotonic() - started)
+
+
+def in_flight(plan: Plan) -> dict[str, Entry]:
+    """The target's manifest while `plan` is sent: the files about to change listed with no
+    digest, as the host may hold either version of each after a stop. Listed with their old
+    digests, a stopped publish's new bytes were taken for the old ones: the next publish of
+    the site as it was (a mistake reverted) sent nothing, and left the stopped one's pages."""
+    sending = set(plan.sending)
+    return {path: dataclasses.replace(entry, sha256="") if path in sending else entry
+            for path, entry in plan.old.items()}
 
 
 def plan_for(site: Path, target: Target, max_deletes: int = MAX_DELETES,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from publishing import (
+    EDITED,
     PUBLISHED,
     SITE_MARKER,
     broken_links,
@@ -222,6 +223,31 @@ def test_strays_of_a_stopped_publish_are_removed_when_the_site_changed_since(roo
     build(root)
     publish(site, FolderTarget(web, site))
     assert digests(web, PUBLISHED) == digests(site, SITE_MARKER)
+
+
+def test_a_stopped_publish_then_the_site_as_it_was_leaves_no_page_of_the_stopped_one(root: Path,
+                                                                                   tmp_path: Path) -> None:
+    """Stop the publish of a mistake, revert it, publish again: the host must serve the site
+    as it was. The files the stop had replaced were still listed with their old digests, so
+    the next publish took them for unchanged and sent nothing."""
+    site, web = root / "site", tmp_path / "www"
+    publish(site, FolderTarget(web, site))
+    before = digests(site, SITE_MARKER)
+    article = root / EDITED
+    text = article.read_text(encoding="utf-8")
+    edit_one_article(root)
+    build(root)
+    plan = plan_for(site, FolderTarget(web, site))
+    replaced = len(plan.sending) - len(plan.added)   # (sent after the new files)
+    assert replaced > 3
+    with pytest.raises(KeyboardInterrupt):
+        publish(site, Stopping(web, site, len(plan.added) + replaced // 2))
+    article.write_text(text, encoding="utf-8")   # the mistake reverted
+    build(root)
+    assert digests(site, SITE_MARKER) == before
+    publish(site, FolderTarget(web, site))
+    assert digests(web, PUBLISHED) == before
+    assert broken_links(web) == []
 
 
 class Terminal(io.StringIO):
