@@ -93,6 +93,9 @@ def _turn(config: Config, options: Options) -> Iterator[str | None]:
     if options.write and output.check_output(config.output, config.root):
         yield None
         return
+    if options.locked:
+        yield _published(config)
+        return
     with hold_archive(config.cache_dir, options.wait, options.lang):
         if options.write:
             output.tidy(config.output)

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import argwords, builder, i18n, interrupts, lock
 from . import config as config_mod
 from .i18n import N_, tr
-from .problems import Problem, errors, report, shown
+from .problems import Problem, errors, failed, report, shown
 
 COMMANDS = ("build", "check", "serve", "new", "publish", "cache")
 
@@ -256,25 +256,10 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_publish(args: argparse.Namespace) -> int:
-    from . import deploy
-
     # What is published is site/ as the last good build left it; sources with errors
     # (which that build may predate) are refused, so a mistake is never shipped unnoticed.
     cfg, problems = load_config(args, drafts=False, future=False, file_urls=False)
     lang = i18n.choose(args.lang, cfg.language)
-    result = builder.build(cfg, problems, builder.Options(strict=args.strict, jobs=args.jobs, write=False,
-                                                          wait=_wait(args), lang=lang))
-    if not result.ok:
-        print(report(result.problems, lang), file=sys.stderr)
-        print(tr(lang, "publish refused: the archive has errors (fix them, build, then publish); nothing was sent"),
-              file=sys.stderr)
-        return 1
-    from .serve import PREVIEW
-
-    if cfg.output == cfg.root / PREVIEW:
-        print(tr(lang, "publish refused: {output} is the preview (drafts, the reload script); build the site "
-                 "with `python build.py` and publish that", output=cfg.output), file=sys.stderr)
-        return 1
     target = args.target or cfg.publish_target
     if not target:
         print(tr(lang, "error: name a target (python build.py publish ssh://user@host/var/www/news) "
@@ -282,9 +267,45 @@ def run_publish(args: argparse.Namespace) -> int:
         return 1
     if not args.target and "://" not in target:
         target = str(cfg.root / target)   # a folder in site.yaml is relative to the archive
+    try:
+        # Held from the check to the last file sent: a build meanwhile would change site/
+        # under the copy (pages of two builds on the host, linking to pages of neither).
+        with lock.hold_archive(cfg.cache_dir, _wait(args), lang, what="publish"):
+            return _publish_checked(args, cfg, problems, target, lang)
+    except lock.LockError as exc:
+        print(report([failed(".cache", 0, exc)], lang), file=sys.stderr)
+        return 1
+
+
+def _publish_checked(args: argparse.Namespace, cfg: config_mod.Config, problems: list[Problem], target: str,
+                     lang: str) -> int:
+    from datetime import datetime
+
+    from . import deploy, freshness
+    from .serve import PREVIEW
+
+    result = builder.build(cfg, problems, builder.Options(strict=args.strict, jobs=args.jobs, write=False,
+                                                          lang=lang, locked=True))
+    if not result.ok:
+        print(report(result.problems, lang), file=sys.stderr)
+        refused = (N_("publish refused: the archive has errors (fix them, build, then publish); nothing was sent")
+                   if errors(result.problems) else
+                   N_("publish refused: the archive has warnings (--strict: fix them, build, then publish); "
+                      "nothing was sent"))
+        print(tr(lang, refused), file=sys.stderr)
+        return 1
+    if cfg.output == cfg.root / PREVIEW:
+        print(tr(lang, "publish refused: {output} is the preview (drafts, the reload script); build the site "
+                 "with `python build.py` and publish that", output=cfg.output), file=sys.stderr)
+        return 1
+    stale = freshness.stale(cfg, datetime.now(cfg.tz))
+    if stale is not None:
+        print(tr(lang, "publish refused: {why}; build it with `python build.py`, then publish; nothing was sent",
+                 why=stale), file=sys.stderr)
+        return 1
     max_deletes = cfg.publish_max_deletes if args.max_deletes is None else args.max_deletes
     return deploy.command(cfg.output, target, cfg.base_url, max_deletes, args.dry_run, args.quiet, cfg.cache_dir,
-                          lang)
+                          lang, cfg.root)
 
 
 def run_serve(args: argparse.Namespace) -> int:

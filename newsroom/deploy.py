@@ -314,8 +314,9 @@ def _first(paths: tuple[str, ...], shown: int) -> str:
     return ", ".join(paths[:shown]) + (" …" if len(paths) > shown else "")
 
 
-def open_target(spec: str, site: Path, base_url: str = "") -> Target:
-    """The target a TARGET names: a folder, ssh://user@host/path or s3://bucket/prefix."""
+def open_target(spec: str, site: Path, base_url: str = "", root: Path | None = None) -> Target:
+    """The target a TARGET names: a folder, ssh://user@host/path or s3://bucket/prefix;
+    `root`: the archive (a folder target must not be in its sources)."""
     scheme = spec.partition("://")[0].lower() if "://" in spec else ""
     if scheme == "ssh":
         from .target_ssh import SshTarget
@@ -328,20 +329,22 @@ def open_target(spec: str, site: Path, base_url: str = "") -> Target:
     if scheme in ("", "file"):
         from .target_folder import FolderTarget
 
-        return FolderTarget(Path(spec.removeprefix("file://")).expanduser(), site)
+        return FolderTarget(Path(spec.removeprefix("file://")).expanduser(), site, root)
     raise PublishError("'{spec}' is no kind of target known here: a folder, ssh://user@host/path "
                        "or s3://bucket/prefix", spec=spec)
 
 
 def command(site: Path, spec: str, base_url: str = "", max_deletes: int = MAX_DELETES,
-            dry_run: bool = False, quiet: bool = False, cache: Path | None = None, lang: str = ENGLISH) -> int:
+            dry_run: bool = False, quiet: bool = False, cache: Path | None = None, lang: str = ENGLISH,
+            root: Path | None = None) -> int:
     """`python build.py publish`: the exit status, after printing the plan or the summary.
-    `cache`: the archive's cache folder, where the site's files' digests are remembered."""
+    `cache`: the archive's cache folder, where the site's files' digests are remembered;
+    `root`: the archive."""
     target: object = spec
     started = time.monotonic()
     digests = cache / "publish" / f"{hashlib.sha256(os.fsencode(site)).hexdigest()[:16]}.json" if cache else None
     try:
-        target = open_target(spec, site, base_url)
+        target = open_target(spec, site, base_url, root)
         known = load_digests(digests) if digests else {}
         files = site_files(site, base_url, known)
         if digests:

@@ -38,15 +38,16 @@ WAIT = 3600.0   # seconds a command waits for the lock before it gives up (--wai
 EVERY = 30.0    # seconds between the lines that say it is still waiting
 
 
-def hold_archive(cache_dir: Path, wait: float | None = None, lang: str = ENGLISH) -> AbstractContextManager[None]:
+def hold_archive(cache_dir: Path, wait: float | None = None, lang: str = ENGLISH,
+                 what: str = "build") -> AbstractContextManager[None]:
     """The archive's lock, `cache_dir`/lock, the cache folder made (or reported) first;
     waited for `wait` seconds at most (None: as long as it takes); `lang`: the language of
-    the lines that say whom it waits for."""
+    the lines that say whom it waits for; `what`: who holds it (build, publish)."""
     try:
         folder = cachedir.prepare(cache_dir)
     except cachedir.CacheError as exc:
         raise LockError(exc.template, **exc.params) from exc
-    return hold(folder / NAME, timeout=wait, lang=lang)
+    return hold(folder / NAME, what, timeout=wait, lang=lang)
 
 
 def _say(text: str) -> None:

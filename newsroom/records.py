@@ -80,6 +80,7 @@ class Options:
     reindex: bool = True          # False: leave the search index as published (serve's rebuilds)
     wait: float | None = None     # seconds to wait for another build of the archive (None: no limit)
     lang: str = ENGLISH           # what the build says while it runs (waiting for another build)
+    locked: bool = False          # the caller holds the archive's lock (publish: its check and its sending)
 
 
 @dataclass

@@ -30,7 +30,22 @@ def check_output(site_dir: Path, root: Path, home: Path | None = None) -> Output
     The output folder is replaced wholesale, so it must not be, or contain, anything an
     editor keeps: the archive, its sources, the home folder, the file system root.
     """
-    out, root = site_dir.resolve(), root.resolve()
+    why = unsafe_place(site_dir, root, home)
+    if why:
+        return OutputError("refusing to write the site here: {why}; choose an empty or new folder with --output",
+                           why=why)
+    try:
+        check_target(site_dir.resolve())
+    except OutputError as exc:
+        return exc
+    return None
+
+
+def unsafe_place(folder: Path, root: Path, home: Path | None = None) -> Explained | None:
+    """Why files must not be written into `folder` (a site, or a copy published there): it
+    is, holds or is inside the archive, its sources or cache, the home folder or the file
+    system root (None: it may be written)."""
+    out, root = folder.resolve(), root.resolve()
     try:
         home = (home or Path.home()).resolve()
     except (RuntimeError, KeyError):   # no home folder known: nothing to protect there
@@ -54,14 +69,7 @@ def check_output(site_dir: Path, root: Path, home: Path | None = None) -> Output
                 break
     if not why and home.is_relative_to(out):
         why = Explained("it contains your home folder")
-    blocked = next((folder for folder in out.parents if folder.exists() and not folder.is_dir()), None)
+    blocked = next((parent for parent in out.parents if parent.exists() and not parent.is_dir()), None)
     if not why and blocked is not None:
         why = Explained("{path} is a file, not a folder", path=blocked)
-    if why:
-        return OutputError("refusing to write the site here: {why}; choose an empty or new folder with --output",
-                           why=why)
-    try:
-        check_target(out)
-    except OutputError as exc:
-        return exc
-    return None
+    return why

@@ -15,14 +15,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .deploy import MANIFEST, Entry, PublishError, Sent
+from .sitecheck import unsafe_place
 
 
 class FolderTarget:
-    def __init__(self, folder: Path, site: Path) -> None:
+    def __init__(self, folder: Path, site: Path, root: Path | None = None) -> None:
+        """`root`: the archive, whose sources and cache a copy must not land in (photos/www
+        was published into, and the next build took its renditions for photos)."""
         folder, site = folder.resolve(), site.resolve()
         if folder == site or folder.is_relative_to(site) or site.is_relative_to(folder):
             raise PublishError("cannot publish into {folder}: it is, holds or is inside the built site {site}",
                                folder=folder, site=site)
+        why = unsafe_place(folder, root) if root is not None else None
+        if why:
+            raise PublishError("cannot publish into {folder}: {why}", folder=folder, why=why)
         if folder.exists() and not folder.is_dir():
             raise PublishError("cannot publish into {folder}: it is a file, not a folder", folder=folder)
         self.folder = folder

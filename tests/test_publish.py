@@ -25,7 +25,7 @@ from publishing import (
     touched,
 )
 
-from newsroom import headers
+from newsroom import deploy, headers, lock
 from newsroom.cli import main
 from newsroom.deploy import make_plan, plan_for, publish, site_files
 from newsroom.target_folder import FolderTarget
@@ -248,6 +248,54 @@ def test_a_stopped_publish_then_the_site_as_it_was_leaves_no_page_of_the_stopped
     publish(site, FolderTarget(web, site))
     assert digests(web, PUBLISHED) == before
     assert broken_links(web) == []
+
+
+def test_a_site_not_built_from_the_archive_as_it_is_now_is_refused(root: Path, tmp_path: Path, capsys) -> None:
+    web = tmp_path / "www"
+    # An edit not built yet: it would never be published, without a word
+    edit_one_article(root)
+    assert publish_cli(root, str(web)) == 1
+    assert "changed since" in capsys.readouterr().err and not web.exists()
+    # A build with drafts and scheduled stories (or file:// links) is not the site to publish
+    (root / "content/articles/2022/03/draft.md").write_text(
+        "---\ntitle: 还没写完\ndate: 2022-03-06\ndraft: true\n---\n草稿。\n", encoding="utf-8")
+    assert main(["--root", str(root), "-q", "--drafts"]) == 0
+    assert publish_cli(root, str(web)) == 1
+    assert "--drafts" in capsys.readouterr().err and not web.exists()
+    build(root)
+    assert publish_cli(root, str(web), "-q") == 0
+    assert not list(web.rglob("*还没写完*")) and "还没写完" not in (web / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_folder_in_the_archive_s_sources_is_no_target(root: Path, capsys) -> None:
+    # The next build would take what was published into photos/ for photos of its own
+    for folder in ("photos/www", "content/www", ".cache/www"):
+        assert publish_cli(root, str(root / folder)) == 1
+        assert "cannot publish into" in capsys.readouterr().err
+        assert not (root / folder).exists()
+
+
+def test_no_build_changes_the_site_while_it_is_published(root: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The archive is locked from the publish's check to its last file: a build meanwhile
+    would put pages of two builds on the host."""
+    class Watching(FolderTarget):
+        held: list[bool] = []
+
+        def send(self, site, files, sent) -> None:
+            try:
+                with lock.hold_archive(root / ".cache", wait=0):
+                    self.held.append(False)
+            except lock.LockError:
+                self.held.append(True)
+            super().send(site, files, sent)
+
+    edit_one_article(root)
+    build(root)
+    monkeypatch.setattr(deploy, "open_target",
+                        lambda spec, site, base_url="", archive=None: Watching(Path(spec), site, archive))
+    assert publish_cli(root, str(tmp_path / "www"), "-q") == 0
+    assert Watching.held and all(Watching.held)
 
 
 class Terminal(io.StringIO):
