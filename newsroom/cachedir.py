@@ -72,10 +72,13 @@ def cut_short(path: Path, root: Path) -> Problem:
 def left_by_dead(name: str) -> bool:
     """Whether `name` is a temporary file (.NAME.PID.tmp) whose writer is no longer running."""
     match = LEFTOVER.match(name)
-    if not match:
-        return False
+    return bool(match) and dead(int(match.group(1)))
+
+
+def dead(pid: int) -> bool:
+    """Whether no process `pid` is running (one that may not be signalled is alive)."""
     try:
-        os.kill(int(match.group(1)), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return True
     except (OSError, OverflowError, ValueError):

@@ -239,6 +239,9 @@ def publish(site: Path, target: Target, max_deletes: int = MAX_DELETES, progress
     `files`: its site_files, if known."""
     started = time.monotonic()
     plan = plan_for(site, target, max_deletes, files)
+    interrupted = [path for path, entry in plan.old.items() if not entry.sha256] + sorted(plan.leftover)
+    if interrupted and hasattr(target, "tidy"):   # what a killed publish left as it wrote them
+        target.tidy(interrupted)
     if plan.sending:   # before any is sent: a stop now leaves each to the next publish
         target.write_manifest(manifest_bytes(in_flight(plan), plan.leftover | set(plan.added)))
     total = sum(plan.files[p].size for p in plan.sending)

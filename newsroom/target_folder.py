@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import cachedir
 from .deploy import MANIFEST, Entry, PublishError, Sent
 from .sitecheck import unsafe_place
+
+_WRITING = re.compile(r"^\.(.+)\.publishing-(\d+)$")   # a file being written: .NAME.publishing-PID
 
 
 class FolderTarget:
@@ -70,12 +74,25 @@ class FolderTarget:
             except OSError:
                 pass   # not empty (something not ours is in it) or already gone
 
+    def tidy(self, paths: Iterable[str]) -> None:
+        """Remove what a publish killed while writing `paths` left beside them: a temporary
+        copy (_replace) in the web root, served to anyone who asks, and never removed."""
+        for folder in {(self.folder / path).parent for path in paths}:
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                continue
+            for name in names:
+                match = _WRITING.match(name)
+                if match and cachedir.dead(int(match.group(2))):
+                    (folder / name).unlink(missing_ok=True)
+
     def _copy(self, source: Path, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         self._replace(target, lambda tmp: shutil.copy2(source, tmp))   # mtime kept: Last-Modified
 
     @staticmethod
-    def _replace(target: Path, write) -> None:
+    def _replace(target: Path, write) -> None:   # (its temporary copy: _WRITING)
         tmp = target.with_name(f".{target.name}.publishing-{os.getpid()}")
         try:
             write(tmp)

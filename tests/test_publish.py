@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -248,6 +251,30 @@ def test_a_stopped_publish_then_the_site_as_it_was_leaves_no_page_of_the_stopped
     publish(site, FolderTarget(web, site))
     assert digests(web, PUBLISHED) == before
     assert broken_links(web) == []
+
+
+def test_what_a_killed_publish_was_writing_is_removed_by_the_next(root: Path, tmp_path: Path) -> None:
+    """kill -9 while a file is written leaves its temporary copy in the web root, served to
+    anyone who asks for it: the next publish removes it (its writer is gone)."""
+    site, web = root / "site", tmp_path / "www"
+    publish(site, FolderTarget(web, site))
+    edit_one_article(root)
+    build(root)
+    plan = plan_for(site, FolderTarget(web, site))
+    changed = [p for p in plan.sending if p not in plan.added]
+    with pytest.raises(KeyboardInterrupt):
+        publish(site, Stopping(web, site, len(plan.added)))   # stopped before the changed pages
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()   # a process id no one has now: the killed publish's
+    page = web / changed[0]
+    stray = page.with_name(f".{page.name}.publishing-{child.pid}")
+    stray.write_bytes(b"half a page")
+    live = page.with_name(f".{page.name}.publishing-{os.getppid()}")   # another publish writing it now: kept
+    live.write_bytes(b"being written")
+    publish(site, FolderTarget(web, site))
+    assert not stray.exists() and live.exists()
+    live.unlink()
+    assert digests(web, PUBLISHED) == digests(site, SITE_MARKER)
 
 
 def test_a_site_not_built_from_the_archive_as_it_is_now_is_refused(root: Path, tmp_path: Path, capsys) -> None:
