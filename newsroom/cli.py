@@ -62,7 +62,7 @@ def _shared(lang: str, suppress: bool, only: set[str] | None = None) -> argparse
     add("--drafts", action="store_true", default=False, help=tr(lang, "include articles marked draft: true"))
     add("--future", action="store_true", default=False, help=tr(lang, "include articles dated in the future"))
     add("--strict", action="store_true", default=False, help=tr(lang, "treat warnings as errors"))
-    add("-j", "--jobs", type=int, default=0, help=tr(lang, "worker processes (default: one per core)"))
+    add("-j", "--jobs", type=count, default=0, help=tr(lang, "worker processes (default: one per core)"))
     add("--executor", metavar="tcp://HOST:8786", default=None,
         help=tr(lang, "make image renditions on a Dask cluster (needs newsroom[cluster])"))
     add("--file-urls", action="store_true", default=False,
@@ -108,7 +108,7 @@ def parser(lang: str = i18n.ENGLISH) -> argparse.ArgumentParser:
                                                       "(default: publish.target in site.yaml)"))
     publish.add_argument("--dry-run", action="store_true",
                          help=tr(lang, "print what would be sent and deleted, change nothing"))
-    publish.add_argument("--max-deletes", type=int, metavar="N",
+    publish.add_argument("--max-deletes", type=count, metavar="N",
                          help=tr(lang, "stop if more files would be deleted (default: publish.max_deletes, or 256)"))
     cache = command("cache", tr(lang, "the cache's size, part by part; --prune removes what no build uses"))
     cache.add_argument("--prune", action="store_true",
@@ -253,6 +253,15 @@ def run_new(args: argparse.Namespace) -> int:
         print(tr(lang, "it is a draft (draft: true): write the body, check it with `python build.py serve`, "
                  "then set draft: false to publish"), file=sys.stderr)
     return 0
+
+
+def count(text: str) -> int:
+    """A number of things, 0 or more: argparse names the option and this function ("invalid
+    count value: '-1'") when it is not."""
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
 
 
 def run_publish(args: argparse.Namespace) -> int:

@@ -286,12 +286,19 @@ def plan_for(site: Path, target: Target, max_deletes: int = MAX_DELETES,
     new = site_files(site) if files is None else files
     old, leftover = read_manifest(target.read_manifest())
     plan = make_plan(new, old, leftover)
-    if len(plan.delete) > max_deletes:
-        first = ", ".join(plan.delete[:5])
-        raise PublishError("{n} files would be deleted from the target ({first} …), more than --max-deletes "
-                           "{max}: is this the right site and target? If so, publish again with --max-deletes {n}",
-                           n=len(plan.delete), first=first, max=max_deletes)
+    refused = too_many_deletes(plan, max_deletes)
+    if refused:
+        raise refused
     return plan
+
+
+def too_many_deletes(plan: Plan, max_deletes: int) -> PublishError | None:
+    if len(plan.delete) <= max_deletes:
+        return None
+    first = ", ".join(plan.delete[:5])
+    return PublishError("{n} files would be deleted from the target ({first} …), more than --max-deletes "
+                        "{max}: is this the right site and target? If so, publish again with --max-deletes {n}",
+                        n=len(plan.delete), first=first, max=max_deletes)
 
 
 def describe(plan: Plan, shown: int = 3, lang: str = ENGLISH) -> str:
@@ -352,10 +359,13 @@ def command(site: Path, spec: str, base_url: str = "", max_deletes: int = MAX_DE
         files = site_files(site, base_url, known)
         if digests:
             save_digests(digests, known, files)
-        if dry_run:
-            plan = plan_for(site, target, max_deletes, files)
+        if dry_run:   # the whole plan, also one that the limit on deletions would stop
+            plan = plan_for(site, target, sys.maxsize, files)
             print(tr(lang, "publishing {site} to {target} would:", site=site, target=target),
                   describe(plan, lang=lang), tr(lang, "nothing was changed (--dry-run)"), sep="\n")
+            refused = too_many_deletes(plan, max_deletes)
+            if refused:
+                raise refused
             return 0
         report = publish(site, target, max_deletes, io.StringIO() if quiet else None, files, lang)
     except PublishError as exc:

@@ -51,7 +51,7 @@ class FolderTarget:
     def send(self, site: Path, files: list[tuple[str, Entry]], sent: Sent) -> None:
         for path, entry in files:
             target = self.folder / path
-            with self._errors():
+            with self._errors(target):   # (a full disk: named by the file it was writing, not the site's)
                 if _holds(target, entry):   # sent by a publish that was stopped: not again
                     continue
                 self._copy(site / path, target)
@@ -102,11 +102,11 @@ class FolderTarget:
             raise
 
     @contextmanager
-    def _errors(self) -> Iterator[None]:
+    def _errors(self, file: Path | None = None) -> Iterator[None]:
         try:
             yield
         except OSError as exc:
-            where = f" ({exc.filename})" if exc.filename else ""
+            where = f" ({file or exc.filename})" if file or exc.filename else ""
             raise PublishError("cannot write to {folder}: {reason}{where}", folder=self.folder,
                                reason=exc.strerror or exc, where=where) from exc
 

@@ -101,6 +101,21 @@ def test_dry_run_prints_the_plan_and_changes_nothing(root: Path, tmp_path: Path,
     assert stamps(web) == stamped
 
 
+def test_a_dry_run_shows_the_whole_plan_that_the_limit_on_deletions_would_stop(root: Path, tmp_path: Path,
+                                                                              capsys) -> None:
+    web = tmp_path / "www"
+    assert publish_cli(root, str(web), "-q") == 0
+    edit_one_article(root)
+    build(root)
+    assert publish_cli(root, str(web), "--dry-run", "--max-deletes", "0") == 1
+    captured = capsys.readouterr()
+    assert re.search(r"(?m)^  delete +\d+ files: \S+", captured.out) and "nothing was changed" in captured.out
+    assert "more than --max-deletes 0" in captured.err
+    with pytest.raises(SystemExit):   # a negative limit is no limit anyone means
+        publish_cli(root, str(web), "--max-deletes", "-1")
+    assert "invalid count value: '-1'" in capsys.readouterr().err
+
+
 def test_more_deletions_than_max_deletes_stop_before_anything_is_sent(root: Path, tmp_path: Path, capsys) -> None:
     web = tmp_path / "www"
     assert publish_cli(root, str(web), "-q") == 0
@@ -127,6 +142,16 @@ def test_an_archive_with_errors_is_refused(root: Path, tmp_path: Path, capsys) -
     err = capsys.readouterr().err
     assert "henggang.md:3: error:" in err and "publish refused" in err
     assert not (tmp_path / "www").exists()
+
+
+def test_an_archive_with_warnings_is_refused_with_strict_as_such(root: Path, tmp_path: Path, capsys) -> None:
+    (root / "content/articles/2022/03/empty.md").write_text("---\ntitle: 空\ndate: 2022-03-05\n---\n",
+                                                            encoding="utf-8")
+    build(root)
+    assert publish_cli(root, str(tmp_path / "www"), "--strict") == 1
+    err = capsys.readouterr().err
+    assert "warning: the article has no body text" in err and "the archive has warnings (--strict" in err
+    assert "has errors" not in err and not (tmp_path / "www").exists()
 
 
 def test_a_site_changed_after_its_build_or_never_built_is_refused(root: Path, tmp_path: Path, capsys) -> None:
