@@ -228,7 +228,9 @@ class Watcher:
             return False
         for folder, suffixes in self._suffixes.items():
             if p.is_relative_to(folder):
-                return p.suffix.lower() in suffixes or p.is_dir()
+                # a folder moved away is gone by now: only its name tells it (no suffix)
+                gone_folder = change == watchfiles.Change.deleted and not p.suffix
+                return p.suffix.lower() in suffixes or p.is_dir() or gone_folder
         return True   # templates: any file
 
     def _settings(self, change: watchfiles.Change, path: str) -> bool:

@@ -220,6 +220,16 @@ def test_settings_templates_and_photos_rebuild_too(server: Server, sample_root: 
     assert code == 0 and "Traceback" not in err
 
 
+def test_a_folder_of_stories_moved_out_of_the_archive_is_rebuilt_without_them(server: Server, sample_root: Path,
+                                                                             tmp_path: Path) -> None:
+    assert server.poll(PAGE, lambda s, body: s == 200)[0] == 200
+    os.replace(sample_root / "content/articles/2022", tmp_path / "moved-away")   # not deleted: moved
+    status, _ = server.poll(PAGE, lambda s, body: s == 404)
+    assert status == 404, "its stories are gone from the preview"
+    code, err = server.stop()
+    assert code == 0 and "Traceback" not in err
+
+
 def test_a_busy_port_is_a_message(sample_root: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
