@@ -72,4 +72,7 @@ def unsafe_place(folder: Path, root: Path, home: Path | None = None) -> Explaine
     blocked = next((parent for parent in out.parents if parent.exists() and not parent.is_dir()), None)
     if not why and blocked is not None:
         why = Explained("{path} is a file, not a folder", path=blocked)
+    built = next((parent for parent in out.parents if (parent / MARKER).is_file()), None)
+    if not why and built is not None:   # its next build would leave this folder inside the site
+        why = Explained("it is inside {site}, a site a build made", site=built)
     return why

@@ -90,6 +90,13 @@ def test_refuses_a_file(sample_root: Path, tmp_path: Path, capsys) -> None:
     assert file.read_text() == "keep"
 
 
+def test_refuses_a_folder_inside_a_built_site(sample_root: Path, capsys) -> None:
+    # The outer site's next build would keep it there, a stranger in a published site
+    assert build(sample_root) == 0
+    assert build(sample_root, "--output", str(sample_root / "site/inner")) == 1
+    assert "it is inside" in capsys.readouterr().err and not (sample_root / "site/inner").exists()
+
+
 def test_empty_or_new_or_built_folders_are_fine(sample_root: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
