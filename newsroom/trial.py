@@ -1,14 +1,18 @@
-"""A trial render for `check`: every template compiled, every kind of page rendered once.
+"""A trial render for `check`: every template compiled, every shape of page rendered once.
 
 `check` writes nothing, yet an editor trusts it to say what `build` would: a template with an
 unknown filter, an undefined name or a syntax error must fail it, with the same located line
-(path:line: error: …) that `build` prints. Rendering one page per template finds those at the
-cost of a dozen pages, not the whole archive.
+(path:line: error: …) that `build` prints. A mistake can hide in a branch only some pages take
+(a story's corrections, a list's later pages): so each template renders one page of each
+shape, which of its context's values (and of their fields) are empty and which are not
+(`_shape`), at the cost of a few hundred pages, not the whole archive.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import jinja2
 
@@ -25,9 +29,9 @@ def problems(env: jinja2.Environment, planned: Sequence[Page],
     Then every template of the theme compiled, so one that no page uses yet is checked too (a
     warning: build does not read it). One problem per place."""
     found: dict[tuple[str, int], Problem] = {}
-    first: dict[str, Page] = {}
+    first: dict[tuple, Page] = {}
     for page in planned:
-        first.setdefault(page.template, page)
+        first.setdefault((page.template, _shape(page.context)), page)
     for page in first.values():
         try:
             render.render(env, page)
@@ -39,6 +43,9 @@ def problems(env: jinja2.Environment, planned: Sequence[Page],
     for name in env.list_templates(filter_func=_is_template):
         try:
             env.get_template(name)
+        except jinja2.TemplateNotFound:   # listed, yet not there: a link to nothing
+            found.setdefault((f"templates/{name}", 0), warning(f"templates/{name}", 0, "cannot be read (a link "
+                             "to a file that is not there?): no page uses it, so build does not read it"))
         except jinja2.TemplateSyntaxError as exc:
             located = on_error(exc, Page(path=name, template=name, context={}))
             # No page uses it, so build does not fail on it: a warning, with the fix to make.
@@ -47,6 +54,21 @@ def problems(env: jinja2.Environment, planned: Sequence[Page],
                                      "template syntax error (no page uses this template): {reason}",
                                      reason=exc.message))
     return list(found.values())
+
+
+def _shape(context: dict[str, Any]) -> tuple:
+    """Which of a page's values are filled: for a record (a story, a pager), which of its
+    fields; for anything else, whether it is empty."""
+    return tuple((key, _filled(value)) for key, value in sorted(context.items()))
+
+
+def _filled(value: Any) -> bool | tuple[bool, ...]:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple(bool(getattr(value, field.name)) for field in dataclasses.fields(value))
+    try:
+        return bool(value)
+    except Exception:  # noqa: BLE001 - a value with no truth (an array): filled
+        return True
 
 
 def _is_template(name: str) -> bool:
