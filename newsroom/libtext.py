@@ -37,6 +37,9 @@ _STRERROR = {os.strerror(code): message for code, message in _ERRNO.items()}
 
 _NAME = r"'(?P<name>[^']*)'"
 # (wording, message): the wording's named groups fill the message's placeholders; first match wins.
+# A template file that is not UTF-8 (render._Utf8Loader says it as Jinja says a syntax error).
+NOT_UTF8 = N_("the template is not UTF-8 text: save it as UTF-8")
+
 _WORDINGS = [(re.compile(pattern + r"\Z", re.S), message) for pattern, message in (
     # PyYAML
     (r"mapping values are not allowed here", N_("a colon followed by a space is not allowed here "
@@ -68,6 +71,11 @@ _WORDINGS = [(re.compile(pattern + r"\Z", re.S), message) for pattern, message i
     (r"unexpected '(?P<token>.+)'(?:, expected '(?P<expected>.+)')?", N_("unexpected '{token}'")),
     (r"expected token '(?P<expected>.+)', got '(?P<got>.+)'", N_("'{expected}' was expected, not '{got}'")),
     (r"block " + _NAME + r" defined twice", N_("block '{name}' is defined twice")),
+    (r"Expected an expression, got '(?P<got>.+)'", N_("an expression was expected, not '{got}'")),
+    (r"integer division or modulo by zero|division by zero", N_("division by zero")),
+    (r"maximum recursion depth exceeded.*", N_("a template that includes or extends itself (no end to it)")),
+    # Newsroom's own, raised as Jinja's are (render._Utf8Loader)
+    (re.escape(NOT_UTF8), NOT_UTF8),
 )]
 # Said after the message when the wording names it.
 _AFTER = {"block": N_("(the block to close: '{block}')"), "expected": N_("('{expected}' was expected)")}

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from . import bodies, cachedir, depends, sums, theme
 from .config import Config, template_dirs
 from .index import Archive
+from .libtext import NOT_UTF8
 from .pages import Page
 from .problems import Problem, error, shown
 
@@ -172,11 +173,26 @@ def check_compiled(config: Config) -> list[Problem]:
     return found
 
 
+class _Utf8Loader(jinja2.FileSystemLoader):
+    """Templates are UTF-8 text. One saved in GBK (a Chinese editor's default) is a located
+    mistake, with its file and the line of the first byte that is not UTF-8, as a syntax error
+    is: Jinja's loader raised a bare UnicodeDecodeError, a traceback in check."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            line = exc.object[:exc.start].count(b"\n") + 1
+            filename = next((str(Path(folder) / template) for folder in self.searchpath
+                             if (Path(folder) / template).is_file()), template)
+            raise jinja2.TemplateSyntaxError(NOT_UTF8, line, template, filename) from None
+
+
 def environment(config: Config, archive: Archive) -> jinja2.Environment:
     """A Jinja environment for one build: the theme's templates, and the theme API
     (theme.Theme) bound to this archive as `env.theme`."""
     env = _Recording(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        loader=_Utf8Loader([str(d) for d in template_dirs(config)]),
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -216,8 +232,9 @@ def problem(exc: BaseException | None, page: Page, config: Config) -> Problem:
         # Runtime errors: find the template line in the traceback Jinja rewrote for us.
         tb = exc.__traceback__ if exc else None
         while tb is not None:
-            if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml")):
-                name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            code = tb.tb_frame.f_code.co_filename   # a template's frame bears its file's name
+            if not code.endswith(".py") and not code.startswith("<"):   # (robots.txt, _redirects too)
+                name, line = code, tb.tb_lineno
             tb = tb.tb_next
     return error(shown(Path(name).resolve(), config.root), line, "template error while rendering /{path}: {exc}",
                  path=page.path, exc=exc)

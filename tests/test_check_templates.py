@@ -71,3 +71,53 @@ def test_check_passes_the_default_theme(tmp_path: Path, capsys) -> None:
     assert main(["--root", str(root), "check"]) == 0
     err = capsys.readouterr().err
     assert ": error:" not in err and "template" not in err
+
+
+def test_check_finds_a_mistake_in_a_branch_the_first_page_does_not_take(tmp_path: Path, capsys) -> None:
+    """Only a corrected story shows its corrections, only a list's later pages its number:
+    check renders a page of each shape of each template, so a mistake there fails it as it
+    fails build."""
+    root = archive_with(tmp_path, "article.html", "{{ c.text }}", "{{ c.txt }}")
+    story = root / "content/articles/2022/02/henggang.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "\ntitle:", "\ncorrections:\n  - {date: 2022-02-25, text: 人数有误，已更正。}\ntitle:", 1), encoding="utf-8")
+    assert main(["--root", str(root), "check"]) == 1
+    checked = capsys.readouterr().err
+    assert main(["--root", str(root)]) == 1
+    built = capsys.readouterr().err
+    assert [where[:2] for where in errors_of(checked)] == [where[:2] for where in errors_of(built)]
+    assert [where[0] for where in errors_of(checked)] == ["templates/article.html"]
+    assert "txt" in errors_of(checked)[0][2]
+
+
+def test_a_template_not_saved_as_utf8_is_a_located_mistake_not_a_traceback(tmp_path: Path, capsys) -> None:
+    root = archive_with(tmp_path, "article.html", "{{ article.title }}", "{{ article.title }}")
+    file = root / "templates/article.html"
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = "<!-- 旧的说明 -->\n"
+    file.write_bytes("".join(lines).encode("gb18030"))   # a Chinese editor's default encoding
+    (root / "templates/backup.html").write_bytes("<p>旧模板</p>\n".encode("gb18030"))   # no page uses it
+    said = {}
+    for command in ("check", "build"):
+        assert main(["--root", str(root), *([command] if command == "check" else [])]) == 1
+        said[command] = err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert "templates/article.html:3: error: " in err and "the template is not UTF-8 text: save it as UTF-8" in err
+    assert "templates/backup.html:1: warning: " in said["check"]   # no page uses it: check says so, build not
+    assert not (root / "site").exists()
+
+
+def test_a_template_link_to_nothing_is_a_warning_about_it_not_about_the_cache(tmp_path: Path, capsys) -> None:
+    root = archive_with(tmp_path, "article.html", "{{ article.title }}", "{{ article.title }}")
+    (root / "templates/x.html").symlink_to("nowhere.html")
+    assert main(["--root", str(root), "check"]) == 0
+    err = capsys.readouterr().err
+    assert "templates/x.html: warning: cannot be read" in err and ".cache" not in err
+
+
+def test_a_mistake_in_robots_txt_is_located_at_its_line(tmp_path: Path, capsys) -> None:
+    root = archive_with(tmp_path, "robots.txt", "sitemap_path", "sitemap_pth")
+    assert main(["--root", str(root), "check"]) == 1
+    found = errors_of(capsys.readouterr().err)
+    text = (root / "templates/robots.txt").read_text(encoding="utf-8").splitlines()
+    assert len(found) == 1 and found[0][0] == "templates/robots.txt" and "sitemap_pth" in text[found[0][1] - 1]
