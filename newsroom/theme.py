@@ -45,6 +45,7 @@ class Theme:
         self._fragments: dict[tuple, tuple[str, tuple, list, list[str], list[str]]] = {}
         self._marking = 0     # once() fragments being rendered now
         self._marked = 0      # links marked so far
+        self._paths_read = 0  # current_path() calls within a fragment: it is the page's own then
 
     def globals(self) -> dict[str, Any]:
         archive, config = self.archive, self.config
@@ -79,6 +80,8 @@ class Theme:
                 "as_text": as_text, "iso": iso}
 
     def current_path(self) -> str:
+        if self._marking:
+            self._paths_read += 1
         return self.page
 
     def path_of(self, target: Any) -> str:
@@ -106,13 +109,15 @@ class Theme:
         reads = self.recorder.reads
         if found is None:
             self._marking += 1
-            links, start = self._marked, len(reads)
+            links, start, paths_read = self._marked, len(reads), self._paths_read
             try:
                 text = str(macro(*args))
             finally:
                 self._marking -= 1
-            if text.count(_MARK) != 2 * (self._marked - links):
-                return macro(*args)    # the mark is in the text itself (a control character): not kept
+            if text.count(_MARK) != 2 * (self._marked - links) or self._paths_read != paths_read:
+                # The mark is in the text itself (a control character), or the fragment shows
+                # the page's own path (current_path()): rendered for each page, not kept.
+                return macro(*args)
             # What the fragment read, read again by every page that shows it: collected once
             # (a list's items were most of a page's reads, and collecting them a tenth of its time).
             parts = text.split(_MARK)    # text, path, text, path, …, text: split once, shown on many pages

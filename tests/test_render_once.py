@@ -105,3 +105,19 @@ def test_a_full_store_of_items_keeps_the_first_and_the_site_is_the_same(tmp_path
     # The first kept (the store holds the masthead and footer too) and reused on every list;
     # the others made again on each page showing them.
     assert min(made.values()) == 1 and max(made.values()) > 1
+
+
+def test_a_fragment_that_shows_the_page_s_own_path_is_rendered_for_each_page(tmp_path: Path) -> None:
+    """A theme's masthead (rendered once and reused) that calls current_path() showed the
+    first page's path on every page, and an edit's build another page's than a clean build."""
+    root = copy_sample(tmp_path)   # (its templates/ a copy of the default theme's)
+    chrome = root / "templates/_chrome.html"
+    text = chrome.read_text(encoding="utf-8")
+    brand = "<a class=\"brand\" href=\"{{ url('') }}\">{{ site.title }}</a>"
+    assert brand in text
+    chrome.write_text(text.replace(brand, brand + '<span class="here">[{{ current_path() }}]</span>'),
+                      encoding="utf-8")
+    assert main(["--root", str(root), "-q"]) == 0
+    for page in ("2022/02/21/party-volunteers/", "streets/bantian/", "photos/2022-02-night-testing/"):
+        html = (root / "site" / page / "index.html").read_text(encoding="utf-8")
+        assert f'<span class="here">[{page}]</span>' in html, page
