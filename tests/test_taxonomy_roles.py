@@ -25,6 +25,7 @@ taxonomies:
 ARTICLE = """---
 title: {title}
 date: 2022-03-0{day}T09:00:00
+editor: 李明
 district: {district}
 author: [{{name: {author}, role: 特约记者}}]
 ---
@@ -78,6 +79,11 @@ def test_an_archive_of_districts_and_authors_has_bylines_and_sections(tmp_path: 
             for li in author.find_all("li", class_="article-item")}
     assert "福田区" in meta["福田新闻"]
     assert "<name>王芳</name>" in (site / "feed.xml").read_text(encoding="utf-8")
+    # The front page's lead names its district; 责任编辑 links to the author's page
+    lead = load(site / "index.html").find(class_="lead-story")
+    assert "南山区" in lead.find("p", class_="meta").get_text()
+    editor = next(a for a in doc.find("p", class_="story-foot").find_all("a") if a.text == "李明")
+    assert resolve(site, page, editor["href"]) == (site / "authors/li-ming/index.html").resolve()
 
 
 def test_a_role_must_name_a_taxonomy(tmp_path: Path) -> None:
