@@ -12,6 +12,7 @@ import posixpath
 from datetime import date
 from typing import Any
 
+from .i18n import Explained
 from .index import Month, Taxonomy, Term, Year
 from .model import Article, Photo
 from .printing import Edition, Placement, PrintPage
@@ -31,6 +32,10 @@ ORIGINALS = "originals/"
 EDITIONS = "editions/"
 SEARCH_INDEX = "pagefind/"                 # the Pagefind bundles (search.py)
 SEARCH_SHARDS = f"{SEARCH_INDEX}shards.json"   # the list of them the search page reads
+
+
+class NoUrl(Explained, TypeError):
+    """A theme asked for the address of something that has no page (url(42))."""
 
 
 def paged(path: str, number: int) -> str:
@@ -132,13 +137,15 @@ class Linker:
                          PrintPage: print_page, Placement: print_page}
 
     def path(self, target: Any) -> str:
+        """The site path of `target`; NoUrl for a value that has no page."""
         if isinstance(target, str):
             return target
         make = self._by_type.get(type(target))
         if make is None:   # a subclass
             make = next((f for kind, f in self._by_type.items() if isinstance(target, kind)), None)
             if make is None:
-                raise TypeError(f"no URL for {type(target).__name__}")
+                raise NoUrl("url() of {what}: no page has its address (give it a story, a photo, a term, a "
+                            "year, a month, an edition, a page of one, or a path)", what=repr(target)[:60])
         return make(target)
 
 

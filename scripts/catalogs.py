@@ -30,7 +30,7 @@ FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 KEYWORDS = {"error": (3,), "warning": (3,), "repaired": (2,), "tr": (2,), "ntr": (2, 3), "N_": None,
             "err": (1,), "warn": (1,), "_FrontMatterError": (2,), "YamlError": (2,), "DateError": (1,),
             "Explained": (1,), "OutputError": (1,), "CacheError": (1,), "LockError": (1,), "PublishError": (1,),
-            "ClusterError": (1,), "TooLarge": (1,)}
+            "ClusterError": (1,), "TooLarge": (1,), "NoUrl": (1,)}
 
 
 def extract() -> Catalog:

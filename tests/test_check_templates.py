@@ -15,6 +15,7 @@ LINE = re.compile(r"^(\S+?):(\d+): error: (.*)$", re.M)
 
 # (template, text found in it, what replaces it): one mistake of each kind, on an article page.
 MISTAKES = {
+    "url of a number": ("article.html", "{{ article.title }}", "{{ article.title }}{{ url(42) }}"),
     "unknown filter": ("article.html", "{{ article.title }}", "{{ article.title | nosuchfilter }}"),
     "undefined variable": ("article.html", "{{ article.title }}", "{{ article.title }}{{ no_such_thing.name }}"),
     "syntax error": ("article.html", "{{ article.title }}", "{{ article.title }"),
@@ -54,6 +55,8 @@ def test_check_reports_a_template_mistake_exactly_as_build(tmp_path: Path, capsy
     assert path == f"templates/{template}" and new.split("}}")[0] in source[line - 1], "the line of the mistake"
     if kind == "syntax error":
         assert "unexpected '}'" in message
+    elif kind == "url of a number":
+        assert "url() of 42: no page has its address" in message
     else:
         assert ("nosuchfilter" if kind == "unknown filter" else "no_such_thing") in message
 
