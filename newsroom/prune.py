@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 
 from . import cache, cachedir, lock, output, render, renditions, urls
-from .config import Config, template_dirs
+from .config import Config
 from .i18n import N_, ntr, tr
 from .search import RECENT
 from .searchplan import shard
@@ -162,11 +162,14 @@ def _stale_compiled(config: Config) -> list[Path]:
     folder = config.cache_dir / "jinja"
     if not folder.is_dir():
         return []
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]))
+    env = jinja2.Environment(loader=render.loader(config))
     bcc = jinja2.FileSystemBytecodeCache(str(folder), render.COMPILED)
     current = {}
     for name in env.loader.list_templates():
-        source, filename, _ = env.loader.get_source(env, name)
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateError:   # not UTF-8, a link to nothing: no build compiles it
+            continue
         current[render.COMPILED % bcc.get_cache_key(name, filename)] = bcc.get_source_checksum(source)
     return [f for f in _children(folder) if not cachedir.LEFTOVER.match(f.name)
             and (f.name not in current or not _compiled_from(f, current[f.name], env))]

@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import bodies, cachedir, depends, sums, theme
-from .config import Config, template_dirs
+from .config import DEFAULT_TEMPLATES, Config, template_dirs
 from .index import Archive
 from .libtext import NOT_UTF8
 from .pages import Page
@@ -173,6 +173,9 @@ def check_compiled(config: Config) -> list[Problem]:
     return found
 
 
+DEFAULT = "default"   # the prefix of the default theme's templates: {% extends "default/base.html" %}
+
+
 class _Utf8Loader(jinja2.FileSystemLoader):
     """Templates are UTF-8 text. One saved in GBK (a Chinese editor's default) is a located
     mistake, with its file and the line of the first byte that is not UTF-8, as a syntax error
@@ -188,11 +191,18 @@ class _Utf8Loader(jinja2.FileSystemLoader):
             raise jinja2.TemplateSyntaxError(NOT_UTF8, line, template, filename) from None
 
 
+def loader(config: Config) -> jinja2.BaseLoader:
+    """The archive's templates, then the default theme's; and default/NAME, always the default
+    theme's NAME: an own base.html can extend it and change one block, not copy it all."""
+    return jinja2.ChoiceLoader([_Utf8Loader([str(d) for d in template_dirs(config)]),
+                                jinja2.PrefixLoader({DEFAULT: _Utf8Loader([str(DEFAULT_TEMPLATES)])})])
+
+
 def environment(config: Config, archive: Archive) -> jinja2.Environment:
     """A Jinja environment for one build: the theme's templates, and the theme API
     (theme.Theme) bound to this archive as `env.theme`."""
     env = _Recording(
-        loader=_Utf8Loader([str(d) for d in template_dirs(config)]),
+        loader=loader(config),
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

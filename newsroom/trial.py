@@ -72,4 +72,6 @@ def _filled(value: Any) -> bool | tuple[bool, ...]:
 
 
 def _is_template(name: str) -> bool:
-    return name.endswith(THEME_FILES) and not name.startswith("static/") and "/." not in f"/{name}"
+    """A theme's own template (not its static files, nor the default theme's again as default/…)."""
+    return (name.endswith(THEME_FILES) and not name.startswith(("static/", f"{render.DEFAULT}/"))
+            and "/." not in f"/{name}")

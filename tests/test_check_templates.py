@@ -124,3 +124,21 @@ def test_a_mistake_in_robots_txt_is_located_at_its_line(tmp_path: Path, capsys) 
     found = errors_of(capsys.readouterr().err)
     text = (root / "templates/robots.txt").read_text(encoding="utf-8").splitlines()
     assert len(found) == 1 and found[0][0] == "templates/robots.txt" and "sitemap_pth" in text[found[0][1] - 1]
+
+
+def test_an_own_template_can_extend_the_default_one_it_replaces(tmp_path: Path, capsys) -> None:
+    """One <meta> added to every page without copying base.html: the default theme's file
+    is always default/NAME."""
+    root = copy_site("basic", tmp_path)
+    (root / "templates").mkdir()
+    (root / "templates/base.html").write_text(
+        '{% extends "default/base.html" %}\n{% block theme_head %}<meta name="owner" content="龙岗融媒">{% endblock %}\n',
+        encoding="utf-8")
+    assert main(["--root", str(root), "check"]) == 0
+    assert "template" not in capsys.readouterr().err
+    assert main(["--root", str(root), "-q"]) == 0
+    default = (REPO / "templates/base.html").read_text(encoding="utf-8")
+    assert '<meta name="owner"' not in default
+    for page in (root / "site").rglob("index.html"):   # every page, whichever blocks its template fills
+        html = page.read_text(encoding="utf-8")
+        assert '<meta name="owner" content="龙岗融媒">' in html and 'class="masthead"' in html, page
