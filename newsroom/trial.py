@@ -11,10 +11,13 @@ shape, which of its context's values (and of their fields) are empty and which a
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 
 from . import interrupts, render
 from .pages import Page
@@ -53,7 +56,39 @@ def problems(env: jinja2.Environment, planned: Sequence[Page],
                              warning(located.path, located.line,
                                      "template syntax error (no page uses this template): {reason}",
                                      reason=exc.message))
+    found.update({(p.path, p.line): p for p in misnamed(env, {page.template for page in planned})})
     return list(found.values())
+
+
+def misnamed(env: jinja2.Environment, used: set[str]) -> list[Problem]:
+    """An own template named almost as a default one, that no page uses and no template
+    includes or extends: meant to replace that one (articel.html), it silently did nothing."""
+    own, default = _names(env, 0), _names(env, 1)
+    referenced: set[str] = set()
+    for name in own | default:
+        try:
+            source = env.loader.get_source(env, name)[0]
+            referenced |= {ref for ref in meta.find_referenced_templates(env.parse(source)) if ref}
+        except jinja2.TemplateError:
+            continue   # said above
+    problems = []
+    for name in sorted(own - default - used - referenced):
+        hint = difflib.get_close_matches(name, sorted(default), n=1, cutoff=0.8)
+        if hint:
+            problems.append(warning(f"templates/{name}", 0, "no page uses this template and none includes it "
+                                    "— did you mean '{hint}' (an own file replaces the default one of its name)?",
+                                    hint=hint[0]))
+    return problems
+
+
+def _names(env: jinja2.Environment, which: int) -> set[str]:
+    """The templates of the archive's own folder (0) or of the default theme (1)."""
+    folders = env.loader.loaders[0].searchpath   # (render.loader: own, then the default theme's)
+    if which == 0 and len(folders) < 2:
+        return set()   # no own folder
+    folder = Path(folders[-1] if which else folders[0])
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+            and _is_template(p.relative_to(folder).as_posix())}
 
 
 def _shape(context: dict[str, Any]) -> tuple:

@@ -142,3 +142,17 @@ def test_an_own_template_can_extend_the_default_one_it_replaces(tmp_path: Path, 
     for page in (root / "site").rglob("index.html"):   # every page, whichever blocks its template fills
         html = page.read_text(encoding="utf-8")
         assert '<meta name="owner" content="龙岗融媒">' in html and 'class="masthead"' in html, page
+
+
+def test_an_own_template_misnamed_for_the_one_it_meant_to_replace_is_named(tmp_path: Path, capsys) -> None:
+    root = copy_site("basic", tmp_path)
+    (root / "templates").mkdir()
+    (root / "templates/articel.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
+    (root / "templates/_parts.html").write_text("{% macro x() %}x{% endmacro %}\n", encoding="utf-8")
+    (root / "templates/base.html").write_text('{% extends "default/base.html" %}{% import "_parts.html" as p %}\n',
+                                              encoding="utf-8")
+    assert main(["--root", str(root), "check"]) == 0
+    err = capsys.readouterr().err
+    assert ("templates/articel.html: warning: no page uses this template and none includes it — did you mean "
+            "'article.html' (an own file replaces the default one of its name)?") in err
+    assert "_parts.html" not in err and "templates/base.html" not in err
