@@ -90,9 +90,7 @@ def parse(text: str, source: str, config: Config, renderer: Renderer,
 
     problems += _reminders(data, doc, source, config, draft, not body.strip(), body_line, errors(problems))
     body_html, links = renderer.render(body)
-    if data.get("summary") is not None and not is_text(data["summary"]):
-        err("'{key}' must be text", "summary", key="summary")
-    summary = _text(data.get("summary")) or summarize(body_html, config.summary_length)
+    summary = _text_field(data, "summary", err) or summarize(body_html, config.summary_length)
     link_lines = _link_lines(body, links, body_line)
 
     # An article with errors still goes on to the cross-file checks (its photos, its links)
@@ -308,6 +306,13 @@ def _date(data: dict, key: str, config: Config, err, required: bool) -> datetime
     except dates.DateError as exc:
         err(exc.template, key, value=exc.value)
         return None
+
+
+def _text_field(data: dict, key: str, err: Report) -> str:
+    """A field that is text (a list or mapping there is an error, not Python's repr of it)."""
+    if data.get(key) is not None and not is_text(data[key]):
+        err("'{key}' must be text", key, key=key)
+    return _text(data.get(key))
 
 
 def _text(value: Any) -> str:

@@ -42,18 +42,11 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
         return None, [failed(source, 0, reason)]
     width, height, meta = info
 
-    fields: dict[str, Any] = {}
-    doc = yamlfile.YamlDoc({})
     side_source = sidecar_source or str(PurePosixPath(source).with_suffix(".yaml"))
-    if sidecar is not None:
-        try:
-            doc = yamlfile.load(sidecar.lstrip("\ufeff"))
-            fields = doc.data or {}
-        except yamlfile.YamlError as exc:
-            # Nothing more about this photo: its caption and credit are in the broken file
-            return None, [error(side_source, exc.line, exc.template, **exc.params)]
-        if not isinstance(fields, dict):
-            return None, [error(side_source, 1, "a photo sidecar must be a mapping (caption: …, credit: …)")]
+    doc, broken = _sidecar(sidecar, side_source)
+    if broken is not None:   # nothing more about this photo: its caption and credit are in the broken file
+        return None, [broken]
+    fields: dict[str, Any] = doc.data or {}
 
     def err(message: str, *path: object, **params: object) -> None:
         problems.append(error(side_source, doc.line(*path), message, **params))
@@ -96,6 +89,19 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
         file=file, source=source, slug=photo_slug(file, slug_of), caption=caption, credit=credit,
         width=width, height=height, digest=hashlib.sha256(data).hexdigest(), date=date, terms=terms,
     ), problems
+
+
+def _sidecar(text: str | None, source: str) -> tuple[yamlfile.YamlDoc, Problem | None]:
+    """The sidecar's settings (none without one), or why they cannot be read."""
+    if text is None:
+        return yamlfile.YamlDoc({}), None
+    try:
+        doc = yamlfile.load(text.lstrip("\ufeff"))
+    except yamlfile.YamlError as exc:
+        return yamlfile.YamlDoc({}), error(source, exc.line, exc.template, **exc.params)
+    if doc.data and not isinstance(doc.data, dict):
+        return doc, error(source, 1, "a photo sidecar must be a mapping (caption: …, credit: …)")
+    return doc, None
 
 
 def resolve_credit(value: Any, config: Config, err: Report) -> Credit | None:
