@@ -83,7 +83,10 @@
       });
       if (last < part.length) words.push(part.slice(last));
     });
-    return { term: words.join(" "), phrase: parts.length === 1 && words.length > 1, parts: parts };
+    // (a lone character last: spell gave it alone, and a page has it alone only where its run ends)
+    var lone = parts.length === 1 && words.length > 1 && /^z[0-9a-f]{4}$/.test(words[words.length - 1]);
+    return { term: words.join(" "), exact: (lone ? words.slice(0, -1) : words).join(" "),
+             phrase: parts.length === 1 && words.length > 1, parts: parts };
   }
 
   // The page's text as indexed, spelt back into characters, without the names it is
@@ -247,14 +250,19 @@
   // The phrase's pages (Pagefind's exact search, "…", finds the pairs next to each other
   // but gives every page the same score), ranked as by the plain search for all the pairs,
   // which finds them too (and a few more, with the pairs apart).
+  // A query ending in a lone character (115名, 3月2日) is the phrase of the words before it
+  // and, by the plain search's prefix match, that character beginning the next pair.
   function searchPhrase(asked, options) {
     if (!asked.phrase) return pagefind.search(asked.term || null, options).then(current);
-    var exact = pagefind.search('"' + asked.term + '"', options).then(current);
-    if (options.sort) return exact;
-    return Promise.all([exact, pagefind.search(asked.term, options)]).then(function (both) {
+    var exact = pagefind.search('"' + asked.exact + '"', options).then(current);
+    var whole = asked.exact === asked.term;
+    if (options.sort && whole) return exact;
+    var plain = pagefind.search(asked.term, whole ? options : { filters: options.filters });
+    return Promise.all([exact, plain]).then(function (both) {
       var keep = {};
-      both[0].results.forEach(function (r) { keep[r.id] = true; });
-      return { results: both[1].results.filter(function (r) { return keep[r.id]; }), filters: both[0].filters };
+      both[options.sort ? 1 : 0].results.forEach(function (r) { keep[r.id] = true; });
+      var ranked = both[options.sort ? 0 : 1].results;   // sorted by date, or by the plain search's score
+      return { results: ranked.filter(function (r) { return keep[r.id]; }), filters: both[0].filters };
     });
   }
 

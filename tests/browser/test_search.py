@@ -93,6 +93,19 @@ def test_every_known_name_finds_every_page_with_it(browser, sites, name: str) ->
     page.close()
 
 
+@pytest.mark.parametrize("query", ["115名", "2月19日", "2月18日晚"])
+def test_a_query_ending_in_one_character_after_digits_finds_the_pages_with_it(browser, sites, query: str) -> None:
+    """Counts and dates are what readers type most: the last character alone is indexed only
+    where a run of characters ends, so "115名" found nothing in "115名机关干部"."""
+    url, root, site = sites["archive"]
+    text, _ = expected(searchable_pages(site, root), query)
+    assert text
+    page = browser.new_page()
+    assert set(search(page, url, query)) == text
+    assert search(page, url, query, "&sort=new")[:1] and set(search(page, url, query, "&sort=new")) == text
+    page.close()
+
+
 def test_issue_words_have_answers(sites) -> None:
     """The test above is not vacuous: the words of the issue are in both archives."""
     for name in ("archive", "generated"):
