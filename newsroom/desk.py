@@ -46,7 +46,7 @@ def _text(data: dict[str, Any], key: str, err: Report) -> str:
 def _editor(data: dict[str, Any], config: Config, err: Report) -> str:
     name = _text(data, "editor", err)
     registry = config.registries.get(EDITORS)
-    if not name or registry is None:
+    if not name or registry is None or registry.unread:   # (unread: its own error says why)
         return name
     entry = registry.lookup(name)
     if entry is None:

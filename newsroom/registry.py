@@ -130,6 +130,10 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
     except yamlfile.YamlError as exc:
         return _unread(shown_as, error(shown_as, exc.line, exc.template, **exc.params))
     items = doc.data or []
+    if not items:   # emptied by mistake (a bad merge, a truncated save): one error, not one per story
+        return _unread(shown_as, error(shown_as, 0, "{file} lists no one: it is empty (restore it from "
+                                       "version control, or list the names: {entry})", file=shown_as,
+                                       entry="- {name: …, slug: …}"))
     if isinstance(items, dict):  # also accept {name: {slug: …}} mappings
         items = [{"name": k, **(v if isinstance(v, dict) else {})} for k, v in items.items()]
     if not isinstance(items, list):
@@ -141,6 +145,9 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
         line = doc.line(i)
         if isinstance(item, str):
             item = {"name": item}
+        if isinstance(item, dict) and item.get("name") is not None and not is_text(item["name"]):
+            problems.append(error(shown_as, doc.line(i, "name"), "'{key}' must be text", key="name"))
+            continue
         if not isinstance(item, dict) or not normalize(item.get("name") or ""):
             problems.append(error(shown_as, line, "each entry needs a 'name'"))
             continue

@@ -324,6 +324,22 @@ def test_a_site_yaml_that_cannot_be_read_is_not_also_said_to_have_no_base_url(sa
     assert "base_url" not in lines[0]
 
 
+def test_an_emptied_registry_is_one_error_not_one_per_story(sample_root: Path, capsys) -> None:
+    (sample_root / "reporters.yaml").write_text("# 记者名录\n", encoding="utf-8")   # a bad merge
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1 and problems(lines) == [
+        "reporters.yaml: error: reporters.yaml lists no one: it is empty (restore it from version control, "
+        "or list the names: - {name: …, slug: …})"]
+
+
+def test_a_list_as_a_registry_name_is_an_error_not_a_name(sample_root: Path, capsys) -> None:
+    with (sample_root / "reporters.yaml").open("a", encoding="utf-8") as f:
+        f.write("- name: [甲, 乙]\n")
+    line = len((sample_root / "reporters.yaml").read_text(encoding="utf-8").splitlines())
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1 and problems(lines) == [f"reporters.yaml:{line}: error: 'name' must be text"]
+
+
 def test_a_story_that_cannot_be_read_is_not_also_missing_where_it_is_named(sample_root: Path, capsys) -> None:
     # The edition file lists it, moved.yaml records its address, another story links to it:
     # each said "no such article file" (one with a did-you-mean naming another story)
