@@ -245,5 +245,12 @@ def _orphan_sidecars(config: Config) -> list[Problem]:
         if not any(sidecar.with_suffix(ext).exists() or sidecar.with_suffix(ext.upper()).exists()
                    for ext in photos.EXTENSIONS):
             rel = sidecar.relative_to(config.root).as_posix()
-            problems.append(warning(rel, 0, "caption file has no photo beside it"))
+            # IMG_1.JPG beside img_1.yaml: names are compared as written, so say which it is for
+            photo = next((p for p in sidecar.parent.iterdir() if p.stem.lower() == sidecar.stem.lower()
+                          and p.suffix.lower() in photos.EXTENSIONS), None)
+            if photo is not None:
+                problems.append(warning(rel, 0, "caption file has no photo beside it: rename it {name} "
+                                        "for {photo}", name=photo.stem + sidecar.suffix, photo=photo.name))
+            else:
+                problems.append(warning(rel, 0, "caption file has no photo beside it"))
     return problems

@@ -340,6 +340,14 @@ def test_a_list_as_a_registry_name_is_an_error_not_a_name(sample_root: Path, cap
     assert code == 1 and problems(lines) == [f"reporters.yaml:{line}: error: 'name' must be text"]
 
 
+def test_a_caption_file_named_in_another_case_says_the_name_it_needs(sample_root: Path, capsys) -> None:
+    folder = sample_root / "photos/2022/02"
+    (folder / "warm-soup.jpg").rename(folder / "WARM-SOUP.JPG")   # as a camera names it
+    code, lines, _ = check(sample_root, capsys)
+    assert ("photos/2022/02/warm-soup.yaml: warning: caption file has no photo beside it: rename it "
+            "WARM-SOUP.yaml for WARM-SOUP.JPG") in lines
+
+
 def test_a_story_that_cannot_be_read_is_not_also_missing_where_it_is_named(sample_root: Path, capsys) -> None:
     # The edition file lists it, moved.yaml records its address, another story links to it:
     # each said "no such article file" (one with a did-you-mean naming another story)
