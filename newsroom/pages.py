@@ -121,7 +121,7 @@ def plan(archive: Archive, config: Config, editions: printing.Editions = printin
         pages += year_pages(archive, year, config)
     pages += photo_pages(archive, config)
     pages += [Page(*spec) for spec in edition_pages.plan(editions, archive)]
-    pages.append(Page(urls.SEARCH, "search.html", {"title": "搜索"}))
+    pages.append(Page(urls.SEARCH, "search.html", {"title": "搜索", "noindex": True}))   # (not in the sitemap)
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "找不到页面"}))
     if config.base_url:  # feeds and sitemaps need absolute URLs: see warnings()
         pages.append(home_feed(archive, config))
