@@ -161,8 +161,10 @@ def _maker(page: Page) -> Explained | str:
     if item is not None:
         return item.source
     term = page.context.get("term")
-    if term is not None:
-        return Explained("the page of {taxonomy} '{name}'", taxonomy=term.taxonomy, name=term.name)
+    if term is not None:   # named by its taxonomy's title (街道), as readers see it, not its key
+        taxonomy = page.context.get("taxonomy")
+        title = taxonomy.config.title if taxonomy is not None else term.taxonomy
+        return Explained("the page of {taxonomy} '{name}'", taxonomy=title, name=term.name)
     return Explained("a {template} page", template=page.template)
 
 

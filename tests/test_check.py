@@ -348,6 +348,14 @@ def test_a_caption_file_named_in_another_case_says_the_name_it_needs(sample_root
             "WARM-SOUP.yaml for WARM-SOUP.JPG") in lines
 
 
+def test_an_old_address_that_is_a_street_page_names_the_page_as_readers_know_it(sample_root: Path, capsys) -> None:
+    story = article(sample_root, "alias", "title: 旧址\ndate: 2022-03-01\naliases: [/streets/bantian/]\n")
+    code, lines, _ = check(sample_root, capsys, "--lang", "zh")
+    assert code == 1
+    line = next(line for line in lines if line.startswith(story))
+    assert "也是 街道“坂田街道”页面 的网址" in line and " street " not in line, line
+
+
 def test_a_story_that_cannot_be_read_is_not_also_missing_where_it_is_named(sample_root: Path, capsys) -> None:
     # The edition file lists it, moved.yaml records its address, another story links to it:
     # each said "no such article file" (one with a did-you-mean naming another story)
