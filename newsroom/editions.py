@@ -187,6 +187,11 @@ def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Prob
 
 def _page(item: Any, doc: yamlfile.YamlDoc, i: int, source: str, problems: list[Problem]) -> PageSpec | None:
     line = doc.line("pages", i)
+    if isinstance(item, dict) and isinstance(item.get("page"), str) and not item["page"].strip().isdigit():
+        problems.append(error(source, doc.line("pages", i, "page"), "page '{page}': give the page's number "
+                              "(page: 3); its name goes in 'name:' (the usual names are in editions.yaml)",
+                              page=item["page"]))
+        return None
     if not isinstance(item, dict) or not _whole(item.get("page")):
         problems.append(error(source, line, "each page needs 'page': its number (page: 3)"))
         return None
