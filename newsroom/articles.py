@@ -66,6 +66,8 @@ def parse(text: str, source: str, config: Config, renderer: Renderer,
     if not title:
         if "title" not in data:
             err("missing 'title'", "title")
+        elif is_text(data["title"]) or data["title"] is None:
+            err("'title' is empty: write the headline", "title")
         else:
             err("'title' must be text", "title")
     date = _date(data, "date", config, err, required=True)

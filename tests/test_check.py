@@ -158,6 +158,7 @@ def test_front_matter_types_required_keys_and_dates(sample_root: Path, capsys) -
                     "  - {caption: 没有文件}\n"
                     "  - ../../etc/passwd\n")
     no_date = article(sample_root, "d-no-date", "title: 没有日期\n")
+    empty_title = article(sample_root, "e-empty-title", "title: ''\ndate: 2022-03-01\n")
     code, lines, _ = check(sample_root, capsys)
     assert code == 1
     assert problems(lines) == [
@@ -170,8 +171,9 @@ def test_front_matter_types_required_keys_and_dates(sample_root: Path, capsys) -
         f"{types}:9: error: each photo needs a 'file' (a path under photos/)",
         f"{types}:10: error: photo '../../etc/passwd' must be a path inside photos/ (no '..', not absolute)",
         f"{no_date}:2: error: missing 'date'",
+        f"{empty_title}:2: error: 'title' is empty: write the headline",
     ]
-    assert lines[-1] == "8 errors, 1 warning"
+    assert lines[-1] == "9 errors, 1 warning"
 
 
 def test_a_key_given_twice_is_an_error_naming_both_lines(sample_root: Path, capsys) -> None:
