@@ -62,14 +62,7 @@ def parse(text: str, source: str, config: Config, renderer: Renderer,
     def warn(message: str, *path: object, **params: object) -> None:
         problems.append(warning(source, doc.line(*path), message, **params))
 
-    title = _text(data.get("title"))
-    if not title:
-        if "title" not in data:
-            err("missing 'title'", "title")
-        elif is_text(data["title"]) or data["title"] is None:
-            err("'title' is empty: write the headline", "title")
-        else:
-            err("'title' must be text", "title")
+    title = _title(data, err)
     date = _date(data, "date", config, err, required=True)
     updated = _date(data, "updated", config, err, required=False)
 
@@ -308,6 +301,18 @@ def _date(data: dict, key: str, config: Config, err, required: bool) -> datetime
     except dates.DateError as exc:
         err(exc.template, key, value=exc.value)
         return None
+
+
+def _title(data: dict, err: Report) -> str:
+    title = _text(data.get("title"))
+    if not title:
+        if "title" not in data:
+            err("missing 'title'", "title")
+        elif is_text(data["title"]) or data["title"] is None:
+            err("'title' is empty: write the headline", "title")
+        else:
+            err("'title' must be text", "title")
+    return title
 
 
 def _text_field(data: dict, key: str, err: Report) -> str:
