@@ -81,8 +81,10 @@ class Indexer:
         self.cold = not self.known
         self.copying = 0.0   # seconds spent on the pages' copies, while pages render
         self.after = 0.0     # seconds the index adds after the last page (Pagefind's wait)
-        # A page filed under a street or reporter is found by its registry aliases too.
-        self.aliases = {entry.name: entry.aliases for reg in config.registries.values() for entry in reg.entries}
+        # A page filed under a street or reporter is found by its registry aliases too, and by
+        # its old names (a renamed reporter's old bylines are still searched for by that name).
+        self.aliases = {entry.name: (*entry.aliases, *entry.old_names)
+                        for reg in config.registries.values() for entry in reg.entries}
         months = (expected or Counter()) if self.cold and config.search else Counter()
         # Big years split into parts by months: decided by a cold build, kept by the edits after it.
         self.starts = split(months) if self.cold else starts_of(self.known)

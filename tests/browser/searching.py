@@ -26,7 +26,7 @@ def aliases(root: Path) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for registry in ("streets.yaml", "reporters.yaml"):
         for entry in yaml.safe_load((root / registry).read_text(encoding="utf-8")):
-            found[entry["name"]] = list(entry.get("aliases") or [])
+            found[entry["name"]] = [*(entry.get("aliases") or []), *(entry.get("old_names") or [])]
     return found
 
 

@@ -106,6 +106,27 @@ def test_a_query_ending_in_one_character_after_digits_finds_the_pages_with_it(br
     page.close()
 
 
+def test_a_renamed_reporter_is_found_by_the_old_name_too(browser, tmp_path: Path) -> None:
+    """Old print editions carry the byline 张鹏: renamed 张朋鹏 (old_names: [张鹏]), a reader
+    searching the name they read still finds the stories."""
+    root = copy_sample(tmp_path)
+    registry = root / "reporters.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace(
+        "{name: 张鹏, slug: zhang-peng,", "{name: 张朋鹏, old_names: [张鹏], slug: zhang-peng,"), encoding="utf-8")
+    for story in (root / "content/articles").rglob("*.md"):
+        story.write_text(story.read_text(encoding="utf-8").replace("张鹏", "张朋鹏"), encoding="utf-8")
+    for sidecar in (root / "photos").rglob("*.yaml"):
+        sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("张鹏", "张朋鹏"), encoding="utf-8")
+    assert main(["--root", str(root), "--output", str(tmp_path / "www" / "site"), "-q"]) == 0
+    site = tmp_path / "www" / "site"
+    filed = {p.path for p in searchable_pages(site, root) if "张朋鹏" in p.names}
+    assert filed
+    page = browser.new_page()
+    with static_server(tmp_path / "www") as url:
+        assert filed <= set(search(page, url + "site/", "张鹏"))
+    page.close()
+
+
 def test_issue_words_have_answers(sites) -> None:
     """The test above is not vacuous: the words of the issue are in both archives."""
     for name in ("archive", "generated"):
