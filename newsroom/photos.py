@@ -61,7 +61,9 @@ def parse(file: str, data: bytes, sidecar: str | None, config: Config,
     embedded_credit = not fields.get("credit")
     credit = resolve_credit(credit_value, config,
                             lambda m, **kw: problems.append(error(source, 0, m, **kw)) if embedded_credit
-                            else err(m, "credit", **kw))
+                            else err(m, "credit", **kw),
+                            None if embedded_credit else
+                            lambda m, **kw: problems.append(warning(side_source, doc.line("credit"), m, **kw)))
     if not caption:
         problems.append(warning(source, 0, "photo has no caption (add a sidecar .yaml with 'caption:')"))
     if credit is None and not credit_value:
@@ -104,8 +106,9 @@ def _sidecar(text: str | None, source: str) -> tuple[yamlfile.YamlDoc, Problem |
     return doc, None
 
 
-def resolve_credit(value: Any, config: Config, err: Report) -> Credit | None:
-    """A registered photographer (linked to their page) or a courtesy line (plain text)."""
+def resolve_credit(value: Any, config: Config, err: Report, warn: Report | None = None) -> Credit | None:
+    """A registered photographer (linked to their page) or a courtesy line (plain text);
+    `warn` (if given) hears of an old name (renamed in the registry), as a byline's does."""
     role = ""
     if isinstance(value, dict):
         if value.get("role") is not None and not is_text(value["role"]):
@@ -131,6 +134,9 @@ def resolve_credit(value: Any, config: Config, err: Report) -> Credit | None:
             err("unknown photographer '{name}' not in {file} — add them to {file} ({entry}), or write a "
                 "courtesy line such as 'XX供图'", name=text, file=registry.path, entry=registry.entry_line(text))
         return None
+    if warn is not None and registry.renamed(text):
+        warn("{key} '{name}' is now called '{new}' ({file}): write '{new}'", key=tax.key, name=text,
+             new=entry.name, file=registry.path)
     return Credit(text=entry.name, name=entry.name, role=role or entry.role)
 
 

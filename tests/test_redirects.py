@@ -226,6 +226,21 @@ def test_a_photo_caption_file_with_an_old_street_name_is_accepted_with_a_warning
     assert "photos/night.yaml:3: warning: street '南湾街道' is now called '南湾社区'" in capsys.readouterr().err
 
 
+def test_a_photo_credit_with_an_old_name_is_accepted_with_a_warning(root: Path, capsys) -> None:
+    """As a byline with the old name is: the photographer was renamed in reporters.yaml."""
+    from PIL import Image
+
+    (root / "photos").mkdir()
+    Image.new("RGB", (64, 48), (90, 90, 90)).save(root / "photos/night.jpg")
+    (root / "photos/night.yaml").write_text("caption: 夜间卡口。\ncredit: 张鹏\n", encoding="utf-8")
+    registry = root / "reporters.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace("name: 张鹏", "name: 张朋鹏, old_names: [张鹏]"),
+                        encoding="utf-8")
+    assert "张朋鹏" in registry.read_text(encoding="utf-8")
+    assert build(root) == 0
+    assert "photos/night.yaml:2: warning: reporter '张鹏' is now called '张朋鹏'" in capsys.readouterr().err
+
+
 def test_the_later_pages_of_a_renamed_street_redirect_too(root: Path) -> None:
     site_yaml = root / "site.yaml"
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "page_size: 1\n", encoding="utf-8")
