@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import editions, registry, yamlfile
+from . import editions, registry, textfiles, yamlfile
 from .i18n import N_
 from .problems import Problem, error, unknown_field
 
@@ -227,13 +227,11 @@ def _site_file(file: Path) -> tuple[yamlfile.YamlDoc, dict[str, Any], list[Probl
     data: Any = {}
     doc = yamlfile.YamlDoc({})
     if file.exists():
-        try:
-            doc = yamlfile.load(file.read_text(encoding="utf-8-sig"))
-            data = doc.data or {}
-        except yamlfile.YamlError as exc:
-            problems.append(error("site.yaml", exc.line, exc.template, **exc.params))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(error("site.yaml", 0, "cannot read: {reason}", reason=exc))
+        read, problem = textfiles.read_yaml(file, "site.yaml")
+        if read is None:
+            problems.append(problem)
+        else:
+            doc, data = read, read.data or {}
         if not isinstance(data, dict):
             problems.append(error("site.yaml", 1, "site.yaml must be a mapping of settings"))
             data = {}

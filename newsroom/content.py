@@ -14,13 +14,13 @@ from itertools import chain, compress, repeat
 from operator import attrgetter, is_not, itemgetter, ne
 from pathlib import Path, PurePosixPath
 
-from . import articles, cache, parallel, photos, signatures
+from . import articles, cache, parallel, photos, signatures, textfiles
 from .config import Config
-from .i18n import N_
 from .markup import Renderer
 from .model import Article, Name, Photo
 from .problems import Problem, error, warning
 from .slugs import remembered_slugs, slugify
+from .textfiles import decode
 
 ARTICLE_SUFFIXES = {".md", ".markdown"}
 
@@ -178,11 +178,7 @@ def _photo_slugs(paths: Iterable[Path], config: Config, state: cache.State) -> C
 
 def read_article(path: Path, config: Config, renderer: Renderer) -> tuple[Article | None, list[Problem]]:
     source = path.relative_to(config.root).as_posix()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [error(source, 0, "cannot read: {reason}", reason=exc.strerror)]
-    text, problem = decode(raw, source)
+    text, problem = textfiles.read(path, source)
     if text is None:
         return None, [problem]
     return articles.parse(text, source, config, renderer)
@@ -211,20 +207,6 @@ def read_photo(path: Path, config: Config,
             return None, [problem]
         sidecar = side_text
     return photos.parse(file, data, sidecar, config, side_name, slug_of)
-
-
-def decode(raw: bytes, source: str) -> tuple[str | None, Problem | None]:
-    """UTF-8 text (a BOM is fine), or an error that names the encoding problem."""
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        try:
-            raw.decode("gb18030")
-            hint = N_("the file is not UTF-8 text (it looks like GBK/GB18030; save it as UTF-8)")
-        except UnicodeDecodeError:
-            hint = N_("the file is not UTF-8 text (save it as UTF-8)")
-        return None, error(source, line, hint)
 
 
 def _walk(folder: Path, suffixes: set[str]) -> list[Path]:

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import dates, registry, yamlfile
+from . import dates, registry, textfiles, yamlfile
 from .names import is_text, normalize
 from .problems import Problem, error, unknown_field
 
@@ -77,13 +77,8 @@ def read_paper(root: Path) -> tuple[Paper | None, list[Problem]]:
     file = root / PAPER_FILE
     if not file.exists():
         return None, []
-    try:
-        doc = yamlfile.load(file.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [error(PAPER_FILE, 0, "cannot read: {reason}", reason=str(exc))]
-    except yamlfile.YamlError as exc:
-        return None, [error(PAPER_FILE, exc.line, exc.template, **exc.params)]
-    return parse_paper(doc)
+    doc, problem = textfiles.read_yaml(file, PAPER_FILE)
+    return parse_paper(doc) if doc is not None else (None, [problem])
 
 
 def parse_paper(doc: yamlfile.YamlDoc) -> tuple[Paper | None, list[Problem]]:
@@ -136,11 +131,8 @@ def edition_files(content_dir: Path) -> list[Path]:
 def read_edition(path: Path, root: Path) -> tuple[EditionFile | None, list[Problem]]:
     """One edition file, read and parsed."""
     source = path.relative_to(root).as_posix()
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [error(source, 0, "cannot read (save it as UTF-8 text): {reason}", reason=str(exc))]
-    return parse_edition(text, source)
+    text, problem = textfiles.read(path, source)
+    return parse_edition(text, source) if text is not None else (None, [problem])
 
 
 def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Problem]]:

@@ -15,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from . import yamlfile
+from . import textfiles
 from .index import Archive
 from .model import Article
 from .problems import Problem, error
@@ -34,12 +34,9 @@ def load(root: Path) -> tuple[Picks, list[Problem]]:
     file = root / FRONT_FILE
     if not file.exists():
         return (), []
-    try:
-        doc = yamlfile.load(file.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return (), [error(FRONT_FILE, 0, "cannot read: {reason}", reason=exc)]
-    except yamlfile.YamlError as exc:
-        return (), [error(FRONT_FILE, exc.line, exc.template, **exc.params)]
+    doc, problem = textfiles.read_yaml(file, FRONT_FILE)
+    if doc is None:
+        return (), [problem]
     items = doc.data or []
     if not isinstance(items, list):
         return (), [error(FRONT_FILE, 1, "front.yaml must be a list of stories (their files), the lead first")]

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import yamlfile
+from . import textfiles, yamlfile
 from .i18n import Explained
 from .model import Article
 from .problems import Problem, error, warning
@@ -48,14 +48,14 @@ def load(root: Path) -> tuple[Record, list[Problem]]:
     file = root / RECORD
     if not file.exists():
         return {}, []
+    text, problem = textfiles.read(file, RECORD)
+    if text is None:
+        return {}, [problem]
+    quick = _parse_as_written(text)
+    if quick is not None:
+        return quick, []
     try:
-        text = file.read_text(encoding="utf-8-sig")
-        quick = _parse_as_written(text)
-        if quick is not None:
-            return quick, []
         doc = yamlfile.load(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, [error(RECORD, 0, "cannot read: {reason}", reason=exc)]
     except yamlfile.YamlError as exc:
         return {}, [error(RECORD, exc.line, exc.template, **exc.params)]
     return parse(doc)

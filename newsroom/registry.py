@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlfile
+from . import textfiles
 from .names import compact, is_text, normalize
 from .problems import Problem, error, unknown_field
 from .slugs import clean_slug, slugify
@@ -120,15 +120,9 @@ def build(path: str, entries: list[Entry]) -> Registry:
 def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
     """Read a registry file: a YAML list of {name, slug, description, role, aliases}."""
     problems: list[Problem] = []
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-        doc = yamlfile.load(text)
-    except OSError as exc:
-        return _unread(shown_as, error(shown_as, 0, "cannot read registry: {reason}", reason=exc.strerror))
-    except UnicodeDecodeError:
-        return _unread(shown_as, error(shown_as, 0, "registry is not UTF-8 text"))
-    except yamlfile.YamlError as exc:
-        return _unread(shown_as, error(shown_as, exc.line, exc.template, **exc.params))
+    doc, problem = textfiles.read_yaml(file, shown_as)
+    if doc is None:
+        return _unread(shown_as, problem)
     items = doc.data or []
     if not items:   # emptied by mistake (a bad merge, a truncated save): one error, not one per story
         return _unread(shown_as, error(shown_as, 0, "{file} lists no one: it is empty (restore it from "

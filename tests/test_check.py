@@ -455,6 +455,21 @@ def test_files_not_in_utf8_are_named_with_the_encoding(sample_root: Path, capsys
     ]
 
 
+@pytest.mark.parametrize("name", ["site.yaml", "streets.yaml", "reporters.yaml", "editions.yaml",
+                                  "content/editions/2022-02-22.yaml", "moved.yaml", "front.yaml"])
+def test_settings_and_registries_not_in_utf8_are_named_with_the_encoding(sample_root: Path, capsys, name: str) -> None:
+    """Chinese Windows editors save GBK by default: each of the archive's own YAML files says so
+    as an article does, at the line of the first byte that is not UTF-8, and once."""
+    file = sample_root / name
+    text = file.read_text(encoding="utf-8") if file.exists() else "# 头版\n- 2022/02/a.md\n"
+    file.write_bytes(text.encode("gbk"))
+    code, lines, _ = check(sample_root, capsys)
+    first = text[:next(i for i, c in enumerate(text) if ord(c) > 127)].count("\n") + 1
+    assert code == 1
+    assert lines[0] == f"{name}:{first}: error: the file is not UTF-8 text (it looks like GBK/GB18030; save it as UTF-8)"
+    assert [line for line in lines if line.startswith(f"{name}:")] == lines[:1]
+
+
 def test_empty_bodies_and_empty_files(sample_root: Path, capsys) -> None:
     no_body = article(sample_root, "no-body", GOOD, body="\n  \n")
     empty = write(sample_root, f"{ARTICLES}/empty.md", "")
