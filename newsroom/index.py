@@ -17,7 +17,7 @@ from . import references
 from .config import Config, TaxonomyConfig
 from .i18n import N_
 from .model import Article, Figure, Photo
-from .problems import Problem, error, warning
+from .problems import Problem, error, intended
 from .slugs import slugify_all
 
 
@@ -235,10 +235,10 @@ def _scheduled(articles: list[Article], config: Config, now: datetime) -> list[P
     due = [a for a in articles if a.date > now and not a.draft]
     # Two whole messages, not one built from pieces: each is translated as it is (i18n.py).
     if config.future:
-        return [warning(a.source, a.date_line, "dated in the future: scheduled for {when}",
-                        when=f"{a.date:%Y-%m-%d %H:%M}") for a in due]
-    return [warning(a.source, a.date_line, "dated in the future: scheduled for {when} (left out until then; "
-                    "--future includes it)", when=f"{a.date:%Y-%m-%d %H:%M}") for a in due]
+        return [intended(a.source, a.date_line, "dated in the future: scheduled for {when}",
+                         when=f"{a.date:%Y-%m-%d %H:%M}") for a in due]
+    return [intended(a.source, a.date_line, "dated in the future: scheduled for {when} (left out until then; "
+                     "--future includes it)", when=f"{a.date:%Y-%m-%d %H:%M}") for a in due]
 
 
 def _named(tax: TaxonomyConfig, articles: list[Article], photos: list[Photo],
@@ -287,7 +287,10 @@ def _slug(entry, name: str, slugs: dict[str, str]) -> str:
 def _taxonomy(tax: TaxonomyConfig, named: _Named, config: Config, slugs: dict[str, str]) -> Taxonomy:
     registry = config.registries.get(tax.key)
     by_name, roles, photos_by_name = named
-    names = set(by_name) | set(photos_by_name)
+    # Every registered name has its pages, with or without a story: a page once published keeps
+    # answering when its last story is withdrawn or refiled (README: "an address, once published,
+    # keeps answering"), and a new reporter's page is there before their first story.
+    names = set(by_name) | set(photos_by_name) | {entry.name for entry in (registry.entries if registry else ())}
     entries = {name: registry.lookup(name) if registry else None for name in names}
     terms = []
     used_slugs: set[str] = set()

@@ -87,6 +87,13 @@ class Printed:
             found.update(days[max(0, at - 1): at + 2])
         return found
 
+    def running(self, stories: Set[str]) -> set[date]:
+        """The days of the editions whose pages hold any of these stories."""
+        if not stories:
+            return set()
+        return {edition.date for edition in self.editions
+                if any(not stories.isdisjoint(page.stories) for page in edition.pages)}
+
     def holding(self) -> set[str]:
         """The stories the changed editions hold now."""
         changed = {date.fromisoformat(iso) for iso in self.changed}
@@ -122,7 +129,9 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     # A photo a new or removed story shows may be dated by it (index.build), and move in the
     # list of every term it is in, shown on the term's first page.
     photos = any(archive.figures.get(s) for s in added) or any(story.photos for story in removed)
-    days = printed.reached()
+    # A story withdrawn or put back leaves or rejoins its print page's list, which the edition
+    # (and its digest) still names either way (edition_pages._articles).
+    days = printed.reached() | printed.running({story.id for story in removed if _flipped(story, archive)})
     # The stories that ran (now) or had run (at the last build) in a changed edition: their 刊于 lines.
     printed_near = printed.held | printed.holding()
     by_path = _ByPath(archive, near | printed_near, feed_size) if page_size else None
@@ -157,6 +166,12 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
             return context["edition"].date not in days
         return template == "withdrawn.html" or (template == "editions.html" and not printed.changed)
     return unreached
+
+
+def _flipped(before: Article, archive: Archive) -> bool:
+    """Withdrawn then and not now, or now and not then."""
+    now = archive.article_by_id.get(before.id)
+    return now is not None and (now.withdrawn is None) != (before.withdrawn is None)
 
 
 def _lists(archive: Archive, added: Set[str], gone: dict[int | None, list[int]],

@@ -115,8 +115,11 @@ def reprint(made: dict[str, Any], counted: dict[str, Any], paths: Collection[str
     index, read_now = printed(archive, articles, dict(sorted(now.items())), config, was, days)
     if refusal(was, index):
         return False
-    if index != was:
-        planned = _replanned(made["planned"], len(made["living"].pages), archive, was, index)
+    # A story withdrawn or put back stays in its edition (the index is the same), but leaves or
+    # rejoins its print page's list (edition_pages._articles): its editions are planned again.
+    flipped = {place.date for story in moving if story.withdrawn is not None for place in index.of(story.id)}
+    if index != was or flipped:
+        planned = _replanned(made["planned"], len(made["living"].pages), archive, was, index, flipped)
         if planned is None:
             return False
         made["planned"], made["printed"], counted["pages"] = planned, index, len(planned)
@@ -160,11 +163,11 @@ def _shape(printed: printing.Editions) -> list[tuple]:
 
 
 def _replanned(planned: list[Page], redirects: int, archive: Archive, was: printing.Editions,
-               now: printing.Editions) -> list[Page] | None:
-    """The plan with the pages of the editions added, removed or changed (and their
-    neighbours') made again, the calendar and the sitemaps too where the editions' days or
-    pages changed, and the stories whose place in print changed given it (None: the plan
-    has no print pages to change)."""
+               now: printing.Editions, also: set[date] = frozenset()) -> list[Page] | None:
+    """The plan with the pages of the editions added, removed or changed, or of the days `also`
+    (and their neighbours') made again, the calendar and the sitemaps too where the editions'
+    days or pages changed, and the stories whose place in print changed given it (None: the
+    plan has no print pages to change)."""
     main, tail = planned[:len(planned) - redirects], planned[len(planned) - redirects:]
     start = next((i for i, page in enumerate(main) if page.template in PRINT_TEMPLATES), None)
     if start is None:
@@ -173,7 +176,8 @@ def _replanned(planned: list[Page], redirects: int, archive: Archive, was: print
     while end < len(main) and main[end].template in PRINT_TEMPLATES:
         end += 1
     old_by_day, new_by_day = ({e.date: e for e in p.editions} for p in (was, now))
-    changed = {day for day in old_by_day.keys() | new_by_day.keys() if old_by_day.get(day) != new_by_day.get(day)}
+    changed = {day for day in old_by_day.keys() | new_by_day.keys()
+               if old_by_day.get(day) != new_by_day.get(day)} | set(also)
     reshaped = _shape(was) != _shape(now)   # days or pages added or removed, issues renumbered
     run = _print_run(main[start:end], archive, now, changed, reshaped)
     stories = {story for day in changed for edition in (old_by_day.get(day), new_by_day.get(day)) if edition

@@ -30,7 +30,8 @@ def test_photos_filed_anew_are_put_into_the_kept_plan_as_a_clean_build_makes_the
     steps = [("command-post-rain", "credit: 王丰", "credit: 张鹏", True),        # another photographer
              ("longcheng-support", "street: 坂田街道", "street: 龙城街道", True),  # another street
              ("night-testing", "date: 2022-02-18", "date: 2022-02-16", True),     # another day: its place
-             ("warm-soup", "credit: 张鹏", "credit: 林晓摄", False)]                # a name with no page yet
+             ("warm-soup", "credit: 张鹏", "credit: 林晓摄", True),     # registered: its page is there, empty
+             ("warm-soup", "street: 坂田街道", "street: 坂田街道\ntags: 暖心汤", False)]   # a name with no page yet
     for name, old, new, patched in steps:
         _sidecar(root, name, old, new)
         result = build(root)

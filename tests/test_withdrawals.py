@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import copy_sample
 from test_additions import _generated, build, story_showing_photos
 from test_correcting import _front_matter
 from test_removals import _same_as_clean
@@ -73,3 +74,24 @@ def test_a_story_showing_photos_is_withdrawn_and_put_back_with_the_photo_it_date
     assert result.records["patched"]
     _same_as_clean(root, result)
     assert _links(root, "photos/2024-12-undated") == photo_page
+
+
+def test_a_persons_page_keeps_answering_when_their_only_story_is_withdrawn(tmp_path: Path) -> None:
+    """蔡逸夫's one story withdrawn: the address of his page, once published, still answers
+    (README: after publication), listing no story; the story leaves the print page its
+    edition file names; put back, it returns to both. Each build as a clean one makes it."""
+    root = copy_sample(tmp_path)
+    build(root)
+    story = root / "content" / "articles" / "2022" / "02" / "pingdi-support.md"
+    original = story.read_text(encoding="utf-8")
+    for step, listed in (("withdrawn", False), ("put back", True)):
+        if listed:
+            story.write_text(original, encoding="utf-8")
+        else:
+            _front_matter(story, WITHDRAWN)
+        result = build(root)
+        _same_as_clean(root, result)
+        person = _links(root, "reporters/cai-yifu")
+        assert "蔡逸夫" in person and ("pingdi-support" in person) is listed, step
+        assert ("pingdi-support" in _links(root, "editions/2022/02/22/03")) is listed, step
+        assert "蔡逸夫" in _links(root, "reporters"), step
