@@ -61,10 +61,15 @@ def _editor(data: dict[str, Any], config: Config, err: Report) -> str:
     return entry.name
 
 
+# `featured: true`: after every numbered place (front.choose sorts by the place, keeping the
+# archive's order, newest first, among equals).
+UNNUMBERED = 2**31 - 1
+
+
 def _featured(data: dict[str, Any], err: Report) -> int:
     value = data.get("featured", False)
     if value is True:
-        return 1
+        return UNNUMBERED
     if value is False or value is None:
         return 0
     if isinstance(value, int) and value > 0:

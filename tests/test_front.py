@@ -80,6 +80,22 @@ def test_featured_stories_lead_in_their_order(root: Path) -> None:
     assert secondary[0] == names[BANTIAN]
 
 
+def test_featured_true_comes_after_the_numbered_places_newest_first(root: Path) -> None:
+    """README: `true` after the numbered ones, newest first; a newer `true` story does not
+    take the lead from `featured: 1`."""
+    set_field(root, HENGGANG, "featured: 1")                                    # 2022-02-20, the oldest
+    set_field(root, "content/articles/2022/02/yuanshan-support.md", "featured: true")   # 02-20
+    set_field(root, "content/articles/2022/02/baolong-support.md", "featured: true")    # 02-21, the newest
+    set_field(root, "content/articles/2022/02/pingdi-support.md", "featured: 2")
+    build(root)
+    lead, secondary = front(home(root))
+    names = titles(root)
+    assert lead == names[HENGGANG]
+    assert secondary[:3] == [names["content/articles/2022/02/pingdi-support.md"],
+                             names["content/articles/2022/02/baolong-support.md"],
+                             names["content/articles/2022/02/yuanshan-support.md"]]
+
+
 def test_front_yaml_names_the_stories_in_order(root: Path) -> None:
     set_field(root, HENGGANG, "featured: 1")     # front.yaml wins over featured:
     (root / "front.yaml").write_text(f"- {BANTIAN}\n- 2022/02/henggang-support.md\n- {BANTIAN}\n",
