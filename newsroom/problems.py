@@ -34,6 +34,9 @@ class Problem:
     # A damaged cache entry, made again: said once, and no reason to fail even a --strict build.
     repaired: bool = field(default=False, compare=False)
     users: str = field(default="", compare=False)   # where the file at fault is used (used_by)
+    # What an editor meant (a story scheduled for later), said so that a mistyped year is seen,
+    # but no reason to fail a --strict build: a newsroom that schedules could not use one.
+    intended: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return self.text(ENGLISH)
@@ -79,6 +82,11 @@ def repaired(path: str | Path, message: str, /, **params: object) -> Problem:
     return _make(WARNING, path, 0, message, params, repaired=True)
 
 
+def intended(path: str | Path, line: int, message: str, /, **params: object) -> Problem:
+    """A warning of something meant, which never fails a build (Problem.intended)."""
+    return replace(_make(WARNING, path, line, message, params), intended=True)
+
+
 def failed(path: str | Path, line: int, exc: Exception) -> Problem:
     """The error for a failure: its declared message (i18n.Explained), or else its text."""
     if isinstance(exc, Explained):
@@ -100,8 +108,9 @@ def shown(path: Path, root: Path) -> str:
 
 
 def errors(problems: Iterable[Problem], strict: bool = False) -> list[Problem]:
-    """The problems that fail a build (with --strict, warnings too, but not a repaired cache)."""
-    return [p for p in problems if p.severity == ERROR or (strict and not p.repaired)]
+    """The problems that fail a build (with --strict, warnings too, but not a repaired cache
+    or a story scheduled)."""
+    return [p for p in problems if p.severity == ERROR or (strict and not p.repaired and not p.intended)]
 
 
 def report(problems: Iterable[Problem], lang: str = ENGLISH) -> str:

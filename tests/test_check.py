@@ -425,7 +425,7 @@ def test_duplicate_output_urls(sample_root: Path, capsys) -> None:
                      "1 error, 0 warnings"]
 
 
-def test_future_dates_warn_and_strict_fails_on_warnings(sample_root: Path, capsys) -> None:
+def test_future_dates_warn_and_strict_fails_on_warnings_but_theirs(sample_root: Path, capsys) -> None:
     published = re.search(r"checked (\d+) articles", check(sample_root, capsys)[2])[1]
     rel = article(sample_root, "later", "title: 明年的稿子\nreporter: 张鹏\ndate: 2999-01-01T08:00:00+08:00\n")
     code, lines, out = check(sample_root, capsys)
@@ -433,8 +433,13 @@ def test_future_dates_warn_and_strict_fails_on_warnings(sample_root: Path, capsy
     assert lines == [f"{rel}:4: warning: dated in the future: scheduled for 2999-01-01 08:00 "
                      "(left out until then; --future includes it)", "0 errors, 1 warning"]
     assert f"checked {published} articles" in out       # scheduled: not counted as published
+    # A story scheduled is meant: said (a mistyped year hides a story) but no reason to fail --strict.
     code, lines, _ = check(sample_root, capsys, "--strict")
-    assert code == 1 and lines[-1] == "0 errors, 1 warning"
+    assert code == 0 and lines[-1] == "0 errors, 1 warning"
+    typo = article(sample_root, "typo", "title: 错字段\nreporter: 张鹏\ndate: 2022-03-01\nstreat: 坂田街道\n")
+    code, lines, _ = check(sample_root, capsys, "--strict")
+    assert code == 1 and lines[-1] == "0 errors, 2 warnings"
+    (sample_root / typo).unlink()
     # A draft dated in the future is not scheduled: it says nothing.
     (sample_root / rel).write_text("---\ntitle: 草稿\ndate: 2999-01-01\ndraft: true\n---\n正文。\n", encoding="utf-8")
     assert check(sample_root, capsys, "--strict")[:2] == (0, [])
@@ -547,7 +552,7 @@ def test_check_exit_status_from_the_command_line(sample_root: Path) -> None:
                               capture_output=True, text=True, timeout=120)
 
     assert run("check").returncode == 0
-    article(sample_root, "later", "title: 以后\ndate: 2999-01-01\nreporter: []\n")
+    article(sample_root, "later", "title: 以后\ndate: 2022-03-01\nreporter: []\nstreat: 坂田街道\n")
     done = run("check")
     assert done.returncode == 0 and "0 errors, 1 warning" in done.stderr
     assert run("--strict", "check").returncode == 1
