@@ -108,11 +108,17 @@ def _describe(fd: int, what: str) -> None:
     os.pwrite(fd, text.encode(), 0)
 
 
+# Each kind of holder its own whole message, so that each is said in the editor's language.
+_KINDS = {"build": N_("build {pid} ({command}, since {since})"),
+          "publish": N_("publish {pid} ({command}, since {since})")}
+
+
 def holder(file: Path) -> Explained:
     """Who holds the lock, as written by them: 'build 1234 (python build.py, since 10:02:03)'."""
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
-        return Explained("{what} {pid} ({command}, since {since})", what=data["what"], pid=data["pid"],
-                         command=data["command"] or "python", since=data["since"])
+        kind = _KINDS.get(data["what"], "{what} {pid} ({command}, since {since})")
+        return Explained(kind, what=data["what"], pid=data["pid"], command=data["command"] or "python",
+                         since=data["since"])
     except (OSError, ValueError, KeyError, TypeError):
         return Explained("another build")

@@ -63,6 +63,15 @@ def test_a_build_gives_up_after_wait_seconds_naming_who_holds_the_lock(archive: 
     assert not (archive / "site").exists()
 
 
+def test_a_build_in_chinese_names_who_holds_the_lock_in_chinese(archive: Path, held) -> None:
+    run = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(archive), "--lang", "zh",
+                          "--wait", "1"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    lines = run.stderr.splitlines()
+    assert run.returncode == 1
+    assert lines[0].startswith(f"正在等待构建进程 {held.pid}（"), lines
+    assert f"build {held.pid}" not in run.stderr and " 结束" not in run.stderr
+
+
 def test_a_waiting_build_says_it_is_still_waiting_until_it_gives_up(archive: Path, held) -> None:
     said: list[str] = []
     with pytest.raises(lock.LockError, match=f"gave up after 1 s waiting for build {held.pid} "):
