@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from . import references
+from . import moved, references
 from .config import Config, TaxonomyConfig
 from .i18n import N_
 from .model import Article, Figure, Photo
@@ -166,6 +166,7 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
 
     published_ids = {a.id for a in published}
     published_sources = {a.source for a in shown}   # a withdrawn story's address still answers
+    now_at = moved.finder(config.root, articles)   # (a link's hint: read only if one is broken)
     figures: dict[str, tuple[Figure, ...]] = {}
     users: dict[str, list[str]] = defaultdict(list)
     for article in articles:
@@ -173,7 +174,8 @@ def build(articles: list[Article], photos: list[Photo], config: Config, now: dat
         if article.id in published_ids:
             for figure in figures[article.id]:
                 users[figure.photo].append(article.id)
-        problems.extend(references.link_problems(article, all_sources, published_sources, article.id in published_ids))
+        problems.extend(references.link_problems(article, all_sources, published_sources, article.id in published_ids,
+                                                 now_at))
     by_article = {a.id: a for a in published}
     photo_terms = {photo.id: _photo_terms(photo, users, by_article, config) for photo in photos}
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import textfiles, yamlfile
 from .i18n import Explained
@@ -192,6 +192,34 @@ def pending(record: Record, updated: Record) -> list[Explained]:
         files = Explained("{files}, … ({n} in all)", files=files, n=len(changed))
     return [Explained("moved.yaml would change ({files}): `python build.py` writes it; commit it with the content",
                       files=files)]
+
+
+def now_at(record: Record, path: str, articles: Iterable[Article]) -> str | None:
+    """The file the article once in `path` is in now (moved or renamed), if the record tells:
+    by its entry, while moved.yaml still files it under `path` (the build that sees the move
+    finds it again by its title, as `update` does); after that, by the entry one of whose
+    earlier addresses ends in the file's name (a slug taken from it)."""
+    entry = record.get(path)
+    if entry is not None:
+        found = [a.source for a in articles if entry.title and a.title == entry.title and a.source != path]
+    else:
+        stem = PurePosixPath(path).stem
+        found = [e.source for e in record.values() if any(url.rstrip("/").rsplit("/", 1)[-1] == stem
+                                                          for url in e.urls[1:])]
+    return found[0] if len(found) == 1 else None
+
+
+def finder(root: Path, articles: Iterable[Article]) -> Callable[[str], str | None]:
+    """`now_at` for this archive, moved.yaml read at the first question: only a file named
+    that is not there asks one."""
+    record: Record | None = None
+
+    def find(path: str) -> str | None:
+        nonlocal record
+        if record is None:
+            record = load(root)[0]
+        return now_at(record, path, articles)
+    return find
 
 
 def found_again(entry: Entry, candidates: list[tuple[Article, str]]) -> tuple[Article, str] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -69,6 +69,14 @@ class Editions:
 NONE = Editions()
 
 
+# Where the story once in a file is now, if it moved (moved.finder); None if not known.
+Finder = Callable[[str], "str | None"]
+
+
+def _nowhere(path: str) -> None:
+    return None
+
+
 def digests(editions: Editions) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Each edition's digest and the stories it holds, by its date: what the next build compares
     to find the editions changed (rebuild.changes), and the stories whose 刊于 line they held."""
@@ -78,9 +86,10 @@ def digests(editions: Editions) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def build(archive: Archive, all_articles: list[Article], files: list[EditionFile],
-          paper: Paper | None, paper_unread: bool = False) -> tuple[Editions, list[Problem]]:
+          paper: Paper | None, paper_unread: bool = False, now_at: Finder = _nowhere) -> tuple[Editions, list[Problem]]:
     """Every edition with its pages in order, and where each published article ran;
-    `paper_unread`: editions.yaml is there, but unreadable (said once, by its own error)."""
+    `paper_unread`: editions.yaml is there, but unreadable (said once, by its own error);
+    `now_at`: where the story once in a file is now (moved.finder), for a hint."""
     problems: list[Problem] = []
     if paper is None and paper_unread:
         return NONE, problems
@@ -94,14 +103,14 @@ def build(archive: Archive, all_articles: list[Article], files: list[EditionFile
                                       "pages) at the archive's root", file=PAPER_FILE))
         return NONE, problems
     by_date = {file.date: file for file in files}
-    placed, specs = _placed(archive, all_articles, files, paper, problems)
+    placed, specs = _placed(archive, all_articles, files, paper, problems, now_at=now_at)
     pages = _pages(placed, specs, paper, problems, {})
     editions = _number(pages, by_date, paper)
     return Editions(paper, editions, _placements(editions)), problems
 
 
 def rebuilt(was: Editions, archive: Archive, all_articles: list[Article], files: list[EditionFile],
-            paper: Paper | None, days: Collection[date]) -> tuple[Editions, list[Problem]]:
+            paper: Paper | None, days: Collection[date], now_at: Finder = _nowhere) -> tuple[Editions, list[Problem]]:
     """What build() gives, when `was` is build()'s of the same paper that found no problem and
     only the editions of `days` can differ: a story put in, taken out or moved, or edition
     files edited, each on those days (the stories' old and new places, the days whose
@@ -110,14 +119,14 @@ def rebuilt(was: Editions, archive: Archive, all_articles: list[Article], files:
     making every page again was most of patching a story into a paper of ten years' editions.
     Anything found wrong: build() again, for its problems in its order."""
     if paper is None or was.paper != paper:
-        return build(archive, all_articles, files, paper)
+        return build(archive, all_articles, files, paper, now_at=now_at)
     days = set(days)
     problems: list[Problem] = []
     placed, specs = _placed(archive, all_articles, [file for file in files if file.date in days], paper,
                             problems, days)
     pages = _pages(placed, specs, paper, problems, {e.date: list(e.pages) for e in was.editions if e.date not in days})
     if problems:
-        return build(archive, all_articles, files, paper)
+        return build(archive, all_articles, files, paper, now_at=now_at)
     kept = {e.date: e for e in was.editions}
     editions = tuple(old if (old := kept.get(e.date)) is not None and old == e else e
                      for e in _number(pages, {file.date: file for file in files}, paper))
@@ -129,7 +138,8 @@ Placed = dict[tuple[date, int], list[tuple[tuple, str, str, int]]]
 
 
 def _placed(archive: Archive, all_articles: list[Article], files: list[EditionFile], paper: Paper,
-            problems: list[Problem], days: Collection[date] | None = None) -> tuple[Placed, dict]:
+            problems: list[Problem], days: Collection[date] | None = None,
+            now_at: Finder = _nowhere) -> tuple[Placed, dict]:
     """The stories the edition files `files` list and the articles' `print:` place (only those
     on `days`, if given), by page; and the edition files' pages, by (date, page number)."""
     placed: Placed = defaultdict(list)
@@ -140,7 +150,7 @@ def _placed(archive: Archive, all_articles: list[Article], files: list[EditionFi
             specs[(file.date, spec.number)] = spec
             problems += _check_spec(file, spec, paper, archive)
             for i, story in enumerate(spec.stories):
-                names = names or _Names(archive, all_articles)
+                names = names or _Names(archive, all_articles, now_at)
                 article_id = _story(story.ref, names, file.source, story.line, problems)
                 if article_id is not None:
                     placed[(file.date, spec.number)].append(((0, i), article_id, file.source, story.line))
@@ -191,7 +201,8 @@ def _check_spec(file: EditionFile, spec: PageSpec, paper: Paper, archive: Archiv
 class _Names:
     """How an edition file may name a story: by its file or by its slug (published or not)."""
 
-    def __init__(self, archive: Archive, all_articles: list[Article]) -> None:
+    def __init__(self, archive: Archive, all_articles: list[Article], now_at: Finder) -> None:
+        self.now_at = now_at
         self.by_source = archive.article_by_source
         self.by_slug = {a.slug: a.id for a in archive.articles}
         self.sources = {a.source for a in all_articles}
@@ -209,7 +220,7 @@ def _story(ref: str, names: _Names, source: str, line: int, problems: list[Probl
             problems.append(warning(source, line, "story '{story}' is a draft or scheduled: left off the page "
                                     "until it is published", story=ref))
             return None
-        hint = closest(path, names.sources)
+        hint = names.now_at(path) or closest(path, names.sources)
         # A warning: a story taken out of the archive (deleted, withdrawn) still ran in print.
         if hint:
             problems.append(warning(source, line, "story '{story}': no such article file under content/articles/ "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from . import links
 from .config import Config
@@ -50,8 +50,9 @@ def figures(article: Article, photo_by_id: dict[str, Photo], config: Config,
 
 
 def link_problems(article: Article, all_sources: set[str], published_sources: set[str],
-                   published: bool) -> list[Problem]:
-    """Links to article files that do not exist (or are not published), and links that are not URLs."""
+                   published: bool, now_at: Callable[[str], str | None] = lambda path: None) -> list[Problem]:
+    """Links to article files that do not exist (or are not published), and links that are not
+    URLs. `now_at`: where the story once in a file is now (moved.finder), for a hint."""
     problems = []
     for href, line in article.links:
         found = links.kind(href)
@@ -65,7 +66,7 @@ def link_problems(article: Article, all_sources: set[str], published_sources: se
             problems.append(error(article.source, line, "link to '{href}' leads outside the archive folder "
                                   "(link to a file under content/)", href=href))
         elif resolved not in all_sources:
-            hint = closest(resolved, all_sources)
+            hint = now_at(resolved) or closest(resolved, all_sources)
             if hint:
                 problems.append(error(article.source, line, "link to '{href}': no such article file — did you "
                                       "mean '{hint}'?", href=href,

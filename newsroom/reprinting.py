@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import edition_pages, printing, reach, signatures, urls
+from . import edition_pages, moved, printing, reach, signatures, urls
 from .additions import SITEMAPS, kept_if_same, sitemaps_again, with_changes
 from .config import Config
 from .editions import EDITIONS_DIR, EditionFile, edition_files, read_edition
@@ -62,10 +62,12 @@ def printed(archive: Archive, articles: Iterable[Article], files: dict[str, Pars
     `was` (made from the same paper, without a problem) and the `days` whose editions may
     differ from it, only those days' pages are placed again (printing.rebuilt)."""
     parsed = [file for _, file, _ in files.values() if file is not None]
+    articles = list(articles)
+    now_at = moved.finder(config.root, articles)
     if was is not None and days is not None:
-        index, problems = printing.rebuilt(was, archive, list(articles), parsed, config.paper, days)
+        index, problems = printing.rebuilt(was, archive, articles, parsed, config.paper, days, now_at)
     else:
-        index, problems = printing.build(archive, list(articles), parsed, config.paper, config.paper_unread)
+        index, problems = printing.build(archive, articles, parsed, config.paper, config.paper_unread, now_at)
     parsing = [problem for _, _, found in files.values() for problem in found]
     return index, Read(files, (*parsing, *problems))
 

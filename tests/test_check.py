@@ -576,3 +576,32 @@ def test_a_registry_names_pinyin_is_checked_against_the_other_slugs(sample_root:
     code, lines, _ = check(sample_root, capsys, "--lang", "en")
     assert code == 1
     assert problems(lines) == [f"reporters.yaml:{line}: error: duplicate slug 'zhang-peng' (first on line {first})"]
+
+
+def test_a_story_moved_to_another_file_is_hinted_where_its_old_file_is_named(sample_root: Path, capsys) -> None:
+    """A story's file moved (README: "just change it"): the edition file and a story that still
+    name the old file are told where it is now, by moved.yaml, both before a build records the
+    move and after."""
+    old = sample_root / "content/articles/2022/02/yuanshan-support.md"
+    assert main(["--root", str(sample_root), "-q"]) == 0
+    with (sample_root / "content/articles/2022/02/baolong-support.md").open("a", encoding="utf-8") as f:
+        f.write("\n见[圆山](yuanshan-support.md)。\n")
+    new = sample_root / "content/articles/2022/x/yuanshan-renamed.md"
+    new.parent.mkdir()
+    old.rename(new)
+    expected = [
+        "content/articles/2022/02/baolong-support.md:22: error: link to 'yuanshan-support.md': no such article "
+        "file — did you mean '../x/yuanshan-renamed.md'?",
+        "content/editions/2022-02-22.yaml:10: warning: story '2022/02/yuanshan-support.md': no such article file "
+        "under content/articles/ (left off the page) — did you mean '2022/x/yuanshan-renamed.md'?",
+        "1 error, 1 warning"]
+    assert check(sample_root, capsys, "--lang", "en")[1] == expected
+    assert main(["--root", str(sample_root), "-q", "--lang", "en"]) == 1   # the link's error fails it
+    capsys.readouterr()
+    text = (sample_root / "content/articles/2022/02/baolong-support.md").read_text(encoding="utf-8")
+    baolong = sample_root / "content/articles/2022/02/baolong-support.md"
+    baolong.write_text(text.replace("见[圆山](yuanshan-support.md)。\n", ""), encoding="utf-8")
+    assert main(["--root", str(sample_root), "-q", "--lang", "en"]) == 0   # moved.yaml records the move
+    capsys.readouterr()
+    assert "2022/x/yuanshan-renamed.md" in (sample_root / "moved.yaml").read_text(encoding="utf-8")
+    assert check(sample_root, capsys, "--lang", "en")[1] == expected[1:2] + ["0 errors, 1 warning"]
