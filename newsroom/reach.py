@@ -129,8 +129,6 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     # A photo a new or removed story shows may be dated by it (index.build), and move in the
     # list of every term it is in, shown on the term's first page.
     photos = any(archive.figures.get(s) for s in added) or any(story.photos for story in removed)
-    # A story withdrawn or put back leaves or rejoins its print page's list, which the edition
-    # (and its digest) still names either way (edition_pages._articles).
     days = printed.reached() | printed.running({story.id for story in removed if _flipped(story, archive)})
     # The stories that ran (now) or had run (at the last build) in a changed edition: their 刊于 lines.
     printed_near = printed.held | printed.holding()
@@ -169,7 +167,9 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
 
 
 def _flipped(before: Article, archive: Archive) -> bool:
-    """Withdrawn then and not now, or now and not then."""
+    """Withdrawn then and not now, or now and not then: the story leaves or rejoins its print
+    page's list, though its edition (and the edition's digest) names it either way
+    (edition_pages._articles)."""
     now = archive.article_by_id.get(before.id)
     return now is not None and (now.withdrawn is None) != (before.withdrawn is None)
 
