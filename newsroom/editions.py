@@ -128,14 +128,14 @@ def edition_files(content_dir: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
 
-def read_edition(path: Path, root: Path) -> tuple[EditionFile | None, list[Problem]]:
-    """One edition file, read and parsed."""
+def read_edition(path: Path, root: Path, paper: Paper | None = None) -> tuple[EditionFile | None, list[Problem]]:
+    """One edition file, read and parsed (`paper`: for a page given by its name, its number)."""
     source = path.relative_to(root).as_posix()
     text, problem = textfiles.read(path, source)
-    return parse_edition(text, source) if text is not None else (None, [problem])
+    return parse_edition(text, source, paper) if text is not None else (None, [problem])
 
 
-def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Problem]]:
+def parse_edition(text: str, source: str, paper: Paper | None = None) -> tuple[EditionFile | None, list[Problem]]:
     """One edition file; its name gives the date (2022-02-22.yaml)."""
     stem = Path(source).stem
     day = _day(stem, lambda m, **kw: None)
@@ -164,7 +164,7 @@ def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Prob
     specs: list[PageSpec] = []
     seen: dict[int, int] = {}
     for i, item in enumerate(pages):
-        spec = _page(item, doc, i, source, problems)
+        spec = _page(item, doc, i, source, problems, paper)
         if spec is None:
             continue
         if spec.number in seen:
@@ -177,12 +177,19 @@ def parse_edition(text: str, source: str) -> tuple[EditionFile | None, list[Prob
                        pages=tuple(sorted(specs, key=lambda s: s.number))), problems
 
 
-def _page(item: Any, doc: yamlfile.YamlDoc, i: int, source: str, problems: list[Problem]) -> PageSpec | None:
+def _page(item: Any, doc: yamlfile.YamlDoc, i: int, source: str, problems: list[Problem],
+          paper: Paper | None) -> PageSpec | None:
     line = doc.line("pages", i)
     if isinstance(item, dict) and isinstance(item.get("page"), str) and not item["page"].strip().isdigit():
-        problems.append(error(source, doc.line("pages", i, "page"), "page '{page}': give the page's number "
-                              "(page: 3); its name goes in 'name:' (the usual names are in editions.yaml)",
-                              page=item["page"]))
+        entry = paper.page_names.lookup(item["page"]) if paper else None
+        if entry is not None:
+            problems.append(error(source, doc.line("pages", i, "page"), "page '{page}': give the page's number "
+                                  "(page: {number}, as editions.yaml numbers it); its name goes in 'name:'",
+                                  page=item["page"], number=entry.slug))
+        else:
+            problems.append(error(source, doc.line("pages", i, "page"), "page '{page}': give the page's number "
+                                  "(page: 3); its name goes in 'name:' (the usual names are in editions.yaml)",
+                                  page=item["page"]))
         return None
     if not isinstance(item, dict) or not _whole(item.get("page")):
         problems.append(error(source, line, "each page needs 'page': its number (page: 3)"))

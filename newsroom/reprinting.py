@@ -52,7 +52,7 @@ class Read:
 
 def read(config: Config, scanned: Mapping[str, tuple[int, int]] | None) -> dict[str, Parsed]:
     """Every edition file, read and parsed; `scanned`: the build's stats of its input files."""
-    return {str(path): _parsed(path, config.root, scanned) for path in edition_files(config.content_dir)}
+    return {str(path): _parsed(path, config, scanned) for path in edition_files(config.content_dir)}
 
 
 def printed(archive: Archive, articles: Iterable[Article], files: dict[str, Parsed], config: Config,
@@ -107,7 +107,7 @@ def reprint(made: dict[str, Any], counted: dict[str, Any], paths: Collection[str
     before: Read = made["editions_read"]
     now = dict(before.files)
     for path in paths:
-        parsed = _parsed(Path(path), config.root, scanned)
+        parsed = _parsed(Path(path), config, scanned)
         if parsed[0] is None:
             now.pop(path, None)
         else:
@@ -226,12 +226,12 @@ def _up(path: str) -> str:
     return path[:path.rstrip("/").rfind("/") + 1]
 
 
-def _parsed(path: Path, root: Path, scanned: Mapping[str, tuple[int, int]] | None) -> Parsed:
+def _parsed(path: Path, config: Config, scanned: Mapping[str, tuple[int, int]] | None) -> Parsed:
     stat = scanned.get(str(path)) if scanned is not None else None
     stat = tuple(stat) if stat is not None else signatures.stat_key(path)
     if stat is None:
         return None, None, ()
-    file, problems = read_edition(path, root)
+    file, problems = read_edition(path, config.root, config.paper)
     return stat, file, tuple(problems)
 
 

@@ -227,14 +227,16 @@ def test_a_story_listed_twice_and_a_bad_file_name(tmp_path: Path, capsys) -> Non
           "pages:\n  - page: 1\n    stories:\n      - 2022/02/pingdi-support.md\n      - pingdi-support\n")
     write(root, "content/editions/feb-24.yaml", "pages: []\n")
     write(root, "content/editions/2022-02-31.yaml", "pages: []\n")
-    write(root, "content/editions/2022-02-24.yaml", "pages:\n  - page: 要闻\n    stories: []\n")
+    write(root, "content/editions/2022-02-24.yaml", "pages:\n  - page: 要闻\n    stories: []\n  - page: 社论\n")
     code, err = check(root, capsys)
     assert code == 1
     assert "2022-02-23.yaml:5: error: story 'content/articles/2022/02/pingdi-support.md' is listed twice" in err
     assert "content/editions/feb-24.yaml: error: an edition file is named by its date (YYYY-MM-DD.yaml)" in err
     assert ("content/editions/2022-02-31.yaml: error: the edition file's name '2022-02-31' is not a day of the "
             "calendar (YYYY-MM-DD.yaml)") in err
-    assert ("content/editions/2022-02-24.yaml:2: error: page '要闻': give the page's number (page: 3); its name "
+    assert ("content/editions/2022-02-24.yaml:2: error: page '要闻': give the page's number (page: 1, as "
+            "editions.yaml numbers it); its name goes in 'name:'") in err    # a usual name: its number
+    assert ("content/editions/2022-02-24.yaml:4: error: page '社论': give the page's number (page: 3); its name "
             "goes in 'name:' (the usual names are in editions.yaml)") in err
 
 
