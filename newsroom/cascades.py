@@ -1,5 +1,6 @@
 """Problems that only follow from another: an article file that could not be read is
-reported once, at itself; and a site.yaml with a mistake is not also said to have no base_url.
+reported once, at itself; a site.yaml with a mistake is not also said to have no base_url;
+and a scan with an error of its own (too big, unreadable) is not also said to be missing.
 
 Everything else that names it would otherwise also report it missing: the edition file
 that lists it ("no such article file", with a did-you-mean pointing at another story),
@@ -11,6 +12,7 @@ Pure: the problems and the files that failed in; the problems worth reading out.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
@@ -23,6 +25,7 @@ _EDITION = "story '{story}': no such article file"
 _LINK = "link to '{href}': no such article file"
 _MOVED = "{source} was published at /{url} and is now left out"
 _NO_BASE_URL = "no base_url:"
+_SCAN = "scan '{file}' not found in photos/"
 
 
 def _named(problem: Problem) -> str | None:
@@ -43,10 +46,20 @@ def quiet(problems: list[Problem], failed: Callable[[], Collection[str]]) -> lis
     an article has an error) is missing, nor that site.yaml has no base_url when it has an error."""
     if any(p.severity == ERROR and p.path == "site.yaml" for p in problems):
         problems = [p for p in problems if not (p.path == "site.yaml" and p.template.startswith(_NO_BASE_URL))]
+    broken = {p.path for p in problems if p.severity == ERROR and p.path.startswith("photos/")}
+    if broken:   # a scan too big, unreadable, or with a mistake in its sidecar: said there, not "not found"
+        problems = [p for p in problems if not (p.template.startswith(_SCAN) and _scan_files(p) & broken)]
     if not any(p.severity == ERROR and p.path.startswith("content/") for p in problems):
         return problems
     gone = failed()
     return [p for p in problems if _named(p) not in gone] if gone else problems
+
+
+def _scan_files(problem: Problem) -> set[str]:
+    """The scan a problem names, and its sidecars."""
+    photo = "photos/" + str(dict(problem.params).get("file", ""))
+    stem = posixpath.splitext(photo)[0]
+    return {photo, stem + ".yaml", stem + ".yml"}
 
 
 def failed_articles(entries: Mapping[str, Any]) -> set[str]:

@@ -258,3 +258,19 @@ def test_a_pdf_scan_is_drawn_and_resized(tmp_path: Path) -> None:
         assert drawn.format == "JPEG" and drawn.width > 0
         assert abs(drawn.height / drawn.width - 1200 / 850) < 0.02, "the page keeps its shape"
     assert not list(site.rglob("*.pdf")), "the PDF itself is not published"
+
+
+def test_a_scan_over_the_pixel_limit_is_one_error_at_the_scan(tmp_path: Path, capsys) -> None:
+    """A scan that is there but too big is said so at itself, not also "not found" in the edition file."""
+    root = copy_sample(tmp_path)
+    Image.new("RGB", (2000, 3000), (235, 230, 220)).save(root / "photos/2022/02/scan3.jpg")
+    write(root, "photos/2022/02/scan3.yaml", "caption: 第3版\ncredit: 张鹏\n")
+    edition = root / "content/editions/2022-02-22.yaml"
+    edition.write_text(edition.read_text(encoding="utf-8").replace("    stories:", "    scan: 2022/02/scan3.jpg\n    stories:", 1),
+                       encoding="utf-8")
+    settings = root / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("images:\n", "images:\n  max_pixels: 5000000\n", 1),
+                        encoding="utf-8")
+    code, err = check(root, capsys)
+    assert code == 1
+    assert [line.split(": error: ")[0] for line in err.splitlines() if ": error: " in line] == ["photos/2022/02/scan3.jpg"]
