@@ -215,8 +215,11 @@ def tell(args: argparse.Namespace, cfg: config_mod.Config, result: builder.Build
     if not args.quiet:
         if write:
             print(result.summary(lang))
+            # serve previews the archive (drafts too) in ROOT/.preview, not this folder: named apart.
+            here = cfg.root == Path.cwd().resolve()
             print(tr(lang, "site written to {output}; to look at it: python -m http.server -d {output}"
-                     " (or python build.py serve)", output=cfg.output))
+                     " (a preview with drafts: {serve})", output=cfg.output,
+                     serve="python build.py serve" if here else f"python build.py --root {cfg.root} serve"))
         else:
             print(tr(lang, "checked {articles} articles and {photos} photos in {seconds} s",
                      articles=result.articles, photos=result.photos, seconds=f"{result.seconds:.2f}")

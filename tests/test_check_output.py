@@ -64,3 +64,11 @@ def test_warnings_are_listed_quiet_prints_only_problems_verbose_prints_timings(s
     out, _ = capsys.readouterr()
     assert out.startswith(f"checked {articles} articles and {photos} photos in ")
     assert {"read", "index", "plan"} <= set(re.findall(r"^  (\S+) +\d+\.\d{3} s$", out, re.M))
+
+
+def test_the_closing_hint_names_the_archive_serve_previews(sample_root: Path, capsys) -> None:
+    """serve previews ROOT, not the folder written: built with --root, the hint says --root."""
+    assert main(["--root", str(sample_root), "--lang", "en", "-j", "1"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last == (f"site written to {sample_root / 'site'}; to look at it: python -m http.server -d "
+                    f"{sample_root / 'site'} (a preview with drafts: python build.py --root {sample_root} serve)")
