@@ -165,8 +165,10 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err: Report,
     items = _split(value)
     if warn is not None and len(items) > (len(value) if isinstance(value, list) else 1):
         names = ", ".join(str(item) for item, _ in items)
-        warn("'{key}' has several names in one text, split at ， 、 or ；: read as the list {key}: [{names}] "
-             "(write it that way)", key=tax.key, names=names)
+        texts = [text for text in (value if isinstance(value, list) else [value]) if isinstance(text, str)]
+        marks = " ".join(dict.fromkeys(mark for text in texts for mark in _SEPARATORS.findall(text)))
+        warn("'{key}' has several names in one text, split at {marks}: read as the list {key}: [{names}] "
+             "(write it that way)", key=tax.key, marks=marks, names=names)
     registry = config.registries.get(tax.key)
     result: list[Name] = []
     for item, path in items:

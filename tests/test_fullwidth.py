@@ -25,19 +25,21 @@ def parsed(field: str):
     return article, [str(p) for p in problems]
 
 
-@pytest.mark.parametrize("field, key, names", [
-    ("reporter: 张鹏，陈涛", "reporter", ["张鹏", "陈涛"]),
-    ("reporter: 张鹏、陈涛、王丰", "reporter", ["张鹏", "陈涛", "王丰"]),
-    ("street: 坂田街道；南湾街道", "street", ["坂田街道", "南湾街道"]),
-    ("tags: [疫情防控，志愿服务]", "tags", ["疫情防控", "志愿服务"]),
-    ("tags: 疫情防控、 志愿服务", "tags", ["疫情防控", "志愿服务"]),
-    ("reporter: [张鹏， 陈涛, 王丰]", "reporter", ["张鹏", "陈涛", "王丰"]),
+@pytest.mark.parametrize("field, key, names, marks", [
+    ("reporter: 张鹏，陈涛", "reporter", ["张鹏", "陈涛"], "，"),
+    ("reporter: 张鹏、陈涛、王丰", "reporter", ["张鹏", "陈涛", "王丰"], "、"),
+    ("street: 坂田街道；南湾街道", "street", ["坂田街道", "南湾街道"], "；"),
+    ("tags: [疫情防控，志愿服务]", "tags", ["疫情防控", "志愿服务"], "，"),
+    ("tags: 疫情防控、 志愿服务", "tags", ["疫情防控", "志愿服务"], "、"),
+    ("reporter: [张鹏， 陈涛, 王丰]", "reporter", ["张鹏", "陈涛", "王丰"], "，"),
+    ("reporter: 张鹏, 陈涛", "reporter", ["张鹏", "陈涛"], ","),           # ASCII marks, said as typed
+    ("tags: 疫情防控; 志愿服务、社区", "tags", ["疫情防控", "志愿服务", "社区"], "; 、"),
 ])
-def test_names_joined_by_punctuation_are_split_with_a_warning(field: str, key: str, names: list[str]) -> None:
+def test_names_joined_by_punctuation_are_split_with_a_warning(field: str, key: str, names: list[str], marks: str) -> None:
     article, problems = parsed(field)
     assert [n.name for n in article.names(key)] == names
     listed = ", ".join(names)
-    assert problems == [f"{SOURCE}:4: warning: '{key}' has several names in one text, split at ， 、 or ；: "
+    assert problems == [f"{SOURCE}:4: warning: '{key}' has several names in one text, split at {marks}: "
                         f"read as the list {key}: [{listed}] (write it that way)"]
 
 
@@ -58,5 +60,5 @@ def test_a_photo_sidecar_street_is_split_too() -> None:
     photo, problems = photos.parse("a.jpg", jpeg.getvalue(), "caption: 图说\ncredit: 张鹏\nstreet: 坂田街道，南湾街道\n", CFG,
                                    "photos/a.yaml")
     assert [str(p) for p in problems] == ["photos/a.yaml:3: warning: 'street' has several names in one text, split "
-                                          "at ， 、 or ；: read as the list street: [坂田街道, 南湾街道] (write it that way)"]
+                                          "at ，: read as the list street: [坂田街道, 南湾街道] (write it that way)"]
     assert [n.name for n in photo.names("street")] == ["坂田街道", "南湾街道"]
