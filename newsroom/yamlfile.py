@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from . import yamlfix
+from .i18n import Explained
 
 
 class _Loader(yaml.SafeLoader):
@@ -159,8 +160,9 @@ def _with_fix(text: str, index: int, first_line: int, problem: str) -> YamlError
     if found is None:
         return YamlError(first_line + index, "invalid YAML: {problem}", problem=problem)
     index, fixed = found
+    said = yamlfix.cause(text.split("\n")[index])
     return YamlError(first_line + index, "invalid YAML: {problem} — write the line as: {fixed}",
-                     problem=problem, fixed=fixed)
+                     problem=Explained(said) if said else problem, fixed=fixed)
 
 
 _TAG = "tag:yaml.org,2002:"

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .i18n import N_
+
 _KEY = r"(?P<indent>[ \t]*(?:-[ \t]+)?)(?P<key>[A-Za-z_][\w-]*)"
 _FULL_WIDTH_COLON = re.compile(_KEY + r"[ \t]*：[ \t]*(?P<value>.*)$")
 _NO_SPACE = re.compile(_KEY + r":(?P<value>[^\s:/].*)$")
@@ -36,6 +38,18 @@ def corrected(line: str) -> list[str]:
             inner = value[1:-1] if quoted and value[-1] == value[0] else value
             return [f"{m['indent']}{m['key']}: '" + inner.replace("'", "''") + "'"]
     return []
+
+
+def cause(line: str) -> str | None:
+    """What is wrong with a line `corrected` corrects, said for an editor (PyYAML says only
+    where it stopped: "mapping values are not allowed here")."""
+    if "\t" in line:
+        return N_("a tab in the indentation (indent with spaces)")
+    if _FULL_WIDTH_COLON.match(line):
+        return N_("a full-width colon ： after the field's name")
+    if _NO_SPACE.match(line):
+        return N_("no space after the colon")
+    return N_("the value holds a colon, a # or quotes: put it in single quotes") if corrected(line) else None
 
 
 def near(lines: list[str], index: int, parses: Callable[[str], bool]) -> tuple[int, str] | None:

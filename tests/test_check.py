@@ -315,7 +315,7 @@ def test_a_registry_that_cannot_be_read_is_one_error_not_one_per_story(sample_ro
     code, lines, _ = check(sample_root, capsys)
     assert code == 1
     assert [line.split(": error: ")[0] for line in problems(lines)] == ["editions.yaml:5", "streets.yaml:3"]
-    assert all("'\\t'" in line for line in problems(lines)), lines
+    assert all("a tab in the indentation" in line for line in problems(lines)), lines
 
 
 def test_a_site_yaml_that_cannot_be_read_is_not_also_said_to_have_no_base_url(sample_root: Path, capsys) -> None:

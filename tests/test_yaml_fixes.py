@@ -40,6 +40,18 @@ def test_a_usual_yaml_mistake_comes_with_the_corrected_line(line: str, fixed: st
     assert not [p for p in again if ": error: " in p], again            # the fix as shown parses
 
 
+@pytest.mark.parametrize("line, cause", [
+    ('title: 防控疫情: "龙岗行动"', "the value holds a colon, a # or quotes: put it in single quotes"),
+    ("reporter:张鹏", "no space after the colon"),
+    ("reporter：张鹏", "a full-width colon ： after the field's name"),
+])
+def test_the_mistake_is_named_not_where_pyyaml_stopped(line: str, cause: str) -> None:
+    """PyYAML says "mapping values are not allowed here" for all three: the editor hears what to fix."""
+    found = problems(f"date: 2022-02-20\n{line}\ntitle: 标题" if not line.startswith("title") else
+                     f"date: 2022-02-20\n{line}\nreporter: 张鹏")
+    assert len(found) == 1 and f"error: invalid YAML: {cause} — write the line as: " in found[0], found
+
+
 def test_a_full_width_colon_on_the_only_line_is_fixed_too() -> None:
     assert problems("title：标题") == [f"{SOURCE}:2: error: front matter must be a mapping of fields "
                                        "(title: …, date: …) — write the line as: title: 标题"]
