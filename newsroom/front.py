@@ -8,7 +8,6 @@ photo leads and the next newest follow. Pure, but for `load`, which reads front.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from datetime import date
 from itertools import islice
@@ -19,6 +18,7 @@ from . import textfiles
 from .index import Archive
 from .model import Article
 from .problems import Problem, error
+from .references import closest
 
 FRONT_FILE = "front.yaml"
 SECONDARY = 4        # at most this many stories under the lead
@@ -87,10 +87,12 @@ def unknown(archive: Archive, picks: Picks) -> list[Problem]:
     for name, line in picks:
         if _find(archive, name) is not None:
             continue
-        close = difflib.get_close_matches(_source(name), [a.source for a in archive.articles], n=1)
+        # By the file's name, as a link's (whole paths share content/articles/2022/0 and
+        # would match any story of the year).
+        close = closest(_source(name), [a.source for a in archive.articles])
         if close:
             problems.append(error(FRONT_FILE, line, "no published story '{name}' — did you mean '{hint}'?",
-                                  name=name, hint=close[0]))
+                                  name=name, hint=close))
         else:
             problems.append(error(FRONT_FILE, line, "no published story '{name}'", name=name))
     return problems

@@ -174,3 +174,10 @@ def test_a_new_choice_is_put_into_the_kept_plan_as_a_clean_build_makes_it(root: 
     cfg, problems = config.load(root)
     failed = builder.build(cfg, problems, builder.Options(jobs=1), now=NOW)
     assert not failed.ok and [(p.path, p.line) for p in failed.problems if p.severity == "error"] == [("front.yaml", 2)]
+
+
+def test_a_pick_like_no_story_gets_no_hint(root: Path, capsys) -> None:
+    """A hint only for a near name: every story's path begins content/articles/2022/0."""
+    (root / "front.yaml").write_text("- 2022/02/nope.md\n", encoding="utf-8")
+    assert main(["check", "--root", str(root), "--lang", "en"]) == 1
+    assert "front.yaml:1: error: no published story '2022/02/nope.md'\n" in capsys.readouterr().err
