@@ -229,7 +229,9 @@ def term_pages(archive: Archive, tax: Taxonomy, term: Term, config: Config, peop
     first = {"photos": photos, "people": people.of(term)}
     pages = _list_pages(items, config.page_size, base, "term.html",
                         {"title": term.name, "taxonomy": tax, "term": term}, first, {"photos": (), "people": ()})
-    if tax.config.feeds and config.base_url and items:   # no feed that could never have an entry
+    # Every term's feed, with or without an entry: a feed once subscribed to keeps answering
+    # when its last story is withdrawn, and a photographer's waits for their first story.
+    if tax.config.feeds and config.base_url:
         pages.append(Page(urls.feed(base), "feed.xml", {
             "title": f"{term.name} — {config.title}", "articles": items[: config.feed_size],
             "feed_path": urls.feed(base), "home_path": base}))

@@ -95,3 +95,5 @@ def test_a_persons_page_keeps_answering_when_their_only_story_is_withdrawn(tmp_p
         assert "蔡逸夫" in person and ("pingdi-support" in person) is listed, step
         assert ("pingdi-support" in _links(root, "editions/2022/02/22/03")) is listed, step
         assert "蔡逸夫" in _links(root, "reporters"), step
+        feed = (root / "site" / "reporters" / "cai-yifu" / "feed.xml").read_text(encoding="utf-8")
+        assert ("pingdi-support" in feed) is listed, step   # the feed keeps answering, empty
