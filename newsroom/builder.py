@@ -17,7 +17,7 @@ from datetime import datetime
 from . import cache, cachedir, inputscan, interrupts, output, sums, versions
 from .config import Config
 from .interrupts import InterruptedAfterWriting
-from .lock import LockError, hold_archive
+from .lock import LockError, hold_archive, hold_folder
 from .problems import Problem, error, failed
 from .records import BuildResult, Options, Run
 
@@ -97,9 +97,14 @@ def _turn(config: Config, options: Options) -> Iterator[str | None]:
         yield _published(config)
         return
     with hold_archive(config.cache_dir, options.wait, options.lang):
-        if options.write:
+        if not options.write:
+            yield _published(config)
+            return
+        # And one build into the output at a time, whichever archive it is of (after the
+        # archive's lock: two builds of one archive never hold this one in turn).
+        with hold_folder(config.output.resolve().parent, options.wait, options.lang):
             output.tidy(config.output)
-        yield _published(config)
+            yield _published(config)
 
 
 def _published(config: Config) -> str | None:

@@ -50,6 +50,27 @@ def hold_archive(cache_dir: Path, wait: float | None = None, lang: str = ENGLISH
     return hold(folder / NAME, what, timeout=wait, lang=lang)
 
 
+@contextmanager
+def hold_folder(folder: Path, wait: float | None = None, lang: str = ENGLISH) -> Iterator[None]:
+    """The lock of the folder an output is written into (flock on the folder itself: no file
+    left there), for a whole build: two archives building into one output take turns, as
+    each decides what to write from what the output holds when it starts (output.py). Waited
+    for as the archive's is, saying so; LockError after `wait` seconds."""
+    if fcntl is None:
+        yield
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise LockError("cannot make the lock file {file}: {reason}", file=folder, reason=exc.strerror) from exc
+    try:
+        _acquire(fd, folder, lambda message, **values: _say(tr(lang, message, **values)), wait, EVERY)
+        yield
+    finally:
+        os.close(fd)
+
+
 def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
@@ -114,7 +135,8 @@ _KINDS = {"build": N_("build {pid} ({command}, since {since})"),
 
 
 def holder(file: Path) -> Explained:
-    """Who holds the lock, as written by them: 'build 1234 (python build.py, since 10:02:03)'."""
+    """Who holds the lock, as written by them: 'build 1234 (python build.py, since 10:02:03)'
+    ('another build' for a folder's lock, which has no file to write it in)."""
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
         kind = _KINDS.get(data["what"], "{what} {pid} ({command}, since {since})")

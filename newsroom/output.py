@@ -10,6 +10,10 @@ Why beside and not inside: the swap must replace the output folder itself in one
 neither inside the other. The staging folder is the only thing a build writes outside
 the output folder, it carries the marker from its first moment, and only folders with
 that name and marker (or still empty) are ever removed by `recover`.
+
+A build writes only while it holds the lock of the output's parent folder (lock.hold_folder,
+taken by builder._turn for its whole run): another build's staging folder is never taken
+for a leftover, and no build patches a site another archive's build changed since it looked.
 """
 
 from __future__ import annotations
@@ -26,10 +30,6 @@ from pathlib import Path
 from . import interrupts, journal, manifesttext, placing
 from .sitecheck import MARKER, OutputError, check_output, check_target  # noqa: F401 - output's API
 
-try:
-    import fcntl
-except ImportError:  # not POSIX: builds are not serialised
-    fcntl = None  # type: ignore[assignment]
 
 class _Keep:
     def __repr__(self) -> str:
@@ -115,17 +115,16 @@ def staged(site_dir: Path) -> Iterator[Stage]:
     site_dir = site_dir.resolve()
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(site_dir.parent):
-            recover(site_dir)
-            check_target(site_dir)
-            stage = Stage(site_dir)
-            try:
-                stage.begin()
-                yield stage
-                stage.finish()
-            except BaseException:
-                placing.discard(stage.folder)
-                raise
+        recover(site_dir)
+        check_target(site_dir)
+        stage = Stage(site_dir)
+        try:
+            stage.begin()
+            yield stage
+            stage.finish()
+        except BaseException:
+            placing.discard(stage.folder)
+            raise
     except OSError as exc:   # disk full, permissions, a file where a folder must go …
         interrupt = interrupts.behind(exc)
         if interrupt is not None:
@@ -219,21 +218,6 @@ class Stage:
             placing.swap(self.folder, self.site_dir)
 
 
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """One build at a time publishes into `folder`: a second waits (else it would remove the
-    first one's staging folder as a leftover). The lock goes with the process, even on SIGKILL."""
-    if fcntl is None:
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
 def _write(file: str, content: bytes) -> None:
     """A new file in the staging folder, by the system calls themselves: a Python file object
     for each of a cold build's 30,000 pages was a third of writing one (13 µs against 22)."""
@@ -278,11 +262,11 @@ def recover(site_dir: Path) -> None:
 
 def tidy(site_dir: Path) -> None:
     """What a build that died or failed left beside `site_dir`, undone or removed: the first
-    thing a build does (under the archive's lock), so nothing it decides rests on it."""
+    thing a build does (under the archive's and the output folder's locks), so nothing it
+    decides rests on it."""
     site_dir = site_dir.resolve()
     if site_dir.parent.is_dir():
-        with _locked(site_dir.parent):
-            recover(site_dir)
+        recover(site_dir)
 
 
 def identity(site_dir: Path) -> str:
@@ -318,11 +302,10 @@ def update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: P
     """Replace a few files of a built site in place (see _update), one build at a time.
     `known`: its manifest as read before (published()), used if the file is still that one."""
     site_dir = site_dir.resolve()
-    with _locked(site_dir.parent):
-        try:
-            return _update(changed, removed, site_dir, known)
-        except OSError as exc:
-            raise _cannot_write(exc) from exc
+    try:
+        return _update(changed, removed, site_dir, known)
+    except OSError as exc:
+        raise _cannot_write(exc) from exc
 
 
 def _update(changed: dict[str, bytes | Path], removed: Iterable[str], site_dir: Path,

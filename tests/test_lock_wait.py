@@ -88,3 +88,33 @@ def test_the_lock_is_taken_as_soon_as_its_holder_ends(archive: Path, held) -> No
     with lock.hold(archive / ".cache" / lock.NAME, notify=said.append, timeout=10):
         pass
     assert said == []
+
+
+FOLDER_HOLDER = """
+import sys, time
+from pathlib import Path
+from newsroom import lock
+with lock.hold_folder(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_builds_of_two_archives_into_one_output_take_turns_for_their_whole_run(archive: Path, tmp_path: Path) -> None:
+    """Each build decides what to write from what the output holds when it starts: a build of
+    another archive into the same folder must not write between (the site would mix both)."""
+    shared = tmp_path / "www" / "news"
+    proc = subprocess.Popen([sys.executable, "-c", FOLDER_HOLDER, str(shared.parent)], cwd=REPO,
+                            stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == "held"
+        run = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(archive), "--lang", "en",
+                              "--output", str(shared), "--wait", "1"], cwd=REPO, capture_output=True, text=True,
+                             timeout=120)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert run.returncode == 1
+    assert run.stderr.splitlines()[0] == f"waiting for another build to finish (it holds {shared.parent})"
+    assert "gave up after 1 s" in run.stderr and "Traceback" not in run.stderr
+    assert not shared.exists()
