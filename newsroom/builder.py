@@ -54,6 +54,8 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
             run.result.ok = False
             run.result.problems.append(error(str(exc.filename or config.cache_dir), 0,
                                              "cannot write here: {reason}", reason=exc.strerror or exc))
+            # (met while saving what the next build starts from, after the new site was put in place)
+            run.result.site_changed = published is not None and published != _published(config)
         run.result.seconds = time.perf_counter() - started
         run.result.records = {name: value for name, value in vars(run).items() if name != "result"}
         return run.result

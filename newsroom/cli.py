@@ -209,8 +209,12 @@ def tell(args: argparse.Namespace, cfg: config_mod.Config, result: builder.Build
     if text:
         print(text, file=sys.stderr)
     if not result.ok:
-        print(tr(lang, "build failed: the site was not changed") if write else tr(lang, "check failed"),
-              file=sys.stderr)
+        if result.site_changed:
+            said = tr(lang, "build failed after the new site was put in place: the site is updated, but what the "
+                            "next build starts from was not saved (the next build works it out again)")
+        else:
+            said = tr(lang, "build failed: the site was not changed") if write else tr(lang, "check failed")
+        print(said, file=sys.stderr)
         return 1
     if not args.quiet:
         if write:

@@ -106,7 +106,11 @@ def discard_plan(run: Run) -> None:
     if writing is not None:
         pid = writing.pid
         writing.cancel()
-        plancache.discard(writing.result())   # written already (here, with one core)
+        try:
+            written = writing.result()   # written already (here, with one core)
+        except OSError:   # it failed (a full disk): what it left is named by its process, below
+            written = None
+        plancache.discard(written)
         if pid is not None:   # or being written by its process, stopped now
             plancache.discard(plancache.Written("", plancache.being_written(run.store.folder, pid)))
     plancache.discard(run.plan_written)

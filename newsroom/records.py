@@ -46,6 +46,7 @@ class BuildResult:
     notes: list[Explained] = field(default_factory=list)  # "moved: /old/ -> /new/" lines
     redirects: list[tuple[str, str]] = field(default_factory=list)   # old -> new URL paths (redirects.pairs)
     plan_kept: bool = False       # the archive and page plan were the last build's (plancache.py)
+    site_changed: bool = False    # a failed build that had put its new site in place (its save failed)
     # The build's records (archive, plan, state …), kept as long as the result: freeing their
     # millions of objects one by one took a third of a second after every build, and the
     # command line exits without (cli.entry).

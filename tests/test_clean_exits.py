@@ -256,6 +256,42 @@ def test_a_full_disk_is_one_line_for_cache_staging_and_output(tmp_path: Path) ->
         assert not [p for p in disk.iterdir() if ".staging-" in p.name or ".patch-" in p.name]
 
 
+def test_a_cache_that_fills_up_after_the_site_is_written_says_so_without_a_traceback(tmp_path: Path) -> None:
+    """The cache on a nearly full disk, the site elsewhere, a template edited (every page is
+    rendered): at each amount of room left, one clean message, and it says truly whether
+    the new site was put in place (the save comes after it); the next build, with room
+    again, ends with the site a clean build makes."""
+    with small_disk(tmp_path / "disk", "6m") as disk:
+        root = shutil.copytree(make_archive(tmp_path / "source", 12, photos=False), disk / "archive")
+        site = tmp_path / "site"
+        assert build(root, "--output", str(site)).returncode == 0
+        told = set()
+        for room in (4, 16, 64, 256):
+            fill = disk / "fill"
+            fill.unlink(missing_ok=True)
+            free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize // 1024
+            fill.write_bytes(b"\0" * max(0, free - room) * 1024)
+            mark = f"<!-- room {room} -->"
+            (root / "templates").mkdir(exist_ok=True)
+            (root / "templates" / "base.html").write_text(
+                '{% extends "default/base.html" %}{% block theme_head %}' + mark + "{% endblock %}", encoding="utf-8")
+            done = build(root, "--output", str(site), "--lang", "en")
+            assert "Traceback" not in done.stderr, done.stderr
+            if done.returncode:
+                written = mark in (site / "index.html").read_text(encoding="utf-8")
+                last = done.stderr.splitlines()[-1]
+                assert last.startswith("build failed after the new site was put in place" if written
+                                       else "build failed: the site was not changed"), (room, done.stderr)
+                told.add(written)
+        fill.unlink()
+        assert build(root, "--output", str(site)).returncode == 0
+        assert build(root, "--output", str(tmp_path / "clean")).returncode == 0
+        pages = [tree(folder) for folder in (site, tmp_path / "clean")]
+        assert [{k: v for k, v in t.items() if not k.startswith(("pagefind/", ".newsroom"))} for t in pages][0] == \
+            [{k: v for k, v in t.items() if not k.startswith(("pagefind/", ".newsroom"))} for t in pages][1]
+        assert told, "no build met the full disk"
+
+
 def test_ctrl_c_while_a_task_is_handed_to_the_workers_leaves_no_hang() -> None:
     # Ctrl-C pressed just as submit() queues a task (after the pool has recorded it): the
     # KeyboardInterrupt comes once the task is queued, so the pool's shutdown does not wait
