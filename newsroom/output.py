@@ -269,6 +269,18 @@ def tidy(site_dir: Path) -> None:
         recover(site_dir)
 
 
+def published_name(path: Path, site_dir: Path) -> Path:
+    """Where a file being written into the staging folder (Stage) will be once it is swapped in:
+    what a message names (an editor has never seen .NAME.staging-PID)."""
+    path, site_dir = path.resolve(), site_dir.resolve()
+    staging = f".{site_dir.name}.staging-"
+    if path.parent != site_dir.parent and path.is_relative_to(site_dir.parent):
+        first, *rest = path.relative_to(site_dir.parent).parts
+        if first.startswith(staging):
+            return site_dir.joinpath(*rest)
+    return path
+
+
 def identity(site_dir: Path) -> str:
     """Which publication `site_dir` holds: its manifest file's inode, size and mtime."""
     try:

@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from . import bodies, cachedir, depends, sums, theme
+from . import bodies, cachedir, depends, output, sums, theme
 from .config import DEFAULT_TEMPLATES, Config, template_dirs
 from .index import Archive
 from .libtext import NOT_UTF8
@@ -236,7 +236,12 @@ def problem(exc: BaseException | None, page: Page, config: Config) -> Problem:
         return error(shown(Path(exc.file).resolve(), config.root), 0,
                      "damaged in the cache while rendering /{path}: removed, so the next build reads its "
                      "articles again; build again", path=page.path)
-    name = getattr(exc, "filename", None) or f"templates/{page.template}"
+    if isinstance(exc, OSError):   # not the template's either: a full disk, a folder that cannot be written
+        where = output.published_name(Path(exc.filename), config.output) if exc.filename else config.output
+        return error(shown(where, config.root), 0, "cannot write /{path}: {reason}", path=page.path,
+                     reason=exc.strerror or exc)
+    # (where Jinja names no file: the archive's own template, not one of the folder the build runs in)
+    name = getattr(exc, "filename", None) or str(config.root / "templates" / page.template)
     line = getattr(exc, "lineno", 0) or 0
     if not isinstance(exc, jinja2.TemplateSyntaxError):
         # Runtime errors: find the template line in the traceback Jinja rewrote for us.

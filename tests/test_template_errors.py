@@ -31,3 +31,24 @@ def test_an_archive_template_overrides_the_default_and_text_is_escaped(tmp_path:
     assert main(["--root", str(root), "-q"]) == 0
     html = (root / "site" / "404.html").read_text(encoding="utf-8")
     assert '<h1 id="own">&lt;b&gt;&amp;</h1>' in html
+
+
+def test_a_full_disk_while_rendering_is_not_a_template_error_and_names_the_published_file(tmp_path: Path) -> None:
+    """A page a worker cannot write is the disk's fault, named where the file will be (not
+    the staging folder an editor never sees), and a template Jinja does not name is the
+    archive's own, not one of the folder the build was started in."""
+    import errno
+
+    from newsroom import config as config_mod
+    from newsroom import render
+    from newsroom.pages import Page
+
+    root = copy_site("basic", tmp_path)
+    cfg, _ = config_mod.load(root)
+    page = Page("2022/02/21/a/", "article.html", {})
+    staged = cfg.output.parent / f".{cfg.output.name}.staging-1234" / "2022/02/21/a/index.html"
+    full = OSError(errno.ENOSPC, "No space left on device", str(staged))
+    assert str(render.problem(full, page, cfg)) == \
+        "site/2022/02/21/a/index.html: error: cannot write /2022/02/21/a/: No space left on device"
+    assert str(render.problem(RuntimeError("x"), page, cfg)).startswith(
+        "templates/article.html: error: template error while rendering /2022/02/21/a/")
