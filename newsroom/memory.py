@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import cachedir, forked, moved, output, parallel, plancache, signatures
+from . import cachedir, forked, moved, output, parallel, plancache, searchbundle, signatures
 from .config import Config
 from .records import Run
 
@@ -35,7 +35,10 @@ def remember(run: Run) -> None:
     summary["problems"] = [p for p in result.problems if not p.repaired]   # said once, when repaired
     # moved.yaml as this build left it (it may just have written it): an editor's change to it
     # is seen, the build's own is not taken for one.
-    run.store.save_head({"signature": signatures.site_signature(run.inputs, run.config), "summary": summary,
+    # A search index not made (a full disk): no signature, so that the next build makes it.
+    retry = any(p.template == searchbundle.NOT_BUILT for p in result.problems)
+    run.store.save_head({"signature": "" if retry else signatures.site_signature(run.inputs, run.config),
+                         "summary": summary,
                          "output": str(run.config.output),   # for `python build.py cache --prune`
                          "moved": signatures.stat_key(run.config.root / moved.RECORD),
                          "valid_until": valid_until})

@@ -26,8 +26,13 @@ from pathlib import Path
 import cbor2
 
 from . import cachedir, output, searchfiles, statefiles, sums
+from .i18n import N_, Explained
 from .lazydict import LazyDict, loaded
 from .problems import Problem, warning
+
+# The search index is stale where it was not made: the next build makes it again, even when
+# nothing else changed (memory.remember), so it is never left stale once the cause is gone.
+NOT_BUILT = N_("search index not built: {reason}")
 
 RECORD = "bundle.marshal"
 _MAGIC = b"NRS2"
@@ -138,9 +143,14 @@ def make(binary: Path, pages: Path, cache: Path, settings: str, digest: str, ind
             raise OSError(f"pagefind failed: {detail[0]}")
         searchfiles.canonical(fresh)   # the same pages, the same bytes
         ids = _ids(fresh, indexed)
-    except (OSError, EOFError, ValueError, LookupError, TypeError, subprocess.SubprocessError, cbor2.CBORError) as exc:
+    except (OSError, subprocess.SubprocessError) as exc:
         shutil.rmtree(fresh, ignore_errors=True)
-        return None, [*problems, warning("site.yaml", 0, "search index not built: {reason}", reason=exc)]
+        return None, [*problems, warning("site.yaml", 0, NOT_BUILT, reason=exc)]
+    except (EOFError, ValueError, LookupError, TypeError, cbor2.CBORError) as exc:   # its files cut short
+        shutil.rmtree(fresh, ignore_errors=True)
+        return None, [*problems, warning("site.yaml", 0, NOT_BUILT, reason=Explained(
+            "Pagefind's files in {folder} could not be read back, cut short (is the disk full?): {detail}",
+            folder=cache, detail=exc))]
     (cache / RECORD).unlink(missing_ok=True)
     shutil.rmtree(cache / "bundle", ignore_errors=True)
     os.replace(fresh, cache / "bundle")

@@ -292,6 +292,33 @@ def test_a_cache_that_fills_up_after_the_site_is_written_says_so_without_a_trace
         assert told, "no build met the full disk"
 
 
+def test_a_search_index_a_full_disk_cut_short_is_made_by_the_next_build(tmp_path: Path) -> None:
+    """Pagefind's files cut short in a full cache: a warning that says so, and once there is
+    room again the next build makes the index, though no input changed since (it was stale:
+    the edit's words were not in it)."""
+    import gzip
+
+    with small_disk(tmp_path / "disk", "16m") as disk:
+        root = shutil.copytree(make_archive(tmp_path / "source", 12, photos=False), disk / "archive")
+        site = tmp_path / "site"
+        assert build(root, "--output", str(site)).returncode == 0
+        story = next((root / "content").rglob("story-0003.md"))
+        for n, room in enumerate((40, 80, 160, 320, 640)):
+            fill = disk / "fill"
+            free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize // 1024
+            fill.write_bytes(b"\0" * max(0, free - room) * 1024)
+            token = f"zqxtoken{n}x"
+            with story.open("a", encoding="utf-8") as f:
+                f.write(f"\n{token} 段落。\n")
+            done = build(root, "--output", str(site), "--lang", "en")
+            assert "Traceback" not in done.stderr, done.stderr
+            fill.unlink()
+            again = build(root, "--output", str(site), "--lang", "en")
+            assert again.returncode == 0 and "search index not built" not in again.stderr, (room, again.stderr)
+            found = [p for p in (site / "pagefind").rglob("*.pf_fragment") if token.encode() in gzip.decompress(p.read_bytes())]
+            assert found, (room, done.stderr)
+
+
 def test_ctrl_c_while_a_task_is_handed_to_the_workers_leaves_no_hang() -> None:
     # Ctrl-C pressed just as submit() queues a task (after the pool has recorded it): the
     # KeyboardInterrupt comes once the task is queued, so the pool's shutdown does not wait
