@@ -87,8 +87,10 @@ def published(site_dir: Path) -> manifesttext.Read:
 
 
 def _cannot_write(exc: OSError) -> OutputError:
-    """Disk full, permissions, a file where a folder must go …, naming the file when known."""
-    where = f" ({exc.filename})" if exc.filename else ""
+    """Disk full, permissions, a file where a folder must go …, naming the file when known: the
+    site's file a rename failed to replace (filename2), not the patch folder's numbered copy."""
+    name = exc.filename2 or exc.filename
+    where = f" ({name})" if name else ""
     return OutputError("cannot write the site: {reason}{where}", reason=exc.strerror or exc, where=where)
 
 

@@ -223,6 +223,20 @@ def test_output_under_a_file_is_one_line(tmp_path: Path) -> None:
     assert len(done.stderr.splitlines()) == 3   # the problem, the count, "build failed"
 
 
+def test_a_folder_where_a_page_must_go_names_that_page(tmp_path: Path) -> None:
+    """Not the patch folder's numbered copy (.site.patch-PID/0), which no editor has seen."""
+    root = make_archive(tmp_path / "archive", 6, photos=False)
+    assert build(root).returncode == 0
+    page = next((root / "site").rglob("story-0003/index.html"))
+    page.unlink()
+    page.mkdir()
+    story = next((root / "content").rglob("story-0003.md"))
+    story.write_text(story.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    done = build(root, "--lang", "en")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[0].endswith(f"cannot write the site: Is a directory ({page})"), done.stderr
+
+
 @contextmanager
 def small_disk(folder: Path, size: str) -> Iterator[Path]:
     """A tmpfs of `size` at `folder` (needs the right to mount: root in a container, say)."""
