@@ -230,7 +230,7 @@ def term_pages(archive: Archive, tax: Taxonomy, term: Term, config: Config, peop
     pages = _list_pages(items, config.page_size, base, "term.html",
                         {"title": term.name, "taxonomy": tax, "term": term}, first, {"photos": (), "people": ()})
     # Every term's feed, with or without an entry: a feed once subscribed to keeps answering
-    # when its last story is withdrawn, and a photographer's waits for their first story.
+    # when its last story is withdrawn (term.html offers it only with entries).
     if tax.config.feeds and config.base_url:
         pages.append(Page(urls.feed(base), "feed.xml", {
             "title": f"{term.name} — {config.title}", "articles": items[: config.feed_size],
