@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
@@ -154,8 +154,9 @@ def changed_bits(old: Any, new: Any) -> int:
 class Values:
     """The current value of what pages read, as digests, memoised for one build."""
 
-    def __init__(self, archive: Archive) -> None:
+    def __init__(self, archive: Archive, firsts: Mapping[str, str] | None = None) -> None:
         self.archive = archive
+        self.firsts = firsts if firsts is not None else {}   # redirects.first_paths
         self._digests: dict[tuple[str, int], str] = {}
         self._plain: dict[int, str] = {}
         self._keep: list[Any] = []   # memo keys are id()s: keep the objects alive
@@ -221,9 +222,13 @@ class Values:
 
     def lookup(self, key: str) -> str:
         """What a theme function found: l|term|KEY|NAME (term_for), l|photo|ID (photo_by_id),
-        l|figures|ARTICLE (figures), l|link|SOURCE (an article file a body links to)."""
+        l|figures|ARTICLE (figures), l|link|SOURCE (an article file a body links to),
+        l|first|ARTICLE (entry_id: its first address)."""
         archive = self.archive
         _, kind, rest = key.split("|", 2)
+        if kind == "first":
+            story = archive.article_by_id.get(rest)
+            return first_address(self.firsts, story) if story is not None else "-"
         if kind == "term":
             taxonomy, _, name = rest.partition("|")
             term = archive.term(taxonomy, name)
@@ -285,6 +290,12 @@ class Values:
 # (a date took the long way below, through every check for a container).
 _SCALARS = frozenset({str, int, float, bool, type(None), datetime, date})
 _LONG = 256   # longer texts are hashed once (sha1: 40 characters)
+
+
+def first_address(firsts: Mapping[str, str], article: Article) -> str:
+    """The site path a feed gives as the story's id: the first it was published at, if it
+    moved (`firsts`: redirects.first_paths), else its own."""
+    return firsts.get(article.source) or urls.article(article)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -215,7 +215,7 @@ class Decision:
                  values: depends.Values) -> None:
         self._remember_pages(state, planviews.files(planned))
         if self.case == EVERYTHING:
-            for key, bits, digest in depends.Values(archive).each(self.index.masks()):
+            for key, bits, digest in depends.Values(archive, values.firsts).each(self.index.masks()):
                 self.values.setdefault(key, {})[bits] = digest
         for key in self.stale:
             before = self.values.get(key, {})

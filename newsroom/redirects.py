@@ -68,6 +68,18 @@ def plan(record: moved.Record, archive: Archive, config: Config, planned: list[P
                 (*updated.problems, *problems))
 
 
+def first_paths(redirects: Iterable[Redirect]) -> dict[str, str]:
+    """The first address of each story that moved (article file -> site path), from the
+    redirects moved.yaml asks for: a feed entry's id, which must never change. (Not from the
+    record itself, which an edit at 100,000 articles leaves unread.) Aliases written by hand
+    are older addresses, but not ones this archive's feeds ever gave."""
+    found: dict[str, str] = {}
+    for redirect in redirects:   # each story's, newest first: the last is its first address
+        if redirect.where == moved.RECORD and redirect.of:
+            found[redirect.of] = redirect.old
+    return found
+
+
 def pairs(redirects: Iterable[Redirect], root_path: str = "/") -> list[tuple[str, str]]:
     """(old URL path, new URL path) of every redirect, sorted: what a host needs (an object
     store's redirect rules, `_redirects`). `root_path`: the site's path on its host."""

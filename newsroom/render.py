@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import types
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -198,9 +199,10 @@ def loader(config: Config) -> jinja2.BaseLoader:
                                 jinja2.PrefixLoader({DEFAULT: _Utf8Loader([str(DEFAULT_TEMPLATES)])})])
 
 
-def environment(config: Config, archive: Archive) -> jinja2.Environment:
+def environment(config: Config, archive: Archive, firsts: Mapping[str, str] | None = None) -> jinja2.Environment:
     """A Jinja environment for one build: the theme's templates, and the theme API
-    (theme.Theme) bound to this archive as `env.theme`."""
+    (theme.Theme) bound to this archive (and `firsts`, the moved stories' first addresses:
+    redirects.first_paths) as `env.theme`."""
     env = _Recording(
         loader=loader(config),
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
@@ -213,7 +215,7 @@ def environment(config: Config, archive: Archive) -> jinja2.Environment:
     )
     env.context_class = _Context
     env.template_class = _Template
-    env.theme = theme.Theme(config, archive)
+    env.theme = theme.Theme(config, archive, firsts)
     env.globals.update(env.theme.globals())
     env.filters.update(env.theme.filters())
     return env

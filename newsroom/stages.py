@@ -161,7 +161,7 @@ def plan(run: Run) -> bool:
     run.plan_problems += run.result.problems[start:]
     if not run.options.write:   # a check: report, keep the parsed files, write nothing
         # Nothing is written, but the templates are tried: check must fail where build would.
-        env = render.environment(run.config, run.archive)
+        env = render.environment(run.config, run.archive, redirects.first_paths(run.living.redirects))
         run.result.problems += trial.problems(env, run.planned,
                                               lambda exc, page: render.problem(exc, page, run.config))
         # And the photos no build has made renditions of are decoded: a truncated upload.
@@ -244,7 +244,8 @@ def decide(run: Run) -> bool:
     """What to render again (rebuild.py), from what each page read when it last rendered."""
     config, state = run.config, run.state
     run.result.problems += render.check_compiled(config)
-    run.env = render.environment(config, run.archive)
+    firsts = redirects.first_paths(run.living.redirects)   # (feed entries' ids)
+    run.env = render.environment(config, run.archive, firsts)
     run.page_settings = f"{run.settings}|serve={run.options.serve}|{signatures.templates_hash(template_dirs(config))}"
     run.published = output.published(config.output) if run.store is not None else {}
     usable = state.pages_settings == memory.pages_key(run) and bool(run.published)
@@ -258,7 +259,7 @@ def decide(run: Run) -> bool:
     run.edition_digests = state.editions if kept else printing.digests(run.printed)
     changed = rebuild.changes(state, run.before, run.archive, run.planned, remembered, run.plan_key,
                               run.edition_digests, columns, kept=run.kept)
-    run.values = depends.Values(run.archive)
+    run.values = depends.Values(run.archive, firsts)
     contexts = None
     if changed.case == rebuild.RECHECK:
         same = state.inputs_but_photos == memory.plan_inputs(run, but_photos=True)

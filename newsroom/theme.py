@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,9 +35,10 @@ _SPECIAL = re.compile("[&<>\"']").search   # in a link: escaped (most have none 
 class Theme:
     """One build's template globals and filters (`globals()`, `filters()`)."""
 
-    def __init__(self, config: Config, archive: Archive) -> None:
+    def __init__(self, config: Config, archive: Archive, firsts: Mapping[str, str] | None = None) -> None:
         self.config = config
         self.archive = archive
+        self.firsts = firsts if firsts is not None else {}   # moved stories' first addresses (entry_id)
         self.page = ""        # the path of the page being rendered (render.render sets it)
         self.recorder = depends.Recorder()   # what that page reads (render.render resets it)
         self.linker = urls.Linker({t.key: t.config.path for t in archive.taxonomies})
@@ -64,6 +65,7 @@ class Theme:
             # context" makes the macros anew on every page, each a reference cycle).
             "current_path": self.current_path,
             "abs_url": self.abs_url,
+            "entry_id": self.entry_id,
             "body": self.body,
             "figures": self.figures,
             "term_for": self.term_for,
@@ -140,6 +142,12 @@ class Theme:
 
     def abs_url(self, target: Any) -> str:
         return urls.absolute(self.config.base_url, self.path_of(target))
+
+    def entry_id(self, article: Article) -> str:
+        """A feed entry's id: the story's first address, absolute, the same wherever it moves
+        (feed readers would show a story whose id changed twice)."""
+        self.recorder.lookup("l|first|" + article.id)
+        return urls.absolute(self.config.base_url, depends.first_address(self.firsts, article))
 
     def term_for(self, key: str, name: str) -> Any:
         """The term of taxonomy `key` named `name`, or None."""

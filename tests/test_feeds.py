@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
@@ -276,3 +277,36 @@ def test_sitemaps_updated_by_their_parts_are_those_made_from_every_entry(monkeyp
         kept = made
     assert untouched > 30, "parts no change touched are kept as they were"
     assert {("sitemap.xml", False), ("sitemap-index.xml", True)} <= shapes   # one sitemap, and parts cut in two
+
+
+def test_a_story_that_moves_keeps_its_entry_id_in_every_feed(tmp_path: Path) -> None:
+    """Atom ids never change (RFC 4287): a reader shows an entry with a new id as a new story.
+    The story's new slug moves its link, not its id (its first address, from moved.yaml), in
+    an edit build as in a clean one, and its correction's id goes with it."""
+    root = copy_sample(tmp_path / "a")
+    story = root / "content/articles/2022/02/bantian-frontline.md"
+    assert main(["--root", str(root), "-q"]) == 0
+
+    def entries(feed: str) -> dict[str, tuple[str, str]]:
+        tree = ET.parse(root / "site" / feed)
+        return {e.findtext(f"{ATOM}title"): (e.findtext(f"{ATOM}id"), e.find(f"{ATOM}link").get("href"))
+                for e in tree.getroot().iter(f"{ATOM}entry")}
+
+    feeds = ("feed.xml", "streets/bantian/feed.xml", "reporters/zhang-peng/feed.xml")
+    before = [entries(feed) for feed in feeds]
+    old = BASE + "2022/02/21/bantian-frontline/"
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text.replace("\n---\n", "\nslug: bantian-moved\ncorrections:\n  - {date: 2022-03-01, text: 更正。}\n---\n", 1),
+                     encoding="utf-8")
+    for build in ("edit", "clean"):
+        if build == "clean":
+            shutil.rmtree(root / ".cache")
+            shutil.rmtree(root / "site")
+        assert main(["--root", str(root), "-q"]) == 0
+        for feed, was in zip(feeds, before, strict=True):
+            now = entries(feed)
+            moved = [title for title, (_, link) in now.items() if link == BASE + "2022/02/21/bantian-moved/"]
+            assert len(moved) == 1, (build, feed)
+            assert now[moved[0]][0] == was[moved[0]][0] == old, (build, feed)
+        corrected = ET.parse(root / "site/corrections/feed.xml").getroot().find(f"{ATOM}entry")
+        assert corrected.findtext(f"{ATOM}id") == old + "#correction-1", build
