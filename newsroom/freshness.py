@@ -11,7 +11,7 @@ build is remembered (another machine's, handed on without the cache) is not comp
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from . import cache, moved, signatures, versions
 from .config import Config, template_dirs
@@ -36,6 +36,10 @@ def stale(config: Config, now: datetime) -> Explained | None:
                          "with --drafts, --future or --file-urls, or changed by hand", output=config.output)
     if head.get("moved") != signatures.stat_key(config.root / moved.RECORD):
         return Explained("moved.yaml changed since {output} was built", output=config.output)
-    if now.timestamp() >= head.get("valid_until", 0):
+    until = head.get("valid_until", 0)
+    if now.timestamp() >= until:
+        if datetime.fromtimestamp(until, config.tz).time() == time(0):   # (memory._valid_until)
+            return Explained("a new day began since {output} was built (its home page's 历史上的今天 is the day "
+                             "before's)", output=config.output)
         return Explained("a scheduled story is due since {output} was built", output=config.output)
     return None

@@ -393,3 +393,20 @@ def test_the_preview_is_never_published(root: Path, tmp_path: Path, capsys) -> N
     assert publish_cli(root, "--output", str(preview), str(tmp_path / "www")) == 1
     assert "is the preview" in capsys.readouterr().err
     assert not (tmp_path / "www").exists()
+
+
+def test_a_site_built_the_day_before_is_refused_as_a_new_day(root: Path) -> None:
+    """Past midnight (the site's time) the home page's 历史上的今天 is the day before's: said
+    so, not as a scheduled story due (there is none)."""
+    from datetime import datetime, timedelta
+
+    from newsroom import config as config_mod
+    from newsroom import freshness
+
+    assert main(["--root", str(root), "-q"]) == 0
+    cfg, _ = config_mod.load(root)
+    now = datetime.now(cfg.tz)
+    assert freshness.stale(cfg, now) is None
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), cfg.tz)
+    said = freshness.stale(cfg, midnight + timedelta(minutes=1))
+    assert said is not None and str(said).startswith("a new day began since")
