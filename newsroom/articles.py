@@ -182,7 +182,10 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err: Report,
                 err("each {key} needs a 'name'", *path, key=tax.key)
                 continue
         if not isinstance(item, str) or not normalize(item):
-            err("'{key}' must be a name, a list of names, or a list of {{name, role}}", *path, key=tax.key)
+            if tax.key == config.byline:   # (roles are a byline's: 首席记者, 通讯员)
+                err("'{key}' must be a name, a list of names, or a list of {{name, role}}", *path, key=tax.key)
+            else:
+                err("'{key}' must be a name or a list of names", *path, key=tax.key)
             continue
         name = normalize(item)
         if registry is None or registry.unread:

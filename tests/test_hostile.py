@@ -110,6 +110,12 @@ def test_reporter_as_a_number(tmp_path, capsys):
                f"{A}:4: error: 'reporter' must be a name, a list of names, or a list of {{name, role}}")
 
 
+def test_tags_as_numbers_are_not_told_of_roles(tmp_path, capsys):
+    """Roles (首席记者, 通讯员) are a byline's: tags are names or a list of names."""
+    fails_with(tmp_path, capsys, {A: GOOD.replace("street: 坂田街道", "street: 坂田街道\ntags: [2022]")},
+               f"{A}:6: error: 'tags' must be a name or a list of names")
+
+
 def test_reporter_mapping_without_name(tmp_path, capsys):
     fails_with(tmp_path, capsys, {A: GOOD.replace("reporter: 张鹏", "reporter:\n  - {name: 张鹏}\n  - {role: 记者}")},
                f"{A}:6: error: each reporter needs a 'name'")
