@@ -30,6 +30,13 @@ def write(root: Path, rel: str, text: str) -> str:
     return rel
 
 
+def rewrite(file: Path, old: str, new: str, count: int = -1) -> None:
+    """`old` replaced by `new` in `file` (the first `count` times)."""
+    text = file.read_text(encoding="utf-8")
+    assert old in text, (file, old)
+    file.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
 def article(root: Path, name: str, front: str, body: str = "正文第一段。\n") -> str:
     """An article file: line 1 is '---', the front matter starts on line 2."""
     return write(root, f"{ARTICLES}/{name}.md", f"---\n{front}---\n{body}")
@@ -201,16 +208,14 @@ def test_a_site_address_that_links_could_not_be_made_from_is_an_error(sample_roo
                                                                        message: str) -> None:
     # Feeds, the sitemap and canonical links are made from it: they would all lead nowhere
     settings = sample_root / "site.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("https://news.example.org/", url),
-                        encoding="utf-8")
+    rewrite(settings, "https://news.example.org/", url)
     code, lines, _ = check(sample_root, capsys)
     assert code == 1 and problems(lines) == [f"site.yaml:3: error: {message}"]
 
 
 def test_a_setting_of_the_wrong_kind_is_said_whole_in_chinese(sample_root: Path, capsys) -> None:
     settings = sample_root / "site.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("page_size: 10", "page_size: 十"),
-                        encoding="utf-8")
+    rewrite(settings, "page_size: 10", "page_size: 十")
     code, lines, _ = check(sample_root, capsys, "--lang", "zh")
     assert code == 1 and lines == ["site.yaml:7: error: 'page_size' 必须是正整数", "1 个错误，0 个警告", "检查未通过"]
 
@@ -222,11 +227,9 @@ def test_a_list_or_mapping_where_text_belongs_is_an_error_not_printed_as_python(
                     "summary: {text: 摘要}\n"
                     "photos:\n  - {file: 2022/02/night-testing.jpg, caption: [图说]}\n")
     edition = sample_root / "content/editions/2022-02-22.yaml"
-    edition.write_text(edition.read_text(encoding="utf-8").replace("banner: 防控疫情 龙岗行动", "banner: [防控疫情, 龙岗行动]"),
-                       encoding="utf-8")
+    rewrite(edition, "banner: 防控疫情 龙岗行动", "banner: [防控疫情, 龙岗行动]")
     reporters = sample_root / "reporters.yaml"
-    reporters.write_text(reporters.read_text(encoding="utf-8").replace("role: 通讯员", "role: {name: 通讯员}", 1),
-                         encoding="utf-8")
+    rewrite(reporters, "role: 通讯员", "role: {name: 通讯员}", 1)
     code, lines, _ = check(sample_root, capsys)
     assert code == 1
     assert problems(lines) == [
@@ -244,10 +247,9 @@ def test_an_unknown_field_anywhere_is_named_with_the_nearest_known_one(sample_ro
         f.write("pagesize: 5\n")
     settings_line = len((sample_root / "site.yaml").read_text(encoding="utf-8").splitlines())
     edition = sample_root / "content/editions/2022-02-22.yaml"
-    edition.write_text(edition.read_text(encoding="utf-8").replace("    banner:", "    banners:"), encoding="utf-8")
+    rewrite(edition, "    banner:", "    banners:")
     streets = sample_root / "streets.yaml"
-    streets.write_text(streets.read_text(encoding="utf-8").replace("  aliases: [坂田]", "  alias: [坂田]", 1),
-                       encoding="utf-8")
+    rewrite(streets, "  aliases: [坂田]", "  alias: [坂田]", 1)
     code, lines, _ = check(sample_root, capsys)
     assert code == 0
     assert problems(lines) == [
@@ -311,7 +313,7 @@ def test_a_registry_that_cannot_be_read_is_one_error_not_one_per_story(sample_ro
     lines[2] = "\t" + lines[2].lstrip()   # a tab where the entry's second line is indented
     streets.write_text("".join(lines), encoding="utf-8")
     paper = sample_root / "editions.yaml"
-    paper.write_text(paper.read_text(encoding="utf-8").replace("\n  - {page: 1", "\n\t- {page: 1"), encoding="utf-8")
+    rewrite(paper, "\n  - {page: 1", "\n\t- {page: 1")
     code, lines, _ = check(sample_root, capsys)
     assert code == 1
     assert [line.split(": error: ")[0] for line in problems(lines)] == ["editions.yaml:5", "streets.yaml:3"]
@@ -363,7 +365,7 @@ def test_a_story_that_cannot_be_read_is_not_also_missing_where_it_is_named(sampl
     # each said "no such article file" (one with a did-you-mean naming another story)
     stories = sample_root / "content/articles/2022/02"
     broken = stories / "baolong-support.md"
-    broken.write_text(broken.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: [", 1), encoding="utf-8")
+    rewrite(broken, "\ntitle: ", "\ntitle: [", 1)
     linking = stories / "henggang-support.md"
     linking.write_text(linking.read_text(encoding="utf-8") + "\n另见[宝龙](baolong-support.md)。\n", encoding="utf-8")
     assert "baolong-support.md" in (sample_root / "content/editions/2022-02-22.yaml").read_text(encoding="utf-8")
