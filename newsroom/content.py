@@ -20,7 +20,6 @@ from .markup import Renderer
 from .model import Article, Name, Photo
 from .problems import Problem, error, warning
 from .slugs import remembered_slugs, slugify
-from .textfiles import decode
 
 ARTICLE_SUFFIXES = {".md", ".markdown"}
 
@@ -116,7 +115,7 @@ def _read_chunk(files: list[tuple[str, str, tuple | None]]) -> list[tuple]:
             article, problems = read_article(Path(name), config, renderer)
             out.append((source, None, "", article, problems))
             continue
-        text, problem = decode(raw, source)
+        text, problem = textfiles.decode(raw, source)
         if text is None:
             out.append((source, stat, cache.file_hash(raw), None, [problem]))
             continue
@@ -202,7 +201,7 @@ def read_photo(path: Path, config: Config,
     side_name = sidecar_path.relative_to(config.root).as_posix()
     sidecar = None
     if sidecar_path.exists():
-        side_text, problem = decode(sidecar_path.read_bytes(), side_name)
+        side_text, problem = textfiles.decode(sidecar_path.read_bytes(), side_name)
         if side_text is None:
             return None, [problem]
         sidecar = side_text
