@@ -83,7 +83,7 @@ def test_library_text_of_an_unknown_kind_is_kept() -> None:
     assert tr(i18n.CHINESE, "cannot read: {reason}", reason=os.strerror(errno.EACCES)) == "无法读取：没有权限"
 
 
-def test_publish_speaks_the_archive_language(archive: Path, tmp_path: Path, capsys) -> None:
+def test_publish_speaks_the_archive_language(clear_of_midnight, archive: Path, tmp_path: Path, capsys) -> None:
     assert main(["--root", str(archive), "-q"]) == 0
     target = tmp_path / "www"
     assert main(["--root", str(archive), "publish", str(target), "--dry-run"]) == 0

@@ -26,7 +26,7 @@ def parse(root: Path, rel: str):
     return articles.parse((root / rel).read_text(encoding="utf-8"), rel, cfg, Renderer())
 
 
-def test_new_writes_a_dated_draft_with_checked_names_and_prints_its_path(sample_root: Path) -> None:
+def test_new_writes_a_dated_draft_with_checked_names_and_prints_its_path(clear_of_midnight, sample_root: Path) -> None:
     done = run(sample_root, "new", TITLE, "--reporter", "张鹏", "--reporter", "陈涛",
                "--street", "坂田", "--tag", "疫情 防控")
     assert done.returncode == 0, done.stderr

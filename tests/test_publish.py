@@ -33,6 +33,8 @@ from newsroom.cli import main
 from newsroom.deploy import make_plan, plan_for, publish, site_files
 from newsroom.target_folder import FolderTarget
 
+pytestmark = pytest.mark.usefixtures("clear_of_midnight")   # each builds, then publishes
+
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:

@@ -15,6 +15,8 @@ from publishing import SITE_MARKER, build, built_archive, digests, publish_an_ed
 
 from newsroom.cli import main
 
+pytestmark = pytest.mark.usefixtures("clear_of_midnight")   # each builds, then publishes
+
 BUCKET = "news-archive"
 PREFIX = "news/"
 PUBLISHED = ".newsroom-publish.json"

@@ -28,6 +28,8 @@ from publishing import (
 
 from newsroom.cli import main
 
+pytestmark = pytest.mark.usefixtures("clear_of_midnight")   # each builds, then publishes
+
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 
 
