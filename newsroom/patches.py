@@ -132,6 +132,8 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     home = picked != made["plan_key"] or patch.featured
     if patch:
         _patch(made, kept.result, patch, run, picks, home)
+        if picks and front.unknown(made["archive"], picks):
+            return False   # a pick named the story taken out: a plan made afresh says so, as a clean build
         # Edition files edited beside it; or a story added, taken out or retimed that ran in print
         # (its `print:`, an edition file's list).
         moving = [*patch.stories, *patch.gone, *(story for pair in (*patch.retimed, *patch.withdrawn) for story in pair)]

@@ -114,6 +114,26 @@ def test_a_story_front_yaml_cannot_find_is_an_error_with_its_line(root: Path, ca
             f"'{BANTIAN}'?") in err
 
 
+@pytest.mark.parametrize("taken_out", ["deleted", "made a draft"])
+def test_a_picked_story_taken_out_is_an_error_in_an_edit_as_in_a_clean_build(root: Path, capsys,
+                                                                              taken_out: str) -> None:
+    # A plain story (no corrections, links or print page), which an edit takes out of the kept plan.
+    plain = root / "content/articles/2022/02/plain.md"
+    plain.write_text("---\ntitle: 一则短讯\ndate: 2022-02-25T09:00:00+08:00\nreporter: 张鹏\nstreet: 坂田街道\n"
+                     "---\n短讯正文。\n", encoding="utf-8")
+    (root / "front.yaml").write_text(f"- 2022/02/plain.md\n- {BANTIAN}\n", encoding="utf-8")
+    build(root)
+    home_before = (root / "site" / "index.html").read_bytes()
+    if taken_out == "deleted":
+        os.remove(plain)
+    else:
+        set_field(root, plain.relative_to(root).as_posix(), "draft: true")
+    capsys.readouterr()
+    assert main(["--root", str(root)]) == 1
+    assert "front.yaml:1: error: no published story '2022/02/plain.md'" in capsys.readouterr().err
+    assert (root / "site" / "index.html").read_bytes() == home_before, "the published site is kept"
+
+
 def test_changing_the_choice_rebuilds_the_home_page(root: Path) -> None:
     build(root)
     site = root / "site"
