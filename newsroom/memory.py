@@ -159,11 +159,17 @@ def pages_key(run: Run) -> str:
 
 
 def save_parsed(run: Run) -> None:
-    """Keep the parsed files of a build that wrote no pages: they stay useful next time. The
-    pages remembered are now older than the parsed files, so the next decision must not
-    compare the two: it fingerprints every page."""
+    """Keep the parsed files of a build that wrote no pages (a `check`, a build with errors):
+    they stay useful next time. But a file the remembered pages were rendered from keeps the
+    entry they were rendered from, even if it was parsed anew (or deleted) since: the next
+    build finds it changed and renders the pages that show it. Kept as parsed now, it would
+    be taken as the pages' own, and a story edited, checked, then built left its pages as
+    they were. The remembered pages are older than the files new since, so the next decision
+    must not compare the two: it fingerprints every page."""
     if run.store is not None:
-        run.state.recheck = True
+        state, (articles, photos) = run.state, run.before
+        state.articles, state.photos = {**state.articles, **articles}, {**state.photos, **photos}
+        state.recheck = True
         _save_state(run)
 
 

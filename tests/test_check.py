@@ -92,6 +92,28 @@ def test_the_sample_archive_checks_clean_and_nothing_is_written(sample_root: Pat
     assert capsys.readouterr().out.startswith(f"{counts[1]} articles, {counts[2]} photos, ")
 
 
+HENGGANG = "content/articles/2022/02/henggang-support.md"
+
+
+@pytest.mark.parametrize("between", ["check", "a failed build"])
+def test_an_edit_is_published_by_the_next_build_whatever_ran_between(sample_root: Path, capsys, between: str) -> None:
+    """A `check`, or a build that an error stopped, keeps what it parsed for the next build;
+    the story edited meanwhile must still be rendered again by it."""
+    assert main(["--root", str(sample_root), "-q"]) == 0
+    page = sample_root / "site/2022/02/20/henggang-support/index.html"
+    assert "大风降温" not in page.read_text(encoding="utf-8")
+    rewrite(sample_root / HENGGANG, "湿冷降温", "大风降温")
+    if between == "check":
+        assert main(["check", "--root", str(sample_root), "-q"]) == 0
+    else:
+        mistake = article(sample_root, "mistake", "title: 有错的稿子\ndate: 2022-03-01\nstreet: 不存在街道\n")
+        assert main(["--root", str(sample_root), "-q"]) == 1
+        (sample_root / mistake).unlink()
+    capsys.readouterr()
+    assert main(["--root", str(sample_root), "-q"]) == 0
+    assert "大风降温" in page.read_text(encoding="utf-8")
+
+
 def test_registry_aliases_spaces_and_unicode_forms_are_the_same_name(sample_root: Path, capsys) -> None:
     with (sample_root / "reporters.yaml").open("a", encoding="utf-8") as f:
         f.write("- {name: Renée Dupont, slug: renee-dupont, role: 特约记者}\n")
