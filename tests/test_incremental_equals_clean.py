@@ -4,13 +4,14 @@ the site an incremental build leaves is, byte for byte, the site a clean build m
 The edits are drawn at random (seeded: the same sequences every run): add, remove, retitle,
 re-date an article, correct its text, move it to other streets or reporters, add or remove
 one of its photos, change a caption, add or remove a photo no story uses, rename a registry
-entry, change a setting; and what a newsroom does after publication and for the printed
-paper: place a story in print, edit an edition file, withdraw a story or put it back, add a
-correction, make a story a draft, feature it or choose the front page, give it another slug
-or file name, tag it. Each runs with the default theme and with a theme that reads what the
-default one does not: counts, the archive through a variable, and macros imported with
-context. A sequence may pass through an archive with errors (a front page naming a draft):
-then both builds must fail alike, and the next incremental build must still equal a clean one.
+entry, change a setting; what a newsroom does after publication and for the printed paper:
+place a story in print, edit an edition file (with a scan), withdraw a story or put it back,
+add a correction, make a story a draft, feature it or choose the front page, give it another
+slug, file name or old address, tag it; and time passing (a new day, a scheduled story due).
+Each runs with the default theme and with a theme that reads what the default one does not:
+counts, the archive through a variable, and macros imported with context. A sequence may pass
+through an archive with errors (a front page naming a draft): then both builds must fail
+alike, and the next incremental build must still equal a clean one.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from PIL import Image
 from newsroom import builder, config
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
+LATER = [NOW, datetime(2024, 1, 5, tzinfo=UTC), datetime(2024, 2, 2, tzinfo=UTC)]   # (tick)
 DATES = ["2022-02-20T09:00:00", "2022-02-20T09:00:00", "2022-02-21T10:00:00", "2022-03-01T08:00:00",
          "2023-01-05T12:00:00", "2023-01-01T07:00:00",    # on NOW's day a year before: 历史上的今天
          "2024-02-01T08:00:00"]                           # after NOW: scheduled, not yet shown
@@ -70,7 +72,8 @@ def _start() -> dict:
                           "body": f"第{i}篇的正文。\n\n第二段。"} for i in range(4)}
     return {"articles": articles, "captions": {f"p{i}.jpg": f"图{i}" for i in range(3)},
             "streets": [[name, slug, []] for name, slug in STREETS], "reporters": [list(r) for r in REPORTERS],
-            "settings": {"title": "测试档案", "page_size": 2}, "next": 4, "editions": {}, "front": None}
+            "settings": {"title": "测试档案", "page_size": 2}, "next": 4, "editions": {}, "front": None,
+            "now": NOW}
 
 
 def _files(model: dict, theme: bool) -> dict[str, bytes]:
@@ -223,6 +226,9 @@ def edit_edition(model, draw):
     stories = draw(st.lists(st.sampled_from(sorted(model["articles"])), max_size=3, unique=True))
     page = {"page": draw(st.sampled_from([1, 2])), "banner": draw(st.sampled_from(["防控疫情", "龙岗行动"])),
             "headline": draw(st.sampled_from(["因为有你们", "抗疫路上"])), "stories": [f"{s}.md" for s in stories]}
+    scan = draw(st.sampled_from([None, *sorted(model["captions"])]))
+    if scan is not None:   # the printed page's scan: a photo, shown resized
+        page["scan"] = scan
     model["editions"][day] = [page]
 
 
@@ -263,12 +269,22 @@ def rename_file(model, draw):
         model["articles"][new] = model["articles"].pop(old)
 
 
+def alias(model, draw):
+    model["articles"][_article(model, draw)]["aliases"] = draw(st.sampled_from([[], ["/old/address/"],
+                                                                               ["/2021/12/30/old-slug/"]]))
+
+
+def tick(model, draw):
+    """Time passes: another day (历史上的今天), a scheduled story due."""
+    model["now"] = draw(st.sampled_from([t for t in LATER if t >= model["now"]]))
+
+
 def tag(model, draw):
     model["articles"][_article(model, draw)]["tags"] = draw(st.lists(st.sampled_from(["疫情防控", "志愿服务", "教育"]),
                                                                      max_size=2, unique=True))
 
 
-AFTERWARDS = ["print", "withdrawn", "corrections", "draft", "featured", "slug", "tags"]   # front matter, when set
+AFTERWARDS = ["print", "withdrawn", "corrections", "draft", "featured", "slug", "tags", "aliases"]   # front matter, when set
 EDITIONS = """paper: 测试报
 first_issue: {date: 2022-02-20, number: 100}
 pages:
@@ -277,16 +293,16 @@ pages:
 """
 EDITS = [add, remove, retitle, redate, correct_text, move_street, move_reporter, add_photo, remove_photo, caption,
          new_photo, drop_photo, rename_entry, setting, place_in_print, edit_edition, withdraw, correct, make_draft,
-         feature, choose_front, reslug, rename_file, tag]
+         feature, choose_front, reslug, rename_file, tag, alias, tick]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _build(root: Path, output: Path, incremental: bool) -> builder.BuildResult:
+def _build(root: Path, output: Path, incremental: bool, now: datetime = NOW) -> builder.BuildResult:
     cfg, problems = config.load(root, output)
-    return builder.build(cfg, problems, builder.Options(jobs=1, incremental=incremental), now=NOW)
+    return builder.build(cfg, problems, builder.Options(jobs=1, incremental=incremental), now=now)
 
 
 def _problems(result: builder.BuildResult) -> list[str]:
@@ -308,9 +324,9 @@ def test_every_incremental_build_equals_a_clean_build(theme: bool, edits, data) 
         for edit in edits:
             edit(model, data.draw)
             _write(root, _files(model, theme))
-            built = _build(root, root / "site", incremental=True)
+            built = _build(root, root / "site", incremental=True, now=model["now"])
             shutil.rmtree(root / "clean", ignore_errors=True)
-            clean = _build(root, root / "clean", incremental=False)
+            clean = _build(root, root / "clean", incremental=False, now=model["now"])
             assert _problems(built) == _problems(clean), edit.__name__
             if not clean.ok:
                 continue   # the site as it was: the next edit may mend the archive
