@@ -105,7 +105,8 @@ SAME_PRINT = Printed()
 
 
 def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article] = (),
-                   printed: Printed = SAME_PRINT, page_size: int = 0, feed_size: int = 0) -> Callable[[Page], bool]:
+                   printed: Printed = SAME_PRINT, page_size: int = 0, feed_size: int = 0,
+                   listed: Set[str] | None = None) -> Callable[[Page], bool]:
     """After only stories were added, removed or edited (`added`: the ids of the new and the
     edited ones; `removed`: the last build's parses of those removed or edited, for an
     edited story is taken from where it was and put where it is; the photos, the other
@@ -119,10 +120,13 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     hidden, its reach is only wider than it was. `printed`: the editions changed, whose pages,
     neighbours' pages, calendar and stories (their 刊于 line) are in reach too. `page_size`:
     the lists' (site.yaml), if given, places a story's page and a list's by their address,
-    not their context, which a kept plan reads only when used (planfile.py); `feed_size` a feed's."""
+    not their context, which a kept plan reads only when used (planfile.py); `feed_size` a feed's.
+    `listed`: the stories the last build listed, if known. A removed or edited story it did not
+    list (a draft, scheduled or withdrawn then) left no list: counted as gone from them, it made
+    a list that grew by it look as long as before, its pagers unchanged."""
     added = added & archive.rank.keys()   # a story withdrawn at once is in no list: only its page is new
     rank = archive.rank
-    gone = _gone_from(archive, removed)
+    gone = _gone_from(archive, removed if listed is None else [story for story in removed if story.id in listed])
     near = _near(archive, added, gone[None])
     lists = _lists(archive, added, gone, rank)
     listed = {"home.html": None, "term.html": "term", "month.html": "month", "year.html": "year"}

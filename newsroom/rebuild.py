@@ -60,6 +60,7 @@ class Changes:
     stories_only: bool = False            # stories added, removed or edited; every photo and other story as it was
     new_photos: bool = False              # as stories_only, but photos were added too (none removed or changed)
     before_edits: tuple = ()              # the last build's parses of the stories removed or edited
+    listed_before: frozenset[str] | set[str] = frozenset()   # the stories the last build listed (state.visible)
     same_figures: frozenset[str] | set[str] = frozenset()   # of those, the ones showing no photo changed
     columns: Columns | None = None        # `remembered` and the pages' ids in the plan's order, if the same pages
 
@@ -159,6 +160,7 @@ def _for_recheck(changed: Changes, state: cache.State, before: tuple[dict, dict]
         stories_only=stories and same_photos,
         new_photos=stories and kept_photos and not same_photos,
         before_edits=tuple(before_edits),
+        listed_before=visible,
     )
 
 
@@ -292,7 +294,8 @@ def known_contexts(changed: Changes, planned: list[pages.Page], archive: index.A
         elif changed.stories_only or changed.new_photos:
             unreached = reach.beyond_changed(archive, {key[2:] for key in changed.edited}, changed.before_edits,
                                              reach.Printed(editions, changed.editions_changed,
-                                                           changed.printed_before), page_size, feed_size)
+                                                           changed.printed_before), page_size, feed_size,
+                                             changed.listed_before)
             if changed.new_photos:   # and out of the new photos' reach
                 unreached = _both(unreached, reach.photo_free_by_path(archive, editions) if page_size
                                   else reach.photo_free)

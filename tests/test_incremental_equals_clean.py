@@ -334,3 +334,27 @@ def test_every_incremental_build_equals_a_clean_build(theme: bool, edits, data) 
             assert sorted(got) == sorted(want), edit.__name__
             stale = [name for name in want if got[name] != want[name]]
             assert not stale, f"after {edit.__name__}: stale {stale}"
+
+
+@pytest.mark.parametrize("hidden", ["date", "draft", "withdrawn"])
+def test_a_story_hidden_at_the_last_build_and_shown_now_lengthens_its_lists(hidden: str) -> None:
+    """Six stories, one hidden (scheduled, a draft, withdrawn): the home list has two pages of
+    two and the first page. Shown, the story adds a page, and the older pages' pagers change."""
+    model = _start()
+    for slug in ("s4", "s5"):
+        model["articles"][slug] = {**model["articles"]["s1"], "title": f"报道{slug}"}
+    story = model["articles"]["s0"]
+    story.update({"date": "2024-02-01T08:00:00"} if hidden == "date" else
+                 {"draft": True} if hidden == "draft" else {"withdrawn": {"date": "2023-06-01", "reason": "撤稿。"}})
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "archive"
+        root.mkdir()
+        _write(root, _files(model, False))
+        assert _build(root, root / "site", incremental=True).ok
+        story.update({"date": "2023-01-05T12:00:00", "draft": False, "withdrawn": None})
+        _write(root, _files(model, False))
+        assert _build(root, root / "site", incremental=True).ok
+        assert _build(root, root / "clean", incremental=False).ok
+        got, want = _tree(root / "site"), _tree(root / "clean")
+        assert "page/2/index.html" in want
+        assert [name for name in want if got.get(name) != want[name]] == []
