@@ -3,15 +3,16 @@ the site an incremental build leaves is, byte for byte, the site a clean build m
 
 The edits are drawn at random (seeded: the same sequences every run): add, remove, retitle,
 re-date an article, correct its text, move it to other streets or reporters, add or remove
-one of its photos, change a caption, add or remove a photo no story uses, rename a registry
-entry, change a setting; what a newsroom does after publication and for the printed paper:
-place a story in print, edit an edition file (with a scan), withdraw a story or put it back,
-add a correction, make a story a draft, feature it or choose the front page, give it another
-slug, file name or old address, tag it; and time passing (a new day, a scheduled story due).
-Each runs with the default theme and with a theme that reads what the default one does not:
-counts, the archive through a variable, and macros imported with context. A sequence may pass
-through an archive with errors (a front page naming a draft): then both builds must fail
-alike, and the next incremental build must still equal a clean one.
+one of its photos, change a caption or a credit, add or remove a photo no story uses, rename
+a registry entry, change a setting; what a newsroom does after publication and for the
+printed paper: place a story in print, edit an edition file (with a scan), rename a page of
+the paper, withdraw a story or put it back, add a correction, make a story a draft, feature
+it or choose the front page, give it another slug, file name or old address, tag it; and
+time passing (a new day, a scheduled story due). Each runs with the default theme and with a
+theme that reads what the default one does not: counts, the archive through a variable, and
+macros imported with context. A sequence may pass through an archive with errors (a front
+page naming a draft): then both builds must fail alike, and the next incremental build must
+still equal a clean one.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def _start() -> dict:
     return {"articles": articles, "captions": {f"p{i}.jpg": f"图{i}" for i in range(3)},
             "streets": [[name, slug, []] for name, slug in STREETS], "reporters": [list(r) for r in REPORTERS],
             "settings": {"title": "测试档案", "page_size": 2}, "next": 4, "editions": {}, "front": None,
-            "now": NOW}
+            "now": NOW, "page_names": {1: "要闻", 2: "综合"}, "credits": {}}
 
 
 def _files(model: dict, theme: bool) -> dict[str, bytes]:
@@ -86,7 +87,10 @@ def _files(model: dict, theme: bool) -> dict[str, bytes]:
                                            allow_unicode=True).encode()
     files["reporters.yaml"] = yaml.safe_dump([{"name": n, "slug": s, "role": r} for n, s, r in model["reporters"]],
                                              allow_unicode=True).encode()
-    files["editions.yaml"] = EDITIONS.encode()
+    files["editions.yaml"] = yaml.safe_dump({"paper": "测试报", "first_issue": {"date": "2022-02-20", "number": 100},
+                                             "pages": [{"page": n, "name": name} for n, name in
+                                                       sorted(model["page_names"].items())]},
+                                            allow_unicode=True).encode()
     for slug, a in model["articles"].items():
         front = {"title": a["title"], "date": a["date"], "street": a["street"], "reporter": a["reporter"],
                  "photos": [p if isinstance(p, str) else dict(p) for p in a["photos"]]}
@@ -99,7 +103,8 @@ def _files(model: dict, theme: bool) -> dict[str, bytes]:
     for name, caption in sorted(model["captions"].items()):
         files[f"photos/{name}"] = _jpeg(COLOURS[int(name[1]) % len(COLOURS)])
         if caption is not None:
-            files[f"photos/{name[:-4]}.yaml"] = yaml.safe_dump({"caption": caption, "credit": "张鹏"},
+            files[f"photos/{name[:-4]}.yaml"] = yaml.safe_dump({"caption": caption,
+                                                                "credit": model["credits"].get(name, "张鹏")},
                                                                allow_unicode=True).encode()
     if theme:
         files.update({f"templates/{name}": text.encode() for name, text in PROBE_THEME.items()})
@@ -269,6 +274,15 @@ def rename_file(model, draw):
         model["articles"][new] = model["articles"].pop(old)
 
 
+def rename_page(model, draw):
+    """The paper's usual name for its second page (editions.yaml)."""
+    model["page_names"][2] = draw(st.sampled_from(["综合", "街道"]))
+
+
+def credit(model, draw):
+    model["credits"][draw(st.sampled_from(sorted(model["captions"])))] = draw(st.sampled_from(["张鹏", "陈涛"]))
+
+
 def alias(model, draw):
     model["articles"][_article(model, draw)]["aliases"] = draw(st.sampled_from([[], ["/old/address/"],
                                                                                ["/2021/12/30/old-slug/"]]))
@@ -285,15 +299,9 @@ def tag(model, draw):
 
 
 AFTERWARDS = ["print", "withdrawn", "corrections", "draft", "featured", "slug", "tags", "aliases"]   # front matter, when set
-EDITIONS = """paper: 测试报
-first_issue: {date: 2022-02-20, number: 100}
-pages:
-  - {page: 1, name: 要闻}
-  - {page: 2, name: 综合}
-"""
 EDITS = [add, remove, retitle, redate, correct_text, move_street, move_reporter, add_photo, remove_photo, caption,
          new_photo, drop_photo, rename_entry, setting, place_in_print, edit_edition, withdraw, correct, make_draft,
-         feature, choose_front, reslug, rename_file, tag, alias, tick]
+         feature, choose_front, reslug, rename_file, tag, alias, tick, rename_page, credit]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
