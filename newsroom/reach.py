@@ -106,7 +106,7 @@ SAME_PRINT = Printed()
 
 def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article] = (),
                    printed: Printed = SAME_PRINT, page_size: int = 0, feed_size: int = 0,
-                   listed: Set[str] | None = None) -> Callable[[Page], bool]:
+                   listed_before: Set[str] | None = None) -> Callable[[Page], bool]:
     """After only stories were added, removed or edited (`added`: the ids of the new and the
     edited ones; `removed`: the last build's parses of those removed or edited, for an
     edited story is taken from where it was and put where it is; the photos, the other
@@ -116,17 +116,13 @@ def beyond_changed(archive: Archive, added: Set[str], removed: Sequence[Article]
     the page of every story but those `_near` them, the lists of a term, year or month that
     hold or held none of them, and the full pages of the others older than all of them
     (`_kept`): of the 18,400 pages a new story hashed at 10,000 articles, 175 are left. A
-    removed story counts as listed where its names and date would list it: if it was
-    hidden, its reach is only wider than it was. `printed`: the editions changed, whose pages,
-    neighbours' pages, calendar and stories (their 刊于 line) are in reach too. `page_size`:
-    the lists' (site.yaml), if given, places a story's page and a list's by their address,
-    not their context, which a kept plan reads only when used (planfile.py); `feed_size` a feed's.
-    `listed`: the stories the last build listed, if known. A removed or edited story it did not
-    list (a draft, scheduled or withdrawn then) left no list: counted as gone from them, it made
-    a list that grew by it look as long as before, its pagers unchanged."""
+    removed story is gone from where its names and date listed it if the last build listed
+    it (`listed_before`, if known: one hidden then made a list that grew look unchanged).
+    `printed`: the editions changed, whose pages, neighbours' pages, calendar and stories (刊于)
+    are in reach too. `page_size`, `feed_size`: place pages by address, not context (unread)."""
     added = added & archive.rank.keys()   # a story withdrawn at once is in no list: only its page is new
     rank = archive.rank
-    gone = _gone_from(archive, removed if listed is None else [story for story in removed if story.id in listed])
+    gone = _gone_from(archive, [story for story in removed if listed_before is None or story.id in listed_before])
     near = _near(archive, added, gone[None])
     lists = _lists(archive, added, gone, rank)
     listed = {"home.html": None, "term.html": "term", "month.html": "month", "year.html": "year"}

@@ -60,7 +60,7 @@ class Changes:
     stories_only: bool = False            # stories added, removed or edited; every photo and other story as it was
     new_photos: bool = False              # as stories_only, but photos were added too (none removed or changed)
     before_edits: tuple = ()              # the last build's parses of the stories removed or edited
-    listed_before: frozenset[str] | set[str] = frozenset()   # the stories the last build listed (state.visible)
+    listed_before: set[str] | None = None  # the stories the last build listed (state.visible), if known
     same_figures: frozenset[str] | set[str] = frozenset()   # of those, the ones showing no photo changed
     columns: Columns | None = None        # `remembered` and the pages' ids in the plan's order, if the same pages
 
