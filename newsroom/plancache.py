@@ -116,10 +116,12 @@ def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iter
         if title is not None:
             planned[i].context.patch(title=title)
     record, changed = dict(living.record), living.changed
+    archive = made["archive"]
     for source, story in stories.items():
         entry = record.get(source)
-        if entry is None:
-            continue
+        if entry is None or story.draft or (source not in archive.article_by_id
+                                            and all(a.id != source for a in archive.withdrawn)):
+            continue   # the record has the titles of the stories published (moved.update's `live`)
         changed = changed or published.get(source, entry.title) != story.title
         if entry.title != story.title:
             record[source] = dataclasses.replace(entry, title=story.title)

@@ -388,3 +388,24 @@ def test_a_story_hidden_at_the_last_build_and_shown_now_lengthens_its_lists(hidd
         got, want = _tree(root / "site"), _tree(root / "clean")
         assert "page/2/index.html" in want
         assert [name for name in want if got.get(name) != want[name]] == []
+
+
+def test_a_drafts_new_title_is_not_recorded_in_moved_yaml_by_an_edit_as_by_a_clean_build() -> None:
+    """moved.yaml records the titles of the stories published (a renamed file is found again by
+    its title); an edit that only retitles a story made a draft since must leave its entry."""
+    model = _start()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "archive"
+        root.mkdir()
+        _write(root, _files(model, False))
+        assert _build(root, root / "site", incremental=True).ok
+        model["articles"]["s2"]["draft"] = True
+        _write(root, _files(model, False))
+        assert _build(root, root / "site", incremental=True).ok
+        record = (root / "moved.yaml").read_bytes()
+        model["articles"]["s2"]["title"] = "改过的标题"
+        _write(root, _files(model, False))
+        assert _build(root, root / "site", incremental=True).ok
+        assert (root / "moved.yaml").read_bytes() == record
+        assert _build(root, root / "clean", incremental=False).ok
+        assert (root / "moved.yaml").read_bytes() == record
