@@ -106,22 +106,24 @@ def retitle(made: dict[str, Any], articles: Mapping[str, Article], sources: Iter
         redirects.append(r if story is None else dataclasses.replace(r, title=story.title))
         if story is not None:
             at_old[r.old] = story.title
-    at = {urls.article(a): a.title for a in stories.values()}
+    at = {urls.article(a): a for a in stories.values()}
+    paged = set()   # the stories with a page (or notice): moved.update's `live`, but for drafts
     planned = made["planned"]
     for i, (path, template) in enumerate(planviews.heads(planned)):
         if template in ("article.html", "withdrawn.html"):
-            title = at.get(path)
+            story = at.get(path)
+            title = story.title if story is not None else None
+            if story is not None:
+                paged.add(story.source)
         else:
             title = at_old.get(path) if template == "redirect.html" else None
         if title is not None:
             planned[i].context.patch(title=title)
     record, changed = dict(living.record), living.changed
-    archive = made["archive"]
     for source, story in stories.items():
         entry = record.get(source)
-        if entry is None or story.draft or (source not in archive.article_by_id
-                                            and all(a.id != source for a in archive.withdrawn)):
-            continue   # the record has the titles of the stories published (moved.update's `live`)
+        if entry is None or story.draft or source not in paged:
+            continue   # the record has the titles of the stories published, as moved.update keeps them
         changed = changed or published.get(source, entry.title) != story.title
         if entry.title != story.title:
             record[source] = dataclasses.replace(entry, title=story.title)
