@@ -63,7 +63,8 @@ def hold_folder(folder: Path, wait: float | None = None, lang: str = ENGLISH) ->
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as exc:
-        raise LockError("cannot make the lock file {file}: {reason}", file=folder, reason=exc.strerror) from exc
+        raise LockError("cannot make or open the folder {folder} to lock it: {reason}", folder=folder,
+                        reason=exc.strerror) from exc
     try:
         _acquire(fd, folder, lambda message, **values: _say(tr(lang, message, **values)), wait, EVERY)
         yield
