@@ -30,7 +30,7 @@ HEADER = ("# Every address each article has been published at, kept by `python b
 class Entry:
     source: str                  # the article file
     title: str
-    urls: tuple[str, ...]        # site paths, the current one first
+    urls: tuple[str, ...]        # site paths: the current one first, the first published last
     line: int = 0                # in moved.yaml, for messages
 
 
@@ -81,7 +81,7 @@ def _parse_as_written(text: str) -> Record | None:
         paths = [site_path(u) for u in match["urls"].split(", ")] if match["urls"] else []
         if source is None or title is None or not paths or None in paths:
             return None
-        record[source] = Entry(source, title, tuple(dict.fromkeys(paths)), line)
+        record[source] = Entry(source, title, addresses(paths), line)
         line += 3
     return record if position == len(body) else None
 
@@ -105,7 +105,7 @@ def entries(root: Path, sources: Iterable[str]) -> Record | None:
         paths = [site_path(u) for u in match["urls"].split(", ")] if match["urls"] else []
         if title is None or not paths or None in paths:
             return None
-        found[source] = Entry(source, title, tuple(dict.fromkeys(paths)), text.count("\n", 0, at + 1) + 1)
+        found[source] = Entry(source, title, addresses(paths), text.count("\n", 0, at + 1) + 1)
     return found
 
 
@@ -137,7 +137,7 @@ def parse(doc: yamlfile.YamlDoc) -> tuple[Record, list[Problem]]:
             problems.append(error(RECORD, line, "'{source}': give its addresses as a list of site paths, "
                                                 "such as urls: [/2022/02/21/slug/]", source=source))
             continue
-        record[str(source)] = Entry(str(source), title, tuple(dict.fromkeys(paths)), line)
+        record[str(source)] = Entry(str(source), title, addresses(paths), line)
     return record, problems
 
 
@@ -174,8 +174,24 @@ def update(record: Record, live: dict[str, tuple[Article, str]], shown: set[str]
         elif entry.urls[0] != url or entry.title != article.title:
             if entry.urls[0] != url:
                 notes.append(Explained("moved: /{old} -> /{new}", old=entry.urls[0], new=url))
-            new[source] = replace(entry, title=article.title, urls=(url, *(u for u in entry.urls if u != url)))
+            new[source] = replace(entry, title=article.title, urls=moved_to(entry, url))
     return Update(new, tuple(notes), tuple(problems))   # dump() sorts it
+
+
+def moved_to(entry: Entry, url: str) -> tuple[str, ...]:
+    """The entry's addresses once its story is at `url`: that one first, the others newest
+    first, and the story's first address last. A feed gives that as the story's id, which must
+    not change: a story moved back to its first address lists it last again ([/a/, /b/, /a/])."""
+    first = entry.urls[-1]
+    between = [u for u in entry.urls[:-1] if u not in (url, first)]
+    return (url, *between, first) if between or first != url else (url,)
+
+
+def addresses(paths: list[str]) -> tuple[str, ...]:
+    """An entry's addresses as written, each once, but for the current one also last when it
+    was the first (`moved_to`)."""
+    once = tuple(dict.fromkeys(paths))
+    return (*once, paths[0]) if len(once) > 1 and paths[-1] == paths[0] else once
 
 
 def pending(record: Record, updated: Record) -> list[Explained]:

@@ -37,6 +37,7 @@ class Redirect:
     target: Any         # what the page shows the way to: an Article, a Term, or a path
     title: str
     of: str = ""        # the article file it belongs to, for messages
+    first: str = ""     # that article's first address (moved.yaml's last): its feed entries' id
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,7 @@ def first_paths(redirects: Iterable[Redirect]) -> dict[str, str]:
     redirects moved.yaml asks for: a feed entry's id, which must never change. (Not from the
     record itself, which an edit at 100,000 articles leaves unread.) Aliases written by hand
     are older addresses, but not ones this archive's feeds ever gave."""
-    found: dict[str, str] = {}
-    for redirect in redirects:   # each story's, newest first: the last is its first address
-        if redirect.where == moved.RECORD and redirect.of:
-            found[redirect.of] = redirect.old
-    return found
+    return {r.of: r.first for r in redirects if r.where == moved.RECORD and r.of}
 
 
 def pairs(redirects: Iterable[Redirect], root_path: str = "/") -> list[tuple[str, str]]:
@@ -94,7 +91,8 @@ def article_redirects(record: moved.Record, live: dict[str, tuple[Article, str]]
         entry = record.get(source)
         for old in entry.urls if entry else ():
             if old != new:
-                found.append(Redirect(old, new, moved.RECORD, entry.line, article, article.title, source))
+                found.append(Redirect(old, new, moved.RECORD, entry.line, article, article.title, source,
+                                      entry.urls[-1]))
         for old, line in article.aliases:
             if old != new:
                 found.append(Redirect(old, new, source, line, article, article.title, source))

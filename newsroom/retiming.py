@@ -24,7 +24,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from . import additions, front, redirects, removals, shown, stories_in, urls
+from . import additions, front, moved, redirects, removals, shown, stories_in, urls
 from .config import Config
 from .i18n import Explained
 from .model import Article
@@ -103,7 +103,7 @@ def _readdressed(made: dict[str, Any], counted: dict[str, Any], stories: Sequenc
     record, notes = dict(living.record), []
     for _, new in stories:   # (as moved.update records a move)
         entry, url = record[new.source], urls.article(new)
-        record[new.source] = replace(entry, title=new.title, urls=(url, *(u for u in entry.urls if u != url)))
+        record[new.source] = replace(entry, title=new.title, urls=moved.moved_to(entry, url))
         notes.append(Explained("moved: /{old} -> /{new}", old=entry.urls[0], new=url))
     sources = {new.source for _, new in stories}
     found = [r for r in living.redirects if r.of not in sources]

@@ -310,3 +310,37 @@ def test_a_story_that_moves_keeps_its_entry_id_in_every_feed(tmp_path: Path) -> 
             assert now[moved[0]][0] == was[moved[0]][0] == old, (build, feed)
         corrected = ET.parse(root / "site/corrections/feed.xml").getroot().find(f"{ATOM}entry")
         assert corrected.findtext(f"{ATOM}id") == old + "#correction-1", build
+
+
+def test_a_story_moved_back_to_its_first_address_keeps_that_as_its_entry_id(tmp_path: Path) -> None:
+    """A slug tried and taken back: the story is at its first address again, the other one
+    leads there, and its feed entry keeps the id it always had (moved.yaml keeps the first
+    address last: [/a/, /b/, /a/]), in an edit build as in a clean one, and after a third move."""
+    root = copy_sample(tmp_path / "a")
+    story = root / "content/articles/2022/02/bantian-frontline.md"
+    text = story.read_text(encoding="utf-8")
+    first, tried, third = (BASE + f"2022/02/21/{slug}/" for slug in ("bantian-frontline", "bantian-moved", "bantian-3"))
+    assert main(["--root", str(root), "-q"]) == 0
+
+    def entry_ids() -> dict[str, str]:
+        tree = ET.parse(root / "site/feed.xml")
+        return {e.find(f"{ATOM}link").get("href"): e.findtext(f"{ATOM}id") for e in tree.getroot().iter(f"{ATOM}entry")}
+
+    for slug, link, urls in ((None, first, "[/2022/02/21/bantian-frontline/]"),
+                             ("bantian-moved", tried, "[/2022/02/21/bantian-moved/, /2022/02/21/bantian-frontline/]"),
+                             (None, first, "[/2022/02/21/bantian-frontline/, /2022/02/21/bantian-moved/, "
+                                           "/2022/02/21/bantian-frontline/]"),
+                             ("bantian-3", third, "[/2022/02/21/bantian-3/, /2022/02/21/bantian-moved/, "
+                                                  "/2022/02/21/bantian-frontline/]")):
+        story.write_text(text if slug is None else text.replace("\n---\n", f"\nslug: {slug}\n---\n", 1), encoding="utf-8")
+        for build in ("edit", "clean"):
+            if build == "clean":
+                shutil.rmtree(root / ".cache")
+                shutil.rmtree(root / "site")
+            assert main(["--root", str(root), "-q"]) == 0
+            assert entry_ids()[link] == first, (slug, build)
+            record = (root / "moved.yaml").read_text(encoding="utf-8")
+            assert f"  urls: {urls}\n" in record, (slug, build, record)
+            if link == first and "bantian-moved" in urls:   # the address tried leads back to the story
+                moved_page = (root / "site/2022/02/21/bantian-moved/index.html").read_text(encoding="utf-8")
+                assert 'rel="canonical" href="https://news.example.org/2022/02/21/bantian-frontline/"' in moved_page
