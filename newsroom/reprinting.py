@@ -75,9 +75,11 @@ def printed(archive: Archive, articles: Iterable[Article], files: dict[str, Pars
 def touches(found: Read, stories: Iterable[Article]) -> bool:
     """Whether the print index may change with `stories` put in, taken out or retimed: one ran
     in print by its own `print:`, or an edition file names it (else it is not made again:
-    0.1 s at 10,000 articles)."""
+    0.1 s at 10,000 articles); or its problems may, as an edition file's story that is not
+    there is hinted at by the nearest name there is (a story added may be nearer)."""
     stories = list(stories)
-    return any(story.prints for story in stories) or bool(_naming(found.files, stories))
+    return bool(stories and found.problems) or any(story.prints for story in stories) \
+        or bool(_naming(found.files, stories))
 
 
 def _naming(files: dict[str, Parsed], stories: Sequence[Article]) -> set[date]:

@@ -234,3 +234,31 @@ def test_a_problem_in_the_days_rebuilt_is_reported_as_build_reports_it(tmp_path:
     archive, _ = index.build(kept, photos, cfg, now)
     got = printing.rebuilt(was, archive, kept, [], cfg.paper, reprinting._days({}, {}, (), [story, bad]))
     assert got == printing.build(archive, kept, [], cfg.paper) and got[1]
+
+
+def test_a_new_story_that_an_edition_files_missing_story_is_now_closest_to_gives_its_hint(tmp_path: Path) -> None:
+    """An edition file names a story that is not there. A story added (or taken out) that is
+    not in print may still be the nearest name the warning suggests, or its slug: an edit
+    build says what a clean build says, not what the kept plan said."""
+    root = _generated(tmp_path)
+    made = build(root).records
+    by_id = made["archive"].article_by_id
+    edition = next(e for e in made["printed"].editions[10:] if by_id[e.pages[0].stories[0]].date.hour < 20)
+    like, number = by_id[edition.pages[0].stories[0]], edition.pages[0].number
+    when = like.date + timedelta(minutes=30)
+    _edition_file(root, edition.date, [f"  - page: {number}\n", "    stories:\n",
+                                       f"      - {when:%Y/%m}/night-watch-a.md\n", "      - night-watch-b\n"])
+    build(root)
+    steps = [   # (what is done, put into the kept plan?)
+        (lambda: story(root, "night-watch-c", like, when), True),   # both warnings now suggest it
+        (lambda: story(root, "night-watch-d", like, when + timedelta(minutes=1)), True),   # the nearest now
+        (lambda: _article(root, when, "night-watch-d").unlink(), False),   # a warning names it: planned afresh
+        (lambda: _article(root, when, "night-watch-c").unlink(), False),
+    ]
+    for n, (step, patched) in enumerate(steps):
+        step()
+        result = build(root)
+        assert result.records["patched"] is patched, n
+        _same_as_clean(root, result)
+    hinted = [str(p) for p in result.problems if p.path.startswith("content/editions/")]
+    assert len(hinted) == 2 and not any("did you mean" in p for p in hinted), hinted
