@@ -23,6 +23,15 @@ def _edition_file(root: Path, day, pages: list[str]) -> Path:
     return file
 
 
+def _morning_edition(made: dict):
+    """An edition whose first story ran before 20:00, that story, and half an hour after it
+    (a story dated then runs the same day)."""
+    by_id = made["archive"].article_by_id
+    edition = next(e for e in made["printed"].editions[10:] if by_id[e.pages[0].stories[0]].date.hour < 20)
+    like = by_id[edition.pages[0].stories[0]]
+    return edition, like, like.date + timedelta(minutes=30)
+
+
 class _JsonLd(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -101,10 +110,7 @@ def test_an_edition_file_edited_beside_a_new_title_is_patched_and_an_error_fails
 def test_stories_added_and_deleted_in_print_patch_the_kept_plan_as_a_clean_build_plans_them(tmp_path: Path) -> None:
     root = _generated(tmp_path)
     made = build(root).records
-    by_id = made["archive"].article_by_id
-    edition = next(e for e in made["printed"].editions[10:] if by_id[e.pages[0].stories[0]].date.hour < 20)
-    like = by_id[edition.pages[0].stories[0]]
-    when = like.date + timedelta(minutes=30)
+    edition, like, when = _morning_edition(made)
     listed = made["printed"].editions[20]
     steps = [   # (what is done, planned afresh?)
         (lambda: story(root, "in-print", like, when, f"print: {{page: {edition.pages[0].number}}}\n"), False),
@@ -137,9 +143,8 @@ def test_an_edition_file_edited_beside_a_story_added_or_corrected_is_patched(tmp
     root = _generated(tmp_path)
     made = build(root).records
     by_id = made["archive"].article_by_id
-    edition = next(e for e in made["printed"].editions[10:] if by_id[e.pages[0].stories[0]].date.hour < 20)
-    like, number = by_id[edition.pages[0].stories[0]], edition.pages[0].number
-    when = like.date + timedelta(minutes=30)
+    edition, like, when = _morning_edition(made)
+    number = edition.pages[0].number
     corrected = root / by_id[made["printed"].editions[40].pages[0].stories[0]].source
     steps = [   # the day's stories and its edition file, in one build each
         lambda: (story(root, "today", like, when, f"print: {{page: {number}}}\n"),
@@ -241,11 +246,8 @@ def test_a_new_story_that_an_edition_files_missing_story_is_now_closest_to_gives
     not in print may still be the nearest name the warning suggests, or its slug: an edit
     build says what a clean build says, not what the kept plan said."""
     root = _generated(tmp_path)
-    made = build(root).records
-    by_id = made["archive"].article_by_id
-    edition = next(e for e in made["printed"].editions[10:] if by_id[e.pages[0].stories[0]].date.hour < 20)
-    like, number = by_id[edition.pages[0].stories[0]], edition.pages[0].number
-    when = like.date + timedelta(minutes=30)
+    edition, like, when = _morning_edition(build(root).records)
+    number = edition.pages[0].number
     _edition_file(root, edition.date, [f"  - page: {number}\n", "    stories:\n",
                                        f"      - {when:%Y/%m}/night-watch-a.md\n", "      - night-watch-b\n"])
     build(root)
