@@ -123,20 +123,25 @@ class RenderFailed(Exception):
 def render_pages(env: jinja2.Environment, pages: Sequence[Page], serve: bool, jobs: int,
                  on_error: Callable[[BaseException, Page], Problem], chunk: int = 64,
                  note: Callable[[Page, bytes], Any] | None = None,
-                 store: Callable[[str, bytes], Any] | None = None) -> Iterator[tuple[str, Any, Any]]:
+                 store: Callable[[str, bytes], Any] | None = None, gather: Callable[[], Any] | None = None,
+                 gathered: Callable[[Any], Any] | None = None) -> Iterator[tuple[str, Any, Any]]:
     """(file, bytes, note(page, bytes) or None) of every page, in order; RenderFailed with a
     located Problem on a template bug. `note` runs in the worker beside the rendering; so
     does `store(file, bytes)`, if given, whose result comes back instead of the bytes (a
-    worker that writes the page itself spares sending it and the writer's time)."""
-    state = {"env": env, "pages": pages, "serve": serve, "on_error": on_error, "note": note, "store": store}
+    worker that writes the page itself spares sending it and the writer's time); and
+    `gather()` after each chunk of pages, whose result is given to `gathered` here."""
+    state = {"env": env, "pages": pages, "serve": serve, "on_error": on_error, "note": note, "store": store,
+             "gather": gather}
     ranges = [(i, min(i + chunk, len(pages))) for i in range(0, len(pages), chunk)]
-    for done, problem in ordered(_render_range, ranges, jobs, state, min_chunks=4):
+    for done, problem, extra in ordered(_render_range, ranges, jobs, state, min_chunks=4):
         if problem is not None:
             raise RenderFailed(problem)
+        if gathered is not None:
+            gathered(extra)
         yield from done
 
 
-def _render_range(bounds: tuple[int, int]) -> tuple[list[tuple[str, Any, Any]], Problem | None]:
+def _render_range(bounds: tuple[int, int]) -> tuple[list[tuple[str, Any, Any]], Problem | None, Any]:
     env, pages, serve, note, store = STATE["env"], STATE["pages"], STATE["serve"], STATE["note"], STATE["store"]
     out = []
     for page in pages[bounds[0]:bounds[1]]:
@@ -144,5 +149,5 @@ def _render_range(bounds: tuple[int, int]) -> tuple[list[tuple[str, Any, Any]], 
             data = render.render(env, page, serve)
             out.append((page.file, store(page.file, data) if store else data, note(page, data) if note else None))
         except Exception as exc:  # noqa: BLE001 - any template bug becomes a located Problem
-            return out, STATE["on_error"](exc, page)
-    return out, None
+            return out, STATE["on_error"](exc, page), None
+    return out, None, STATE["gather"]() if STATE["gather"] else None

@@ -32,14 +32,16 @@ NOT_PAGES = (urls.STATIC, urls.MEDIA, urls.ORIGINALS, search.BUNDLE)
 def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: dict[str, Path],
           config: Config, published: Mapping[str, str], indexer: search.Indexer, problems: list[Problem],
           jobs: int = 0, serve: bool = False,
-          noting: tuple[Callable[[Page], Any] | None, Any] = (None, []), reindex: bool = True,
+          noting: tuple[Callable[[Page], Any] | None, Any, Callable[[], Any] | None] = (None, [], None),
+          reindex: bool = True,
           same_pages: bool = False) -> output.WriteResult:
-    """Render the pages in `todo` and publish. `noting`: (note, notes): note(page) is worked
-    out in the worker beside each page's rendering and appended to notes (anything with
-    append), in order. `reindex=False` leaves the published search index as it is (Pagefind
+    """Render the pages in `todo` and publish. `noting`: (note, notes, gather): note(page) is
+    worked out in the worker beside each page's rendering and appended to notes (anything
+    with append), in order; gather(), if given, in the worker after each chunk of pages,
+    and given to notes.gathered. `reindex=False` leaves the published search index as it is (Pagefind
     takes a second). `same_pages`: `planned` has the pages of the build that published the
     site (rebuild.EDITED_IN_PLACE), so no page is to be removed."""
-    note, notes = noting
+    note, notes, gather = noting
 
     def worked_out(page: Page, data: bytes) -> tuple[Any, str | None]:
         # In the worker, beside the rendering: the page's note and its copy for the search index.
@@ -48,7 +50,8 @@ def write(planned: list[Page], todo: list[int], env: jinja2.Environment, media: 
     def rendered(store: Callable[[str, bytes], Any] | None = None) -> Iterator[tuple[str, Any]]:
         return _noted(parallel.render_pages(env, [planned[i] for i in todo], serve, jobs,
                                             lambda exc, page: render.problem(exc, page, config),
-                                            note=worked_out, store=store),
+                                            note=worked_out, store=store, gather=gather,
+                                            gathered=notes.gathered if gather else None),
                       indexer, notes)
     every_page = set(planviews.files(planned))
     kept = set() if reindex else set(_under(published, search.BUNDLE))

@@ -57,6 +57,15 @@ class Index:
                 codes = pending[key] = array.array("Q")
             codes.append(page | bits)
 
+    def add_codes(self, codes: dict[str, bytes]) -> None:
+        """What pages read, gathered as codes by key on a render worker (Gathered.flush)."""
+        pending = self._pending
+        for key, data in codes.items():
+            found = pending.get(key)
+            if found is None:
+                found = pending[key] = array.array("Q")
+            found.frombytes(data)
+
     def readers(self, key: str, bits: int, exact: bool = False) -> set[int]:
         """Ids of the pages that read any of `bits` of `key` (exact: read just those)."""
         codes = array.array("Q")
@@ -101,3 +110,26 @@ def _merged(old: bytes, new: array.array) -> bytes:
         start = at
     parts.append(old[start * 8:])
     return b"".join(parts)
+
+
+class Gathered:
+    """What the pages a render worker renders read, as `Index` codes by key, sent back with
+    each chunk of pages (`flush`): one dict per page, each sent and added one by one, was
+    most of the build process's work while a first build rendered (800,000 reads at
+    10,000 articles). `ids`: each page's id by its file, given before the workers fork."""
+
+    def __init__(self, ids: dict[str, int]) -> None:
+        self.ids = ids
+        self.codes: dict[str, array.array] = {}
+
+    def add(self, file: str, deps: dict[str, int]) -> None:
+        page, codes = self.ids[file] << 32, self.codes
+        for key, bits in deps.items():
+            found = codes.get(key)
+            if found is None:
+                found = codes[key] = array.array("Q")
+            found.append(page | bits)
+
+    def flush(self) -> dict[str, bytes]:
+        flushed, self.codes = self.codes, {}
+        return {key: codes.tobytes() for key, codes in flushed.items()}

@@ -191,15 +191,25 @@ class Decision:
     stale: set[str] = field(default_factory=set)            # keys whose values changed since `values`
     columns: Columns | None = None                          # the last build's, if its pages are these (ids)
 
-    def note(self, env: jinja2.Environment, values: depends.Values) -> Callable[[pages.Page], Any]:
+    def note(self, env: jinja2.Environment, values: depends.Values, planned: list[pages.Page],
+             ) -> tuple[Callable[[pages.Page], Any], Callable[[], dict[str, bytes]] | None]:
         """What the render workers work out beside each page: its context's digest, what it
         read, and the values of what it read that this worker has not sent yet (the workers
-        compute them, in parallel, rather than the build process after them). Not when every
+        compute them, in parallel, rather than the build process after them); and what
+        gathers on a worker the next chunk of pages sends back, if anything. Not when every
         page is rendered: each worker would digest most of the archive's objects, so the build
-        process digests each once when it saves (`remember`), while a worker writes the plan."""
+        process digests each once when it saves (`remember`); what the pages read is gathered
+        by key, a chunk at a time (readers.Gathered)."""
         recorder = env.theme.recorder
         if self.case == EVERYTHING:
-            return lambda page: (values.context(page), depends.collect(recorder.reads, page), {})
+            files = planviews.files(planned)
+            gathered = readers.Gathered({files[i]: self.columns.ids[i] if self.columns else self.index.id(files[i])
+                                         for i in self.todo})
+
+            def noted(page: pages.Page) -> tuple[str, None, dict]:
+                gathered.add(page.file, depends.collect(recorder.reads, page))
+                return values.context(page), None, {}
+            return noted, gathered.flush
         sent: set[tuple[str, int]] = set()   # each forked worker has its own copy
 
         def note(page: pages.Page) -> tuple[str, dict[str, int], dict[tuple[str, int], str]]:
@@ -207,7 +217,7 @@ class Decision:
             fresh = {read: values.digest(*read) for read in deps.items() if read not in sent}
             sent.update(fresh)
             return values.context(page), deps, fresh
-        return note
+        return note, None
 
     def notes(self, planned: list[pages.Page]) -> _Notes:
         """Where the workers' notes go, in the order of `todo`, as they arrive."""
@@ -263,12 +273,16 @@ class _Notes:
     def __init__(self, decision: Decision, planned: list[pages.Page]) -> None:
         self.decision, self.planned, self.todo = decision, planned, iter(decision.todo)
 
-    def append(self, note: tuple[str, dict[str, int], dict[tuple[str, int], str]]) -> None:
+    def gathered(self, codes: dict[str, bytes]) -> None:
+        self.decision.index.add_codes(codes)
+
+    def append(self, note: tuple[str, dict[str, int] | None, dict[tuple[str, int], str]]) -> None:
         i = next(self.todo)
         context, deps, fresh = note
         self.decision.contexts[i] = context
-        columns = self.decision.columns
-        self.decision.index.add(self.planned[i].file, deps, columns.ids[i] if columns else None)
+        if deps is not None:   # (else gathered by key: `gathered`)
+            columns = self.decision.columns
+            self.decision.index.add(self.planned[i].file, deps, columns.ids[i] if columns else None)
         values = self.decision.values
         for (key, bits), digest in fresh.items():
             before = values.get(key, {})

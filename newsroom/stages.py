@@ -284,11 +284,11 @@ def render_and_write(run: Run) -> bool:
     notes = decision.notes(run.planned)
     # What pages read is for the next build: one that keeps no state (`incremental` off) has
     # no use for it (a twentieth of a small archive's first build).
-    note = decision.note(run.env, run.values) if run.store is not None else None
+    note, gather = decision.note(run.env, run.values, run.planned) if run.store is not None else (None, None)
     try:
         written = publish.write(run.planned, decision.todo, run.env, run.media, config, run.published, indexer,
                                 result.problems, run.options.jobs, run.options.serve,
-                                (note, notes), run.options.reindex,
+                                (note, notes, gather), run.options.reindex,
                                 same_pages=decision.case == rebuild.EDITED_IN_PLACE)
     except output.OutputError as exc:
         result.problems.append(failed(str(config.output), 0, exc))
