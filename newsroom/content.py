@@ -19,7 +19,7 @@ from .config import Config
 from .markup import Renderer
 from .model import Article, Name, Photo
 from .problems import Problem, error, warning
-from .slugs import remembered_slugs, slugify
+from .slugs import Slugging, remembered_slugs, slugify
 
 ARTICLE_SUFFIXES = {".md", ".markdown"}
 
@@ -33,22 +33,24 @@ def photo_files(config: Config) -> list[Path]:
 
 
 def read_all(config: Config, state: cache.State | None = None, jobs: int = 0,
-             scanned: dict[str, tuple[int, int]] | None = None) -> tuple[list[Article], list[Photo], list[Problem]]:
+             scanned: dict[str, tuple[int, int]] | None = None,
+             slugging: Slugging = parallel.apart) -> tuple[list[Article], list[Photo], list[Problem]]:
     """Every article and photo, parsed, with every problem found: the one reader of content.
 
     `state` (the last build's, updated here) gives back a file whose size and mtime are
     unchanged without reading it, and the cached parse of a touched but identical file;
     articles are parsed on `jobs` workers (0: one per core). `scanned`: (size, mtime) of the
-    input files by path, when the caller has walked them already.
+    input files by path, when the caller has walked them already. `slugging(task)` runs a
+    task that slugs names with pypinyin elsewhere (slugs.remembered_slugs).
     """
     state = state if state is not None else cache.State()
-    found_articles, problems = _read_articles(config, state, jobs, scanned)
-    found_photos, photo_problems = _read_photos(config, state)
+    found_articles, problems = _read_articles(config, state, jobs, scanned, slugging)
+    found_photos, photo_problems = _read_photos(config, state, slugging)
     return found_articles, found_photos, problems + photo_problems + _orphan_sidecars(config)
 
 
-def _read_articles(config: Config, state: cache.State, jobs: int,
-                   scanned: dict[str, tuple[int, int]] | None) -> tuple[list[Article], list[Problem]]:
+def _read_articles(config: Config, state: cache.State, jobs: int, scanned: dict[str, tuple[int, int]] | None,
+                   slugging: Slugging) -> tuple[list[Article], list[Problem]]:
     # Plain strings: pathlib costs more than the rest of a small rebuild at 10,000 files.
     if scanned is None:
         names = [str(path) for path in article_files(config)]
@@ -69,7 +71,7 @@ def _read_articles(config: Config, state: cache.State, jobs: int,
     todo = list(compress(zip(names, sources, now, strict=True), map(ne, now, old_stats)))
     entries.replaced([source for _, source, _ in todo])
     shared: dict[Name, Name] = {}
-    state_for_workers = {"config": config, "slugs": _file_name_slugs([source for _, source, _ in todo], state)}
+    state_for_workers = {"config": config, "slugs": _file_name_slugs([source for _, source, _ in todo], state, slugging)}
     for chunk in parallel.ordered(_read_chunk, parallel.split(todo, 64), jobs, state_for_workers, min_chunks=3):
         for source, stat, digest, article, found in chunk:
             old = state.articles.get(source)
@@ -124,12 +126,12 @@ def _read_chunk(files: list[tuple[str, str, tuple | None]]) -> list[tuple]:
     return out
 
 
-def _file_name_slugs(sources: list[str], state: cache.State) -> dict[str, str]:
+def _file_name_slugs(sources: list[str], state: cache.State, slugging: Slugging) -> dict[str, str]:
     """The pinyin of the file names (坂田新闻.md) of these articles, for those whose front matter
     gives no slug: remembered, and made in a forked process like the terms' (slugs.remembered_slugs),
     so neither the build process nor the workers that parse load pypinyin (0.13 s, 50 MB)."""
     names = {PurePosixPath(source).stem for source in sources}
-    return remembered_slugs(state, parallel.apart)({name for name in names if not name.isascii()})
+    return remembered_slugs(state, slugging)({name for name in names if not name.isascii()})
 
 
 def _shared_names(article: Article | None, shared: dict[Name, Name]) -> Article | None:
@@ -141,7 +143,7 @@ def _shared_names(article: Article | None, shared: dict[Name, Name]) -> Article 
     return dataclasses.replace(article, terms=terms)
 
 
-def _read_photos(config: Config, state: cache.State) -> tuple[list[Photo], list[Problem]]:
+def _read_photos(config: Config, state: cache.State, slugging: Slugging) -> tuple[list[Photo], list[Problem]]:
     found: list[Photo] = []
     problems: list[Problem] = []
     entries: dict[str, cache.Entry] = {}
@@ -150,7 +152,7 @@ def _read_photos(config: Config, state: cache.State) -> tuple[list[Photo], list[
     sources = {path: path.relative_to(config.root).as_posix() for path in stats}
     fresh = {path for path, stat in stats.items()
              if (entry := state.photos.get(sources[path])) is None or entry.stat != stat}
-    slug_of = _photo_slugs(fresh, config, state)
+    slug_of = _photo_slugs(fresh, config, state, slugging)
     for path, stat in stats.items():
         source = sources[path]
         entry = state.photos.get(source)
@@ -167,11 +169,12 @@ def _read_photos(config: Config, state: cache.State) -> tuple[list[Photo], list[
     return found, problems
 
 
-def _photo_slugs(paths: Iterable[Path], config: Config, state: cache.State) -> Callable[[str], str]:
+def _photo_slugs(paths: Iterable[Path], config: Config, state: cache.State,
+                 slugging: Slugging) -> Callable[[str], str]:
     """The slug of each part of these photos' paths: pinyin where a part is not ASCII (街景/坂田.jpg),
     remembered, and made in a forked process like the terms' (slugs.remembered_slugs)."""
     parts = {part for path in paths for part in (*path.relative_to(config.photos_dir).parent.parts, path.stem)}
-    made = remembered_slugs(state, parallel.apart)({part for part in parts if not part.isascii()})
+    made = remembered_slugs(state, slugging)({part for part in parts if not part.isascii()})
     return lambda part: made.get(part) or slugify(part)
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:   # the engine's heavy half (Jinja, Markdown, Pillow): not loa
     from .forked import Started
     from .model import Article, Photo
     from .printing import Editions
+    from .slugs import Warm
 
 
 @dataclass
@@ -122,4 +123,5 @@ class Run:
     plan_written: plancache.Written | None = None     # this build's plan, written early
     plan_writing: Started | None = None               # the plan being written, in a process of its own
     images_making: Started | None = None              # a new photo or two, made beside the plan (stages.py)
+    slugging: Warm | None = None                      # pypinyin loading since the check stage (a first build)
     plan_problems: list[Problem] = field(default_factory=list)   # what the index and plan stages found

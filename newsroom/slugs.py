@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
+import signal
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import Any, Protocol
+
+from . import forked
+from .lifeline import die_with_parent
+
+# Runs a task that slugs names with pypinyin elsewhere, and returns what it returned.
+Slugging = Callable[[Callable[[], dict[str, str]]], dict[str, str]]
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -73,7 +81,7 @@ class Remembers(Protocol):
 
 
 def remembered_slugs(state: Remembers,
-                     elsewhere: Callable[[Callable[[], dict[str, str]]], dict[str, str]] = _here,
+                     elsewhere: Slugging = _here,
                      ) -> Callable[[set[str]], dict[str, str]]:
     """slugify_all, remembering its results in `state.slugs` (the build state's: pypinyin takes
     0.16 s to load, and the names of streets, reporters and tags seldom change). The texts not
@@ -90,3 +98,64 @@ def remembered_slugs(state: Remembers,
         memo = state.slugs
         return {text: memo[text] for text in texts}
     return remembered
+
+
+
+class Warm:
+    """pypinyin loaded in a forked process from the start of a build that has no slugs
+    remembered (a first build), for the calls that will want slugs (`elsewhere`: file names
+    as they are read, the terms as they are indexed). Forked for each call, the process
+    made a first build at 10,000 articles wait 0.2 s for pypinyin to load, the other core
+    idle; loaded while the build imports its engine, it answers at once. No process where
+    fork is unavailable or there is one core."""
+
+    def __init__(self, jobs: int = 0) -> None:
+        ctx = forked.context()
+        self._process = self._talk = None
+        if ctx is None or forked.workers(jobs) < 2:
+            return
+        self._talk, theirs = ctx.Pipe()
+        self._process = ctx.Process(target=_answer, args=(theirs, self._talk, os.getpid()), daemon=True)
+        # Ctrl-C held back while forking, as for a pool (lifeline.py): the process ignores it.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self._process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        theirs.close()
+
+    def elsewhere(self, fallback: Slugging) -> Slugging:
+        """A slugging task run in the warm process, or by `fallback` if there is none (or it died)."""
+        def run(task: Callable[[], dict[str, str]]) -> dict[str, str]:
+            if self._process is not None:
+                try:
+                    self._talk.send(task)
+                    return self._talk.recv()
+                except (EOFError, OSError):   # killed (the OOM killer)
+                    self.close()
+            return fallback(task)
+        return run
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def close(self) -> None:
+        """Stop the process (the build has no more names to slug, or stopped)."""
+        if self._process is not None:
+            self._talk.close()
+            self._process.kill()
+            self._process.join()
+            self._process = None
+
+
+def _answer(talk: Any, theirs: Any, parent: int) -> None:
+    die_with_parent(parent)
+    theirs.close()   # the build's end, inherited: closed here, the build's close is an end of file
+    _pinyin("中文")   # pypinyin and its dictionaries loaded now, before the build asks
+    while True:
+        try:
+            task = talk.recv()
+        except EOFError:
+            return
+        talk.send(task())

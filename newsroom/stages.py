@@ -52,18 +52,25 @@ from .links import site_problems
 from .model import Article, Photo
 from .problems import Problem, errors, failed
 from .records import Run
-from .slugs import remembered_slugs
+from .slugs import Slugging, remembered_slugs
 from .urls import article as article_url
 
 
 def read(run: Run) -> bool:
     run.before = (run.state.articles, run.state.photos)
-    run.articles, run.photos, found = content.read_all(run.config, run.state, run.options.jobs, run.scanned)
+    run.articles, run.photos, found = content.read_all(run.config, run.state, run.options.jobs, run.scanned,
+                                                       _slugging(run))
     run.result.problems += found
     run.result.problems += confined([(run.config.content_dir, "content"),
                                       *((d, "templates") for d in template_dirs(run.config))],
                                       run.config.root, run.links)
     return True
+
+
+def _slugging(run: Run) -> Slugging:
+    """Where names are slugged with pypinyin: the process loading it since the check stage
+    (a first build), else a process forked for it (slugs.py)."""
+    return run.slugging.elsewhere(parallel.apart) if run.slugging is not None else parallel.apart
 
 
 def reuse(run: Run) -> bool:
@@ -121,7 +128,7 @@ def index_(run: Run) -> bool:
         return True
     start = len(run.result.problems)
     run.archive, found = index.build(run.articles, run.photos, run.config, run.now,
-                                     remembered_slugs(run.state, parallel.apart))
+                                     remembered_slugs(run.state, _slugging(run)))
     run.result.problems += found
     run.result.articles, run.result.photos = len(run.archive.articles), len(run.archive.photos)
     run.result.drafts, run.result.scheduled, due = index.left_out(run.articles, run.config, run.now)
@@ -151,7 +158,7 @@ def plan(run: Run) -> bool:
     run.result.problems += pages.duplicate_paths(run.planned) + pages.warnings(run.config)
     record, found = moved.load(run.config.root)
     run.living = redirects.plan(record, run.archive, run.config, run.planned, set(run.state.articles),
-                                remembered_slugs(run.state, parallel.apart))
+                                remembered_slugs(run.state, _slugging(run)))
     run.planned += run.living.pages
     run.result.problems += found + list(run.living.problems)
     run.result.notes, run.result.redirects = list(run.living.notes), redirects.pairs(run.living.redirects)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SITES, copy_sample
 
-from newsroom import cache
+from newsroom import cache, slugs
 from newsroom import config as config_mod
 from newsroom.photos import photo_slug
 from newsroom.slugs import clean_slug, slugify
@@ -137,3 +140,26 @@ def test_a_build_with_nothing_to_plan_does_not_load_pypinyin(tmp_path: Path) -> 
         f.write("\n- name: 葵涌街道\n")
     assert _in_a_fresh_process(root) == ["True", "False"]
     assert _in_a_fresh_process(root) == ["True", "False"]   # the quick check: nothing changed
+
+
+def test_a_first_builds_pinyin_process_answers_every_call_and_one_killed_is_done_without() -> None:
+    """slugs.Warm: pypinyin loaded in a process of its own from a first build's check stage
+    answers each slugging task; killed (the OOM killer), the task is run the usual way."""
+    warm = slugs.Warm(2)
+    fallen_back: list = []
+
+    def fallback(task):
+        fallen_back.append(task)
+        return task()
+    try:
+        slugged = warm.elsewhere(fallback)
+        assert slugged(functools.partial(slugs.slugify_all, ["坂田街道"])) == {"坂田街道": "ban-tian-jie-dao"}
+        assert slugged(functools.partial(slugs.slugify_all, ["张鹏", "何小娟"])) == {
+            "张鹏": "zhang-peng", "何小娟": "he-xiao-juan"}
+        assert fallen_back == [] and warm.pid not in (None, os.getpid())
+        os.kill(warm.pid, signal.SIGKILL)
+        assert slugged(functools.partial(slugs.slugify_all, ["龙城"])) == {"龙城": "long-cheng"}
+        assert len(fallen_back) == 1 and warm.pid is None
+    finally:
+        warm.close()
+    assert slugs.Warm(1).pid is None   # one core: no process, the usual way
