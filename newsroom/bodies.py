@@ -62,6 +62,11 @@ class Body:
         """The file its bytes are read from; None while they are only in memory."""
         return self._where[0] if self._where is not None else None
 
+    @property
+    def where(self) -> tuple[str, int, int] | None:
+        """(file, offset, length) of its bytes in a file; None while they are only in memory."""
+        return self._where
+
     def stored_at(self, file: str, offset: int, length: int) -> None:
         """Its bytes are also at `file`: from now on it is pickled as where they are."""
         self._where = (file, offset, length)

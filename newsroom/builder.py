@@ -73,6 +73,8 @@ def build(config: Config, config_problems: list[Problem], options: Options = _DE
             run.images_making.cancel()
         if run is not None and run.slugging is not None:
             run.slugging.close()
+        if run is not None and run.parsed_saving is not None:   # the build stopped before its save
+            run.parsed_saving.cancel()
         if run is not None and (run.plan_written is not None or run.plan_writing is not None):   # the build failed
             from .memory import discard_plan
             discard_plan(run)

@@ -233,13 +233,7 @@ class Store:
         return value
 
     def save(self, state: State) -> None:
-        for n, shard in enumerate(self._shards(state)):
-            name = f"parsed-{n:02d}.pickle"
-            if shard is not self._loaded.get(name) or not (self.folder / name).exists():
-                shard["bodies"] = self._save_bodies(n, shard["articles"])
-                statefiles.save(self.folder / name, {**shard, "articles": unread.stored(shard["articles"])})
-                self._loaded[name] = shard
-        self._articles = state.articles
+        self.save_parsed(state)
         parts = {name: (self._sharded_part if name in SHARDED else self._part)(name, getattr(state, name))
                  for name in PARTS}
         statefiles.save(self.folder / "pages.pickle", {"version": VERSION, "settings": state.settings,
@@ -258,6 +252,49 @@ class Store:
         for file in self.folder.glob(BODY_FILES):   # replaced: no shard names them
             if file.name not in kept:
                 file.unlink(missing_ok=True)
+
+    def save_parsed(self, state: State) -> None:
+        """The parsed files' shards changed since they were loaded or saved (the first part
+        of `save`, which a cold build does while the rest of its state is digested)."""
+        for n, shard in enumerate(self._shards(state)):
+            name = f"parsed-{n:02d}.pickle"
+            if shard is not self._loaded.get(name) or not (self.folder / name).exists():
+                shard["bodies"] = self._save_bodies(n, shard["articles"])
+                statefiles.save(self.folder / name, {**shard, "articles": unread.stored(shard["articles"])})
+                self._loaded[name] = shard
+        self._articles = state.articles
+
+    def first(self) -> bool:
+        """Whether no build state is here (a first build): the parsed files may then be saved
+        before the build ends (`saved_early`), as none is used without pages.pickle."""
+        return not self._loaded and not self._parts and not (self.folder / "pages.pickle").exists()
+
+    def saved_early(self, state: State) -> dict[str, Any]:
+        """save_parsed(state) in a process of its own (forked after the read stage of a first
+        build, while the index and plan keep one core): what `adopt` needs of it here."""
+        self.save_parsed(state)
+        return {"bodies": {name: shard["bodies"] for name, shard in self._loaded.items()},
+                "where": {source: entry.value.body.where for source, entry in state.articles.items()
+                          if type(entry.value) is Article},
+                "held": {name: len(shard["articles"]) for name, shard in self._loaded.items()}}
+
+    def adopt(self, state: State, early: dict[str, Any] | None) -> None:
+        """Take the parsed files saved by `saved_early` as saved by this process, if they are
+        this state's (each body now read from where it was saved, as save_parsed leaves it)."""
+        if early is None:   # (its process was killed)
+            return
+        shards = _sharded(state)
+        names = [f"parsed-{n:02d}.pickle" for n in range(SHARDS)]
+        if early["held"] != {name: len(shard["articles"]) for name, shard in zip(names, shards, strict=True)} \
+                or early["where"].keys() != {source for source, entry in state.articles.items()
+                                             if type(entry.value) is Article}:
+            return   # (an entry left out of a shard: a damaged body; saved again at the end)
+        for source, where in early["where"].items():
+            state.articles[source].value.body.stored_at(*where)
+        for name, shard in zip(names, shards, strict=True):
+            shard["bodies"] = early["bodies"][name]
+            self._loaded[name] = shard
+        self._articles = state.articles
 
     def _shards(self, state: State) -> list[dict[str, Any]]:
         """The shards to save: each as loaded (the very dict) where it holds the very entries

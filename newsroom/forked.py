@@ -37,9 +37,10 @@ class Started:
     """task() in a forked process, started now, while this process goes on with other stages;
     `result()` waits for its result (small: pickled back) or raises what it raised, and is
     None if the process was killed. Here, at once, where fork is not available or there is
-    one core (`jobs`, as for parallel.aside)."""
+    one core (`jobs`, as for parallel.aside). `nice`: its niceness, raised by so much (work that
+    should take an idle core, not the workers' time)."""
 
-    def __init__(self, task: Callable[[], Any], jobs: int = 0) -> None:
+    def __init__(self, task: Callable[[], Any], jobs: int = 0, nice: int = 0) -> None:
         ctx = context()
         self._process = self._reader = None
         if ctx is None or workers(jobs) < 2:
@@ -47,7 +48,7 @@ class Started:
             return
         self._outcome = None
         self._reader, writer = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_started, args=(task, writer, os.getpid()), daemon=True)
+        self._process = ctx.Process(target=_started, args=(task, writer, os.getpid(), nice), daemon=True)
         # Ctrl-C held back while forking, as for a pool (lifeline.py): the process ignores it.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
@@ -90,8 +91,10 @@ class Started:
             self._reader.close()
 
 
-def _started(task: Callable[[], Any], writer: Any, parent: int) -> None:
+def _started(task: Callable[[], Any], writer: Any, parent: int, nice: int) -> None:
     die_with_parent(parent)
+    if nice:
+        os.nice(nice)
     try:
         outcome = (True, task())
     except BaseException as exc:  # noqa: BLE001 - raised again in the build process, by result()

@@ -17,6 +17,7 @@ from .records import Run
 
 def remember(run: Run) -> None:
     """Save this build's state, plan and head (the save stage, Ctrl-C held)."""
+    _adopt_parsed(run)
     result = run.result
     run.state.plan_key = run.plan_key
     if run.decision is not None:   # the editions the pages' contexts were made with
@@ -82,6 +83,23 @@ def _save_with_plan(run: Run, valid_until: float) -> None:
         made_and_saved()
     plancache.keep(run.plan_written)
     run.plan_written = None
+
+
+def start_saving_parsed(run: Run) -> None:
+    """A first build saves its parsed files from now on, in a process of its own: the index
+    and plan stages keep one core, and the save stage was the last second of the build, with
+    the other core idle for half of it. Not after another build, whose state is in use until
+    this one's is saved whole (cache.Store.first)."""
+    if run.store is not None and run.options.write and run.store.first():
+        store, state = run.store, run.state
+        run.parsed_saving = forked.Started(lambda: store.saved_early(state), run.options.jobs, nice=10)
+
+
+def _adopt_parsed(run: Run) -> None:
+    """The parsed files saved since the read stage, taken as saved here (before any save)."""
+    saving, run.parsed_saving = run.parsed_saving, None
+    if saving is not None:
+        run.store.adopt(run.state, saving.result())
 
 
 def start_writing_plan(run: Run) -> None:
@@ -167,6 +185,7 @@ def save_parsed(run: Run) -> None:
     they were. The remembered pages are older than the files new since, so the next decision
     must not compare the two: it fingerprints every page."""
     if run.store is not None:
+        _adopt_parsed(run)
         state, (articles, photos) = run.state, run.before
         state.articles, state.photos = {**state.articles, **articles}, {**state.photos, **photos}
         state.recheck = True

@@ -123,5 +123,6 @@ class Run:
     plan_written: plancache.Written | None = None     # this build's plan, written early
     plan_writing: Started | None = None               # the plan being written, in a process of its own
     images_making: Started | None = None              # a new photo or two, made beside the plan (stages.py)
+    parsed_saving: Started | None = None              # a first build's parsed files, saved beside the index and plan
     slugging: Warm | None = None                      # pypinyin loading since the check stage (a first build)
     plan_problems: list[Problem] = field(default_factory=list)   # what the index and plan stages found

@@ -64,6 +64,7 @@ def read(run: Run) -> bool:
     run.result.problems += confined([(run.config.content_dir, "content"),
                                       *((d, "templates") for d in template_dirs(run.config))],
                                       run.config.root, run.links)
+    memory.start_saving_parsed(run)
     return True
 
 

@@ -13,6 +13,7 @@ from archive_gen import tree as archive_tree
 from PIL import Image
 
 from newsroom import cache, statefiles
+from newsroom import config as config_mod
 from newsroom.cli import main
 
 
@@ -315,3 +316,31 @@ def test_an_edit_rewrites_its_own_shard_of_the_parse_cache_and_the_next_build_tr
     shutil.rmtree(built / ".cache")
     assert build(built, capsys)[0] == 0
     assert tree(built / "site") == site
+
+
+def test_a_first_build_saves_its_parse_cache_while_it_plans_and_the_next_build_trusts_it(tmp_path: Path,
+                                                                                           capsys) -> None:
+    """A first build saves its parsed files in a process of its own from its read stage on
+    (memory.start_saving_parsed), only where no build state is yet (any other is in use
+    until the new one is saved whole): the state then names those very files, each body is
+    read back from the file its shard names, and an edit reads one file again."""
+    root = make_archive(tmp_path / "archive", 6)
+    folder = cache.state_folder(config_mod.load(root)[0])
+    assert cache.Store(folder).first()
+    assert build(root, capsys, "-j", "2")[0] == 0
+    assert not cache.Store(folder).first()
+    state = cache.Store(folder).load()
+    stories = sorted((root / "content").rglob("*.md"))
+    assert sorted(state.articles) == [story.relative_to(root).as_posix() for story in stories]
+    for source, entry in state.articles.items():
+        assert Path(entry.value.body.file).is_file()   # (the file its shard names)
+        assert entry.value.title in (root / source).read_text(encoding="utf-8")
+        assert entry.value.body.html().strip()
+    stories[2].write_text(stories[2].read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    assert build(root, capsys, "-j", "2")[0] == 0
+    edited = next((root / "site").rglob("story-0002/index.html")).read_text(encoding="utf-8")
+    assert "补充一句" in edited
+    site = tree(root / "site")
+    shutil.rmtree(root / ".cache")
+    assert build(root, capsys, "-j", "2")[0] == 0
+    assert tree(root / "site") == site
