@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import cachedir, forked, moved, output, parallel, plancache, searchbundle, signatures
+from . import cachedir, forked, moved, output, parallel, plancache, rebuild, searchbundle, signatures
 from .config import Config
 from .records import Run
 
@@ -59,7 +59,7 @@ def _save_with_plan(run: Run, valid_until: float) -> None:
     state = run.state
 
     def made_and_saved() -> None:
-        run.decision.remember(state, run.planned, run.archive, run.values)
+        _remember(run)
         _save_state(run)
     if run.kept:
         # moved.yaml is in the key: rewritten with new titles, the plan answers to its new stat.
@@ -70,19 +70,44 @@ def _save_with_plan(run: Run, valid_until: float) -> None:
     # (patches.apply); a scheduled story going live changes every list.
     state.plan_answers, state.plan_valid_until = plan_inputs(run), _goes_live(run.articles, run.config, run.now)
     if run.plan_writing is not None:
+        # Being written since the plan stage: the state is made and saved meanwhile, naming it.
+        state.plan_token = run.plan_writing_token
+        made_and_saved()
         run.plan_written, run.plan_writing = run.plan_writing.result(), None
-        if run.plan_written is None:   # its process was killed: the next build plans again
-            state.plan_token = ""
-            made_and_saved()
-            return
-    if run.plan_written is None:
+    elif run.plan_written is None:
         state.plan_token = token = plancache.new_token()
         run.plan_written = parallel.aside(lambda: _written(run, token), made_and_saved, run.options.jobs)
     else:
         state.plan_token = run.plan_written.token
         made_and_saved()
-    plancache.keep(run.plan_written)
-    run.plan_written = None
+    if run.plan_written is not None:   # (None: its process was killed; the next build plans again)
+        plancache.keep(run.plan_written)
+        run.plan_written = None
+
+
+def _remember(run: Run) -> None:
+    """What the pages read and the values they read, in the state. A first build digests
+    every value its pages read, half of them on a worker (0.5 s of one core at 10,000
+    articles, the save's longest part)."""
+    decision = run.decision
+    if decision.case != rebuild.EVERYTHING or len(decision.todo) < 2_000:   # (a small site: not worth a fork)
+        decision.remember(run.state, run.planned, run.archive, run.values)
+        return
+    decision.remember_pages(run.state, run.planned)
+    masks = decision.value_masks()
+    at = _key_boundary(masks, len(masks) // 2)
+    here: list = []
+    there = parallel.aside(lambda: rebuild.digested(run.archive, run.values, masks[at:]),
+                           lambda: here.extend(rebuild.digested(run.archive, run.values, masks[:at])),
+                           run.options.jobs)
+    decision.remember_values(run.state, run.archive, run.values, here + there)
+
+
+def _key_boundary(masks: list[tuple[str, int]], at: int) -> int:
+    """The first place from `at` on where a key's masks begin (`masks` are grouped by key)."""
+    while 0 < at < len(masks) and masks[at][0] == masks[at - 1][0]:
+        at += 1
+    return at
 
 
 def start_saving_parsed(run: Run) -> None:
@@ -106,10 +131,13 @@ def start_writing_plan(run: Run) -> None:
     """Write the plan in a forked process from now on, while the build goes on: after an edit
     that moves a story or adds a photo, the stages that follow the plan each leave a core
     idle for a while (one photo's renditions, the decision, rendering a few pages, the
-    save). Not in a first build, whose render keeps both cores busy: its plan is written
-    as its state is saved."""
-    if run.store is not None and run.options.write and not run.kept and (run.state.columns or run.state.pages):
-        run.plan_writing = forked.Started(lambda: _written(run), run.options.jobs)
+    save). In a first build too, whose render keeps both cores busy, at the lowest priority:
+    it is written as the last pages are rendered and the state is made and saved (after the
+    pages, it was the save's longest part)."""
+    if run.store is not None and run.options.write and not run.kept:
+        first = not (run.state.columns or run.state.pages)
+        run.plan_writing_token = token = plancache.new_token()
+        run.plan_writing = forked.Started(lambda: _written(run, token), run.options.jobs, nice=19 if first else 0)
 
 
 def _written(run: Run, token: str | None = None) -> plancache.Written:

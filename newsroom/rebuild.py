@@ -18,7 +18,7 @@ only with the manifest the build that rendered them wrote (memory.pages_key).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter
@@ -225,10 +225,23 @@ class Decision:
 
     def remember(self, state: cache.State, planned: list[pages.Page], archive: index.Archive,
                  values: depends.Values) -> None:
+        self.remember_pages(state, planned)
+        self.remember_values(state, archive, values, digested(archive, values, self.value_masks()))
+
+    def remember_pages(self, state: cache.State, planned: list[pages.Page]) -> None:
+        """What each page read and its context (the first half of `remember`)."""
         self._remember_pages(state, planviews.files(planned))
-        if self.case == EVERYTHING:
-            for key, bits, digest in depends.Values(archive, values.firsts).each(self.index.masks()):
-                self.values.setdefault(key, {})[bits] = digest
+
+    def value_masks(self) -> list[tuple[str, int]]:
+        """The values a cold build digests as it saves (after `remember_pages`): every
+        (key, fields) a page read, grouped by key, for `digested` (on two cores: memory.py)."""
+        return list(self.index.masks()) if self.case == EVERYTHING else []
+
+    def remember_values(self, state: cache.State, archive: index.Archive, values: depends.Values,
+                        digests: Iterable[tuple[str, int, str]]) -> None:
+        """The values the pages read, with `digests` of `value_masks` (the second half)."""
+        for key, bits, digest in digests:
+            self.values.setdefault(key, {})[bits] = digest
         for key in self.stale:
             before = self.values.get(key, {})
             digests = {bits: values.digest(key, bits) for bits in before}
@@ -267,6 +280,13 @@ class Decision:
             state.columns = ()
         else:
             state.columns = made(files, self.contexts, loaded(self.index.ids))
+
+
+def digested(archive: index.Archive, values: depends.Values,
+             masks: Sequence[tuple[str, int]]) -> list[tuple[str, int, str]]:
+    """(key, fields, digest) of each of `masks` (`Decision.value_masks`), each value digested
+    once, not memoised by `values`: kept, the texts would hold much of the archive again."""
+    return list(depends.Values(archive, values.firsts).each(masks))
 
 
 class _Notes:

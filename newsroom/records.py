@@ -122,6 +122,7 @@ class Run:
     retitled: dict[str, str] = field(default_factory=dict)   # stories retitled in them -> the titles put in
     plan_written: plancache.Written | None = None     # this build's plan, written early
     plan_writing: Started | None = None               # the plan being written, in a process of its own
+    plan_writing_token: str = ""                      # the token it is written under
     images_making: Started | None = None              # a new photo or two, made beside the plan (stages.py)
     parsed_saving: Started | None = None              # a first build's parsed files, saved beside the index and plan
     slugging: Warm | None = None                      # pypinyin loading since the check stage (a first build)
