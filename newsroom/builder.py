@@ -149,7 +149,9 @@ def check(run: Run) -> bool:
         run.store.forget()
     if run.store is not None and run.store.damaged:
         result.problems.append(cachedir.damaged(run.store.damaged, config.root))
-    if options.write and not run.state.slugs and "pypinyin" not in sys.modules:
-        # A first build: its names are slugged with pypinyin, loaded meanwhile (0.15 s).
+    if options.write and not run.state.slugs and (run.store is None or run.store.first()) \
+            and "pypinyin" not in sys.modules:
+        # A first build: its names are slugged with pypinyin, loaded meanwhile (0.15 s). (Not
+        # every build of an archive whose names need none: it remembers no slug.)
         run.slugging = slugs.Warm(options.jobs)
     return True

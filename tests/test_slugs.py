@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from archive_gen import make_archive
 from conftest import REPO, SITES, copy_sample
 
 from newsroom import cache, slugs
@@ -163,3 +164,23 @@ def test_a_first_builds_pinyin_process_answers_every_call_and_one_killed_is_done
     finally:
         warm.close()
     assert slugs.Warm(1).pid is None   # one core: no process, the usual way
+
+
+def test_pypinyin_is_loaded_ahead_for_a_first_build_only(tmp_path: Path) -> None:
+    """A first build forks the process that loads pypinyin at its check stage (slugs.Warm); a
+    later build does not, even of an archive whose names need no pinyin (so it remembers no
+    slug): it would fork and load it for nothing at every build."""
+    root = make_archive(tmp_path / "archive", 3, photos=False)
+    for story in (root / "content").rglob("*.md"):   # no tags: every name has its registry's slug
+        story.write_text(re.sub(r"^tags:.*\n", "", story.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    story = sorted((root / "content").rglob("*.md"))[0]
+    script = ("import sys; from pathlib import Path; from newsroom import builder, config; "
+              f"root = Path({str(root)!r}); story = Path({str(story)!r}); started = []\n"
+              "for n in range(2):\n"
+              "    story.write_text(story.read_text(encoding='utf-8') + f'补充{n}。\\n', encoding='utf-8')\n"
+              "    cfg, found = config.load(root); result = builder.build(cfg, found, builder.Options(jobs=2))\n"
+              "    assert result.ok and not result.records['state'].slugs\n"
+              "    started.append(result.records['slugging'] is not None)\n"
+              "print(*started)")
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
