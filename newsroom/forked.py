@@ -33,6 +33,19 @@ def context() -> Any:
         return None
 
 
+def process(ctx: Any, target: Callable[..., Any], args: tuple) -> Any:
+    """target(*args) in a forked daemon process, started now. Ctrl-C is held back while
+    forking, as for a pool (lifeline.py): the process ignores it (the target begins with
+    lifeline.die_with_parent)."""
+    started = ctx.Process(target=target, args=args, daemon=True)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        started.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    return started
+
+
 class Started:
     """task() in a forked process, started now, while this process goes on with other stages;
     `result()` waits for its result (small: pickled back) or raises what it raised, and is
@@ -48,13 +61,7 @@ class Started:
             return
         self._outcome = None
         self._reader, writer = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_started, args=(task, writer, os.getpid(), nice), daemon=True)
-        # Ctrl-C held back while forking, as for a pool (lifeline.py): the process ignores it.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            self._process.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        self._process = process(ctx, _started, (task, writer, os.getpid(), nice))
         writer.close()
 
     def result(self) -> Any:

@@ -49,13 +49,7 @@ class Index:
         """What the page at `file` read now. What it read before stays too: a page may be
         rendered once more than needed, never once less. `page_id`: its id, if known (the
         last build's pages in order: pagecolumns.py)."""
-        page = (self.id(file) if page_id is None else page_id) << 32
-        pending = self._pending
-        for key, bits in deps.items():
-            codes = pending.get(key)
-            if codes is None:
-                codes = pending[key] = array.array("Q")
-            codes.append(page | bits)
+        _append(self._pending, (self.id(file) if page_id is None else page_id) << 32, deps)
 
     def add_codes(self, codes: dict[str, bytes]) -> None:
         """What pages read, gathered as codes by key on a render worker (Gathered.flush)."""
@@ -93,6 +87,15 @@ class Index:
         return self.codes
 
 
+def _append(codes: dict[str, array.array], page: int, deps: dict[str, int]) -> None:
+    """The codes of what the page (its id, shifted) read, each appended to its key's."""
+    for key, bits in deps.items():
+        found = codes.get(key)
+        if found is None:
+            found = codes[key] = array.array("Q")
+        found.append(page | bits)
+
+
 def _merged(old: bytes, new: array.array) -> bytes:
     """`old` (packed codes, ascending) with the codes of `new` it does not hold, in order."""
     if not old:
@@ -123,12 +126,7 @@ class Gathered:
         self.codes: dict[str, array.array] = {}
 
     def add(self, file: str, deps: dict[str, int]) -> None:
-        page, codes = self.ids[file] << 32, self.codes
-        for key, bits in deps.items():
-            found = codes.get(key)
-            if found is None:
-                found = codes[key] = array.array("Q")
-            found.append(page | bits)
+        _append(self.codes, self.ids[file] << 32, deps)
 
     def flush(self) -> dict[str, bytes]:
         flushed, self.codes = self.codes, {}

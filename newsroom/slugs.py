@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import signal
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -115,13 +114,7 @@ class Warm:
         if ctx is None or forked.workers(jobs) < 2:
             return
         self._talk, theirs = ctx.Pipe()
-        self._process = ctx.Process(target=_answer, args=(theirs, self._talk, os.getpid()), daemon=True)
-        # Ctrl-C held back while forking, as for a pool (lifeline.py): the process ignores it.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            self._process.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        self._process = forked.process(ctx, _answer, (theirs, self._talk, os.getpid()))
         theirs.close()
 
     def elsewhere(self, fallback: Slugging) -> Slugging:
