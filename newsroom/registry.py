@@ -153,8 +153,8 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
             problems.append(error(shown_as, doc.line(i, "slug"),
                                   "slug '{slug}' must be lower-case ASCII letters, digits and hyphens", slug=raw_slug))
             slug = slugify(str(raw_slug))
-        aliases = _names(item.get("aliases"))
-        old_names = _names(item.get("old_names"))
+        (aliases, old_names), found = _listed_names(item, shown_as, lambda *path, i=i: doc.line(i, *path))
+        problems += found
         old_slugs, found = _old_slugs(item.get("old_slugs"), shown_as, doc.line(i, "old_slugs"))
         problems += found
         for key in ("role", "description"):
@@ -177,9 +177,21 @@ def _unread(shown_as: str, problem: Problem) -> tuple[Registry, list[Problem]]:
     return Registry(shown_as, unread=True), [problem]
 
 
-def _names(value: object) -> tuple[str, ...]:
-    items = value if isinstance(value, list) else [value] if value else []
-    return tuple(normalize(a) for a in items if normalize(a))
+def _listed_names(item: dict, shown_as: str, line: Callable[..., int]) -> tuple[tuple[tuple[str, ...], ...], list[Problem]]:
+    """The entry's aliases and old names (`line(key, …)`: where a value is). Each is a name,
+    or a list of them; a list or a mapping where a name belongs is an error, not a name
+    written as Python writes it ("['坂田']") that no story could be filed under."""
+    listed, problems = [], []
+    for key in ("aliases", "old_names"):
+        value = item.get(key)
+        items = value if isinstance(value, list) else [] if value is None or value == "" else [value]
+        for j, name in enumerate(items):
+            if not is_text(name):
+                problems.append(error(shown_as, line(key, j) if isinstance(value, list) else line(key),
+                                      "'{key}' must be names, each as text: {example}", key=key,
+                                      example=f"{key}: [{'坂田' if key == 'aliases' else '坂田镇'}]"))
+        listed.append(tuple(normalize(name) for name in items if is_text(name) and normalize(name)))
+    return tuple(listed), problems
 
 
 def _old_slugs(value: object, shown_as: str, line: int) -> tuple[tuple[str, ...], list[Problem]]:

@@ -19,6 +19,7 @@ from conftest import REPO
 from PIL import Image
 
 from newsroom.cli import main
+from newsroom.registry import load as load_registry
 
 ARTICLES = "content/articles/2022/03"
 
@@ -629,3 +630,20 @@ def test_a_story_moved_to_another_file_is_hinted_where_its_old_file_is_named(sam
     capsys.readouterr()
     assert "2022/x/yuanshan-renamed.md" in (sample_root / "moved.yaml").read_text(encoding="utf-8")
     assert check(sample_root, capsys, "--lang", "en")[1] == expected[1:2] + ["0 errors, 1 warning"]
+
+
+def test_an_alias_or_old_name_that_is_not_text_is_an_error_on_its_line(sample_root: Path, capsys) -> None:
+    # Taken as Python writes them ("['坂田社区']", "True"), they were names no story is filed under,
+    # without a word; the names beside them stay good
+    streets = sample_root / "streets.yaml"
+    rewrite(streets, "  aliases: [坂田]", "  aliases:\n    - 坂田\n    - [坂田社区]", 1)
+    rewrite(streets, "  aliases: [横岗]", "  aliases: {横岗: 1}\n  old_names: [横岗镇, true]", 1)
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert problems(lines) == [
+        "streets.yaml:7: error: 'aliases' must be names, each as text: aliases: [坂田]",
+        "streets.yaml:11: error: 'aliases' must be names, each as text: aliases: [坂田]",
+        "streets.yaml:12: error: 'old_names' must be names, each as text: old_names: [坂田镇]",
+    ]
+    registry, _ = load_registry(streets, "streets.yaml")
+    assert registry.entries[0].aliases == ("坂田",) and registry.entries[1].old_names == ("横岗镇",)
