@@ -9,9 +9,10 @@ which it looks up through the `_` and `ngettext` of its module each time it need
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from . import config, i18n
 from .i18n import N_
@@ -59,3 +60,32 @@ def speaking(lang: str) -> Iterator[None]:
         yield
     finally:
         argparse._, argparse.ngettext = saved
+
+
+class Formatter(argparse.HelpFormatter):
+    """argparse's help, a Chinese heading followed by a Chinese colon ("选项："): argparse
+    (3.11, 3.12) writes an ASCII one after any heading."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._headings: set[str] = set()
+
+    def start_section(self, heading: str | None) -> None:
+        if heading and not heading.isascii():
+            self._headings.add(heading)
+        super().start_section(heading)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for heading in self._headings:
+            text = text.replace(f"{heading}:\n", f"{heading}：\n")
+        return text
+
+
+def named(kind: Callable[[str], Any], name: str) -> Callable[[str], Any]:
+    """`kind`, called `name` where argparse says a value is not one ("invalid count value: 'x'"):
+    the editor's word for it, not the name of a Python function or type."""
+    def parse(text: str) -> Any:
+        return kind(text)
+    parse.__name__ = parse.__qualname__ = name
+    return parse

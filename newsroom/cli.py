@@ -48,7 +48,7 @@ DESCRIPTIONS = {
 def _shared(lang: str, suppress: bool, only: set[str] | None = None) -> argparse.ArgumentParser:
     """The options every command takes (`only`: those named). Sub-commands use SUPPRESS defaults
     so that an option given before the command (`--root X check`) is not reset by the sub-parser's."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = argparse.ArgumentParser(add_help=False, formatter_class=argwords.Formatter)
 
     def add(*names: str, **kw) -> None:
         if only is not None and names[-1].lstrip("-").replace("-", "_") not in only:
@@ -62,7 +62,8 @@ def _shared(lang: str, suppress: bool, only: set[str] | None = None) -> argparse
     add("--drafts", action="store_true", default=False, help=tr(lang, "include articles marked draft: true"))
     add("--future", action="store_true", default=False, help=tr(lang, "include articles dated in the future"))
     add("--strict", action="store_true", default=False, help=tr(lang, "treat warnings as errors"))
-    add("-j", "--jobs", type=count, default=0, help=tr(lang, "worker processes (default: one per core)"))
+    add("-j", "--jobs", type=argwords.named(count, tr(lang, "count")), default=0,
+        help=tr(lang, "worker processes (default: one per core)"))
     add("--executor", metavar="tcp://HOST:8786", default=None,
         help=tr(lang, "make image renditions on a Dask cluster (needs newsroom[cluster])"))
     add("--file-urls", action="store_true", default=False,
@@ -71,7 +72,7 @@ def _shared(lang: str, suppress: bool, only: set[str] | None = None) -> argparse
     add("-v", "--verbose", action="store_true", default=False, help=tr(lang, "print per-stage timings"))
     add("--lang", choices=("zh", "en"), default=None,
         help=tr(lang, "language of messages (default: site.yaml's language; $NEWSROOM_LANG)"))
-    add("--wait", type=float, metavar="SECONDS", default=None,
+    add("--wait", type=argwords.named(float, tr(lang, "number")), metavar="SECONDS", default=None,
         help=tr(lang, "how long to wait while another build of the archive runs, saying so every 30 s "
                 "(default: an hour; serve: no limit)"))
     return p
@@ -85,17 +86,18 @@ def parser(lang: str = i18n.ENGLISH) -> argparse.ArgumentParser:
         epilog=tr(lang, "Commands: build (default), check, serve, new, publish, cache. "
                   "Run `python build.py COMMAND --help` for a command's options."),
         parents=[_shared(lang, False)],
+        formatter_class=argwords.Formatter,
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, summary: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[_shared(lang, True, OPTIONS.get(name))], help=summary,
-                              description=tr(lang, DESCRIPTIONS[name]))
+                              description=tr(lang, DESCRIPTIONS[name]), formatter_class=argwords.Formatter)
 
     command("build", tr(lang, "build the site (the default)"))
     command("check", tr(lang, "report every problem, write nothing"))
     serve = command("serve", tr(lang, "build, serve on 127.0.0.1 and rebuild on every change (drafts shown)"))
-    serve.add_argument("--port", type=int, default=8000,
+    serve.add_argument("--port", type=argwords.named(int, tr(lang, "whole number")), default=8000,
                        help=tr(lang, "port on 127.0.0.1 (default: 8000; 0: any free)"))
     new = command("new", tr(lang, "start a new article file"))
     new.add_argument("title", help=tr(lang, "the headline"))
@@ -108,7 +110,7 @@ def parser(lang: str = i18n.ENGLISH) -> argparse.ArgumentParser:
                                                       "(default: publish.target in site.yaml)"))
     publish.add_argument("--dry-run", action="store_true",
                          help=tr(lang, "print what would be sent and deleted, change nothing"))
-    publish.add_argument("--max-deletes", type=count, metavar="N",
+    publish.add_argument("--max-deletes", type=argwords.named(count, tr(lang, "count")), metavar="N",
                          help=tr(lang, "stop if more files would be deleted (default: publish.max_deletes, or 256)"))
     cache = command("cache", tr(lang, "the cache's size, part by part; --prune removes what no build uses"))
     cache.add_argument("--prune", action="store_true",

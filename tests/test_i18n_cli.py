@@ -50,9 +50,25 @@ def test_argparse_errors_are_in_the_archive_language(archive: Path, capsys) -> N
     code, _, err = run(capsys, "--root", str(archive), "new")
     assert code == 2 and "python build.py new：错误：缺少必需的参数：title" in err and "error" not in err
     _, _, err = run(capsys, "--root", str(archive), "serve", "--port", "x")
-    assert "参数 --port：无效的 int 值：'x'" in err
+    assert "参数 --port：不是有效的整数：'x'" in err
+    # The kind of value wanted in the editor's words, not a Python function's name ("count")
+    _, _, err = run(capsys, "--root", str(archive), "-j", "-1")
+    assert "参数 -j/--jobs：不是有效的非负整数：'-1'" in err and "count" not in err
+    _, _, err = run(capsys, "--root", str(archive), "--wait", "一会儿")
+    assert "参数 --wait：不是有效的数字：'一会儿'" in err and "float" not in err
     _, _, err = run(capsys, "--root", str(archive), "--lang", "en", "new")
     assert "error: the following arguments are required: title" in err
+    _, _, err = run(capsys, "--root", str(archive), "--lang", "en", "publish", "--max-deletes", "x")
+    assert "error: argument --max-deletes: invalid count value: 'x'" in err
+
+
+def test_chinese_help_headings_end_in_a_chinese_colon(archive: Path, capsys) -> None:
+    # argparse writes "选项:" after any heading; the help of an English archive keeps its own
+    _, out, _ = run(capsys, "--root", str(archive), "new", "--help")
+    headings = [line for line in out.splitlines() if line.endswith(("：", ":")) and not line.startswith(" ")]
+    assert headings[-2:] == ["位置参数：", "选项："]
+    _, out, _ = run(capsys, "--root", str(archive), "--lang", "en", "new", "--help")
+    assert "\npositional arguments:\n" in out and "\noptions:\n" in out
 
 
 def test_argparse_has_its_own_words_back_after_a_chinese_help(archive: Path, capsys) -> None:
