@@ -188,8 +188,7 @@ def _listed_names(item: dict, shown_as: str, line: Callable[..., int]) -> tuple[
         for j, name in enumerate(items):
             if not is_text(name):
                 problems.append(error(shown_as, line(key, j) if isinstance(value, list) else line(key),
-                                      "'{key}' must be names, each as text: {example}", key=key,
-                                      example=f"{key}: [{'坂田' if key == 'aliases' else '坂田镇'}]"))
+                                      "'{key}' must be a name or a list of names, each written as text", key=key))
         listed.append(tuple(normalize(name) for name in items if is_text(name) and normalize(name)))
     return tuple(listed), problems
 

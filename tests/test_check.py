@@ -641,9 +641,9 @@ def test_an_alias_or_old_name_that_is_not_text_is_an_error_on_its_line(sample_ro
     code, lines, _ = check(sample_root, capsys)
     assert code == 1
     assert problems(lines) == [
-        "streets.yaml:7: error: 'aliases' must be names, each as text: aliases: [坂田]",
-        "streets.yaml:11: error: 'aliases' must be names, each as text: aliases: [坂田]",
-        "streets.yaml:12: error: 'old_names' must be names, each as text: old_names: [坂田镇]",
+        "streets.yaml:7: error: 'aliases' must be a name or a list of names, each written as text",
+        "streets.yaml:11: error: 'aliases' must be a name or a list of names, each written as text",
+        "streets.yaml:12: error: 'old_names' must be a name or a list of names, each written as text",
     ]
     registry, _ = load_registry(streets, "streets.yaml")
     assert registry.entries[0].aliases == ("坂田",) and registry.entries[1].old_names == ("横岗镇",)
