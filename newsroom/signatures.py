@@ -14,14 +14,30 @@ from .output import MARKER
 
 
 def templates_hash(folders: Iterable[Path]) -> str:
-    """Every template file's bytes: editing any template re-renders every page (simple, correct)."""
+    """Every template file's bytes: editing any template re-renders every page (simple, correct).
+    And the names of the static files, not their bytes: a page links to a file that is there
+    (theme.Theme.path_of), which a file added or removed can change."""
     h = hashlib.sha256()
+    folders = list(folders)
     for folder in folders:
         for file in sorted(folder.rglob("*")):
             if file.is_file() and "static" not in file.relative_to(folder).parts:
                 h.update(f"{file.relative_to(folder)}\n".encode())
                 h.update(file.read_bytes())
+    h.update("\n".join(static_names(folders)).encode())
     return h.hexdigest()
+
+
+def static_names(folders: Iterable[Path]) -> list[str]:
+    """The theme's static files ('style.css', 'js/search.js'), each folder's static/ over the
+    next's (an archive's own templates/ win over the defaults); hidden files are not published."""
+    found: set[str] = set()
+    for folder in folders:
+        static = folder / "static"
+        if static.is_dir():
+            found.update(file.relative_to(static).as_posix() for file in static.rglob("*")
+                         if file.is_file() and not file.name.startswith("."))
+    return sorted(found)
 
 
 def inputs_signature(config: Config, template_folders: Iterable[Path], extra: str

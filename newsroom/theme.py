@@ -8,6 +8,7 @@ once() are called ~50 times a page (7% of rendering).
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from collections.abc import Mapping, Sequence
@@ -16,8 +17,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from . import depends, images, links, seo, urls
-from .config import Config
+from . import depends, images, links, seo, signatures, urls
+from .config import Config, template_dirs
 from .index import Archive
 from .markup import ARTICLE_LINK
 from .model import Article, Photo
@@ -42,6 +43,7 @@ class Theme:
         self.page = ""        # the path of the page being rendered (render.render sets it)
         self.recorder = depends.Recorder()   # what that page reads (render.render resets it)
         self.linker = urls.Linker({t.key: t.config.path for t in archive.taxonomies})
+        self.static = frozenset(map(urls.static_file, signatures.static_names(template_dirs(config))))
         # once(): HTML with marked links, the arguments, the reads, its texts between the links and the links
         self._fragments: dict[tuple, tuple[str, tuple, list, list[str], list[str]]] = {}
         self._marking = 0     # once() fragments being rendered now
@@ -89,7 +91,18 @@ class Theme:
     def path_of(self, target: Any) -> str:
         if type(target) is not str:
             self.recorder.url(target)
+        elif target.startswith(urls.STATIC) and target.partition("?")[0].partition("#")[0] not in self.static:
+            self._no_static_file(target)
         return self.linker.path(target)
+
+    def _no_static_file(self, path: str) -> None:
+        """A link to a static file the theme does not have (a typo: 'static/styel.css') would
+        be broken on every page that has it: an error, in the template, at its line."""
+        close = difflib.get_close_matches(path, sorted(self.static), n=1, cutoff=0.6)
+        if close:
+            raise urls.NoUrl("url() of '{path}': the theme's static/ folder has no such file "
+                             "— did you mean '{hint}'?", path=path, hint=close[0])
+        raise urls.NoUrl("url() of '{path}': the theme's static/ folder has no such file", path=path)
 
     def url(self, target: Any, number: int = 0) -> str:
         path = self.path_of(target)

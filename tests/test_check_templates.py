@@ -19,6 +19,8 @@ MISTAKES = {
     "unknown filter": ("article.html", "{{ article.title }}", "{{ article.title | nosuchfilter }}"),
     "undefined variable": ("article.html", "{{ article.title }}", "{{ article.title }}{{ no_such_thing.name }}"),
     "syntax error": ("article.html", "{{ article.title }}", "{{ article.title }"),
+    # a typo in a link to the theme's own file: a broken stylesheet on every page, published
+    "static file not there": ("base.html", "{{ url('static/style.css') }}", "{{ url('static/styel.css') }}"),
 }
 
 
@@ -57,6 +59,9 @@ def test_check_reports_a_template_mistake_exactly_as_build(tmp_path: Path, capsy
         assert "unexpected '}'" in message
     elif kind == "url of a number":
         assert "url() of 42: no page has its address" in message
+    elif kind == "static file not there":
+        assert message.endswith("url() of 'static/styel.css': the theme's static/ folder has no such file "
+                                "— did you mean 'static/style.css'?")
     else:
         assert ("nosuchfilter" if kind == "unknown filter" else "no_such_thing") in message
 
@@ -156,3 +161,23 @@ def test_an_own_template_misnamed_for_the_one_it_meant_to_replace_is_named(tmp_p
     assert ("templates/articel.html: warning: no page uses this template and none includes it — did you mean "
             "'article.html' (an own file replaces the default one of its name)?") in err
     assert "_parts.html" not in err and "templates/base.html" not in err
+
+
+def test_a_static_file_removed_fails_the_next_build_of_the_pages_that_link_to_it(tmp_path: Path, capsys) -> None:
+    # Its bytes are not part of the templates' signature (editing style.css re-renders
+    # nothing), its name is: the pages linking to it are made again, and fail
+    link = "<link rel=\"stylesheet\" href=\"{{ url('static/print.css') }}\" media=\"print\">"
+    root = archive_with(tmp_path, "base.html", "{% block head %}", link + "{% block head %}")
+    extra = root / "templates/static/print.css"
+    extra.write_text("nav { display: none }\n", encoding="utf-8")
+    assert main(["--root", str(root), "-q"]) == 0
+    page = (root / "site/index.html").read_text(encoding="utf-8")
+    assert 'href="static/print.css"' in page and (root / "site/static/print.css").is_file()
+    capsys.readouterr()
+    extra.unlink()
+    assert main(["--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "templates/base.html:" in err and "url() of 'static/print.css': the theme's static/ folder has no such file" in err
+    assert (root / "site/static/print.css").is_file(), "a failed build keeps the published site"
+    extra.write_text("nav { display: none }\n", encoding="utf-8")
+    assert main(["--root", str(root), "-q"]) == 0
