@@ -12,30 +12,15 @@ from urllib.parse import urlsplit
 from . import editions, registry, textfiles, yamlfile
 from .i18n import N_
 from .problems import Problem, error, unknown_field
+from .taxonomysettings import TaxonomyConfig
+from .taxonomysettings import parse as _taxonomies
+from .taxonomysettings import unknown_roles as _unknown_roles
 
 # Video players an editor may embed by default (markdown.embed_hosts in site.yaml replaces it).
 EMBED_HOSTS = ("www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com",
                "player.bilibili.com", "v.qq.com")
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
-DEFAULT_TAXONOMIES = (
-    {"key": "street", "title": "街道", "path": "streets", "registry": "streets.yaml"},
-    {"key": "reporter", "title": "记者", "path": "reporters", "registry": "reporters.yaml",
-     "credits": True},
-    {"key": "tags", "title": "标签", "path": "tags"},
-)
-
-
-@dataclass(frozen=True)
-class TaxonomyConfig:
-    key: str            # the front-matter field: street, reporter, tags …
-    title: str          # shown to readers: 街道
-    path: str           # URL folder: streets
-    registry: str = ""  # registry file; empty: any name makes a term
-    credits: bool = False  # photo credits name members of this taxonomy (photographers)
-    feeds: bool = True
-
 
 @dataclass(frozen=True)
 class ImageConfig:
@@ -334,51 +319,6 @@ def _avif_supported() -> bool:
     from PIL import features
 
     return bool(features.check("avif"))
-
-
-def _unknown_roles(roles: dict[str, str], taxonomies: tuple[TaxonomyConfig, ...], data: dict[str, Any],
-                   doc: yamlfile.YamlDoc) -> list[Problem]:
-    """`byline:` and `section:` must name a taxonomy; the defaults (reporter, street) may be
-    missing from an archive's own taxonomies, which then has no byline or no section."""
-    keys = {t.key for t in taxonomies}
-    problems = []
-    for role, key in list(roles.items()):
-        if key not in keys:
-            if role in data:
-                problems.append(error("site.yaml", doc.line(role), "'{role}: {key}' is not one of the taxonomies "
-                                      "({keys})", role=role, key=key, keys=", ".join(sorted(keys)) or "-"))
-            roles[role] = ""
-    return problems
-
-
-def _taxonomies(data: Any, doc: yamlfile.YamlDoc,
-                byline: str = "reporter") -> tuple[tuple[TaxonomyConfig, ...], list[Problem]]:
-    if data is None:
-        data = list(DEFAULT_TAXONOMIES)
-    if not isinstance(data, list):
-        return (), [error("site.yaml", doc.line("taxonomies"), "'taxonomies' must be a list")]
-    problems: list[Problem] = []
-    result: list[TaxonomyConfig] = []
-    reserved = {"title", "date", "photos", "summary", "slug", "draft", "updated", "source", "editor", "dateline",
-                "featured"}
-    for i, item in enumerate(data):
-        line = doc.line("taxonomies", i)
-        if not isinstance(item, dict) or not item.get("key") or not item.get("path"):
-            problems.append(error("site.yaml", line, "each taxonomy needs 'key' and 'path'"))
-            continue
-        key = str(item["key"])
-        if key in reserved:
-            problems.append(error("site.yaml", line, "taxonomy key '{key}' is a reserved front-matter field", key=key))
-            continue
-        result.append(TaxonomyConfig(
-            key=key,
-            title=str(item.get("title") or key),
-            path=str(item["path"]).strip("/"),
-            registry=str(item.get("registry") or ""),
-            credits=bool(item.get("credits", key == byline)),
-            feeds=bool(item.get("feeds", True)),
-        ))
-    return tuple(result), problems
 
 
 def site_language(root: Path) -> str:

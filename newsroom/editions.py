@@ -86,8 +86,12 @@ def parse_paper(doc: yamlfile.YamlDoc) -> tuple[Paper | None, list[Problem]]:
     if not isinstance(data, dict):
         return None, [error(PAPER_FILE, 1, "editions.yaml must be a mapping (paper: …, pages: …)")]
     problems = [unknown_field(PAPER_FILE, doc.line(key), key, PAPER_FIELDS) for key in data if key not in PAPER_FIELDS]
-    name = normalize(data.get("paper") or "")
-    if not name:
+    given_name = data.get("paper")
+    name = normalize(given_name) if is_text(given_name) else ""
+    if given_name is not None and given_name != "" and not is_text(given_name):
+        # (written out, a list was the paper's name on every story: 刊于《['龙岗新闻']》)
+        problems.append(error(PAPER_FILE, doc.line("paper"), "'{key}' must be text", key="paper"))
+    elif not name:
         problems.append(error(PAPER_FILE, doc.line("paper"), "missing 'paper': the paper's name (paper: 龙岗新闻)"))
     first, number = None, 1
     given = data.get("first_issue")

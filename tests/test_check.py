@@ -647,3 +647,29 @@ def test_an_alias_or_old_name_that_is_not_text_is_an_error_on_its_line(sample_ro
     ]
     registry, _ = load_registry(streets, "streets.yaml")
     assert registry.entries[0].aliases == ("坂田",) and registry.entries[1].old_names == ("横岗镇",)
+
+
+def test_a_taxonomy_given_twice_or_written_outside_the_site_is_an_error_on_its_line(sample_root: Path,
+                                                                                    capsys) -> None:
+    # The second 'street' made every story's streets its own (pages under /topics/), without a
+    # word; a path out of the site failed as a template error in taxonomy.html
+    site = sample_root / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    line = text.splitlines().index("  - {key: tags, title: 标签, path: tags}") + 1
+    site.write_text(text + "  - {key: street, title: 专题, path: topics}\n", encoding="utf-8")
+    rewrite(site, "path: tags}", "path: ../tags}")
+    first = text.splitlines().index("  - {key: street, title: 街道, path: streets, registry: streets.yaml}") + 1
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert problems(lines) == [
+        f"site.yaml:{line}: error: taxonomy 'tags': 'path' must be a folder of the site, such as path: tags "
+        "(not '../tags')",
+        f"site.yaml:{line + 1}: error: taxonomy key 'street' is given twice (first on line {first})",
+    ]
+
+
+def test_a_paper_name_that_is_not_text_is_an_error_not_printed_as_python(sample_root: Path, capsys) -> None:
+    # Written out, it was the paper of every story in print: 刊于《['龙岗新闻']》
+    rewrite(sample_root / "editions.yaml", "paper: 龙岗新闻", "paper: [龙岗新闻]")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1 and problems(lines) == ["editions.yaml:2: error: 'paper' must be text"]

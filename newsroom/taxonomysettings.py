@@ -1,0 +1,95 @@
+"""The taxonomies site.yaml configures (`taxonomies:`): each one's front-matter key, title,
+URL folder and registry, and the byline and section roles that name them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import yamlfile
+from .names import is_text
+from .problems import Problem, error
+
+DEFAULT_TAXONOMIES = (
+    {"key": "street", "title": "街道", "path": "streets", "registry": "streets.yaml"},
+    {"key": "reporter", "title": "记者", "path": "reporters", "registry": "reporters.yaml",
+     "credits": True},
+    {"key": "tags", "title": "标签", "path": "tags"},
+)
+RESERVED = frozenset({"title", "date", "photos", "summary", "slug", "draft", "updated", "source", "editor",
+                      "dateline", "featured"})
+
+
+@dataclass(frozen=True)
+class TaxonomyConfig:
+    key: str            # the front-matter field: street, reporter, tags …
+    title: str          # shown to readers: 街道
+    path: str           # URL folder: streets
+    registry: str = ""  # registry file; empty: any name makes a term
+    credits: bool = False  # photo credits name members of this taxonomy (photographers)
+    feeds: bool = True
+
+
+def unknown_roles(roles: dict[str, str], taxonomies: tuple[TaxonomyConfig, ...], data: dict[str, Any],
+                  doc: yamlfile.YamlDoc) -> list[Problem]:
+    """`byline:` and `section:` must name a taxonomy; the defaults (reporter, street) may be
+    missing from an archive's own taxonomies, which then has no byline or no section."""
+    keys = {t.key for t in taxonomies}
+    problems = []
+    for role, key in list(roles.items()):
+        if key not in keys:
+            if role in data:
+                problems.append(error("site.yaml", doc.line(role), "'{role}: {key}' is not one of the taxonomies "
+                                      "({keys})", role=role, key=key, keys=", ".join(sorted(keys)) or "-"))
+            roles[role] = ""
+    return problems
+
+
+def parse(data: Any, doc: yamlfile.YamlDoc, byline: str = "reporter") -> tuple[tuple[TaxonomyConfig, ...], list[Problem]]:
+    if data is None:
+        data = list(DEFAULT_TAXONOMIES)
+    if not isinstance(data, list):
+        return (), [error("site.yaml", doc.line("taxonomies"), "'taxonomies' must be a list")]
+    problems: list[Problem] = []
+    result: list[TaxonomyConfig] = []
+    first: dict[str, int] = {}   # key -> the line of the taxonomy that has it
+    for i, item in enumerate(data):
+        line = doc.line("taxonomies", i)
+        if not isinstance(item, dict) or not item.get("key") or not item.get("path"):
+            problems.append(error("site.yaml", line, "each taxonomy needs 'key' and 'path'"))
+            continue
+        key = str(item["key"])
+        found = _mistake(key, item["path"], line, first)
+        if found is not None:
+            problems.append(found)
+            if key in RESERVED or key in first:
+                continue
+            # (a path out of the site: kept, not dropped, or every story filed under it would
+            # be told its field is unknown; the error stops the build before any page is made)
+        first[key] = line
+        result.append(TaxonomyConfig(
+            key=key,
+            title=str(item.get("title") or key),
+            path=str(item["path"]).strip("/"),
+            registry=str(item.get("registry") or ""),
+            credits=bool(item.get("credits", key == byline)),
+            feeds=bool(item.get("feeds", True)),
+        ))
+    return tuple(result), problems
+
+
+def _mistake(key: str, path: Any, line: int, first: dict[str, int]) -> Problem | None:
+    """What is wrong with a taxonomy's key or path, if anything. Its pages are written under its
+    path: one that left the site ('../tags') failed as a template error, one taxonomy given
+    twice under a key made the stories' terms the second's alone, without a word."""
+    if key in RESERVED:
+        return error("site.yaml", line, "taxonomy key '{key}' is a reserved front-matter field", key=key)
+    if key in first:
+        return error("site.yaml", line, "taxonomy key '{key}' is given twice (first on line {first})",
+                     key=key, first=first[key])
+    parts = str(path).strip("/").split("/")
+    if not is_text(path) or any(part in ("", ".", "..") or "\\" in part or "?" in part or "#" in part
+                                for part in parts):
+        return error("site.yaml", line, "taxonomy '{key}': 'path' must be a folder of the site, such as "
+                     "path: tags (not '{path}')", key=key, path=path)
+    return None
