@@ -249,8 +249,9 @@ def _photos(value: Any, err, doc: yamlfile.YamlDoc) -> tuple[PhotoRef, ...]:
     for i, item in enumerate(items):
         caption = credit = ""
         if isinstance(item, dict):
-            if item.get("caption") is not None and not is_text(item["caption"]):
-                err("'{key}' must be text", "photos", i, "caption", key="caption")
+            for key in ("caption", "credit"):   # (a credit written as a mapping was dropped without a word)
+                if item.get(key) is not None and not is_text(item[key]):
+                    err("'{key}' must be text", "photos", i, key, key=key)
             caption, credit = _text(item.get("caption")), _text(item.get("credit"))
             item = item.get("file")
         if not isinstance(item, str) or not item.strip():

@@ -109,13 +109,17 @@ def _sidecar(text: str | None, source: str) -> tuple[yamlfile.YamlDoc, Problem |
 def resolve_credit(value: Any, config: Config, err: Report, warn: Report | None = None) -> Credit | None:
     """A registered photographer (linked to their page) or a courtesy line (plain text);
     `warn` (if given) hears of an old name (renamed in the registry), as a byline's does."""
-    role = ""
+    role, key = "", "credit"
     if isinstance(value, dict):
         if value.get("role") is not None and not is_text(value["role"]):
             err("'{key}' must be text", key="role")
         role = normalize(value["role"]) if is_text(value.get("role")) else ""
-        value = value.get("name") or ""
-    text = normalize(value) if isinstance(value, (str, int)) else ""
+        value, key = value.get("name") or "", "name"
+    if value is not None and value != "" and not is_text(value):
+        # (a list was taken for no credit at all: "photo has no credit", where one was written)
+        err("'{key}' must be text", key=key)
+        return None
+    text = normalize(value) if is_text(value) else ""
     if not text:
         return None
     if any(mark in text.lower() for mark in COURTESY_MARKS):

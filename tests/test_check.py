@@ -673,3 +673,18 @@ def test_a_paper_name_that_is_not_text_is_an_error_not_printed_as_python(sample_
     rewrite(sample_root / "editions.yaml", "paper: 龙岗新闻", "paper: [龙岗新闻]")
     code, lines, _ = check(sample_root, capsys)
     assert code == 1 and problems(lines) == ["editions.yaml:2: error: 'paper' must be text"]
+
+
+def test_a_photo_credit_that_is_not_text_is_an_error_not_a_missing_credit(sample_root: Path, capsys) -> None:
+    # A list in the sidecar was taken for no credit ("has no credit", where one was written);
+    # a mapping in the article was dropped, the sidecar's credit shown instead, without a word
+    rewrite(sample_root / "photos/2022/02/love-hotline.yaml", "credit: 王丰", "credit: [王丰]")
+    story = article(sample_root, "credits", GOOD + "photos:\n"
+                    "  - {file: 2022/02/night-testing.jpg, credit: {name: 张鹏, role: 摄影记者}}\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert problems(lines) == [
+        f"{story}:7: error: 'credit' must be text",
+        "photos/2022/02/love-hotline.yaml:2: error: 'credit' must be text — used by "
+        "content/articles/2022/02/party-volunteers.md:13",
+    ]
