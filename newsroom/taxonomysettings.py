@@ -8,7 +8,7 @@ from typing import Any
 
 from . import yamlfile
 from .names import is_text
-from .problems import Problem, error
+from .problems import Problem, error, unknown_field
 
 DEFAULT_TAXONOMIES = (
     {"key": "street", "title": "街道", "path": "streets", "registry": "streets.yaml"},
@@ -16,6 +16,7 @@ DEFAULT_TAXONOMIES = (
      "credits": True},
     {"key": "tags", "title": "标签", "path": "tags"},
 )
+FIELDS = frozenset({"key", "title", "path", "registry", "credits", "feeds"})
 RESERVED = frozenset({"title", "date", "photos", "summary", "slug", "draft", "updated", "source", "editor",
                       "dateline", "featured"})
 
@@ -60,6 +61,7 @@ def parse(data: Any, doc: yamlfile.YamlDoc, byline: str = "reporter") -> tuple[t
             continue
         key = str(item["key"])
         found = _mistake(key, item["path"], line, first)
+        problems += _field_mistakes(item, line)
         if found is not None:
             problems.append(found)
             if key in RESERVED or key in first:
@@ -93,3 +95,16 @@ def _mistake(key: str, path: Any, line: int, first: dict[str, int]) -> Problem |
         return error("site.yaml", line, "taxonomy '{key}': 'path' must be a folder of the site, such as "
                      "path: tags (not '{path}')", key=key, path=path)
     return None
+
+
+def _field_mistakes(item: dict, line: int) -> list[Problem]:
+    """A taxonomy's other fields of the wrong kind (a title of ['标签'] was shown as written,
+    feeds: maybe read as true), and fields no one reads (a misspelt registry)."""
+    problems = [unknown_field("site.yaml", line, name, FIELDS) for name in item if name not in FIELDS]
+    for name in ("key", "title", "path", "registry"):
+        if item.get(name) is not None and not is_text(item[name]):
+            problems.append(error("site.yaml", line, "'{key}' must be text", key=f"taxonomies.{name}"))
+    for name in ("credits", "feeds"):
+        if item.get(name) is not None and not isinstance(item[name], bool):
+            problems.append(error("site.yaml", line, "'{key}' must be true or false", key=f"taxonomies.{name}"))
+    return problems

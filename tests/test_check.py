@@ -688,3 +688,19 @@ def test_a_photo_credit_that_is_not_text_is_an_error_not_a_missing_credit(sample
         "photos/2022/02/love-hotline.yaml:2: error: 'credit' must be text — used by "
         "content/articles/2022/02/party-volunteers.md:13",
     ]
+
+
+def test_a_taxonomys_fields_of_the_wrong_kind_or_misspelt_are_reported_on_its_line(sample_root: Path,
+                                                                                  capsys) -> None:
+    # A title of [标签] was shown as "['标签']", feeds: maybe read as true, a misspelt registry ignored
+    site = sample_root / "site.yaml"
+    line = site.read_text(encoding="utf-8").splitlines().index("  - {key: tags, title: 标签, path: tags}") + 1
+    rewrite(site, "{key: tags, title: 标签, path: tags}", "{key: tags, title: [标签], path: tags, feeds: maybe, "
+            "regsitry: tags.yaml}")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert problems(lines) == [
+        f"site.yaml:{line}: error: 'taxonomies.feeds' must be true or false",
+        f"site.yaml:{line}: error: 'taxonomies.title' must be text",
+        f"site.yaml:{line}: warning: unknown field 'regsitry' (ignored) — did you mean 'registry'?",
+    ]
