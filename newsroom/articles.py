@@ -18,7 +18,7 @@ from .config import Config, TaxonomyConfig
 from .markup import Renderer, summarize
 from .model import Article, Name, PhotoRef, PrintRef
 from .names import is_text, normalize
-from .problems import Problem, Report, error, errors, unknown_field, warning
+from .problems import Problem, Report, error, errors, unknown_field, unknown_field_said, warning
 from .registry import Registry
 from .slugs import clean_slug, slugify
 
@@ -154,6 +154,9 @@ def _front_matter(text: str) -> tuple[yamlfile.YamlDoc, dict, str, int]:
     return doc, data, body, body_line
 
 
+_NAME_FIELDS = frozenset({"name", "role"})   # of a name given as a mapping ({name: 张鹏, role: 首席记者})
+
+
 def names_for(tax: TaxonomyConfig, value: Any, config: Config, err: Report,
               warn: Report | None = None) -> tuple[Name, ...]:
     """A taxonomy field (a name, a list of names, or a list of {name, role}) as canonical names.
@@ -176,6 +179,10 @@ def names_for(tax: TaxonomyConfig, value: Any, config: Config, err: Report,
         if isinstance(item, dict):
             if item.get("role") is not None and not is_text(item["role"]):
                 err("'{key}' must be text", *path, "role", key="role")
+            if warn is not None:   # (a misspelt role was dropped without a word)
+                for field in sorted(item.keys() - _NAME_FIELDS, key=str):
+                    message, params = unknown_field_said(field, _NAME_FIELDS)
+                    warn(message, *path, field, **params)
             role = normalize(item["role"]) if is_text(item.get("role")) else ""
             item = item.get("name")
             if item is None:

@@ -94,12 +94,20 @@ def failed(path: str | Path, line: int, exc: Exception) -> Problem:
     return _make(ERROR, path, line, str(exc), {})
 
 
+UNKNOWN_FIELD = N_("unknown field '{key}' (ignored)")
+UNKNOWN_FIELD_NEAR = N_("unknown field '{key}' (ignored) — did you mean '{hint}'?")
+
+
 def unknown_field(source: str, line: int, key: object, known: Iterable[str]) -> Problem:
     """A field no one reads: a warning, with the known field it is likely a slip for."""
+    message, params = unknown_field_said(key, known)
+    return warning(source, line, message, **params)
+
+
+def unknown_field_said(key: object, known: Iterable[str]) -> tuple[str, dict[str, object]]:
+    """What unknown_field says (its message and values), for a caller that reports it itself."""
     close = difflib.get_close_matches(str(key).lower(), sorted(known), n=1, cutoff=0.75)
-    if close:
-        return warning(source, line, "unknown field '{key}' (ignored) — did you mean '{hint}'?", key=key, hint=close[0])
-    return warning(source, line, "unknown field '{key}' (ignored)", key=key)
+    return (UNKNOWN_FIELD_NEAR, {"key": key, "hint": close[0]}) if close else (UNKNOWN_FIELD, {"key": key})
 
 
 def shown(path: Path, root: Path) -> str:

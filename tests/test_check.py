@@ -704,3 +704,13 @@ def test_a_taxonomys_fields_of_the_wrong_kind_or_misspelt_are_reported_on_its_li
         f"site.yaml:{line}: error: 'taxonomies.title' must be text",
         f"site.yaml:{line}: warning: unknown field 'regsitry' (ignored) — did you mean 'registry'?",
     ]
+
+
+def test_a_misspelt_field_of_a_name_given_as_a_mapping_is_a_warning_with_the_nearest_field(sample_root: Path,
+                                                                                           capsys) -> None:
+    # {name: 张鹏, rol: 首席记者}: the role was dropped without a word (the registry's shown instead)
+    story = article(sample_root, "roles", "title: 好稿子\ndate: 2022-03-01\nstreet: 坂田街道\n"
+                    "reporter:\n  - {name: 张鹏, rol: 首席记者}\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 0
+    assert problems(lines) == [f"{story}:6: warning: unknown field 'rol' (ignored) — did you mean 'role'?"]
