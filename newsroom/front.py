@@ -17,7 +17,7 @@ from typing import Any
 from . import textfiles
 from .index import Archive
 from .model import Article
-from .problems import Problem, error
+from .problems import Problem, error, warning
 from .references import closest
 
 FRONT_FILE = "front.yaml"
@@ -41,12 +41,22 @@ def load(root: Path) -> tuple[Picks, list[Problem]]:
     if not isinstance(items, list):
         return (), [error(FRONT_FILE, 1, "front.yaml must be a list of stories (their files), the lead first")]
     picks, problems = [], []
+    first: dict[str, int] = {}   # a story's file -> the line it is first listed on
     for i, item in enumerate(items):
         if not isinstance(item, str) or not item.strip():
             problems.append(error(FRONT_FILE, doc.line(i), "each entry must be a story's file, "
                                   "such as content/articles/2022/02/a.md"))
             continue
+        if _source(item.strip()) in first:
+            problems.append(warning(FRONT_FILE, doc.line(i), "'{name}' is listed twice (first on line {first}): "
+                                    "shown once", name=item.strip(), first=first[_source(item.strip())]))
+            continue
+        first[_source(item.strip())] = doc.line(i)
         picks.append((item.strip(), doc.line(i)))
+    if len(picks) > 1 + SECONDARY:   # (said, not dropped without a word: the editor counts on them)
+        problems.append(warning(FRONT_FILE, picks[1 + SECONDARY][1], "the front page shows the lead and {n} "
+                                "more stories: '{name}' and the ones after it are not shown",
+                                n=SECONDARY, name=picks[1 + SECONDARY][0]))
     return tuple(picks), problems
 
 

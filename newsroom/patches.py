@@ -125,8 +125,8 @@ def apply(run: Run, kept: plancache.Kept, patch: Patch) -> bool:
     warned = patch.gone or plancache.record_warnings(made["living"].problems)
     picks, found = front.load(config.root)   # (not in the plan's key: read at every build)
     found = found or front.unknown(made["archive"], picks)
-    if found:
-        return False   # a pick may name a new story, or the one gone: a plan made afresh says which
+    if found:   # a pick may name a new story, or the one gone: a plan made afresh says which
+        return False   # (and says front.yaml's warnings, a story listed twice, as a clean build does)
     picked, made["plan_key"] = made["plan_key"], front.key(run.now.date(), picks)
     # A new day (历史上的今天), front.yaml edited, or a story's `featured:`: the home pages.
     home = picked != made["plan_key"] or patch.featured

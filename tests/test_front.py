@@ -106,6 +106,24 @@ def test_front_yaml_names_the_stories_in_order(root: Path) -> None:
     assert lead == names[BANTIAN] and secondary[0] == names[HENGGANG]
 
 
+def test_a_story_listed_twice_or_beyond_the_front_pages_room_is_said(root: Path, capsys) -> None:
+    # Shown once, or not at all: the editor hears of it rather than counting on the story
+    stories = sorted(p.relative_to(root).as_posix() for p in (root / "content/articles").rglob("*.md"))
+    others = [s for s in stories if s != BANTIAN][:5]
+    listed = [BANTIAN, "2022/02/bantian-frontline.md", *others]
+    (root / "front.yaml").write_text("".join(f"- {name}\n" for name in listed), encoding="utf-8")
+    assert main(["check", "--root", str(root), "--lang", "en"]) == 0
+    err = capsys.readouterr().err
+    assert ("front.yaml:2: warning: '2022/02/bantian-frontline.md' is listed twice (first on line 1): "
+            "shown once") in err
+    assert (f"front.yaml:7: warning: the front page shows the lead and 4 more stories: '{others[4]}' and the "
+            "ones after it are not shown") in err
+    build(root)
+    lead, secondary = front(home(root))
+    names = titles(root)
+    assert lead == names[BANTIAN] and secondary == [names[s] for s in others[:4]]
+
+
 def test_a_story_front_yaml_cannot_find_is_an_error_with_its_line(root: Path, capsys) -> None:
     (root / "front.yaml").write_text(f"- {BANTIAN}\n- 2022/02/bantian-frontlin.md\n", encoding="utf-8")
     assert main(["check", "--root", str(root)]) == 1
