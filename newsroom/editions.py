@@ -210,7 +210,7 @@ def _page(item: Any, doc: yamlfile.YamlDoc, i: int, source: str, problems: list[
                                   "each story is an article file (2022/02/a.md) or an article's slug"))
             continue
         refs.append(StoryRef(story.strip(), doc.line("pages", i, "stories", j)))
-    for key in ("name", "banner", "headline"):
+    for key in ("name", "banner", "headline", "scan"):   # (a scan of [a.jpg] was looked for as "['a.jpg']")
         if item.get(key) is not None and not is_text(item[key]):
             problems.append(error(source, doc.line("pages", i, key), "'{key}' must be text", key=key))
     text = {key: normalize(item[key]) if is_text(item.get(key)) else "" for key in ("name", "banner", "headline")}
@@ -218,7 +218,7 @@ def _page(item: Any, doc: yamlfile.YamlDoc, i: int, source: str, problems: list[
         number=item["page"], line=line,
         name=text["name"], name_line=doc.line("pages", i, "name"),
         banner=text["banner"], headline=text["headline"],
-        scan=str(item.get("scan") or "").strip(), scan_line=doc.line("pages", i, "scan"),
+        scan=str(item["scan"]).strip() if is_text(item.get("scan")) else "", scan_line=doc.line("pages", i, "scan"),
         stories=tuple(refs))
 
 

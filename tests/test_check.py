@@ -250,7 +250,7 @@ def test_a_list_or_mapping_where_text_belongs_is_an_error_not_printed_as_python(
                     "summary: {text: 摘要}\n"
                     "photos:\n  - {file: 2022/02/night-testing.jpg, caption: [图说]}\n")
     edition = sample_root / "content/editions/2022-02-22.yaml"
-    rewrite(edition, "banner: 防控疫情 龙岗行动", "banner: [防控疫情, 龙岗行动]")
+    rewrite(edition, "banner: 防控疫情 龙岗行动", "banner: [防控疫情, 龙岗行动]\n    scan: [版面.jpg]")
     reporters = sample_root / "reporters.yaml"
     rewrite(reporters, "role: 通讯员", "role: {name: 通讯员}", 1)
     code, lines, _ = check(sample_root, capsys)
@@ -260,6 +260,7 @@ def test_a_list_or_mapping_where_text_belongs_is_an_error_not_printed_as_python(
         f"{story}:6: error: 'summary' must be text",
         f"{story}:8: error: 'caption' must be text",
         "content/editions/2022-02-22.yaml:4: error: 'banner' must be text",
+        "content/editions/2022-02-22.yaml:5: error: 'scan' must be text",
         "reporters.yaml:3: error: 'role' must be text",
     ]
 
