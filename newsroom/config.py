@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -136,7 +137,7 @@ def load(root: Path, output: Path | None = None) -> tuple[Config, list[Problem]]
         title=get("title", str, Config.title),
         description=get("description", str, ""),
         base_url=base_url,
-        language=get("language", str, "zh-CN"),
+        language=_language(get("language", str, "zh-CN"), doc, problems),
         timezone=timezone,
         organization=get("organization", str, ""),
         page_size=get("page_size", int, 10),
@@ -181,6 +182,26 @@ def _timezone(timezone: str, doc: yamlfile.YamlDoc, problems: list[Problem]) -> 
         problems.append(error("site.yaml", doc.line("timezone"), "unknown timezone '{timezone}'", timezone=timezone))
         return "Asia/Shanghai"
     return timezone
+
+
+# A BCP 47 language tag as pages write it (zh-CN, en, zh-Hant-TW): <html lang> and og:locale are
+# made from it, and screen readers, browsers and search engines go by them.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _language(language: str, doc: yamlfile.YamlDoc, problems: list[Problem]) -> str:
+    if _LANGUAGE_TAG.fullmatch(language):
+        return language
+    fixed = language.strip().replace("_", "-")
+    if _LANGUAGE_TAG.fullmatch(fixed):   # zh_CN, a locale's spelling: <html lang="zh_CN"> is no language
+        problems.append(error("site.yaml", doc.line("language"), "'language' must be a language tag: write "
+                              "language: {fixed}", fixed=fixed))
+        return fixed
+    problems.append(error("site.yaml", doc.line("language"), "'language' must be a language tag such as zh-CN "
+                          "or en, not '{language}'", language=language))
+    return Config.language
+
+
 def _publish(data: Any, doc: yamlfile.YamlDoc) -> tuple[dict[str, Any], list[Problem]]:
     """`publish: {target: ..., max_deletes: ...}`; credentials never (they would be committed)."""
     if not isinstance(data, dict):

@@ -715,3 +715,15 @@ def test_a_misspelt_field_of_a_name_given_as_a_mapping_is_a_warning_with_the_nea
     code, lines, _ = check(sample_root, capsys)
     assert code == 0
     assert problems(lines) == [f"{story}:6: warning: unknown field 'rol' (ignored) — did you mean 'role'?"]
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("zh_CN", "'language' must be a language tag: write language: zh-CN"),
+    ("chinese", "'language' must be a language tag such as zh-CN or en, not 'chinese'"),
+])
+def test_a_language_that_is_no_language_tag_is_an_error(sample_root: Path, capsys, language: str,
+                                                        message: str) -> None:
+    # Written into every page as <html lang="zh_CN">, which no screen reader or browser takes for Chinese
+    rewrite(sample_root / "site.yaml", "language: zh-CN", f"language: {language}")
+    code, lines, _ = check(sample_root, capsys, "--lang", "en")
+    assert code == 1 and problems(lines) == [f"site.yaml:4: error: {message}"]
