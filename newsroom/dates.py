@@ -27,6 +27,9 @@ def parse(value: object, tz: ZoneInfo) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, date):
         return datetime.combine(value, time(), tz)
+    if isinstance(value, (list, tuple, dict)):   # (said without Python's spelling of it: "['2022-02-22']")
+        raise DateError("a date is one date, not a list or a mapping (write it as 2022-02-21 or "
+                        "2022-02-21T09:30:00+08:00)", value)
     if not isinstance(value, str):
         raise DateError("date '{value}' is not a date (write it as 2022-02-21 or 2022-02-21T09:30:00+08:00)", value)
     text = value.strip()

@@ -100,6 +100,9 @@ def test_object_constructing_tags_are_refused(tmp_path, capsys, tag):
     ("yesterday", "date 'yesterday' is not a date (write it as 2022-02-21 or 2022-02-21T09:30:00+08:00)"),
     ("20220221", "date '20220221' is not a date (write it as 2022-02-21 or 2022-02-21T09:30:00+08:00)"),
     ("2022-02-21T25:00", "date '2022-02-21T25:00' is not a valid date"),
+    # not said as Python spells a list ("date '['2022-02-21']' is not a date")
+    ("[2022-02-21]", "a date is one date, not a list or a mapping (write it as 2022-02-21 or "
+                     "2022-02-21T09:30:00+08:00)"),
 ])
 def test_bad_dates(tmp_path, capsys, value, message):
     fails_with(tmp_path, capsys, {A: GOOD.replace("2022-02-21", value)}, f"{A}:3: error: {message}")
