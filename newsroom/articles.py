@@ -121,8 +121,10 @@ def _slug(data: dict, source: str, doc: yamlfile.YamlDoc, err, slugs: Mapping[st
     stem = PurePosixPath(source).stem
     if "slug" not in data:
         return clean_slug(stem) or slugs.get(stem) or slugify(stem), 1
-    given = clean_slug(str(data["slug"]))
-    if given is None:
+    given = clean_slug(str(data["slug"])) if is_text(data["slug"]) else None
+    if not is_text(data["slug"]):   # (not said as Python spells a list: slug '['x']')
+        err("'{key}' must be text", "slug", key="slug")
+    elif given is None:
         err("slug '{slug}' must be lower-case ASCII letters, digits and hyphens", "slug", slug=data["slug"])
     return given or clean_slug(stem) or slugs.get(stem) or slugify(stem), doc.line("slug")
 

@@ -148,8 +148,10 @@ def load(file: Path, shown_as: str) -> tuple[Registry, list[Problem]]:
         problems += [unknown_field(shown_as, doc.line(i, key), key, ENTRY_FIELDS) for key in item if key not in ENTRY_FIELDS]
         name = normalize(item["name"])
         raw_slug = item.get("slug")
-        slug = clean_slug(raw_slug) if raw_slug is not None else ""
-        if slug is None:
+        slug = clean_slug(str(raw_slug)) if is_text(raw_slug) else ""
+        if raw_slug is not None and not is_text(raw_slug):   # (not said as Python spells a list)
+            problems.append(error(shown_as, doc.line(i, "slug"), "'{key}' must be text", key="slug"))
+        elif slug is None:
             problems.append(error(shown_as, doc.line(i, "slug"),
                                   "slug '{slug}' must be lower-case ASCII letters, digits and hyphens", slug=raw_slug))
             slug = slugify(str(raw_slug))

@@ -727,3 +727,11 @@ def test_a_language_that_is_no_language_tag_is_an_error(sample_root: Path, capsy
     rewrite(sample_root / "site.yaml", "language: zh-CN", f"language: {language}")
     code, lines, _ = check(sample_root, capsys, "--lang", "en")
     assert code == 1 and problems(lines) == [f"site.yaml:4: error: {message}"]
+
+
+def test_a_slug_that_is_not_text_is_said_so_not_as_python_spells_it(sample_root: Path, capsys) -> None:
+    story = article(sample_root, "slugged", GOOD + "slug: [hao-gao-zi]\n")
+    rewrite(sample_root / "reporters.yaml", "slug: chen-tao", "slug: [chen-tao]")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert problems(lines) == [f"{story}:6: error: 'slug' must be text", "reporters.yaml:3: error: 'slug' must be text"]
