@@ -15,7 +15,7 @@ from . import dates
 from .config import Config
 from .i18n import N_
 from .model import Correction, Withdrawal
-from .names import normalize
+from .names import is_text, normalize
 from .slugs import site_path
 from .yamlfile import YamlDoc
 
@@ -81,6 +81,10 @@ def _aliases(value: Any, doc: YamlDoc, err: Report) -> tuple[tuple[str, int], ..
     for i, item in enumerate(items):
         path = ("aliases", i) if isinstance(value, list) else ("aliases",)
         clean = site_path(item) if isinstance(item, str) else None
+        if clean is None and not is_text(item):   # (not said as Python spells a list: alias '['/a/']')
+            err("each alias is one path on this site, such as /2022/02/21/old-slug/, not a list or a mapping",
+                *path)
+            continue
         if clean is None:
             err("alias '{alias}' must be a path on this site, such as /2022/02/21/old-slug/", *path, alias=item)
             continue

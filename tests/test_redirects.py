@@ -138,6 +138,12 @@ def test_an_alias_that_is_not_a_site_path_is_an_error_with_its_line(root: Path, 
     edit(root, "2022/03/market.md", "title:", "aliases:\n  - https://other.example/x\ntitle:")
     assert build(root) == 1
     assert "content/articles/2022/03/market.md:3: error: alias 'https://other.example/x'" in capsys.readouterr().err
+    # a list inside the list: said as such, not as Python spells it (alias '['/a/']')
+    edit(root, "2022/03/market.md", "  - https://other.example/x", "  - [/2021/12/30/old/]")
+    assert build(root) == 1
+    err = capsys.readouterr().err
+    assert ("content/articles/2022/03/market.md:3: error: each alias is one path on this site, such as "
+            "/2022/02/21/old-slug/, not a list or a mapping") in err and "['" not in err
 
 
 def test_chains_and_loops_are_errors_naming_both_files() -> None:
