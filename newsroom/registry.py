@@ -200,6 +200,9 @@ def _old_slugs(value: object, shown_as: str, line: int) -> tuple[tuple[str, ...]
     items = value if isinstance(value, list) else [value] if value else []
     found, problems = [], []
     for item in items:
+        if not is_text(item):   # (not said as Python spells a list: old slug '['a']')
+            problems.append(error(shown_as, line, "'{key}' must be text", key="old_slugs"))
+            continue
         slug = clean_slug(str(item))
         if slug is None:
             problems.append(error(shown_as, line, "old slug '{slug}' must be lower-case ASCII letters, digits "

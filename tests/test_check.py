@@ -732,6 +732,8 @@ def test_a_language_that_is_no_language_tag_is_an_error(sample_root: Path, capsy
 def test_a_slug_that_is_not_text_is_said_so_not_as_python_spells_it(sample_root: Path, capsys) -> None:
     story = article(sample_root, "slugged", GOOD + "slug: [hao-gao-zi]\n")
     rewrite(sample_root / "reporters.yaml", "slug: chen-tao", "slug: [chen-tao]")
+    rewrite(sample_root / "reporters.yaml", "slug: wang-feng,", "slug: wang-feng, old_slugs: [[wang-f]],")
     code, lines, _ = check(sample_root, capsys)
     assert code == 1
-    assert problems(lines) == [f"{story}:6: error: 'slug' must be text", "reporters.yaml:3: error: 'slug' must be text"]
+    assert problems(lines) == [f"{story}:6: error: 'slug' must be text", "reporters.yaml:3: error: 'slug' must be text",
+                               "reporters.yaml:4: error: 'old_slugs' must be text"]
