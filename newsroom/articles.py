@@ -286,7 +286,8 @@ def _prints(value: Any, default: datetime | None, err, doc: yamlfile.YamlDoc) ->
         path = ("print", i) if isinstance(value, list) else ("print",)
         if isinstance(item, (int, str)) and not isinstance(item, bool):
             item = {"page": item}      # print: 3 — page 3 of the article's own day
-        if not isinstance(item, dict) or item.get("page") in (None, "") or isinstance(item.get("page"), bool):
+        if not isinstance(item, dict) or item.get("page") in (None, "") or not is_text(item.get("page")):
+            # (a list of pages is a list of placements: print: [{page: 3}, {page: 4}])
             err("'print' must be {date: YYYY-MM-DD, page: N} (or a list of them); date defaults to the "
                 "article's", *path)
             continue

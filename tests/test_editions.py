@@ -198,6 +198,8 @@ def test_mistakes_are_errors_with_their_line(tmp_path: Path, capsys) -> None:
           "---\ntitle: 乙\ndate: 2022-02-23\nprint: {page: 1, position: 1}\n---\n乙。\n")
     write(root, "content/articles/2022/02/c.md",
           "---\ntitle: 丙\ndate: 2022-02-23\nprint: {page: 综和}\n---\n丙。\n")
+    write(root, "content/articles/2022/02/d.md",   # pages as a list (one placement each is a list of them)
+          "---\ntitle: 丁\ndate: 2022-02-23\nprint: {page: [1, 2]}\n---\n丁。\n")
     code, err = check(root, capsys)
     assert code == 1
     assert "content/editions/2022-02-23.yaml:3: error: unknown page name '要问' — did you mean '要闻'?" in err
@@ -205,6 +207,8 @@ def test_mistakes_are_errors_with_their_line(tmp_path: Path, capsys) -> None:
     assert re.search(r"content/articles/2022/02/b\.md:4: error: position 1 on page 1 of 2022-02-23 is already "
                      r"taken by content/articles/2022/02/a\.md", err)
     assert "content/articles/2022/02/c.md:4: error: unknown page '综和' — did you mean '综合'?" in err
+    assert ("content/articles/2022/02/d.md:4: error: 'print' must be {date: YYYY-MM-DD, page: N} (or a list of "
+            "them)") in err and "[1, 2]" not in err
 
 
 def test_a_scan_in_another_folder_gets_a_hint(tmp_path: Path, capsys) -> None:
