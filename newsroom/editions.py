@@ -25,6 +25,7 @@ from .problems import Problem, error, unknown_field
 PAPER_FILE = "editions.yaml"
 EDITIONS_DIR = "editions"          # under content/
 PAPER_FIELDS = {"paper", "first_issue", "pages"}
+PAPER_PAGE_FIELDS = {"page", "name"}
 EDITION_FIELDS = {"issue", "pages"}
 PAGE_FIELDS = {"page", "name", "banner", "headline", "scan", "stories"}
 
@@ -102,27 +103,41 @@ def parse_paper(doc: yamlfile.YamlDoc) -> tuple[Paper | None, list[Problem]]:
         else:
             first, number = _day(given["date"], lambda m, **kw: problems.append(
                 error(PAPER_FILE, doc.line("first_issue", "date"), m, **kw))), given["number"]
-    entries, seen = [], {}
     pages = data.get("pages") or []
     if isinstance(pages, dict):   # also {1: 要闻, 2: 综合}
         pages = [{"page": k, "name": v} for k, v in pages.items()]
     if not isinstance(pages, list):
         problems.append(error(PAPER_FILE, doc.line("pages"), "'pages' must be a list of {page: N, name: 名称}"))
         pages = []
+    entries = _page_names(pages, doc, problems)
+    return Paper(name=name, first_issue=first, first_number=number,
+                 page_names=registry.build(PAPER_FILE, entries)), problems
+
+
+def _page_names(pages: list, doc: yamlfile.YamlDoc, problems: list[Problem]) -> list[registry.Entry]:
+    """The paper's usual page names, each a registry entry whose slug is the page's number. A
+    name given to two pages is an error: a story's `print: {page: 综合}` would be either."""
+    entries, seen, named = [], {}, {}
     for i, item in enumerate(pages):
         line = doc.line("pages", i)
         if not isinstance(item, dict) or not _whole(item.get("page")) or not is_text(item.get("name")) \
                 or not normalize(item["name"]):
             problems.append(error(PAPER_FILE, line, "each page needs 'page' (its number) and 'name' (要闻 …)"))
             continue
+        problems += [unknown_field(PAPER_FILE, line, key, PAPER_PAGE_FIELDS) for key in item
+                     if key not in PAPER_PAGE_FIELDS]
+        name = normalize(item["name"])
         if item["page"] in seen:
             problems.append(error(PAPER_FILE, line, "page {page} is named twice (first on line {first})",
                                   page=item["page"], first=seen[item["page"]]))
             continue
-        seen[item["page"]] = line
-        entries.append(registry.Entry(name=normalize(item["name"]), slug=str(item["page"])))
-    return Paper(name=name, first_issue=first, first_number=number,
-                 page_names=registry.build(PAPER_FILE, entries)), problems
+        if name in named:
+            problems.append(error(PAPER_FILE, line, "page {page} has the name of page {other} ('{name}'): give "
+                                  "each page its own", page=item["page"], other=named[name], name=name))
+            continue
+        seen[item["page"]], named[name] = line, item["page"]
+        entries.append(registry.Entry(name=name, slug=str(item["page"])))
+    return entries
 
 
 def edition_files(content_dir: Path) -> list[Path]:

@@ -278,3 +278,16 @@ def test_a_scan_over_the_pixel_limit_is_one_error_at_the_scan(tmp_path: Path, ca
     code, err = check(root, capsys)
     assert code == 1
     assert [line.split(": error: ")[0] for line in err.splitlines() if ": error: " in line] == ["photos/2022/02/scan3.jpg"]
+
+
+def test_a_page_name_given_twice_or_a_misspelt_field_in_the_paper_registry_is_said(tmp_path: Path, capsys) -> None:
+    # print: {page: 综合} would have been either page; {nmae: …} was dropped without a word
+    root = copy_sample(tmp_path)
+    registry = root / "editions.yaml"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace("  - {page: 2, name: 综合}", "  - {page: 2, name: 要闻}")
+                        .replace("  - {page: 3, name: 专题}", "  - {page: 3, name: 专题, nmae: 特刊}"), encoding="utf-8")
+    code, err = check(root, capsys)
+    assert code == 1
+    assert "editions.yaml:6: error: page 2 has the name of page 1 ('要闻'): give each page its own" in err
+    assert "editions.yaml:7: warning: unknown field 'nmae' (ignored) — did you mean 'name'?" in err
