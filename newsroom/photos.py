@@ -22,7 +22,7 @@ from .slugs import slugify
 # .pdf: a scan of a printed page as the press makes it (its first page is shown, as a photo).
 EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".pdf"}
 COURTESY_MARKS = ("供图", "提供", "图片来源", "来源", "courtesy")
-SIDECAR_FIELDS = {"caption", "credit", "date", "title", "alt"}
+SIDECAR_FIELDS = {"caption", "credit", "date"}   # (and the taxonomies: street …)
 
 
 def photo_slug(file: str, slug_of: Callable[[str], str] = slugify) -> str:

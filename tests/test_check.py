@@ -737,3 +737,14 @@ def test_a_slug_that_is_not_text_is_said_so_not_as_python_spells_it(sample_root:
     assert code == 1
     assert problems(lines) == [f"{story}:6: error: 'slug' must be text", "reporters.yaml:3: error: 'slug' must be text",
                                "reporters.yaml:4: error: 'old_slugs' must be text"]
+
+
+def test_a_sidecars_alt_or_title_is_said_to_be_ignored(sample_root: Path, capsys) -> None:
+    # Both were taken as known fields and read by nothing: the caption is every photo's alt text
+    sidecar = sample_root / "photos/2022/02/love-hotline.yaml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8") + "alt: 接线员在热线电话旁\ntitle: 爱心热线\n",
+                       encoding="utf-8")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 0
+    assert problems(lines) == ["photos/2022/02/love-hotline.yaml:5: warning: unknown field 'alt' (ignored)",
+                               "photos/2022/02/love-hotline.yaml:6: warning: unknown field 'title' (ignored)"]
