@@ -15,7 +15,7 @@ from typing import Any
 from . import dates, desk, notices, yamlfile, yamlfix
 from .bodies import Body
 from .config import Config, TaxonomyConfig
-from .markup import Renderer, summarize
+from .markup import Renderer, relative_images, summarize
 from .model import Article, Name, PhotoRef, PrintRef
 from .names import is_text, normalize
 from .problems import Problem, Report, error, errors, unknown_field, unknown_field_said, warning
@@ -85,6 +85,9 @@ def parse(text: str, source: str, config: Config, renderer: Renderer,
 
     problems += _reminders(data, doc, source, config, draft, not body.strip(), body_line, errors(problems))
     body_html, links = renderer.render(body)
+    problems += [error(source, line, "image '{src}': nothing is published there, so it would show broken — list "
+                       "the photo under 'photos:' (shown resized, with its caption) or give its full address",
+                       src=src) for src, line in _link_lines(body, relative_images(body_html), body_line)]
     summary = _text_field(data, "summary", err) or summarize(body_html, config.summary_length)
     link_lines = _link_lines(body, links, body_line)
 

@@ -201,6 +201,16 @@ class Renderer:
         return body, list(self._links.links)
 
 
+# An image by a path from the page (no scheme, not from the site's root): nothing is published
+# beside a story's page, so it would show broken (a photo under photos/ is not published as such).
+_RELATIVE_IMAGE = re.compile(r'<img\b[^>]*?\ssrc="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"]+)"')
+
+
+def relative_images(body_html: str) -> list[str]:
+    """The sources of the body's images given by a path from the page, in document order."""
+    return [html.unescape(src) for src in _RELATIVE_IMAGE.findall(body_html)]
+
+
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</(?:p|li|h\d|td|th|tr|blockquote|pre|div)>|<br\s*/?>", re.I)
 _FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>', re.S)

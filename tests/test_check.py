@@ -748,3 +748,16 @@ def test_a_sidecars_alt_or_title_is_said_to_be_ignored(sample_root: Path, capsys
     assert code == 0
     assert problems(lines) == ["photos/2022/02/love-hotline.yaml:5: warning: unknown field 'alt' (ignored)",
                                "photos/2022/02/love-hotline.yaml:6: warning: unknown field 'title' (ignored)"]
+
+
+def test_an_image_in_the_body_by_a_path_from_the_page_is_an_error_with_its_line(sample_root: Path, capsys) -> None:
+    # Published as written, beside a story's page where nothing is: a broken image, without a word.
+    # A full address and a path from the site's root are left as they are.
+    story = article(sample_root, "inline", GOOD, "第一段。\n\n![夜间检测](../../../photos/2022/02/night-testing.jpg)\n"
+                    "\n![外链](https://example.org/a.jpg)\n\n![图标](/static/favicon.svg)\n")
+    code, lines, _ = check(sample_root, capsys)
+    assert code == 1
+    assert problems(lines) == [
+        f"{story}:9: error: image '../../../photos/2022/02/night-testing.jpg': nothing is published there, so it "
+        "would show broken — list the photo under 'photos:' (shown resized, with its caption) or give its full address",
+    ]
