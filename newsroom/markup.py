@@ -68,8 +68,12 @@ class _LinkCollector(Treeprocessor):
 
     def run(self, root: ET.Element) -> None:
         for img in root.iter("img"):
-            if img.get("src"):
-                img.set("src", _valid_url(img.get("src", "")))
+            src = img.get("src", "")
+            if links.kind(src) == links.SITE:   # made relative per page (render.py), as a link is
+                path, fragment = links.split(src)
+                img.set("src", f"{ARTICLE_LINK}{path}{fragment}")
+            elif src:
+                img.set("src", _valid_url(src))
         for a in root.iter("a"):
             href = a.get("href", "")
             found = links.kind(href)

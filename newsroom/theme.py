@@ -23,7 +23,7 @@ from .index import Archive
 from .markup import ARTICLE_LINK
 from .model import Article, Photo
 
-_ARTICLE_HREF = re.compile(r'href="' + re.escape(ARTICLE_LINK) + r'([^"#]*)(#[^"]*)?"')
+_ARTICLE_HREF = re.compile(r'(href|src)="' + re.escape(ARTICLE_LINK) + r'([^"#]*)(#[^"]*)?"')
 # once(): fragments kept per process (about 2 KB each: 20 MB). Lists come in turn (home, related,
 # streets …, years, months), each walking the stories in the same order; once full, no new one is
 # kept. Dropping the oldest instead made every item of a list just longer than this a miss (each
@@ -178,7 +178,7 @@ class Theme:
         recorder.attribute(article, "source")
 
         def resolve(m: re.Match) -> str:
-            written = html.unescape(m.group(1))
+            attribute, written = m.group(1), html.unescape(m.group(2))
             if links.kind(written) == links.SITE:       # made relative, so the site works under any path
                 path = links.site_path(written)
             else:
@@ -186,10 +186,10 @@ class Theme:
                 recorder.lookup("l|link|" + (source or ""))
                 target = archive.article_by_id.get(archive.article_by_source.get(source or "", ""))
                 if target is None:
-                    return 'href="#"'
+                    return f'{attribute}="#"'
                 path = urls.article(target)
-            link = urls.relative(self.page, path + (m.group(2) or ""), self.config.file_urls)
-            return f'href="{link}"'
+            link = urls.relative(self.page, path + (m.group(3) or ""), self.config.file_urls)
+            return f'{attribute}="{link}"'
         return Markup(_ARTICLE_HREF.sub(resolve, article.body_html))
 
     def figures(self, article: Article) -> list[tuple[Any, Photo]]:
