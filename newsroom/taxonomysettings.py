@@ -60,14 +60,14 @@ def parse(data: Any, doc: yamlfile.YamlDoc, byline: str = "reporter") -> tuple[t
             problems.append(error("site.yaml", line, "each taxonomy needs 'key' and 'path'"))
             continue
         key = str(item["key"])
-        found = _mistake(key, item["path"], line, first)
         problems += _field_mistakes(item, line)
-        if found is not None:
-            problems.append(found)
-            if key in RESERVED or key in first:
-                continue
-            # (a path out of the site: kept, not dropped, or every story filed under it would
-            # be told its field is unknown; the error stops the build before any page is made)
+        dropped = _dropped(key, line, first)
+        if dropped is not None:
+            problems.append(dropped)
+            continue
+        # A path out of the site is said, and the taxonomy kept: dropped, every story filed under
+        # it would be told its field is unknown. The error stops the build before any page is made.
+        problems += _path_mistake(key, item["path"], line)
         first[key] = line
         result.append(TaxonomyConfig(
             key=key,
@@ -80,21 +80,26 @@ def parse(data: Any, doc: yamlfile.YamlDoc, byline: str = "reporter") -> tuple[t
     return tuple(result), problems
 
 
-def _mistake(key: str, path: Any, line: int, first: dict[str, int]) -> Problem | None:
-    """What is wrong with a taxonomy's key or path, if anything. Its pages are written under its
-    path: one that left the site ('../tags') failed as a template error, one taxonomy given
-    twice under a key made the stories' terms the second's alone, without a word."""
+def _dropped(key: str, line: int, first: dict[str, int]) -> Problem | None:
+    """Why a taxonomy cannot be one, if it cannot: its key is a front-matter field of its own, or
+    another taxonomy's (given twice, the second made the stories' terms its own, without a word)."""
     if key in RESERVED:
         return error("site.yaml", line, "taxonomy key '{key}' is a reserved front-matter field", key=key)
     if key in first:
         return error("site.yaml", line, "taxonomy key '{key}' is given twice (first on line {first})",
                      key=key, first=first[key])
-    parts = str(path).strip("/").split("/")
-    if not is_text(path) or any(part in ("", ".", "..") or "\\" in part or "?" in part or "#" in part
-                                for part in parts):
-        return error("site.yaml", line, "taxonomy '{key}': 'path' must be a folder of the site, such as "
-                     "path: tags (not '{path}')", key=key, path=path)
     return None
+
+
+def _path_mistake(key: str, path: Any, line: int) -> list[Problem]:
+    """A path that is no folder of the site ('../tags': its pages failed as a template error).
+    One that is not text is said by _field_mistakes."""
+    parts = str(path).strip("/").split("/")
+    if is_text(path) and any(part in ("", ".", "..") or "\\" in part or "?" in part or "#" in part
+                             for part in parts):
+        return [error("site.yaml", line, "taxonomy '{key}': 'path' must be a folder of the site, such as "
+                      "path: tags (not '{path}')", key=key, path=path)]
+    return []
 
 
 def _field_mistakes(item: dict, line: int) -> list[Problem]:
