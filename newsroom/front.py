@@ -47,12 +47,13 @@ def load(root: Path) -> tuple[Picks, list[Problem]]:
             problems.append(error(FRONT_FILE, doc.line(i), "each entry must be a story's file, "
                                   "such as content/articles/2022/02/a.md"))
             continue
-        if _source(item.strip()) in first:
-            problems.append(warning(FRONT_FILE, doc.line(i), "'{name}' is listed twice (first on line {first}): "
-                                    "shown once", name=item.strip(), first=first[_source(item.strip())]))
+        name, source, line = item.strip(), _source(item.strip()), doc.line(i)
+        if source in first:
+            problems.append(warning(FRONT_FILE, line, "'{name}' is listed twice (first on line {first}): shown once",
+                                    name=name, first=first[source]))
             continue
-        first[_source(item.strip())] = doc.line(i)
-        picks.append((item.strip(), doc.line(i)))
+        first[source] = line
+        picks.append((name, line))
     if len(picks) > 1 + SECONDARY:   # (said, not dropped without a word: the editor counts on them)
         problems.append(warning(FRONT_FILE, picks[1 + SECONDARY][1], "the front page shows the lead and {n} "
                                 "more stories: '{name}' and the ones after it are not shown",

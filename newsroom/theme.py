@@ -23,7 +23,8 @@ from .index import Archive
 from .markup import ARTICLE_LINK
 from .model import Article, Photo
 
-_ARTICLE_HREF = re.compile(r'(href|src)="' + re.escape(ARTICLE_LINK) + r'([^"#]*)(#[^"]*)?"')
+# A body's links to articles and site paths, and its images by site path (markup._LinkCollector).
+_MARKED_LINK = re.compile(r'(href|src)="' + re.escape(ARTICLE_LINK) + r'([^"#]*)(#[^"]*)?"')
 # once(): fragments kept per process (about 2 KB each: 20 MB). Lists come in turn (home, related,
 # streets …, years, months), each walking the stories in the same order; once full, no new one is
 # kept. Dropping the oldest instead made every item of a list just longer than this a miss (each
@@ -190,7 +191,7 @@ class Theme:
                 path = urls.article(target)
             link = urls.relative(self.page, path + (m.group(3) or ""), self.config.file_urls)
             return f'{attribute}="{link}"'
-        return Markup(_ARTICLE_HREF.sub(resolve, article.body_html))
+        return Markup(_MARKED_LINK.sub(resolve, article.body_html))
 
     def figures(self, article: Article) -> list[tuple[Any, Photo]]:
         """(figure, photo) of each photo the article shows: the figure has this article's
