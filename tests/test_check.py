@@ -31,6 +31,11 @@ def write(root: Path, rel: str, text: str) -> str:
     return rel
 
 
+def append(file: Path, text: str) -> None:
+    with file.open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
 def rewrite(file: Path, old: str, new: str, count: int = -1) -> None:
     """`old` replaced by `new` in `file` (the first `count` times)."""
     text = file.read_text(encoding="utf-8")
@@ -391,7 +396,7 @@ def test_a_story_that_cannot_be_read_is_not_also_missing_where_it_is_named(sampl
     broken = stories / "baolong-support.md"
     rewrite(broken, "\ntitle: ", "\ntitle: [", 1)
     linking = stories / "henggang-support.md"
-    linking.write_text(linking.read_text(encoding="utf-8") + "\n另见[宝龙](baolong-support.md)。\n", encoding="utf-8")
+    append(linking, "\n另见[宝龙](baolong-support.md)。\n")
     assert "baolong-support.md" in (sample_root / "content/editions/2022-02-22.yaml").read_text(encoding="utf-8")
     (sample_root / "moved.yaml").write_text((REPO / "moved.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     assert "baolong-support.md" in (sample_root / "moved.yaml").read_text(encoding="utf-8")
@@ -443,8 +448,7 @@ def test_duplicate_slugs(sample_root: Path, capsys) -> None:
 def test_duplicate_output_urls(sample_root: Path, capsys) -> None:
     # A taxonomy put in the photo archive's folder: its index page is /photos/ too.
     site = sample_root / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8") + "  - {key: topic, title: 专题, path: photos}\n",
-                    encoding="utf-8")
+    append(site, "  - {key: topic, title: 专题, path: photos}\n")
     code, lines, _ = check(sample_root, capsys)
     assert code == 1
     assert lines == ["site.yaml: error: output URL /photos/ is also made by a taxonomy.html page",
@@ -657,7 +661,7 @@ def test_a_taxonomy_given_twice_or_written_outside_the_site_is_an_error_on_its_l
     site = sample_root / "site.yaml"
     text = site.read_text(encoding="utf-8")
     line = text.splitlines().index("  - {key: tags, title: 标签, path: tags}") + 1
-    site.write_text(text + "  - {key: street, title: 专题, path: topics}\n", encoding="utf-8")
+    append(site, "  - {key: street, title: 专题, path: topics}\n")
     rewrite(site, "path: tags}", "path: ../tags}")
     first = text.splitlines().index("  - {key: street, title: 街道, path: streets, registry: streets.yaml}") + 1
     code, lines, _ = check(sample_root, capsys)
@@ -742,8 +746,7 @@ def test_a_slug_that_is_not_text_is_said_so_not_as_python_spells_it(sample_root:
 def test_a_sidecars_alt_or_title_is_said_to_be_ignored(sample_root: Path, capsys) -> None:
     # Both were taken as known fields and read by nothing: the caption is every photo's alt text
     sidecar = sample_root / "photos/2022/02/love-hotline.yaml"
-    sidecar.write_text(sidecar.read_text(encoding="utf-8") + "alt: 接线员在热线电话旁\ntitle: 爱心热线\n",
-                       encoding="utf-8")
+    append(sidecar, "alt: 接线员在热线电话旁\ntitle: 爱心热线\n")
     code, lines, _ = check(sample_root, capsys)
     assert code == 0
     assert problems(lines) == ["photos/2022/02/love-hotline.yaml:5: warning: unknown field 'alt' (ignored)",
